@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh checkout: installs what it needs, builds, runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export npm_config_nodedir=/usr
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+npx tsc -p tsconfig.json
+files=$(find dist/test -name '*.test.js' | sort)
+status=0
+node --test --test-concurrency=2 --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=tap --test-reporter-destination=dist/test-results.tap $files || status=$?
+pass=$(grep -E '^# pass ' dist/test-results.tap | awk '{print $3}')
+fail=$(grep -E '^# fail ' dist/test-results.tap | awk '{print $3}')
+echo "${pass:-0} passed, ${fail:-0} failed"
+exit $status

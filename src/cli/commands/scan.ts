@@ -1,0 +1,147 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { ALL_CHECKS } from '../../core/checks/index.js';
+import { describeProblem, resolvePlan } from '../../core/engine/config.js';
+import { buildInventory } from '../../core/engine/inventory.js';
+import { buildReport, type ScanReport } from '../../core/engine/report.js';
+import { evaluateAll } from '../../core/engine/run.js';
+import type { InputError } from '../../core/model/finding.js';
+import { locate } from '../../core/model/location.js';
+import { atLeast, isSeverity, SEVERITIES, type Severity } from '../../core/model/severity.js';
+import { STANDARD_IDS, type StandardId } from '../../core/model/standards.js';
+import { loadSources } from '../../adapters/manifests/files.js';
+import { parseStream } from '../../adapters/manifests/yaml.js';
+import { FORMATTERS } from '../formatters/index.js';
+import { UsageError } from '../usage-error.js';
+import type { CommandIO } from '../io.js';
+
+export const SCAN_HELP = `Usage: palisade scan [PATH...] [flags]
+
+Scans Kubernetes manifests (files, directories, '-' for stdin, Kustomize
+directories and Helm charts) for security misconfigurations.
+
+Flags:
+  -f, --filename PATH        manifest file or directory (repeatable; same as a PATH argument)
+  -o, --output FORMAT        ${Object.keys(FORMATTERS).join(', ')} (default table)
+      --fail-on SEVERITY     exit 1 only for findings at or above (${SEVERITIES.join(', ')}; default info)
+      --config FILE          configuration (default: .palisade.yaml when present)
+      --standard NAME        run exactly one standard: ${STANDARD_IDS.join(', ')}
+      --check ID             run only this check (repeatable)
+      --enable ID            also run a check that is off by default (repeatable; '*' for all)
+      --disable ID           skip a check (repeatable)
+      --no-inline-exceptions ignore ignore-check.palisade.dev/* annotations
+  -n, --namespace NS         namespace for objects that name none (as kubectl apply -n)
+      --values FILE          Helm values file (repeatable)
+      --set KEY=VALUE        Helm value (repeatable)
+      --max-file-size BYTES  refuse larger files (default 64 MiB)
+      --no-color             plain output (also when NO_COLOR is set or not a terminal)
+
+Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage or input error.
+`;
+
+async function loadConfig(file: string | undefined, io: CommandIO): Promise<{ config?: unknown; source?: string }> {
+  const path = file ?? '.palisade.yaml';
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if (file === undefined) return {};
+    throw new UsageError(`cannot read config ${file}: ${(error as Error).message}`);
+  }
+  const documents = parseStream(text);
+  const first = documents[0];
+  if (first?.error) throw new UsageError(`${path}:${first.error.line}:${first.error.column}: ${first.error.message}`);
+  void io;
+  return { config: first?.value ?? {}, source: path };
+}
+
+export async function scanCommand(argv: string[], io: CommandIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      filename: { type: 'string', short: 'f', multiple: true },
+      output: { type: 'string', short: 'o', default: 'table' },
+      'fail-on': { type: 'string', default: 'info' },
+      config: { type: 'string' },
+      standard: { type: 'string' },
+      check: { type: 'string', multiple: true },
+      enable: { type: 'string', multiple: true },
+      disable: { type: 'string', multiple: true },
+      'no-inline-exceptions': { type: 'boolean' },
+      namespace: { type: 'string', short: 'n' },
+      values: { type: 'string', multiple: true },
+      set: { type: 'string', multiple: true },
+      'max-file-size': { type: 'string' },
+      'no-color': { type: 'boolean' },
+      cluster: { type: 'boolean' },
+      context: { type: 'string' },
+      kubeconfig: { type: 'string' },
+      'all-namespaces': { type: 'boolean', short: 'A' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.stdout(SCAN_HELP);
+    return 0;
+  }
+  if (values.cluster) throw new UsageError('--cluster is not available yet: scan manifests (kubectl get ... -o yaml | palisade scan -)');
+  const formatter = FORMATTERS[values.output ?? 'table'];
+  if (!formatter) throw new UsageError(`unknown output format "${values.output}" (one of ${Object.keys(FORMATTERS).join(', ')})`);
+  const failOn = values['fail-on'] ?? 'info';
+  if (!isSeverity(failOn)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}`);
+  const standard = values.standard;
+  if (standard !== undefined && !(STANDARD_IDS as readonly string[]).includes(standard)) throw new UsageError(`unknown standard "${standard}" (one of ${STANDARD_IDS.join(', ')})`);
+  const inputs = [...positionals, ...(values.filename ?? [])];
+  if (inputs.length === 0) throw new UsageError('no manifests given: palisade scan PATH... (or - for stdin); see palisade scan --help');
+  let maxFileBytes: number | undefined;
+  if (values['max-file-size'] !== undefined) {
+    maxFileBytes = Number(values['max-file-size']);
+    if (!Number.isInteger(maxFileBytes) || maxFileBytes <= 0) throw new UsageError('--max-file-size must be a positive number of bytes');
+  }
+
+  const { config, source } = await loadConfig(values.config, io);
+  const { plan, problems } = resolvePlan(ALL_CHECKS, {
+    config,
+    now: io.now(),
+    ...(standard ? { standard: standard as StandardId } : {}),
+    ...(values['no-inline-exceptions'] ? { inlineExceptions: false } : {}),
+    ...(values.check ? { only: values.check } : {}),
+    ...(values.enable ? { enable: values.enable } : {}),
+    ...(values.disable ? { disable: values.disable } : {}),
+  });
+  if (problems.length > 0) {
+    const lines = problems.map((problem) => {
+      const flag = typeof problem.path[0] === 'string' && problem.path[0].startsWith('--');
+      if (flag) return `${problem.path[0]}: ${problem.message}`;
+      const position = locate(config, problem.path).position;
+      return `${source ?? 'config'}${position ? `:${position.line}:${position.column}` : ''}: ${describeProblem(problem)}`;
+    });
+    throw new UsageError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+
+  if (inputs.length > 1 || inputs[0] !== '-') io.progress(`scanning ${inputs.join(', ')}`);
+  const loaded = await loadSources(inputs, {
+    ...(values.namespace ? { defaultNamespace: values.namespace } : {}),
+    ...(maxFileBytes ? { maxFileBytes } : {}),
+    helm: { ...(values.values ? { values: values.values } : {}), ...(values.set ? { set: values.set } : {}), ...(values.namespace ? { namespace: values.namespace } : {}) },
+    stdin: io.stdin,
+  });
+  const inventory = buildInventory(loaded.resources);
+  const evaluation = evaluateAll(loaded.resources, inventory, plan);
+  const errors: InputError[] = [...loaded.errors, ...evaluation.errors];
+  const report: ScanReport = buildReport({
+    version: io.version,
+    objects: loaded.resources.length,
+    checks: plan.checks.map((planned) => planned.check),
+    findings: evaluation.findings,
+    suppressed: evaluation.suppressed,
+    errors,
+    skipped: loaded.skipped,
+    ...(plan.standard ? { standard: plan.standard } : {}),
+  });
+  io.stdout(formatter(report, { color: io.color && !values['no-color'], cwd: io.cwd }));
+  if (errors.length > 0) return 2;
+  return report.findings.some((finding) => atLeast(finding.severity, failOn as Severity)) ? 1 : 0;
+}
+

@@ -1,0 +1,69 @@
+import { refToString } from '../../core/model/resource.js';
+import { SEVERITIES } from '../../core/model/severity.js';
+import type { Finding } from '../../core/model/finding.js';
+import { paint, SEVERITY_STYLE } from './colors.js';
+import type { Formatter } from './types.js';
+
+function where(file: string, line?: number, column?: number): string {
+  return line === undefined ? file : `${file}:${line}:${column ?? 1}`;
+}
+
+/** Human output: findings grouped by object, then suppressions, errors and a summary. */
+export const formatTable: Formatter = (report, { color }) => {
+  const lines: string[] = [];
+  const groups = new Map<string, Finding[]>();
+  for (const finding of report.findings) {
+    const key = `${finding.location.file}\u0000${finding.location.document}\u0000${refToString(finding.object)}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = []));
+    group.push(finding);
+  }
+  for (const group of groups.values()) {
+    const first = group[0]!;
+    lines.push(paint(color, 'bold', `${refToString(first.object)}`) + paint(color, 'dim', `  ${first.location.file}`));
+    for (const finding of group) {
+      const severity = paint(color, SEVERITY_STYLE[finding.severity], finding.severity.toUpperCase().padEnd(8));
+      lines.push(`  ${severity} ${paint(color, 'bold', finding.checkId)}  ${finding.message}`);
+      lines.push(paint(color, 'dim', `           at ${where(finding.location.file, finding.location.line, finding.location.column)} (${finding.location.path || '.'})`));
+      lines.push(paint(color, 'dim', `           fix: ${finding.remediation}`));
+    }
+    lines.push('');
+  }
+  if (report.controls) {
+    lines.push(paint(color, 'bold', `Controls (${report.standard})`));
+    for (const control of report.controls) {
+      const status = control.status === 'pass' ? paint(color, 'cyan', 'PASS') : paint(color, 'red', 'FAIL');
+      lines.push(`  ${status}  ${control.control}  ${paint(color, 'dim', `${control.findings} finding(s); ${control.checks.join(', ')}`)}`);
+    }
+    lines.push('');
+  }
+  if (report.suppressed.length > 0) {
+    lines.push(paint(color, 'bold', 'Suppressed'));
+    for (const item of report.suppressed) {
+      const finding = item.finding;
+      lines.push(`  ${finding.checkId} on ${refToString(finding.object)}${finding.container ? ` (container ${finding.container})` : ''}: ${item.reason} [${item.source}${item.expires ? `, expires ${item.expires}` : ''}]`);
+    }
+    lines.push('');
+  }
+  if (report.errors.length > 0) {
+    lines.push(paint(color, 'bold', 'Errors'));
+    for (const error of report.errors) {
+      lines.push(`  ${paint(color, 'red', 'error')} ${where(error.file, error.line, error.column)}${error.field ? ` ${error.field}` : ''}: ${error.message} [${error.code}]`);
+    }
+    lines.push('');
+  }
+  if (report.skipped.length > 0) {
+    lines.push(paint(color, 'bold', 'Skipped'));
+    for (const item of report.skipped) lines.push(`  ${where(item.file, item.line)}: ${item.reason}`);
+    lines.push('');
+  }
+  const counts = SEVERITIES.slice()
+    .reverse()
+    .filter((severity) => report.summary.bySeverity[severity] > 0)
+    .map((severity) => paint(color, SEVERITY_STYLE[severity], `${report.summary.bySeverity[severity]} ${severity}`));
+  lines.push(
+    `${report.summary.objects} object(s), ${report.summary.checks} check(s): ${report.summary.findings} finding(s)${counts.length ? ` (${counts.join(', ')})` : ''}, ` +
+      `${report.summary.suppressed} suppressed, ${report.summary.errors} error(s), ${report.summary.skipped} skipped`,
+  );
+  return `${lines.join('\n')}\n`;
+};

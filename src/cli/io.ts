@@ -1,0 +1,12 @@
+/** What a command may touch, passed in so commands are testable in-process. */
+export interface CommandIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** progress for long work; silent when stderr is not a terminal */
+  progress(text: string): void;
+  stdin(): Promise<Buffer>;
+  now(): Date;
+  cwd: string;
+  color: boolean;
+  version: string;
+}

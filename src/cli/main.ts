@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { checksCommand } from './commands/checks.js';
+import { scanCommand } from './commands/scan.js';
+import type { CommandIO } from './io.js';
+import { UsageError } from './usage-error.js';
+
+const HELP = `Usage: palisade COMMAND [flags]
+
+Commands:
+  scan PATH...   scan manifests for security misconfigurations
+  checks         list the checks
+  version        print the version
+
+Run 'palisade COMMAND --help' for a command's flags.
+`;
+
+const COMMANDS: Record<string, (argv: string[], io: CommandIO) => Promise<number>> = {
+  scan: scanCommand,
+  checks: checksCommand,
+};
+
+export function packageVersion(): string {
+  const text = readFileSync(new URL('../../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
+
+export function processIO(): CommandIO {
+  const stderrTty = Boolean(process.stderr.isTTY);
+  return {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    progress: (text) => {
+      if (stderrTty) process.stderr.write(`${text}\n`);
+    },
+    stdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    },
+    now: () => new Date(),
+    cwd: process.cwd(),
+    color: Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env && process.env.NO_COLOR !== ''),
+    version: packageVersion(),
+  };
+}
+
+/** Runs one command line; returns the exit code. */
+export async function main(argv: string[], io: CommandIO): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    io.stdout(HELP);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === 'version' || command === '--version') {
+    io.stdout(`palisade ${io.version}\n`);
+    return 0;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    io.stderr(`palisade: unknown command "${command}"\n${HELP}`);
+    return 2;
+  }
+  try {
+    return await run(rest, io);
+  } catch (error) {
+    const known = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    io.stderr(`palisade ${command}: ${(error as Error).message}\n`);
+    if (!known) io.stderr(`${(error as Error).stack ?? ''}\n`);
+    return 2;
+  }
+}

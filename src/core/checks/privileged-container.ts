@@ -1,0 +1,32 @@
+import { defineCheck } from '../model/check.js';
+
+export default defineCheck({
+  id: 'privileged-container',
+  title: 'Privileged container',
+  severity: 'critical',
+  category: 'pod-security',
+  description:
+    'A privileged container runs with every capability and full access to the host devices; escaping to the node is trivial.',
+  remediation: 'Remove securityContext.privileged or set it to false; grant only the specific capabilities the process needs.',
+  references: ['https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline'],
+  standards: {
+    pss: { level: 'baseline', control: 'Privileged Containers' },
+    cis: ['5.2.2'],
+    nsa: ['Pod security: non-privileged containers'],
+    mitre: ['T1611'],
+  },
+  enabledByDefault: true,
+  appliesTo: { workloads: true },
+  options: {},
+  *evaluate({ workload }) {
+    for (const container of workload?.containers ?? []) {
+      if (container.securityContext.privileged === true) {
+        yield {
+          path: [...container.securityContextPath, 'privileged'],
+          message: `container "${container.name}" runs privileged`,
+          container: container.name,
+        };
+      }
+    }
+  },
+});

@@ -1,0 +1,130 @@
+import { isWorkloadKind } from '../kinds/pod-spec.js';
+import type { Finding, InputError, Suppression } from '../model/finding.js';
+import { formatPath, locate } from '../model/location.js';
+import { severityRank } from '../model/severity.js';
+import type { Resource } from '../model/resource.js';
+import type { PlannedCheck, ScanPlan } from './config.js';
+import { inlineExceptionsOf, isExpired, ruleMatches, type InlineException } from './exceptions.js';
+import type { Inventory } from './inventory.js';
+
+export interface Evaluation {
+  findings: Finding[];
+  suppressed: Suppression[];
+  errors: InputError[];
+}
+
+/** Per-kind check lists, computed once per plan. */
+export interface CompiledPlan {
+  plan: ScanPlan;
+  checksFor(kind: string): readonly PlannedCheck[];
+}
+
+export function compilePlan(plan: ScanPlan): CompiledPlan {
+  const cache = new Map<string, PlannedCheck[]>();
+  return {
+    plan,
+    checksFor(kind) {
+      let list = cache.get(kind);
+      if (!list) {
+        const workload = isWorkloadKind(kind);
+        list = plan.checks.filter(({ check }) => ('workloads' in check.appliesTo ? workload : check.appliesTo.kinds.includes(kind)));
+        cache.set(kind, list);
+      }
+      return list;
+    },
+  };
+}
+
+/**
+ * Runs every planned check on one object. This is the unit the scanner,
+ * the admission webhook and the watcher share.
+ */
+export function evaluateResource(resource: Resource, inventory: Inventory, compiled: CompiledPlan, into?: Evaluation): Evaluation {
+  const out = into ?? { findings: [], suppressed: [], errors: [] };
+  const checks = compiled.checksFor(resource.ref.kind);
+  if (checks.length === 0) return out;
+  const workload = inventory.workloadOf(resource);
+  let inline: InlineException[] | undefined;
+  for (const planned of checks) {
+    const { check } = planned;
+    let violations;
+    try {
+      violations = [...check.evaluate({ resource, workload, inventory, options: planned.options as never })];
+    } catch (error) {
+      out.errors.push({
+        code: 'check-error',
+        message: `check ${check.id} failed on ${resource.ref.kind}/${resource.ref.name}: ${(error as Error).message}`,
+        file: resource.origin.file,
+        document: resource.origin.document,
+      });
+      continue;
+    }
+    for (const violation of violations) {
+      const { position } = locate(resource.object, violation.path);
+      const finding: Finding = {
+        checkId: check.id,
+        title: check.title,
+        severity: planned.severity,
+        category: check.category,
+        message: violation.message,
+        object: resource.ref,
+        location: {
+          file: resource.origin.file,
+          document: resource.origin.document,
+          path: formatPath(violation.path),
+          ...(position ?? resource.origin.position ?? {}),
+        },
+        description: check.description,
+        remediation: check.remediation,
+        references: check.references,
+        standards: check.standards,
+      };
+      if (violation.container !== undefined) finding.container = violation.container;
+
+      if (compiled.plan.inlineExceptions) {
+        inline ??= inlineExceptionsOf(resource, workload?.podMetadata.annotations);
+        const exception = inline.find(
+          (item) => item.checkId === check.id && !item.problem && (item.container === undefined || item.container === violation.container) && !isExpired(item.expires, compiled.plan.now),
+        );
+        if (exception) {
+          out.suppressed.push({ finding, source: 'annotation', reason: exception.reason, ...(exception.expires ? { expires: exception.expires } : {}) });
+          continue;
+        }
+      }
+      const rule = compiled.plan.exceptions.find((item) => ruleMatches(item, finding) && !isExpired(item.expires, compiled.plan.now));
+      if (rule) {
+        out.suppressed.push({ finding, source: 'config', reason: rule.reason, ...(rule.expires ? { expires: rule.expires } : {}) });
+        continue;
+      }
+      out.findings.push(finding);
+    }
+  }
+  if (compiled.plan.inlineExceptions) {
+    inline ??= inlineExceptionsOf(resource, workload?.podMetadata.annotations);
+    for (const item of inline) {
+      if (item.problem) {
+        out.errors.push({ code: 'invalid-exception', message: `${item.annotation}: ${item.problem}`, file: resource.origin.file, document: resource.origin.document, field: `metadata.annotations[${JSON.stringify(item.annotation)}]` });
+      }
+    }
+  }
+  return out;
+}
+
+export function evaluateAll(resources: readonly Resource[], inventory: Inventory, plan: ScanPlan): Evaluation {
+  const compiled = compilePlan(plan);
+  const out: Evaluation = { findings: [], suppressed: [], errors: [] };
+  for (const resource of resources) evaluateResource(resource, inventory, compiled, out);
+  out.findings.sort(compareFindings);
+  out.suppressed.sort((a, b) => compareFindings(a.finding, b.finding));
+  return out;
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    (a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : 0) ||
+    (a.location.line ?? 0) - (b.location.line ?? 0) ||
+    (a.location.column ?? 0) - (b.location.column ?? 0) ||
+    severityRank(b.severity) - severityRank(a.severity) ||
+    (a.checkId < b.checkId ? -1 : a.checkId > b.checkId ? 1 : 0)
+  );
+}

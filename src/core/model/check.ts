@@ -1,0 +1,87 @@
+import type { Path } from './location.js';
+import type { Resource } from './resource.js';
+import type { Severity } from './severity.js';
+import type { StandardsMapping } from './standards.js';
+import type { Inventory } from '../engine/inventory.js';
+import type { Workload } from '../kinds/pod-spec.js';
+
+export const CATEGORIES = [
+  'pod-security',
+  'host-access',
+  'service-accounts',
+  'secrets',
+  'images',
+  'resources',
+  'multi-tenancy',
+  'network',
+  'rbac',
+  'ownership',
+  'add-ons',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/** Typed options: each has a type, a default and a sentence saying what it does. */
+export type OptionSpec =
+  | { type: 'string'; default: string; description: string }
+  | { type: 'string[]'; default: readonly string[]; description: string }
+  | { type: 'number'; default: number; description: string }
+  | { type: 'boolean'; default: boolean; description: string };
+
+export type OptionSpecs = Record<string, OptionSpec>;
+
+type OptionValue<S extends OptionSpec> = S extends { type: 'string' }
+  ? string
+  : S extends { type: 'string[]' }
+    ? readonly string[]
+    : S extends { type: 'number' }
+      ? number
+      : boolean;
+
+export type OptionValues<S extends OptionSpecs> = { [K in keyof S]: OptionValue<S[K]> };
+
+/** One thing a check found wrong, located by a path into the object. */
+export interface Violation {
+  /** Path into the object; a missing field is reported at its parent. */
+  path: Path;
+  /** Human sentence. Never contains secret values. */
+  message: string;
+  /** Container the violation concerns, for per-container exceptions. */
+  container?: string;
+}
+
+export interface CheckContext<O> {
+  resource: Resource;
+  /** Set for every kind that carries a pod spec. */
+  workload: Workload | undefined;
+  /** Every scanned object, for relational checks. */
+  inventory: Inventory;
+  options: O;
+}
+
+/** Which objects a check looks at. 'workloads' means every kind that carries a pod spec. */
+export type Applicability = { workloads: true } | { kinds: readonly string[] };
+
+export interface CheckDefinition<S extends OptionSpecs = OptionSpecs> {
+  id: string;
+  title: string;
+  severity: Severity;
+  category: Category;
+  /** Why it matters. */
+  description: string;
+  /** How to fix it, one or two sentences. */
+  remediation: string;
+  references: readonly string[];
+  standards: StandardsMapping;
+  enabledByDefault: boolean;
+  appliesTo: Applicability;
+  options: S;
+  evaluate(context: CheckContext<OptionValues<S>>): Iterable<Violation>;
+}
+
+/** Identity helper that keeps option types precise at the definition site. */
+export function defineCheck<S extends OptionSpecs>(check: CheckDefinition<S>): CheckDefinition<S> {
+  return check;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyCheck = CheckDefinition<any>;
