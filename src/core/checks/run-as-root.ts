@@ -11,7 +11,7 @@ export default defineCheck({
   references: ['https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted'],
   standards: {
     pss: { level: 'restricted', control: 'Running as Non-root' },
-    cis: ['5.2.6'],
+    cis: ['5.2.7'],
     nsa: ['Pod security: non-root containers'],
     mitre: ['T1611'],
   },

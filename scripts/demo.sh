@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Quick start: install, build and scan the bundled example (no cluster needed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export npm_config_nodedir=/usr
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+npx tsc -p tsconfig.json
+status=0
+node bin/palisade.js scan examples/ "$@" || status=$?
+# Exit 1 means "findings", which is the point of the example.
+[ "$status" -le 1 ] || exit "$status"
