@@ -25,7 +25,7 @@ export function loadText(text: string, file: string, options: TextLoadOptions = 
       out.errors.push({ code: document.error.code, message: document.error.message, file, document: document.index, line: document.error.line, column: document.error.column });
       continue;
     }
-    const position = { line: document.startLine + 1, column: 1 };
+    const position = { line: document.contentLine + 1, column: 1 };
     const value = document.value;
     if (value === null || value === undefined) continue;
     const object = asRecord(value);

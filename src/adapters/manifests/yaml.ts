@@ -61,8 +61,10 @@ export const KUBERNETES_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({
 export interface ParsedDocument {
   /** 0-based index among the file's documents */
   index: number;
-  /** 0-based line where the document starts */
+  /** 0-based line of the document's first line (its `---` marker when it has one) */
   startLine: number;
+  /** 0-based line of the document's first content (not a marker, comment or blank) */
+  contentLine: number;
   value?: unknown;
   error?: { message: string; line: number; column: number; code: 'yaml-syntax' | 'alias-limit' | 'depth-limit' };
 }
@@ -91,8 +93,8 @@ interface LoaderState {
 }
 
 /** Splits a YAML stream at `---` lines, keeping each document's first line. */
-export function splitDocuments(text: string): Array<{ text: string; startLine: number }> {
-  const out: Array<{ text: string; startLine: number }> = [];
+export function splitDocuments(text: string): Array<{ text: string; startLine: number; contentLine: number }> {
+  const out: Array<{ text: string; startLine: number; contentLine: number }> = [];
   let start = 0;
   let startLine = 0;
   let line = 0;
@@ -101,7 +103,7 @@ export function splitDocuments(text: string): Array<{ text: string; startLine: n
     const end = text.indexOf('\n', position);
     const lineEnd = end < 0 ? text.length : end;
     if (text.startsWith('---', position) && (lineEnd === position + 3 || text[position + 3] === ' ' || text[position + 3] === '\t' || text[position + 3] === '\r')) {
-      if (position > start) out.push({ text: text.slice(start, position), startLine });
+      if (position > start) out.push({ text: text.slice(start, position), startLine, contentLine: startLine });
       start = position;
       startLine = line;
     }
@@ -109,18 +111,23 @@ export function splitDocuments(text: string): Array<{ text: string; startLine: n
     position = end + 1;
     line++;
   }
-  if (start < text.length) out.push({ text: text.slice(start), startLine });
-  return out.filter((chunk) => hasContent(chunk.text));
+  if (start < text.length) out.push({ text: text.slice(start), startLine, contentLine: startLine });
+  return out.filter((chunk) => {
+    const offset = firstContentLine(chunk.text);
+    chunk.contentLine = chunk.startLine + offset;
+    return offset >= 0;
+  });
 }
 
-/** A document that holds only comments, blank lines and markers is no document. */
-function hasContent(text: string): boolean {
+/** Lines before the first content; -1 for a document of only comments, blank lines and markers. */
+function firstContentLine(text: string): number {
+  let index = 0;
   for (const line of text.split('\n')) {
     const trimmed = line.trim();
-    if (trimmed === '' || trimmed.startsWith('#') || trimmed === '---' || trimmed === '...') continue;
-    return true;
+    if (!(trimmed === '' || trimmed.startsWith('#') || trimmed === '---' || trimmed === '...')) return index;
+    index++;
   }
-  return false;
+  return -1;
 }
 
 function isScalar(value: unknown): boolean {
@@ -198,5 +205,5 @@ function expandedSize(root: unknown, limit: number): number {
 }
 
 export function parseStream(text: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): ParsedDocument[] {
-  return splitDocuments(text).map((chunk, index) => ({ index, startLine: chunk.startLine, ...parseDocument(chunk.text, chunk.startLine, limits) }));
+  return splitDocuments(text).map((chunk, index) => ({ index, startLine: chunk.startLine, contentLine: chunk.contentLine, ...parseDocument(chunk.text, chunk.startLine, limits) }));
 }

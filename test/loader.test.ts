@@ -1,0 +1,190 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import jsyaml from 'js-yaml';
+import { loadText } from '../src/adapters/manifests/documents.js';
+import { parseStream, splitDocuments } from '../src/adapters/manifests/yaml.js';
+import { locate } from '../src/core/model/location.js';
+import { binaryReason } from '../src/adapters/manifests/files.js';
+
+describe('YAML with positions', () => {
+  it('locates keys and sequence items exactly, in block and flow style', () => {
+    const text = [
+      'apiVersion: v1', // 1
+      'kind: Pod', // 2
+      'metadata: {name: p, labels: {app: web}}', // 3
+      'spec:', // 4
+      '  containers:', // 5
+      '  - name: a', // 6
+      '    image: x', // 7
+      '  -   name: b', // 8
+      '      securityContext:', // 9
+      '        "privileged": true', // 10
+      '      ports: [{containerPort: 80}, {containerPort: 22}]', // 11
+    ].join('\n');
+    const [document] = parseStream(text);
+    const value = document!.value;
+    assert.deepEqual(locate(value, ['kind']).position, { line: 2, column: 1 });
+    assert.deepEqual(locate(value, ['metadata', 'labels', 'app']).position, { line: 3, column: 30 });
+    assert.deepEqual(locate(value, ['spec', 'containers', 0]).position, { line: 6, column: 5 });
+    assert.deepEqual(locate(value, ['spec', 'containers', 1]).position, { line: 8, column: 7 });
+    assert.deepEqual(locate(value, ['spec', 'containers', 1, 'securityContext', 'privileged']).position, { line: 10, column: 9 });
+    assert.deepEqual(locate(value, ['spec', 'containers', 1, 'ports', 1, 'containerPort']).position, { line: 11, column: 37 });
+  });
+
+  it('points a missing field at its nearest present parent', () => {
+    const [document] = parseStream('kind: Pod\nspec:\n  containers:\n    - name: a\n');
+    const found = locate(document!.value, ['spec', 'containers', 0, 'securityContext', 'runAsNonRoot']);
+    assert.deepEqual(found.position, { line: 4, column: 7 });
+    assert.equal(found.resolvedDepth, 3);
+  });
+
+  it('keeps absolute lines across documents and ignores comment-only documents', () => {
+    const text = '# header\n---\nkind: A\n---\n# only a comment\n---\n\nkind: B\nx: 1\n';
+    const documents = parseStream(text);
+    assert.equal(documents.length, 2);
+    assert.deepEqual(locate(documents[1]!.value, ['x']).position, { line: 9, column: 1 });
+    assert.equal(documents[1]!.index, 1);
+  });
+
+  it('does not split at --- inside a block scalar or mid-line', () => {
+    const chunks = splitDocuments('a: |\n  ---\n  text\nb: "x --- y"\n---\nc: 1\n');
+    assert.equal(chunks.length, 2);
+  });
+
+  it('resolves scalars as Kubernetes (YAML 1.1) does', () => {
+    const [document] = parseStream('a: yes\nb: off\nc: 0644\nd: 0x1F\ne: 2024-01-01\nf: ~\ng: "yes"\nh: 1_000\ni: 1.5\nj: .inf\n');
+    assert.deepEqual(JSON.parse(JSON.stringify(document!.value, (_k, v) => (v === Infinity ? 'Infinity' : v))), { a: true, b: false, c: 420, d: 31, e: '2024-01-01', f: null, g: 'yes', h: 1000, i: 1.5, j: 'Infinity' });
+  });
+
+  it('agrees with js-yaml on values for generated documents (positions do not change values)', () => {
+    const key = fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/);
+    const scalar = fc.oneof(fc.integer({ min: 0, max: 1e6 }), fc.stringMatching(/^[a-z][a-z ]{0,10}[a-z]$/), fc.constant(null), fc.boolean());
+    const tree = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, scalar, fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(key, tie('node'), { maxKeys: 4 })),
+    })).node;
+    fc.assert(
+      fc.property(fc.dictionary(key, tree, { minKeys: 1, maxKeys: 5 }), fc.boolean(), (value, flow) => {
+        const text = jsyaml.dump(value, { flowLevel: flow ? 1 : -1 });
+        const [document] = parseStream(text);
+        assert.deepEqual(JSON.parse(JSON.stringify(document!.value)), JSON.parse(JSON.stringify(jsyaml.load(text))));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('every recorded key position points at that key in the text', () => {
+    const key = fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/);
+    const tree = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, fc.integer(), fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(key, tie('node'), { maxKeys: 4 })),
+    })).node;
+    fc.assert(
+      fc.property(fc.dictionary(key, tree, { minKeys: 1, maxKeys: 5 }), fc.boolean(), (value, flow) => {
+        const text = jsyaml.dump(value, { flowLevel: flow ? 2 : -1 });
+        const lines = text.split('\n');
+        const [document] = parseStream(text);
+        const walk = (node: unknown, path: (string | number)[]) => {
+          if (node === null || typeof node !== 'object') return;
+          for (const [k, child] of Object.entries(node)) {
+            const segment = Array.isArray(node) ? Number(k) : k;
+            const childPath = [...path, segment];
+            const { position } = locate(document!.value, childPath);
+            assert.ok(position, `no position for ${childPath.join('.')}`);
+            if (!Array.isArray(node)) {
+              const at = lines[position.line - 1]!.slice(position.column - 1);
+              assert.ok(at.startsWith(k) || at.startsWith(`'${k}'`) || at.startsWith(`"${k}"`), `${childPath.join('.')} at ${position.line}:${position.column} is "${at}"`);
+            }
+            walk(child, childPath);
+          }
+        };
+        walk(document!.value, []);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('loading manifests', () => {
+  it('reports a syntax error with file, line and column and keeps every other document', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: [unclosed\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: c}\n';
+    const result = loadText(text, 'bundle.yaml');
+    assert.deepEqual(result.resources.map((resource) => resource.ref.name), ['a', 'c']);
+    assert.equal(result.errors.length, 1);
+    assert.equal(result.errors[0]!.file, 'bundle.yaml');
+    assert.equal(result.errors[0]!.code, 'yaml-syntax');
+    assert.equal(result.errors[0]!.document, 1);
+    assert.ok(result.errors[0]!.line! >= 8 && result.errors[0]!.line! <= 9, `line ${result.errors[0]!.line}`);
+  });
+
+  it('reports duplicate keys at their line', () => {
+    const result = loadText('apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  name: b\n', 'dup.yaml');
+    assert.equal(result.errors[0]?.line, 5);
+    assert.match(result.errors[0]!.message, /duplicated mapping key/);
+  });
+
+  it('skips documents without apiVersion or kind, and non-mappings, saying why', () => {
+    const result = loadText('foo: bar\n---\n- a\n- b\n---\nkind: Pod\n', 'x.yaml');
+    assert.equal(result.resources.length, 0);
+    assert.deepEqual(
+      result.skipped.map((item) => [item.document, item.line, item.reason]),
+      [
+        [0, 1, 'no apiVersion and kind: not a Kubernetes object'],
+        [1, 3, 'not a mapping (a list)'],
+        [2, 6, 'no apiVersion: not a Kubernetes object'],
+      ],
+    );
+  });
+
+  it('unwraps List and *List objects with item positions', () => {
+    const text = 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: a, namespace: x}\n- apiVersion: v1\n  kind: Service\n  metadata: {name: b}\n';
+    const result = loadText(text, 'list.yaml');
+    assert.deepEqual(result.resources.map((r) => [r.ref.kind, r.ref.namespace, r.ref.name, r.origin.listIndex, r.origin.position?.line]), [
+      ['Pod', 'x', 'a', 0, 4],
+      ['Service', 'default', 'b', 1, 7],
+    ]);
+  });
+
+  it('reads JSON (kubectl get -o json) with positions', () => {
+    const text = JSON.stringify({ apiVersion: 'v1', kind: 'PodList', items: [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { hostNetwork: true } }] }, null, 2);
+    const result = loadText(text, 'pods.json');
+    assert.equal(result.resources.length, 1);
+    const line = text.split('\n').findIndex((l) => l.includes('"hostNetwork"')) + 1;
+    assert.equal(locate(result.resources[0]!.object, ['spec', 'hostNetwork']).position?.line, line);
+  });
+
+  it('leaves cluster-scoped kinds without a namespace and honours a default namespace', () => {
+    const text = 'apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\n';
+    assert.deepEqual(loadText(text, 'x').resources.map((r) => r.ref.namespace), [undefined, 'default']);
+    assert.deepEqual(loadText(text, 'x', { defaultNamespace: 'team' }).resources.map((r) => r.ref.namespace), [undefined, 'team']);
+  });
+});
+
+describe('hostile input', () => {
+  it('refuses a billion-laughs alias bomb quickly', () => {
+    const lines = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
+    for (let level = 1; level < 10; level++) {
+      const previous = String.fromCharCode(96 + level);
+      const name = String.fromCharCode(97 + level);
+      lines.push(`${name}: &${name} [${Array(10).fill(`*${previous}`).join(',')}]`);
+    }
+    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n${lines.map((l) => `  ${l}`).join('\n')}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: fine}\n`;
+    const started = performance.now();
+    const result = loadText(text, 'bomb.yaml');
+    assert.ok(performance.now() - started < 2000);
+    assert.equal(result.errors[0]?.code, 'alias-limit');
+    assert.deepEqual(result.resources.map((r) => r.ref.name), ['fine']);
+  });
+
+  it('refuses deeply nested documents with a clear error', () => {
+    const text = `apiVersion: v1\nkind: ConfigMap\ndata: ${'['.repeat(5000)}${']'.repeat(5000)}\n`;
+    const result = loadText(text, 'deep.yaml');
+    assert.equal(result.errors[0]?.code, 'depth-limit');
+    assert.match(result.errors[0]!.message, /maxDepth/);
+  });
+
+  it('detects binary content', () => {
+    assert.equal(binaryReason(Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2])), 'binary file (contains NUL bytes)');
+    assert.equal(binaryReason(Buffer.from([0xff, 0xfe, 0xfd, 0x41, 0x42, 0x43, 0x44])), 'not UTF-8 text');
+    assert.equal(binaryReason(Buffer.from('kind: Pod\n')), undefined);
+  });
+});
