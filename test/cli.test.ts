@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { repoPath } from './support/paths.js';
+
+/** Runs the built CLI the way a user does. */
+function palisade(args: string[], options: { input?: string; cwd?: string; env?: Record<string, string> } = {}) {
+  const result = spawnSync(process.execPath, [repoPath('bin/palisade.js'), ...args], {
+    input: options.input ?? '',
+    cwd: options.cwd ?? repoPath('.'),
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '', ...options.env },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function workspace(files: Record<string, string>): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'palisade-cli-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+    writeFileSync(path.join(root, name), text);
+  }
+  return root;
+}
+
+const PRIVILEGED_POD = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: x}\nspec:\n  containers:\n  - name: c\n    image: x:1\n    securityContext:\n      privileged: true\n';
+
+describe('palisade scan (built CLI)', () => {
+  it('scans the bundled example: findings exit 1, with file:line', () => {
+    const result = palisade(['scan', 'examples/']);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stdout, /privileged-container/);
+    assert.match(result.stdout, /examples\/insecure\.yaml:\d+:\d+/);
+    assert.doesNotMatch(result.stdout, /\u001b\[/, 'no colour when stdout is not a terminal');
+  });
+
+  it('--fail-on sets the threshold for exit 1', () => {
+    const root = workspace({ 'pod.yaml': PRIVILEGED_POD });
+    assert.equal(palisade(['scan', '--check', 'run-as-root', '--fail-on', 'high', 'pod.yaml'], { cwd: root }).code, 0);
+    assert.equal(palisade(['scan', '--check', 'privileged-container', '--fail-on', 'high', 'pod.yaml'], { cwd: root }).code, 1);
+  });
+
+  it('writes versioned JSON with the exact position', () => {
+    const root = workspace({ 'pod.yaml': PRIVILEGED_POD });
+    const result = palisade(['scan', '-o', 'json', '--check', 'privileged-container', '-f', 'pod.yaml'], { cwd: root });
+    const report = JSON.parse(result.stdout);
+    assert.equal(report.schemaVersion, 'palisade.dev/scan/v1');
+    assert.deepEqual(
+      report.findings.map((f: { checkId: string; location: { file: string; line: number; column: number } }) => [f.checkId, f.location.file, f.location.line, f.location.column]),
+      [['privileged-container', 'pod.yaml', 9, 7]],
+    );
+  });
+
+  it('reads stdin with -', () => {
+    const result = palisade(['scan', '-o', 'json', '--check', 'privileged-container', '-'], { input: PRIVILEGED_POD });
+    assert.equal(JSON.parse(result.stdout).findings[0].location.file, '<stdin>');
+  });
+
+  it('an input error exits 2 but every other document and file is still scanned', () => {
+    const root = workspace({ 'a.yaml': `${PRIVILEGED_POD}---\nkind: Pod\nmetadata:\n  name: x\n bad: indentation\n`, 'b/c.yaml': PRIVILEGED_POD.replace('name: p', 'name: q') });
+    const result = palisade(['scan', '-o', 'json', '--check', 'privileged-container', '.'], { cwd: root });
+    assert.equal(result.code, 2);
+    const report = JSON.parse(result.stdout);
+    assert.deepEqual(report.findings.map((f: { object: { name: string } }) => f.object.name), ['p', 'q']);
+    assert.equal(report.errors[0].file, 'a.yaml');
+    assert.equal(report.errors[0].line, 14);
+    assert.match(report.errors[0].message, /bad indentation/);
+  });
+
+  it('usage errors exit 2 with a message on stderr', () => {
+    const unknownFormat = palisade(['scan', '-o', 'pdf', 'examples/']);
+    assert.equal(unknownFormat.code, 2);
+    assert.match(unknownFormat.stderr, /unknown output format "pdf"/);
+    assert.equal(palisade(['scan']).code, 2);
+    assert.equal(palisade(['scan', '--fail-on', 'urgent', 'examples/']).code, 2);
+    assert.equal(palisade(['frobnicate']).code, 2);
+  });
+
+  it('a config with an unknown check id is an error naming it and its line', () => {
+    const root = workspace({ '.palisade.yaml': 'checks:\n  disable:\n    - host-network\n    - not-a-check\n', 'pod.yaml': PRIVILEGED_POD });
+    const result = palisade(['scan', 'pod.yaml'], { cwd: root });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /\.palisade\.yaml:4:7: checks\.disable\[1\]: unknown check id "not-a-check"/);
+  });
+
+  it('refuses a binary file and a file over the size limit, naming them', () => {
+    const root = workspace({ 'bin.yaml': '\u0000\u0001ELF', 'big.yaml': `${'# padding\n'.repeat(200)}${PRIVILEGED_POD}` });
+    const result = palisade(['scan', '-o', 'json', '--max-file-size', '1000', '.'], { cwd: root });
+    const report = JSON.parse(result.stdout);
+    assert.deepEqual(report.errors.map((e: { file: string; code: string }) => [e.file, e.code]), [
+      ['big.yaml', 'file-too-large'],
+      ['bin.yaml', 'binary-file'],
+    ]);
+  });
+
+  it('lists the checks', () => {
+    const result = palisade(['checks', '-o', 'json']);
+    assert.equal(result.code, 0);
+    const catalog = JSON.parse(result.stdout) as Array<{ id: string }>;
+    assert.ok(catalog.some((check) => check.id === 'privileged-container'));
+  });
+});
