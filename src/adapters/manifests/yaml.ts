@@ -1,5 +1,6 @@
 import jsyaml from 'js-yaml';
 import { encodePosition, LOCATIONS } from '../../core/model/location.js';
+import { fastParse, NOT_FAST } from './fast-yaml.js';
 
 /**
  * YAML with exact positions at js-yaml's speed. js-yaml reports an 'open' and a
@@ -136,6 +137,27 @@ function isScalar(value: unknown): boolean {
 
 /** Parses one document's text; positions are made absolute with `lineBase`. */
 export function parseDocument(text: string, lineBase: number, limits: ParseLimits = DEFAULT_PARSE_LIMITS): { value?: unknown; error?: ParsedDocument['error'] } {
+  const fast = fastParse(text, lineBase, resolvePlain);
+  if (fast !== NOT_FAST) return { value: fast };
+  return parseDocumentWithJsYaml(text, lineBase, limits);
+}
+
+const IMPLICIT_TYPES = (KUBERNETES_SCHEMA as unknown as { compiledImplicit: jsyaml.Type[] }).compiledImplicit;
+const MAY_RESOLVE = /^[-+.0-9~nNyYtTfFoO<]/;
+
+/** Resolves a plain scalar exactly as js-yaml does with KUBERNETES_SCHEMA. */
+export function resolvePlain(text: string): unknown {
+  if (text === '') return null;
+  if (!MAY_RESOLVE.test(text)) return text;
+  for (const type of IMPLICIT_TYPES) {
+    const typed = type as unknown as { resolve(data: string): boolean; construct(data: string): unknown };
+    if (typed.resolve(text)) return typed.construct(text);
+  }
+  return text;
+}
+
+/** The reference path: js-yaml with positions from its listener events. */
+export function parseDocumentWithJsYaml(text: string, lineBase: number, limits: ParseLimits = DEFAULT_PARSE_LIMITS): { value?: unknown; error?: ParsedDocument['error'] } {
   const stack: Frame[] = [];
   const listener = (event: 'open' | 'close', state: LoaderState) => {
     if (event === 'open') {
@@ -145,7 +167,9 @@ export function parseDocument(text: string, lineBase: number, limits: ParseLimit
     const frame = stack.pop();
     if (!frame) return;
     const result = state.result;
-    if (result !== null && typeof result === 'object') {
+    // The innermost frame that produced a collection holds its entries; frames that
+    // wrap it (js-yaml's attempts at an implicit key) must not overwrite them.
+    if (result !== null && typeof result === 'object' && !(LOCATIONS in result)) {
       if (Array.isArray(result)) {
         if (frame.items && frame.items.length === result.length) (result as { [LOCATIONS]?: number[] })[LOCATIONS] = frame.items;
       } else if (frame.keys) {
