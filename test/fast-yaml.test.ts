@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import jsyaml from 'js-yaml';
 import { fastParse, NOT_FAST } from '../src/adapters/manifests/fast-yaml.js';
 import { parseDocumentWithJsYaml, resolvePlain, splitDocuments } from '../src/adapters/manifests/yaml.js';
-import { LOCATIONS } from '../src/core/model/location.js';
+import { keyPosition, LOCATIONS } from '../src/core/model/location.js';
 import { SHARED } from './support/paths.js';
 
 /** Every (path, position) pair recorded in a parsed tree. */
@@ -14,7 +14,7 @@ function positions(root: unknown): Map<string, number> {
   const out = new Map<string, number>();
   const walk = (node: unknown, path: string) => {
     if (node === null || typeof node !== 'object') return;
-    const table = (node as { [LOCATIONS]?: Map<string, number> | number[] })[LOCATIONS];
+    const table = (node as { [LOCATIONS]?: unknown })[LOCATIONS];
     if (Array.isArray(node)) {
       node.forEach((child, index) => {
         const at = (table as number[] | undefined)?.[index];
@@ -23,7 +23,7 @@ function positions(root: unknown): Map<string, number> {
       });
     } else {
       for (const [key, child] of Object.entries(node)) {
-        const at = (table as Map<string, number> | undefined)?.get(key);
+        const at = keyPosition(node, key);
         if (at !== undefined) out.set(`${path}.${key}`, at);
         walk(child, `${path}.${key}`);
       }
@@ -113,6 +113,8 @@ describe('fast YAML path', () => {
       '- top\n- level\n',
       'a: "\\x41"\n',
       'url: http://example.com:8080/path\ntime: 12:30\n',
+      '__proto__: {polluted: true}\nb: 1\n',
+      '80: http\n443: https\nname: x\n',
     ];
     for (const text of cases) {
       const fast = fastParse(text, 0, resolvePlain);

@@ -1,4 +1,4 @@
-import { encodePosition, LOCATIONS } from '../../core/model/location.js';
+import { encodePosition, hasInsertionOrder, LOCATIONS } from '../../core/model/location.js';
 
 /**
  * A fast path for the YAML that manifests are made of: block mappings and
@@ -206,7 +206,8 @@ class FastParser {
 
   private parseMapping(indent: number): Record<string, unknown> {
     const object: Record<string, unknown> = {};
-    const keys = new Map<string, number>();
+    const keys: string[] = [];
+    const positions: number[] = [];
     while (true) {
       const current = this.nextIndent();
       if (current < indent) break;
@@ -232,8 +233,9 @@ class FastParser {
         if (raw === '<<' || raw === '') giveUp();
         key = String(this.resolvePlain(raw));
       }
-      if (keys.has(key)) giveUp();
-      keys.set(key, this.position(line, indent));
+      if (key === '__proto__' || Object.prototype.hasOwnProperty.call(object, key)) giveUp();
+      keys.push(key);
+      positions.push(this.position(line, indent));
       let column = after + 1;
       while (text.charCodeAt(column) === 0x20) column++;
       if (column >= text.length || text[column] === '#') {
@@ -247,7 +249,7 @@ class FastParser {
         object[key] = this.parseInlineValue(line, column, indent);
       }
     }
-    (object as Located)[LOCATIONS] = keys;
+    (object as Located)[LOCATIONS] = hasInsertionOrder(keys) ? positions : new Map(keys.map((key, index) => [key, positions[index]!]));
     return object;
   }
 
@@ -457,7 +459,8 @@ class FlowParser {
   private parseMapping(): Record<string, unknown> {
     this.index++;
     const object: Record<string, unknown> = {};
-    const keys = new Map<string, number>();
+    const keys: string[] = [];
+    const positions: number[] = [];
     this.skipSpaces();
     if (this.text[this.index] === '}') {
       this.index++;
@@ -470,8 +473,9 @@ class FlowParser {
       const char = this.text[this.index];
       if (char === '[' || char === '{') giveUp();
       const key = String(this.parseScalar());
-      if (this.index === keyStart || keys.has(key)) giveUp();
-      keys.set(key, this.position(keyStart));
+      if (this.index === keyStart || key === '__proto__' || Object.prototype.hasOwnProperty.call(object, key)) giveUp();
+      keys.push(key);
+      positions.push(this.position(keyStart));
       this.skipSpaces();
       let value: unknown = null;
       if (this.text[this.index] === ':') {
@@ -492,7 +496,7 @@ class FlowParser {
         break;
       }
     }
-    (object as Located)[LOCATIONS] = keys;
+    (object as Located)[LOCATIONS] = hasInsertionOrder(keys) ? positions : new Map(keys.map((key, index) => [key, positions[index]!]));
     return object;
   }
 }

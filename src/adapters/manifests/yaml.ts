@@ -1,5 +1,5 @@
 import jsyaml from 'js-yaml';
-import { encodePosition, LOCATIONS } from '../../core/model/location.js';
+import { encodePosition, LOCATIONS, packMappingLocations } from '../../core/model/location.js';
 import { fastParse, NOT_FAST } from './fast-yaml.js';
 
 /**
@@ -173,7 +173,7 @@ export function parseDocumentWithJsYaml(text: string, lineBase: number, limits: 
       if (Array.isArray(result)) {
         if (frame.items && frame.items.length === result.length) (result as { [LOCATIONS]?: number[] })[LOCATIONS] = frame.items;
       } else if (frame.keys) {
-        (result as { [LOCATIONS]?: Map<string, number> })[LOCATIONS] = frame.keys;
+        (result as { [LOCATIONS]?: unknown })[LOCATIONS] = packMappingLocations(frame.keys);
       }
     }
     const parent = stack[stack.length - 1];

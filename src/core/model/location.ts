@@ -28,8 +28,36 @@ export function decodePosition(encoded: number): Position {
   return { line: line0 + 1, column: encoded - line0 * COLUMN_BITS + 1 };
 }
 
+/**
+ * A mapping's key positions: an array aligned with Object.keys() order (one
+ * allocation, unboxed doubles), or a Map where that order cannot be relied on
+ * (integer-like keys, which JavaScript enumerates first).
+ */
+export type MappingLocations = number[] | Map<string, number>;
+
 interface LocatedMapping {
-  [LOCATIONS]?: Map<string, number>;
+  [LOCATIONS]?: MappingLocations;
+}
+
+const INTEGER_LIKE = /^(?:0|[1-9][0-9]{0,8})$/;
+
+/** Whether key order in Object.keys() equals insertion order for these keys. */
+export function hasInsertionOrder(keys: Iterable<string>): boolean {
+  for (const key of keys) if (INTEGER_LIKE.test(key)) return false;
+  return true;
+}
+
+/** Packs key positions (in insertion order) for a mapping. */
+export function packMappingLocations(keys: Map<string, number>): MappingLocations {
+  return hasInsertionOrder(keys.keys()) ? [...keys.values()] : keys;
+}
+
+export function keyPosition(node: object, key: string): number | undefined {
+  const table = (node as LocatedMapping)[LOCATIONS];
+  if (table === undefined) return undefined;
+  if (table instanceof Map) return table.get(key);
+  const index = Object.keys(node).indexOf(key);
+  return index < 0 ? undefined : table[index];
 }
 interface LocatedSequence {
   [LOCATIONS]?: number[];
@@ -55,7 +83,7 @@ export function locate(root: unknown, path: Path): { position?: Position; resolv
     } else {
       const key = String(segment);
       if (!Object.prototype.hasOwnProperty.call(node, key)) break;
-      here = (node as LocatedMapping)[LOCATIONS]?.get(key);
+      here = keyPosition(node, key);
       next = (node as Record<string, unknown>)[key];
     }
     if (here !== undefined) best = here;
