@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { describeGrants, namesNote, permissionsFor, permissionViolations, RBAC_REFERENCES, ROLE_KINDS, ruleName, type Permission } from './support/rbac.js';
+import { describeGrants, grantPath, grantsOf, namesNote, permissionsFor, RBAC_REFERENCES, ROLE_KINDS, ruleName, rulesOf, type Permission } from './support/rbac.js';
 
 const GROUP = 'certificates.k8s.io';
 /** Approving a CSR takes update on its approval subresource and approve on its signer; both are cluster-scoped. */
@@ -22,16 +22,27 @@ export default defineCheck({
   appliesTo: { kinds: ROLE_KINDS },
   options: {},
   *evaluate({ resource }) {
-    yield* permissionViolations(resource, PERMISSIONS, (grants, located) => {
-      const approval = grants.some(({ permission }) => permission.resource === 'certificatesigningrequests');
-      const signers = grants.some(({ permission }) => permission.resource === 'signers');
-      const why =
-        approval && signers
-          ? 'it can approve certificate requests'
-          : approval
-            ? 'it can approve certificate requests for any signer it may approve'
-            : 'it can approve requests for these signers given update on certificatesigningrequests/approval';
-      return `${ruleName(located)} allows ${describeGrants(grants)}${namesNote(located, grants)}: ${why}`;
+    const halves = rulesOf(resource).map((located) => {
+      const grants = grantsOf(resource, located, PERMISSIONS);
+      return {
+        located,
+        grants,
+        approval: grants.some(({ permission }) => permission.resource === 'certificatesigningrequests'),
+        signers: grants.some(({ permission }) => permission.resource === 'signers'),
+      };
     });
+    for (const { located, grants, approval, signers } of halves) {
+      if (grants.length === 0) continue;
+      let why: string;
+      if (approval && signers) {
+        why = 'it can approve certificate requests';
+      } else {
+        const other = halves.find((half) => (approval ? half.signers : half.approval));
+        why = other
+          ? `with ${ruleName(other.located)} it can approve certificate requests`
+          : `half of approving certificate requests; the other half is ${approval ? 'approve on signers' : 'update on certificatesigningrequests/approval'}`;
+      }
+      yield { path: grantPath(located, grants), message: `${ruleName(located)} allows ${describeGrants(grants)}${namesNote(located, grants)}: ${why}` };
+    }
   },
 });

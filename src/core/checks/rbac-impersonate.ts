@@ -54,7 +54,7 @@ export default defineCheck({
     for (const located of rulesOf(resource)) {
       const grants = grantsOf(resource, located, [...FIXED, ...extrasProbes(located.rule.resources)]);
       if (grants.length === 0) continue;
-      const what = describeGrants(grants).replace(`userextras.authentication.k8s.io/${ANY_EXTRA}`, 'userextras.authentication.k8s.io/<any key>');
+      const what = describeGrants(grants).replace(`userextras/${ANY_EXTRA}`, 'userextras/<any key>');
       yield {
         path: grantPath(located, grants),
         message: `${ruleName(located)} allows ${what}${namesNote(located, grants)}: requests can be sent as those identities, with their permissions`,

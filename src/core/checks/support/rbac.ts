@@ -99,27 +99,37 @@ export function grantsOf(resource: Resource, located: LocatedRule, permissions: 
   return grants;
 }
 
-/** `pods/exec`, `deployments.apps`, `certificatesigningrequests.certificates.k8s.io/approval`: kubectl's notation. */
+/** `pods/exec`, `certificatesigningrequests/approval`: the resource as RBAC rules write it. */
 export function resourceLabel(permission: Permission): string {
-  const group = permission.apiGroup === '' ? '' : `.${permission.apiGroup}`;
-  return `${permission.resource}${group}${permission.subresource ? `/${permission.subresource}` : ''}`;
+  return `${permission.resource}${permission.subresource ? `/${permission.subresource}` : ''}`;
 }
 
-/** "get, list on secrets; create on pods/exec": verbs per resource, resources with the same verbs merged. */
+/**
+ * "list, get on secrets; create on deployments, statefulsets in apps": verbs per resource,
+ * resources of one group with the same verbs merged.
+ */
 export function describeGrants(grants: readonly Grant[]): string {
-  const verbsByResource = new Map<string, string[]>();
+  const byResource = new Map<string, { group: string; label: string; verbs: string[] }>();
   for (const { permission } of grants) {
     const label = resourceLabel(permission);
-    const verbs = verbsByResource.get(label) ?? [];
-    if (!verbs.includes(permission.verb)) verbs.push(permission.verb);
-    verbsByResource.set(label, verbs);
+    const key = `${permission.apiGroup}\u0000${label}`;
+    const entry = byResource.get(key) ?? { group: permission.apiGroup, label, verbs: [] };
+    if (!entry.verbs.includes(permission.verb)) entry.verbs.push(permission.verb);
+    byResource.set(key, entry);
   }
-  const resourcesByVerbs = new Map<string, string[]>();
-  for (const [label, verbs] of verbsByResource) {
-    const key = verbs.join(', ');
-    resourcesByVerbs.set(key, [...(resourcesByVerbs.get(key) ?? []), label]);
+  const byVerbs = new Map<string, { group: string; verbs: string[]; labels: string[] }>();
+  for (const { group, label, verbs } of byResource.values()) {
+    const key = `${verbs.join(',')}\u0000${group}`;
+    const entry = byVerbs.get(key) ?? { group, verbs, labels: [] };
+    entry.labels.push(label);
+    byVerbs.set(key, entry);
   }
-  return [...resourcesByVerbs].map(([verbs, labels]) => `${verbs} on ${labels.join(', ')}`).join('; ');
+  return [...byVerbs.values()]
+    .map(({ group, verbs, labels }) => {
+      const verbText = verbs.map((verb) => (verb === VERB_ALL ? 'every verb (*)' : verb)).join(', ');
+      return `${verbText} on ${shortList(labels)}${group === '' ? '' : ` in ${group}`}`;
+    })
+    .join('; ');
 }
 
 /** ` (only a, b)` when the rule is limited by resourceNames, else ''. */
