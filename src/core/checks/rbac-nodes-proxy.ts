@@ -17,7 +17,7 @@ export default defineCheck({
   *evaluate({ resource }) {
     for (const located of rulesOf(resource)) {
       // Any verb counts: probe with the verbs the rule lists. Nodes are cluster-scoped, so a Role grants nothing here.
-      const grants = grantsOf(resource, located, permissionsFor(located.rule.verbs, '', ['nodes/proxy'], { clusterScoped: true }));
+      const grants = grantsOf(resource, located, permissionsFor(located.rule.verbs.filter((verb) => verb !== ''), '', ['nodes/proxy'], { clusterScoped: true }));
       if (grants.length === 0) continue;
       yield {
         path: grantPath(located, grants),

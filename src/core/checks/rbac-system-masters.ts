@@ -9,7 +9,7 @@ export default defineCheck({
   description:
     'Members of system:masters are authorized before RBAC and admission webhooks see no difference: they are superusers whatever the bindings say, and removing bindings cannot revoke them. A binding naming the group shows credentials in it are expected to exist.',
   remediation: 'Remove the subject; issue administrators credentials in an ordinary group bound to the role they need, and keep system:masters for break-glass certificates.',
-  references: [RBAC_REFERENCES.goodPractices, 'https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege', RBAC_REFERENCES.cis],
+  references: [`${RBAC_REFERENCES.goodPractices}#least-privilege`, RBAC_REFERENCES.cis],
   standards: { cis: ['5.1.7'], nsa: ['Authentication and authorization'] },
   enabledByDefault: true,
   appliesTo: { kinds: BINDING_KINDS },
