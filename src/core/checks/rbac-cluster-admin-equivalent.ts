@@ -1,0 +1,37 @@
+import { defineCheck } from '../model/check.js';
+import { entryPath, RBAC_REFERENCES, ROLE_KINDS, ruleName, rulesOf } from './support/rbac.js';
+import { RESOURCE_ALL, ruleAllows } from './support/rbac-rules.js';
+
+/** A verb, group, resource, subresource and name that no manifest can list. */
+const UNLISTED = '\u0000unlisted';
+
+export default defineCheck({
+  id: 'rbac-cluster-admin-equivalent',
+  title: 'Role allows every verb on every resource',
+  severity: 'critical',
+  category: 'rbac',
+  description:
+    "A rule with '*' verbs, '*' resources and '*' API groups and no resourceNames allows everything cluster-admin allows on resources: bound cluster-wide it is cluster-admin, bound in a namespace it is full control of that namespace, its secrets, pods and role bindings included.",
+  remediation: 'Grant the specific verbs, resources and API groups the subject needs; bind the built-in admin or edit ClusterRole in a namespace where broad access is intended.',
+  references: [RBAC_REFERENCES.goodPractices, RBAC_REFERENCES.rbac, RBAC_REFERENCES.cis],
+  standards: { cis: ['5.1.1', '5.1.3'], nsa: ['Authentication and authorization'], mitre: ['T1098.006'] },
+  enabledByDefault: true,
+  appliesTo: { kinds: ROLE_KINDS },
+  options: {},
+  *evaluate({ resource }) {
+    for (const located of rulesOf(resource)) {
+      // Verbs, groups, resources and names are open sets: the rule allows a request made of
+      // values it does not list exactly when it holds '*' in all three lists and no names.
+      const everything = ruleAllows(located.rule, { verb: UNLISTED, apiGroup: UNLISTED, resource: UNLISTED, subresource: UNLISTED, name: UNLISTED });
+      if (!everything) continue;
+      const scope =
+        resource.ref.kind === 'Role'
+          ? `full control of namespace "${resource.ref.namespace ?? 'default'}"`
+          : 'cluster-admin when bound by a ClusterRoleBinding, namespace admin when bound by a RoleBinding';
+      yield {
+        path: entryPath(located, 'resources', (entry) => entry === RESOURCE_ALL),
+        message: `${ruleName(located)} allows every verb on every resource in every API group: ${scope}`,
+      };
+    }
+  },
+});

@@ -1,0 +1,41 @@
+import { defineCheck } from '../model/check.js';
+import { describeGrants, permissionsFor, permissionViolations, RBAC_REFERENCES, ROLE_KINDS, ruleName, namesNote } from './support/rbac.js';
+
+const READ_SECRETS = permissionsFor(['list', 'watch', 'get'], '', ['secrets']);
+
+export default defineCheck({
+  id: 'rbac-read-secrets',
+  title: 'Role can read secrets',
+  severity: 'high',
+  category: 'rbac',
+  description:
+    'Reading secrets exposes service account tokens, registry credentials and application keys, often a direct step to more privilege; list and watch are worse than get because they return the value of every secret at once, without knowing any name.',
+  remediation: 'Remove get, list and watch on secrets, or restrict get to the secrets the subject needs with resourceNames; mount secrets into pods instead of reading them through the API.',
+  references: [`${RBAC_REFERENCES.goodPractices}#listing-secrets`, RBAC_REFERENCES.rbac, RBAC_REFERENCES.cis],
+  standards: { cis: ['5.1.2'], nsa: ['Authentication and authorization', 'Network separation: secrets'], mitre: ['T1552.007', 'T1528'] },
+  enabledByDefault: true,
+  appliesTo: { kinds: ROLE_KINDS },
+  options: {
+    includeNamedSecrets: {
+      type: 'boolean',
+      default: false,
+      description: 'Also report rules limited by resourceNames to specific secrets (the least-privilege form of secret access).',
+    },
+  },
+  *evaluate({ resource, options }) {
+    yield* permissionViolations(
+      resource,
+      READ_SECRETS,
+      (grants, located) => {
+        const bulk = grants.some(({ permission }) => permission.verb !== 'get');
+        const why = grants[0]?.namedOnly
+          ? 'the named secrets are readable'
+          : bulk
+            ? 'list and watch return the value of every secret'
+            : 'any secret can be read by name';
+        return `${ruleName(located)} allows ${describeGrants(grants)}${namesNote(located, grants)}: ${why}`;
+      },
+      (grant) => options.includeNamedSecrets || !grant.namedOnly,
+    );
+  },
+});

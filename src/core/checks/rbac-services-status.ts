@@ -1,0 +1,26 @@
+import { defineCheck } from '../model/check.js';
+import { describeGrants, namesNote, permissionsFor, permissionViolations, RBAC_REFERENCES, ROLE_KINDS, ruleName } from './support/rbac.js';
+
+const PERMISSIONS = permissionsFor(['update', 'patch'], '', ['services/status']);
+
+export default defineCheck({
+  id: 'rbac-services-status',
+  title: 'Role can write the status of Services',
+  severity: 'medium',
+  category: 'rbac',
+  description:
+    'Writing services/status sets status.loadBalancer.ingress, and kube-proxy then routes traffic for those IPs, from every node, to the Service: a way to intercept traffic meant for other destinations (CVE-2020-8554). Only load-balancer controllers need it.',
+  remediation: 'Grant update and patch on services/status only to the cloud or load-balancer controller.',
+  references: ['https://github.com/kubernetes/kubernetes/issues/97076', RBAC_REFERENCES.goodPractices, RBAC_REFERENCES.rbac],
+  standards: { nsa: ['Authentication and authorization'], mitre: ['T1040'] },
+  enabledByDefault: true,
+  appliesTo: { kinds: ROLE_KINDS },
+  options: {},
+  *evaluate({ resource }) {
+    yield* permissionViolations(
+      resource,
+      PERMISSIONS,
+      (grants, located) => `${ruleName(located)} allows ${describeGrants(grants)}${namesNote(located, grants)}: it can claim load-balancer IPs and intercept traffic to them`,
+    );
+  },
+});

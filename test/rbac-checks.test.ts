@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ALL_CHECKS } from '../src/core/checks/index.js';
+import { scanText } from './support/scan.js';
+
+const RBAC_IDS = ALL_CHECKS.filter((check) => check.category === 'rbac').map((check) => check.id);
+
+function findings(text: string, id: string, options?: Record<string, unknown>): string[] {
+  const result = scanText(text, { only: [id], ...(options ? { config: { options: { [id]: options } } } : {}) });
+  assert.deepEqual(result.errors, []);
+  return result.findings.map((finding) => `${finding.location.path}: ${finding.message}`);
+}
+
+const NAMED_SECRET_READER = `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: own, namespace: shop}
+rules:
+  - apiGroups: [""]
+    resources: ["secrets"]
+    resourceNames: ["shop-tls"]
+    verbs: ["get"]
+`;
+
+const CONTROLLER_EDITOR = `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: editor, namespace: shop}
+rules:
+  - apiGroups: ["apps"]
+    resources: ["deployments"]
+    verbs: ["get", "patch"]
+`;
+
+const WEBSOCKET_EXEC = `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: exec, namespace: shop}
+rules:
+  - apiGroups: [""]
+    resources: ["pods/exec"]
+    verbs: ["get"]
+`;
+
+const ALL_POWERFUL_AGGREGATE = `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: aggregate}
+aggregationRule:
+  clusterRoleSelectors:
+    - matchLabels: {aggregate-to-aggregate: "true"}
+rules:
+  - apiGroups: ["*"]
+    resources: ["*"]
+    verbs: ["*"]
+  - nonResourceURLs: ["*"]
+    verbs: ["*"]
+`;
+
+describe('rbac checks: options and scope', () => {
+  it('there are at least 17 rbac checks, each with a complete description', () => {
+    assert.ok(RBAC_IDS.length >= 17, `${RBAC_IDS.length} rbac checks`);
+    for (const check of ALL_CHECKS.filter((c) => c.category === 'rbac')) {
+      assert.ok(check.id.startsWith('rbac-'), check.id);
+      assert.ok(check.description.length > 40 && check.remediation.length > 20, check.id);
+      assert.ok(check.references.length > 0, check.id);
+    }
+  });
+
+  it('rbac-read-secrets reports rules limited to named secrets only when asked', () => {
+    assert.deepEqual(findings(NAMED_SECRET_READER, 'rbac-read-secrets'), []);
+    assert.deepEqual(findings(NAMED_SECRET_READER, 'rbac-read-secrets', { includeNamedSecrets: true }), [
+      'rules[0].resources[0]: rules[0] allows get on secrets (only shop-tls): the named secrets are readable',
+    ]);
+  });
+
+  it('rbac-create-pods counts the verbs it is given', () => {
+    assert.deepEqual(findings(CONTROLLER_EDITOR, 'rbac-create-pods'), []);
+    assert.deepEqual(findings(CONTROLLER_EDITOR, 'rbac-create-pods', { verbs: ['create', 'update', 'patch'] }), [
+      'rules[0].resources[0]: rules[0] allows patch on deployments in apps: the pods can run as any service account of the namespace and mount its secrets',
+    ]);
+  });
+
+  it('rbac-pod-exec ignores get on pods/exec when the clusters check create for WebSocket upgrades', () => {
+    assert.equal(findings(WEBSOCKET_EXEC, 'rbac-pod-exec').length, 1);
+    assert.deepEqual(findings(WEBSOCKET_EXEC, 'rbac-pod-exec', { getOverWebSocket: false }), []);
+  });
+
+  it('binding checks honour their allowed ClusterRoles', () => {
+    const binding = `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: public}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: public-docs}
+subjects:
+  - {apiGroup: rbac.authorization.k8s.io, kind: Group, name: system:unauthenticated}
+  - {apiGroup: rbac.authorization.k8s.io, kind: Group, name: system:authenticated}
+`;
+    assert.equal(findings(binding, 'rbac-binding-to-anonymous').length, 1);
+    assert.deepEqual(findings(binding, 'rbac-binding-to-anonymous', { allowedClusterRoles: ['public-docs'] }), []);
+    assert.equal(findings(binding, 'rbac-binding-to-authenticated').length, 1);
+    assert.deepEqual(findings(binding, 'rbac-binding-to-authenticated', { allowedClusterRoles: ['public-docs'] }), []);
+  });
+
+  it('rbac-binding-missing-role accepts roles listed as known', () => {
+    const text = `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: local}
+rules: []
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: b, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: external}
+subjects: [{kind: ServiceAccount, name: app}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: c}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: operator}
+subjects: [{kind: ServiceAccount, name: app, namespace: shop}]
+`;
+    assert.equal(findings(text, 'rbac-binding-missing-role').length, 2);
+    assert.deepEqual(findings(text, 'rbac-binding-missing-role', { knownRoles: ['shop/external', 'operator'] }), []);
+  });
+
+  it('no rule-based check reads the rules of an aggregated ClusterRole', () => {
+    for (const id of RBAC_IDS) assert.deepEqual(findings(ALL_POWERFUL_AGGREGATE, id), [], id);
+  });
+
+  it('the same rules as a plain ClusterRole trip every rule-based check that looks at resources', () => {
+    const plain = ALL_POWERFUL_AGGREGATE.replace(/aggregationRule:\n(?: {2}.*\n)+/, '');
+    const reported = RBAC_IDS.filter((id) => findings(plain, id).length > 0).sort();
+    const bindingChecks = ['rbac-binding-missing-role', 'rbac-binding-to-anonymous', 'rbac-binding-to-authenticated', 'rbac-cluster-admin-binding', 'rbac-system-masters'];
+    assert.deepEqual(reported, RBAC_IDS.filter((id) => !bindingChecks.includes(id)).sort());
+  });
+});
