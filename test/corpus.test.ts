@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { ALL_CHECKS } from '../src/core/checks/index.js';
+import { resolvePlain } from '../src/adapters/manifests/yaml.js';
+import { loadSources } from '../src/adapters/manifests/files.js';
+import { resolvePlan } from '../src/core/engine/config.js';
+import { buildInventory } from '../src/core/engine/inventory.js';
+import { evaluateAll } from '../src/core/engine/run.js';
+import { FIXED_NOW } from './support/scan.js';
+import { SHARED } from './support/paths.js';
+
+void resolvePlain;
+
+/** Scans a folder of ../shared/corpus with every check, on or off by default. */
+async function scanCorpus(folder: string) {
+  const loaded = await loadSources([path.join(SHARED, 'corpus', folder)]);
+  const { plan } = resolvePlan(ALL_CHECKS, { now: FIXED_NOW, enable: ['*'] });
+  const evaluation = evaluateAll(loaded.resources, buildInventory(loaded.resources), plan);
+  const at = (checkId: string, file: string) =>
+    evaluation.findings
+      .filter((finding) => finding.checkId === checkId && path.basename(finding.location.file) === file)
+      .map((finding) => `${finding.location.line}:${finding.location.column}`);
+  return { loaded, evaluation, at };
+}
+
+describe('real-world corpus: kube-prometheus', async () => {
+  const { loaded, evaluation, at } = await scanCorpus('kube-prometheus');
+
+  it('reads every object without errors', () => {
+    assert.deepEqual(loaded.errors, []);
+    assert.deepEqual(loaded.skipped, []);
+    assert.equal(loaded.resources.length, 120);
+    assert.deepEqual(evaluation.errors, []);
+  });
+
+  it('finds the node exporter on the host network and PID namespace, at their lines', () => {
+    assert.deepEqual(at('host-network', 'nodeExporter-daemonset.yaml'), ['100:7']);
+  });
+
+  it('does not report run-as-root where the pod sets runAsNonRoot once (inheritance)', () => {
+    // nodeExporter-daemonset.yaml sets runAsNonRoot at pod level (line 107) and per container.
+    assert.deepEqual(at('run-as-root', 'nodeExporter-daemonset.yaml'), []);
+    assert.deepEqual(at('run-as-root', 'prometheusOperator-deployment.yaml'), []);
+  });
+
+  it('finds secret readers at the exact rule entry', () => {
+    assert.deepEqual(at('rbac-read-secrets', 'kubeStateMetrics-clusterRole.yaml'), ['15:5']);
+  });
+});
+
+describe('real-world corpus: microservices-demo', async () => {
+  const { loaded, evaluation } = await scanCorpus('microservices-demo');
+
+  it('reads every object, skipping nothing silently', () => {
+    assert.deepEqual(loaded.errors, []);
+    assert.equal(loaded.resources.length + loaded.skipped.length, 34);
+    assert.deepEqual(evaluation.errors, []);
+  });
+
+  it('reports no privileged containers or host namespaces in hardened pods', () => {
+    const ids = new Set(evaluation.findings.map((finding) => finding.checkId));
+    assert.ok(!ids.has('privileged-container'));
+    assert.ok(!ids.has('host-network'));
+  });
+});
