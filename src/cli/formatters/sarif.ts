@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CheckInfo } from '../../core/engine/report.js';
+import type { CheckInfo, ScanReport } from '../../core/engine/report.js';
 import type { Finding, InputError, SkippedDocument, Suppression } from '../../core/model/finding.js';
 import { refToString } from '../../core/model/resource.js';
 import type { Severity } from '../../core/model/severity.js';
@@ -164,7 +164,8 @@ function unique(items: Json[]): Json[] {
   });
 }
 
-export function toSarif(report: Parameters<Formatter>[0], cwd: string): Json {
+/** The SARIF log as an object; `cwd` is the directory artifact URIs are relative to. */
+export function toSarif(report: ScanReport, cwd: string): Json {
   const checks = checksOf(report);
   const ruleIndex = new Map(checks.map((check, index) => [check.id, index]));
   const results = [
