@@ -133,7 +133,7 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   const report: ScanReport = buildReport({
     version: io.version,
     objects: loaded.resources.length,
-    checks: plan.checks.map((planned) => planned.check),
+    checks: plan.checks,
     findings: evaluation.findings,
     suppressed: evaluation.suppressed,
     errors,

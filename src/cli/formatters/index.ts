@@ -1,4 +1,7 @@
 import { formatJson } from './json.js';
+import { formatJunit } from './junit.js';
+import { formatMarkdown } from './markdown.js';
+import { formatSarif } from './sarif.js';
 import { formatTable } from './table.js';
 import type { Formatter } from './types.js';
 import { formatYaml } from './yaml.js';
@@ -7,4 +10,7 @@ export const FORMATTERS: Record<string, Formatter> = {
   table: formatTable,
   json: formatJson,
   yaml: formatYaml,
+  sarif: formatSarif,
+  junit: formatJunit,
+  markdown: formatMarkdown,
 };

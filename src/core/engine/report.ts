@@ -1,7 +1,8 @@
-import type { AnyCheck } from '../model/check.js';
+import type { AnyCheck, Category } from '../model/check.js';
 import type { Finding, InputError, SkippedDocument, Suppression } from '../model/finding.js';
 import { SEVERITIES, type Severity } from '../model/severity.js';
-import { controlsIn, type StandardId } from '../model/standards.js';
+import { controlsIn, type StandardId, type StandardsMapping } from '../model/standards.js';
+import type { PlannedCheck } from './config.js';
 
 export const SCAN_SCHEMA_VERSION = 'palisade.dev/scan/v1';
 
@@ -10,6 +11,18 @@ export interface ControlResult {
   checks: string[];
   status: 'pass' | 'fail';
   findings: number;
+}
+
+/** A check that ran, with the severity it ran at (configuration may override the default). */
+export interface CheckInfo {
+  id: string;
+  title: string;
+  severity: Severity;
+  category: Category;
+  description: string;
+  remediation: string;
+  references: readonly string[];
+  standards: StandardsMapping;
 }
 
 /** The scan result every output format renders; JSON output is this object (docs/json-schema.md). */
@@ -26,6 +39,8 @@ export interface ScanReport {
     errors: number;
     skipped: number;
   };
+  /** every check that ran, sorted by id (SARIF rules, JUnit suites) */
+  checks: CheckInfo[];
   findings: Finding[];
   suppressed: Suppression[];
   errors: InputError[];
@@ -33,10 +48,25 @@ export interface ScanReport {
   controls?: ControlResult[];
 }
 
+/** Accepts planned checks (with their configured severity) or bare definitions. */
+export function checkInfo(item: AnyCheck | Pick<PlannedCheck, 'check' | 'severity'>): CheckInfo {
+  const check = 'check' in item ? item.check : item;
+  return {
+    id: check.id,
+    title: check.title,
+    severity: item.severity,
+    category: check.category,
+    description: check.description,
+    remediation: check.remediation,
+    references: check.references,
+    standards: check.standards,
+  };
+}
+
 export function buildReport(input: {
   version: string;
   objects: number;
-  checks: readonly AnyCheck[];
+  checks: readonly (AnyCheck | Pick<PlannedCheck, 'check' | 'severity'>)[];
   findings: Finding[];
   suppressed: Suppression[];
   errors: InputError[];
@@ -57,6 +87,7 @@ export function buildReport(input: {
       errors: input.errors.length,
       skipped: input.skipped.length,
     },
+    checks: input.checks.map(checkInfo).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
     findings: input.findings,
     suppressed: input.suppressed,
     errors: input.errors,
@@ -64,12 +95,12 @@ export function buildReport(input: {
   };
   if (input.standard) {
     report.standard = input.standard;
-    report.controls = controlResults(input.standard, input.checks, input.findings);
+    report.controls = controlResults(input.standard, report.checks, input.findings);
   }
   return report;
 }
 
-function controlResults(standard: StandardId, checks: readonly AnyCheck[], findings: readonly Finding[]): ControlResult[] {
+function controlResults(standard: StandardId, checks: readonly CheckInfo[], findings: readonly Finding[]): ControlResult[] {
   const controls = new Map<string, ControlResult>();
   for (const check of checks) {
     for (const control of controlsIn(check.standards, standard)) {

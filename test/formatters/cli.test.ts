@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { FORMATTERS } from '../../src/cli/formatters/index.js';
+import { repoPath, REPO_ROOT } from '../support/paths.js';
+import { MIXED_FILE } from './report-fixture.js';
+import { sarifValidator } from './sarif-schema.js';
+import { parseXml } from './xml.js';
+
+/** Runs the built CLI the way a user does, from the repository root. */
+function palisade(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [repoPath('bin/palisade.js'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('palisade scan -o FORMAT', () => {
+  it('offers sarif, junit and markdown', () => {
+    for (const format of ['sarif', 'junit', 'markdown']) assert.ok(FORMATTERS[format], format);
+    assert.match(palisade('scan', '--help').stdout, /table, json, yaml, sarif, junit, markdown/);
+  });
+
+  it('-o sarif writes a valid SARIF log with paths relative to the working directory', () => {
+    const { status, stdout } = palisade('scan', 'examples', '-o', 'sarif');
+    assert.equal(status, 1);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const log: any = JSON.parse(stdout);
+    const validate = sarifValidator();
+    const valid: boolean = validate(log);
+    assert.ok(valid, JSON.stringify(validate.errors));
+    assert.ok(log.runs[0].results.length > 0);
+    for (const result of log.runs[0].results) assert.equal(result.locations[0].physicalLocation.artifactLocation.uri, 'examples/insecure.yaml');
+  });
+
+  it('-o sarif given an absolute path still writes a relative URI', () => {
+    const { status, stdout } = palisade('scan', repoPath(MIXED_FILE), '-o', 'sarif');
+    assert.equal(status, 2, 'the fixture has input errors');
+    const log = JSON.parse(stdout);
+    assert.equal(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri, MIXED_FILE);
+    assert.equal(log.runs[0].invocations[0].executionSuccessful, false);
+  });
+
+  it('-o junit writes well-formed JUnit XML', () => {
+    const { status, stdout } = palisade('scan', MIXED_FILE, '-o', 'junit');
+    assert.equal(status, 2);
+    const root = parseXml(stdout);
+    assert.equal(root.name, 'testsuites');
+    assert.equal(root.attributes.failures, '4');
+    assert.equal(root.attributes.errors, '2');
+  });
+
+  it('-o markdown writes the report', () => {
+    const { status, stdout } = palisade('scan', 'examples', '-o', 'markdown', '--fail-on', 'critical');
+    assert.equal(status, 1);
+    assert.match(stdout, /^# Palisade scan report\n/);
+    assert.match(stdout, /\| critical \| `privileged-container` \|/);
+  });
+
+  it('rejects an unknown format, naming the known ones', () => {
+    const { status, stderr } = palisade('scan', 'examples', '-o', 'html');
+    assert.equal(status, 2);
+    assert.match(stderr, /unknown output format "html" \(one of table, json, yaml, sarif, junit, markdown\)/);
+  });
+});
