@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ALL_CHECKS } from '../src/core/checks/index.js';
 import { CATEGORIES } from '../src/core/model/check.js';
+import { NSA_SECTIONS, PSS_CONTROLS } from '../src/core/model/standards.js';
 import { renderDocs } from '../scripts/docs.js';
 import { REPO_ROOT } from './support/paths.js';
 
@@ -19,6 +20,10 @@ describe('check registry, fixtures and docs stay in step', () => {
       assert.ok((CATEGORIES as readonly string[]).includes(check.category), `${check.id}: category`);
       assert.ok(check.references.length > 0, `${check.id}: references`);
       assert.ok('workloads' in check.appliesTo || check.appliesTo.kinds.length > 0, `${check.id}: appliesTo`);
+      for (const section of check.standards.nsa ?? []) assert.ok((NSA_SECTIONS as readonly string[]).includes(section), `${check.id}: unknown NSA section "${section}"`);
+      for (const id of check.standards.cis ?? []) assert.match(id, /^5\.\d+\.\d+$/, `${check.id}: CIS section 5 id`);
+      for (const id of check.standards.mitre ?? []) assert.match(id, /^T\d{4}(\.\d{3})?$/, `${check.id}: MITRE technique id`);
+      if (check.standards.pss) assert.ok((PSS_CONTROLS[check.standards.pss.level] as readonly string[]).includes(check.standards.pss.control), `${check.id}: PSS ${check.standards.pss.level} control "${check.standards.pss.control}"`);
       for (const [name, spec] of Object.entries(check.options)) assert.ok((spec as { description: string }).description, `${check.id}: option ${name} needs a description`);
     }
   });

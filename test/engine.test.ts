@@ -133,3 +133,11 @@ spec:
     assert.deepEqual(unset.findings.map((f) => f.container), ['i', 'a', 'b', 'debug']);
   });
 });
+
+describe('inline exceptions on a Pod', () => {
+  it('reads the annotations once (the pod template is the object)', () => {
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    ignore-check.palisade.dev/host-network: ""\nspec:\n  hostNetwork: true\n  containers: [{name: a, image: x}]\n';
+    const result = scanText(text, { only: ['host-network'] });
+    assert.equal(result.errors.length, 1);
+  });
+});

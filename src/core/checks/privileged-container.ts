@@ -12,7 +12,7 @@ export default defineCheck({
   standards: {
     pss: { level: 'baseline', control: 'Privileged Containers' },
     cis: ['5.2.2'],
-    nsa: ['Pod security: non-privileged containers'],
+    nsa: ['Pod security: pod security enforcement'],
     mitre: ['T1611'],
   },
   enabledByDefault: true,

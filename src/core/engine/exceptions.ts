@@ -64,7 +64,10 @@ export function parseInlineExceptions(annotations: Record<string, unknown> | und
 
 /** Exceptions written on the object and on its pod template. */
 export function inlineExceptionsOf(resource: Resource, podAnnotations: Record<string, unknown> | undefined): InlineException[] {
-  return [...parseInlineExceptions(metadataOf(resource.object).annotations), ...parseInlineExceptions(podAnnotations)];
+  const own = metadataOf(resource.object).annotations;
+  // For a Pod the pod template is the object itself: read its annotations once.
+  if (podAnnotations === undefined || podAnnotations === own) return parseInlineExceptions(own);
+  return [...parseInlineExceptions(own), ...parseInlineExceptions(podAnnotations)];
 }
 
 /** An exception is active through the end of its expiry day (UTC). */

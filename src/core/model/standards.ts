@@ -31,3 +31,27 @@ export function controlsIn(mapping: StandardsMapping, standard: StandardId): str
       return mapping.mitre ?? [];
   }
 }
+
+/** Section names of the NSA/CISA Kubernetes Hardening Guide (v1.2) that checks map to. */
+export const NSA_SECTIONS = [
+  'Pod security: non-root containers',
+  'Pod security: immutable container file systems',
+  'Pod security: building secure container images',
+  'Pod security: pod security enforcement',
+  'Pod security: protecting pod service account tokens',
+  'Pod security: hardening container environments',
+  'Network separation: namespaces',
+  'Network separation: network policies',
+  'Network separation: resource policies',
+  'Network separation: secrets',
+  'Network separation: control plane hardening',
+  'Authentication and authorization',
+  'Audit logging and threat detection',
+  'Upgrading and application security practices',
+] as const;
+
+/** The Pod Security Standards controls, by level, as the PSS page names them. */
+export const PSS_CONTROLS = {
+  baseline: ['HostProcess', 'Host Namespaces', 'Privileged Containers', 'Capabilities', 'HostPath Volumes', 'Host Ports', 'AppArmor', 'SELinux', '/proc Mount Type', 'Seccomp', 'Sysctls'],
+  restricted: ['Volume Types', 'Privilege Escalation', 'Running as Non-root', 'Running as Non-root user', 'Seccomp', 'Capabilities'],
+} as const;
