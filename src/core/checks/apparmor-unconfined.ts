@@ -43,7 +43,7 @@ export default defineCheck({
     if (podProfile && !allowedType(podProfile.type)) {
       yield {
         path: [...workload.podSecurityContextPath, 'appArmorProfile', 'type'],
-        message: `the pod sets ${describe(podProfile.type)}, ${inheritedBy(workload, 'appArmorProfile')}`,
+        message: `the pod sets ${describe(podProfile.type)}${inheritedBy(workload, 'appArmorProfile')}`,
       };
     }
     for (const container of workload.containers) {

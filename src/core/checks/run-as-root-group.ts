@@ -26,7 +26,7 @@ export default defineCheck({
     const pod = workload.podSecurityContext;
     const podPath = workload.podSecurityContextPath;
     if (pod.runAsGroup === 0) {
-      yield { path: [...podPath, 'runAsGroup'], message: `the pod sets runAsGroup: 0, ${inheritedBy(workload, 'runAsGroup')}` };
+      yield { path: [...podPath, 'runAsGroup'], message: `the pod sets runAsGroup: 0${inheritedBy(workload, 'runAsGroup')}` };
     }
     if (pod.fsGroup === 0) {
       yield { path: [...podPath, 'fsGroup'], message: 'the pod sets fsGroup: 0, so its volumes are group-owned by root and every container runs with group 0' };
@@ -34,7 +34,7 @@ export default defineCheck({
     const supplemental = asArray(pod.supplementalGroups);
     for (let index = 0; index < supplemental.length; index++) {
       if (supplemental[index] === 0) {
-        yield { path: [...podPath, 'supplementalGroups', index], message: 'the pod adds group 0 to supplementalGroups of every container' };
+        yield { path: [...podPath, 'supplementalGroups', index], message: 'the pod lists group 0 in supplementalGroups, a group of every container' };
       }
     }
     for (const container of workload.containers) {

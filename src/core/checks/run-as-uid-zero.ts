@@ -29,7 +29,7 @@ export default defineCheck({
     if (workload.podSecurityContext.runAsUser === 0) {
       yield {
         path: [...workload.podSecurityContextPath, 'runAsUser'],
-        message: `the pod sets runAsUser: 0, ${inheritedBy(workload, 'runAsUser')}`,
+        message: `the pod sets runAsUser: 0${inheritedBy(workload, 'runAsUser')}`,
       };
     }
     for (const container of workload.containers) {

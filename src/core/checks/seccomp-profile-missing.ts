@@ -39,13 +39,14 @@ export default defineCheck({
       const type = asString(asRecord(profile.value)?.type);
       if (type === 'RuntimeDefault' || type === 'Localhost') continue;
       if (type === 'Unconfined') continue; // reported by seccomp-unconfined, where it is written
-      const who = profile.inherited ? `inherits from the pod` : 'sets';
+      const verb = profile.inherited ? 'inherits' : 'sets';
+      const from = profile.inherited ? ' from the pod' : '';
       yield {
         path: [...profile.path, 'type'],
         message:
           type === undefined
-            ? `container "${container.name}" ${who} a seccompProfile without a type`
-            : `container "${container.name}" ${who} seccompProfile.type "${type}", which is not RuntimeDefault or Localhost`,
+            ? `container "${container.name}" ${verb} a seccompProfile without a type${from}`
+            : `container "${container.name}" ${verb} the seccomp profile type "${type}"${from}, which is not RuntimeDefault or Localhost`,
         container: container.name,
       };
     }

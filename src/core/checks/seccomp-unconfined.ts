@@ -36,7 +36,7 @@ export default defineCheck({
     if (asRecord(workload.podSecurityContext.seccompProfile)?.type === 'Unconfined') {
       yield {
         path: [...workload.podSecurityContextPath, 'seccompProfile', 'type'],
-        message: `the pod sets seccompProfile.type: Unconfined, ${inheritedBy(workload, 'seccompProfile')}`,
+        message: `the pod sets seccompProfile.type: Unconfined${inheritedBy(workload, 'seccompProfile')}`,
       };
     }
     for (const container of workload.containers) {

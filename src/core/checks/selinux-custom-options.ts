@@ -43,7 +43,7 @@ export default defineCheck({
   *evaluate({ workload }) {
     if (!workload) return;
     const podOptions = asRecord(workload.podSecurityContext.seLinuxOptions);
-    if (podOptions) yield* badOptions(podOptions, [...workload.podSecurityContextPath, 'seLinuxOptions'], 'the pod', undefined, `, ${inheritedBy(workload, 'seLinuxOptions')}`);
+    if (podOptions) yield* badOptions(podOptions, [...workload.podSecurityContextPath, 'seLinuxOptions'], 'the pod', undefined, inheritedBy(workload, 'seLinuxOptions'));
     for (const container of workload.containers) {
       const options = asRecord(container.securityContext.seLinuxOptions);
       if (options) yield* badOptions(options, [...container.securityContextPath, 'seLinuxOptions'], `container "${container.name}"`, container.name);

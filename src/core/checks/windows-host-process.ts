@@ -34,7 +34,7 @@ export default defineCheck({
     if (hostProcessOf(workload.podSecurityContext) === true) {
       yield {
         path: [...workload.podSecurityContextPath, 'windowsOptions', 'hostProcess'],
-        message: `the pod sets windowsOptions.hostProcess: true, ${describeHeirs(workload, (container) => hostProcessOf(container.securityContext) === undefined)}`,
+        message: `the pod sets windowsOptions.hostProcess: true${describeHeirs(workload, (container) => hostProcessOf(container.securityContext) === undefined)}`,
       };
     }
     for (const container of workload.containers) {

@@ -38,14 +38,15 @@ export function quoteAll(names: readonly string[]): string {
 }
 
 /**
- * How a finding about a pod-level setting says who it reaches: the containers
- * that inherit it, or, when every container overrides it, that containers
- * added later (ephemeral debug containers) still would.
+ * How a finding about a pod-level setting says who it reaches, as a clause to
+ * append to the sentence: the containers that inherit it, or, when every
+ * container sets its own, that containers added later (ephemeral debug
+ * containers) still would.
  */
 export function describeHeirs(workload: Workload, inherits: (container: ContainerView) => boolean): string {
   const heirs = workload.containers.filter(inherits).map((container) => container.name);
-  if (heirs.length === 0) return 'every container overrides it, but containers added later (such as ephemeral debug containers) inherit it';
-  return `inherited by ${heirs.length === 1 ? 'container' : 'containers'} ${quoteAll(heirs)}`;
+  if (heirs.length === 0) return '; no container inherits it (each sets its own), but containers added later, such as ephemeral debug containers, would';
+  return `, inherited by ${heirs.length === 1 ? 'container' : 'containers'} ${quoteAll(heirs)}`;
 }
 
 /** describeHeirs for a field the container overrides as a whole (container.effective). */
