@@ -53,12 +53,16 @@ export default defineCheck({
     if (!workload) return;
     const metadata = metadataOf(resource.object);
     const namespace = resource.ref.namespace === undefined ? undefined : inventory.find('Namespace', undefined, resource.ref.namespace);
+    const found = (markers: readonly string[], values: unknown, where: string) => {
+      const marker = matchingMarker(markers, asStringRecord(values));
+      return marker === undefined ? undefined : `${where} ${marker}`;
+    };
     const marker =
-      matchingMarker(options.sensitiveLabels, asStringRecord(metadata.labels)) ??
-      matchingMarker(options.sensitiveLabels, asStringRecord(workload.podMetadata.labels)) ??
-      (namespace ? matchingMarker(options.sensitiveLabels, asStringRecord(metadataOf(namespace.object).labels)) : undefined) ??
-      matchingMarker(options.sensitiveAnnotations, asStringRecord(metadata.annotations)) ??
-      matchingMarker(options.sensitiveAnnotations, asStringRecord(workload.podMetadata.annotations));
+      found(options.sensitiveLabels, metadata.labels, 'label') ??
+      found(options.sensitiveLabels, workload.podMetadata.labels, 'pod label') ??
+      (namespace ? found(options.sensitiveLabels, metadataOf(namespace.object).labels, 'Namespace label') : undefined) ??
+      found(options.sensitiveAnnotations, metadata.annotations, 'annotation') ??
+      found(options.sensitiveAnnotations, workload.podMetadata.annotations, 'pod annotation');
     if (marker === undefined) return;
     const runtimeClassName = asString(workload.podSpec.runtimeClassName);
     if (runtimeClassName === undefined || runtimeClassName === '') {
