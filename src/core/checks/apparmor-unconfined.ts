@@ -23,7 +23,7 @@ export default defineCheck({
   severity: 'medium',
   category: 'pod-security',
   description:
-    "On nodes with AppArmor the runtime confines every container with its default profile; an Unconfined profile removes that confinement (file, mount and capability rules), making escapes easier. The deprecated container.apparmor.security.beta.kubernetes.io annotations set to unconfined do the same.",
+    "On nodes with AppArmor the runtime confines every container with its default profile; an Unconfined profile removes that confinement (file, mount and capability rules), making escapes easier. The deprecated container.apparmor.security.beta.kubernetes.io annotations set to unconfined do the same wherever they are still honoured.",
   remediation: 'Remove the Unconfined profile and the annotation, or use appArmorProfile.type: RuntimeDefault, or Localhost with a profile loaded on the nodes.',
   references: [
     'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',

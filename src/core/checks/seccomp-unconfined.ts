@@ -16,7 +16,7 @@ export default defineCheck({
   severity: 'medium',
   category: 'pod-security',
   description:
-    'A seccomp profile of type Unconfined turns system call filtering off, even on nodes whose kubelet applies RuntimeDefault to every container (--seccomp-default), exposing the whole kernel interface. The deprecated seccomp annotations set to unconfined do the same on older clusters.',
+    'A seccomp profile of type Unconfined turns system call filtering off, even on nodes whose kubelet applies RuntimeDefault to every container (--seccomp-default), exposing the whole kernel interface. The deprecated seccomp annotations set to unconfined do the same wherever they are still honoured.',
   remediation: 'Remove the Unconfined profile (and the seccomp annotations) and set seccompProfile.type: RuntimeDefault, or Localhost with a profile that allows what the workload needs.',
   references: [
     'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',

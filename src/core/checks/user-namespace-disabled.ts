@@ -7,7 +7,7 @@ export default defineCheck({
   severity: 'info',
   category: 'pod-security',
   description:
-    'With hostUsers: false the pod gets its own user namespace: UID 0 inside maps to an unprivileged UID on the node, which blunts most container escapes. The default (hostUsers unset or true) shares the node user namespace. Off by default: it needs Kubernetes v1.33+ and a runtime and file system that support ID-mapped mounts.',
+    'With hostUsers: false the pod gets its own user namespace: UID 0 inside maps to an unprivileged UID on the node, which blunts most container escapes. The default (hostUsers unset or true) shares the node user namespace. Off by default: user namespaces are on by default only since Kubernetes v1.33 and need a runtime and file systems that support ID-mapped mounts.',
   remediation: 'Set spec.hostUsers: false (not possible together with hostNetwork, hostPID or hostIPC).',
   references: [
     'https://kubernetes.io/docs/concepts/workloads/pods/user-namespaces/',
