@@ -29,11 +29,11 @@ export default defineCheck({
       const { securityContext, securityContextPath, name } = container;
       const value = securityContext.allowPrivilegeEscalation;
       if (value === false) {
-        // The documented exceptions: no_new_privs means nothing to a privileged or CAP_SYS_ADMIN container.
+        // Documented as always true for a privileged or CAP_SYS_ADMIN container: no_new_privs does not contain them.
         if (securityContext.privileged === true) {
           yield {
             path: [...securityContextPath, 'allowPrivilegeEscalation'],
-            message: `container "${name}" sets allowPrivilegeEscalation: false, which has no effect because it runs privileged`,
+            message: `container "${name}" sets allowPrivilegeEscalation: false but runs privileged, so it can escalate anyway (the API server rejects this combination)`,
             container: name,
           };
         } else {
@@ -41,7 +41,7 @@ export default defineCheck({
           if (sysAdmin) {
             yield {
               path: [...securityContextPath, 'allowPrivilegeEscalation'],
-              message: `container "${name}" sets allowPrivilegeEscalation: false, which has no effect because it adds "${sysAdmin.raw}"`,
+              message: `container "${name}" sets allowPrivilegeEscalation: false but adds "${sysAdmin.raw}", so it can escalate anyway`,
               container: name,
             };
           }
