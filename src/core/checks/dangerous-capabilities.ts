@@ -1,0 +1,66 @@
+import { defineCheck } from '../model/check.js';
+import { capabilityEntries, dropsReliably, isAllCapabilities, normalizeCapability } from './support/pod-security.js';
+
+export default defineCheck({
+  id: 'dangerous-capabilities',
+  title: 'Container adds a dangerous capability',
+  severity: 'high',
+  category: 'pod-security',
+  description:
+    'Some capabilities are close to root on the node: SYS_ADMIN mounts file systems and escapes through cgroups, SYS_MODULE loads kernel modules, SYS_PTRACE and DAC_READ_SEARCH read other processes and host files, NET_ADMIN reconfigures the network, BPF and PERFMON reach into the kernel.',
+  remediation: 'Remove the capability from securityContext.capabilities.add; if the workload truly needs it, isolate it on dedicated nodes and document the exception.',
+  references: [
+    'https://man7.org/linux/man-pages/man7/capabilities.7.html',
+    'https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#set-capabilities-for-a-container',
+  ],
+  standards: {
+    cis: ['5.2.9'],
+    nsa: ['Pod security: hardening container environments'],
+    mitre: ['T1611', 'T1068'],
+  },
+  enabledByDefault: true,
+  appliesTo: { workloads: true },
+  options: {
+    capabilities: {
+      type: 'string[]',
+      default: [
+        'ALL',
+        'BPF',
+        'DAC_READ_SEARCH',
+        'MAC_ADMIN',
+        'MAC_OVERRIDE',
+        'NET_ADMIN',
+        'PERFMON',
+        'SYS_ADMIN',
+        'SYS_BOOT',
+        'SYS_MODULE',
+        'SYS_PTRACE',
+        'SYS_RAWIO',
+        'SYS_TIME',
+      ],
+      description: 'Capabilities to report when added, in any case, with or without the CAP_ prefix; ALL stands for add: [ALL].',
+    },
+  },
+  *evaluate({ workload, options }) {
+    const dangerous = new Set(options.capabilities.map(normalizeCapability));
+    for (const container of workload?.containers ?? []) {
+      // A privileged container holds every capability anyway: privileged-container reports it.
+      if (container.securityContext.privileged === true) continue;
+      const drops = capabilityEntries(container, 'drop');
+      for (const entry of capabilityEntries(container, 'add')) {
+        if (isAllCapabilities(entry.raw)) {
+          // drop: [ALL] is applied after add: [ALL] and cancels it.
+          if (dangerous.has('ALL') && !drops.some((drop) => isAllCapabilities(drop.raw))) {
+            yield { path: entry.path, message: `container "${container.name}" adds ALL capabilities`, container: container.name };
+          }
+          continue;
+        }
+        if (!dangerous.has(entry.name)) continue;
+        // An individual drop is applied after the adds.
+        if (drops.some((drop) => dropsReliably(drop.raw, entry.name))) continue;
+        const what = entry.raw === entry.name ? `the capability ${entry.name}` : `"${entry.raw}" (${entry.name})`;
+        yield { path: entry.path, message: `container "${container.name}" adds ${what}`, container: container.name };
+      }
+    }
+  },
+});

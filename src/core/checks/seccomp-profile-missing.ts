@@ -1,0 +1,54 @@
+import { defineCheck } from '../model/check.js';
+import { asRecord, asString } from '../model/values.js';
+import { declaresWindows } from './support/pod-security.js';
+
+export default defineCheck({
+  id: 'seccomp-profile-missing',
+  title: 'Container runs without a seccomp profile',
+  severity: 'low',
+  category: 'pod-security',
+  description:
+    'Unless the kubelet runs with --seccomp-default, a container without a seccomp profile runs Unconfined and can call every system call, the kernel attack surface most container escapes use. Containers inherit the pod-level seccompProfile unless they set their own.',
+  remediation: 'Set securityContext.seccompProfile.type: RuntimeDefault (or Localhost with a profile) once at the pod level, or on every container.',
+  references: [
+    'https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted',
+    'https://kubernetes.io/docs/tutorials/security/seccomp/',
+  ],
+  standards: {
+    pss: { level: 'restricted', control: 'Seccomp' },
+    cis: ['5.7.2'],
+    nsa: ['Pod security: hardening container environments'],
+    mitre: ['T1611'],
+  },
+  enabledByDefault: true,
+  appliesTo: { workloads: true },
+  options: {},
+  *evaluate({ workload }) {
+    // Pod Security exempts pods that declare spec.os.name: windows (v1.25+).
+    if (!workload || declaresWindows(workload)) return;
+    for (const container of workload.containers) {
+      const profile = container.effective.seccompProfile;
+      if (!profile) {
+        yield {
+          path: container.securityContextPath,
+          message: `container "${container.name}" has no seccomp profile: neither it nor the pod sets seccompProfile.type`,
+          container: container.name,
+        };
+        continue;
+      }
+      const type = asString(asRecord(profile.value)?.type);
+      if (type === 'RuntimeDefault' || type === 'Localhost') continue;
+      if (type === 'Unconfined') continue; // reported by seccomp-unconfined, where it is written
+      const verb = profile.inherited ? 'inherits' : 'sets';
+      const from = profile.inherited ? ' from the pod' : '';
+      yield {
+        path: [...profile.path, 'type'],
+        message:
+          type === undefined
+            ? `container "${container.name}" ${verb} a seccompProfile without a type${from}`
+            : `container "${container.name}" ${verb} the seccomp profile type "${type}"${from}, which is not RuntimeDefault or Localhost`,
+        container: container.name,
+      };
+    }
+  },
+});

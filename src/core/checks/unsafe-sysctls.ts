@@ -1,0 +1,78 @@
+import { defineCheck } from '../model/check.js';
+import { asArray, asRecord } from '../model/values.js';
+
+/**
+ * The Pod Security baseline safe set, as of v1.37: namespaced sysctls isolated
+ * from other pods. tcp_rmem and tcp_wmem joined in v1.32,
+ * tcp_slow_start_after_idle and tcp_notsent_lowat in v1.37.
+ */
+const SAFE_SYSCTLS: ReadonlySet<string> = new Set([
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.ip_local_reserved_ports',
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_keepalive_intvl',
+  'net.ipv4.tcp_keepalive_probes',
+  'net.ipv4.tcp_rmem',
+  'net.ipv4.tcp_wmem',
+  'net.ipv4.tcp_slow_start_after_idle',
+  'net.ipv4.tcp_notsent_lowat',
+]);
+
+/** The kubelet accepts `/` as the separator (net/ipv4/tcp_syncookies) and converts it to dots. */
+function withDots(name: string): string {
+  const slash = name.indexOf('/');
+  const dot = name.indexOf('.');
+  if (slash < 0 || (dot >= 0 && dot < slash)) return name;
+  return name.replace(/[./]/g, (separator) => (separator === '/' ? '.' : '/'));
+}
+
+/** Entries are exact names or a prefix ending in `*`, like the kubelet's --allowed-unsafe-sysctls. */
+function allowedBy(patterns: readonly string[], name: string): boolean {
+  return patterns.some((pattern) => (pattern.endsWith('*') ? name.startsWith(pattern.slice(0, -1)) : name === pattern));
+}
+
+export default defineCheck({
+  id: 'unsafe-sysctls',
+  title: 'Pod sets an unsafe sysctl',
+  severity: 'medium',
+  category: 'pod-security',
+  description:
+    'Sysctls outside the safe set are not isolated between pods or can disable kernel protections; setting them affects other workloads on the node. The kubelet refuses them unless allowed with --allowed-unsafe-sysctls.',
+  remediation: 'Remove the sysctl from spec.securityContext.sysctls, or tune it on the nodes; if the node must allow it, run the workload on dedicated, tainted nodes.',
+  references: [
+    'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
+    'https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/',
+  ],
+  standards: {
+    pss: { level: 'baseline', control: 'Sysctls' },
+    nsa: ['Pod security: hardening container environments'],
+    mitre: ['T1611'],
+  },
+  enabledByDefault: true,
+  appliesTo: { workloads: true },
+  options: {
+    allowedSysctls: {
+      type: 'string[]',
+      default: [],
+      description: 'Sysctls to accept besides the Pod Security safe set (exact names, or a prefix ending in *), for example those your nodes allow with --allowed-unsafe-sysctls.',
+    },
+  },
+  *evaluate({ workload, options }) {
+    if (!workload) return;
+    const sysctls = asArray(workload.podSecurityContext.sysctls);
+    for (let index = 0; index < sysctls.length; index++) {
+      const name = asRecord(sysctls[index])?.name;
+      if (typeof name !== 'string') continue;
+      if (SAFE_SYSCTLS.has(name) || allowedBy(options.allowedSysctls, name) || allowedBy(options.allowedSysctls, withDots(name))) continue;
+      const path = [...workload.podSecurityContextPath, 'sysctls', index, 'name'];
+      yield SAFE_SYSCTLS.has(withDots(name))
+        ? { path, message: `the pod sets the sysctl "${name}", which Pod Security rejects because it compares names exactly (write "${withDots(name)}")` }
+        : { path, message: `the pod sets the sysctl "${name}", which is outside the Pod Security safe set` };
+    }
+  },
+});

@@ -1,0 +1,40 @@
+import { defineCheck } from '../model/check.js';
+import { targetsWindows } from './support/pod-security.js';
+
+export default defineCheck({
+  id: 'writable-root-filesystem',
+  title: 'Container root filesystem is writable',
+  severity: 'low',
+  category: 'pod-security',
+  description:
+    'A writable root filesystem lets an intruder drop tools, modify binaries and persist in the container; readOnlyRootFilesystem defaults to false and has no pod-level setting.',
+  remediation: 'Set securityContext.readOnlyRootFilesystem: true on each container and mount an emptyDir where the application must write (for example /tmp).',
+  references: [
+    'https://kubernetes.io/docs/tasks/configure-pod-container/security-context/',
+    'https://media.defense.gov/2022/Aug/29/2003066362/-1/-1/0/CTR_KUBERNETES_HARDENING_GUIDANCE_1.2_20220829.PDF',
+  ],
+  standards: {
+    nsa: ['Pod security: immutable container file systems'],
+  },
+  enabledByDefault: true,
+  appliesTo: { workloads: true },
+  options: {},
+  *evaluate({ workload }) {
+    // Windows containers have no read-only root filesystem; the API server forbids the field for Windows pods.
+    if (!workload || targetsWindows(workload)) return;
+    for (const container of workload.containers) {
+      const value = container.securityContext.readOnlyRootFilesystem;
+      if (value === true) continue;
+      yield value === undefined || value === null
+        ? { path: container.securityContextPath, message: `container "${container.name}" does not set readOnlyRootFilesystem: true`, container: container.name }
+        : {
+            path: [...container.securityContextPath, 'readOnlyRootFilesystem'],
+            message:
+              typeof value === 'boolean'
+                ? `container "${container.name}" sets readOnlyRootFilesystem: false`
+                : `container "${container.name}" sets readOnlyRootFilesystem to ${JSON.stringify(value)}, which is not the boolean true`,
+            container: container.name,
+          };
+    }
+  },
+});
