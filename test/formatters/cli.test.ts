@@ -40,7 +40,7 @@ describe('palisade scan -o FORMAT', () => {
   });
 
   it('-o junit writes well-formed JUnit XML', () => {
-    const { status, stdout } = palisade('scan', MIXED_FILE, '-o', 'junit');
+    const { status, stdout } = palisade('scan', MIXED_FILE, '-o', 'junit', '--check', 'host-network', '--check', 'privileged-container', '--check', 'run-as-root');
     assert.equal(status, 2);
     const root = parseXml(stdout);
     assert.equal(root.name, 'testsuites');
