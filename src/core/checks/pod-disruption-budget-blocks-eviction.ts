@@ -21,13 +21,13 @@ function parseIntOrPercent(value: unknown): { value: number; percent: boolean } 
 }
 
 /** The pod count a controller runs at its smallest: an HPA's minReplicas (default 1) when one targets it, else spec.replicas (default 1). */
-function smallestReplicas(workload: Resource, autoscalers: readonly Resource[]): number | undefined {
+function smallestReplicas(workload: Resource, autoscalers: readonly Resource[]): { replicas: number; autoscaled: boolean } | undefined {
   const autoscaler = autoscalers.find((hpa) => {
     const target = asRecord(getPath(hpa.object, ['spec', 'scaleTargetRef']));
     return hpa.ref.namespace === workload.ref.namespace && target?.kind === workload.ref.kind && target?.name === workload.ref.name;
   });
   const replicas = autoscaler ? (getPath(autoscaler.object, ['spec', 'minReplicas']) ?? 1) : (getPath(workload.object, ['spec', 'replicas']) ?? 1);
-  return typeof replicas === 'number' && Number.isInteger(replicas) && replicas >= 0 ? replicas : undefined;
+  return typeof replicas === 'number' && Number.isInteger(replicas) && replicas >= 0 ? { replicas, autoscaled: autoscaler !== undefined } : undefined;
 }
 
 export default defineCheck({
@@ -65,26 +65,25 @@ export default defineCheck({
     // policy/v1beta1: an empty selector matches no pod; policy/v1: every pod of the namespace.
     if (isEmptySelector(selector) && resource.ref.apiVersion === 'policy/v1beta1') return;
     const autoscalers = inventory.ofKind('HorizontalPodAutoscaler');
-    const matched: Resource[] = [];
+    const matched: string[] = [];
     let expected = 0;
     for (const candidate of inventory.inNamespace(resource.ref.namespace ?? 'default')) {
       const workload = inventory.workloadOf(candidate);
       if (!workload || candidate.ref.kind === 'PodTemplate' || hasControllerOwner(candidate.object)) continue;
       if (!matchesLabelSelector(selector, (workload.podMetadata.labels ?? {}) as Record<string, string>)) continue;
       if (UNCOUNTABLE_KINDS.has(candidate.ref.kind)) return;
-      const replicas = candidate.ref.kind === 'Pod' ? 1 : REPLICATED_KINDS.has(candidate.ref.kind) ? smallestReplicas(candidate, autoscalers) : undefined;
-      if (replicas === undefined) return;
-      matched.push(candidate);
-      expected += replicas;
+      const count = candidate.ref.kind === 'Pod' ? { replicas: 1, autoscaled: false } : REPLICATED_KINDS.has(candidate.ref.kind) ? smallestReplicas(candidate, autoscalers) : undefined;
+      if (count === undefined) return;
+      matched.push(`${candidate.ref.kind} "${metadataOf(candidate.object).name ?? candidate.ref.name}"${count.autoscaled ? ` (HPA minReplicas ${count.replicas})` : ''}`);
+      expected += count.replicas;
     }
     if (matched.length === 0 || expected === 0) return;
     // The disruption controller rounds percentages up.
     const required = minAvailable.percent ? Math.ceil((minAvailable.value * expected) / 100) : minAvailable.value;
     if (required < expected) return;
-    const names = matched.map((item) => `${item.ref.kind} "${metadataOf(item.object).name ?? item.ref.name}"`).join(', ');
     yield {
       path: ['spec', 'minAvailable'],
-      message: `minAvailable ${String(spec.minAvailable)} requires all ${expected} pod${expected === 1 ? '' : 's'} of ${names} to stay up: no pod can be evicted`,
+      message: `minAvailable ${String(spec.minAvailable)} needs ${expected === 1 ? 'the only pod' : `all ${expected} pods`} of ${matched.join(', ')} up: no pod can be evicted`,
     };
   },
 });
