@@ -32,13 +32,15 @@ export default defineCheck({
     const labels = asStringRecord(workload.podMetadata.labels);
     const policies = networkPoliciesIn(inventory, namespace);
     const path = [...workload.podMetadataPath, 'labels'];
+    const subject = resource.ref.kind === 'Pod' ? `Pod "${resource.ref.name}"` : `the pods of ${resource.ref.kind} "${resource.ref.name}"`;
+    const accept = resource.ref.kind === 'Pod' ? 'it accepts' : 'they accept';
     if (policies.length > 0) {
       if (policies.some((policy) => policySelects(policy, labels))) return;
-      yield { path, message: `no NetworkPolicy in namespace "${namespace}" selects the pods of ${resource.ref.kind} "${resource.ref.name}": they accept traffic from anywhere` };
+      yield { path, message: `no NetworkPolicy in namespace "${namespace}" selects ${subject}: ${accept} traffic from anywhere` };
       return;
     }
     const declared = inventory.find('Namespace', undefined, namespace) !== undefined;
     if (!declared && inventory.ofKind('NetworkPolicy').length === 0) return;
-    yield { path, message: `namespace "${namespace}" has no NetworkPolicy: the pods of ${resource.ref.kind} "${resource.ref.name}" accept traffic from anywhere` };
+    yield { path, message: `namespace "${namespace}" has no NetworkPolicy: ${subject}${accept.slice(accept.indexOf(' '))} traffic from anywhere` };
   },
 });
