@@ -2,6 +2,11 @@ import { defineCheck } from '../model/check.js';
 import { metadataOf } from '../model/resource.js';
 import { hasControllerOwner, hasNonEmpty, OWNED_KINDS } from './support/ownership.js';
 
+/** "a", "a or b", "a, b or c" */
+function orList(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
 export default defineCheck({
   id: 'owner-label-missing',
   title: 'Object names no owner',
@@ -34,10 +39,13 @@ export default defineCheck({
     const metadata = metadataOf(resource.object);
     if (options.labels.some((key) => hasNonEmpty(metadata.labels, key))) return;
     if (options.annotations.some((key) => hasNonEmpty(metadata.annotations, key))) return;
-    const wanted = [...options.labels.map((key) => `label ${key}`), ...options.annotations.map((key) => `annotation ${key}`)];
+    const parts = [
+      options.labels.length > 0 ? `no ${orList(options.labels)} label` : '',
+      options.annotations.length > 0 ? `no ${orList(options.annotations)} annotation` : '',
+    ].filter(Boolean);
     yield {
       path: ['metadata', 'labels'],
-      message: `${resource.ref.kind} "${resource.ref.name}" names no owner (none of ${wanted.join(', ')})`,
+      message: `${resource.ref.kind} "${resource.ref.name}" names no owner: ${parts.join(' and ')}`,
     };
   },
 });
