@@ -97,3 +97,18 @@ export function podLabelsIn(inventory: Inventory, namespace: string | undefined)
   }
   return out;
 }
+
+/**
+ * True when the namespace holds custom resources (an API group with a dot
+ * that is not a *.k8s.io group): an operator may create pods from them
+ * (Prometheus, Alertmanager, database clusters...) that no scanned template
+ * describes, so "selects no pod" cannot be concluded there.
+ */
+export function mayHoldOperatorPods(inventory: Inventory, namespace: string | undefined): boolean {
+  if (namespace === undefined) return false;
+  return inventory.inNamespace(namespace).some((resource) => {
+    const slash = resource.ref.apiVersion.indexOf('/');
+    const group = slash < 0 ? '' : resource.ref.apiVersion.slice(0, slash);
+    return group.includes('.') && !group.endsWith('.k8s.io') && inventory.workloadOf(resource) === undefined;
+  });
+}
