@@ -1,5 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { metadataOf } from '../model/resource.js';
+import { ignoreNamespacesOption, isBuiltInObject } from './support/multi-tenancy.js';
 import { hasControllerOwner, hasNonEmpty, OWNED_KINDS } from './support/ownership.js';
 
 /** "a", "a or b", "a, b or c" */
@@ -23,6 +24,10 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: OWNED_KINDS },
   options: {
+    ignoreNamespaces: {
+      ...ignoreNamespacesOption(''),
+      description: 'Namespaces whose objects (and the Namespace objects themselves) need not name an owner: the control plane\'s own by default.',
+    },
     labels: {
       type: 'string[]',
       default: ['owner', 'team'],
@@ -35,7 +40,9 @@ export default defineCheck({
     },
   },
   *evaluate({ resource, options }) {
-    if (hasControllerOwner(resource.object)) return;
+    if (hasControllerOwner(resource.object) || isBuiltInObject(resource.ref.kind, resource.ref.name)) return;
+    const namespace = resource.ref.kind === 'Namespace' ? resource.ref.name : resource.ref.namespace;
+    if (namespace !== undefined && options.ignoreNamespaces.includes(namespace)) return;
     const metadata = metadataOf(resource.object);
     if (options.labels.some((key) => hasNonEmpty(metadata.labels, key))) return;
     if (options.annotations.some((key) => hasNonEmpty(metadata.annotations, key))) return;

@@ -1,5 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { metadataOf } from '../model/resource.js';
+import { ignoreNamespacesOption, isBuiltInObject } from './support/multi-tenancy.js';
 import { hasControllerOwner, hasNonEmpty, OWNED_KINDS } from './support/ownership.js';
 
 export default defineCheck({
@@ -15,6 +16,10 @@ export default defineCheck({
   enabledByDefault: false,
   appliesTo: { kinds: OWNED_KINDS },
   options: {
+    ignoreNamespaces: {
+      ...ignoreNamespacesOption(''),
+      description: 'Namespaces whose objects (and the Namespace objects themselves) need not name them: the control plane\'s own by default.',
+    },
     labels: {
       type: 'string[]',
       default: ['app.kubernetes.io/name', 'app.kubernetes.io/instance'],
@@ -22,7 +27,9 @@ export default defineCheck({
     },
   },
   *evaluate({ resource, options }) {
-    if (hasControllerOwner(resource.object)) return;
+    if (hasControllerOwner(resource.object) || isBuiltInObject(resource.ref.kind, resource.ref.name)) return;
+    const namespace = resource.ref.kind === 'Namespace' ? resource.ref.name : resource.ref.namespace;
+    if (namespace !== undefined && options.ignoreNamespaces.includes(namespace)) return;
     const labels = metadataOf(resource.object).labels;
     const missing = options.labels.filter((key) => !hasNonEmpty(labels, key));
     if (missing.length === 0) return;

@@ -44,6 +44,7 @@ export function isBuiltInObject(kind: string, name: string): boolean {
   if (name === 'kubernetes' && (kind === 'Service' || kind === 'Endpoints' || kind === 'EndpointSlice')) return true;
   if (kind === 'ServiceAccount' && name === 'default') return true;
   if (kind === 'ConfigMap' && name === 'kube-root-ca.crt') return true;
+  if (kind === 'Namespace' && name === 'default') return true;
   return false;
 }
 
