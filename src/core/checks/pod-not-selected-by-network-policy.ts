@@ -1,5 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { asStringRecord } from '../model/values.js';
+import { ignoreNamespacesOption } from './support/multi-tenancy.js';
 import { networkPoliciesIn, policySelects } from './support/network.js';
 import { hasControllerOwner } from './support/ownership.js';
 
@@ -23,12 +24,15 @@ export default defineCheck({
   },
   enabledByDefault: true,
   appliesTo: { workloads: true },
-  options: {},
-  *evaluate({ resource, workload, inventory }) {
+  options: {
+    ignoreNamespaces: ignoreNamespacesOption('their pods selected by a NetworkPolicy'),
+  },
+  *evaluate({ resource, workload, inventory, options }) {
     if (!workload || workload.kind === 'PodTemplate' || workload.podSpec.hostNetwork === true) return;
     // Pods and ReplicaSets of a controller are reported on the controller.
     if (hasControllerOwner(resource.object)) return;
     const namespace = resource.ref.namespace ?? 'default';
+    if (options.ignoreNamespaces.includes(namespace)) return;
     const labels = asStringRecord(workload.podMetadata.labels);
     const policies = networkPoliciesIn(inventory, namespace);
     const path = [...workload.podMetadataPath, 'labels'];
