@@ -2,8 +2,8 @@ import { defineCheck } from '../model/check.js';
 import type { Resource } from '../model/resource.js';
 import { metadataOf } from '../model/resource.js';
 import { matchesLabelSelector } from '../model/selectors.js';
-import { asRecord, asString, getPath } from '../model/values.js';
-import { isEmptySelector } from './support/network.js';
+import { asRecord, asString, asStringRecord, getPath } from '../model/values.js';
+import { isEmptySelector, mayHoldOperatorPods } from './support/network.js';
 import { hasControllerOwner } from './support/ownership.js';
 
 /** Kinds whose pod count is spec.replicas (default 1). */
@@ -36,7 +36,7 @@ export default defineCheck({
   severity: 'low',
   category: 'resources',
   description:
-    'A PodDisruptionBudget that never allows a voluntary disruption (maxUnavailable 0, minAvailable 100%, or minAvailable as high as the replica count) blocks every node drain: node upgrades and security patching stall until someone deletes the budget.',
+    'A PodDisruptionBudget that never allows a voluntary disruption (maxUnavailable 0, minAvailable 100%, or minAvailable as high as the smallest replica count of the scanned controllers it selects, HPA minReplicas included) blocks every node drain: node upgrades and security patching stall until someone deletes the budget.',
   remediation: 'Allow at least one disruption: set maxUnavailable to 1 (or a percentage), or keep minAvailable below the smallest replica count.',
   references: [
     'https://kubernetes.io/docs/tasks/run-application/configure-pdb/',
@@ -64,13 +64,15 @@ export default defineCheck({
     if (selector === undefined || selector === null) return; // a null selector matches no pod
     // policy/v1beta1: an empty selector matches no pod; policy/v1: every pod of the namespace.
     if (isEmptySelector(selector) && resource.ref.apiVersion === 'policy/v1beta1') return;
+    // Pods an operator makes from custom resources would be missed in the count.
+    if (mayHoldOperatorPods(inventory, resource.ref.namespace)) return;
     const autoscalers = inventory.ofKind('HorizontalPodAutoscaler');
     const matched: string[] = [];
     let expected = 0;
     for (const candidate of inventory.inNamespace(resource.ref.namespace ?? 'default')) {
       const workload = inventory.workloadOf(candidate);
       if (!workload || candidate.ref.kind === 'PodTemplate' || hasControllerOwner(candidate.object)) continue;
-      if (!matchesLabelSelector(selector, (workload.podMetadata.labels ?? {}) as Record<string, string>)) continue;
+      if (!matchesLabelSelector(selector, asStringRecord(workload.podMetadata.labels))) continue;
       if (UNCOUNTABLE_KINDS.has(candidate.ref.kind)) return;
       const count = candidate.ref.kind === 'Pod' ? { replicas: 1, autoscaled: false } : REPLICATED_KINDS.has(candidate.ref.kind) ? smallestReplicas(candidate, autoscalers) : undefined;
       if (count === undefined) return;
