@@ -1,13 +1,36 @@
 import type { AnyCheck } from '../model/check.js';
 import allowPrivilegeEscalation from './allow-privilege-escalation.js';
 import apparmorUnconfined from './apparmor-unconfined.js';
+import barePod from './bare-pod.js';
 import capabilitiesAdded from './capabilities-added.js';
 import capabilitiesAllNotDropped from './capabilities-all-not-dropped.js';
 import capabilitiesBeyondBaseline from './capabilities-beyond-baseline.js';
+import cpuLimitsMissing from './cpu-limits-missing.js';
+import cpuRequestsMissing from './cpu-requests-missing.js';
 import dangerousCapabilities from './dangerous-capabilities.js';
+import defaultNamespace from './default-namespace.js';
+import helmTiller from './helm-tiller.js';
 import hostNetwork from './host-network.js';
+import ingressNginxSnippetAnnotations from './ingress-nginx-snippet-annotations.js';
+import ingressWildcardHost from './ingress-wildcard-host.js';
+import ingressWithoutTls from './ingress-without-tls.js';
+import kubernetesDashboardDeployed from './kubernetes-dashboard-deployed.js';
+import livenessProbeMissing from './liveness-probe-missing.js';
+import memoryLimitsMissing from './memory-limits-missing.js';
+import memoryRequestsMissing from './memory-requests-missing.js';
+import namespacePodSecurityPrivileged from './namespace-pod-security-privileged.js';
+import namespaceWithoutDefaultDenyEgress from './namespace-without-default-deny-egress.js';
+import namespaceWithoutDefaultDenyIngress from './namespace-without-default-deny-ingress.js';
+import namespaceWithoutLimitRange from './namespace-without-limit-range.js';
+import namespaceWithoutPodSecurityLabels from './namespace-without-pod-security-labels.js';
+import namespaceWithoutResourceQuota from './namespace-without-resource-quota.js';
 import netRawNotDropped from './net-raw-not-dropped.js';
+import networkPolicySelectsNoPods from './network-policy-selects-no-pods.js';
+import ownerLabelMissing from './owner-label-missing.js';
+import podDisruptionBudgetBlocksEviction from './pod-disruption-budget-blocks-eviction.js';
+import podNotSelectedByNetworkPolicy from './pod-not-selected-by-network-policy.js';
 import privilegedContainer from './privileged-container.js';
+import privilegedPort from './privileged-port.js';
 import rbacBindEscalate from './rbac-bind-escalate.js';
 import rbacBindingMissingRole from './rbac-binding-missing-role.js';
 import rbacBindingToAnonymous from './rbac-binding-to-anonymous.js';
@@ -29,30 +52,63 @@ import rbacWebhookConfigEdit from './rbac-webhook-config-edit.js';
 import rbacWildcardApiGroups from './rbac-wildcard-api-groups.js';
 import rbacWildcardResources from './rbac-wildcard-resources.js';
 import rbacWildcardVerbs from './rbac-wildcard-verbs.js';
+import readinessProbeMissing from './readiness-probe-missing.js';
+import recommendedLabelsMissing from './recommended-labels-missing.js';
+import removedApiVersion from './removed-api-version.js';
 import runAsRoot from './run-as-root.js';
 import runAsRootGroup from './run-as-root-group.js';
 import runAsUidZero from './run-as-uid-zero.js';
 import sandboxedRuntimeMissing from './sandboxed-runtime-missing.js';
 import seccompProfileMissing from './seccomp-profile-missing.js';
 import seccompUnconfined from './seccomp-unconfined.js';
+import selectorMismatch from './selector-mismatch.js';
 import selinuxCustomOptions from './selinux-custom-options.js';
+import serviceExternalIps from './service-external-ips.js';
+import serviceLoadBalancer from './service-load-balancer.js';
+import serviceNodePort from './service-node-port.js';
+import serviceSelectsNoPods from './service-selects-no-pods.js';
+import sshPort from './ssh-port.js';
 import unmaskedProcMount from './unmasked-proc-mount.js';
 import unsafeSysctls from './unsafe-sysctls.js';
 import userNamespaceDisabled from './user-namespace-disabled.js';
 import windowsHostProcess from './windows-host-process.js';
+import workloadInKubeSystem from './workload-in-kube-system.js';
 import writableRootFilesystem from './writable-root-filesystem.js';
 
 /** Every check, sorted by id. Presets and docs derive from this list. */
 export const ALL_CHECKS: readonly AnyCheck[] = [
   allowPrivilegeEscalation,
   apparmorUnconfined,
+  barePod,
   capabilitiesAdded,
   capabilitiesAllNotDropped,
   capabilitiesBeyondBaseline,
+  cpuLimitsMissing,
+  cpuRequestsMissing,
   dangerousCapabilities,
+  defaultNamespace,
+  helmTiller,
   hostNetwork,
+  ingressNginxSnippetAnnotations,
+  ingressWildcardHost,
+  ingressWithoutTls,
+  kubernetesDashboardDeployed,
+  livenessProbeMissing,
+  memoryLimitsMissing,
+  memoryRequestsMissing,
+  namespacePodSecurityPrivileged,
+  namespaceWithoutDefaultDenyEgress,
+  namespaceWithoutDefaultDenyIngress,
+  namespaceWithoutLimitRange,
+  namespaceWithoutPodSecurityLabels,
+  namespaceWithoutResourceQuota,
   netRawNotDropped,
+  networkPolicySelectsNoPods,
+  ownerLabelMissing,
+  podDisruptionBudgetBlocksEviction,
+  podNotSelectedByNetworkPolicy,
   privilegedContainer,
+  privilegedPort,
   rbacBindEscalate,
   rbacBindingMissingRole,
   rbacBindingToAnonymous,
@@ -74,16 +130,26 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   rbacWildcardApiGroups,
   rbacWildcardResources,
   rbacWildcardVerbs,
+  readinessProbeMissing,
+  recommendedLabelsMissing,
+  removedApiVersion,
   runAsRoot,
   runAsRootGroup,
   runAsUidZero,
   sandboxedRuntimeMissing,
   seccompProfileMissing,
   seccompUnconfined,
+  selectorMismatch,
   selinuxCustomOptions,
+  serviceExternalIps,
+  serviceLoadBalancer,
+  serviceNodePort,
+  serviceSelectsNoPods,
+  sshPort,
   unmaskedProcMount,
   unsafeSysctls,
   userNamespaceDisabled,
   windowsHostProcess,
+  workloadInKubeSystem,
   writableRootFilesystem,
 ];

@@ -1,0 +1,21 @@
+import { defineCheck } from '../model/check.js';
+import { missingProbe } from './support/resources.js';
+
+export default defineCheck({
+  id: 'liveness-probe-missing',
+  title: 'Container has no liveness probe',
+  severity: 'low',
+  category: 'resources',
+  description:
+    'Without a liveness probe the kubelet restarts a container only when its process exits; a deadlocked or wedged process keeps running and keeps failing requests.',
+  remediation:
+    'Add a livenessProbe (httpGet, tcpSocket, grpc or exec) that fails only when the process cannot recover by itself; add a startupProbe for slow starts.',
+  references: ['https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/'],
+  standards: {},
+  enabledByDefault: true,
+  appliesTo: { workloads: true },
+  options: {},
+  evaluate({ workload }) {
+    return missingProbe(workload, 'livenessProbe');
+  },
+});

@@ -1,0 +1,27 @@
+import { defineCheck } from '../model/check.js';
+import { missingResource } from './support/resources.js';
+
+export default defineCheck({
+  id: 'memory-limits-missing',
+  title: 'Container has no memory limit',
+  severity: 'medium',
+  category: 'resources',
+  description:
+    "A container without a memory limit can take all of the node's memory: a leak or a hostile process pushes its neighbours out of memory and gets them evicted or killed.",
+  remediation:
+    "Set resources.limits.memory on every container, or give the namespace a LimitRange with a default memory limit.",
+  references: [
+    'https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/',
+    'https://kubernetes.io/docs/concepts/policy/limit-range/',
+  ],
+  standards: {
+    nsa: ['Network separation: resource policies'],
+    mitre: ['T1496', 'T1499'],
+  },
+  enabledByDefault: true,
+  appliesTo: { workloads: true },
+  options: {},
+  evaluate({ resource, workload, inventory }) {
+    return missingResource(resource, workload, inventory, 'limits', 'memory');
+  },
+});

@@ -1,0 +1,27 @@
+import { defineCheck } from '../model/check.js';
+import { missingResource } from './support/resources.js';
+
+export default defineCheck({
+  id: 'memory-requests-missing',
+  title: 'Container has no memory request',
+  severity: 'low',
+  category: 'resources',
+  description:
+    "Without a memory request the scheduler ignores the container's memory use; the node overcommits and the pod is among the first evicted or OOM-killed under pressure.",
+  remediation:
+    "Set resources.requests.memory on every container (a limit alone also sets the request), or give the namespace a LimitRange with a default memory request.",
+  references: [
+    'https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/',
+    'https://kubernetes.io/docs/concepts/policy/limit-range/',
+  ],
+  standards: {
+    nsa: ['Network separation: resource policies'],
+    mitre: ['T1499'],
+  },
+  enabledByDefault: true,
+  appliesTo: { workloads: true },
+  options: {},
+  evaluate({ resource, workload, inventory }) {
+    return missingResource(resource, workload, inventory, 'requests', 'memory');
+  },
+});

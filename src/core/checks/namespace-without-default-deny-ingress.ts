@@ -1,0 +1,33 @@
+import { defineCheck } from '../model/check.js';
+import { ignoreNamespacesOption, namespaceName } from './support/multi-tenancy.js';
+import { isDefaultDeny, networkPoliciesIn } from './support/network.js';
+
+export default defineCheck({
+  id: 'namespace-without-default-deny-ingress',
+  title: 'Namespace without a default-deny ingress NetworkPolicy',
+  severity: 'medium',
+  category: 'network',
+  description:
+    'Pods are non-isolated for ingress until a policy selects them, so every new workload in the namespace starts wide open. A default deny is a NetworkPolicy with podSelector: {} whose policyTypes (as the API server defaults them: Ingress always, Egress only when spec.egress is non-empty) include Ingress and which has no ingress rules. Reported for each Namespace object scanned.',
+  remediation:
+    'Add a NetworkPolicy with podSelector: {}, policyTypes: [Ingress] and no ingress rules to the namespace. Pods then accept connections only from the peers that other policies allow.',
+  references: [
+    'https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies',
+    'https://www.cisecurity.org/benchmark/kubernetes',
+  ],
+  standards: {
+    cis: ['5.3.2'],
+    nsa: ['Network separation: network policies'],
+  },
+  enabledByDefault: true,
+  appliesTo: { kinds: ['Namespace'] },
+  options: {
+    ignoreNamespaces: ignoreNamespacesOption('a default-deny ingress policy'),
+  },
+  *evaluate({ resource, inventory, options }) {
+    const name = namespaceName(resource.object);
+    if (name === undefined || options.ignoreNamespaces.includes(name)) return;
+    if (networkPoliciesIn(inventory, name).some((policy) => isDefaultDeny(policy, 'Ingress'))) return;
+    yield { path: ['metadata', 'name'], message: `namespace "${name}" has no default-deny ingress NetworkPolicy` };
+  },
+});

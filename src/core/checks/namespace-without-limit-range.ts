@@ -1,0 +1,31 @@
+import { defineCheck } from '../model/check.js';
+import { ignoreNamespacesOption, namespaceName } from './support/multi-tenancy.js';
+
+export default defineCheck({
+  id: 'namespace-without-limit-range',
+  title: 'Namespace without a LimitRange',
+  severity: 'low',
+  category: 'multi-tenancy',
+  description:
+    'A LimitRange gives containers that declare no requests or limits sane defaults and bounds what a single container may ask for; without one, a pod that forgets its limits can use a whole node. Reported for each Namespace object scanned when no LimitRange in the scanned objects lives in it.',
+  remediation: 'Add a LimitRange to the namespace with default requests and limits (type: Container) and a maximum per container.',
+  references: [
+    'https://kubernetes.io/docs/concepts/policy/limit-range/',
+    'https://kubernetes.io/docs/concepts/security/multi-tenancy/#quotas',
+  ],
+  standards: {
+    nsa: ['Network separation: resource policies'],
+    mitre: ['T1496', 'T1499'],
+  },
+  enabledByDefault: true,
+  appliesTo: { kinds: ['Namespace'] },
+  options: {
+    ignoreNamespaces: ignoreNamespacesOption('a LimitRange'),
+  },
+  *evaluate({ resource, inventory, options }) {
+    const name = namespaceName(resource.object);
+    if (name === undefined || options.ignoreNamespaces.includes(name)) return;
+    if (inventory.ofKind('LimitRange').some((limitRange) => limitRange.ref.namespace === name)) return;
+    yield { path: ['metadata', 'name'], message: `namespace "${name}" has no LimitRange` };
+  },
+});

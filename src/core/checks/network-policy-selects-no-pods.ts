@@ -1,0 +1,28 @@
+import { defineCheck } from '../model/check.js';
+import { matchesLabelSelector } from '../model/selectors.js';
+import { isEmptySelector, mayHoldOperatorPods, podLabelsIn, policySpec } from './support/network.js';
+
+export default defineCheck({
+  id: 'network-policy-selects-no-pods',
+  title: 'NetworkPolicy selects no pod',
+  severity: 'low',
+  category: 'network',
+  description:
+    'A NetworkPolicy whose podSelector matches no pod template isolates nothing: the pods it was written for stay open, usually because of a label typo. Reported only when the scanned objects hold workloads in the policy\'s namespace and no custom resources there (an operator may create the pods).',
+  remediation: 'Fix spec.podSelector so it matches the pod template labels of the workloads the policy is meant to protect.',
+  references: ['https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-resource'],
+  standards: {
+    nsa: ['Network separation: network policies'],
+  },
+  enabledByDefault: true,
+  appliesTo: { kinds: ['NetworkPolicy'] },
+  options: {},
+  *evaluate({ resource, inventory }) {
+    const selector = policySpec(resource).podSelector;
+    if (isEmptySelector(selector)) return;
+    const pods = podLabelsIn(inventory, resource.ref.namespace);
+    if (pods.length === 0 || mayHoldOperatorPods(inventory, resource.ref.namespace)) return;
+    if (pods.some((labels) => matchesLabelSelector(selector, labels))) return;
+    yield { path: ['spec', 'podSelector'], message: `podSelector matches no pod template in namespace "${resource.ref.namespace}"` };
+  },
+});

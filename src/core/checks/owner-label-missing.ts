@@ -1,0 +1,58 @@
+import { defineCheck } from '../model/check.js';
+import { metadataOf } from '../model/resource.js';
+import { ignoreNamespacesOption, isBuiltInObject } from './support/multi-tenancy.js';
+import { hasControllerOwner, hasNonEmpty, OWNED_KINDS } from './support/ownership.js';
+
+/** "a", "a or b", "a, b or c" */
+function orList(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
+export default defineCheck({
+  id: 'owner-label-missing',
+  title: 'Object names no owner',
+  severity: 'info',
+  category: 'ownership',
+  description:
+    'When a finding, an incident or a cost spike lands on an object, someone has to be reached; an owner or team label (or a contact annotation) says who, and lets policies and alerts route by team. Pods and ReplicaSets managed by a controller are judged on their controller.',
+  remediation: 'Add an owner or team label (or an owner, team or contact annotation) naming the responsible team.',
+  references: [
+    'https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/',
+    'https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations/',
+  ],
+  standards: {},
+  enabledByDefault: true,
+  appliesTo: { kinds: OWNED_KINDS },
+  options: {
+    ignoreNamespaces: {
+      ...ignoreNamespacesOption(''),
+      description: 'Namespaces whose objects (and the Namespace objects themselves) need not name an owner: the control plane\'s own by default.',
+    },
+    labels: {
+      type: 'string[]',
+      default: ['owner', 'team'],
+      description: 'Label keys that name an owner; any one of them, non-empty, is enough.',
+    },
+    annotations: {
+      type: 'string[]',
+      default: ['contact', 'owner', 'team'],
+      description: 'Annotation keys that name an owner; any one of them, non-empty, is enough.',
+    },
+  },
+  *evaluate({ resource, options }) {
+    if (hasControllerOwner(resource.object) || isBuiltInObject(resource.ref.kind, resource.ref.name)) return;
+    const namespace = resource.ref.kind === 'Namespace' ? resource.ref.name : resource.ref.namespace;
+    if (namespace !== undefined && options.ignoreNamespaces.includes(namespace)) return;
+    const metadata = metadataOf(resource.object);
+    if (options.labels.some((key) => hasNonEmpty(metadata.labels, key))) return;
+    if (options.annotations.some((key) => hasNonEmpty(metadata.annotations, key))) return;
+    const parts = [
+      options.labels.length > 0 ? `no ${orList(options.labels)} label` : '',
+      options.annotations.length > 0 ? `no ${orList(options.annotations)} annotation` : '',
+    ].filter(Boolean);
+    yield {
+      path: ['metadata', 'labels'],
+      message: `${resource.ref.kind} "${resource.ref.name}" names no owner: ${parts.join(' and ')}`,
+    };
+  },
+});

@@ -1,0 +1,50 @@
+import { defineCheck } from '../model/check.js';
+import { asStringRecord } from '../model/values.js';
+import { ignoreNamespacesOption } from './support/multi-tenancy.js';
+import { networkPoliciesIn, policySelects } from './support/network.js';
+import { hasControllerOwner } from './support/ownership.js';
+
+export default defineCheck({
+  id: 'pod-not-selected-by-network-policy',
+  title: 'Pods not selected by any NetworkPolicy',
+  severity: 'medium',
+  category: 'network',
+  description:
+    'A pod that no NetworkPolicy selects is not isolated: it accepts connections from every pod in the cluster and can reach anything. To stay quiet on bundles that leave network policy to someone else, a namespace with no policy at all is reported only when the scanned objects hold some NetworkPolicy or declare that Namespace; hostNetwork pods, which NetworkPolicy cannot isolate, are skipped.',
+  remediation:
+    "Add a default-deny NetworkPolicy (podSelector: {}) to the namespace and policies that allow only the traffic the workload needs, or label the pod template so an existing policy selects it.",
+  references: [
+    'https://kubernetes.io/docs/concepts/services-networking/network-policies/',
+    'https://www.cisecurity.org/benchmark/kubernetes',
+  ],
+  standards: {
+    cis: ['5.3.2'],
+    nsa: ['Network separation: network policies'],
+    mitre: ['T1046'],
+  },
+  enabledByDefault: true,
+  appliesTo: { workloads: true },
+  options: {
+    ignoreNamespaces: ignoreNamespacesOption('their pods selected by a NetworkPolicy'),
+  },
+  *evaluate({ resource, workload, inventory, options }) {
+    if (!workload || workload.kind === 'PodTemplate' || workload.podSpec.hostNetwork === true) return;
+    // Pods and ReplicaSets of a controller are reported on the controller.
+    if (hasControllerOwner(resource.object)) return;
+    const namespace = resource.ref.namespace ?? 'default';
+    if (options.ignoreNamespaces.includes(namespace)) return;
+    const labels = asStringRecord(workload.podMetadata.labels);
+    const policies = networkPoliciesIn(inventory, namespace);
+    const path = [...workload.podMetadataPath, 'labels'];
+    const subject = resource.ref.kind === 'Pod' ? `Pod "${resource.ref.name}"` : `the pods of ${resource.ref.kind} "${resource.ref.name}"`;
+    const accept = resource.ref.kind === 'Pod' ? 'it accepts' : 'they accept';
+    if (policies.length > 0) {
+      if (policies.some((policy) => policySelects(policy, labels))) return;
+      yield { path, message: `no NetworkPolicy in namespace "${namespace}" selects ${subject}: ${accept} traffic from anywhere` };
+      return;
+    }
+    const declared = inventory.find('Namespace', undefined, namespace) !== undefined;
+    if (!declared && inventory.ofKind('NetworkPolicy').length === 0) return;
+    yield { path, message: `namespace "${namespace}" has no NetworkPolicy: ${subject}${accept.slice(accept.indexOf(' '))} traffic from anywhere` };
+  },
+});

@@ -1,0 +1,20 @@
+import { defineCheck } from '../model/check.js';
+import { missingProbe } from './support/resources.js';
+
+export default defineCheck({
+  id: 'readiness-probe-missing',
+  title: 'Container has no readiness probe',
+  severity: 'low',
+  category: 'resources',
+  description:
+    'Without a readiness probe a pod receives Service traffic as soon as its containers start, before the application can answer, and keeps receiving it when the application stops answering; rollouts proceed over broken pods.',
+  remediation: 'Add a readinessProbe that succeeds only when the container can serve requests.',
+  references: ['https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/'],
+  standards: {},
+  enabledByDefault: true,
+  appliesTo: { workloads: true },
+  options: {},
+  evaluate({ workload }) {
+    return missingProbe(workload, 'readinessProbe');
+  },
+});

@@ -1,0 +1,114 @@
+import type { Inventory } from '../../engine/inventory.js';
+import type { Resource } from '../../model/resource.js';
+import { matchesLabelSelector } from '../../model/selectors.js';
+import { asArray, asRecord, asString, asStringRecord } from '../../model/values.js';
+
+export type PolicyDirection = 'Ingress' | 'Egress';
+
+export function policySpec(policy: Resource): Record<string, unknown> {
+  return asRecord(policy.object.spec) ?? {};
+}
+
+/**
+ * The policy types the API server stores for a NetworkPolicy spec
+ * (SetDefaults_NetworkPolicySpec): an empty or missing `policyTypes` becomes
+ * `Ingress`, plus `Egress` only when `spec.egress` is non-empty.
+ */
+export function effectivePolicyTypes(spec: Record<string, unknown>): Set<PolicyDirection> {
+  const listed = asArray(spec.policyTypes).filter((item): item is PolicyDirection => item === 'Ingress' || item === 'Egress');
+  if (asArray(spec.policyTypes).length > 0) return new Set(listed);
+  const types = new Set<PolicyDirection>(['Ingress']);
+  if (asArray(spec.egress).length > 0) types.add('Egress');
+  return types;
+}
+
+/** A label selector with no requirement: `{}`, or missing where the field is a plain struct (NetworkPolicy podSelector). */
+export function isEmptySelector(selector: unknown): boolean {
+  const record = asRecord(selector);
+  if (!record) return true;
+  return Object.keys(asRecord(record.matchLabels) ?? {}).length === 0 && asArray(record.matchExpressions).length === 0;
+}
+
+/**
+ * A default deny for one direction: a policy selecting every pod of its
+ * namespace (`podSelector: {}`) that isolates that direction and allows
+ * nothing in it (no rules of that type).
+ */
+export function isDefaultDeny(policy: Resource, direction: PolicyDirection): boolean {
+  const spec = policySpec(policy);
+  if (!isEmptySelector(spec.podSelector)) return false;
+  if (!effectivePolicyTypes(spec).has(direction)) return false;
+  return asArray(spec[direction === 'Ingress' ? 'ingress' : 'egress']).length === 0;
+}
+
+/** Whether a policy's podSelector selects pods with these labels (same namespace assumed). */
+export function policySelects(policy: Resource, labels: Record<string, string>): boolean {
+  return matchesLabelSelector(policySpec(policy).podSelector, labels);
+}
+
+const POLICY_KINDS = ['NetworkPolicy'];
+
+/** NetworkPolicies of one namespace in the inventory (networking.k8s.io/v1 or the removed extensions/v1beta1). */
+export function networkPoliciesIn(inventory: Inventory, namespace: string | undefined): Resource[] {
+  if (namespace === undefined) return [];
+  return POLICY_KINDS.flatMap((kind) => inventory.ofKind(kind)).filter((policy) => policy.ref.namespace === namespace);
+}
+
+/** A Service's type, defaulting as the API server does (ClusterIP). */
+export function serviceType(service: Resource): string {
+  return asString(asRecord(service.object.spec)?.type) ?? 'ClusterIP';
+}
+
+/** A container port entry with its path. */
+export interface ContainerPort {
+  port: number;
+  protocol: string;
+  name: string | undefined;
+  path: readonly (string | number)[];
+}
+
+/** Every numeric containerPort of the workload's containers (ephemeral containers cannot declare ports). */
+export function containerPorts(container: { container: Record<string, unknown>; path: readonly (string | number)[] }): ContainerPort[] {
+  const out: ContainerPort[] = [];
+  for (const [index, item] of asArray(container.container.ports).entries()) {
+    const entry = asRecord(item);
+    if (!entry || typeof entry.containerPort !== 'number') continue;
+    out.push({
+      port: entry.containerPort,
+      protocol: asString(entry.protocol) ?? 'TCP',
+      name: asString(entry.name),
+      path: [...container.path, 'ports', index, 'containerPort'],
+    });
+  }
+  return out;
+}
+
+/**
+ * Pod label sets of the workloads of one namespace in the inventory, for
+ * "selects nothing" checks. PodTemplates run nothing and are left out.
+ */
+export function podLabelsIn(inventory: Inventory, namespace: string | undefined): Array<Record<string, string>> {
+  if (namespace === undefined) return [];
+  const out: Array<Record<string, string>> = [];
+  for (const candidate of inventory.inNamespace(namespace)) {
+    const workload = inventory.workloadOf(candidate);
+    if (!workload || workload.kind === 'PodTemplate') continue;
+    out.push(asStringRecord(workload.podMetadata.labels));
+  }
+  return out;
+}
+
+/**
+ * True when the namespace holds custom resources (an API group with a dot
+ * that is not a *.k8s.io group): an operator may create pods from them
+ * (Prometheus, Alertmanager, database clusters...) that no scanned template
+ * describes, so "selects no pod" cannot be concluded there.
+ */
+export function mayHoldOperatorPods(inventory: Inventory, namespace: string | undefined): boolean {
+  if (namespace === undefined) return false;
+  return inventory.inNamespace(namespace).some((resource) => {
+    const slash = resource.ref.apiVersion.indexOf('/');
+    const group = slash < 0 ? '' : resource.ref.apiVersion.slice(0, slash);
+    return group.includes('.') && !group.endsWith('.k8s.io') && inventory.workloadOf(resource) === undefined;
+  });
+}
