@@ -12,7 +12,7 @@ export default defineCheck({
   standards: {
     pss: { level: 'baseline', control: 'Host Namespaces' },
     cis: ['5.2.5'],
-    nsa: ['Pod security: host namespaces'],
+    nsa: ['Pod security: pod security enforcement'],
     mitre: ['T1611'],
   },
   enabledByDefault: true,
