@@ -310,7 +310,10 @@ export interface TextHit {
 const COMMENT = /^\s*(?:#|\/\/|;|<!--|--\s)/;
 /** `key: value`, `key = value`, `KEY=value`, `export KEY=value`, `"key": "value",`, `- key: value` */
 const KEY_VALUE = /^\s*(?:-\s+)?(?:export\s+)?(["']?)([A-Za-z_][\w.-]*)\1\s*[:=]\s*(.*)$/;
-const XML_ELEMENT = /<([A-Za-z_][\w.:-]*)(?:\s[^>]*)?>([^<]+)<\/\1>/;
+/** `"key": "value"` anywhere on the line (one-line JSON) */
+const JSON_PAIR = /"([A-Za-z_][\w.-]*)"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
+/** `<key>value</key>` anywhere on the line */
+const XML_ELEMENT = /<([A-Za-z_][\w.:-]*)(?:\s[^>]*)?>([^<]+)<\/\1>/g;
 
 /** The literal value of a config line's right-hand side: unquoted, without a trailing comma or comment. */
 function literalOf(rest: string): string | undefined {
@@ -324,11 +327,21 @@ function literalOf(rest: string): string | undefined {
   return text.replace(/\s+#.*$/, '').replace(/[,;]\s*$/, '').trim();
 }
 
+/** The key/value pairs a config line holds, in order. */
+function pairsOf(line: string): Array<[string, string | undefined]> {
+  const pairs: Array<[string, string | undefined]> = [];
+  const simple = KEY_VALUE.exec(line);
+  if (simple) pairs.push([simple[2]!, literalOf(simple[3] ?? '')]);
+  for (const match of line.matchAll(JSON_PAIR)) pairs.push([match[1]!, match[2]!]);
+  for (const match of line.matchAll(XML_ELEMENT)) pairs.push([match[1]!, match[2]!]);
+  return pairs;
+}
+
 /**
  * Scans a config file line by line (YAML, JSON, properties, .env, INI, TOML,
  * shell, XML): shapes anywhere on a line, then credential-named keys with a
- * literal value. Comment lines are skipped; a PEM block is reported once, at
- * its BEGIN line.
+ * literal value. At most one hit per line. Comment lines are skipped; a PEM
+ * block is reported once, at its BEGIN line.
  */
 export function scanConfigText(text: string): TextHit[] {
   const hits: TextHit[] = [];
@@ -340,20 +353,22 @@ export function scanConfigText(text: string): TextHit[] {
       return;
     }
     if (COMMENT.test(line)) return;
-    const pair = KEY_VALUE.exec(line);
-    const xml = pair ? undefined : XML_ELEMENT.exec(line);
-    const key = pair?.[2] ?? xml?.[1];
+    const pairs = pairsOf(line);
     const shape = detectCredentialShape(line);
     if (shape) {
       if (shape.kind === 'private-key') inPem = !/-----END [A-Z0-9 ]*-----/.test(line.slice(line.indexOf('-----BEGIN') + 10));
+      const key = pairs[0]?.[0];
       hits.push({ line: index + 1, ...(key !== undefined ? { key } : {}), hit: shape });
       return;
     }
-    if (key === undefined) return;
-    const value = pair ? literalOf(pair[3] ?? '') : xml?.[2];
-    if (value === undefined) return;
-    const hit = classifyNamedValue(key, value);
-    if (hit) hits.push({ line: index + 1, key, hit });
+    for (const [key, value] of pairs) {
+      if (value === undefined) continue;
+      const hit = classifyNamedValue(key, value);
+      if (hit) {
+        hits.push({ line: index + 1, key, hit });
+        return;
+      }
+    }
   });
   return hits;
 }
