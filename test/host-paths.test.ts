@@ -74,8 +74,9 @@ describe('matchSensitivePath', () => {
     assert.deepEqual(match('/tmp/../proc'), { relation: 'equal', entry: '/proc' });
   });
   it('matches directories above a sensitive path', () => {
-    assert.deepEqual(match('/var'), { relation: 'contains', entry: '/var/lib/containerd' });
-    assert.deepEqual(match('/var/lib'), { relation: 'contains', entry: '/var/lib/containerd' });
+    assert.deepEqual(match('/var'), { relation: 'contains', entry: '/var/log' });
+    assert.deepEqual(match('/var/lib'), { relation: 'contains', entry: '/var/lib/etcd' });
+    assert.deepEqual(match('/etc/kubernetes/..'), { relation: 'equal', entry: '/etc' });
   });
   it('matches paths inside /** entries, the most specific entry first', () => {
     assert.deepEqual(match('/etc/kubernetes/pki'), { relation: 'inside', entry: '/etc/kubernetes' });

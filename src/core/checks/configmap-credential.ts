@@ -44,12 +44,13 @@ export default defineCheck({
         }
       }
       for (const line of scanConfigText(value)) {
+        const where = multiline ? `key "${key}", line ${line.line}` : `key "${key}"`;
         yield {
           path,
           message:
             line.hit.kind === 'credential-name'
-              ? `key "${key}", line ${line.line}: "${line.key ?? ''}" is set to a literal value, and its name suggests a credential`
-              : `key "${key}", line ${line.line}${line.key !== undefined ? ` ("${line.key}")` : ''} ${line.hit.description}`,
+              ? `${where}: "${line.key ?? ''}" is set to a literal value, and its name suggests a credential`
+              : `${where}${line.key !== undefined ? ` ("${line.key}")` : ''} ${line.hit.description}`,
         };
       }
     }

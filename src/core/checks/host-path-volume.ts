@@ -25,7 +25,10 @@ export default defineCheck({
   *evaluate({ workload }) {
     if (!workload) return;
     for (const volume of hostPathVolumes(workload)) {
-      yield { path: volume.pathField, message: `volume "${volume.name}" mounts the host path ${volume.hostPath}` };
+      yield {
+        path: volume.pathField,
+        message: volume.rawPath === '' ? `volume "${volume.name}" is a hostPath volume without a path` : `volume "${volume.name}" mounts the host path ${volume.hostPath}`,
+      };
     }
   },
 });

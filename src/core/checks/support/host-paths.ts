@@ -118,6 +118,8 @@ export interface HostPathExposure {
 export function hostPathExposures(workload: Workload): HostPathExposure[] {
   const out: HostPathExposure[] = [];
   for (const volume of hostPathVolumes(workload)) {
+    // No path: the API server rejects the pod, nothing is exposed.
+    if (volume.rawPath === '') continue;
     const mounts = mountsOf(workload, volume.name);
     const partial: HostPathExposure[] = [];
     let whole = mounts.length === 0;
@@ -195,7 +197,10 @@ export function matchSensitivePath(hostPath: string, entries: readonly string[])
   if (equal) return { relation: 'equal', entry: equal.entry };
   const inside = parsed.filter((item) => item.subtree && isBelow(path, item.entry)).sort((a, b) => b.entry.length - a.entry.length)[0];
   if (inside) return { relation: 'inside', entry: inside.entry };
-  const contained = parsed.find((item) => isBelow(item.entry, path));
+  // Of the sensitive paths below it, name the nearest (shortest), then the first alphabetically.
+  const contained = parsed
+    .filter((item) => isBelow(item.entry, path))
+    .sort((a, b) => a.entry.length - b.entry.length || (a.entry < b.entry ? -1 : a.entry > b.entry ? 1 : 0))[0];
   if (contained) return { relation: 'contains', entry: contained.entry };
   return undefined;
 }
