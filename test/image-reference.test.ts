@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
@@ -10,6 +11,7 @@ import {
   parseImageReference,
   type ImageReference,
 } from '../src/core/images/reference.js';
+import { repoPath } from './support/paths.js';
 
 const SHA = 'sha256:' + '0123456789abcdef'.repeat(4);
 
@@ -41,6 +43,11 @@ describe('parseImageReference: Docker normalisation', () => {
     ['Foo/bar', { registry: 'Foo', repository: 'bar' }],
     ['a.b/c', { registry: 'a.b', repository: 'c' }],
     ['a.b', { registry: 'docker.io', repository: 'library/a.b' }],
+    // Docker's parser keeps a first component that is no valid host name in the path, with an
+    // empty domain; the runtime still contacts it as the registry, and so do we.
+    ['a.b__c/d', { registry: 'a.b__c', repository: 'd' }],
+    ['my_registry.local/app', { registry: 'my_registry.local', repository: 'app' }],
+    [`registry.example.com/${'a'.repeat(240)}`, { registry: 'registry.example.com', repository: 'a'.repeat(240) }],
     ['a.b/c__d/e--f.g_h', { registry: 'a.b', repository: 'c__d/e--f.g_h' }],
     [`nginx@${SHA}`, { registry: 'docker.io', repository: 'library/nginx', digest: SHA }],
     [`nginx:1.25@${SHA}`, { registry: 'docker.io', repository: 'library/nginx', tag: '1.25', digest: SHA }],
@@ -74,10 +81,10 @@ describe('parseImageReference: Docker normalisation', () => {
     'foo:bar/baz',
     ':tag',
     '@' + SHA,
-    `registry.example.com/${'a'.repeat(240)}`,
+    'a'.repeat(250), // library/ + 250 characters: the path is longer than 255
     'foo_/bar',
     'foo/bar..baz',
-    'a.b__c/d', // a first component with a dot is a registry, and a registry has no underscores
+    'a:b/c', // read as a registry (it has a ':'), but the port is not a number
   ];
   for (const input of invalid) {
     it(`rejects ${JSON.stringify(input.length > 50 ? `${input.slice(0, 50)}...` : input)}`, () => assert.equal(parseImageReference(input).ok, false));
@@ -222,5 +229,37 @@ describe('parseImageReference: properties', () => {
         assert.ok(!matchesRegistryEntry(parsed, `${parsed.registry}/${parsed.repository}x`));
       }),
     );
+  });
+});
+
+describe('parseImageReference: agrees with Docker\'s own parser', () => {
+  // Recorded from github.com/distribution/reference by test/oracles/image-reference/record.sh.
+  const records = readFileSync(repoPath('test/fixtures/image-references.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { input: string; ok: boolean; registry?: string; repository?: string; tag?: string; digest?: string });
+
+  it(`on all ${records.length} recorded references`, () => {
+    assert.ok(records.length > 1000);
+    assert.ok(records.filter((record) => record.ok).length > 300, 'the corpus holds enough valid references');
+    const disagreements: string[] = [];
+    for (const record of records) {
+      let expected: unknown = { ok: false };
+      if (record.ok) {
+        let registry = record.registry ?? '';
+        let repository = record.repository ?? '';
+        if (registry === '') {
+          // The documented divergence: the first path component is the registry host.
+          const slash = repository.indexOf('/');
+          registry = repository.slice(0, slash);
+          repository = repository.slice(slash + 1);
+        }
+        expected = { ok: true, registry, repository, ...(record.tag ? { tag: record.tag } : {}), ...(record.digest ? { digest: record.digest } : {}) };
+      }
+      const result = parseImageReference(record.input);
+      const actual = result.ok ? { ok: true, ...result.reference } : { ok: false };
+      if (JSON.stringify(actual) !== JSON.stringify(expected)) disagreements.push(`${JSON.stringify(record.input)}: ${JSON.stringify(actual)} vs ${JSON.stringify(expected)}`);
+    }
+    assert.deepEqual(disagreements, []);
   });
 });

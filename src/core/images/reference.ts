@@ -10,18 +10,21 @@
  *   `:`, is `localhost`, or has an upper-case letter; otherwise the image is
  *   on Docker Hub: `nginx` is docker.io/library/nginx, `foo/bar` is
  *   docker.io/foo/bar. `index.docker.io` is the same registry as docker.io.
- * - Repository paths are lower case; tags are at most 128 characters;
- *   digests are `algorithm:hex` with sha256 (64 lower-case hex digits),
- *   sha384 (96) or sha512 (128); a bare 64-hex string is an image id.
+ * - Repository paths are lower case and at most 255 characters; tags at
+ *   most 128. Digests are `algorithm:hex` with sha256 (64 lower-case hex
+ *   digits), sha384 (96) or sha512 (128); a bare 64-hex string is an image id.
  * - The tag defaults to `latest` only when there is neither tag nor digest;
  *   with a digest, the digest alone decides what is pulled.
+ *
+ * Checked against the library itself: test/oracles/image-reference records
+ * its answers for a corpus, and test/image-reference.test.ts compares.
  */
 
 export const DEFAULT_REGISTRY = 'docker.io';
 export const DEFAULT_TAG = 'latest';
 const LEGACY_DEFAULT_REGISTRY = 'index.docker.io';
 const OFFICIAL_REPOSITORY_PREFIX = 'library/';
-const NAME_TOTAL_LENGTH_MAX = 255;
+const REPOSITORY_LENGTH_MAX = 255;
 
 export interface ImageReference {
   /** registry host, with port when given: docker.io, ghcr.io, localhost:5000 */
@@ -103,8 +106,11 @@ export function parseImageReference(input: string): ParseResult {
   }
   if (rest === '') return { ok: false, error: 'missing repository name' };
   const [registry, repository] = splitDomain(rest);
-  if (!DOMAIN.test(registry)) return { ok: false, error: 'invalid registry' };
-  if (registry.length + 1 + repository.length > NAME_TOTAL_LENGTH_MAX) return { ok: false, error: `name longer than ${NAME_TOTAL_LENGTH_MAX} characters` };
+  // A first component read as a registry that is no valid host name but a valid path
+  // component (my_registry.local) is kept by Docker's parser as part of the path with
+  // an empty domain; the runtime still contacts it as the registry host, so do we.
+  if (!DOMAIN.test(registry) && !PATH_COMPONENT.test(registry)) return { ok: false, error: 'invalid registry' };
+  if (repository.length > REPOSITORY_LENGTH_MAX) return { ok: false, error: `repository path longer than ${REPOSITORY_LENGTH_MAX} characters` };
   for (const component of repository.split('/')) {
     if (PATH_COMPONENT.test(component)) continue;
     if (PATH_COMPONENT.test(component.toLowerCase())) return { ok: false, error: 'repository name must be lowercase' };
