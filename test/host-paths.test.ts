@@ -27,6 +27,8 @@ describe('normalizeHostPath', () => {
     ['etc', '/etc'],
     ['./etc/', '/etc'],
     ['/var/log/pods/..', '/var/log'],
+    ['C:\\ProgramData\\docker', 'C:\\ProgramData\\docker'],
+    ['\\\\.\\pipe\\docker_engine', '\\\\.\\pipe\\docker_engine'],
   ];
   for (const [input, expected] of cases) it(`${JSON.stringify(input)} -> ${expected}`, () => assert.equal(normalizeHostPath(input), expected));
 
@@ -106,9 +108,11 @@ describe('matchRuntimeSocket', () => {
     assert.deepEqual(match('/var/run'), { socket: '/var/run/containerd/containerd.sock', relation: 'contains' });
     assert.deepEqual(match('/custom/place/docker.sock'), { socket: '/custom/place/docker.sock', relation: 'equal' });
     assert.deepEqual(match('/var/lib/../run/podman/podman.sock'), { socket: '/var/run/podman/podman.sock', relation: 'equal' });
+    assert.deepEqual(match('\\\\.\\pipe\\docker_engine'), { socket: '\\\\.\\pipe\\docker_engine', relation: 'equal' });
+    assert.deepEqual(match(normalizeHostPath('\\\\.\\pipe\\containerd-containerd')), { socket: '\\\\.\\pipe\\containerd-containerd', relation: 'equal' });
   });
   it('does not match other paths', () => {
-    for (const path of ['/var/lib/docker', '/var/run/secrets', '/run/xtables.lock', '/var/run/docker.sock.bak', '/var/run/dockersock', '/run/containerd-other']) {
+    for (const path of ['\\\\.\\pipe\\other_pipe', '/var/lib/docker', '/var/run/secrets', '/run/xtables.lock', '/var/run/docker.sock.bak', '/var/run/dockersock', '/run/containerd-other']) {
       assert.equal(match(path), undefined, path);
     }
   });

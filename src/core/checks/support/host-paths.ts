@@ -9,8 +9,11 @@ import { asArray, asRecord, asString } from '../../model/values.js';
  * segments, but manifests on disk are not validated), so paths are compared
  * after normalisation: duplicate and trailing slashes, `.` and `..` removed,
  * and a relative path taken from `/` (the kubelet's working directory).
+ * Windows paths are not normalised.
  */
 export function normalizeHostPath(raw: string): string {
+  // Windows paths (C:\..., \\.\pipe\...) are left as written.
+  if (raw.includes('\\') || /^[A-Za-z]:/.test(raw)) return raw;
   const out: string[] = [];
   for (const segment of raw.split('/')) {
     if (segment === '' || segment === '.') continue;
@@ -228,9 +231,13 @@ export const RUNTIME_SOCKET_NAMES: readonly string[] = ['containerd.sock', 'crio
 
 /**
  * The runtime socket a host path exposes: the socket itself, a directory
- * that holds it, or any file named like a runtime socket.
+ * that holds it, any file named like a runtime socket, or a Windows
+ * runtime named pipe.
  */
 export function matchRuntimeSocket(hostPath: string, sockets: readonly string[]): { socket: string; relation: 'equal' | 'contains' } | undefined {
+  // Windows nodes expose the runtimes as named pipes: \\.\pipe\docker_engine, \\.\pipe\containerd-containerd.
+  const pipe = /\\\\\.\\pipe\\(docker_engine|containerd-containerd)$/i.exec(hostPath);
+  if (pipe) return { socket: hostPath.slice(hostPath.length - pipe[0].length), relation: 'equal' };
   const path = normalizeHostPath(hostPath);
   const base = path.slice(path.lastIndexOf('/') + 1);
   if (RUNTIME_SOCKET_NAMES.includes(base)) return { socket: path, relation: 'equal' };
