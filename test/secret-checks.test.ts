@@ -87,12 +87,3 @@ describe('secret checks never echo the value', () => {
     }
   });
 });
-
-describe('image-registry-not-allowed', () => {
-  it('reports nothing until allowedRegistries is configured', () => {
-    const pod = ['apiVersion: v1', 'kind: Pod', 'metadata: {name: p}', 'spec:', '  containers:', '    - {name: a, image: quay.io/x/y:1}'].join('\n');
-    assert.deepEqual(scanText(pod, { only: ['image-registry-not-allowed'] }).findings, []);
-    const configured = scanText(pod, { only: ['image-registry-not-allowed'], config: { options: { 'image-registry-not-allowed': { allowedRegistries: ['ghcr.io'] } } } });
-    assert.equal(configured.findings.length, 1);
-  });
-});

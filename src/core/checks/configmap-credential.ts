@@ -28,7 +28,8 @@ export default defineCheck({
       if (raw === null || raw === undefined || typeof raw === 'object') continue;
       const value = String(raw);
       const path = ['data', key];
-      const multiline = value.includes('\n');
+      // A block scalar ends with a newline: one line of content is still a single value.
+      const multiline = value.trimEnd().includes('\n');
       if (!multiline) {
         // A single value: judged by its key and shape, or as a one-line config (`password=...`).
         const hit = classifyNamedValue(key, value);

@@ -7,7 +7,7 @@ export default defineCheck({
   severity: 'low',
   category: 'service-accounts',
   description:
-    "Unless the pod or its ServiceAccount sets automountServiceAccountToken: false, every container gets an API token at /var/run/secrets/kubernetes.io/serviceaccount; an attacker who gains code execution uses it to talk to the API server with the service account's permissions.",
+    "Unless the pod or its ServiceAccount sets automountServiceAccountToken: false, every container gets an API token at /var/run/secrets/kubernetes.io/serviceaccount; an attacker who gains code execution uses it to talk to the API server with the service account's permissions. The pod's field wins over the ServiceAccount's; a ServiceAccount outside the scanned objects counts as unset. A pod that sets automountServiceAccountToken: true has declared that it needs the token and is reported only with the reportExplicitTrue option.",
   remediation:
     'Set automountServiceAccountToken: false on the pod (or on its ServiceAccount) when the workload does not call the Kubernetes API; when it does, give it a dedicated ServiceAccount with minimal RBAC.',
   references: [
@@ -21,14 +21,21 @@ export default defineCheck({
   },
   enabledByDefault: true,
   appliesTo: { workloads: true },
-  options: {},
-  *evaluate({ workload, resource, inventory }) {
+  options: {
+    reportExplicitTrue: {
+      type: 'boolean',
+      default: false,
+      description: 'Also report pods that set automountServiceAccountToken: true themselves (a deliberate opt-in, typical of operators that call the API).',
+    },
+  },
+  *evaluate({ workload, resource, inventory, options }) {
     if (!workload) return;
     const decision = tokenAutomount(workload, resource, inventory);
     if (!decision.mounted) return;
     const account = podServiceAccount(workload).name;
     switch (decision.decidedBy) {
       case 'pod':
+        if (!options.reportExplicitTrue) return;
         yield { path: decision.path, message: `the pod sets automountServiceAccountToken: true: the API token of service account "${account}" is mounted` };
         return;
       case 'service-account':
