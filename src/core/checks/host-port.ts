@@ -22,7 +22,7 @@ export default defineCheck({
   severity: 'medium',
   category: 'host-access',
   description:
-    "A hostPort opens the port on every address of the node, bypassing Services and NetworkPolicy on many network plugins, and ties the pod to nodes where the port is free. In a hostNetwork pod every containerPort is a host port: the API server sets hostPort to containerPort.",
+    "A hostPort opens the port on the node's own addresses, reachable by anything that can reach the node rather than through a Service, and ties the pod to nodes where the port is free. In a hostNetwork pod every containerPort is a host port: the API server sets hostPort to containerPort.",
   remediation: 'Remove hostPort and expose the container through a Service (NodePort or LoadBalancer when it must be reachable from outside); list the ports you accept in the allowedHostPorts option.',
   references: [
     'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
