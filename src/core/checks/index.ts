@@ -5,16 +5,34 @@ import barePod from './bare-pod.js';
 import capabilitiesAdded from './capabilities-added.js';
 import capabilitiesAllNotDropped from './capabilities-all-not-dropped.js';
 import capabilitiesBeyondBaseline from './capabilities-beyond-baseline.js';
+import configmapCredential from './configmap-credential.js';
+import containerRuntimeSocket from './container-runtime-socket.js';
 import cpuLimitsMissing from './cpu-limits-missing.js';
 import cpuRequestsMissing from './cpu-requests-missing.js';
 import dangerousCapabilities from './dangerous-capabilities.js';
 import defaultNamespace from './default-namespace.js';
+import defaultServiceAccount from './default-service-account.js';
+import defaultServiceAccountAutomount from './default-service-account-automount.js';
+import deprecatedServiceAccountField from './deprecated-service-account-field.js';
+import envLiteralCredential from './env-literal-credential.js';
 import helmTiller from './helm-tiller.js';
+import hostIpc from './host-ipc.js';
 import hostNetwork from './host-network.js';
+import hostPathSensitive from './host-path-sensitive.js';
+import hostPathVolume from './host-path-volume.js';
+import hostPathWritable from './host-path-writable.js';
+import hostPid from './host-pid.js';
+import hostPort from './host-port.js';
+import imageDeprecatedRegistry from './image-deprecated-registry.js';
+import imageLatestTag from './image-latest-tag.js';
+import imageNotPinnedByDigest from './image-not-pinned-by-digest.js';
+import imagePullPolicy from './image-pull-policy.js';
+import imageRegistryNotAllowed from './image-registry-not-allowed.js';
 import ingressNginxSnippetAnnotations from './ingress-nginx-snippet-annotations.js';
 import ingressWildcardHost from './ingress-wildcard-host.js';
 import ingressWithoutTls from './ingress-without-tls.js';
 import kubernetesDashboardDeployed from './kubernetes-dashboard-deployed.js';
+import legacyServiceAccountTokenSecret from './legacy-service-account-token-secret.js';
 import livenessProbeMissing from './liveness-probe-missing.js';
 import memoryLimitsMissing from './memory-limits-missing.js';
 import memoryRequestsMissing from './memory-requests-missing.js';
@@ -61,16 +79,22 @@ import runAsUidZero from './run-as-uid-zero.js';
 import sandboxedRuntimeMissing from './sandboxed-runtime-missing.js';
 import seccompProfileMissing from './seccomp-profile-missing.js';
 import seccompUnconfined from './seccomp-unconfined.js';
+import secretDataInManifest from './secret-data-in-manifest.js';
+import secretInEnv from './secret-in-env.js';
 import selectorMismatch from './selector-mismatch.js';
 import selinuxCustomOptions from './selinux-custom-options.js';
+import serviceAccountMissing from './service-account-missing.js';
+import serviceAccountTokenAutomount from './service-account-token-automount.js';
 import serviceExternalIps from './service-external-ips.js';
 import serviceLoadBalancer from './service-load-balancer.js';
 import serviceNodePort from './service-node-port.js';
 import serviceSelectsNoPods from './service-selects-no-pods.js';
+import shareProcessNamespace from './share-process-namespace.js';
 import sshPort from './ssh-port.js';
 import unmaskedProcMount from './unmasked-proc-mount.js';
 import unsafeSysctls from './unsafe-sysctls.js';
 import userNamespaceDisabled from './user-namespace-disabled.js';
+import volumeTypesRestricted from './volume-types-restricted.js';
 import windowsHostProcess from './windows-host-process.js';
 import workloadInKubeSystem from './workload-in-kube-system.js';
 import writableRootFilesystem from './writable-root-filesystem.js';
@@ -83,16 +107,34 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   capabilitiesAdded,
   capabilitiesAllNotDropped,
   capabilitiesBeyondBaseline,
+  configmapCredential,
+  containerRuntimeSocket,
   cpuLimitsMissing,
   cpuRequestsMissing,
   dangerousCapabilities,
   defaultNamespace,
+  defaultServiceAccount,
+  defaultServiceAccountAutomount,
+  deprecatedServiceAccountField,
+  envLiteralCredential,
   helmTiller,
+  hostIpc,
   hostNetwork,
+  hostPathSensitive,
+  hostPathVolume,
+  hostPathWritable,
+  hostPid,
+  hostPort,
+  imageDeprecatedRegistry,
+  imageLatestTag,
+  imageNotPinnedByDigest,
+  imagePullPolicy,
+  imageRegistryNotAllowed,
   ingressNginxSnippetAnnotations,
   ingressWildcardHost,
   ingressWithoutTls,
   kubernetesDashboardDeployed,
+  legacyServiceAccountTokenSecret,
   livenessProbeMissing,
   memoryLimitsMissing,
   memoryRequestsMissing,
@@ -139,16 +181,22 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   sandboxedRuntimeMissing,
   seccompProfileMissing,
   seccompUnconfined,
+  secretDataInManifest,
+  secretInEnv,
   selectorMismatch,
   selinuxCustomOptions,
+  serviceAccountMissing,
+  serviceAccountTokenAutomount,
   serviceExternalIps,
   serviceLoadBalancer,
   serviceNodePort,
   serviceSelectsNoPods,
+  shareProcessNamespace,
   sshPort,
   unmaskedProcMount,
   unsafeSysctls,
   userNamespaceDisabled,
+  volumeTypesRestricted,
   windowsHostProcess,
   workloadInKubeSystem,
   writableRootFilesystem,

@@ -1,0 +1,58 @@
+import { defineCheck } from '../model/check.js';
+import { DEFAULT_SENSITIVE_HOST_PATHS, hostPathExposures, matchSensitivePath, type SensitiveMatch } from './support/host-paths.js';
+
+function describe(hostPath: string, match: SensitiveMatch): string {
+  switch (match.relation) {
+    case 'equal':
+      return `the sensitive host path ${hostPath}`;
+    case 'contains':
+      return `the host path ${hostPath}, which contains the sensitive path ${match.entry}`;
+    case 'inside':
+      return `the host path ${hostPath}, inside the sensitive path ${match.entry}`;
+  }
+}
+
+export default defineCheck({
+  id: 'host-path-sensitive',
+  title: 'Pod mounts a sensitive host path',
+  severity: 'critical',
+  category: 'host-access',
+  description:
+    "Mounting the node's root, system directories, kubelet or container runtime state, credentials or logs hands the pod the node: it can read kubelet and control-plane credentials and other pods' secrets, and, where writable, take over the host.",
+  remediation: 'Remove the hostPath volume; if an agent truly needs node files, mount only the specific file or directory it reads, read-only, and isolate that agent in its own namespace.',
+  references: [
+    'https://kubernetes.io/docs/concepts/storage/volumes/#hostpath',
+    'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
+  ],
+  standards: {
+    cis: ['5.2.12'],
+    nsa: ['Pod security: pod security enforcement'],
+    mitre: ['T1611', 'T1552.001'],
+  },
+  enabledByDefault: true,
+  appliesTo: { workloads: true },
+  options: {
+    sensitivePaths: {
+      type: 'string[]',
+      default: DEFAULT_SENSITIVE_HOST_PATHS,
+      description:
+        'Sensitive host paths. A path matches itself and its ancestors (mounting /var exposes /var/log); a path ending in /** also matches everything below it.',
+    },
+  },
+  *evaluate({ workload, options }) {
+    if (!workload) return;
+    for (const exposure of hostPathExposures(workload)) {
+      const match = matchSensitivePath(exposure.hostPath, options.sensitivePaths);
+      if (!match) continue;
+      if (exposure.container !== undefined) {
+        yield {
+          path: exposure.path,
+          message: `container "${exposure.container}" mounts subPath "${exposure.subPath}" of volume "${exposure.volume.name}": ${describe(exposure.hostPath, match)}`,
+          container: exposure.container,
+        };
+      } else {
+        yield { path: exposure.path, message: `volume "${exposure.volume.name}" mounts ${describe(exposure.hostPath, match)}` };
+      }
+    }
+  },
+});

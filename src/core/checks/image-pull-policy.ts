@@ -1,0 +1,43 @@
+import { defineCheck } from '../model/check.js';
+import { defaultPullPolicy } from '../images/reference.js';
+import { containerImages } from './support/images.js';
+
+export default defineCheck({
+  id: 'image-pull-policy',
+  title: 'Image with a mutable tag is not always pulled',
+  severity: 'low',
+  category: 'images',
+  description:
+    "With imagePullPolicy IfNotPresent or Never a node runs whatever copy of the tag it already holds: nodes drift apart, an image pre-seeded on the node is trusted as is, and any pod on the node can run a private image pulled earlier without credentials. Kubernetes defaults to IfNotPresent for every tag except latest. Digest-pinned images are immutable and are not reported. Off by default.",
+  remediation: 'Pin the image by digest, or set imagePullPolicy: Always (and enable the AlwaysPullImages admission plugin in multi-tenant clusters).',
+  references: [
+    'https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy',
+    'https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/#alwayspullimages',
+  ],
+  standards: {
+    mitre: ['T1525'],
+  },
+  enabledByDefault: false,
+  appliesTo: { workloads: true },
+  options: {},
+  *evaluate({ workload }) {
+    for (const { container, image, reference, path } of containerImages(workload)) {
+      if (reference.digest !== undefined) continue;
+      const explicit = container.container.imagePullPolicy;
+      if (typeof explicit === 'string' && explicit !== '') {
+        if (explicit === 'Always') continue;
+        yield {
+          path: [...container.path, 'imagePullPolicy'],
+          message: `container "${container.name}" uses the mutable image "${image}" with imagePullPolicy: ${explicit}`,
+          container: container.name,
+        };
+      } else if (defaultPullPolicy(reference) !== 'Always') {
+        yield {
+          path,
+          message: `container "${container.name}" uses the mutable image "${image}" without imagePullPolicy, which defaults to IfNotPresent for this tag`,
+          container: container.name,
+        };
+      }
+    }
+  },
+});

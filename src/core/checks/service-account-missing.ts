@@ -1,0 +1,41 @@
+import { defineCheck } from '../model/check.js';
+import { podServiceAccount } from './support/service-accounts.js';
+
+export default defineCheck({
+  id: 'service-account-missing',
+  title: 'Pod names a service account that does not exist',
+  severity: 'low',
+  category: 'service-accounts',
+  description:
+    "A pod whose service account does not exist is refused by the API server, and whoever later creates an account of that name, with whatever permissions, decides what the workload can do. Reported only when the scanned objects manage the namespace's service accounts: they declare the Namespace or at least one ServiceAccount in it, so scanning a single file does not report accounts defined elsewhere.",
+  remediation: 'Add the ServiceAccount to the manifests next to the workload, or correct serviceAccountName.',
+  references: ['https://kubernetes.io/docs/concepts/security/service-accounts/#assign-to-pod'],
+  standards: {
+    nsa: ['Authentication and authorization'],
+  },
+  enabledByDefault: true,
+  appliesTo: { workloads: true },
+  options: {},
+  *evaluate({ workload, resource, inventory }) {
+    if (!workload) return;
+    const account = podServiceAccount(workload);
+    // `default` is created by the service account controller in every namespace.
+    if (account.name === 'default') return;
+    const namespace = resource.ref.namespace ?? 'default';
+    if (inventory.find('ServiceAccount', namespace, account.name)) return;
+    const managed =
+      inventory.find('Namespace', undefined, namespace) !== undefined ||
+      inventory.inNamespace(namespace).some((item) => item.ref.kind === 'ServiceAccount');
+    if (!managed) return;
+    const elsewhere = inventory
+      .ofKind('ServiceAccount')
+      .filter((item) => item.ref.name === account.name && item.ref.namespace !== namespace)
+      .map((item) => item.ref.namespace)[0];
+    yield {
+      path: account.path,
+      message:
+        `ServiceAccount "${account.name}" is not among the scanned objects of namespace "${namespace}"` +
+        (elsewhere !== undefined ? ` (one exists in namespace "${elsewhere}")` : ''),
+    };
+  },
+});

@@ -1,0 +1,29 @@
+import type { ContainerView, Workload } from '../../kinds/pod-spec.js';
+import type { Path } from '../../model/location.js';
+import { parseImageReference, type ImageReference } from '../../images/reference.js';
+
+export interface ContainerImage {
+  container: ContainerView;
+  /** the image field as written */
+  image: string;
+  reference: ImageReference;
+  /** path of the container's image field */
+  path: Path;
+}
+
+/**
+ * Every container (init and ephemeral included) with a parseable image.
+ * Containers without an image, or with a reference the runtime would reject
+ * (InvalidImageName), are skipped: there is nothing to judge.
+ */
+export function containerImages(workload: Workload | undefined): ContainerImage[] {
+  const out: ContainerImage[] = [];
+  for (const container of workload?.containers ?? []) {
+    const image = container.container.image;
+    if (typeof image !== 'string') continue;
+    const parsed = parseImageReference(image);
+    if (!parsed.ok) continue;
+    out.push({ container, image, reference: parsed.reference, path: [...container.path, 'image'] });
+  }
+  return out;
+}
