@@ -10,6 +10,7 @@ import type { InputErrorCode } from '../../src/core/model/finding.js';
 import { SEVERITIES } from '../../src/core/model/severity.js';
 import { STANDARD_IDS } from '../../src/core/model/standards.js';
 import { formatJson } from '../../src/cli/formatters/json.js';
+import { formatToString } from '../../src/cli/formatters/types.js';
 import { formatYaml } from '../../src/cli/formatters/yaml.js';
 import { repoPath, REPO_ROOT } from '../support/paths.js';
 import { reportFromText } from '../support/report.js';
@@ -39,7 +40,7 @@ const INPUT_ERROR_CODES: Record<InputErrorCode, true> = {
 };
 
 function jsonOf(report: ScanReport): unknown {
-  return JSON.parse(formatJson(report, { color: false, cwd: REPO_ROOT }));
+  return JSON.parse(formatToString(formatJson(report, { color: false, cwd: REPO_ROOT })));
 }
 
 function assertValid(value: unknown): void {
@@ -123,5 +124,14 @@ describe('JSON output schema (schema/scan-report.v1.json)', () => {
     assert.deepEqual(missing, [], 'fields missing from docs/json-schema.md');
     for (const code of Object.keys(INPUT_ERROR_CODES)) assert.ok(docs.includes(`\`${code}\``), `error code ${code} undocumented`);
     for (const category of CATEGORIES) assert.ok(docs.includes(`\`${category}\``), `category ${category} undocumented`);
+  });
+});
+
+describe('streamed JSON', () => {
+  it('is byte for byte what JSON.stringify(report, null, 2) writes', () => {
+    const report = reportFromText(readFileSync(repoPath('examples/insecure.yaml'), 'utf8'), {}, 'examples/insecure.yaml');
+    assert.equal(formatToString(formatJson(report, { color: false, cwd: REPO_ROOT })), `${JSON.stringify(report, null, 2)}\n`);
+    const empty = reportFromText('');
+    assert.equal(formatToString(formatJson(empty, { color: false, cwd: REPO_ROOT })), `${JSON.stringify(empty, null, 2)}\n`);
   });
 });

@@ -2,7 +2,7 @@ import type { CheckInfo } from '../../core/engine/report.js';
 import type { Finding, Suppression } from '../../core/model/finding.js';
 import { refToString } from '../../core/model/resource.js';
 import { checksOf } from './checks.js';
-import type { Formatter } from './types.js';
+import type { StringFormatter } from './types.js';
 
 /**
  * JUnit XML for CI test reports: one <testsuite> per check that ran, one
@@ -110,7 +110,7 @@ function checkSuite(check: CheckInfo, findings: Finding[], suppressed: Suppressi
   };
 }
 
-export const formatJunit: Formatter = (report) => {
+export const formatJunit: StringFormatter = (report) => {
   const suites: Suite[] = [];
   for (const check of checksOf(report)) {
     suites.push(

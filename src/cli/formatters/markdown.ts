@@ -1,6 +1,6 @@
 import { refToString } from '../../core/model/resource.js';
 import { SEVERITIES } from '../../core/model/severity.js';
-import type { Formatter } from './types.js';
+import type { StringFormatter } from './types.js';
 
 /**
  * A GitHub-flavoured Markdown report (pull-request comments, job summaries):
@@ -41,7 +41,7 @@ function code(text: string): string {
   return /^[A-Za-z0-9._:/-]+$/.test(text) ? `\`${text}\`` : escapeCell(text);
 }
 
-export const formatMarkdown: Formatter = (report) => {
+export const formatMarkdown: StringFormatter = (report) => {
   const { summary } = report;
   const lines: string[] = ['# Palisade scan report', ''];
   lines.push(

@@ -6,7 +6,7 @@ import type { Severity } from '../../core/model/severity.js';
 import type { StandardsMapping } from '../../core/model/standards.js';
 import { checksOf } from './checks.js';
 import { artifactUri, directoryUri, sourceOf, SRCROOT } from './sources.js';
-import type { Formatter } from './types.js';
+import type { StringFormatter } from './types.js';
 
 /**
  * SARIF 2.1.0 (OASIS Standard), shaped for GitHub code scanning: one run, one
@@ -206,4 +206,4 @@ export function toSarif(report: ScanReport, cwd: string): Json {
   };
 }
 
-export const formatSarif: Formatter = (report, { cwd }) => `${JSON.stringify(toSarif(report, cwd), null, 2)}\n`;
+export const formatSarif: StringFormatter = (report, { cwd }) => `${JSON.stringify(toSarif(report, cwd), null, 2)}\n`;

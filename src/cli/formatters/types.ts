@@ -6,4 +6,12 @@ export interface FormatOptions {
   cwd: string;
 }
 
-export type Formatter = (report: ScanReport, options: FormatOptions) => string;
+/** A report as text: one string, or chunks for reports too large to hold as one string. */
+export type Formatter = (report: ScanReport, options: FormatOptions) => string | Iterable<string>;
+
+/** A formatter whose output is always one string. */
+export type StringFormatter = (report: ScanReport, options: FormatOptions) => string;
+
+export function formatToString(output: string | Iterable<string>): string {
+  return typeof output === 'string' ? output : [...output].join('');
+}

@@ -1,4 +1,4 @@
 import jsyaml from 'js-yaml';
-import type { Formatter } from './types.js';
+import type { StringFormatter } from './types.js';
 
-export const formatYaml: Formatter = (report) => jsyaml.dump(JSON.parse(JSON.stringify(report)), { noRefs: true, lineWidth: 120 });
+export const formatYaml: StringFormatter = (report) => jsyaml.dump(JSON.parse(JSON.stringify(report)), { noRefs: true, lineWidth: 120 });

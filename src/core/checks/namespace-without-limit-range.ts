@@ -25,7 +25,7 @@ export default defineCheck({
   *evaluate({ resource, inventory, options }) {
     const name = namespaceName(resource.object);
     if (name === undefined || options.ignoreNamespaces.includes(name)) return;
-    if (inventory.ofKind('LimitRange').some((limitRange) => limitRange.ref.namespace === name)) return;
+    if (inventory.ofKindIn('LimitRange', name).length > 0) return;
     yield { path: ['metadata', 'name'], message: `namespace "${name}" has no LimitRange` };
   },
 });

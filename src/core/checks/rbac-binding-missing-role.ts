@@ -34,7 +34,7 @@ export default defineCheck({
   *evaluate({ resource, inventory, options }) {
     const roleRef: RoleRef | undefined = roleRefOf(resource);
     if (!roleRef) return;
-    const definesRoles = [...inventory.ofKind('Role'), ...inventory.ofKind('ClusterRole')].some(isRbacObject);
+    const definesRoles = inventory.memo('rbac/defines-roles', () => [...inventory.ofKind('Role'), ...inventory.ofKind('ClusterRole')].some(isRbacObject));
     if (!definesRoles) return;
     const namespace = resource.ref.namespace ?? 'default';
     if (roleRef.kind === 'ClusterRole') {

@@ -25,12 +25,18 @@ export default defineCheck({
     if (inventory.find('ServiceAccount', namespace, account.name)) return;
     const managed =
       inventory.find('Namespace', undefined, namespace) !== undefined ||
-      inventory.inNamespace(namespace).some((item) => item.ref.kind === 'ServiceAccount');
+      inventory.ofKindIn('ServiceAccount', namespace).length > 0;
     if (!managed) return;
-    const elsewhere = inventory
-      .ofKind('ServiceAccount')
-      .filter((item) => item.ref.name === account.name && item.ref.namespace !== namespace)
-      .map((item) => item.ref.namespace)[0];
+    const namespacesByName = inventory.memo('service-accounts/namespaces-by-name', () => {
+      const index = new Map<string, string[]>();
+      for (const item of inventory.ofKind('ServiceAccount')) {
+        const list = index.get(item.ref.name);
+        if (list) list.push(item.ref.namespace ?? 'default');
+        else index.set(item.ref.name, [item.ref.namespace ?? 'default']);
+      }
+      return index;
+    });
+    const elsewhere = namespacesByName.get(account.name)?.find((other) => other !== namespace);
     yield {
       path: account.path,
       message:

@@ -9,10 +9,17 @@ export interface Inventory {
   readonly resources: readonly Resource[];
   ofKind(kind: string): readonly Resource[];
   inNamespace(namespace: string): readonly Resource[];
+  /** Objects of one kind in one namespace, from an index (relational checks run per object: keep them linear). */
+  ofKindIn(kind: string, namespace: string): readonly Resource[];
   find(kind: string, namespace: string | undefined, name: string): Resource | undefined;
   /** Namespaces that are declared (Namespace objects) or used by any object. */
   readonly namespaces: ReadonlySet<string>;
   workloadOf(resource: Resource): Workload | undefined;
+  /**
+   * Derived data computed once per inventory (per scan, or per admission
+   * request) and shared by every object's evaluation: a check's indexes.
+   */
+  memo<T>(key: string, compute: () => T): T;
 }
 
 export function buildInventory(resources: readonly Resource[]): Inventory {
@@ -21,6 +28,8 @@ export function buildInventory(resources: readonly Resource[]): Inventory {
   const byKey = new Map<string, Resource>();
   const namespaces = new Set<string>();
   const workloads = new WeakMap<Resource, Workload | null>();
+  const byKindAndNamespace = new Map<string, Resource[]>();
+  const memos = new Map<string, unknown>();
   for (const resource of resources) {
     const { kind, namespace, name } = resource.ref;
     let list = byKind.get(kind);
@@ -33,12 +42,19 @@ export function buildInventory(resources: readonly Resource[]): Inventory {
       nsList.push(resource);
     }
     if (kind === 'Namespace' && name) namespaces.add(name);
+    if (namespace !== undefined) {
+      const key = `${kind}\u0000${namespace}`;
+      let kindList = byKindAndNamespace.get(key);
+      if (!kindList) byKindAndNamespace.set(key, (kindList = []));
+      kindList.push(resource);
+    }
     byKey.set(`${kind}\u0000${namespace ?? ''}\u0000${name}`, resource);
   }
   return {
     resources,
     ofKind: (kind) => byKind.get(kind) ?? [],
     inNamespace: (namespace) => byNamespace.get(namespace) ?? [],
+    ofKindIn: (kind, namespace) => byKindAndNamespace.get(`${kind}\u0000${namespace}`) ?? [],
     find: (kind, namespace, name) => byKey.get(`${kind}\u0000${namespace ?? ''}\u0000${name}`),
     namespaces,
     workloadOf(resource) {
@@ -48,6 +64,10 @@ export function buildInventory(resources: readonly Resource[]): Inventory {
         workloads.set(resource, workload);
       }
       return workload ?? undefined;
+    },
+    memo<T>(key: string, compute: () => T): T {
+      if (!memos.has(key)) memos.set(key, compute());
+      return memos.get(key) as T;
     },
   };
 }

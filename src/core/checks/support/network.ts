@@ -51,7 +51,7 @@ const POLICY_KINDS = ['NetworkPolicy'];
 /** NetworkPolicies of one namespace in the inventory (networking.k8s.io/v1 or the removed extensions/v1beta1). */
 export function networkPoliciesIn(inventory: Inventory, namespace: string | undefined): Resource[] {
   if (namespace === undefined) return [];
-  return POLICY_KINDS.flatMap((kind) => inventory.ofKind(kind)).filter((policy) => policy.ref.namespace === namespace);
+  return POLICY_KINDS.length === 1 ? (inventory.ofKindIn(POLICY_KINDS[0]!, namespace) as Resource[]) : POLICY_KINDS.flatMap((kind) => inventory.ofKindIn(kind, namespace));
 }
 
 /** A Service's type, defaulting as the API server does (ClusterIP). */
@@ -89,13 +89,15 @@ export function containerPorts(container: { container: Record<string, unknown>; 
  */
 export function podLabelsIn(inventory: Inventory, namespace: string | undefined): Array<Record<string, string>> {
   if (namespace === undefined) return [];
-  const out: Array<Record<string, string>> = [];
-  for (const candidate of inventory.inNamespace(namespace)) {
-    const workload = inventory.workloadOf(candidate);
-    if (!workload || workload.kind === 'PodTemplate') continue;
-    out.push(asStringRecord(workload.podMetadata.labels));
-  }
-  return out;
+  return inventory.memo(`network/pod-labels/${namespace}`, () => {
+    const out: Array<Record<string, string>> = [];
+    for (const candidate of inventory.inNamespace(namespace)) {
+      const workload = inventory.workloadOf(candidate);
+      if (!workload || workload.kind === 'PodTemplate') continue;
+      out.push(asStringRecord(workload.podMetadata.labels));
+    }
+    return out;
+  });
 }
 
 /**
@@ -106,9 +108,11 @@ export function podLabelsIn(inventory: Inventory, namespace: string | undefined)
  */
 export function mayHoldOperatorPods(inventory: Inventory, namespace: string | undefined): boolean {
   if (namespace === undefined) return false;
-  return inventory.inNamespace(namespace).some((resource) => {
-    const slash = resource.ref.apiVersion.indexOf('/');
-    const group = slash < 0 ? '' : resource.ref.apiVersion.slice(0, slash);
-    return group.includes('.') && !group.endsWith('.k8s.io') && inventory.workloadOf(resource) === undefined;
-  });
+  return inventory.memo(`network/operator-pods/${namespace}`, () =>
+    inventory.inNamespace(namespace).some((resource) => {
+      const slash = resource.ref.apiVersion.indexOf('/');
+      const group = slash < 0 ? '' : resource.ref.apiVersion.slice(0, slash);
+      return group.includes('.') && !group.endsWith('.k8s.io') && inventory.workloadOf(resource) === undefined;
+    }),
+  );
 }

@@ -41,8 +41,7 @@ export function limitRangeDefaults(inventory: Inventory, namespace: string | und
   const requests = new Set<string>();
   const limits = new Set<string>();
   if (namespace === undefined) return { requests, limits };
-  for (const limitRange of inventory.ofKind('LimitRange')) {
-    if (limitRange.ref.namespace !== namespace) continue;
+  for (const limitRange of inventory.ofKindIn('LimitRange', namespace)) {
     for (const item of asArray(asRecord(limitRange.object.spec)?.limits)) {
       const defaults = limitRangeItemDefaults(item);
       defaults.requests.forEach((key) => requests.add(key));
