@@ -37,6 +37,20 @@ describe('palisade scan (built CLI)', () => {
     assert.doesNotMatch(result.stdout, /\u001b\[/, 'no colour when stdout is not a terminal');
   });
 
+  it('never prints the credential it finds, in any output format', () => {
+    for (const format of ['table', 'json', 'yaml', 'sarif', 'junit', 'markdown']) {
+      const result = palisade(['scan', '-o', format, 'examples/']);
+      assert.match(result.stdout, /env-literal-credential|EnvLiteralCredential/, format);
+      assert.ok(!result.stdout.includes('Q8fzK2mVx9'), `${format} output contains the secret value`);
+    }
+  });
+
+  it('reports the insecure example workload and nothing on its hardened counterpart', () => {
+    const report = JSON.parse(palisade(['scan', '-o', 'json', 'examples/']).stdout);
+    const names = new Set(report.findings.map((finding: { object: { name: string } }) => finding.object.name));
+    assert.deepEqual([...names], ['web']);
+  });
+
   it('--fail-on sets the threshold for exit 1', () => {
     const root = workspace({ 'pod.yaml': PRIVILEGED_POD });
     assert.equal(palisade(['scan', '--check', 'run-as-root', '--fail-on', 'high', 'pod.yaml'], { cwd: root }).code, 0);

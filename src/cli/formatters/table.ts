@@ -4,12 +4,21 @@ import type { Finding } from '../../core/model/finding.js';
 import { paint, SEVERITY_STYLE } from './colors.js';
 import type { Formatter } from './types.js';
 
+/** Control characters from object names or messages are shown escaped, never sent to the terminal. */
+function visible(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function where(file: string, line?: number, column?: number): string {
   return line === undefined ? file : `${file}:${line}:${column ?? 1}`;
 }
 
 /** Human output: findings grouped by object, then suppressions, errors and a summary. */
-export const formatTable: Formatter = (report, { color }) => {
+export const formatTable: Formatter = (report, options) => tableChunks(report, options.color);
+
+/** Yields the report a group at a time, so large reports are never one string. */
+function* tableChunks(report: Parameters<Formatter>[0], color: boolean): Generator<string> {
   const lines: string[] = [];
   const groups = new Map<string, Finding[]>();
   for (const finding of report.findings) {
@@ -20,14 +29,16 @@ export const formatTable: Formatter = (report, { color }) => {
   }
   for (const group of groups.values()) {
     const first = group[0]!;
-    lines.push(paint(color, 'bold', `${refToString(first.object)}`) + paint(color, 'dim', `  ${first.location.file}`));
+    lines.push(paint(color, 'bold', visible(refToString(first.object))) + paint(color, 'dim', `  ${visible(first.location.file)}`));
     for (const finding of group) {
       const severity = paint(color, SEVERITY_STYLE[finding.severity], finding.severity.toUpperCase().padEnd(8));
-      lines.push(`  ${severity} ${paint(color, 'bold', finding.checkId)}  ${finding.message}`);
+      lines.push(`  ${severity} ${paint(color, 'bold', finding.checkId)}  ${visible(finding.message)}`);
       lines.push(paint(color, 'dim', `           at ${where(finding.location.file, finding.location.line, finding.location.column)} (${finding.location.path || '.'})`));
       lines.push(paint(color, 'dim', `           fix: ${finding.remediation}`));
     }
     lines.push('');
+    yield `${lines.join('\n')}\n`;
+    lines.length = 0;
   }
   if (report.controls) {
     lines.push(paint(color, 'bold', `Controls (${report.standard})`));
@@ -65,5 +76,5 @@ export const formatTable: Formatter = (report, { color }) => {
     `${report.summary.objects} object(s), ${report.summary.checks} check(s): ${report.summary.findings} finding(s)${counts.length ? ` (${counts.join(', ')})` : ''}, ` +
       `${report.summary.suppressed} suppressed, ${report.summary.errors} error(s), ${report.summary.skipped} skipped`,
   );
-  return `${lines.join('\n')}\n`;
-};
+  yield `${lines.join('\n')}\n`;
+}
