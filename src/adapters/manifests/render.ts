@@ -93,7 +93,7 @@ export function splitHelmOutput(text: string, directory: string): RenderedPart[]
   const add = (source: string, documentLines: string[]): void => {
     let group = groups.get(source);
     if (!group) groups.set(source, (group = []));
-    group.push(...documentLines);
+    for (const line of documentLines) group.push(line);
   };
   let start = 0;
   for (let index = 1; index <= lines.length; index++) {
