@@ -6,6 +6,9 @@ export npm_config_nodedir=/usr
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
+# helm and kustomize for the rendering tests, built from pinned Go modules into .cache/bin
+# (test/support/programs.ts puts .cache/bin first on the PATH of the processes tests start).
+bash scripts/provision.sh
 npx tsc -p tsconfig.json
 files=$(find dist/test -name '*.test.js' | sort)
 status=0

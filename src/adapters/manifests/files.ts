@@ -60,7 +60,7 @@ async function renderInto(directory: string, tool: 'helm' | 'kustomize', options
     result.errors.push(rendered.error);
     return;
   }
-  loadText(rendered.text, rendered.label, options, result);
+  for (const part of rendered.parts) loadText(part.text, part.label, options, result);
 }
 
 export async function loadFile(file: string, options: SourceOptions, result: LoadResult): Promise<void> {

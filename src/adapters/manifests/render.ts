@@ -31,7 +31,12 @@ export async function isHelmChart(directory: string): Promise<boolean> {
   return exists(path.join(directory, 'Chart.yaml'));
 }
 
-type Rendered = { text: string; label: string } | { error: InputError };
+/** Rendered YAML, in parts that each carry the label findings in them are reported under. */
+export type Rendered = { parts: RenderedPart[] } | { error: InputError };
+export interface RenderedPart {
+  text: string;
+  label: string;
+}
 
 function run(program: string, args: string[]): Promise<{ stdout: string } | { missing: true } | { failed: string }> {
   return new Promise((resolve) => {
@@ -53,9 +58,9 @@ export async function renderKustomize(directory: string): Promise<Rendered> {
     const result = await run(program, [...args]);
     if ('missing' in result) continue;
     if ('failed' in result) return { error: { code: 'render-error', message: `${program} ${args[0]} failed: ${result.failed}`, file: directory } };
-    return { text: result.stdout, label };
+    return { parts: [{ text: result.stdout, label }] };
   }
-  return { error: { code: 'missing-program', message: 'this is a Kustomize directory: install kubectl or kustomize to render it', file: directory } };
+  return { error: { code: 'missing-program', message: 'this is a Kustomize directory: neither kubectl nor kustomize is on PATH; install one of them to render it', file: directory } };
 }
 
 /** `helm template` with --values and --set passed through. */
@@ -65,7 +70,45 @@ export async function renderHelm(directory: string, options: HelmOptions): Promi
   for (const file of options.values ?? []) args.push('--values', file);
   for (const assignment of options.set ?? []) args.push('--set', assignment);
   const result = await run('helm', args);
-  if ('missing' in result) return { error: { code: 'missing-program', message: 'this is a Helm chart: install helm to render it', file: directory } };
+  if ('missing' in result) return { error: { code: 'missing-program', message: 'this is a Helm chart: helm is not on PATH; install helm to render it', file: directory } };
   if ('failed' in result) return { error: { code: 'render-error', message: `helm template failed: ${result.failed}`, file: directory } };
-  return { text: result.stdout, label: `${directory} (helm template)` };
+  return { parts: splitHelmOutput(result.stdout, directory) };
+}
+
+const HELM_SOURCE = /^# Source: (.+?)\s*$/;
+const DOCUMENT_MARKER = /^---\s*$/;
+
+/**
+ * Splits `helm template` output by the template each document came from. Helm writes every
+ * document as `---`, `# Source: <chart>/<path in chart>`, then the YAML; the part for one
+ * template is its documents in output order, which is exactly what
+ * `helm template CHART --show-only <path in chart>` prints, so lines in a part are lines of
+ * that command's output. The label names the template file under the chart directory
+ * (subcharts included: `<chart>/charts/<sub>/templates/x.yaml`). Documents without a
+ * Source comment stay together under the chart directory's own label.
+ */
+export function splitHelmOutput(text: string, directory: string): RenderedPart[] {
+  const lines = text.split('\n');
+  const groups = new Map<string, string[]>();
+  const add = (source: string, documentLines: string[]): void => {
+    let group = groups.get(source);
+    if (!group) groups.set(source, (group = []));
+    for (const line of documentLines) group.push(line);
+  };
+  let start = 0;
+  for (let index = 1; index <= lines.length; index++) {
+    if (index < lines.length && !DOCUMENT_MARKER.test(lines[index]!)) continue;
+    const documentLines = lines.slice(start, index);
+    const header = DOCUMENT_MARKER.test(documentLines[0] ?? '') ? documentLines[1] : documentLines[0];
+    const source = HELM_SOURCE.exec(header ?? '')?.[1] ?? '';
+    // Drop what only ends the stream (the newline after the last document).
+    if (index === lines.length) while (documentLines.length > 0 && documentLines[documentLines.length - 1]!.trim() === '') documentLines.pop();
+    if (documentLines.some((line) => line.trim() !== '')) add(source, documentLines);
+    start = index;
+  }
+  return [...groups].map(([source, group]) => {
+    const slash = source.indexOf('/');
+    const file = source === '' ? directory : path.join(directory, slash >= 0 ? source.slice(slash + 1) : source);
+    return { text: `${group.join('\n')}\n`, label: `${file} (helm template)` };
+  });
 }
