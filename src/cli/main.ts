@@ -27,7 +27,8 @@ export function packageVersion(): string {
 export function processIO(): CommandIO {
   const stderrTty = Boolean(process.stderr.isTTY);
   return {
-    stdout: (text) => void process.stdout.write(text),
+    stdout: (text) =>
+      process.stdout.write(text) ? undefined : new Promise<void>((resolve) => process.stdout.once('drain', () => resolve())),
     stderr: (text) => void process.stderr.write(text),
     progress: (text) => {
       if (stderrTty) process.stderr.write(`${text}\n`);

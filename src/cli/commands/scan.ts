@@ -141,18 +141,18 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     ...(plan.standard ? { standard: plan.standard } : {}),
   });
   const output = formatter(report, { color: io.color && !values['no-color'], cwd: io.cwd });
-  if (typeof output === 'string') io.stdout(output);
+  if (typeof output === 'string') await io.stdout(output);
   else {
     // Batch chunks into large writes.
     let pending = '';
     for (const chunk of output) {
       pending += chunk;
       if (pending.length > 1 << 20) {
-        io.stdout(pending);
+        await io.stdout(pending);
         pending = '';
       }
     }
-    if (pending) io.stdout(pending);
+    if (pending) await io.stdout(pending);
   }
   if (errors.length > 0) return 2;
   return report.findings.some((finding) => atLeast(finding.severity, failOn as Severity)) ? 1 : 0;
