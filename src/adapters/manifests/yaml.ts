@@ -122,11 +122,20 @@ export function splitDocuments(text: string): Array<{ text: string; startLine: n
 
 /** Lines before the first content; -1 for a document of only comments, blank lines and markers. */
 function firstContentLine(text: string): number {
-  let index = 0;
-  for (const line of text.split('\n')) {
-    const trimmed = line.trim();
-    if (!(trimmed === '' || trimmed.startsWith('#') || trimmed === '---' || trimmed === '...')) return index;
-    index++;
+  let line = 0;
+  let start = 0;
+  while (start < text.length) {
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline;
+    let first = start;
+    while (first < end && (text.charCodeAt(first) === 0x20 || text.charCodeAt(first) === 0x09 || text.charCodeAt(first) === 0x0d)) first++;
+    if (first < end && text[first] !== '#') {
+      const rest = text.slice(first, end).trimEnd();
+      if (rest !== '---' && rest !== '...') return line;
+    }
+    if (newline < 0) break;
+    start = newline + 1;
+    line++;
   }
   return -1;
 }

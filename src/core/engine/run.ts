@@ -3,6 +3,7 @@ import type { Finding, InputError, Suppression } from '../model/finding.js';
 import { formatPath, locate } from '../model/location.js';
 import { severityRank } from '../model/severity.js';
 import type { Resource } from '../model/resource.js';
+import type { CheckContext, Violation } from '../model/check.js';
 import type { PlannedCheck, ScanPlan } from './config.js';
 import { inlineExceptionsOf, isExpired, ruleMatches, type InlineException } from './exceptions.js';
 import type { Inventory } from './inventory.js';
@@ -45,11 +46,15 @@ export function evaluateResource(resource: Resource, inventory: Inventory, compi
   if (checks.length === 0) return out;
   const workload = inventory.workloadOf(resource);
   let inline: InlineException[] | undefined;
+  // One context per object; only the options change from check to check.
+  const context: CheckContext<unknown> = { resource, workload, inventory, options: undefined };
   for (const planned of checks) {
     const { check } = planned;
-    let violations;
+    let violations: Violation[] | undefined;
     try {
-      violations = [...check.evaluate({ resource, workload, inventory, options: planned.options as never })];
+      context.options = planned.options;
+      // Collected before use, so a check that throws midway reports nothing partial.
+      for (const violation of check.evaluate(context as never)) (violations ??= []).push(violation);
     } catch (error) {
       out.errors.push({
         code: 'check-error',
@@ -59,6 +64,7 @@ export function evaluateResource(resource: Resource, inventory: Inventory, compi
       });
       continue;
     }
+    if (violations === undefined) continue;
     for (const violation of violations) {
       const { position } = locate(resource.object, violation.path);
       const finding: Finding = {

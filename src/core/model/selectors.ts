@@ -8,10 +8,31 @@ import { asArray, asRecord, asStringRecord } from './values.js';
 export function matchesLabelSelector(selector: unknown, labels: Record<string, string>): boolean {
   const record = asRecord(selector);
   if (!record) return true;
-  for (const [key, value] of Object.entries(asStringRecord(record.matchLabels))) {
-    if (labels[key] !== value) return false;
+  let compiled = COMPILED.get(record);
+  if (!compiled) COMPILED.set(record, (compiled = compileLabelSelector(record)));
+  return compiled(labels);
+}
+
+/** Selectors are compiled once per selector object: relational checks test each against many label sets. */
+const COMPILED = new WeakMap<object, (labels: Record<string, string>) => boolean>();
+
+function compileLabelSelector(record: Record<string, unknown>): (labels: Record<string, string>) => boolean {
+  const required = Object.entries(asStringRecord(record.matchLabels));
+  const expressions = asArray(record.matchExpressions);
+  if (expressions.length === 0) {
+    return (labels) => {
+      for (const [key, value] of required) if (labels[key] !== value) return false;
+      return true;
+    };
   }
-  for (const item of asArray(record.matchExpressions)) {
+  return (labels) => {
+    for (const [key, value] of required) if (labels[key] !== value) return false;
+    return matchesExpressions(expressions, labels);
+  };
+}
+
+function matchesExpressions(expressions: unknown[], labels: Record<string, string>): boolean {
+  for (const item of expressions) {
     const expression = asRecord(item);
     if (!expression) return false;
     const key = String(expression.key ?? '');
