@@ -1,4 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { InputError } from '../../core/model/finding.js';
 import { loadText, type LoadResult, type TextLoadOptions } from './documents.js';
@@ -66,12 +67,13 @@ async function renderInto(directory: string, tool: 'helm' | 'kustomize', options
 export async function loadFile(file: string, options: SourceOptions, result: LoadResult): Promise<void> {
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   try {
-    const info = await stat(file);
+    // Synchronous reads: files are parsed one after another anyway, and this avoids a promise per file.
+    const info = statSync(file);
     if (info.size > maxBytes) {
       result.errors.push({ code: 'file-too-large', message: `file is ${info.size} bytes, over the ${maxBytes}-byte limit (--max-file-size)`, file });
       return;
     }
-    const bytes = await readFile(file);
+    const bytes = readFileSync(file);
     const binary = binaryReason(bytes);
     if (binary) {
       result.errors.push({ code: 'binary-file', message: binary, file });

@@ -157,6 +157,14 @@ const MAY_RESOLVE = /^[-+.0-9~nNyYtTfFoO<]/;
 /** Resolves a plain scalar exactly as js-yaml does with KUBERNETES_SCHEMA. */
 export function resolvePlain(text: string): unknown {
   if (text === '') return null;
+  const first = text.charCodeAt(0);
+  // A plain scalar starting with a letter is a string unless it is a YAML 1.1 boolean or null.
+  if ((first >= 0x61 && first <= 0x7a) || (first >= 0x41 && first <= 0x5a)) {
+    if (text.length > 5) return text;
+    if (Object.prototype.hasOwnProperty.call(BOOLEANS, text)) return BOOLEANS[text];
+    if (text === 'null' || text === 'Null' || text === 'NULL') return null;
+    return text;
+  }
   if (!MAY_RESOLVE.test(text)) return text;
   for (const type of IMPLICIT_TYPES) {
     const typed = type as unknown as { resolve(data: string): boolean; construct(data: string): unknown };

@@ -1,7 +1,8 @@
 import { defineCheck } from '../model/check.js';
-import { asStringRecord } from '../model/values.js';
+import { compileLabelSelector } from '../model/selectors.js';
+import { asRecord, asStringRecord } from '../model/values.js';
 import { ignoreNamespacesOption } from './support/multi-tenancy.js';
-import { networkPoliciesIn, policySelects } from './support/network.js';
+import { networkPoliciesIn, policySpec } from './support/network.js';
 import { hasControllerOwner } from './support/ownership.js';
 
 export default defineCheck({
@@ -39,7 +40,9 @@ export default defineCheck({
     const subject = resource.ref.kind === 'Pod' ? `Pod "${resource.ref.name}"` : `the pods of ${resource.ref.kind} "${resource.ref.name}"`;
     const accept = resource.ref.kind === 'Pod' ? 'it accepts' : 'they accept';
     if (policies.length > 0) {
-      if (policies.some((policy) => policySelects(policy, labels))) return;
+      // Each namespace's policy selectors are compiled once per scan.
+      const selectors = inventory.memo(`network/policy-selectors/${namespace}`, () => policies.map((policy) => compileLabelSelector(asRecord(policySpec(policy).podSelector) ?? {})));
+      if (selectors.some((selects) => selects(labels))) return;
       yield { path, message: `no NetworkPolicy in namespace "${namespace}" selects ${subject}: ${accept} traffic from anywhere` };
       return;
     }

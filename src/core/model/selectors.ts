@@ -8,26 +8,26 @@ import { asArray, asRecord, asStringRecord } from './values.js';
 export function matchesLabelSelector(selector: unknown, labels: Record<string, string>): boolean {
   const record = asRecord(selector);
   if (!record) return true;
-  let compiled = COMPILED.get(record);
-  if (!compiled) COMPILED.set(record, (compiled = compileLabelSelector(record)));
-  return compiled(labels);
+  const matchLabels = record.matchLabels;
+  if (matchLabels !== null && typeof matchLabels === 'object') {
+    for (const key in matchLabels) {
+      const value = (matchLabels as Record<string, unknown>)[key];
+      if (value !== null && value !== undefined && labels[key] !== String(value)) return false;
+    }
+  }
+  const expressions = record.matchExpressions;
+  return !Array.isArray(expressions) || expressions.length === 0 || matchesExpressions(expressions, labels);
 }
 
-/** Selectors are compiled once per selector object: relational checks test each against many label sets. */
-const COMPILED = new WeakMap<object, (labels: Record<string, string>) => boolean>();
-
-function compileLabelSelector(record: Record<string, unknown>): (labels: Record<string, string>) => boolean {
-  const required = Object.entries(asStringRecord(record.matchLabels));
+/** A selector as a function, for hot loops that test one selector against many label sets. */
+export function compileLabelSelector(record: Record<string, unknown>): (labels: Record<string, string>) => boolean {
+  const matchLabels = asStringRecord(record.matchLabels);
+  const keys = Object.keys(matchLabels);
+  const values = keys.map((key) => matchLabels[key]!);
   const expressions = asArray(record.matchExpressions);
-  if (expressions.length === 0) {
-    return (labels) => {
-      for (const [key, value] of required) if (labels[key] !== value) return false;
-      return true;
-    };
-  }
   return (labels) => {
-    for (const [key, value] of required) if (labels[key] !== value) return false;
-    return matchesExpressions(expressions, labels);
+    for (let index = 0; index < keys.length; index++) if (labels[keys[index]!] !== values[index]) return false;
+    return expressions.length === 0 || matchesExpressions(expressions, labels);
   };
 }
 
