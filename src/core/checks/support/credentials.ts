@@ -136,6 +136,9 @@ const SHAPES: readonly Shape[] = [
  */
 const SHAPE_FRAGMENTS = /PRIVATE KEY|A[SKBC][IC]A|gh[pousr]_|github_pat_|glpat-|xox[abprs]-|hooks\.slack\.com|AIza|_live_|eyJ|npm_|SG\.|AccountKey=|:\/\/|pass|pwd/i;
 
+/** Every name isCredentialName accepts contains one of these fragments. */
+const NAME_FRAGMENTS = /pass|secret|token|credential|key|pwd/i;
+
 /** The first credential shape found anywhere in the value. */
 export function detectCredentialShape(value: string): CredentialHit | undefined {
   if (!SHAPE_FRAGMENTS.test(value)) return undefined;
@@ -359,6 +362,8 @@ export function scanConfigText(text: string): TextHit[] {
       if (/-----END [A-Z0-9 ]*-----/.test(line)) inPem = false;
       return;
     }
+    // Neither a shape nor a credential-like name can be on this line.
+    if (!SHAPE_FRAGMENTS.test(line) && !NAME_FRAGMENTS.test(line)) return;
     if (COMMENT.test(line)) return;
     const pairs = pairsOf(line);
     const shape = detectCredentialShape(line);
