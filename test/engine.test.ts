@@ -141,3 +141,26 @@ describe('inline exceptions on a Pod', () => {
     assert.equal(result.errors.length, 1);
   });
 });
+
+describe('effective security context', () => {
+  it('merges windowsOptions field by field, as the kubelet does, and replaces the other fields whole', async () => {
+    const { extractWorkload } = await import('../src/core/kinds/pod-spec.js');
+    const workload = extractWorkload({
+      kind: 'Pod',
+      spec: {
+        securityContext: { windowsOptions: { hostProcess: true, runAsUserName: 'NT AUTHORITY\\SYSTEM' }, seLinuxOptions: { type: 'a_t', level: 's0' } },
+        containers: [
+          { name: 'a', securityContext: { windowsOptions: { runAsUserName: 'ContainerUser' }, seLinuxOptions: { level: 's1' } } },
+          { name: 'b' },
+        ],
+      },
+    })!;
+    const [a, b] = workload.containers;
+    assert.deepEqual(a!.effective.windowsOptions?.value, { hostProcess: true, runAsUserName: 'ContainerUser' });
+    assert.equal(a!.effective.windowsOptions?.inherited, false);
+    assert.deepEqual(a!.effective.seLinuxOptions?.value, { level: 's1' });
+    assert.deepEqual(b!.effective.windowsOptions?.value, { hostProcess: true, runAsUserName: 'NT AUTHORITY\\SYSTEM' });
+    assert.equal(b!.effective.windowsOptions?.inherited, true);
+    assert.deepEqual(b!.effective.seLinuxOptions?.path, ['spec', 'securityContext', 'seLinuxOptions']);
+  });
+});

@@ -119,11 +119,22 @@ export function extractWorkload(object: KubeObject): Workload | undefined {
       const securityContextPath = [...path, 'securityContext'];
       const effective: EffectiveSecurityContext = {};
       for (const name of INHERITED_FIELDS) {
+        if (name === 'windowsOptions') continue;
         if (securityContext[name] !== undefined && securityContext[name] !== null) {
           effective[name] = { value: securityContext[name], path: [...securityContextPath, name], inherited: false } as unknown as Setting<never>;
         } else if (podSecurityContext[name] !== undefined && podSecurityContext[name] !== null) {
           effective[name] = { value: podSecurityContext[name], path: [...podSecurityContextPath, name], inherited: true } as unknown as Setting<never>;
         }
+      }
+      // The kubelet merges windowsOptions field by field; the other fields are replaced whole.
+      const podWindows = asRecord(podSecurityContext.windowsOptions);
+      const ownWindows = asRecord(securityContext.windowsOptions);
+      if (podWindows || ownWindows) {
+        const merged: Record<string, unknown> = { ...(podWindows ?? {}) };
+        for (const [field, value] of Object.entries(ownWindows ?? {})) if (value !== null && value !== undefined) merged[field] = value;
+        effective.windowsOptions = ownWindows
+          ? { value: merged, path: [...securityContextPath, 'windowsOptions'], inherited: false }
+          : { value: merged, path: [...podSecurityContextPath, 'windowsOptions'], inherited: true };
       }
       containers.push({
         name: typeof container.name === 'string' ? container.name : `#${index}`,
