@@ -40,6 +40,16 @@ describe('real-world corpus: kube-prometheus', async () => {
 
   it('finds the node exporter on the host network and PID namespace, at their lines', () => {
     assert.deepEqual(at('host-network', 'nodeExporter-daemonset.yaml'), ['100:7']);
+    assert.deepEqual(at('host-pid', 'nodeExporter-daemonset.yaml'), ['101:7']);
+    assert.deepEqual(at('host-port', 'nodeExporter-daemonset.yaml'), ['80:11']);
+  });
+
+  it('finds the node exporter host mounts and its added capability, at their lines', () => {
+    assert.deepEqual(at('host-path-sensitive', 'nodeExporter-daemonset.yaml'), ['114:11', '117:11']);
+    // `/` contains the runtime sockets; `/sys` does not.
+    assert.deepEqual(at('container-runtime-socket', 'nodeExporter-daemonset.yaml'), ['117:11']);
+    assert.deepEqual(at('dangerous-capabilities', 'nodeExporter-daemonset.yaml'), ['54:15']);
+    assert.deepEqual(at('capabilities-all-not-dropped', 'nodeExporter-daemonset.yaml'), []);
   });
 
   it('does not report run-as-root where the pod sets runAsNonRoot once (inheritance)', () => {
@@ -54,7 +64,7 @@ describe('real-world corpus: kube-prometheus', async () => {
 });
 
 describe('real-world corpus: microservices-demo', async () => {
-  const { loaded, evaluation } = await scanCorpus('microservices-demo');
+  const { loaded, evaluation, at } = await scanCorpus('microservices-demo');
 
   it('reads every object, skipping nothing silently', () => {
     assert.deepEqual(loaded.errors, []);
@@ -63,9 +73,14 @@ describe('real-world corpus: microservices-demo', async () => {
     assert.deepEqual(evaluation.errors, []);
   });
 
-  it('reports no privileged containers or host namespaces in hardened pods', () => {
+  it('reports no privileged containers, host namespaces or root users in hardened pods', () => {
     const ids = new Set(evaluation.findings.map((finding) => finding.checkId));
-    assert.ok(!ids.has('privileged-container'));
-    assert.ok(!ids.has('host-network'));
+    for (const id of ['privileged-container', 'host-network', 'host-pid', 'run-as-root', 'allow-privilege-escalation', 'writable-root-filesystem']) assert.ok(!ids.has(id), id);
+  });
+
+  it('finds untagged images, missing seccomp profiles and the public load balancer at their lines', () => {
+    assert.deepEqual(at('image-latest-tag', 'frontend.yaml'), ['47:11']);
+    assert.deepEqual(at('seccomp-profile-missing', 'frontend.yaml'), ['40:11']);
+    assert.deepEqual(at('service-load-balancer', 'frontend.yaml'), ['130:3']);
   });
 });
