@@ -6,30 +6,29 @@ import fc from 'fast-check';
 import jsyaml from 'js-yaml';
 import { fastParse, NOT_FAST } from '../src/adapters/manifests/fast-yaml.js';
 import { parseDocumentWithJsYaml, resolvePlain, splitDocuments } from '../src/adapters/manifests/yaml.js';
-import { keyPosition, LOCATIONS } from '../src/core/model/location.js';
+import { DOCUMENT_POSITIONS, keyPosition, locate, LOCATIONS } from '../src/core/model/location.js';
 import { SHARED } from './support/paths.js';
 
-/** Every (path, position) pair recorded in a parsed tree. */
-function positions(root: unknown): Map<string, number> {
-  const out = new Map<string, number>();
-  const walk = (node: unknown, path: string) => {
+/** Every entry's own recorded position (not an ancestor's), through either table form. */
+function positions(root: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  const flat = (root as { [DOCUMENT_POSITIONS]?: Float64Array })[DOCUMENT_POSITIONS] !== undefined;
+  const walk = (node: unknown, path: (string | number)[]) => {
     if (node === null || typeof node !== 'object') return;
-    const table = (node as { [LOCATIONS]?: unknown })[LOCATIONS];
-    if (Array.isArray(node)) {
-      node.forEach((child, index) => {
-        const at = (table as number[] | undefined)?.[index];
-        if (at !== undefined) out.set(`${path}[${index}]`, at);
-        walk(child, `${path}[${index}]`);
-      });
-    } else {
-      for (const [key, child] of Object.entries(node)) {
-        const at = keyPosition(node, key);
-        if (at !== undefined) out.set(`${path}.${key}`, at);
-        walk(child, `${path}.${key}`);
-      }
+    const entries: Array<[string | number, unknown]> = Array.isArray(node) ? node.map((child, index) => [index, child]) : Object.entries(node);
+    for (const [segment, child] of entries) {
+      const childPath = [...path, segment];
+      const own = flat
+        ? true
+        : Array.isArray(node)
+          ? (node as { [LOCATIONS]?: number[] })[LOCATIONS]?.[segment as number] !== undefined
+          : keyPosition(node, String(segment)) !== undefined;
+      const found = locate(root, childPath).position;
+      if (own && found) out.set(JSON.stringify(childPath), `${found.line}:${found.column}`);
+      walk(child, childPath);
     }
   };
-  walk(root, '');
+  walk(root, []);
   return out;
 }
 

@@ -142,6 +142,12 @@ describe('loading manifests', () => {
       ['Pod', 'x', 'a', 0, 4],
       ['Service', 'default', 'b', 1, 7],
     ]);
+    // Positions inside a List item are those of the file, on both parser paths.
+    for (const suffix of ['', '\nextra: &anchor 1\n']) {
+      const nested = loadText(`${text}${suffix}`, 'list.yaml').resources;
+      assert.deepEqual(locate(nested[1]!.object, ['metadata', 'name']).position, { line: 9, column: 14 });
+      assert.deepEqual(locate(nested[0]!.object, ['metadata', 'namespace']).position, { line: 6, column: 23 });
+    }
   });
 
   it('reads JSON (kubectl get -o json) with positions', () => {

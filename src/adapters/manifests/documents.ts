@@ -1,6 +1,6 @@
 import { isClusterScoped } from '../../core/kinds/scope.js';
 import type { InputError, SkippedDocument } from '../../core/model/finding.js';
-import { decodePosition, LOCATIONS } from '../../core/model/location.js';
+import { decodePosition, detachWithPositions } from '../../core/model/location.js';
 import { refOf, type KubeObject, type Resource } from '../../core/model/resource.js';
 import { asRecord } from '../../core/model/values.js';
 import { DEFAULT_PARSE_LIMITS, parseStream, type ParseLimits } from './yaml.js';
@@ -48,9 +48,9 @@ function addObject(object: KubeObject, origin: Resource['origin'], options: Text
   }
   // `kind: List` and every `*List` (PodList, ...) wrap their objects in items.
   if (kind.endsWith('List') && Array.isArray(object.items)) {
-    const items = object.items as unknown[] & { [LOCATIONS]?: number[] };
+    const items = object.items as unknown[];
     items.forEach((item, listIndex) => {
-      const encoded = items[LOCATIONS]?.[listIndex];
+      const encoded = detachWithPositions(object, ['items', listIndex]);
       const itemOrigin = { ...origin, listIndex, ...(encoded !== undefined ? { position: decodePosition(encoded) } : {}) };
       const record = asRecord(item);
       if (!record) {

@@ -1,4 +1,4 @@
-import { encodePosition, hasInsertionOrder, LOCATIONS } from '../../core/model/location.js';
+import { DOCUMENT_POSITIONS, encodePosition, hasInsertionOrder } from '../../core/model/location.js';
 
 /**
  * A fast path for the YAML that manifests are made of: block mappings and
@@ -21,7 +21,7 @@ const giveUp = (): never => {
 export type ResolvePlain = (text: string) => unknown;
 
 interface Located {
-  [LOCATIONS]?: unknown;
+  [DOCUMENT_POSITIONS]?: Float64Array;
 }
 
 const MAX_DEPTH = 100;
@@ -41,6 +41,8 @@ class FastParser {
   private overrideLine = -1;
   private overrideColumn = 0;
   private depth = 0;
+  /** every entry's position, in document pre-order */
+  readonly table: number[] = [];
 
   constructor(
     text: string,
@@ -67,6 +69,7 @@ class FastParser {
     if (indent !== 0) giveUp();
     const value = this.parseBlock(0);
     if (this.nextIndent() >= 0) giveUp();
+    (value as Located)[DOCUMENT_POSITIONS] = Float64Array.from(this.table);
     return value;
   }
 
@@ -118,7 +121,7 @@ class FastParser {
 
   private parseSequence(indent: number): unknown[] {
     const items: unknown[] = [];
-    const positions: number[] = [];
+    const positions = this.table;
     while (true) {
       const current = this.nextIndent();
       if (current < indent) break;
@@ -155,7 +158,6 @@ class FastParser {
         items.push(this.parseInlineValue(line, column, indent));
       }
     }
-    (items as Located)[LOCATIONS] = positions;
     return items;
   }
 
@@ -207,7 +209,7 @@ class FastParser {
   private parseMapping(indent: number): Record<string, unknown> {
     const object: Record<string, unknown> = {};
     const keys: string[] = [];
-    const positions: number[] = [];
+    const positions = this.table;
     while (true) {
       const current = this.nextIndent();
       if (current < indent) break;
@@ -249,7 +251,8 @@ class FastParser {
         object[key] = this.parseInlineValue(line, column, indent);
       }
     }
-    (object as Located)[LOCATIONS] = hasInsertionOrder(keys) ? positions : new Map(keys.map((key, index) => [key, positions[index]!]));
+    // The table follows Object.keys order, which puts integer-like keys first: js-yaml handles those.
+    if (!hasInsertionOrder(keys)) giveUp();
     return object;
   }
 
@@ -269,7 +272,7 @@ class FastParser {
       if (end < 0) giveUp();
       value = this.decodeQuoted(text.slice(column, end));
     } else if (first === '[' || first === '{') {
-      const flow = new FlowParser(text, column, (offset) => this.position(line, offset), this.resolvePlain);
+      const flow = new FlowParser(text, column, (offset) => this.position(line, offset), this.resolvePlain, this.table);
       value = flow.parseValue();
       end = flow.index;
     } else if (first === '|') {
@@ -363,6 +366,7 @@ class FlowParser {
     start: number,
     private readonly position: (column: number) => number,
     private readonly resolvePlain: ResolvePlain,
+    private readonly table: number[],
   ) {
     this.index = start;
   }
@@ -426,11 +430,10 @@ class FlowParser {
   private parseSequence(): unknown[] {
     this.index++;
     const items: unknown[] = [];
-    const positions: number[] = [];
+    const positions = this.table;
     this.skipSpaces();
     if (this.text[this.index] === ']') {
       this.index++;
-      (items as Located)[LOCATIONS] = positions;
       return items;
     }
     while (true) {
@@ -452,7 +455,6 @@ class FlowParser {
         break;
       }
     }
-    (items as Located)[LOCATIONS] = positions;
     return items;
   }
 
@@ -460,11 +462,10 @@ class FlowParser {
     this.index++;
     const object: Record<string, unknown> = {};
     const keys: string[] = [];
-    const positions: number[] = [];
+    const positions = this.table;
     this.skipSpaces();
     if (this.text[this.index] === '}') {
       this.index++;
-      (object as Located)[LOCATIONS] = keys;
       return object;
     }
     while (true) {
@@ -496,7 +497,8 @@ class FlowParser {
         break;
       }
     }
-    (object as Located)[LOCATIONS] = hasInsertionOrder(keys) ? positions : new Map(keys.map((key, index) => [key, positions[index]!]));
+    // The table follows Object.keys order, which puts integer-like keys first: js-yaml handles those.
+    if (!hasInsertionOrder(keys)) giveUp();
     return object;
   }
 }

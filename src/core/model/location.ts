@@ -64,10 +64,105 @@ interface LocatedSequence {
 }
 
 /**
+ * The compact form, used by the fast parser: one Float64Array per document on
+ * its root, holding every entry's position in pre-order (a mapping's keys in
+ * Object.keys order, each followed by its value's entries; a sequence's items,
+ * each followed by its entries). No per-node tables: the index of an entry is
+ * computed when a finding needs it, from the sizes of the subtrees before it.
+ */
+export const DOCUMENT_POSITIONS: unique symbol = Symbol.for('palisade.document-positions');
+
+interface WithDocumentPositions {
+  [DOCUMENT_POSITIONS]?: Float64Array;
+}
+
+const SUBTREE_SIZES = new WeakMap<object, number>();
+
+/** Number of entries (keys and items, at every depth) below a node. */
+export function subtreeSize(node: unknown): number {
+  if (node === null || typeof node !== 'object' || ArrayBuffer.isView(node)) return 0;
+  const cached = SUBTREE_SIZES.get(node);
+  if (cached !== undefined) return cached;
+  let size = 0;
+  if (Array.isArray(node)) for (const item of node) size += 1 + subtreeSize(item);
+  else for (const key of Object.keys(node)) size += 1 + subtreeSize((node as Record<string, unknown>)[key]);
+  SUBTREE_SIZES.set(node, size);
+  return size;
+}
+
+/** Index in the document table of the entry that `segment` names below a node whose entries start at `start`. */
+function entryIndex(node: object, start: number, segment: PathSegment): number | undefined {
+  let index = start;
+  if (Array.isArray(node)) {
+    if (typeof segment !== 'number' || segment >= node.length) return undefined;
+    for (let item = 0; item < segment; item++) index += 1 + subtreeSize(node[item]);
+    return index;
+  }
+  const key = String(segment);
+  if (!Object.prototype.hasOwnProperty.call(node, key)) return undefined;
+  for (const other of Object.keys(node)) {
+    if (other === key) return index;
+    index += 1 + subtreeSize((node as Record<string, unknown>)[other]);
+  }
+  return undefined;
+}
+
+function locateFlat(root: object, table: Float64Array, path: Path): { position?: Position; resolvedDepth: number } {
+  let node: unknown = root;
+  let start = 0;
+  let best: number | undefined;
+  let depth = 0;
+  for (const segment of path) {
+    if (node === null || typeof node !== 'object') break;
+    const index = entryIndex(node, start, segment);
+    if (index === undefined) break;
+    const here = table[index];
+    if (here !== undefined && here >= 0) best = here;
+    node = (node as Record<string | number, unknown>)[segment];
+    start = index + 1;
+    depth++;
+  }
+  return { position: best === undefined ? undefined : decodePosition(best), resolvedDepth: depth };
+}
+
+/**
+ * Gives a node taken out of its document (a List item) positions of its own:
+ * a view of the document table over its subtree. Returns the node's own position.
+ */
+export function detachWithPositions(root: unknown, path: Path): number | undefined {
+  if (root === null || typeof root !== 'object') return undefined;
+  const table = (root as WithDocumentPositions)[DOCUMENT_POSITIONS];
+  if (!table) {
+    // Per-node tables travel with the node; read its position from its parent.
+    let parent: unknown = root;
+    for (const segment of path.slice(0, -1)) parent = (parent as Record<string | number, unknown>)?.[segment];
+    const last = path[path.length - 1];
+    if (parent === null || typeof parent !== 'object' || last === undefined) return undefined;
+    return Array.isArray(parent) ? (parent as LocatedSequence)[LOCATIONS]?.[last as number] : keyPosition(parent, String(last));
+  }
+  let node: unknown = root;
+  let start = 0;
+  let index: number | undefined;
+  for (const segment of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    index = entryIndex(node, start, segment);
+    if (index === undefined) return undefined;
+    node = (node as Record<string | number, unknown>)[segment];
+    start = index + 1;
+  }
+  if (index === undefined) return undefined;
+  if (node !== null && typeof node === 'object') (node as WithDocumentPositions)[DOCUMENT_POSITIONS] = table.subarray(start, start + subtreeSize(node));
+  const own = table[index];
+  return own !== undefined && own >= 0 ? own : undefined;
+}
+
+/**
  * The position of the deepest element of `path` that exists in `root`:
  * a finding about a missing field points at its nearest present parent.
  */
 export function locate(root: unknown, path: Path): { position?: Position; resolvedDepth: number } {
+  const table = root !== null && typeof root === 'object' ? (root as WithDocumentPositions)[DOCUMENT_POSITIONS] : undefined;
+  if (table) return locateFlat(root as object, table, path);
   let node: unknown = root;
   let best: number | undefined;
   let depth = 0;
