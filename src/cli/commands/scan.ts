@@ -143,16 +143,19 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   const output = formatter(report, { color: io.color && !values['no-color'], cwd: io.cwd });
   if (typeof output === 'string') await io.stdout(output);
   else {
-    // Batch chunks into large writes.
-    let pending = '';
+    // Batch chunks into large writes; join() builds each batch as one flat string.
+    let pending: string[] = [];
+    let size = 0;
     for (const chunk of output) {
-      pending += chunk;
-      if (pending.length > 1 << 20) {
-        await io.stdout(pending);
-        pending = '';
+      pending.push(chunk);
+      size += chunk.length;
+      if (size > 1 << 20) {
+        await io.stdout(pending.join(''));
+        pending = [];
+        size = 0;
       }
     }
-    if (pending) await io.stdout(pending);
+    if (pending.length > 0) await io.stdout(pending.join(''));
   }
   if (errors.length > 0) return 2;
   return report.findings.some((finding) => atLeast(finding.severity, failOn as Severity)) ? 1 : 0;
