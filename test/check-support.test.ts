@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ALL_CHECKS } from '../src/core/checks/index.js';
 import { findRemovedApi, imagePathSegments, parseMinorVersion, releasedBy, REMOVED_API_KINDS, REMOVED_APIS } from '../src/core/checks/support/add-ons.js';
 import { effectivePolicyTypes, isDefaultDeny, isEmptySelector } from '../src/core/checks/support/network.js';
 import { limitRangeItemDefaults } from '../src/core/checks/support/resources.js';
@@ -146,36 +145,4 @@ describe('image references', () => {
   for (const [image, expected] of cases) it(image, () => assert.deepEqual(imagePathSegments(image), expected));
 });
 
-describe('metadata of the resources, multi-tenancy, network, ownership and add-on checks', () => {
-  const CIS = new Set(['5.1.1', '5.1.2', '5.1.3', '5.1.4', '5.1.5', '5.1.6', '5.1.7', '5.1.8', '5.1.9', '5.1.10', '5.1.11', '5.1.12', '5.1.13', '5.2.2', '5.2.3', '5.2.4', '5.2.5', '5.2.6', '5.2.7', '5.2.8', '5.2.9', '5.2.10', '5.2.11', '5.2.12', '5.2.13', '5.3.2', '5.4.1', '5.5.1', '5.7.1', '5.7.2', '5.7.3', '5.7.4']);
-  const NSA = new Set([
-    'Pod security: non-root containers',
-    'Pod security: immutable container file systems',
-    'Pod security: building secure container images',
-    'Pod security: pod security enforcement',
-    'Pod security: protecting pod service account tokens',
-    'Pod security: hardening container environments',
-    'Network separation: namespaces',
-    'Network separation: network policies',
-    'Network separation: resource policies',
-    'Network separation: secrets',
-    'Network separation: control plane hardening',
-    'Authentication and authorization',
-    'Audit logging and threat detection',
-    'Upgrading and application security practices',
-  ]);
-  const mine = ALL_CHECKS.filter((check) => ['resources', 'multi-tenancy', 'network', 'ownership', 'add-ons'].includes(check.category));
-  it('covers the area', () => assert.ok(mine.length >= 30, `${mine.length} checks`));
-  for (const check of mine) {
-    it(check.id, () => {
-      assert.match(check.id, /^[a-z0-9]+(-[a-z0-9]+)*$/);
-      assert.ok(check.title && check.description && check.remediation);
-      assert.ok(check.references.length > 0 && check.references.every((url: string) => url.startsWith('https://')));
-      for (const id of check.standards.cis ?? []) assert.ok(CIS.has(id), `cis ${id}`);
-      for (const name of check.standards.nsa ?? []) assert.ok(NSA.has(name), `nsa ${name}`);
-      for (const id of check.standards.mitre ?? []) assert.match(id, /^T\d{4}(\.\d{3})?$/);
-      for (const [name, spec] of Object.entries(check.options as Record<string, { description: string }>)) assert.ok(spec.description, `option ${name}`);
-      if ('kinds' in check.appliesTo) assert.deepEqual([...check.appliesTo.kinds], [...check.appliesTo.kinds].sort(), 'appliesTo kinds sorted');
-    });
-  }
-});
+// Metadata of every check (vocabularies, references, sorted kinds) is checked in test/docs.test.ts.

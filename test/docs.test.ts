@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ALL_CHECKS } from '../src/core/checks/index.js';
 import { CATEGORIES } from '../src/core/model/check.js';
-import { NSA_SECTIONS, PSS_CONTROLS } from '../src/core/model/standards.js';
+import { CIS_CONTROLS, NSA_SECTIONS, PSS_CONTROLS } from '../src/core/model/standards.js';
 import { renderDocs } from '../scripts/docs.js';
 import { REPO_ROOT } from './support/paths.js';
 
@@ -21,7 +21,9 @@ describe('check registry, fixtures and docs stay in step', () => {
       assert.ok(check.references.length > 0, `${check.id}: references`);
       assert.ok('workloads' in check.appliesTo || check.appliesTo.kinds.length > 0, `${check.id}: appliesTo`);
       for (const section of check.standards.nsa ?? []) assert.ok((NSA_SECTIONS as readonly string[]).includes(section), `${check.id}: unknown NSA section "${section}"`);
-      for (const id of check.standards.cis ?? []) assert.match(id, /^5\.\d+\.\d+$/, `${check.id}: CIS section 5 id`);
+      for (const id of check.standards.cis ?? []) assert.ok(id in CIS_CONTROLS, `${check.id}: unknown CIS section 5 control ${id}`);
+      assert.ok(check.references.every((url) => url.startsWith('https://')), `${check.id}: references are https URLs`);
+      if ('kinds' in check.appliesTo) assert.deepEqual([...check.appliesTo.kinds], [...check.appliesTo.kinds].sort(), `${check.id}: appliesTo kinds sorted`);
       for (const id of check.standards.mitre ?? []) assert.match(id, /^T\d{4}(\.\d{3})?$/, `${check.id}: MITRE technique id`);
       if (check.standards.pss) assert.ok((PSS_CONTROLS[check.standards.pss.level] as readonly string[]).includes(check.standards.pss.control), `${check.id}: PSS ${check.standards.pss.level} control "${check.standards.pss.control}"`);
       for (const [name, spec] of Object.entries(check.options)) assert.ok((spec as { description: string }).description, `${check.id}: option ${name} needs a description`);

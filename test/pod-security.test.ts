@@ -7,20 +7,6 @@ import { scanText } from './support/scan.js';
 
 const POD_SECURITY = ALL_CHECKS.filter((check) => check.category === 'pod-security');
 
-/** The vocabularies of the standards mapping (see the check authors' brief). */
-const PSS_CONTROLS = {
-  baseline: ['HostProcess', 'Host Namespaces', 'Privileged Containers', 'Capabilities', 'HostPath Volumes', 'Host Ports', 'AppArmor', 'SELinux', '/proc Mount Type', 'Seccomp', 'Sysctls'],
-  restricted: ['Volume Types', 'Privilege Escalation', 'Running as Non-root', 'Running as Non-root user', 'Seccomp', 'Capabilities'],
-};
-const NSA_SECTIONS = new Set([
-  'Pod security: non-root containers',
-  'Pod security: immutable container file systems',
-  'Pod security: building secure container images',
-  'Pod security: pod security enforcement',
-  'Pod security: protecting pod service account tokens',
-  'Pod security: hardening container environments',
-]);
-
 function container(securityContext: Record<string, unknown>) {
   const workload = extractWorkload({ kind: 'Pod', spec: { containers: [{ name: 'c', image: 'x', securityContext }] } });
   return workload!.containers[0]!;
@@ -56,19 +42,9 @@ describe('capabilities a container holds (containerd and CRI-O order: default, a
   }
 });
 
-describe('pod-security check metadata', () => {
-  it('has at least 20 checks, each with complete metadata in the shared vocabularies', () => {
+describe('pod-security checks', () => {
+  it('cover the area (metadata is checked for every check in test/docs.test.ts)', () => {
     assert.ok(POD_SECURITY.length >= 20, `only ${POD_SECURITY.length} pod-security checks`);
-    for (const check of POD_SECURITY) {
-      assert.match(check.id, /^[a-z0-9]+(-[a-z0-9]+)*$/);
-      assert.ok(check.title && check.description && check.remediation, `${check.id}: incomplete text`);
-      assert.ok(check.references.length > 0 && check.references.every((url: string) => url.startsWith('https://')), `${check.id}: references`);
-      const { pss, cis, nsa } = check.standards;
-      if (pss) assert.ok(PSS_CONTROLS[pss.level as 'baseline' | 'restricted'].includes(pss.control), `${check.id}: PSS control "${pss.control}"`);
-      for (const id of cis ?? []) assert.match(id, /^5\.\d+\.\d+$/, `${check.id}: CIS ${id}`);
-      for (const section of nsa ?? []) if (check.id !== 'privileged-container') assert.ok(NSA_SECTIONS.has(section), `${check.id}: NSA "${section}"`);
-      for (const [name, spec] of Object.entries(check.options as Record<string, { description: string }>)) assert.ok(spec.description, `${check.id}.${name}`);
-    }
   });
 });
 
