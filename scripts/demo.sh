@@ -2,7 +2,6 @@
 # Quick start: install, build and scan the bundled example (no cluster needed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export npm_config_nodedir=/usr
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
