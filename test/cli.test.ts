@@ -110,6 +110,13 @@ describe('palisade scan (built CLI)', () => {
     ]);
   });
 
+  it('escapes control characters from names instead of sending them to the terminal', () => {
+    const result = palisade(['scan', '--check', 'host-network', '-'], { input: 'apiVersion: v1\nkind: Pod\nmetadata: {name: "a\\u001b[31mb"}\nspec: {hostNetwork: true, containers: [{name: c, image: x}]}\n' });
+    assert.equal(result.code, 1);
+    assert.ok(!result.stdout.includes('\u001b'), 'raw escape character in the output');
+    assert.match(result.stdout, /Pod\/default\/a\\u001b\[31mb/);
+  });
+
   it('lists the checks', () => {
     const result = palisade(['checks', '-o', 'json']);
     assert.equal(result.code, 0);
