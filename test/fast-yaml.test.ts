@@ -111,6 +111,8 @@ describe('fast YAML path', () => {
       'a: [1,\n  2]\n',
       '- top\n- level\n',
       'a: "\\x41"\n',
+      'a: ["\\u12", x]\n',
+      'a: {"k\\"q": "v\\u00e9"}\n',
       'url: http://example.com:8080/path\ntime: 12:30\n',
       '__proto__: {polluted: true}\nb: 1\n',
       '80: http\n443: https\nname: x\n',

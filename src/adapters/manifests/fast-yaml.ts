@@ -165,7 +165,7 @@ class FastParser {
   private startsMappingEntry(text: string, column: number): boolean {
     const first = text[column];
     if (first === '"' || first === "'") {
-      const end = this.quotedEnd(text, column);
+      const end = quotedEnd(text, column);
       if (end < 0) return false;
       let index = end;
       while (text.charCodeAt(index) === 0x20) index++;
@@ -186,26 +186,6 @@ class FastParser {
     return -1;
   }
 
-  /** Index just after the closing quote of a quoted scalar starting at `column`, or -1. */
-  private quotedEnd(text: string, column: number): number {
-    const quote = text[column];
-    for (let index = column + 1; index < text.length; index++) {
-      const char = text[index];
-      if (quote === '"' && char === '\\') {
-        index++;
-        continue;
-      }
-      if (char === quote) {
-        if (quote === "'" && text[index + 1] === "'") {
-          index++;
-          continue;
-        }
-        return index + 1;
-      }
-    }
-    return -1;
-  }
-
   private parseMapping(indent: number): Record<string, unknown> {
     const object: Record<string, unknown> = {};
     const keys: string[] = [];
@@ -221,9 +201,9 @@ class FastParser {
       let after: number;
       const first = text[indent];
       if (first === '"' || first === "'") {
-        const end = this.quotedEnd(text, indent);
+        const end = quotedEnd(text, indent);
         if (end < 0) giveUp();
-        key = this.decodeQuoted(text.slice(indent, end));
+        key = decodeQuoted(text.slice(indent, end));
         after = end;
         while (text.charCodeAt(after) === 0x20) after++;
         if (text[after] !== ':' || !isSpaceOrEnd(text, after + 1)) giveUp();
@@ -268,9 +248,9 @@ class FastParser {
     let value: unknown;
     let end: number;
     if (first === '"' || first === "'") {
-      end = this.quotedEnd(text, column);
+      end = quotedEnd(text, column);
       if (end < 0) giveUp();
-      value = this.decodeQuoted(text.slice(column, end));
+      value = decodeQuoted(text.slice(column, end));
     } else if (first === '[' || first === '{') {
       const flow = new FlowParser(text, column, (offset) => this.position(line, offset), this.resolvePlain, this.table);
       value = flow.parseValue();
@@ -343,17 +323,39 @@ class FastParser {
     return value;
   }
 
-  private decodeQuoted(quoted: string): string {
-    const inner = quoted.slice(1, -1);
-    if (quoted[0] === "'") return inner.includes("''") ? inner.replace(/''/g, "'") : inner;
-    if (!inner.includes('\\')) return inner;
-    // JSON escapes are a subset of YAML's; anything else goes to js-yaml.
-    if (/\\[^"\\/bfnrtu]/.test(inner.replace(/\\\\/g, ''))) giveUp();
-    try {
-      return JSON.parse(`"${inner}"`) as string;
-    } catch {
-      return giveUp();
+}
+
+/** Index just after the closing quote of a quoted scalar starting at `column`, or -1 when it does not close on this line. */
+function quotedEnd(text: string, column: number): number {
+  const quote = text[column];
+  for (let index = column + 1; index < text.length; index++) {
+    const char = text[index];
+    if (quote === '"' && char === '\\') {
+      index++;
+      continue;
     }
+    if (char === quote) {
+      if (quote === "'" && text[index + 1] === "'") {
+        index++;
+        continue;
+      }
+      return index + 1;
+    }
+  }
+  return -1;
+}
+
+/** The value of a single- or double-quoted scalar, quotes included in `quoted`. */
+function decodeQuoted(quoted: string): string {
+  const inner = quoted.slice(1, -1);
+  if (quoted[0] === "'") return inner.includes("''") ? inner.replace(/''/g, "'") : inner;
+  if (!inner.includes('\\')) return inner;
+  // JSON escapes are a subset of YAML's; anything else goes to js-yaml.
+  if (/\\[^"\\/bfnrtu]/.test(inner.replace(/\\\\/g, ''))) giveUp();
+  try {
+    return JSON.parse(`"${inner}"`) as string;
+  } catch {
+    return giveUp();
   }
 }
 
@@ -392,27 +394,11 @@ class FlowParser {
     const text = this.text;
     const char = text[this.index]!;
     if (char === '"' || char === "'") {
-      let index = this.index + 1;
-      for (; index < text.length; index++) {
-        if (char === '"' && text[index] === '\\') {
-          index++;
-          continue;
-        }
-        if (text[index] === char) {
-          if (char === "'" && text[index + 1] === "'") {
-            index++;
-            continue;
-          }
-          break;
-        }
-      }
-      if (index >= text.length) giveUp();
-      const inner = text.slice(this.index + 1, index);
-      this.index = index + 1;
-      if (char === "'") return inner.replace(/''/g, "'");
-      if (!inner.includes('\\')) return inner;
-      if (/\\[^"\\/bfnrtu]/.test(inner.replace(/\\\\/g, ''))) giveUp();
-      return JSON.parse(`"${inner}"`) as unknown;
+      const end = quotedEnd(text, this.index);
+      if (end < 0) giveUp();
+      const value = decodeQuoted(text.slice(this.index, end));
+      this.index = end;
+      return value;
     }
     if (UNSUPPORTED_START.has(char) || char === '[' || char === '{' || char === '|') giveUp();
     const start = this.index;
