@@ -37,6 +37,8 @@ const INPUT_ERROR_CODES: Record<InputErrorCode, true> = {
   'invalid-object': true,
   'invalid-exception': true,
   'check-error': true,
+  forbidden: true,
+  'cluster-error': true,
 };
 
 function jsonOf(report: ScanReport): unknown {

@@ -10,6 +10,10 @@ import { locate } from '../../core/model/location.js';
 import { atLeast, isSeverity, SEVERITIES, type Severity } from '../../core/model/severity.js';
 import { STANDARD_IDS, type StandardId } from '../../core/model/standards.js';
 import { loadSources } from '../../adapters/manifests/files.js';
+import type { LoadResult } from '../../adapters/manifests/documents.js';
+import { readCluster } from '../../adapters/cluster/read.js';
+import type { Inventory } from '../../core/engine/inventory.js';
+import { metadataOf, type Resource } from '../../core/model/resource.js';
 import { parseStream } from '../../adapters/manifests/yaml.js';
 import { FORMATTERS } from '../formatters/index.js';
 import { UsageError } from '../usage-error.js';
@@ -35,6 +39,11 @@ Flags:
       --set KEY=VALUE        Helm value (repeatable)
       --max-file-size BYTES  refuse larger files (default 64 MiB)
       --no-color             plain output (also when NO_COLOR is set or not a terminal)
+      --cluster              scan the live cluster of the current kubeconfig context instead of files
+      --context NAME         kubeconfig context (with --cluster)
+      --kubeconfig FILE      kubeconfig file (with --cluster; default KUBECONFIG, ~/.kube/config, in-cluster)
+  -A, --all-namespaces       with --cluster: every namespace (the default unless -n is given)
+      --exclude NS           with --cluster: skip a namespace (repeatable)
 
 Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage or input error.
 `;
@@ -78,6 +87,7 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
       context: { type: 'string' },
       kubeconfig: { type: 'string' },
       'all-namespaces': { type: 'boolean', short: 'A' },
+      exclude: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -85,7 +95,6 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     io.stdout(SCAN_HELP);
     return 0;
   }
-  if (values.cluster) throw new UsageError('--cluster is not available yet: scan manifests (kubectl get ... -o yaml | palisade scan -)');
   const formatter = FORMATTERS[values.output ?? 'table'];
   if (!formatter) throw new UsageError(`unknown output format "${values.output}" (one of ${Object.keys(FORMATTERS).join(', ')})`);
   const failOn = values['fail-on'] ?? 'info';
@@ -93,7 +102,9 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   const standard = values.standard;
   if (standard !== undefined && !(STANDARD_IDS as readonly string[]).includes(standard)) throw new UsageError(`unknown standard "${standard}" (one of ${STANDARD_IDS.join(', ')})`);
   const inputs = [...positionals, ...(values.filename ?? [])];
-  if (inputs.length === 0) throw new UsageError('no manifests given: palisade scan PATH... (or - for stdin); see palisade scan --help');
+  if (values.cluster && inputs.length > 0) throw new UsageError('--cluster reads the cluster: give no manifests with it');
+  if (!values.cluster && (values.context || values.kubeconfig)) throw new UsageError('--context and --kubeconfig need --cluster');
+  if (!values.cluster && inputs.length === 0) throw new UsageError('no manifests given: palisade scan PATH... (or - for stdin); see palisade scan --help');
   let maxFileBytes: number | undefined;
   if (values['max-file-size'] !== undefined) {
     maxFileBytes = Number(values['max-file-size']);
@@ -120,15 +131,19 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     throw new UsageError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
 
-  if (inputs.length > 1 || inputs[0] !== '-') io.progress(`scanning ${inputs.join(', ')}`);
-  const loaded = await loadSources(inputs, {
-    ...(values.namespace ? { defaultNamespace: values.namespace } : {}),
-    ...(maxFileBytes ? { maxFileBytes } : {}),
-    helm: { ...(values.values ? { values: values.values } : {}), ...(values.set ? { set: values.set } : {}), ...(values.namespace ? { namespace: values.namespace } : {}) },
-    stdin: io.stdin,
-  });
+  if (!values.cluster && (inputs.length > 1 || inputs[0] !== '-')) io.progress(`scanning ${inputs.join(', ')}`);
+  const loaded: LoadResult = values.cluster
+    ? await readFromCluster(values, io)
+    : await loadSources(inputs, {
+        ...(values.namespace ? { defaultNamespace: values.namespace } : {}),
+        ...(maxFileBytes ? { maxFileBytes } : {}),
+        helm: { ...(values.values ? { values: values.values } : {}), ...(values.set ? { set: values.set } : {}), ...(values.namespace ? { namespace: values.namespace } : {}) },
+        stdin: io.stdin,
+      });
   const inventory = buildInventory(loaded.resources);
-  const evaluation = evaluateAll(loaded.resources, inventory, plan);
+  // In a cluster, Pods and ReplicaSets a scanned controller owns are reported on that controller.
+  const evaluated = values.cluster ? loaded.resources.filter((resource) => !ownedByScannedController(resource, inventory)) : loaded.resources;
+  const evaluation = evaluateAll(evaluated, inventory, plan);
   const errors: InputError[] = [...loaded.errors, ...evaluation.errors];
   const report: ScanReport = buildReport({
     version: io.version,
@@ -161,3 +176,25 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   return report.findings.some((finding) => atLeast(finding.severity, failOn as Severity)) ? 1 : 0;
 }
 
+
+async function readFromCluster(values: { context?: string; kubeconfig?: string; namespace?: string; 'all-namespaces'?: boolean; exclude?: string[] }, io: CommandIO): Promise<LoadResult> {
+  let read;
+  try {
+    read = await readCluster({
+      ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
+      ...(values.context ? { context: values.context } : {}),
+      ...(values.namespace && !values['all-namespaces'] ? { namespaces: [values.namespace] } : {}),
+      ...(values.exclude ? { excludeNamespaces: values.exclude } : {}),
+      progress: (text) => io.progress(text),
+    });
+  } catch (error) {
+    throw new UsageError(`cannot reach the cluster: ${(error as Error).message}`);
+  }
+  return { resources: read.resources, errors: read.errors, skipped: [] };
+}
+
+function ownedByScannedController(resource: Resource, inventory: Inventory): boolean {
+  const owners = metadataOf(resource.object).ownerReferences;
+  if (!Array.isArray(owners)) return false;
+  return owners.some((owner: { controller?: boolean; kind?: string; name?: string }) => owner?.controller === true && typeof owner.kind === 'string' && typeof owner.name === 'string' && inventory.find(owner.kind, resource.ref.namespace, owner.name) !== undefined);
+}

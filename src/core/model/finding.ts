@@ -58,7 +58,9 @@ export type InputErrorCode =
   | 'missing-program'
   | 'invalid-object'
   | 'invalid-exception'
-  | 'check-error';
+  | 'check-error'
+  | 'forbidden'
+  | 'cluster-error';
 
 /** A document that was read but is not a Kubernetes object. */
 export interface SkippedDocument {

@@ -1,0 +1,189 @@
+import { request } from 'node:https';
+import { request as httpRequest } from 'node:http';
+import { KubeConfig } from '@kubernetes/client-node';
+import { isClusterScoped } from '../../core/kinds/scope.js';
+import type { InputError } from '../../core/model/finding.js';
+import { refOf, type KubeObject, type Resource } from '../../core/model/resource.js';
+import { asArray, asRecord } from '../../core/model/values.js';
+
+/** What `palisade scan --cluster` lists: every kind a check reads, by API path. */
+export const CLUSTER_KINDS: ReadonlyArray<{ kind: string; group: string; version: string; plural: string; namespaced: boolean; metadataOnly?: boolean }> = [
+  { kind: 'Namespace', group: '', version: 'v1', plural: 'namespaces', namespaced: false },
+  { kind: 'Pod', group: '', version: 'v1', plural: 'pods', namespaced: true },
+  { kind: 'Service', group: '', version: 'v1', plural: 'services', namespaced: true },
+  { kind: 'ServiceAccount', group: '', version: 'v1', plural: 'serviceaccounts', namespaced: true },
+  { kind: 'ConfigMap', group: '', version: 'v1', plural: 'configmaps', namespaced: true },
+  { kind: 'Secret', group: '', version: 'v1', plural: 'secrets', namespaced: true, metadataOnly: true },
+  { kind: 'ResourceQuota', group: '', version: 'v1', plural: 'resourcequotas', namespaced: true },
+  { kind: 'LimitRange', group: '', version: 'v1', plural: 'limitranges', namespaced: true },
+  { kind: 'ReplicationController', group: '', version: 'v1', plural: 'replicationcontrollers', namespaced: true },
+  { kind: 'Deployment', group: 'apps', version: 'v1', plural: 'deployments', namespaced: true },
+  { kind: 'ReplicaSet', group: 'apps', version: 'v1', plural: 'replicasets', namespaced: true },
+  { kind: 'StatefulSet', group: 'apps', version: 'v1', plural: 'statefulsets', namespaced: true },
+  { kind: 'DaemonSet', group: 'apps', version: 'v1', plural: 'daemonsets', namespaced: true },
+  { kind: 'Job', group: 'batch', version: 'v1', plural: 'jobs', namespaced: true },
+  { kind: 'CronJob', group: 'batch', version: 'v1', plural: 'cronjobs', namespaced: true },
+  { kind: 'NetworkPolicy', group: 'networking.k8s.io', version: 'v1', plural: 'networkpolicies', namespaced: true },
+  { kind: 'Ingress', group: 'networking.k8s.io', version: 'v1', plural: 'ingresses', namespaced: true },
+  { kind: 'Role', group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'roles', namespaced: true },
+  { kind: 'RoleBinding', group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'rolebindings', namespaced: true },
+  { kind: 'ClusterRole', group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterroles', namespaced: false },
+  { kind: 'ClusterRoleBinding', group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterrolebindings', namespaced: false },
+  { kind: 'PodDisruptionBudget', group: 'policy', version: 'v1', plural: 'poddisruptionbudgets', namespaced: true },
+  { kind: 'HorizontalPodAutoscaler', group: 'autoscaling', version: 'v2', plural: 'horizontalpodautoscalers', namespaced: true },
+  { kind: 'RuntimeClass', group: 'node.k8s.io', version: 'v1', plural: 'runtimeclasses', namespaced: false },
+];
+
+export interface ClusterOptions {
+  kubeconfig?: string;
+  context?: string;
+  /** only these namespaces (namespaced kinds); all when empty */
+  namespaces?: string[];
+  excludeNamespaces?: string[];
+  pageSize?: number;
+  progress?: (text: string) => void;
+}
+
+export interface ClusterRead {
+  context: string;
+  server: string;
+  resources: Resource[];
+  /** forbidden or failed lists: gaps in the report, never silent passes */
+  errors: InputError[];
+}
+
+interface Connection {
+  context: string;
+  server: string;
+  get(path: string, accept?: string): Promise<{ status: number; body: string }>;
+}
+
+/** Connects with the kubeconfig (--kubeconfig, KUBECONFIG, ~/.kube/config) or in-cluster config, as kubectl does. */
+export async function connect(options: ClusterOptions): Promise<Connection> {
+  const config = new KubeConfig();
+  if (options.kubeconfig) config.loadFromFile(options.kubeconfig);
+  else config.loadFromDefault();
+  if (options.context) {
+    if (!config.getContextObject(options.context)) throw new Error(`context "${options.context}" is not in the kubeconfig`);
+    config.setCurrentContext(options.context);
+  }
+  const cluster = config.getCurrentCluster();
+  if (!cluster) throw new Error('the kubeconfig has no current cluster (use --context or --kubeconfig)');
+  const server = cluster.server.replace(/\/$/, '');
+  const base = new URL(server);
+  return {
+    context: config.getCurrentContext(),
+    server,
+    async get(path, accept = 'application/json') {
+      const options: import('node:https').RequestOptions = { method: 'GET', headers: { accept } };
+      await config.applyToHTTPSOptions(options);
+      const url = new URL(`${base.pathname.replace(/\/$/, '')}${path}`, base);
+      return new Promise((resolve, reject) => {
+        const send = url.protocol === 'http:' ? httpRequest : request;
+        const req = send(url, { ...options, timeout: 60_000 }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        });
+        req.on('error', reject);
+        req.on('timeout', () => req.destroy(new Error(`timed out after 60 s: GET ${path}`)));
+        req.end();
+      });
+    },
+  };
+}
+
+const METADATA_ONLY = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
+/** Annotations that can carry a Secret's data: never read, never kept. */
+const SECRET_BEARING_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration'];
+
+/** Drops what no check reads and what could carry secret values. */
+function tidy(object: KubeObject, secret: boolean): KubeObject {
+  const metadata = asRecord(object.metadata);
+  if (metadata) {
+    delete metadata.managedFields;
+    if (secret) {
+      const annotations = asRecord(metadata.annotations);
+      for (const key of SECRET_BEARING_ANNOTATIONS) if (annotations) delete annotations[key];
+      delete (object as Record<string, unknown>).data;
+      delete (object as Record<string, unknown>).stringData;
+    }
+  }
+  return object;
+}
+
+async function listAll(connection: Connection, path: string, accept: string | undefined, pageSize: number): Promise<{ items: KubeObject[] } | { status: number; message: string }> {
+  const items: KubeObject[] = [];
+  let token: string | undefined;
+  do {
+    const separator = path.includes('?') ? '&' : '?';
+    const response = await connection.get(`${path}${separator}limit=${pageSize}${token ? `&continue=${encodeURIComponent(token)}` : ''}`, accept);
+    if (response.status !== 200) {
+      let message = response.body.slice(0, 300);
+      try {
+        message = String((JSON.parse(response.body) as { message?: string }).message ?? message);
+      } catch {
+        // not a Status object
+      }
+      return { status: response.status, message };
+    }
+    const list = JSON.parse(response.body) as { items?: unknown[]; metadata?: { continue?: string } };
+    for (const item of asArray(list.items)) {
+      const object = asRecord(item);
+      if (object) items.push(object as KubeObject);
+    }
+    token = list.metadata?.continue || undefined;
+  } while (token);
+  return { items };
+}
+
+/** Lists every kind the checks need, page by page; Secrets as metadata only. */
+export async function readCluster(options: ClusterOptions): Promise<ClusterRead> {
+  const connection = await connect(options);
+  const file = `cluster:${connection.context}`;
+  const resources: Resource[] = [];
+  const errors: InputError[] = [];
+  const pageSize = options.pageSize ?? 500;
+  const wanted = options.namespaces && options.namespaces.length > 0 ? options.namespaces : [undefined];
+  const excluded = new Set(options.excludeNamespaces ?? []);
+  for (const kind of CLUSTER_KINDS) {
+    const prefix = kind.group === '' ? `/api/${kind.version}` : `/apis/${kind.group}/${kind.version}`;
+    for (const namespace of kind.namespaced ? wanted : [undefined]) {
+      const path = namespace ? `${prefix}/namespaces/${encodeURIComponent(namespace)}/${kind.plural}` : `${prefix}/${kind.plural}`;
+      options.progress?.(`listing ${kind.plural}${namespace ? ` in ${namespace}` : ''}`);
+      let listed;
+      try {
+        listed = await listAll(connection, path, kind.metadataOnly ? METADATA_ONLY : undefined, pageSize);
+      } catch (error) {
+        errors.push({ code: 'cluster-error', message: `listing ${kind.plural} failed: ${(error as Error).message}`, file, field: path });
+        continue;
+      }
+      if ('status' in listed) {
+        errors.push({
+          code: listed.status === 403 ? 'forbidden' : 'cluster-error',
+          message: listed.status === 403 ? `not allowed to list ${kind.plural}${namespace ? ` in ${namespace}` : ''}: its checks did not run (${listed.message})` : `listing ${kind.plural} failed with HTTP ${listed.status}: ${listed.message}`,
+          file,
+          field: path,
+        });
+        continue;
+      }
+      let serviceAccountTokens = new Set<string>();
+      if (kind.kind === 'Secret') {
+        // Metadata carries no type: ask for the token Secrets by field selector, still as metadata.
+        const tokens = await listAll(connection, `${path}?fieldSelector=${encodeURIComponent('type=kubernetes.io/service-account-token')}`, METADATA_ONLY, pageSize);
+        if ('items' in tokens) serviceAccountTokens = new Set(tokens.items.map((item) => String(asRecord(item.metadata)?.uid ?? '')));
+      }
+      for (const item of listed.items) {
+        const object = tidy(item, kind.kind === 'Secret');
+        object.apiVersion = kind.group === '' ? kind.version : `${kind.group}/${kind.version}`;
+        object.kind = kind.kind;
+        if (kind.kind === 'Secret' && serviceAccountTokens.has(String(asRecord(object.metadata)?.uid ?? ''))) (object as Record<string, unknown>).type = 'kubernetes.io/service-account-token';
+        const ref = refOf(object, isClusterScoped);
+        if (ref.namespace !== undefined && excluded.has(ref.namespace)) continue;
+        if (kind.kind === 'Namespace' && excluded.has(ref.name)) continue;
+        resources.push({ ref, object, origin: { file, document: resources.length } });
+      }
+    }
+  }
+  return { context: connection.context, server: connection.server, resources, errors };
+}

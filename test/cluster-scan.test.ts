@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { CLUSTER_KINDS } from '../src/adapters/cluster/read.js';
+import { loadText } from '../src/adapters/manifests/documents.js';
+import { startCluster, type TestCluster } from './support/cluster.js';
+import { repoPath } from './support/paths.js';
+
+function palisade(args: string[]) {
+  const result = spawnSync(process.execPath, [repoPath('bin/palisade.js'), ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const SECRET_VALUE = 'hunter2-never-print-me';
+
+describe('palisade scan --cluster against a real kube-apiserver', () => {
+  let cluster: TestCluster;
+  before(async () => {
+    cluster = await startCluster();
+    const create = async (path: string, object: unknown) => {
+      const response = await cluster.post(path, object);
+      assert.ok(response.status === 201, `POST ${path}: ${response.status} ${response.body.slice(0, 300)}`);
+    };
+    await create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
+    await create('/apis/apps/v1/namespaces/shop/deployments', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web' },
+      spec: {
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { hostPID: true, containers: [{ name: 'web', image: 'nginx:1.27', securityContext: { privileged: true } }] } },
+      },
+    });
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', annotations: {} as Record<string, string> }, stringData: { password: SECRET_VALUE } };
+    // kubectl apply leaves the whole object, values included, in this annotation.
+    secret.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'] = JSON.stringify(secret);
+    await create('/api/v1/namespaces/shop/secrets', secret);
+    await create('/api/v1/namespaces/shop/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'builder' } });
+    await create('/api/v1/namespaces/shop/secrets', { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/service-account-token', metadata: { name: 'builder-token', annotations: { 'kubernetes.io/service-account.name': 'builder' } } });
+  });
+  after(async () => {
+    await cluster?.stop();
+  });
+
+  it('finds workload misconfigurations, naming the cluster object', () => {
+    const result = palisade(['scan', '--cluster', '--kubeconfig', cluster.kubeconfig, '-o', 'json', '-n', 'shop']);
+    assert.equal(result.code, 1, result.stderr);
+    const report = JSON.parse(result.stdout);
+    assert.deepEqual(report.errors, []);
+    const web = report.findings.filter((finding: { object: { kind: string; name: string } }) => finding.object.kind === 'Deployment' && finding.object.name === 'web');
+    const ids = web.map((finding: { checkId: string }) => finding.checkId);
+    assert.ok(ids.includes('privileged-container') && ids.includes('host-pid'), ids.join(', '));
+    assert.equal(web[0].location.file, 'cluster:admin');
+    assert.equal(web[0].object.namespace, 'shop');
+  });
+
+  it('reads Secrets as metadata only: no value reaches any output, token Secrets are still recognised', () => {
+    for (const format of ['json', 'table', 'sarif']) {
+      const result = palisade(['scan', '--cluster', '--kubeconfig', cluster.kubeconfig, '-o', format, '-n', 'shop']);
+      assert.ok(!result.stdout.includes(SECRET_VALUE), `${format} output holds the secret value`);
+      assert.ok(!result.stdout.includes('aHVudGVyMi'), `${format} output holds the base64 secret value`);
+    }
+    const report = JSON.parse(palisade(['scan', '--cluster', '--kubeconfig', cluster.kubeconfig, '-o', 'json', '-n', 'shop']).stdout);
+    const legacy = report.findings.filter((finding: { checkId: string }) => finding.checkId === 'legacy-service-account-token-secret');
+    assert.deepEqual(legacy.map((finding: { object: { name: string } }) => finding.object.name), ['builder-token']);
+  });
+
+  it('reports a forbidden kind as a gap (exit 2), never as a silent pass', () => {
+    const result = palisade(['scan', '--cluster', '--kubeconfig', cluster.kubeconfig, '--context', 'alice', '-o', 'json']);
+    assert.equal(result.code, 2);
+    const report = JSON.parse(result.stdout);
+    const forbidden = report.errors.filter((error: { code: string }) => error.code === 'forbidden');
+    assert.equal(forbidden.length, CLUSTER_KINDS.length);
+    assert.match(forbidden[0].message, /not allowed to list namespaces: its checks did not run/);
+  });
+
+  it('ships a ClusterRole that grants exactly the lists the scanner makes', () => {
+    const role = loadText(readFileSync(repoPath('deploy/clusterrole.yaml'), 'utf8'), 'deploy/clusterrole.yaml').resources.find((resource) => resource.ref.kind === 'ClusterRole')!;
+    const granted = new Set<string>();
+    for (const rule of role.object.rules as Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }>) {
+      assert.deepEqual(rule.verbs, ['list']);
+      for (const group of rule.apiGroups) for (const resource of rule.resources) granted.add(`${group}/${resource}`);
+    }
+    assert.deepEqual([...granted].sort(), CLUSTER_KINDS.map((kind) => `${kind.group}/${kind.plural}`).sort());
+  });
+});
