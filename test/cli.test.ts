@@ -124,3 +124,38 @@ describe('palisade scan (built CLI)', () => {
     assert.ok(catalog.some((check) => check.id === 'privileged-container'));
   });
 });
+
+describe('objects owned by a scanned controller', () => {
+  it('are reported on the controller only (kubectl get all -o yaml)', () => {
+    const dump = `apiVersion: v1
+kind: List
+items:
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: web, namespace: shop}
+  spec:
+    selector: {matchLabels: {app: web}}
+    template:
+      metadata: {labels: {app: web}}
+      spec: {hostIPC: true, containers: [{name: c, image: x}]}
+- apiVersion: apps/v1
+  kind: ReplicaSet
+  metadata: {name: web-1, namespace: shop, ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: web, uid: u1, controller: true}]}
+  spec:
+    selector: {matchLabels: {app: web}}
+    template:
+      metadata: {labels: {app: web}}
+      spec: {hostIPC: true, containers: [{name: c, image: x}]}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: web-1-a, namespace: shop, ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-1, uid: u2, controller: true}]}
+  spec: {hostIPC: true, containers: [{name: c, image: x}]}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: orphan, namespace: shop, ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: gone, uid: u3, controller: true}]}
+  spec: {hostIPC: true, containers: [{name: c, image: x}]}
+`;
+    const report = JSON.parse(palisade(['scan', '-o', 'json', '--check', 'host-ipc', '-'], { input: dump }).stdout);
+    assert.deepEqual(report.findings.map((finding: { object: { kind: string; name: string } }) => `${finding.object.kind}/${finding.object.name}`), ['Deployment/web', 'Pod/orphan']);
+  });
+});

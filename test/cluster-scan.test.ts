@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CLUSTER_KINDS } from '../src/adapters/cluster/read.js';
 import { loadText } from '../src/adapters/manifests/documents.js';
@@ -64,6 +65,18 @@ describe('palisade scan --cluster against a real kube-apiserver', () => {
     const report = JSON.parse(palisade(['scan', '--cluster', '--kubeconfig', cluster.kubeconfig, '-o', 'json', '-n', 'shop']).stdout);
     const legacy = report.findings.filter((finding: { checkId: string }) => finding.checkId === 'legacy-service-account-token-secret');
     assert.deepEqual(legacy.map((finding: { object: { name: string } }) => finding.object.name), ['builder-token']);
+  });
+
+  it('saves a snapshot that scans offline to the same findings, without secret values', () => {
+    const snapshot = path.join(cluster.dir, 'snapshot.json');
+    const live = JSON.parse(palisade(['scan', '--cluster', '--kubeconfig', cluster.kubeconfig, '-o', 'json', '-n', 'shop', '--snapshot', snapshot]).stdout);
+    const text = readFileSync(snapshot, 'utf8');
+    assert.ok(!text.includes(SECRET_VALUE) && !text.includes('managedFields'));
+    const offline = JSON.parse(palisade(['scan', '-o', 'json', snapshot]).stdout);
+    const key = (finding: { checkId: string; object: { kind: string; namespace?: string; name: string }; location: { path: string } }) =>
+      `${finding.checkId} ${finding.object.kind}/${finding.object.namespace}/${finding.object.name} ${finding.location.path}`;
+    assert.deepEqual(offline.findings.map(key).sort(), live.findings.map(key).sort());
+    assert.ok(offline.findings.every((finding: { location: { line?: number } }) => typeof finding.location.line === 'number'), 'offline findings carry snapshot lines');
   });
 
   it('reports a forbidden kind as a gap (exit 2), never as a silent pass', () => {

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ALL_CHECKS } from '../../core/checks/index.js';
@@ -44,6 +45,8 @@ Flags:
       --kubeconfig FILE      kubeconfig file (with --cluster; default KUBECONFIG, ~/.kube/config, in-cluster)
   -A, --all-namespaces       with --cluster: every namespace (the default unless -n is given)
       --exclude NS           with --cluster: skip a namespace (repeatable)
+      --snapshot FILE        with --cluster: also save what was read (a JSON List, Secrets as
+                             metadata only), to scan the same state offline: palisade scan FILE
 
 Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage or input error.
 `;
@@ -88,6 +91,7 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
       kubeconfig: { type: 'string' },
       'all-namespaces': { type: 'boolean', short: 'A' },
       exclude: { type: 'string', multiple: true },
+      snapshot: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -103,7 +107,7 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   if (standard !== undefined && !(STANDARD_IDS as readonly string[]).includes(standard)) throw new UsageError(`unknown standard "${standard}" (one of ${STANDARD_IDS.join(', ')})`);
   const inputs = [...positionals, ...(values.filename ?? [])];
   if (values.cluster && inputs.length > 0) throw new UsageError('--cluster reads the cluster: give no manifests with it');
-  if (!values.cluster && (values.context || values.kubeconfig)) throw new UsageError('--context and --kubeconfig need --cluster');
+  if (!values.cluster && (values.context || values.kubeconfig || values.snapshot || values.exclude)) throw new UsageError('--context, --kubeconfig, --exclude and --snapshot need --cluster');
   if (!values.cluster && inputs.length === 0) throw new UsageError('no manifests given: palisade scan PATH... (or - for stdin); see palisade scan --help');
   let maxFileBytes: number | undefined;
   if (values['max-file-size'] !== undefined) {
@@ -140,9 +144,19 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
         helm: { ...(values.values ? { values: values.values } : {}), ...(values.set ? { set: values.set } : {}), ...(values.namespace ? { namespace: values.namespace } : {}) },
         stdin: io.stdin,
       });
+  if (values.snapshot) {
+    const list = { apiVersion: 'v1', kind: 'List', items: loaded.resources.map((resource) => resource.object) };
+    try {
+      writeFileSync(values.snapshot, `${JSON.stringify(list, null, 2)}\n`, { mode: 0o600 });
+    } catch (error) {
+      throw new UsageError(`cannot write the snapshot ${values.snapshot}: ${(error as Error).message}`);
+    }
+    io.progress(`saved ${loaded.resources.length} objects to ${values.snapshot}`);
+  }
   const inventory = buildInventory(loaded.resources);
-  // In a cluster, Pods and ReplicaSets a scanned controller owns are reported on that controller.
-  const evaluated = values.cluster ? loaded.resources.filter((resource) => !ownedByScannedController(resource, inventory)) : loaded.resources;
+  // Pods and ReplicaSets that a scanned controller owns (a cluster, a kubectl dump, a snapshot)
+  // are reported on that controller, not three times.
+  const evaluated = loaded.resources.filter((resource) => !ownedByScannedController(resource, inventory));
   const evaluation = evaluateAll(evaluated, inventory, plan);
   const errors: InputError[] = [...loaded.errors, ...evaluation.errors];
   const report: ScanReport = buildReport({
