@@ -25,6 +25,8 @@ export interface TestCluster {
   admin: { cert: string; key: string };
   /** bearer tokens of the users in the token file, by user name */
   tokens: Record<string, string>;
+  /** the command lines the control plane runs with (for hardening checks whose answers are known) */
+  commands: { apiserver: string[]; etcd: string[] };
   get(pathname: string, as?: { token?: string }): Promise<{ status: number; body: string }>;
   post(pathname: string, body: unknown, as?: { token?: string }): Promise<{ status: number; body: string }>;
   stop(): Promise<void>;
@@ -148,51 +150,45 @@ export async function startCluster(): Promise<TestCluster> {
   const log: string[] = [];
 
   mkdirSync(path.join(dir, 'etcd'), { mode: 0o700 });
-  const etcd = spawn(
-    CLUSTER_BINARIES.etcd,
-    [
-      '--name=palisade-test',
-      `--data-dir=${path.join(dir, 'etcd')}`,
-      `--listen-client-urls=http://127.0.0.1:${etcdClient}`,
-      `--advertise-client-urls=http://127.0.0.1:${etcdClient}`,
-      `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`,
-      `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
-      `--initial-cluster=palisade-test=http://127.0.0.1:${etcdPeer}`,
-      '--log-level=warn',
-      '--unsafe-no-fsync',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const etcdArgs = [
+    '--name=palisade-test',
+    `--data-dir=${path.join(dir, 'etcd')}`,
+    `--listen-client-urls=http://127.0.0.1:${etcdClient}`,
+    `--advertise-client-urls=http://127.0.0.1:${etcdClient}`,
+    `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`,
+    `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
+    `--initial-cluster=palisade-test=http://127.0.0.1:${etcdPeer}`,
+    '--log-level=warn',
+    '--unsafe-no-fsync',
+  ];
+  const etcd = spawn(CLUSTER_BINARIES.etcd, etcdArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
   started(etcd, 'etcd', log);
-  const apiserver = spawn(
-    CLUSTER_BINARIES.apiserver,
-    [
-      `--etcd-servers=http://127.0.0.1:${etcdClient}`,
-      '--bind-address=127.0.0.1',
-      '--advertise-address=127.0.0.1',
-      `--secure-port=${securePort}`,
-      `--cert-dir=${path.join(dir, 'certs')}`,
-      `--tls-cert-file=${file('serving.crt', serving.cert)}`,
-      `--tls-private-key-file=${file('serving.key', serving.key)}`,
-      `--client-ca-file=${ca}`,
-      '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-      `--service-account-key-file=${file('sa.pub', serviceAccount.publicKey)}`,
-      `--service-account-signing-key-file=${file('sa.key', serviceAccount.privateKey)}`,
-      '--service-cluster-ip-range=10.96.0.0/16',
-      '--authorization-mode=Node,RBAC',
-      `--token-auth-file=${file('tokens.csv', `${tokenLines.join('\n')}\n`)}`,
-      `--audit-policy-file=${file('audit-policy.yaml', AUDIT_POLICY)}`,
-      `--audit-log-path=${auditLog}`,
-      '--audit-log-format=json',
-      '--audit-log-mode=blocking',
-      '--anonymous-auth=false',
-      '--profiling=false',
-      '--enable-priority-and-fairness=false',
-      '--allow-privileged=true',
-      '--v=1',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const apiserverArgs = [
+    `--etcd-servers=http://127.0.0.1:${etcdClient}`,
+    '--bind-address=127.0.0.1',
+    '--advertise-address=127.0.0.1',
+    `--secure-port=${securePort}`,
+    `--cert-dir=${path.join(dir, 'certs')}`,
+    `--tls-cert-file=${file('serving.crt', serving.cert)}`,
+    `--tls-private-key-file=${file('serving.key', serving.key)}`,
+    `--client-ca-file=${ca}`,
+    '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+    `--service-account-key-file=${file('sa.pub', serviceAccount.publicKey)}`,
+    `--service-account-signing-key-file=${file('sa.key', serviceAccount.privateKey)}`,
+    '--service-cluster-ip-range=10.96.0.0/16',
+    '--authorization-mode=Node,RBAC',
+    `--token-auth-file=${file('tokens.csv', `${tokenLines.join('\n')}\n`)}`,
+    `--audit-policy-file=${file('audit-policy.yaml', AUDIT_POLICY)}`,
+    `--audit-log-path=${auditLog}`,
+    '--audit-log-format=json',
+    '--audit-log-mode=blocking',
+    '--anonymous-auth=false',
+    '--profiling=false',
+    '--enable-priority-and-fairness=false',
+    '--allow-privileged=true',
+    '--v=1',
+  ];
+  const apiserver = spawn(CLUSTER_BINARIES.apiserver, apiserverArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
   started(apiserver, 'kube-apiserver', log);
   const url = `https://127.0.0.1:${securePort}`;
 
@@ -281,6 +277,7 @@ export async function startCluster(): Promise<TestCluster> {
     ca: authority.pem,
     admin,
     tokens,
+    commands: { apiserver: ['kube-apiserver', ...apiserverArgs], etcd: ['etcd', ...etcdArgs] },
     get: (pathname, as) => call('GET', pathname, undefined, as),
     post: (pathname, body, as) => call('POST', pathname, body, as),
     stop,
