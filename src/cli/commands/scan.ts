@@ -13,8 +13,7 @@ import { STANDARD_IDS, type StandardId } from '../../core/model/standards.js';
 import { loadSources } from '../../adapters/manifests/files.js';
 import type { LoadResult } from '../../adapters/manifests/documents.js';
 import { readCluster } from '../../adapters/cluster/read.js';
-import type { Inventory } from '../../core/engine/inventory.js';
-import { metadataOf, type Resource } from '../../core/model/resource.js';
+import { objectsToEvaluate } from '../../core/engine/ownership.js';
 import { parseStream } from '../../adapters/manifests/yaml.js';
 import { FORMATTERS } from '../formatters/index.js';
 import { UsageError } from '../usage-error.js';
@@ -156,7 +155,7 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   const inventory = buildInventory(loaded.resources);
   // Pods and ReplicaSets that a scanned controller owns (a cluster, a kubectl dump, a snapshot)
   // are reported on that controller, not three times.
-  const evaluated = loaded.resources.filter((resource) => !ownedByScannedController(resource, inventory));
+  const evaluated = objectsToEvaluate(inventory);
   const evaluation = evaluateAll(evaluated, inventory, plan);
   const errors: InputError[] = [...loaded.errors, ...evaluation.errors];
   const report: ScanReport = buildReport({
@@ -205,10 +204,4 @@ async function readFromCluster(values: { context?: string; kubeconfig?: string; 
     throw new UsageError(`cannot reach the cluster: ${(error as Error).message}`);
   }
   return { resources: read.resources, errors: read.errors, skipped: [] };
-}
-
-function ownedByScannedController(resource: Resource, inventory: Inventory): boolean {
-  const owners = metadataOf(resource.object).ownerReferences;
-  if (!Array.isArray(owners)) return false;
-  return owners.some((owner: { controller?: boolean; kind?: string; name?: string }) => owner?.controller === true && typeof owner.kind === 'string' && typeof owner.name === 'string' && inventory.find(owner.kind, resource.ref.namespace, owner.name) !== undefined);
 }
