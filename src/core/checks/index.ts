@@ -1,5 +1,31 @@
 import type { AnyCheck } from '../model/check.js';
 import allowPrivilegeEscalation from './allow-privilege-escalation.js';
+import apiserverAdmissionAlwaysAdmit from './apiserver-admission-always-admit.js';
+import apiserverAdmissionAlwaysPullImagesMissing from './apiserver-admission-always-pull-images-missing.js';
+import apiserverAdmissionDenyServiceExternalIpsMissing from './apiserver-admission-deny-service-external-ips-missing.js';
+import apiserverAdmissionEventRateLimitMissing from './apiserver-admission-event-rate-limit-missing.js';
+import apiserverAdmissionNamespaceLifecycleDisabled from './apiserver-admission-namespace-lifecycle-disabled.js';
+import apiserverAdmissionNodeRestrictionMissing from './apiserver-admission-node-restriction-missing.js';
+import apiserverAdmissionServiceAccountDisabled from './apiserver-admission-service-account-disabled.js';
+import apiserverAnonymousAuthEnabled from './apiserver-anonymous-auth-enabled.js';
+import apiserverAuditLogDisabled from './apiserver-audit-log-disabled.js';
+import apiserverAuditLogRetentionShort from './apiserver-audit-log-retention-short.js';
+import apiserverAuditPolicyMissing from './apiserver-audit-policy-missing.js';
+import apiserverAuthorizationAlwaysAllow from './apiserver-authorization-always-allow.js';
+import apiserverAuthorizationNodeMissing from './apiserver-authorization-node-missing.js';
+import apiserverAuthorizationRbacMissing from './apiserver-authorization-rbac-missing.js';
+import apiserverClientCaMissing from './apiserver-client-ca-missing.js';
+import apiserverEncryptionAtRestMissing from './apiserver-encryption-at-rest-missing.js';
+import apiserverEtcdCaMissing from './apiserver-etcd-ca-missing.js';
+import apiserverEtcdClientCertMissing from './apiserver-etcd-client-cert-missing.js';
+import apiserverKubeletCaMissing from './apiserver-kubelet-ca-missing.js';
+import apiserverKubeletClientCertMissing from './apiserver-kubelet-client-cert-missing.js';
+import apiserverProfilingEnabled from './apiserver-profiling-enabled.js';
+import apiserverServiceAccountKeyFileMissing from './apiserver-service-account-key-file-missing.js';
+import apiserverServiceAccountLookupDisabled from './apiserver-service-account-lookup-disabled.js';
+import apiserverTlsCertMissing from './apiserver-tls-cert-missing.js';
+import apiserverTokenAuthFile from './apiserver-token-auth-file.js';
+import apiserverWeakTlsCipherSuites from './apiserver-weak-tls-cipher-suites.js';
 import apparmorUnconfined from './apparmor-unconfined.js';
 import barePod from './bare-pod.js';
 import capabilitiesAdded from './capabilities-added.js';
@@ -7,6 +33,11 @@ import capabilitiesAllNotDropped from './capabilities-all-not-dropped.js';
 import capabilitiesBeyondBaseline from './capabilities-beyond-baseline.js';
 import configmapCredential from './configmap-credential.js';
 import containerRuntimeSocket from './container-runtime-socket.js';
+import controllerManagerBindAddressNotLoopback from './controller-manager-bind-address-not-loopback.js';
+import controllerManagerProfilingEnabled from './controller-manager-profiling-enabled.js';
+import controllerManagerRootCaMissing from './controller-manager-root-ca-missing.js';
+import controllerManagerServiceAccountCredentialsDisabled from './controller-manager-service-account-credentials-disabled.js';
+import controllerManagerServiceAccountKeyMissing from './controller-manager-service-account-key-missing.js';
 import cpuLimitsMissing from './cpu-limits-missing.js';
 import cpuRequestsMissing from './cpu-requests-missing.js';
 import dangerousCapabilities from './dangerous-capabilities.js';
@@ -15,6 +46,13 @@ import defaultServiceAccount from './default-service-account.js';
 import defaultServiceAccountAutomount from './default-service-account-automount.js';
 import deprecatedServiceAccountField from './deprecated-service-account-field.js';
 import envLiteralCredential from './env-literal-credential.js';
+import etcdAutoTlsEnabled from './etcd-auto-tls-enabled.js';
+import etcdClientCertAuthDisabled from './etcd-client-cert-auth-disabled.js';
+import etcdClientTlsMissing from './etcd-client-tls-missing.js';
+import etcdPeerAutoTlsEnabled from './etcd-peer-auto-tls-enabled.js';
+import etcdPeerClientCertAuthDisabled from './etcd-peer-client-cert-auth-disabled.js';
+import etcdPeerTlsMissing from './etcd-peer-tls-missing.js';
+import etcdTrustedCaMissing from './etcd-trusted-ca-missing.js';
 import helmTiller from './helm-tiller.js';
 import hostIpc from './host-ipc.js';
 import hostNetwork from './host-network.js';
@@ -77,6 +115,8 @@ import runAsRoot from './run-as-root.js';
 import runAsRootGroup from './run-as-root-group.js';
 import runAsUidZero from './run-as-uid-zero.js';
 import sandboxedRuntimeMissing from './sandboxed-runtime-missing.js';
+import schedulerBindAddressNotLoopback from './scheduler-bind-address-not-loopback.js';
+import schedulerProfilingEnabled from './scheduler-profiling-enabled.js';
 import seccompProfileMissing from './seccomp-profile-missing.js';
 import seccompUnconfined from './seccomp-unconfined.js';
 import secretDataInManifest from './secret-data-in-manifest.js';
@@ -102,6 +142,32 @@ import writableRootFilesystem from './writable-root-filesystem.js';
 /** Every check, sorted by id. Presets and docs derive from this list. */
 export const ALL_CHECKS: readonly AnyCheck[] = [
   allowPrivilegeEscalation,
+  apiserverAdmissionAlwaysAdmit,
+  apiserverAdmissionAlwaysPullImagesMissing,
+  apiserverAdmissionDenyServiceExternalIpsMissing,
+  apiserverAdmissionEventRateLimitMissing,
+  apiserverAdmissionNamespaceLifecycleDisabled,
+  apiserverAdmissionNodeRestrictionMissing,
+  apiserverAdmissionServiceAccountDisabled,
+  apiserverAnonymousAuthEnabled,
+  apiserverAuditLogDisabled,
+  apiserverAuditLogRetentionShort,
+  apiserverAuditPolicyMissing,
+  apiserverAuthorizationAlwaysAllow,
+  apiserverAuthorizationNodeMissing,
+  apiserverAuthorizationRbacMissing,
+  apiserverClientCaMissing,
+  apiserverEncryptionAtRestMissing,
+  apiserverEtcdCaMissing,
+  apiserverEtcdClientCertMissing,
+  apiserverKubeletCaMissing,
+  apiserverKubeletClientCertMissing,
+  apiserverProfilingEnabled,
+  apiserverServiceAccountKeyFileMissing,
+  apiserverServiceAccountLookupDisabled,
+  apiserverTlsCertMissing,
+  apiserverTokenAuthFile,
+  apiserverWeakTlsCipherSuites,
   apparmorUnconfined,
   barePod,
   capabilitiesAdded,
@@ -109,6 +175,11 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   capabilitiesBeyondBaseline,
   configmapCredential,
   containerRuntimeSocket,
+  controllerManagerBindAddressNotLoopback,
+  controllerManagerProfilingEnabled,
+  controllerManagerRootCaMissing,
+  controllerManagerServiceAccountCredentialsDisabled,
+  controllerManagerServiceAccountKeyMissing,
   cpuLimitsMissing,
   cpuRequestsMissing,
   dangerousCapabilities,
@@ -117,6 +188,13 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   defaultServiceAccountAutomount,
   deprecatedServiceAccountField,
   envLiteralCredential,
+  etcdAutoTlsEnabled,
+  etcdClientCertAuthDisabled,
+  etcdClientTlsMissing,
+  etcdPeerAutoTlsEnabled,
+  etcdPeerClientCertAuthDisabled,
+  etcdPeerTlsMissing,
+  etcdTrustedCaMissing,
   helmTiller,
   hostIpc,
   hostNetwork,
@@ -179,6 +257,8 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   runAsRootGroup,
   runAsUidZero,
   sandboxedRuntimeMissing,
+  schedulerBindAddressNotLoopback,
+  schedulerProfilingEnabled,
   seccompProfileMissing,
   seccompUnconfined,
   secretDataInManifest,

@@ -1,0 +1,20 @@
+import { bindAddressRule } from './support/control-plane.js';
+import { defineFlagCheck } from './support/flags.js';
+
+export default defineFlagCheck({
+  id: 'controller-manager-bind-address-not-loopback',
+  title: 'Controller manager listens beyond localhost',
+  severity: 'low',
+  component: 'kube-controller-manager',
+  description:
+    'kube-controller-manager serves health checks, metrics and (by default) profiling over HTTPS on port 10257, on every interface unless --bind-address is a loopback address; anything on the node network can then reach it, the unauthenticated health endpoints included.',
+  remediation: 'Set --bind-address=127.0.0.1 (kubeadm does) and read its metrics from the node or through a proxy.',
+  references: [
+    'https://kubernetes.io/docs/reference/command-line-tools-reference/kube-controller-manager/',
+    'https://www.cisecurity.org/benchmark/kubernetes',
+  ],
+  standards: { cis: ['1.3.7'], nsa: ['Network separation: control plane hardening'] },
+  enabledByDefault: true,
+  options: {},
+  evaluate: bindAddressRule('its HTTPS endpoints are reachable from the network'),
+});
