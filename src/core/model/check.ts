@@ -17,6 +17,7 @@ export const CATEGORIES = [
   'rbac',
   'ownership',
   'add-ons',
+  'control-plane',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
