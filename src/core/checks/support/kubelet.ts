@@ -120,8 +120,3 @@ export function parseGoDuration(text: string): number | undefined {
   for (const part of match[2]!.matchAll(/(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) total += Number(part[1]) * DURATION_UNITS[part[2]!]!;
   return match[1] === '-' ? -total : total;
 }
-
-/** The kubelet's label for messages: "the kubelet configuration" or "the kubelet's effective configuration (configz)". */
-export function describeConfig(view: KubeletConfigView): string {
-  return view.effective ? "the kubelet's configuration in effect (/configz)" : 'the kubelet configuration';
-}
