@@ -1,3 +1,4 @@
+import { configzRef, isKubeletConfigz } from '../../core/kinds/kubelet.js';
 import { isClusterScoped } from '../../core/kinds/scope.js';
 import type { InputError, SkippedDocument } from '../../core/model/finding.js';
 import { decodePosition, detachWithPositions } from '../../core/model/location.js';
@@ -41,6 +42,11 @@ export function loadText(text: string, file: string, options: TextLoadOptions = 
 function addObject(object: KubeObject, origin: Resource['origin'], options: TextLoadOptions, out: LoadResult): void {
   const kind = object.kind;
   const apiVersion = object.apiVersion;
+  // A saved kubelet /configz answer: scanned whole, as a KubeletConfiguration (checks read under `kubeletconfig`).
+  if (isKubeletConfigz(object)) {
+    out.resources.push({ ref: configzRef(), object, origin });
+    return;
+  }
   if (typeof kind !== 'string' || kind === '' || typeof apiVersion !== 'string' || apiVersion === '') {
     const missing = [typeof apiVersion !== 'string' || apiVersion === '' ? 'apiVersion' : '', typeof kind !== 'string' || kind === '' ? 'kind' : ''].filter(Boolean).join(' and ');
     out.skipped.push({ file: origin.file, document: origin.document, ...(origin.position ? { line: origin.position.line } : {}), reason: `no ${missing}: not a Kubernetes object` });

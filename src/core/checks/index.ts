@@ -69,6 +69,20 @@ import imageRegistryNotAllowed from './image-registry-not-allowed.js';
 import ingressNginxSnippetAnnotations from './ingress-nginx-snippet-annotations.js';
 import ingressWildcardHost from './ingress-wildcard-host.js';
 import ingressWithoutTls from './ingress-without-tls.js';
+import kubeletAnonymousAuthEnabled from './kubelet-anonymous-auth-enabled.js';
+import kubeletAuthorizationAlwaysAllow from './kubelet-authorization-always-allow.js';
+import kubeletClientCaMissing from './kubelet-client-ca-missing.js';
+import kubeletClientCertRotationDisabled from './kubelet-client-cert-rotation-disabled.js';
+import kubeletEventQpsUnlimited from './kubelet-event-qps-unlimited.js';
+import kubeletIptablesUtilChainsDisabled from './kubelet-iptables-util-chains-disabled.js';
+import kubeletKernelDefaultsNotProtected from './kubelet-kernel-defaults-not-protected.js';
+import kubeletPodPidsLimitMissing from './kubelet-pod-pids-limit-missing.js';
+import kubeletReadOnlyPortEnabled from './kubelet-read-only-port-enabled.js';
+import kubeletSeccompDefaultDisabled from './kubelet-seccomp-default-disabled.js';
+import kubeletServingCertRotationDisabled from './kubelet-serving-cert-rotation-disabled.js';
+import kubeletServingCertSelfSigned from './kubelet-serving-cert-self-signed.js';
+import kubeletStreamingTimeoutDisabled from './kubelet-streaming-timeout-disabled.js';
+import kubeletWeakTlsCiphers from './kubelet-weak-tls-ciphers.js';
 import kubernetesDashboardDeployed from './kubernetes-dashboard-deployed.js';
 import legacyServiceAccountTokenSecret from './legacy-service-account-token-secret.js';
 import livenessProbeMissing from './liveness-probe-missing.js';
@@ -82,6 +96,7 @@ import namespaceWithoutPodSecurityLabels from './namespace-without-pod-security-
 import namespaceWithoutResourceQuota from './namespace-without-resource-quota.js';
 import netRawNotDropped from './net-raw-not-dropped.js';
 import networkPolicySelectsNoPods from './network-policy-selects-no-pods.js';
+import noNetworkPolicies from './no-network-policies.js';
 import ownerLabelMissing from './owner-label-missing.js';
 import podDisruptionBudgetBlocksEviction from './pod-disruption-budget-blocks-eviction.js';
 import podNotSelectedByNetworkPolicy from './pod-not-selected-by-network-policy.js';
@@ -123,6 +138,7 @@ import secretDataInManifest from './secret-data-in-manifest.js';
 import secretInEnv from './secret-in-env.js';
 import selectorMismatch from './selector-mismatch.js';
 import selinuxCustomOptions from './selinux-custom-options.js';
+import sensitiveUiExposed from './sensitive-ui-exposed.js';
 import serviceAccountMissing from './service-account-missing.js';
 import serviceAccountTokenAutomount from './service-account-token-automount.js';
 import serviceExternalIps from './service-external-ips.js';
@@ -211,6 +227,20 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   ingressNginxSnippetAnnotations,
   ingressWildcardHost,
   ingressWithoutTls,
+  kubeletAnonymousAuthEnabled,
+  kubeletAuthorizationAlwaysAllow,
+  kubeletClientCaMissing,
+  kubeletClientCertRotationDisabled,
+  kubeletEventQpsUnlimited,
+  kubeletIptablesUtilChainsDisabled,
+  kubeletKernelDefaultsNotProtected,
+  kubeletPodPidsLimitMissing,
+  kubeletReadOnlyPortEnabled,
+  kubeletSeccompDefaultDisabled,
+  kubeletServingCertRotationDisabled,
+  kubeletServingCertSelfSigned,
+  kubeletStreamingTimeoutDisabled,
+  kubeletWeakTlsCiphers,
   kubernetesDashboardDeployed,
   legacyServiceAccountTokenSecret,
   livenessProbeMissing,
@@ -224,6 +254,7 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   namespaceWithoutResourceQuota,
   netRawNotDropped,
   networkPolicySelectsNoPods,
+  noNetworkPolicies,
   ownerLabelMissing,
   podDisruptionBudgetBlocksEviction,
   podNotSelectedByNetworkPolicy,
@@ -265,6 +296,7 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   secretInEnv,
   selectorMismatch,
   selinuxCustomOptions,
+  sensitiveUiExposed,
   serviceAccountMissing,
   serviceAccountTokenAutomount,
   serviceExternalIps,

@@ -27,6 +27,8 @@ const CLUSTER_SCOPED = new Set([
   'ComponentStatus',
   'ClusterIssuer',
   'ClusterPolicy',
+  // Node-level configuration files, not API objects: they belong to no namespace.
+  'KubeletConfiguration',
 ]);
 
 export function isClusterScoped(kind: string): boolean {

@@ -136,4 +136,17 @@ export const CIS_CONTROLS: Readonly<Record<string, string>> = {
   '5.7.2': 'Ensure that the seccomp profile is set to docker/default in your pod definitions',
   '5.7.3': 'Apply Security Context to Your Pods and Containers',
   '5.7.4': 'The default namespace should not be used',
+  // CIS 4.2: kubelet (CIS Kubernetes Benchmark v1.9 numbering; v1.8 and earlier number these differently)
+  '4.2.1': 'Ensure that the --anonymous-auth argument is set to false',
+  '4.2.2': 'Ensure that the --authorization-mode argument is not set to AlwaysAllow',
+  '4.2.3': 'Ensure that the --client-ca-file argument is set as appropriate',
+  '4.2.4': 'Verify that the --read-only-port argument is set to 0',
+  '4.2.5': 'Ensure that the --streaming-connection-idle-timeout argument is not set to 0',
+  '4.2.6': 'Ensure that the --make-iptables-util-chains argument is set to true',
+  '4.2.8': 'Ensure that the eventRecordQPS argument is set to a level which ensures appropriate event capture',
+  '4.2.9': 'Ensure that the --tls-cert-file and --tls-private-key-file arguments are set as appropriate',
+  '4.2.10': 'Ensure that the --rotate-certificates argument is not set to false',
+  '4.2.11': 'Verify that the RotateKubeletServerCertificate argument is set to true',
+  '4.2.12': 'Ensure that the Kubelet only makes use of Strong Cryptographic Ciphers',
+  '4.2.13': 'Ensure that a limit is set on pod PIDs',
 };

@@ -1,0 +1,90 @@
+import type { Inventory } from '../engine/inventory.js';
+import { WORKLOAD_KINDS } from '../kinds/pod-spec.js';
+import { defineCheck } from '../model/check.js';
+import type { Resource } from '../model/resource.js';
+import { hasControllerOwner } from './support/ownership.js';
+
+/** Orders resources by (namespace, kind, name); earlier wins ties, so the choice is stable. */
+function before(a: Resource, b: Resource): boolean {
+  const left = [a.ref.namespace ?? '', a.ref.kind, a.ref.name];
+  const right = [b.ref.namespace ?? '', b.ref.kind, b.ref.name];
+  for (let index = 0; index < left.length; index++) {
+    if (left[index]! !== right[index]!) return left[index]! < right[index]!;
+  }
+  return false;
+}
+
+/**
+ * The one object the finding goes on: the Namespace whose name sorts first,
+ * or, when no Namespace is scanned and workloads may stand in, the workload
+ * that sorts first by namespace, kind and name (controller-owned objects and
+ * PodTemplates excluded, as they are reported through their owner).
+ */
+function anchorOf(inventory: Inventory, useWorkloads: boolean): Resource | undefined {
+  let best: Resource | undefined;
+  for (const namespace of inventory.ofKind('Namespace')) if (!best || before(namespace, best)) best = namespace;
+  if (best || !useWorkloads) return best;
+  for (const resource of inventory.resources) {
+    const workload = inventory.workloadOf(resource);
+    if (!workload || workload.kind === 'PodTemplate' || hasControllerOwner(resource.object)) continue;
+    if (!best || before(resource, best)) best = resource;
+  }
+  return best;
+}
+
+export default defineCheck({
+  id: 'no-network-policies',
+  title: 'No NetworkPolicy in the cluster',
+  severity: 'medium',
+  category: 'network',
+  description:
+    'When not a single NetworkPolicy (or other policy kind the CNI enforces) exists, no pod is isolated: every pod accepts connections from every other pod and from anything that reaches the pod network, and nothing shows the CNI enforces policy at all. Reported once per scan, on the Namespace whose name sorts first; scans without Namespace objects (a chart or an application bundle, which may rely on policies kept elsewhere) are reported only with reportWithoutNamespaces, on the workload that sorts first by namespace, kind and name.',
+  remediation:
+    'Confirm the CNI enforces NetworkPolicy (Calico, Cilium, Antrea...), then add a default-deny NetworkPolicy to every namespace and policies that allow only the traffic each workload needs.',
+  references: [
+    'https://kubernetes.io/docs/concepts/services-networking/network-policies/',
+    'https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies',
+    'https://www.cisecurity.org/benchmark/kubernetes',
+  ],
+  standards: {
+    cis: ['5.3.2'],
+    nsa: ['Network separation: network policies'],
+    mitre: ['T1046'],
+  },
+  enabledByDefault: true,
+  appliesTo: { kinds: [...WORKLOAD_KINDS, 'Namespace'].sort() },
+  options: {
+    policyKinds: {
+      type: 'string[]',
+      default: [
+        'AdminNetworkPolicy',
+        'BaselineAdminNetworkPolicy',
+        'CiliumClusterwideNetworkPolicy',
+        'CiliumNetworkPolicy',
+        'ClusterNetworkPolicy',
+        'GlobalNetworkPolicy',
+        'NetworkPolicy',
+      ],
+      description:
+        'Kinds whose presence counts as network policy: Kubernetes NetworkPolicy (also the Calico and Antrea kinds of that name), AdminNetworkPolicy and BaselineAdminNetworkPolicy, Cilium, Calico GlobalNetworkPolicy and Antrea or Kubernetes ClusterNetworkPolicy.',
+    },
+    reportWithoutNamespaces: {
+      type: 'boolean',
+      default: false,
+      description: 'Also report scans that hold workloads but no Namespace object, on the first workload.',
+    },
+  },
+  *evaluate({ resource, inventory, options }) {
+    const kinds = options.policyKinds;
+    const hasPolicy = inventory.memo(`network/any-policy/${kinds.join(',')}`, () => kinds.some((kind) => inventory.ofKind(kind).length > 0));
+    if (hasPolicy) return;
+    const anchor = inventory.memo(`network/no-policy-anchor/${options.reportWithoutNamespaces}`, () => anchorOf(inventory, options.reportWithoutNamespaces));
+    if (anchor !== resource) return;
+    const namespaces = inventory.ofKind('Namespace').length;
+    const scope = namespaces > 0 ? `${namespaces} namespace${namespaces === 1 ? '' : 's'}` : 'the scanned workloads';
+    yield {
+      path: ['metadata', 'name'],
+      message: `none of the scanned objects is a NetworkPolicy (${scope}): no pod is isolated, every pod accepts traffic from any source`,
+    };
+  },
+});
