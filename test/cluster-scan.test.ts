@@ -88,6 +88,56 @@ describe('palisade scan --cluster against a real kube-apiserver', () => {
     assert.match(forbidden[0].message, /not allowed to list namespaces: its checks did not run/);
   });
 
+  it('checks the hardening of the test control plane itself, whose flags are known', async () => {
+    // kubeadm clusters expose the control plane as static pods in kube-system: mirror ours there.
+    await cluster.post('/api/v1/namespaces/kube-system/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } });
+    for (const [component, command] of Object.entries({ 'kube-apiserver': cluster.commands.apiserver, etcd: cluster.commands.etcd })) {
+      const response = await cluster.post('/api/v1/namespaces/kube-system/pods', {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: `${component}-node1`, labels: { component, tier: 'control-plane' } },
+        spec: { hostNetwork: true, automountServiceAccountToken: false, containers: [{ name: component, image: `registry.k8s.io/${component}:v1.32.4`, command }] },
+      });
+      assert.equal(response.status, 201, response.body.slice(0, 300));
+    }
+    const report = JSON.parse(palisade(['scan', '--cluster', '--kubeconfig', cluster.kubeconfig, '-o', 'json', '-n', 'kube-system']).stdout);
+    const found = new Set(report.findings.filter((finding: { category: string }) => finding.category === 'control-plane').map((finding: { checkId: string }) => finding.checkId));
+    // Started with a token file, plain-HTTP etcd, no kubelet client certificate, no encryption
+    // config and no admission plugin list:
+    for (const id of [
+      'apiserver-token-auth-file',
+      'apiserver-etcd-client-cert-missing',
+      'apiserver-etcd-ca-missing',
+      'apiserver-kubelet-client-cert-missing',
+      'apiserver-kubelet-ca-missing',
+      'apiserver-encryption-at-rest-missing',
+      'apiserver-admission-node-restriction-missing',
+      'etcd-client-tls-missing',
+      'etcd-client-cert-auth-disabled',
+      'etcd-peer-tls-missing',
+      'etcd-trusted-ca-missing',
+    ])
+      assert.ok(found.has(id), `expected ${id}; found ${[...found].join(', ')}`);
+    // ...and with anonymous auth off, profiling off, Node,RBAC, TLS, a client CA and an audit log and policy:
+    for (const id of [
+      'apiserver-anonymous-auth-enabled',
+      'apiserver-profiling-enabled',
+      'apiserver-authorization-always-allow',
+      'apiserver-authorization-node-missing',
+      'apiserver-authorization-rbac-missing',
+      'apiserver-tls-cert-missing',
+      'apiserver-client-ca-missing',
+      'apiserver-audit-log-disabled',
+      'apiserver-audit-policy-missing',
+      'apiserver-service-account-key-file-missing',
+      'apiserver-admission-always-admit',
+      // no retention flags: the audit log is kept forever (maxage and maxbackup default to 0, unlimited)
+      'apiserver-audit-log-retention-short',
+      'etcd-auto-tls-enabled',
+    ])
+      assert.ok(!found.has(id), `did not expect ${id}`);
+  });
+
   it('ships a ClusterRole that grants exactly the lists the scanner makes', () => {
     const role = loadText(readFileSync(repoPath('deploy/clusterrole.yaml'), 'utf8'), 'deploy/clusterrole.yaml').resources.find((resource) => resource.ref.kind === 'ClusterRole')!;
     const granted = new Set<string>();
