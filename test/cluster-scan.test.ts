@@ -38,6 +38,25 @@ describe('palisade scan --cluster against a real kube-apiserver', () => {
     secret.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'] = JSON.stringify(secret);
     await create('/api/v1/namespaces/shop/secrets', secret);
     await create('/api/v1/namespaces/shop/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'builder' } });
+    await create('/apis/rbac.authorization.k8s.io/v1/namespaces/shop/roles', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'secret-reader' },
+      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list'] }],
+    });
+    await create('/apis/rbac.authorization.k8s.io/v1/namespaces/shop/rolebindings', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'everyone-reads-secrets' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'secret-reader' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:authenticated' }],
+    });
+    await create('/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'api-only' },
+      spec: { podSelector: { matchLabels: { app: 'api' } }, ingress: [{}] },
+    });
     await create('/api/v1/namespaces/shop/secrets', { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/service-account-token', metadata: { name: 'builder-token', annotations: { 'kubernetes.io/service-account.name': 'builder' } } });
   });
   after(async () => {
@@ -54,6 +73,20 @@ describe('palisade scan --cluster against a real kube-apiserver', () => {
     assert.ok(ids.includes('privileged-container') && ids.includes('host-pid'), ids.join(', '));
     assert.equal(web[0].location.file, 'cluster:admin');
     assert.equal(web[0].object.namespace, 'shop');
+  });
+
+  it('finds RBAC and network policy problems among the objects it listed', () => {
+    const report = JSON.parse(palisade(['scan', '--cluster', '--kubeconfig', cluster.kubeconfig, '-o', 'json', '-n', 'shop']).stdout);
+    // Namespace "shop" only: the bootstrap ClusterRoles (cluster-admin...) are reported too, rightly.
+    const on = (checkId: string) =>
+      report.findings
+        .filter((finding: { checkId: string; object: { kind: string; namespace?: string; name: string } }) => finding.checkId === checkId && (finding.object.namespace === 'shop' || (finding.object.kind === 'Namespace' && finding.object.name === 'shop')))
+        .map((finding: { object: { kind: string; name: string } }) => `${finding.object.kind}/${finding.object.name}`);
+    assert.deepEqual(on('rbac-read-secrets'), ['Role/secret-reader']);
+    assert.deepEqual(on('rbac-binding-to-authenticated'), ['RoleBinding/everyone-reads-secrets']);
+    // The namespace has a policy, but it selects app=api only: the web pods are not selected.
+    assert.deepEqual(on('pod-not-selected-by-network-policy'), ['Deployment/web']);
+    assert.deepEqual(on('namespace-without-default-deny-ingress'), ['Namespace/shop']);
   });
 
   it('reads Secrets as metadata only: no value reaches any output, token Secrets are still recognised', () => {
