@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { ALL_CHECKS } from '../src/core/checks/index.js';
@@ -18,10 +19,13 @@ import {
   parseGoInt,
   readInvocation,
   shownValue,
+  splitList,
   type FlagSyntax,
   type Invocation,
 } from '../src/core/checks/support/flags.js';
 import { extractWorkload } from '../src/core/kinds/pod-spec.js';
+import { FLAG_TYPES } from './oracles/apiserver-flags/corpus.js';
+import { repoPath } from './support/paths.js';
 
 const PFLAG = FLAG_SYNTAX['kube-apiserver'];
 const GOFLAG = FLAG_SYNTAX.etcd;
@@ -74,6 +78,60 @@ describe('parseArgs (pflag, as kube-apiserver, kube-controller-manager and kube-
     const [flag] = parseArgs(['--audit-log-maxage', '7'], PFLAG).flags;
     assert.equal(flag?.index, 0);
     assert.equal(flag?.valueIndex, 1);
+  });
+});
+
+describe('parseArgs: agrees with kube-apiserver v1.32.4', () => {
+  // Recorded from the real binary by test/oracles/apiserver-flags/record.sh.
+  const records = readFileSync(repoPath('test/fixtures/apiserver-flags.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { args: string[]; ok: boolean; flags?: Record<string, string>; error?: string });
+  // The binary's defaults, which the checks rely on when a flag is absent.
+  const DEFAULTS: Record<string, string> = { 'anonymous-auth': 'true', profiling: 'true', 'service-account-lookup': 'true', 'allow-privileged': 'false' };
+
+  /** What the binary makes of a command line, from parseArgs: undefined when it refuses to start. */
+  function asTheBinary(args: readonly string[]): Record<string, string> | undefined {
+    const parsed = parseArgs(args, PFLAG);
+    // "does not take any arguments" (an empty argument is let through), "bad flag syntax"
+    if (parsed.positionals.some((index) => args[index] !== '')) return undefined;
+    const out: Record<string, string> = {};
+    for (const [name, type] of Object.entries(FLAG_TYPES)) {
+      const occurrences = parsed.flags.filter((flag) => flag.name === name);
+      if (occurrences.some((flag) => flag.value === undefined)) return undefined; // "flag needs an argument"
+      const last = occurrences[occurrences.length - 1]?.value;
+      if (type === 'list') out[name] = `[${occurrences.flatMap((flag) => splitList(flag.value!)).join(',')}]`;
+      else if (last === undefined) out[name] = DEFAULTS[name] ?? (type === 'int' ? '0' : '');
+      else if (type === 'string') out[name] = last;
+      else {
+        // Every occurrence is set in turn: one bad value stops the binary.
+        const read = occurrences.map((flag) => (type === 'bool' ? parseGoBool(flag.value!) : parseGoInt(flag.value!)));
+        if (read.some((value) => value === undefined)) return undefined;
+        out[name] = String(read[read.length - 1]);
+      }
+    }
+    return out;
+  }
+
+  it(`on all ${records.length} recorded command lines`, () => {
+    assert.ok(records.length > 200);
+    assert.ok(records.filter((record) => record.ok).length > 100, 'the corpus holds enough accepted command lines');
+    const disagreements: string[] = [];
+    for (const record of records) {
+      const actual = asTheBinary(record.args);
+      const expected = record.ok ? record.flags : undefined;
+      try {
+        assert.deepEqual(actual, expected);
+      } catch {
+        disagreements.push(`${JSON.stringify(record.args)}: binary ${JSON.stringify(expected ?? record.error)}, parseArgs ${JSON.stringify(actual)}`);
+      }
+    }
+    assert.deepEqual(disagreements, []);
+  });
+
+  it('an empty argument after a bare boolean is not a stray argument (cobra lets it through)', () => {
+    assert.equal(parseArgs(['--profiling', ''], PFLAG).flags[0]?.stray, undefined);
+    assert.equal(parseArgs(['--profiling', 'false'], PFLAG).flags[0]?.stray, 1);
   });
 });
 

@@ -212,7 +212,8 @@ export function parseArgs(items: readonly (string | Token)[], syntax: FlagSyntax
     const next = tokens[index + 1];
     if (syntax.booleanFlags.has(name)) {
       const flag: ParsedFlag = { name, value: 'true', index, valueIndex: index, bare: true };
-      if (next !== undefined && !looksLikeFlag(next.text)) flag.stray = index + 1;
+      // kube-apiserver and the others reject a non-empty positional argument (an empty one is ignored).
+      if (next !== undefined && next.text !== '' && !looksLikeFlag(next.text)) flag.stray = index + 1;
       flags.push(flag);
       continue;
     }
