@@ -12,7 +12,6 @@ import { atLeast, isSeverity, SEVERITIES, type Severity } from '../../core/model
 import { STANDARD_IDS, type StandardId } from '../../core/model/standards.js';
 import { loadSources } from '../../adapters/manifests/files.js';
 import type { LoadResult } from '../../adapters/manifests/documents.js';
-import { readCluster } from '../../adapters/cluster/read.js';
 import { objectsToEvaluate } from '../../core/engine/ownership.js';
 import { parseStream } from '../../adapters/manifests/yaml.js';
 import { FORMATTERS } from '../formatters/index.js';
@@ -193,6 +192,8 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
 async function readFromCluster(values: { context?: string; kubeconfig?: string; namespace?: string; 'all-namespaces'?: boolean; exclude?: string[] }, io: CommandIO): Promise<LoadResult> {
   let read;
   try {
+    // Loaded only for --cluster: the Kubernetes client is large, and file scans do not need it.
+    const { readCluster } = await import('../../adapters/cluster/read.js');
     read = await readCluster({
       ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
       ...(values.context ? { context: values.context } : {}),
