@@ -15,7 +15,8 @@ function palisade(args: string[]) {
 
 const SECRET_VALUE = 'hunter2-never-print-me';
 
-describe('palisade scan --cluster against a real kube-apiserver', () => {
+// One control plane for the run: every test below shares it.
+describe('the test control plane (real etcd and kube-apiserver) and palisade scan --cluster', () => {
   let cluster: TestCluster;
   before(async () => {
     cluster = await startCluster();
@@ -61,6 +62,39 @@ describe('palisade scan --cluster against a real kube-apiserver', () => {
   });
   after(async () => {
     await cluster?.stop();
+  });
+
+  it('serves the pinned Kubernetes version on loopback over TLS', async () => {
+    const version = await cluster.get('/version');
+    assert.equal(version.status, 200);
+    assert.match(JSON.parse(version.body).gitVersion, /^v1\.32\.4/);
+    assert.match(cluster.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('authenticates token users and authorizes them with RBAC', async () => {
+    const denied = await cluster.get('/api/v1/namespaces/default/secrets', { token: cluster.tokens.alice });
+    assert.equal(denied.status, 403);
+    const review = await cluster.post('/apis/authorization.k8s.io/v1/subjectaccessreviews', {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SubjectAccessReview',
+      spec: { user: 'alice', groups: ['system:authenticated'], resourceAttributes: { verb: 'list', resource: 'secrets', namespace: 'default' } },
+    });
+    assert.equal(review.status, 201);
+    assert.equal(JSON.parse(review.body).status.allowed, false);
+    const admin = await cluster.get('/api/v1/namespaces/default/secrets');
+    assert.equal(admin.status, 200);
+  });
+
+  it('writes a JSON audit log with the user and the decision', async () => {
+    await cluster.get('/api/v1/namespaces/default/configmaps', { token: cluster.tokens.bob });
+    const events = readFileSync(cluster.auditLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { user: { username: string }; verb: string; objectRef?: { resource?: string }; annotations?: Record<string, string> });
+    const bob = events.find((event) => event.user.username === 'bob' && event.objectRef?.resource === 'configmaps');
+    assert.ok(bob, 'no audit event for bob listing configmaps');
+    assert.equal(bob.verb, 'list');
+    assert.equal(bob.annotations?.['authorization.k8s.io/decision'], 'forbid');
   });
 
   it('finds workload misconfigurations, naming the cluster object', () => {
@@ -133,6 +167,13 @@ describe('palisade scan --cluster against a real kube-apiserver', () => {
       });
       assert.equal(response.status, 201, response.body.slice(0, 300));
     }
+    // The admission configuration audits Pod Security at restricted: the create was annotated.
+    const audited = readFileSync(cluster.auditLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { verb: string; objectRef?: { resource?: string; name?: string }; annotations?: Record<string, string> })
+      .find((event) => event.verb === 'create' && event.objectRef?.resource === 'pods' && event.objectRef.name === 'kube-apiserver-node1');
+    assert.match(audited?.annotations?.['pod-security.kubernetes.io/audit-violations'] ?? '', /host namespaces/);
     const report = JSON.parse(palisade(['scan', '--cluster', '--kubeconfig', cluster.kubeconfig, '-o', 'json', '-n', 'kube-system']).stdout);
     const found = new Set(report.findings.filter((finding: { category: string }) => finding.category === 'control-plane').map((finding: { checkId: string }) => finding.checkId));
     // Started with a token file, plain-HTTP etcd, no kubelet client certificate, no encryption

@@ -115,6 +115,28 @@ function started(child: ChildProcess, name: string, log: string[]): void {
   child.once('error', (error) => log.push(`${name}: ${error.message}`));
 }
 
+/**
+ * Admission configuration: Pod Security stays permissive for enforcement (tests create
+ * privileged workloads on purpose) but audits and warns at restricted, so the audit log
+ * carries pod-security.kubernetes.io/* annotations as a real cluster's would.
+ */
+const ADMISSION_CONFIGURATION = `apiVersion: apiserver.config.k8s.io/v1
+kind: AdmissionConfiguration
+plugins:
+  - name: PodSecurity
+    configuration:
+      apiVersion: pod-security.admission.config.k8s.io/v1
+      kind: PodSecurityConfiguration
+      defaults:
+        enforce: privileged
+        enforce-version: latest
+        audit: restricted
+        audit-version: latest
+        warn: restricted
+        warn-version: latest
+      exemptions: {}
+`;
+
 const AUDIT_POLICY = `apiVersion: audit.k8s.io/v1
 kind: Policy
 omitStages: [RequestReceived]
@@ -182,6 +204,7 @@ export async function startCluster(): Promise<TestCluster> {
     `--audit-log-path=${auditLog}`,
     '--audit-log-format=json',
     '--audit-log-mode=blocking',
+    `--admission-control-config-file=${file('admission.yaml', ADMISSION_CONFIGURATION)}`,
     '--anonymous-auth=false',
     '--profiling=false',
     '--enable-priority-and-fairness=false',
