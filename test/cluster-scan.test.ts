@@ -97,6 +97,14 @@ describe('the test control plane (real etcd and kube-apiserver) and palisade sca
     assert.equal(bob.annotations?.['authorization.k8s.io/decision'], 'forbid');
   });
 
+  it('judges the cluster version from /version against the dated release data', () => {
+    const report = JSON.parse(palisade(['scan', '--cluster', '--kubeconfig', cluster.kubeconfig, '-o', 'json', '--check', 'kubernetes-version-unsupported']).stdout);
+    // v1.32 reached end of life on 2026-02-28: today (the clock is real here) it is past that.
+    const version = report.findings.find((finding: { object: { kind: string } }) => finding.object.kind === 'ClusterVersion');
+    if (Date.now() > Date.parse('2026-02-28T23:59:59Z')) assert.match(version?.message ?? '', /v1\.32\.4: 1\.32 reached end of life on 2026-02-28/);
+    else assert.equal(version, undefined);
+  });
+
   it('finds workload misconfigurations, naming the cluster object', () => {
     const result = palisade(['scan', '--cluster', '--kubeconfig', cluster.kubeconfig, '-o', 'json', '-n', 'shop']);
     assert.equal(result.code, 1, result.stderr);

@@ -185,5 +185,18 @@ export async function readCluster(options: ClusterOptions): Promise<ClusterRead>
       }
     }
   }
+  // The API server's version, as an object the version checks read (kind ClusterVersion).
+  try {
+    const version = await connection.get('/version');
+    if (version.status === 200) {
+      const info = JSON.parse(version.body) as Record<string, unknown>;
+      const object: KubeObject = { apiVersion: 'palisade.dev/v1alpha1', kind: 'ClusterVersion', metadata: { name: 'kube-apiserver' }, ...info };
+      resources.push({ ref: refOf(object, isClusterScoped), object, origin: { file, document: resources.length } });
+    } else {
+      errors.push({ code: version.status === 403 ? 'forbidden' : 'cluster-error', message: `reading /version failed with HTTP ${version.status}: version checks did not run`, file, field: '/version' });
+    }
+  } catch (error) {
+    errors.push({ code: 'cluster-error', message: `reading /version failed: ${(error as Error).message}`, file, field: '/version' });
+  }
   return { context: connection.context, server: connection.server, resources, errors };
 }

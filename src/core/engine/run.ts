@@ -47,7 +47,7 @@ export function evaluateResource(resource: Resource, inventory: Inventory, compi
   const workload = inventory.workloadOf(resource);
   let inline: InlineException[] | undefined;
   // One context per object; only the options change from check to check.
-  const context: CheckContext<unknown> = { resource, workload, inventory, options: undefined };
+  const context: CheckContext<unknown> = { resource, workload, inventory, options: undefined, now: compiled.plan.now };
   for (const planned of checks) {
     const { check } = planned;
     let violations: Violation[] | undefined;

@@ -27,6 +27,7 @@ const CLUSTER_SCOPED = new Set([
   'ComponentStatus',
   'ClusterIssuer',
   'ClusterPolicy',
+  'ClusterVersion',
   // Node-level configuration files, not API objects: they belong to no namespace.
   'KubeletConfiguration',
 ]);

@@ -57,6 +57,8 @@ export interface CheckContext<O> {
   /** Every scanned object, for relational checks. */
   inventory: Inventory;
   options: O;
+  /** The scan's clock, an input like everything else (exception expiry, support windows). */
+  now: Date;
 }
 
 /** Which objects a check looks at. 'workloads' means every kind that carries a pod spec. */
