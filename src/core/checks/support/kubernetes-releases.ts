@@ -1,8 +1,8 @@
 /**
- * Kubernetes minor releases and their end of life, from kubernetes.io/releases
- * (patch releases and the end-of-life date of each minor). The data is dated:
- * findings say how old it is, and a version newer than the data is reported as
- * unknown rather than judged.
+ * Kubernetes minor releases and their end of life, as the published release
+ * schedule (kubernetes.io/releases) gave them on RELEASE_DATA_AS_OF; written in
+ * by hand, not fetched, and due for a maintained source. The data is dated:
+ * findings say how old it is, and a version newer than the data is not judged.
  */
 export const RELEASE_DATA_AS_OF = '2025-09-01';
 
