@@ -91,15 +91,15 @@ ensure kustomize "$KUSTOMIZE_VERSION" sigs.k8s.io/kustomize/kustomize/v5 \
 KUBERNETES_VERSION=v1.32.4
 ETCD_VERSION=3.5.16
 cluster_stamp="$BIN/.control-plane-$(sha256sum test/cluster/go.sum test/cluster/cmd/*/main.go | sha256sum | cut -c1-16)"
-if [ -x "$BIN/kube-apiserver" ] && [ -x "$BIN/etcd" ] && [ -f "$cluster_stamp" ]; then
-  echo "provision: kube-apiserver $KUBERNETES_VERSION and etcd $ETCD_VERSION (cached)"
+if [ -x "$BIN/kube-apiserver" ] && [ -x "$BIN/kube-controller-manager" ] && [ -x "$BIN/etcd" ] && [ -f "$cluster_stamp" ]; then
+  echo "provision: kube-apiserver and kube-controller-manager $KUBERNETES_VERSION, etcd $ETCD_VERSION (cached)"
 else
   if ! command -v go >/dev/null 2>&1; then
     echo "provision: the test control plane needs Go (>= 1.23) and the Go module proxy" >&2
     exit 1
   fi
   started=$SECONDS
-  echo "provision: building etcd $ETCD_VERSION and kube-apiserver $KUBERNETES_VERSION from Go modules (a cold build takes about 10 minutes)"
+  echo "provision: building etcd $ETCD_VERSION, kube-apiserver and kube-controller-manager $KUBERNETES_VERSION from Go modules (a cold build takes 10-15 minutes)"
   (trap 'exit 0' TERM; while sleep 60; do echo "provision: still building the control plane ($((SECONDS - started))s)"; done) &
   ticker=$!
   version_x() { for variable in "$@"; do printf -- '-X k8s.io/component-base/version.%s -X k8s.io/client-go/pkg/version.%s ' "$variable" "$variable"; done; }
@@ -108,7 +108,9 @@ else
     cd test/cluster
     export GOTOOLCHAIN=local GOFLAGS=-mod=readonly GOSUMDB=off CGO_ENABLED=0
     go build -trimpath -ldflags "-s -w" -o "$BIN/etcd" ./cmd/etcd
-    go build -trimpath -ldflags "-s -w $(version_x "gitVersion=$KUBERNETES_VERSION" gitMajor=1 gitMinor=32 gitTreeState=clean)" -o "$BIN/kube-apiserver" ./cmd/kube-apiserver
+    for component in kube-apiserver kube-controller-manager; do
+      go build -trimpath -ldflags "-s -w $(version_x "gitVersion=$KUBERNETES_VERSION" gitMajor=1 gitMinor=32 gitTreeState=clean)" -o "$BIN/$component" "./cmd/$component"
+    done
   ) || status=$?
   stop_ticker "$ticker"
   [ "$status" -eq 0 ] || { echo "provision: building the control plane failed" >&2; exit "$status"; }

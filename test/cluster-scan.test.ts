@@ -19,7 +19,7 @@ const SECRET_VALUE = 'hunter2-never-print-me';
 describe('the test control plane (real etcd and kube-apiserver) and palisade scan --cluster', () => {
   let cluster: TestCluster;
   before(async () => {
-    cluster = await startCluster();
+    cluster = await startCluster({ controllerManager: true });
     const create = async (path: string, object: unknown) => {
       const response = await cluster.post(path, object);
       assert.ok(response.status === 201, `POST ${path}: ${response.status} ${response.body.slice(0, 300)}`);
@@ -103,6 +103,31 @@ describe('the test control plane (real etcd and kube-apiserver) and palisade sca
     const version = report.findings.find((finding: { object: { kind: string } }) => finding.object.kind === 'ClusterVersion');
     if (Date.now() > Date.parse('2026-02-28T23:59:59Z')) assert.match(version?.message ?? '', /v1\.32\.4: 1\.32 reached end of life on 2026-02-28/);
     else assert.equal(version, undefined);
+  });
+
+  it('runs the controllers tests need: ClusterRole aggregation and service accounts', async () => {
+    await cluster.post('/apis/rbac.authorization.k8s.io/v1/clusterroles', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'aggregated' },
+      aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'palisade.dev/aggregate-to': 'aggregated' } }] },
+    });
+    await cluster.post('/apis/rbac.authorization.k8s.io/v1/clusterroles', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'part', labels: { 'palisade.dev/aggregate-to': 'aggregated' } },
+      rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }],
+    });
+    const deadline = Date.now() + 30_000;
+    let rules: unknown[] = [];
+    let account = 0;
+    while (Date.now() < deadline && (rules.length === 0 || account !== 200)) {
+      rules = (JSON.parse((await cluster.get('/apis/rbac.authorization.k8s.io/v1/clusterroles/aggregated')).body) as { rules?: unknown[] }).rules ?? [];
+      account = (await cluster.get('/api/v1/namespaces/shop/serviceaccounts/default')).status;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    assert.deepEqual(rules, [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }]);
+    assert.equal(account, 200, 'the service account controller made no default ServiceAccount');
   });
 
   it('finds workload misconfigurations, naming the cluster object', () => {

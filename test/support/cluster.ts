@@ -32,7 +32,19 @@ export interface TestCluster {
   stop(): Promise<void>;
 }
 
-export const CLUSTER_BINARIES = { etcd: repoPath('.cache/bin/etcd'), apiserver: repoPath('.cache/bin/kube-apiserver') };
+export const CLUSTER_BINARIES = {
+  etcd: repoPath('.cache/bin/etcd'),
+  apiserver: repoPath('.cache/bin/kube-apiserver'),
+  controllerManager: repoPath('.cache/bin/kube-controller-manager'),
+};
+
+export interface ClusterOptions {
+  /**
+   * Also run kube-controller-manager with only the controllers tests need:
+   * ClusterRole aggregation, service accounts and their token Secrets.
+   */
+  controllerManager?: boolean;
+}
 
 export function clusterAvailable(): boolean {
   return existsSync(CLUSTER_BINARIES.etcd) && existsSync(CLUSTER_BINARIES.apiserver);
@@ -146,8 +158,9 @@ rules:
   - level: Metadata
 `;
 
-export async function startCluster(): Promise<TestCluster> {
+export async function startCluster(options: ClusterOptions = {}): Promise<TestCluster> {
   if (!clusterAvailable()) throw new Error(`the test control plane is not built: run scripts/provision.sh (needs ${CLUSTER_BINARIES.etcd} and ${CLUSTER_BINARIES.apiserver})`);
+  if (options.controllerManager && !existsSync(CLUSTER_BINARIES.controllerManager)) throw new Error(`kube-controller-manager is not built: run scripts/provision.sh (needs ${CLUSTER_BINARIES.controllerManager})`);
   const dir = mkdtempSync(path.join(tmpdir(), 'palisade-cluster-'));
   const file = (name: string, text: string) => {
     const full = path.join(dir, name);
@@ -214,6 +227,7 @@ export async function startCluster(): Promise<TestCluster> {
   const apiserver = spawn(CLUSTER_BINARIES.apiserver, apiserverArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
   started(apiserver, 'kube-apiserver', log);
   const url = `https://127.0.0.1:${securePort}`;
+  const children: ChildProcess[] = [apiserver, etcd];
 
   const call = (method: string, pathname: string, body?: unknown, as?: { token?: string }) =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {
@@ -244,7 +258,7 @@ export async function startCluster(): Promise<TestCluster> {
     });
 
   const stop = async () => {
-    for (const child of [apiserver, etcd]) {
+    for (const child of children) {
       if (child.exitCode !== null || child.signalCode !== null) continue;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
@@ -291,6 +305,25 @@ export async function startCluster(): Promise<TestCluster> {
       'current-context': 'admin',
     }),
   );
+
+  if (options.controllerManager) {
+    const controllerManager = spawn(
+      CLUSTER_BINARIES.controllerManager,
+      [
+        `--kubeconfig=${kubeconfig}`,
+        '--controllers=clusterrole-aggregation,serviceaccount,serviceaccount-token',
+        `--service-account-private-key-file=${path.join(dir, 'sa.key')}`,
+        `--root-ca-file=${ca}`,
+        '--leader-elect=false',
+        '--secure-port=0',
+        '--use-service-account-credentials=false',
+        '--v=1',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    started(controllerManager, 'kube-controller-manager', log);
+    children.unshift(controllerManager);
+  }
 
   return {
     url,
