@@ -1,21 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { repoPath } from './support/paths.js';
+import { palisade } from './support/cli.js';
 
-/** Runs the built CLI the way a user does. */
-function palisade(args: string[], options: { input?: string; cwd?: string; env?: Record<string, string> } = {}) {
-  const result = spawnSync(process.execPath, [repoPath('bin/palisade.js'), ...args], {
-    input: options.input ?? '',
-    cwd: options.cwd ?? repoPath('.'),
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '', ...options.env },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 function workspace(files: Record<string, string>): string {
   const root = mkdtempSync(path.join(tmpdir(), 'palisade-cli-'));

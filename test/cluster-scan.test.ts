@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -7,11 +6,8 @@ import { CLUSTER_KINDS } from '../src/adapters/cluster/read.js';
 import { loadText } from '../src/adapters/manifests/documents.js';
 import { startCluster, type TestCluster } from './support/cluster.js';
 import { repoPath } from './support/paths.js';
+import { palisade } from './support/cli.js';
 
-function palisade(args: string[]) {
-  const result = spawnSync(process.execPath, [repoPath('bin/palisade.js'), ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 const SECRET_VALUE = 'hunter2-never-print-me';
 

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { splitHelmOutput } from '../src/adapters/manifests/render.js';
-import { repoPath } from './support/paths.js';
 import { binDirectory as binIn, findProgram, requireProgram, TEST_PATH } from './support/programs.js';
+import { palisade as runCli } from './support/cli.js';
 
 /**
  * Kustomize directories and Helm charts rendered by the real programs (helm and kustomize
@@ -27,13 +27,7 @@ interface JsonReport {
 
 /** Runs the built CLI; PATH is TEST_PATH unless given. */
 function palisade(args: string[], options: { cwd: string; path?: string }) {
-  const result = spawnSync(process.execPath, [repoPath('bin/palisade.js'), ...args], {
-    input: '',
-    cwd: options.cwd,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '', PATH: options.path ?? TEST_PATH },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runCli(args, { cwd: options.cwd, env: { PATH: options.path ?? TEST_PATH } });
 }
 
 function scanJson(args: string[], options: { cwd: string; path?: string }): { code: number | null; report: JsonReport; stderr: string } {

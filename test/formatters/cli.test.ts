@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { FORMATTERS } from '../../src/cli/formatters/index.js';
-import { repoPath, REPO_ROOT } from '../support/paths.js';
+import { repoPath } from '../support/paths.js';
 import { MIXED_FILE } from './report-fixture.js';
 import { sarifValidator } from './sarif-schema.js';
 import { parseXml } from './xml.js';
+import { palisade as runCli } from '../support/cli.js';
 
-/** Runs the built CLI the way a user does, from the repository root. */
-function palisade(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [repoPath('bin/palisade.js'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+function palisade(...args: string[]) {
+  const run = runCli(args);
+  return { status: run.code, stdout: run.stdout, stderr: run.stderr };
 }
 
 describe('palisade scan -o FORMAT', () => {
