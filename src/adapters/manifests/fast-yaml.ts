@@ -413,56 +413,54 @@ class FlowParser {
     return this.resolvePlain(text.slice(start, this.index).trimEnd());
   }
 
-  private parseSequence(): unknown[] {
+  /** Reads `[`/`{`, entries separated by commas (a trailing one allowed), then `close`, all on this line. */
+  private entries(close: ']' | '}', entry: () => void): void {
     this.index++;
-    const items: unknown[] = [];
-    const positions = this.table;
     this.skipSpaces();
-    if (this.text[this.index] === ']') {
+    if (this.text[this.index] === close) {
       this.index++;
-      return items;
+      return;
     }
-    while (true) {
+    for (;;) {
       this.skipSpaces();
-      positions.push(this.position(this.index));
+      entry();
+      this.skipSpaces();
+      const separator = this.text[this.index++];
+      if (separator === close) return;
+      if (separator !== ',') giveUp();
+      this.skipSpaces();
+      if (this.text[this.index] === close) {
+        this.index++;
+        return;
+      }
+    }
+  }
+
+  private parseSequence(): unknown[] {
+    const items: unknown[] = [];
+    this.entries(']', () => {
+      this.table.push(this.position(this.index));
       const start = this.index;
       const value = this.parseValue();
       this.skipSpaces();
       if (this.text[this.index] === ':') giveUp(); // single-pair mapping inside a sequence
       if (this.index === start) giveUp();
       items.push(value);
-      const char = this.text[this.index];
-      this.index++;
-      if (char === ']') break;
-      if (char !== ',') giveUp();
-      this.skipSpaces();
-      if (this.text[this.index] === ']') {
-        this.index++;
-        break;
-      }
-    }
+    });
     return items;
   }
 
   private parseMapping(): Record<string, unknown> {
-    this.index++;
     const object: Record<string, unknown> = {};
     const keys: string[] = [];
-    const positions = this.table;
-    this.skipSpaces();
-    if (this.text[this.index] === '}') {
-      this.index++;
-      return object;
-    }
-    while (true) {
-      this.skipSpaces();
+    this.entries('}', () => {
       const keyStart = this.index;
       const char = this.text[this.index];
       if (char === '[' || char === '{') giveUp();
       const key = String(this.parseScalar());
       if (this.index === keyStart || key === '__proto__' || Object.prototype.hasOwnProperty.call(object, key)) giveUp();
       keys.push(key);
-      positions.push(this.position(keyStart));
+      this.table.push(this.position(keyStart));
       this.skipSpaces();
       let value: unknown = null;
       if (this.text[this.index] === ':') {
@@ -470,19 +468,9 @@ class FlowParser {
         this.skipSpaces();
         const next = this.text[this.index];
         if (next !== ',' && next !== '}') value = this.parseValue();
-        this.skipSpaces();
       }
       object[key] = value;
-      const separator = this.text[this.index];
-      this.index++;
-      if (separator === '}') break;
-      if (separator !== ',') giveUp();
-      this.skipSpaces();
-      if (this.text[this.index] === '}') {
-        this.index++;
-        break;
-      }
-    }
+    });
     // The table follows Object.keys order, which puts integer-like keys first: js-yaml handles those.
     if (!hasInsertionOrder(keys)) giveUp();
     return object;
