@@ -5,7 +5,7 @@
 export { ALL_CHECKS } from './core/checks/index.js';
 export { resolvePlan, describeProblem, type PalisadeConfig, type PlanRequest, type ScanPlan, type PlannedCheck, type ConfigProblem } from './core/engine/config.js';
 export { buildInventory, type Inventory } from './core/engine/inventory.js';
-export { objectsToEvaluate, ownedByScannedController } from './core/engine/ownership.js';
+export { ownedByScannedController } from './core/engine/ownership.js';
 export { compilePlan, evaluateResource, evaluateAll, compareFindings, type CompiledPlan, type Evaluation } from './core/engine/run.js';
 export { buildReport, SCAN_SCHEMA_VERSION, type ScanReport, type ControlResult } from './core/engine/report.js';
 export { parseInlineExceptions, INLINE_EXCEPTION_PREFIX, type ExceptionRule, type InlineException } from './core/engine/exceptions.js';

@@ -12,7 +12,6 @@ import { atLeast, isSeverity, SEVERITIES, type Severity } from '../../core/model
 import { STANDARD_IDS, type StandardId } from '../../core/model/standards.js';
 import { loadSources } from '../../adapters/manifests/files.js';
 import type { LoadResult } from '../../adapters/manifests/documents.js';
-import { objectsToEvaluate } from '../../core/engine/ownership.js';
 import { parseStream } from '../../adapters/manifests/yaml.js';
 import { FORMATTERS } from '../formatters/index.js';
 import { UsageError } from '../usage-error.js';
@@ -152,10 +151,7 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     io.progress(`saved ${loaded.resources.length} objects to ${values.snapshot}`);
   }
   const inventory = buildInventory(loaded.resources);
-  // Pods and ReplicaSets that a scanned controller owns (a cluster, a kubectl dump, a snapshot)
-  // are reported on that controller, not three times.
-  const evaluated = objectsToEvaluate(inventory);
-  const evaluation = evaluateAll(evaluated, inventory, plan);
+  const evaluation = evaluateAll(loaded.resources, inventory, plan);
   const errors: InputError[] = [...loaded.errors, ...evaluation.errors];
   const report: ScanReport = buildReport({
     version: io.version,

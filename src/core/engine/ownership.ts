@@ -16,8 +16,3 @@ export function ownedByScannedController(resource: Resource, inventory: Inventor
     return owner?.controller === true && kind !== undefined && name !== undefined && inventory.find(kind, resource.ref.namespace, name) !== undefined;
   });
 }
-
-/** The objects a scan evaluates: every object, except those a scanned controller owns. */
-export function objectsToEvaluate(inventory: Inventory): Resource[] {
-  return inventory.resources.filter((resource) => !ownedByScannedController(resource, inventory));
-}

@@ -7,6 +7,7 @@ import type { CheckContext, Violation } from '../model/check.js';
 import type { PlannedCheck, ScanPlan } from './config.js';
 import { inlineExceptionsOf, isExpired, ruleMatches, type InlineException } from './exceptions.js';
 import type { Inventory } from './inventory.js';
+import { ownedByScannedController } from './ownership.js';
 
 export interface Evaluation {
   findings: Finding[];
@@ -116,10 +117,14 @@ export function evaluateResource(resource: Resource, inventory: Inventory, compi
   return out;
 }
 
+/**
+ * Evaluates a batch. Objects whose controller is in the inventory (Pods of a
+ * ReplicaSet, ReplicaSets of a Deployment) are reported on that controller only.
+ */
 export function evaluateAll(resources: readonly Resource[], inventory: Inventory, plan: ScanPlan): Evaluation {
   const compiled = compilePlan(plan);
   const out: Evaluation = { findings: [], suppressed: [], errors: [] };
-  for (const resource of resources) evaluateResource(resource, inventory, compiled, out);
+  for (const resource of resources) if (!ownedByScannedController(resource, inventory)) evaluateResource(resource, inventory, compiled, out);
   out.findings.sort(compareFindings);
   out.suppressed.sort((a, b) => compareFindings(a.finding, b.finding));
   return out;
