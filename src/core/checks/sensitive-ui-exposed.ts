@@ -25,9 +25,11 @@ function segmentMatches(pattern: string, segment: string): boolean {
  * ends with the pattern's segments: `grafana` matches grafana/grafana and
  * bitnami/grafana, `jaegertracing/all-in-one` only that repository.
  */
-function imageMatches(pattern: string, image: string): boolean {
-  const wanted = pattern.trim().toLowerCase().split('/').filter((segment) => segment !== '');
-  const segments = imagePathSegments(image);
+function patternSegments(pattern: string): string[] {
+  return pattern.trim().toLowerCase().split('/').filter((segment) => segment !== '');
+}
+
+function imageMatches(wanted: readonly string[], segments: readonly string[]): boolean {
   if (wanted.length === 0 || wanted.length > segments.length) return false;
   const tail = segments.slice(segments.length - wanted.length);
   return wanted.every((segment, index) => segmentMatches(segment, tail[index]!));
@@ -52,6 +54,7 @@ interface ScannedPods {
 function podsIn(inventory: Inventory, namespace: string, options: UiOptions): ScannedPods[] {
   const key = `sensitive-ui/${namespace}/${options.images.join(',')}/${options.labelKeys.join(',')}/${options.labelValues.join(',')}`;
   return inventory.memo(key, () => {
+    const patterns = options.images.map(patternSegments);
     const out: ScannedPods[] = [];
     for (const resource of inventory.inNamespace(namespace)) {
       const workload = inventory.workloadOf(resource);
@@ -64,7 +67,9 @@ function podsIn(inventory: Inventory, namespace: string, options: UiOptions): Sc
       for (const container of workload.containers) {
         if (container.type === 'ephemeralContainer' || (container.type === 'initContainer' && !container.sidecar)) continue;
         const image = asString(container.container.image);
-        if (image !== undefined && options.images.some((pattern) => imageMatches(pattern, image))) {
+        // The reference is parsed once per container, not once per pattern.
+        const segments = image === undefined ? [] : imagePathSegments(image);
+        if (image !== undefined && patterns.some((pattern) => imageMatches(pattern, segments))) {
           ui = `${pods}, which ${run} ${image}`;
           break;
         }
