@@ -3,7 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error
+  # better-sqlite3 compiles from source against the local Node headers (no prebuilt downloads).
+  npm_config_nodedir="${npm_config_nodedir:-/usr}" npm ci --no-audit --no-fund --loglevel=error
 fi
 # helm and kustomize for the rendering tests, built from pinned Go modules into .cache/bin
 # (test/support/programs.ts puts .cache/bin first on the PATH of the processes tests start).
