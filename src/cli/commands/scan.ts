@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ALL_CHECKS } from '../../core/checks/index.js';
@@ -10,10 +9,10 @@ import type { InputError } from '../../core/model/finding.js';
 import { locate } from '../../core/model/location.js';
 import { atLeast, isSeverity, SEVERITIES, type Severity } from '../../core/model/severity.js';
 import { STANDARD_IDS, type StandardId } from '../../core/model/standards.js';
-import { loadSources } from '../../adapters/manifests/files.js';
 import type { LoadResult } from '../../adapters/manifests/documents.js';
 import { parseStream } from '../../adapters/manifests/yaml.js';
 import { FORMATTERS } from '../formatters/index.js';
+import { INPUT_OPTIONS, loadInputs } from '../inputs.js';
 import { UsageError } from '../usage-error.js';
 import type { CommandIO } from '../io.js';
 
@@ -69,7 +68,7 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     args: argv,
     allowPositionals: true,
     options: {
-      filename: { type: 'string', short: 'f', multiple: true },
+      ...INPUT_OPTIONS,
       output: { type: 'string', short: 'o', default: 'table' },
       'fail-on': { type: 'string', default: 'info' },
       config: { type: 'string' },
@@ -79,16 +78,7 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
       disable: { type: 'string', multiple: true },
       'no-inline-exceptions': { type: 'boolean' },
       namespace: { type: 'string', short: 'n' },
-      values: { type: 'string', multiple: true },
-      set: { type: 'string', multiple: true },
-      'max-file-size': { type: 'string' },
       'no-color': { type: 'boolean' },
-      cluster: { type: 'boolean' },
-      context: { type: 'string' },
-      kubeconfig: { type: 'string' },
-      'all-namespaces': { type: 'boolean', short: 'A' },
-      exclude: { type: 'string', multiple: true },
-      snapshot: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -102,16 +92,6 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   if (!isSeverity(failOn)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}`);
   const standard = values.standard;
   if (standard !== undefined && !(STANDARD_IDS as readonly string[]).includes(standard)) throw new UsageError(`unknown standard "${standard}" (one of ${STANDARD_IDS.join(', ')})`);
-  const inputs = [...positionals, ...(values.filename ?? [])];
-  if (values.cluster && inputs.length > 0) throw new UsageError('--cluster reads the cluster: give no manifests with it');
-  if (!values.cluster && (values.context || values.kubeconfig || values.snapshot || values.exclude)) throw new UsageError('--context, --kubeconfig, --exclude and --snapshot need --cluster');
-  if (!values.cluster && inputs.length === 0) throw new UsageError('no manifests given: palisade scan PATH... (or - for stdin); see palisade scan --help');
-  let maxFileBytes: number | undefined;
-  if (values['max-file-size'] !== undefined) {
-    maxFileBytes = Number(values['max-file-size']);
-    if (!Number.isInteger(maxFileBytes) || maxFileBytes <= 0) throw new UsageError('--max-file-size must be a positive number of bytes');
-  }
-
   const { config, source } = await loadConfig(values.config, io);
   const { plan, problems } = resolvePlan(ALL_CHECKS, {
     config,
@@ -132,24 +112,10 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     throw new UsageError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
 
-  if (!values.cluster && (inputs.length > 1 || inputs[0] !== '-')) io.progress(`scanning ${inputs.join(', ')}`);
-  const loaded: LoadResult = values.cluster
-    ? await readFromCluster(values, io)
-    : await loadSources(inputs, {
-        ...(values.namespace ? { defaultNamespace: values.namespace } : {}),
-        ...(maxFileBytes ? { maxFileBytes } : {}),
-        helm: { ...(values.values ? { values: values.values } : {}), ...(values.set ? { set: values.set } : {}), ...(values.namespace ? { namespace: values.namespace } : {}) },
-        stdin: io.stdin,
-      });
-  if (values.snapshot) {
-    const list = { apiVersion: 'v1', kind: 'List', items: loaded.resources.map((resource) => resource.object) };
-    try {
-      writeFileSync(values.snapshot, `${JSON.stringify(list, null, 2)}\n`, { mode: 0o600 });
-    } catch (error) {
-      throw new UsageError(`cannot write the snapshot ${values.snapshot}: ${(error as Error).message}`);
-    }
-    io.progress(`saved ${loaded.resources.length} objects to ${values.snapshot}`);
-  }
+  const loaded: LoadResult = await loadInputs(values, positionals, io, {
+    command: 'palisade scan',
+    ...(values.namespace ? { defaultNamespace: values.namespace, clusterNamespace: values.namespace } : {}),
+  });
   const inventory = buildInventory(loaded.resources);
   const evaluation = evaluateAll(loaded.resources, inventory, plan);
   const errors: InputError[] = [...loaded.errors, ...evaluation.errors];
@@ -184,21 +150,3 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   return report.findings.some((finding) => atLeast(finding.severity, failOn as Severity)) ? 1 : 0;
 }
 
-
-async function readFromCluster(values: { context?: string; kubeconfig?: string; namespace?: string; 'all-namespaces'?: boolean; exclude?: string[] }, io: CommandIO): Promise<LoadResult> {
-  let read;
-  try {
-    // Loaded only for --cluster: the Kubernetes client is large, and file scans do not need it.
-    const { readCluster } = await import('../../adapters/cluster/read.js');
-    read = await readCluster({
-      ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
-      ...(values.context ? { context: values.context } : {}),
-      ...(values.namespace && !values['all-namespaces'] ? { namespaces: [values.namespace] } : {}),
-      ...(values.exclude ? { excludeNamespaces: values.exclude } : {}),
-      progress: (text) => io.progress(text),
-    });
-  } catch (error) {
-    throw new UsageError(`cannot reach the cluster: ${(error as Error).message}`);
-  }
-  return { resources: read.resources, errors: read.errors, skipped: [] };
-}
