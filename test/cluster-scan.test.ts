@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CLUSTER_KINDS } from '../src/adapters/cluster/read.js';
+import { readKubeletConfigs } from '../src/adapters/cluster/kubelets.js';
+import { CLUSTER_KINDS, connect } from '../src/adapters/cluster/read.js';
+import { ALL_CHECKS } from '../src/core/checks/index.js';
+import { resolvePlan } from '../src/core/engine/config.js';
+import { buildInventory } from '../src/core/engine/inventory.js';
+import { evaluateAll } from '../src/core/engine/run.js';
 import { loadText } from '../src/adapters/manifests/documents.js';
 import { startCluster, type TestCluster } from './support/cluster.js';
 import { repoPath } from './support/paths.js';
@@ -182,6 +187,79 @@ describe('the test control plane (real etcd and kube-apiserver) and palisade sca
     const forbidden = report.errors.filter((error: { code: string }) => error.code === 'forbidden');
     assert.equal(forbidden.length, CLUSTER_KINDS.length);
     assert.match(forbidden[0].message, /not allowed to list namespaces: its checks did not run/);
+  });
+
+  it('reads kubelet configurations through nodes/proxy only when allowed, and says why when not', async () => {
+    // A node whose kubelet would be on loopback: the API server refuses to proxy there
+    // (proxyutil.IsProxyableHostname), so the admin's scan reports that node as not read.
+    const node = await cluster.post('/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-loopback' } });
+    assert.equal(node.status, 201, node.body.slice(0, 300));
+    const status = await cluster.request('PUT', '/api/v1/nodes/node-loopback/status', {
+      ...(JSON.parse(node.body) as object),
+      status: { addresses: [{ type: 'InternalIP', address: '127.0.0.1' }], daemonEndpoints: { kubeletEndpoint: { Port: 10250 } } },
+    });
+    assert.equal(status.status, 200, status.body.slice(0, 300));
+    const admin = JSON.parse(palisade(['scan', '--cluster', '--kubeconfig', cluster.kubeconfig, '-o', 'json', '-n', 'shop']).stdout);
+    const refused = admin.skipped.find((item: { reason: string }) => item.reason.includes('node-loopback'));
+    assert.match(refused?.reason ?? '', /kubelet configuration of node node-loopback not read: HTTP 400: .*address not allowed/);
+    // bob may list what the scanner lists but not nodes/proxy: a note, not an error.
+    await cluster.post('/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'bob-views' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'bob' }],
+    });
+    const bob = JSON.parse(palisade(['scan', '--cluster', '--kubeconfig', cluster.kubeconfig, '--context', 'bob', '-o', 'json', '-n', 'shop']).stdout);
+    assert.ok(bob.skipped.some((item: { reason: string }) => /kubelet configuration not read: not allowed to get nodes\/proxy/.test(item.reason)), JSON.stringify(bob.skipped));
+    assert.ok(!bob.skipped.some((item: { reason: string }) => item.reason.includes('node-loopback')));
+    // The opt-in role in deploy/ is exactly what it takes: bound to bob, his scan asks the kubelets.
+    const optIn = loadText(readFileSync(repoPath('deploy/clusterrole-kubelet.yaml'), 'utf8'), 'deploy/clusterrole-kubelet.yaml').resources;
+    const role = optIn.find((resource) => resource.ref.kind === 'ClusterRole')!.object;
+    assert.equal((await cluster.post('/apis/rbac.authorization.k8s.io/v1/clusterroles', role)).status, 201);
+    const binding = { ...optIn.find((resource) => resource.ref.kind === 'ClusterRoleBinding')!.object, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'bob' }] };
+    assert.equal((await cluster.post('/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', binding)).status, 201);
+    const granted = JSON.parse(palisade(['scan', '--cluster', '--kubeconfig', cluster.kubeconfig, '--context', 'bob', '-o', 'json', '-n', 'shop']).stdout);
+    assert.ok(granted.skipped.some((item: { reason: string }) => /node node-loopback not read: HTTP 400/.test(item.reason)), JSON.stringify(granted.skipped));
+  });
+
+  it('scans the /configz answer a node proxy returns as that node\'s kubelet configuration', async () => {
+    // The API server will not proxy to a loopback kubelet, so the one hop it would make is
+    // played here: the permission check and the node list are the real API server's.
+    const created = await cluster.post('/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-standin' } });
+    assert.ok(created.status === 201 || created.status === 409, created.body.slice(0, 300));
+    const real = await connect({ kubeconfig: cluster.kubeconfig });
+    const answered: string[] = [];
+    const connection = {
+      ...real,
+      get: async (pathname: string, accept?: string) => {
+        if (!pathname.endsWith('/proxy/configz')) return real.get(pathname, accept);
+        answered.push(pathname);
+        // A kubeadm node's answer, with anonymous auth and the read-only port turned on.
+        const kubeletconfig = {
+          authentication: { anonymous: { enabled: true }, webhook: { enabled: true, cacheTTL: '2m0s' }, x509: { clientCAFile: '/etc/kubernetes/pki/ca.crt' } },
+          authorization: { mode: 'Webhook', webhook: { cacheAuthorizedTTL: '5m0s', cacheUnauthorizedTTL: '30s' } },
+          readOnlyPort: 10255,
+          rotateCertificates: true,
+          serverTLSBootstrap: true,
+          podPidsLimit: 4096,
+          seccompDefault: true,
+          streamingConnectionIdleTimeout: '4h0m0s',
+          makeIPTablesUtilChains: true,
+          protectKernelDefaults: true,
+          eventRecordQPS: 50,
+        };
+        return { status: 200, body: JSON.stringify({ kubeletconfig }) };
+      },
+    };
+    const read = await readKubeletConfigs(connection, 'cluster:test');
+    assert.ok(answered.includes('/api/v1/nodes/node-standin/proxy/configz'), answered.join());
+    assert.deepEqual(read.skipped, []);
+    assert.deepEqual(read.resources.map((resource) => resource.ref.name), answered.map((pathname) => pathname.split('/')[4]).sort());
+    const { plan } = resolvePlan(ALL_CHECKS, { now: new Date() });
+    const evaluation = evaluateAll(read.resources, buildInventory(read.resources), plan);
+    const found = evaluation.findings.filter((finding) => finding.object.name === 'node-standin').map((finding) => `${finding.checkId} ${finding.location.path}`).sort();
+    assert.deepEqual(found, ['kubelet-anonymous-auth-enabled kubeletconfig.authentication.anonymous.enabled', 'kubelet-read-only-port-enabled kubeletconfig.readOnlyPort']);
   });
 
   it('checks the hardening of the test control plane itself, whose flags are known', async () => {

@@ -104,5 +104,5 @@ async function readFromCluster(values: InputValues, scope: InputScope, io: Comma
   } catch (error) {
     throw new UsageError(`cannot reach the cluster: ${(error as Error).message}`);
   }
-  return { resources: read.resources, errors: read.errors, skipped: [] };
+  return { resources: read.resources, errors: read.errors, skipped: read.skipped };
 }

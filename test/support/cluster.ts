@@ -29,6 +29,8 @@ export interface TestCluster {
   commands: { apiserver: string[]; etcd: string[] };
   get(pathname: string, as?: { token?: string }): Promise<{ status: number; body: string }>;
   post(pathname: string, body: unknown, as?: { token?: string }): Promise<{ status: number; body: string }>;
+  /** any method (PUT, PATCH with a JSON merge patch content type is not supported: use PUT) */
+  request(method: string, pathname: string, body?: unknown, as?: { token?: string }): Promise<{ status: number; body: string }>;
   stop(): Promise<void>;
 }
 
@@ -336,6 +338,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
     commands: { apiserver: ['kube-apiserver', ...apiserverArgs], etcd: ['etcd', ...etcdArgs] },
     get: (pathname, as) => call('GET', pathname, undefined, as),
     post: (pathname, body, as) => call('POST', pathname, body, as),
+    request: call,
     stop,
   };
 }

@@ -2,9 +2,10 @@ import { request } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import { KubeConfig } from '@kubernetes/client-node';
 import { isClusterScoped } from '../../core/kinds/scope.js';
-import type { InputError } from '../../core/model/finding.js';
+import type { InputError, SkippedDocument } from '../../core/model/finding.js';
 import { refOf, type KubeObject, type Resource } from '../../core/model/resource.js';
 import { asArray, asRecord } from '../../core/model/values.js';
+import { readKubeletConfigs } from './kubelets.js';
 
 /** What `palisade scan --cluster` lists: every kind a check reads, by API path. */
 export const CLUSTER_KINDS: ReadonlyArray<{ kind: string; group: string; version: string; plural: string; namespaced: boolean; metadataOnly?: boolean }> = [
@@ -41,6 +42,8 @@ export interface ClusterOptions {
   namespaces?: string[];
   excludeNamespaces?: string[];
   pageSize?: number;
+  /** read each node's kubelet /configz through nodes/proxy when allowed (default true) */
+  kubelets?: boolean;
   progress?: (text: string) => void;
 }
 
@@ -50,12 +53,15 @@ export interface ClusterRead {
   resources: Resource[];
   /** forbidden or failed lists: gaps in the report, never silent passes */
   errors: InputError[];
+  /** what was deliberately not read (kubelet configuration without nodes/proxy), with why */
+  skipped: SkippedDocument[];
 }
 
-interface Connection {
+export interface Connection {
   context: string;
   server: string;
   get(path: string, accept?: string): Promise<{ status: number; body: string }>;
+  post(path: string, body: unknown): Promise<{ status: number; body: string }>;
 }
 
 /** Connects with the kubeconfig (--kubeconfig, KUBECONFIG, ~/.kube/config) or in-cluster config, as kubectl does. */
@@ -71,25 +77,27 @@ export async function connect(options: ClusterOptions): Promise<Connection> {
   if (!cluster) throw new Error('the kubeconfig has no current cluster (use --context or --kubeconfig)');
   const server = cluster.server.replace(/\/$/, '');
   const base = new URL(server);
+  const send = async (method: string, path: string, accept: string, body?: string): Promise<{ status: number; body: string }> => {
+    const options: import('node:https').RequestOptions = { method, headers: { accept, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) } };
+    await config.applyToHTTPSOptions(options);
+    const url = new URL(`${base.pathname.replace(/\/$/, '')}${path}`, base);
+    return new Promise((resolve, reject) => {
+      const open = url.protocol === 'http:' ? httpRequest : request;
+      const req = open(url, { ...options, timeout: 60_000 }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      });
+      req.on('error', reject);
+      req.on('timeout', () => req.destroy(new Error(`timed out after 60 s: ${method} ${path}`)));
+      req.end(body);
+    });
+  };
   return {
     context: config.getCurrentContext(),
     server,
-    async get(path, accept = 'application/json') {
-      const options: import('node:https').RequestOptions = { method: 'GET', headers: { accept } };
-      await config.applyToHTTPSOptions(options);
-      const url = new URL(`${base.pathname.replace(/\/$/, '')}${path}`, base);
-      return new Promise((resolve, reject) => {
-        const send = url.protocol === 'http:' ? httpRequest : request;
-        const req = send(url, { ...options, timeout: 60_000 }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        });
-        req.on('error', reject);
-        req.on('timeout', () => req.destroy(new Error(`timed out after 60 s: GET ${path}`)));
-        req.end();
-      });
-    },
+    get: (path, accept = 'application/json') => send('GET', path, accept),
+    post: (path, body) => send('POST', path, 'application/json', JSON.stringify(body)),
   };
 }
 
@@ -198,5 +206,15 @@ export async function readCluster(options: ClusterOptions): Promise<ClusterRead>
   } catch (error) {
     errors.push({ code: 'cluster-error', message: `reading /version failed: ${(error as Error).message}`, file, field: '/version' });
   }
-  return { context: connection.context, server: connection.server, resources, errors };
+  let skipped: SkippedDocument[] = [];
+  if (options.kubelets !== false) {
+    try {
+      const kubelets = await readKubeletConfigs(connection, file, options.progress);
+      for (const resource of kubelets.resources) resources.push({ ...resource, origin: { ...resource.origin, document: resources.length } });
+      skipped = kubelets.skipped;
+    } catch (error) {
+      errors.push({ code: 'cluster-error', message: `reading kubelet configurations failed: ${(error as Error).message}`, file, field: '/api/v1/nodes' });
+    }
+  }
+  return { context: connection.context, server: connection.server, resources, errors, skipped };
 }

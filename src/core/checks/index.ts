@@ -84,6 +84,7 @@ import kubeletServingCertSelfSigned from './kubelet-serving-cert-self-signed.js'
 import kubeletStreamingTimeoutDisabled from './kubelet-streaming-timeout-disabled.js';
 import kubeletWeakTlsCiphers from './kubelet-weak-tls-ciphers.js';
 import kubernetesDashboardDeployed from './kubernetes-dashboard-deployed.js';
+import kubernetesPatchOutdated from './kubernetes-patch-outdated.js';
 import kubernetesVersionUnsupported from './kubernetes-version-unsupported.js';
 import legacyServiceAccountTokenSecret from './legacy-service-account-token-secret.js';
 import livenessProbeMissing from './liveness-probe-missing.js';
@@ -243,6 +244,7 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   kubeletStreamingTimeoutDisabled,
   kubeletWeakTlsCiphers,
   kubernetesDashboardDeployed,
+  kubernetesPatchOutdated,
   kubernetesVersionUnsupported,
   legacyServiceAccountTokenSecret,
   livenessProbeMissing,

@@ -1,23 +1,16 @@
 import { defineCheck, type Violation } from '../model/check.js';
-import type { Path } from '../model/location.js';
-import { asString } from '../model/values.js';
-import { readInvocation } from './support/flags.js';
-import { dataAgeDays, minorOf, RELEASE_DATA_AS_OF, supportOf } from './support/kubernetes-releases.js';
+import { CLUSTER_VERSION_KIND, dataNote, kubernetesVersions, minorOf, supportOf, type RunningVersion } from './support/kubernetes-releases.js';
 
-/** The kind `scan --cluster` gives the API server's /version answer. */
-export const CLUSTER_VERSION_KIND = 'ClusterVersion';
-
-function judge(version: string, path: Path, what: string, now: Date, container?: string): Violation | undefined {
+function judge({ version, path, what, container }: RunningVersion, now: Date): Violation | undefined {
   const minor = minorOf(version);
   if (!minor) return undefined;
   const support = supportOf(minor, now);
-  const data = `release data as of ${RELEASE_DATA_AS_OF}, ${dataAgeDays(now)} days old`;
   const base = { path, ...(container ? { container } : {}) };
   switch (support.state) {
     case 'end-of-life':
-      return { ...base, message: `${what} runs Kubernetes ${version}: ${minor} reached end of life on ${support.endOfLife} and gets no security fixes (${data})` };
+      return { ...base, message: `${what} runs Kubernetes ${version}: ${minor} reached end of life on ${support.endOfLife} and gets no security fixes (${dataNote(now)})` };
     case 'unknown-older':
-      return { ...base, message: `${what} runs Kubernetes ${version}, older than every release in the data: long out of support (${data})` };
+      return { ...base, message: `${what} runs Kubernetes ${version}, older than every release in the data: long out of support (${dataNote(now)})` };
     case 'unknown-newer':
     case 'supported':
       return undefined;
@@ -38,18 +31,8 @@ export default defineCheck({
   appliesTo: { kinds: [CLUSTER_VERSION_KIND, 'DaemonSet', 'Deployment', 'Pod', 'PodTemplate'] },
   options: {},
   *evaluate({ resource, workload, now }) {
-    if (resource.ref.kind === CLUSTER_VERSION_KIND) {
-      const version = asString(resource.object.gitVersion);
-      const violation = version ? judge(version, ['gitVersion'], 'the API server', now) : undefined;
-      if (violation) yield violation;
-      return;
-    }
-    for (const container of workload?.containers ?? []) {
-      const invocation = readInvocation(container);
-      if (invocation?.component !== 'kube-apiserver') continue;
-      const image = asString(container.container.image) ?? '';
-      const tag = /:([^:@/]+)(?:@.*)?$/.exec(image)?.[1];
-      const violation = tag ? judge(tag, [...container.path, 'image'], `container "${container.name}" (kube-apiserver)`, now, container.name) : undefined;
+    for (const running of kubernetesVersions(resource, workload)) {
+      const violation = judge(running, now);
       if (violation) yield violation;
     }
   },
