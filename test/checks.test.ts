@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ALL_CHECKS } from '../src/core/checks/index.js';
+import { imageResultsFrom, type ImageResults, type ImageScanSummary } from '../src/core/images/results.js';
 import { loadText } from '../src/adapters/manifests/documents.js';
 import { parseStream } from '../src/adapters/manifests/yaml.js';
 import { scanText } from './support/scan.js';
@@ -15,6 +16,8 @@ import { repoPath } from './support/paths.js';
  *                  recorded in invalid*.expected (line:column path: message);
  *                  UPDATE_SNAPSHOTS=1 rewrites them
  *   options.yaml   optional check options for both
+ *   images.yaml    optional results of earlier image scans for both:
+ *                  { databaseUpdatedAt?, images: ImageScanSummary[] }
  */
 const FIXTURES = repoPath('test/fixtures/checks');
 
@@ -24,10 +27,18 @@ function optionsFor(id: string): Record<string, unknown> | undefined {
   return parseStream(readFileSync(file, 'utf8'))[0]?.value as Record<string, unknown>;
 }
 
+function imagesFor(id: string): ImageResults | undefined {
+  const file = path.join(FIXTURES, id, 'images.yaml');
+  if (!existsSync(file)) return undefined;
+  const value = parseStream(readFileSync(file, 'utf8'))[0]?.value as { databaseUpdatedAt?: string; images: ImageScanSummary[] };
+  return imageResultsFrom(value.images, value.databaseUpdatedAt);
+}
+
 function findingsFor(id: string, file: string) {
   const text = readFileSync(file, 'utf8');
   const options = optionsFor(id);
-  return scanText(text, { only: [id], ...(options ? { config: { options: { [id]: options } } } : {}) }, path.basename(file));
+  const images = imagesFor(id);
+  return scanText(text, { only: [id], ...(options ? { config: { options: { [id]: options } } } : {}) }, path.basename(file), images ? { images } : {});
 }
 
 for (const check of ALL_CHECKS) {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ALL_CHECKS } from '../../core/checks/index.js';
@@ -13,6 +14,8 @@ import type { LoadResult } from '../../adapters/manifests/documents.js';
 import { parseStream } from '../../adapters/manifests/yaml.js';
 import { FORMATTERS } from '../formatters/index.js';
 import { INPUT_OPTIONS, loadInputs } from '../inputs.js';
+import { defaultImageStorePath } from '../../adapters/store/paths.js';
+import { imageResultsFrom, type ImageResults } from '../../core/images/results.js';
 import { UsageError } from '../usage-error.js';
 import type { CommandIO } from '../io.js';
 
@@ -36,6 +39,8 @@ Flags:
       --set KEY=VALUE        Helm value (repeatable)
       --max-file-size BYTES  refuse larger files (default 64 MiB)
       --no-color             plain output (also when NO_COLOR is set or not a terminal)
+      --image-store FILE     results of earlier image scans for the image checks (default
+                             $PALISADE_IMAGE_STORE or ~/.cache/palisade/images.db, when it exists)
       --cluster              scan the live cluster of the current kubeconfig context instead of files
       --context NAME         kubeconfig context (with --cluster)
       --kubeconfig FILE      kubeconfig file (with --cluster; default KUBECONFIG, ~/.kube/config, in-cluster)
@@ -79,6 +84,7 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
       'no-inline-exceptions': { type: 'boolean' },
       namespace: { type: 'string', short: 'n' },
       'no-color': { type: 'boolean' },
+      'image-store': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -116,7 +122,8 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     command: 'palisade scan',
     ...(values.namespace ? { defaultNamespace: values.namespace, clusterNamespace: values.namespace } : {}),
   });
-  const inventory = buildInventory(loaded.resources);
+  const images = await readImageResults(values['image-store']);
+  const inventory = buildInventory(loaded.resources, images ? { images } : {});
   const evaluation = evaluateAll(loaded.resources, inventory, plan);
   const errors: InputError[] = [...loaded.errors, ...evaluation.errors];
   const report: ScanReport = buildReport({
@@ -150,3 +157,22 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   return report.findings.some((finding) => atLeast(finding.severity, failOn as Severity)) ? 1 : 0;
 }
 
+/**
+ * The image checks run on what `palisade image` stored: the store given, or the default one
+ * when it exists. No store, no image checks (never a finding for every image).
+ */
+async function readImageResults(file: string | undefined): Promise<ImageResults | undefined> {
+  const location = file ?? defaultImageStorePath();
+  if (!existsSync(location)) {
+    if (file !== undefined) throw new UsageError(`--image-store ${file}: no such image store`);
+    return undefined;
+  }
+  // Loaded only when there is a store: SQLite is not needed to scan manifests.
+  const { ImageStore } = await import('../../adapters/store/image-store.js');
+  const store = ImageStore.open(location, { readonly: true });
+  try {
+    return imageResultsFrom(store.summaries());
+  } finally {
+    store.close();
+  }
+}

@@ -64,8 +64,11 @@ import hostPort from './host-port.js';
 import imageDeprecatedRegistry from './image-deprecated-registry.js';
 import imageLatestTag from './image-latest-tag.js';
 import imageNotPinnedByDigest from './image-not-pinned-by-digest.js';
+import imageNotScanned from './image-not-scanned.js';
 import imagePullPolicy from './image-pull-policy.js';
 import imageRegistryNotAllowed from './image-registry-not-allowed.js';
+import imageTooOld from './image-too-old.js';
+import imageVulnerabilitiesFixable from './image-vulnerabilities-fixable.js';
 import ingressNginxSnippetAnnotations from './ingress-nginx-snippet-annotations.js';
 import ingressWildcardHost from './ingress-wildcard-host.js';
 import ingressWithoutTls from './ingress-without-tls.js';
@@ -224,8 +227,11 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   imageDeprecatedRegistry,
   imageLatestTag,
   imageNotPinnedByDigest,
+  imageNotScanned,
   imagePullPolicy,
   imageRegistryNotAllowed,
+  imageTooOld,
+  imageVulnerabilitiesFixable,
   ingressNginxSnippetAnnotations,
   ingressWildcardHost,
   ingressWithoutTls,

@@ -1,4 +1,5 @@
 import { extractWorkload, type Workload } from '../kinds/pod-spec.js';
+import type { ImageResults } from '../images/results.js';
 import type { Resource } from '../model/resource.js';
 
 /**
@@ -20,9 +21,15 @@ export interface Inventory {
    * request) and shared by every object's evaluation: a check's indexes.
    */
   memo<T>(key: string, compute: () => T): T;
+  /** Results of earlier image scans (palisade image), when the caller has them. */
+  readonly images?: ImageResults;
 }
 
-export function buildInventory(resources: readonly Resource[]): Inventory {
+export interface InventoryContext {
+  images?: ImageResults;
+}
+
+export function buildInventory(resources: readonly Resource[], context: InventoryContext = {}): Inventory {
   const byKind = new Map<string, Resource[]>();
   const byNamespace = new Map<string, Resource[]>();
   const byKey = new Map<string, Resource>();
@@ -52,6 +59,7 @@ export function buildInventory(resources: readonly Resource[]): Inventory {
   }
   return {
     resources,
+    ...(context.images ? { images: context.images } : {}),
     ofKind: (kind) => byKind.get(kind) ?? [],
     inNamespace: (namespace) => byNamespace.get(namespace) ?? [],
     ofKindIn: (kind, namespace) => byKindAndNamespace.get(`${kind}\u0000${namespace}`) ?? [],

@@ -1,0 +1,88 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { ImageScanSummary } from '../../core/images/results.js';
+
+/**
+ * The local store of image scans, by manifest digest (SQLite, one file): what `palisade image`
+ * found, for `palisade scan`'s image checks and the admission webhook to read without pulling,
+ * and for a second scan of the same digest to be instant.
+ */
+const SCHEMA_VERSION = 1;
+
+export interface StoredScan {
+  summary: ImageScanSummary;
+  /** The full report `palisade image` produced, as it printed it in JSON. */
+  report: unknown;
+}
+
+export class ImageStore {
+  private constructor(private readonly db: Database.Database) {}
+
+  /** Opens (creating when writable) the store at `file`. */
+  static open(file: string, options: { readonly?: boolean } = {}): ImageStore {
+    if (!options.readonly) mkdirSync(path.dirname(file), { recursive: true });
+    const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS scans (
+          digest TEXT PRIMARY KEY,
+          reference TEXT NOT NULL,
+          scanned_at TEXT NOT NULL,
+          summary TEXT NOT NULL,
+          report TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS refs (reference TEXT PRIMARY KEY, digest TEXT NOT NULL, seen_at TEXT NOT NULL);
+      `);
+      db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema', String(SCHEMA_VERSION));
+    }
+    const schema = (db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined)?.value;
+    if (schema !== String(SCHEMA_VERSION)) {
+      db.close();
+      throw new Error(`${file}: image store schema ${schema ?? 'unknown'}, this Palisade reads ${SCHEMA_VERSION}`);
+    }
+    return new ImageStore(db);
+  }
+
+  /** Opens the store read-only when it exists; undefined when there is none yet. */
+  static openIfExists(file: string): ImageStore | undefined {
+    try {
+      return ImageStore.open(file, { readonly: true });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CANTOPEN') return undefined;
+      throw error;
+    }
+  }
+
+  /** Records a scan; a later scan of the same digest replaces it, and the reference now names that digest. */
+  put(summary: ImageScanSummary, report: unknown): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT OR REPLACE INTO scans (digest, reference, scanned_at, summary, report) VALUES (?, ?, ?, ?, ?)')
+        .run(summary.digest, summary.reference, summary.scannedAt, JSON.stringify(summary), JSON.stringify(report));
+      this.db.prepare('INSERT OR REPLACE INTO refs (reference, digest, seen_at) VALUES (?, ?, ?)').run(summary.reference, summary.digest, summary.scannedAt);
+    })();
+  }
+
+  /** The scan of one digest: "was this scanned, when, and what was found". */
+  get(digest: string): StoredScan | undefined {
+    const row = this.db.prepare('SELECT summary, report FROM scans WHERE digest = ?').get(digest) as { summary: string; report: string } | undefined;
+    return row ? { summary: JSON.parse(row.summary) as ImageScanSummary, report: JSON.parse(row.report) } : undefined;
+  }
+
+  /** The digest a reference named when it was last scanned. */
+  digestOf(reference: string): string | undefined {
+    return (this.db.prepare('SELECT digest FROM refs WHERE reference = ?').get(reference) as { digest: string } | undefined)?.digest;
+  }
+
+  /** Every scan's summary, for the checks (summaries are small; reports stay on disk). */
+  summaries(): ImageScanSummary[] {
+    return (this.db.prepare('SELECT summary FROM scans').all() as { summary: string }[]).map((row) => JSON.parse(row.summary) as ImageScanSummary);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,38 @@
+import { defineCheck } from '../model/check.js';
+import { containerImages } from './support/images.js';
+
+const DAY_MS = 86_400_000;
+
+export default defineCheck({
+  id: 'image-too-old',
+  title: 'Image built too long ago',
+  severity: 'medium',
+  category: 'images',
+  description:
+    'An image that has not been rebuilt for months carries every vulnerability fixed in its base and packages since it was built, scanned or not. Judged from the build date in the image config recorded by the last scan; images whose build date is unknown (reproducible builds set it to the epoch) are not judged.',
+  remediation: 'Rebuild images regularly on a maintained base image (automate it), and roll out the new digest.',
+  references: ['https://kubernetes.io/docs/concepts/security/security-checklist/#images'],
+  standards: { nsa: ['Upgrading and application security practices'], mitre: ['T1525'] },
+  enabledByDefault: true,
+  appliesTo: { workloads: true },
+  options: {
+    maxAgeDays: { type: 'number', default: 90, description: 'oldest acceptable build date, in days before the scan' },
+  },
+  *evaluate({ workload, inventory, options, now }) {
+    const results = inventory.images;
+    if (!results) return;
+    for (const { container, image, path } of containerImages(workload)) {
+      const created = results.lookup(image)?.created;
+      if (!created) continue;
+      const built = Date.parse(created);
+      if (Number.isNaN(built) || built <= 0) continue;
+      const age = Math.floor((now.getTime() - built) / DAY_MS);
+      if (age <= options.maxAgeDays) continue;
+      yield {
+        path,
+        container: container.name,
+        message: `container "${container.name}" runs image "${image}" built ${created.slice(0, 10)}, ${age} days ago (more than ${options.maxAgeDays})`,
+      };
+    }
+  },
+});

@@ -1,0 +1,78 @@
+import { effectiveTag, parseImageReference } from './reference.js';
+
+/**
+ * What an image scan leaves behind for the checks and the admission webhook: per manifest
+ * digest, when it was scanned, against which vulnerability data, how old the image is and
+ * what was found. `palisade image` writes these to the local store; `palisade scan` and the
+ * webhook read them without pulling anything.
+ */
+export type VulnerabilitySeverity = 'critical' | 'high' | 'medium' | 'low' | 'unknown';
+
+/** fixed: a released version fixes it; no-fix-yet; will-not-fix (the vendor said so); not-affected. */
+export type VulnerabilityStatus = 'fixed' | 'no-fix-yet' | 'will-not-fix' | 'not-affected';
+
+export interface VulnerabilitySummary {
+  id: string;
+  aliases?: string[];
+  severity: VulnerabilitySeverity;
+  package: string;
+  installedVersion: string;
+  fixedVersion?: string;
+  status: VulnerabilityStatus;
+}
+
+export interface ImageScanSummary {
+  /** Manifest digest the scan read (sha256:...). */
+  digest: string;
+  /** The reference the image was scanned under, normalised (docker.io/library/nginx:1.27). */
+  reference: string;
+  /** ISO 8601. */
+  scannedAt: string;
+  /** When the vulnerability data the scan used was last updated (ISO 8601), when known. */
+  databaseUpdatedAt?: string;
+  /** The image's build date from its config; absent when unknown (epoch zero of reproducible builds). */
+  created?: string;
+  vulnerabilities: VulnerabilitySummary[];
+}
+
+export interface ImageResults {
+  /** The most recent scan of the image a pod spec names: by digest when pinned, else by reference. */
+  lookup(image: string): ImageScanSummary | undefined;
+  /** When the local vulnerability data was last updated, to tell stale scans. */
+  readonly databaseUpdatedAt?: string;
+}
+
+/**
+ * The key an image is looked up under: `registry/repository:tag` with Docker's defaults
+ * applied (nginx -> docker.io/library/nginx:latest), or the digest when the reference pins one
+ * (a digest names exactly one image, whatever tag is written beside it). Undefined for an
+ * unparseable reference.
+ */
+export function imageKey(image: string): string | undefined {
+  const parsed = parseImageReference(image);
+  if (!parsed.ok) return undefined;
+  const { registry, repository, digest } = parsed.reference;
+  if (digest !== undefined) return digest;
+  return `${registry}/${repository}:${effectiveTag(parsed.reference)}`;
+}
+
+/** An in-memory lookup over scan summaries; the newest scan of a reference wins. */
+export function imageResultsFrom(summaries: readonly ImageScanSummary[], databaseUpdatedAt?: string): ImageResults {
+  const byKey = new Map<string, ImageScanSummary>();
+  const remember = (key: string | undefined, summary: ImageScanSummary) => {
+    if (key === undefined) return;
+    const known = byKey.get(key);
+    if (!known || known.scannedAt < summary.scannedAt) byKey.set(key, summary);
+  };
+  for (const summary of summaries) {
+    remember(summary.digest, summary);
+    remember(imageKey(summary.reference), summary);
+  }
+  return {
+    lookup: (image) => {
+      const key = imageKey(image);
+      return key === undefined ? undefined : byKey.get(key);
+    },
+    ...(databaseUpdatedAt !== undefined ? { databaseUpdatedAt } : {}),
+  };
+}
