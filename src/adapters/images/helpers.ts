@@ -44,7 +44,12 @@ export const NODE_HELPERS: AnalyzerHelpers = {
   inflate: (data) => inflateSync(data, { maxOutputLength: INFLATE_LIMIT }),
   unzip,
   sqlite(data, sql) {
-    const database = new Database(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { readonly: true });
+    // An in-memory copy; WAL databases (rpm's, header bytes 18-19 = 2) cannot be opened from
+    // memory, so the copy is marked as a rollback-journal database (a WAL left uncheckpointed
+    // in the image is not read).
+    const copy = Buffer.from(data);
+    if (copy.length > 19 && copy[18] === 2 && copy[19] === 2) copy[18] = copy[19] = 1;
+    const database = new Database(copy);
     try {
       return database.prepare(sql).all() as Record<string, unknown>[];
     } finally {
