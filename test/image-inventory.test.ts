@@ -131,7 +131,7 @@ describe('image inventory from a loopback registry (real dpkg database, Go binar
 });
 
 const select = compileSelector(ALL_ANALYZERS);
-const walk = (blob: Buffer, limits = {}) => walkLayer(Readable.from([blob]), { select, shadows: () => false, helpers: NODE_HELPERS, limits });
+const walk = (blob: Buffer, limits = {}) => walkLayer(Readable.from([blob]), { select, helpers: NODE_HELPERS, limits });
 
 describe('hostile layers are refused with a clear error and bounded memory', () => {
   it('path traversal in entry names and hard links', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { applyLayer, createMergeState, finishInventory, shadowsTracked, type LayerScan } from '../src/core/images/layers.js';
+import { applyLayer, createMergeState, finishInventory, type LayerScan } from '../src/core/images/layers.js';
 import { buildDate, imageMetadata } from '../src/core/images/metadata.js';
 
 /**
@@ -48,14 +48,13 @@ describe('layer merge (pure)', () => {
             if (previous && previous.version === entry.version) model.set(path, { ...entry, layer: previous.layer });
           }
           // merge under test, fed the way the walker feeds it
-          const scan: LayerScan = { files: [], whiteouts: [], opaqueDirs: [], shadowed: [], problems: [] };
+          const scan: LayerScan = { files: [], whiteouts: [], opaqueDirs: [], entries: [], problems: [] };
           for (const op of ops) {
             if (op.kind === 'opaque') scan.opaqueDirs.push(op.dir);
             else if (op.kind === 'whiteout') scan.whiteouts.push(op.path);
-            else if (op.kind === 'fileOverDir') {
-              if (shadowsTracked(state, op.dir, false)) scan.shadowed.push(op.dir);
-            } else if (!ops.some((other) => other.kind === 'fileOverDir' && under(op.path, other.dir))) {
-              if (shadowsTracked(state, op.path, false)) scan.shadowed.push(op.path);
+            else if (op.kind === 'fileOverDir') scan.entries.push(op.dir);
+            else if (!ops.some((other) => other.kind === 'fileOverDir' && under(op.path, other.dir))) {
+              scan.entries.push(op.path);
               scan.files.push({ path: op.path, analyzer: 'npm', kind: 'language', output: { packages: [{ ecosystem: 'npm', scheme: 'npm', name: op.path, version: String(op.version), path: op.path }] } });
             }
           }
@@ -75,7 +74,7 @@ describe('layer merge (pure)', () => {
       files: [{ path: 'var/lib/dpkg/status', analyzer: 'dpkg', kind: 'os-packages', output: { packages: names.map((name) => ({ scheme: 'dpkg' as const, name, version: '1', path: 'var/lib/dpkg/status' })) } }],
       whiteouts: [],
       opaqueDirs: [],
-      shadowed: [],
+      entries: [],
       problems: [],
     });
     applyLayer(state, { index: 0, digest: 'l0' }, status(['a', 'b']));

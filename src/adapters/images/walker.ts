@@ -38,8 +38,6 @@ export const DEFAULT_WALK_LIMITS: WalkLimits = { maxUncompressed: 16 * 2 ** 30, 
 
 export interface WalkOptions {
   select: (path: string, mode: number) => Selection | undefined;
-  /** does an entry replace something tracked from lower layers (see layers.ts shadowsTracked) */
-  shadows: (path: string, isDirectory: boolean) => boolean;
   helpers: AnalyzerHelpers;
   limits?: Partial<WalkLimits>;
   /** compressed bytes read so far, for progress */
@@ -164,7 +162,7 @@ async function readEntry(entry: AsyncIterable<unknown>, size: number, magic: rea
 /** Walks one layer stream (compressed bytes, already verified by the source) into a LayerScan. */
 export async function walkLayer(stream: Readable, options: WalkOptions): Promise<LayerScan> {
   const limits = { ...DEFAULT_WALK_LIMITS, ...options.limits };
-  const scan: LayerScan = { files: [], whiteouts: [], opaqueDirs: [], shadowed: [], problems: [] };
+  const scan: LayerScan = { files: [], whiteouts: [], opaqueDirs: [], entries: [], problems: [] };
   const symlinks = new Set<string>();
   const extract = tar.extract();
   const walking = (async () => {
@@ -200,8 +198,8 @@ export async function walkLayer(stream: Readable, options: WalkOptions): Promise
         entry.resume();
         continue;
       }
-      const isDirectory = type === 'directory';
-      if (options.shadows(path, isDirectory)) scan.shadowed.push(path);
+      if (type !== 'directory') scan.entries.push(path);
+      else if (options.select(path, 0o755)) scan.entries.push(`${path}/`);
       const regular = type === 'file' || type === 'contiguous-file';
       const selection = regular ? options.select(path, header.mode ?? 0) : undefined;
       if (!selection) {
@@ -233,7 +231,8 @@ export async function walkLayer(stream: Readable, options: WalkOptions): Promise
     const head = await peek(stream, ZSTD.length);
     const { input, output } = counters(limits, options.onBytes);
     const stages: Transform[] = [input];
-    if (startsWith(head, GZIP)) stages.push(createGunzip());
+    // Large output chunks: fewer callbacks through the tar parser (about 2x faster than 16 KiB).
+    if (startsWith(head, GZIP)) stages.push(createGunzip({ chunkSize: 256 << 10 }));
     else if (startsWith(head, ZSTD)) stages.push(zstdStream());
     stages.push(output);
     await Promise.all([pipeline([stream, ...stages, extract]), walking]);

@@ -25,8 +25,13 @@ export interface LayerScan {
   whiteouts: string[];
   /** directories with a `.wh..wh..opq` entry */
   opaqueDirs: string[];
-  /** entries that replace tracked paths (a file over a directory, a directory or link over a file) */
-  shadowed: string[];
+  /**
+   * Every non-directory entry, and directories at paths an analyzer reads as files
+   * (`dir/`): what may replace tracked paths of lower layers (a file over a directory, a
+   * directory or link over a file). Kept as paths so layers can be walked concurrently
+   * and resolved against the lower layers when applied in order.
+   */
+  entries: string[];
   problems: { path: string; message: string }[];
 }
 
@@ -113,7 +118,11 @@ export function applyLayer(state: MergeState, layer: LayerRef, scan: LayerScan):
   const written = new Set(scan.files.map((file) => file.path));
   for (const path of scan.opaqueDirs) changed = untrackTree(state, path, false) || changed;
   for (const path of scan.whiteouts) changed = untrackTree(state, path, true) || changed;
-  for (const path of scan.shadowed) changed = untrackTree(state, path, true) || changed;
+  for (const entry of scan.entries) {
+    const isDirectory = entry.endsWith('/');
+    const path = isDirectory ? entry.slice(0, -1) : entry;
+    if (shadowsTracked(state, path, isDirectory)) changed = untrackTree(state, path, true) || changed;
+  }
   for (const path of written) changed = untrackTree(state, path, true) || changed;
   for (const file of scan.files) track(state, file, layer.index);
   changed ||= scan.files.length > 0;
