@@ -191,7 +191,10 @@ export function finishInventory(state: MergeState, image: ImageMetadata): ImageI
   }
   const osFirst = (item: InstalledPackage): number => (item.scheme === 'dpkg' || item.scheme === 'apk' || item.scheme === 'rpm' ? 0 : 1);
   packages.sort((a, b) => osFirst(a) - osFirst(b) || a.ecosystem.localeCompare(b.ecosystem) || a.name.localeCompare(b.name) || a.version.localeCompare(b.version) || a.path.localeCompare(b.path));
-  for (const file of tracked) for (const message of file.output.problems ?? []) state.problems.push({ path: file.path, message });
+  for (const file of tracked) {
+    const layer = state.layers[file.layer]?.digest;
+    for (const message of file.output.problems ?? []) state.problems.push({ path: file.path, ...(layer ? { layer } : {}), message });
+  }
   const inventory: ImageInventory = { image, packages, problems: state.problems };
   if (os) inventory.os = os;
   return inventory;
