@@ -8,7 +8,7 @@ import { Ajv } from 'ajv';
 import { Validation, Spec } from '@cyclonedx/cyclonedx-library';
 import yaml from 'js-yaml';
 import { goTestBinary, npmPackageEntries, osReleaseEntry } from './support/image-content.js';
-import { buildImage, buildLayer, pushIndex } from './support/images.js';
+import { buildImage, buildLayer, pushImage, pushIndex } from './support/images.js';
 import { repoPath } from './support/paths.js';
 import { startRegistry, type TestRegistry } from './support/registry.js';
 
@@ -104,5 +104,33 @@ describe('palisade image (built CLI against a loopback registry)', () => {
     const result = await palisade(['image', '--docker-config', file, '--insecure-registry', registry.host, ref]);
     assert.equal(result.code, 0, result.stderr);
     assert.ok(!`${result.stdout}${result.stderr}`.includes('topsecret'));
+  });
+});
+
+describe('palisade image against a token-auth registry', () => {
+  let registry: TestRegistry;
+  let ref: string;
+  before(async () => {
+    registry = await startRegistry({ tokenRealm: { users: { alice: 's3cret' } } });
+    await pushImage(registry, 'private/app', '1', buildImage({ layers: [await buildLayer([osReleaseEntry()])] }));
+    ref = `${registry.host}/private/app:1`;
+  });
+  after(async () => registry?.stop());
+
+  it('--username with --password-stdin, through the bearer-token flow', async () => {
+    const result = await palisade(['image', '-o', 'json', '--insecure-registry', registry.host, '--username', 'alice', '--password-stdin', ref], 's3cret\n');
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(JSON.parse(result.stdout).images[0].os.id, 'debian');
+    assert.deepEqual(registry.tokenRequests.at(-1), { scope: 'repository:private/app:pull', user: 'alice' });
+  });
+
+  it('wrong or missing credentials: exit 2 with a message that names the user, not the password', async () => {
+    const wrong = await palisade(['image', '--insecure-registry', registry.host, '--username', 'alice', '--password-stdin', ref], 'guess\n');
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /refused the credentials for user "alice"/);
+    assert.ok(!wrong.stderr.includes('guess'));
+    const anonymous = await palisade(['image', '--insecure-registry', registry.host, ref]);
+    assert.equal(anonymous.code, 2);
+    assert.match(anonymous.stderr, /unauthorized \(no credentials configured/);
   });
 });

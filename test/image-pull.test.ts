@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -207,6 +207,20 @@ describe('local image sources', () => {
     assert.equal(opened.layers[1]!.descriptor.digest, sha256Digest(tars[1]!));
     assert.deepEqual(await readAll(opened, 1), tars[1]);
     assert.deepEqual(await locateImage(file, '/'), { kind: 'docker-archive', file });
+  });
+});
+
+describe('docker save (Docker 25+ writes an OCI layout inside the tarball)', () => {
+  it('reads index.json and blobs/ from the tarball in place', async () => {
+    const image = buildImage({ layers: [await buildLayer([{ path: 'etc/os-release', content: 'ID=alpine\nVERSION_ID=3.20.3\n' }])] });
+    const dir = mkdtempSync(path.join(tmpdir(), 'palisade-save-oci-'));
+    writeOciLayout(dir, image, 'app:1');
+    const entries = ['oci-layout', 'index.json', ...[image.manifestDigest, image.configDigest, image.layers[0]!.digest].map((digest) => `blobs/sha256/${digest.slice(7)}`)];
+    const file = path.join(dir, 'saved.tar');
+    writeFileSync(file, await tarOf(entries.map((name) => ({ path: name, content: readFileSync(path.join(dir, name)) }))));
+    const opened = await openDockerArchive(file, AMD64);
+    assert.equal(opened.digest, image.manifestDigest);
+    assert.deepEqual(await readAll(opened, 0), image.layers[0]!.blob);
   });
 });
 

@@ -198,8 +198,7 @@ export async function walkLayer(stream: Readable, options: WalkOptions): Promise
         entry.resume();
         continue;
       }
-      if (type !== 'directory') scan.entries.push(path);
-      else if (options.select(path, 0o755)) scan.entries.push(`${path}/`);
+      scan.entries.push(type === 'directory' ? `${path}/` : path);
       const regular = type === 'file' || type === 'contiguous-file';
       const selection = regular ? options.select(path, header.mode ?? 0) : undefined;
       if (!selection) {

@@ -12,16 +12,13 @@ import { purlEncode, type Analyzer, type DetectedPackage } from './types.js';
 const MAGIC = Uint8Array.from('\xff Go buildinf:', (c) => c.charCodeAt(0));
 const HEADER_SIZE = 32;
 
-function indexOf(data: Uint8Array, needle: Uint8Array, from: number): number {
-  outer: for (let i = from; i <= data.length - needle.length; i++) {
-    if (data[i] !== needle[0]) {
-      const next = data.indexOf(needle[0]!, i + 1);
-      if (next === -1) return -1;
-      i = next - 1;
-      continue;
-    }
-    for (let j = 1; j < needle.length; j++) if (data[i + j] !== needle[j]) continue outer;
-    return i;
+/** The next 16-byte aligned offset holding the magic, as debug/buildinfo searches (buildInfoAlign). */
+function findMagic(data: Uint8Array, from: number): number {
+  for (let at = Math.ceil(from / 16) * 16; at + MAGIC.length <= data.length; at += 16) {
+    if (data[at] !== 0xff || data[at + 1] !== 0x20) continue;
+    let matches = true;
+    for (let j = 2; j < MAGIC.length && matches; j++) matches = data[at + j] === MAGIC[j];
+    if (matches) return at;
   }
   return -1;
 }
@@ -46,8 +43,8 @@ export interface GoBuildInfo {
 
 export function readGoBuildInfo(data: Uint8Array): GoBuildInfo | 'legacy' | undefined {
   const decoder = new TextDecoder();
-  for (let at = indexOf(data, MAGIC, 0); at !== -1; at = indexOf(data, MAGIC, at + 1)) {
-    if (at % 16 !== 0 || at + HEADER_SIZE > data.length) continue;
+  for (let at = findMagic(data, 0); at !== -1; at = findMagic(data, at + 16)) {
+    if (at + HEADER_SIZE > data.length) continue;
     const flags = data[at + 15]!;
     if ((flags & 2) === 0) return 'legacy';
     const strings: string[] = [];
