@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { ALL_ANALYZERS, compileSelector } from '../../core/images/analyzers/index.js';
 import type { Analyzer } from '../../core/images/analyzers/types.js';
 import { applyLayer, createMergeState, finishInventory, type LayerScan } from '../../core/images/layers.js';
@@ -24,10 +25,13 @@ export async function inventoryImage(image: OpenedImage, options: InventoryOptio
   const select = compileSelector(options.analyzers ?? ALL_ANALYZERS);
   const state = createMergeState();
   const metadata = imageMetadata({ reference: image.reference, digest: image.digest, config: image.config, layers: image.layers, ...(image.platform ? { platform: image.platform } : {}) });
+  const streams = new Set<Readable>();
   const walk = async (index: number): Promise<LayerScan> => {
     const layer = image.layers[index]!;
+    let stream: Readable | undefined;
     try {
-      const stream = await image.openLayer(index);
+      stream = await image.openLayer(index);
+      streams.add(stream);
       return await walkLayer(stream, {
         select,
         helpers: NODE_HELPERS,
@@ -40,6 +44,8 @@ export async function inventoryImage(image: OpenedImage, options: InventoryOptio
       if (error instanceof LayerError) throw new LayerError(error.code, message);
       wrapped.message = message;
       throw wrapped;
+    } finally {
+      if (stream) streams.delete(stream);
     }
   };
   const concurrency = Math.max(1, options.concurrency ?? 2);
@@ -60,9 +66,11 @@ export async function inventoryImage(image: OpenedImage, options: InventoryOptio
       pending.delete(index);
       applyLayer(state, metadata.layers[index]!, scan);
     }
-  } finally {
-    // a failed layer stops the scan: let the layers still in flight finish or fail quietly
+  } catch (error) {
+    // a failed layer stops the scan: stop downloading the layers still in flight
+    for (const stream of streams) stream.destroy();
     await Promise.allSettled(pending.values());
+    throw error;
   }
   return finishInventory(state, metadata);
 }
