@@ -79,6 +79,7 @@ mkdir -p "$BIN"
 #   docker-registry  the CNCF Distribution registry, for the image pull tests and bench/image.ts
 #   zstd             compresses the zstd layers the image tests build
 #   rpm              builds a real SQLite rpmdb for the rpm analyzer test (rpmbuild, rpm --justdb)
+#   db5.3-util       db5.3_load writes a real Berkeley DB hash file for the legacy rpmdb test
 ensure_deb() { # package binary
   if [ -x "$2" ]; then echo "provision: $1 (installed)"; return; fi
   echo "provision: installing Debian package $1"
@@ -88,6 +89,7 @@ ensure_deb() { # package binary
 ensure_deb docker-registry /usr/bin/docker-registry
 ensure_deb zstd /usr/bin/zstd
 ensure_deb rpm /usr/bin/rpmbuild
+ensure_deb db5.3-util /usr/bin/db5.3_load
 
 # Helm's version and the Kubernetes version it templates against (.Capabilities.KubeVersion,
 # from its client-go v0.31) are link-time variables; its Makefile sets them the same way.

@@ -17,6 +17,7 @@ import { npmAnalyzer } from '../src/core/images/analyzers/npm.js';
 import { osReleaseAnalyzer } from '../src/core/images/analyzers/os-release.js';
 import { pythonAnalyzer } from '../src/core/images/analyzers/python.js';
 import { rpmAnalyzer, splitSourceRpm } from '../src/core/images/analyzers/rpm.js';
+import { rpmBerkeleyAnalyzer } from '../src/core/images/analyzers/rpm-bdb.js';
 import { rubyAnalyzer } from '../src/core/images/analyzers/ruby.js';
 import { rustAuditAnalyzer } from '../src/core/images/analyzers/rust-audit.js';
 import type { Analyzer, AnalyzerOutput } from '../src/core/images/analyzers/types.js';
@@ -59,7 +60,7 @@ describe('analyzers on real-format content', () => {
     assert.deepEqual(output.ownedFiles?.[1], { package: 'libcrypto3', files: ['usr/lib/libcrypto.so.3'] });
   });
 
-  it('rpm: a real SQLite rpmdb written by rpm itself (rpmbuild + rpm --justdb)', { skip: !existsSync('/usr/bin/rpmbuild') && 'rpm is not installed: run scripts/provision.sh' }, async () => {
+  it('rpm: a real SQLite rpmdb written by rpm itself (rpmbuild + rpm --justdb), and as Berkeley DB', { skip: !existsSync('/usr/bin/rpmbuild') && 'rpm is not installed: run scripts/provision.sh' }, async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'palisade-rpm-'));
     const spec = path.join(dir, 'demo.spec');
     spawnSync('sh', ['-c', `cat > ${spec} <<'EOF'\nName: palisade-demo\nVersion: 1.2.3\nRelease: 4.el9\nEpoch: 2\nSummary: demo\nLicense: MIT\nBuildArch: noarch\n%description\ndemo\n%install\nmkdir -p %{buildroot}/usr/share/demo\necho hi > %{buildroot}/usr/share/demo/file.txt\n%files\n/usr/share/demo/file.txt\nEOF`]);
@@ -80,6 +81,25 @@ describe('analyzers on real-format content', () => {
     );
     assert.deepEqual(output.ownedFiles?.find((item) => item.package === 'palisade-demo')?.files, ['usr/share/demo/file.txt']);
     assert.deepEqual(splitSourceRpm('openssl-3.0.7-24.el9.src.rpm'), { name: 'openssl', version: '3.0.7-24.el9' });
+
+    // The same headers in a legacy Berkeley DB hash `Packages` file, written by db5.3_load.
+    if (!existsSync('/usr/bin/db5.3_load')) return;
+    const rows = NODE_HELPERS.sqlite(readFileSync(path.join(dbpath, 'rpmdb.sqlite')), 'SELECT hnum, blob FROM Packages') as { hnum: number; blob: Buffer }[];
+    const hex = (data: Buffer): string => ` ${data.toString('hex')}`;
+    const key = (n: number): Buffer => {
+      const buffer = Buffer.alloc(4);
+      buffer.writeUInt32LE(n);
+      return buffer;
+    };
+    const dump = ['VERSION=3', 'format=bytevalue', 'type=hash', 'db_pagesize=4096', 'HEADER=END', hex(key(0)), hex(key(rows.length + 1))];
+    for (const row of rows) dump.push(hex(key(row.hnum)), hex(row.blob));
+    dump.push('DATA=END', '');
+    const packagesFile = path.join(dir, 'Packages');
+    const load = spawnSync('db5.3_load', [packagesFile], { input: dump.join('\n'), encoding: 'utf8' });
+    assert.equal(load.status, 0, load.stderr);
+    const legacy = await parse(rpmBerkeleyAnalyzer, 'var/lib/rpm/Packages', readFileSync(packagesFile));
+    assert.deepEqual(legacy.problems, []);
+    assert.deepEqual(legacy.packages, output.packages?.map((item) => ({ ...item, path: 'var/lib/rpm/Packages' })));
   });
 
   it('npm: package.json of installed packages only, scoped names in the purl', async () => {

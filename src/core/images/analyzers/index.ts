@@ -8,6 +8,7 @@ import { npmAnalyzer } from './npm.js';
 import { osReleaseAnalyzer } from './os-release.js';
 import { pythonAnalyzer } from './python.js';
 import { rpmAnalyzer } from './rpm.js';
+import { rpmBerkeleyAnalyzer } from './rpm-bdb.js';
 import { rubyAnalyzer } from './ruby.js';
 import { rustAuditAnalyzer } from './rust-audit.js';
 import type { Analyzer, FileMatch } from './types.js';
@@ -24,6 +25,7 @@ export const ALL_ANALYZERS: readonly Analyzer[] = [
   osReleaseAnalyzer,
   composerAnalyzer,
   pythonAnalyzer,
+  rpmBerkeleyAnalyzer,
   rpmAnalyzer,
   rubyAnalyzer,
   rustAuditAnalyzer,
