@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { describe, it } from 'node:test';
@@ -23,6 +22,7 @@ import { rustAuditAnalyzer } from '../src/core/images/analyzers/rust-audit.js';
 import type { Analyzer, AnalyzerOutput } from '../src/core/images/analyzers/types.js';
 import { goTestBinary, npmPackageVersion } from './support/image-content.js';
 import { repoPath } from './support/paths.js';
+import { tempDir } from './support/temp.js';
 
 async function parse(analyzer: Analyzer, filePath: string, content: Uint8Array | string): Promise<AnalyzerOutput> {
   return analyzer.parse({ path: filePath, content: typeof content === 'string' ? Buffer.from(content) : content }, NODE_HELPERS);
@@ -61,7 +61,7 @@ describe('analyzers on real-format content', () => {
   });
 
   it('rpm: a real SQLite rpmdb written by rpm itself (rpmbuild + rpm --justdb), and as Berkeley DB', { skip: !existsSync('/usr/bin/rpmbuild') && 'rpm is not installed: run scripts/provision.sh' }, async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'palisade-rpm-'));
+    const dir = tempDir('palisade-rpm');
     const spec = path.join(dir, 'demo.spec');
     spawnSync('sh', ['-c', `cat > ${spec} <<'EOF'\nName: palisade-demo\nVersion: 1.2.3\nRelease: 4.el9\nEpoch: 2\nSummary: demo\nLicense: MIT\nBuildArch: noarch\n%description\ndemo\n%install\nmkdir -p %{buildroot}/usr/share/demo\necho hi > %{buildroot}/usr/share/demo/file.txt\n%files\n/usr/share/demo/file.txt\nEOF`]);
     const build = spawnSync('rpmbuild', ['--define', `_topdir ${dir}/top`, '--define', '_db_backend sqlite', '-bb', spec], { encoding: 'utf8' });
@@ -136,7 +136,7 @@ describe('analyzers on real-format content', () => {
     const output = await parse(javaAnalyzer, `usr/share/java/${commons}`, readFileSync(`/usr/share/java/${commons}`));
     assert.equal(output.packages?.[0]?.name, 'commons-io:commons-io');
     assert.equal(output.packages?.[0]?.version, commons.replace(/^commons-io-|\.jar$/g, ''));
-    const dir = mkdtempSync(path.join(tmpdir(), 'palisade-jar-'));
+    const dir = tempDir('palisade-jar');
     const outer = path.join(dir, 'app.jar');
     const zip = spawnSync('python3', ['-c', 'import sys,zipfile\nz=zipfile.ZipFile(sys.argv[1],"w")\nz.write(sys.argv[2],"BOOT-INF/lib/"+sys.argv[3])\nz.writestr("META-INF/MANIFEST.MF","Manifest-Version: 1.0\\r\\nImplementation-Title: app\\r\\nImplementation-Version: 0.0.1\\r\\n\\r\\n")\nz.close()', outer, `/usr/share/java/${commons}`, commons]);
     assert.equal(zip.status, 0, zip.stderr?.toString());

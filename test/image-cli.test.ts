@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Ajv } from 'ajv';
@@ -10,12 +9,13 @@ import yaml from 'js-yaml';
 import { goTestBinary, npmPackageEntries, osReleaseEntry } from './support/image-content.js';
 import { buildImage, buildLayer, pushImage, pushIndex } from './support/images.js';
 import { repoPath } from './support/paths.js';
+import { tempDir } from './support/temp.js';
 import { startRegistry, type TestRegistry } from './support/registry.js';
 
 /** The built CLI in a child process, asynchronously (the test registry keeps serving meanwhile). */
 function palisade(args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [repoPath('bin/palisade.js'), ...args], { cwd: repoPath('.'), env: { ...process.env, HOME: mkdtempSync(path.join(tmpdir(), 'palisade-home-')) } });
+    const child = spawn(process.execPath, [repoPath('bin/palisade.js'), ...args], { cwd: repoPath('.'), env: { ...process.env, HOME: tempDir('palisade-home') } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -98,7 +98,7 @@ describe('palisade image (built CLI against a loopback registry)', () => {
   });
 
   it('reads a docker-config file for credentials (never printing them)', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'palisade-cfg-'));
+    const dir = tempDir('palisade-cfg');
     const file = path.join(dir, 'config.json');
     writeFileSync(file, JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from('u:topsecret').toString('base64') } } }));
     const result = await palisade(['image', '--docker-config', file, '--insecure-registry', registry.host, ref]);

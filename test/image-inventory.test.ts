@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
@@ -15,6 +14,7 @@ import { parseImageReference } from '../src/core/images/reference.js';
 import type { ImageInventory } from '../src/core/images/model.js';
 import { debianPythonDistInfo, dpkgQueryInstalled, goTestBinary, hostDpkgStatus, npmPackageEntries, npmPackageVersion } from './support/image-content.js';
 import { buildImage, buildLayer, layerFromTar, pushImage, tarOf, writeOciLayout, type FileEntry } from './support/images.js';
+import { tempDir } from './support/temp.js';
 import { startRegistry, type TestRegistry } from './support/registry.js';
 
 const AMD64 = { os: 'linux', architecture: 'amd64' };
@@ -181,7 +181,7 @@ describe('hostile layers are refused with a clear error and bounded memory', () 
   it('a blob whose bytes do not match its digest (OCI layout on disk)', async () => {
     const layer = layerFromTar(await tarOf([{ path: 'a', content: 'a' }]));
     const image = buildImage({ layers: [layer] });
-    const dir = mkdtempSync(path.join(tmpdir(), 'palisade-bad-'));
+    const dir = tempDir('palisade-bad');
     writeOciLayout(dir, image);
     const blob = Buffer.from(layer.blob);
     blob[blob.length - 1] = blob[blob.length - 1]! ^ 1;

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createRegistryClient, RegistryError, apiHost } from '../src/adapters/registry/client.js';
@@ -10,6 +9,7 @@ import { locateImage, openDockerArchive, openOciLayout, openRegistryImage, type 
 import { parseWwwAuthenticate, selectPlatform } from '../src/core/images/oci.js';
 import { parseImageReference, type ImageReference } from '../src/core/images/reference.js';
 import { buildImage, buildLayer, dockerSaveTarball, layerFromTar, pushImage, pushIndex, tarOf, writeOciLayout, type BuiltImage } from './support/images.js';
+import { tempDir } from './support/temp.js';
 import { sha256Digest, startRegistry, type TestRegistry } from './support/registry.js';
 
 const AMD64 = { os: 'linux', architecture: 'amd64' };
@@ -187,7 +187,7 @@ describe('token authentication (realm served by the test)', () => {
 describe('local image sources', () => {
   it('reads an OCI layout directory, selected by tag', async () => {
     const image = buildImage({ layers: [await buildLayer([{ path: 'hello', content: 'hi' }], { compression: 'zstd' })] });
-    const dir = mkdtempSync(path.join(tmpdir(), 'palisade-oci-'));
+    const dir = tempDir('palisade-oci');
     writeOciLayout(dir, image, '1.0');
     const opened = await openOciLayout(dir, '1.0', AMD64);
     assert.equal(opened.digest, image.manifestDigest);
@@ -200,7 +200,7 @@ describe('local image sources', () => {
   it('reads a legacy docker save tarball without loading it: layers verified against diff_ids', async () => {
     const tars = [await tarOf([{ path: 'a', content: 'a' }]), await tarOf([{ path: 'b', content: 'b'.repeat(5000) }])];
     const image = buildImage({ layers: tars.map((data) => layerFromTar(data, { compression: 'none' })) });
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'palisade-save-')), 'image.tar');
+    const file = path.join(tempDir('palisade-save'), 'image.tar');
     writeFileSync(file, await dockerSaveTarball(image, 'example/app:1', tars));
     const opened = await openDockerArchive(file, AMD64);
     assert.equal(opened.digest, image.configDigest);
@@ -213,7 +213,7 @@ describe('local image sources', () => {
 describe('docker save (Docker 25+ writes an OCI layout inside the tarball)', () => {
   it('reads index.json and blobs/ from the tarball in place', async () => {
     const image = buildImage({ layers: [await buildLayer([{ path: 'etc/os-release', content: 'ID=alpine\nVERSION_ID=3.20.3\n' }])] });
-    const dir = mkdtempSync(path.join(tmpdir(), 'palisade-save-oci-'));
+    const dir = tempDir('palisade-save-oci');
     writeOciLayout(dir, image, 'app:1');
     const entries = ['oci-layout', 'index.json', ...[image.manifestDigest, image.configDigest, image.layers[0]!.digest].map((digest) => `blobs/sha256/${digest.slice(7)}`)];
     const file = path.join(dir, 'saved.tar');
