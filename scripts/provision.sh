@@ -5,6 +5,7 @@
 #
 #   helm       helm.sh/helm/v3/cmd/helm                     (renders Helm charts)
 #   kustomize  sigs.k8s.io/kustomize/kustomize/v5           (renders Kustomize directories)
+#   docker-registry, zstd  Debian packages (apt-get, only when missing) for the image tests
 #
 # With empty Go caches helm took 4-8.5 minutes and kustomize 0.5 on 2 cores (measured);
 # later runs take well under a second.
@@ -74,6 +75,22 @@ stop_ticker() {
 }
 
 mkdir -p "$BIN"
+# Debian packages the tests run (we run as root in CI and here): installed only when missing.
+#   docker-registry  the CNCF Distribution registry, for the image pull tests and bench/image.ts
+#   zstd             compresses the zstd layers the image tests build
+#   rpm              builds a real SQLite rpmdb for the rpm analyzer test (rpmbuild, rpm --justdb)
+#   db5.3-util       db5.3_load writes a real Berkeley DB hash file for the legacy rpmdb test
+ensure_deb() { # package binary
+  if [ -x "$2" ]; then echo "provision: $1 (installed)"; return; fi
+  echo "provision: installing Debian package $1"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$1" >/dev/null
+  [ -x "$2" ] || { echo "provision: installed $1 but $2 is missing" >&2; exit 1; }
+}
+ensure_deb docker-registry /usr/bin/docker-registry
+ensure_deb zstd /usr/bin/zstd
+ensure_deb rpm /usr/bin/rpmbuild
+ensure_deb db5.3-util /usr/bin/db5.3_load
+
 # Helm's version and the Kubernetes version it templates against (.Capabilities.KubeVersion,
 # from its client-go v0.31) are link-time variables; its Makefile sets them the same way.
 helm_x() { printf -- '-X helm.sh/helm/v3/%s ' "$@"; }

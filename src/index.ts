@@ -20,3 +20,17 @@ export { loadText, type LoadResult, type TextLoadOptions } from './adapters/mani
 export { loadSources, type SourceOptions } from './adapters/manifests/files.js';
 export { parseStream, type ParsedDocument, type ParseLimits } from './adapters/manifests/yaml.js';
 export { FORMATTERS } from './cli/formatters/index.js';
+export type { ImageInventory, InstalledPackage, LayerRef, ImageMetadata, OperatingSystem, Ecosystem, VersionScheme } from './core/images/model.js';
+export { parseManifestDocument, selectPlatform, parsePlatform, formatPlatform, parseWwwAuthenticate, MANIFEST_ACCEPT, type Platform, type Descriptor, type ImageManifest, type ImageIndex, type ImageConfig } from './core/images/oci.js';
+export { ALL_ANALYZERS, compileSelector } from './core/images/analyzers/index.js';
+export type { Analyzer, AnalyzerOutput, AnalyzerHelpers, FileMatch, DetectedPackage } from './core/images/analyzers/types.js';
+export { createMergeState, applyLayer, finishInventory, shadowsTracked, osEcosystem, type LayerScan, type MergeState } from './core/images/layers.js';
+export { imageMetadata, buildDate } from './core/images/metadata.js';
+export { createRegistryClient, RegistryError, type RegistryClient, type RegistryClientOptions } from './adapters/registry/client.js';
+export { parseDockerConfig, parsePullSecret, findCredential, type CredentialEntry, type Credential } from './adapters/registry/credentials.js';
+export { openRegistryImage, openOciLayout, openDockerArchive, locateImage, type OpenedImage } from './adapters/images/sources.js';
+export { walkLayer, LayerError, type WalkLimits } from './adapters/images/walker.js';
+export { inventoryImage, type InventoryOptions } from './adapters/images/scan.js';
+export { cycloneDxBom } from './adapters/sbom/cyclonedx.js';
+export { spdxDocument } from './adapters/sbom/spdx.js';
+export { IMAGE_INVENTORY_API_VERSION, runImageCommand, type ImageFindingSource } from './cli/commands/image.js';

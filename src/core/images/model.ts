@@ -34,6 +34,8 @@ export interface InstalledPackage {
   /** OS packages: the source package and its version (dpkg Source:, rpm SOURCERPM, apk origin). */
   sourceName?: string;
   sourceVersion?: string;
+  /** OS packages: the architecture (dpkg Architecture, rpm ARCH, apk A:). */
+  arch?: string;
   /** Package URL (https://github.com/package-url/purl-spec). */
   purl?: string;
   licenses?: string[];
