@@ -1,0 +1,31 @@
+import fc from 'fast-check';
+
+/** Strings over a small alphabet, so that generated pairs share prefixes and collide often. */
+const from = (alphabet: string, minLength: number, maxLength: number): fc.Arbitrary<string> =>
+  fc.array(fc.constantFrom(...alphabet.split('')), { minLength, maxLength }).map((chars) => chars.join(''));
+
+/** Valid dpkg versions: `[epoch:]upstream[-revision]`, upstream starting with a digit. */
+export const dpkgVersion: fc.Arbitrary<string> = fc
+  .tuple(
+    fc.option(fc.constantFrom('0', '1', '2', '10'), { nil: undefined }),
+    fc.constantFrom('0', '1', '2', '9', '10'),
+    from('0129a.b+~z', 0, 7),
+    fc.option(from('019a.+~', 1, 5), { nil: undefined }),
+  )
+  .map(([epoch, first, rest, revision]) => `${epoch !== undefined ? `${epoch}:` : ''}${first}${rest}${revision !== undefined ? `-${revision}` : ''}`);
+
+/** Valid rpm EVRs with a release: separators, `~`, `^`, letters, leading zeros. */
+export const rpmVersion: fc.Arbitrary<string> = fc
+  .tuple(fc.option(fc.constantFrom('0', '1', '2'), { nil: undefined }), from('0019aBz._~^+', 1, 8), from('019a._~^', 1, 5))
+  .map(([epoch, version, release]) => `${epoch !== undefined ? `${epoch}:` : ''}${version}-${release}`);
+
+/** Pairs where the second is often a small edit of the first (the interesting cases). */
+export function nearPairs(arbitrary: fc.Arbitrary<string>, edits: string): fc.Arbitrary<[string, string]> {
+  return fc.oneof(
+    fc.tuple(arbitrary, arbitrary),
+    fc.tuple(arbitrary, fc.nat(), fc.constantFrom(...edits.split(''))).map(([base, at, char]): [string, string] => {
+      const position = 1 + (at % Math.max(1, base.length));
+      return [base, base.slice(0, position) + char + base.slice(position)];
+    }),
+  );
+}
