@@ -20,3 +20,36 @@ export { loadText, type LoadResult, type TextLoadOptions } from './adapters/mani
 export { loadSources, type SourceOptions } from './adapters/manifests/files.js';
 export { parseStream, type ParsedDocument, type ParseLimits } from './adapters/manifests/yaml.js';
 export { FORMATTERS } from './cli/formatters/index.js';
+export { VERSION_ORDERINGS, schemeForEcosystem, type VersionOrdering } from './core/images/versions/index.js';
+export { scoreCvss, scoreV3, scoreV4, ratingOf, type CvssScore, type CvssVersion, type CvssRating } from './core/images/cvss.js';
+export { FIX_STATUSES, type PackageAdvisory, type AdvisoryFeed, type FixStatus, type VersionRange, type RangeEvent, type SeverityEntry } from './core/images/advisory.js';
+export { normalizePackageName } from './core/images/names.js';
+export {
+  matchPackages,
+  matchIdentity,
+  packageKey,
+  evaluateRange,
+  VULNERABILITY_SEVERITIES,
+  type VulnerabilityFinding,
+  type VulnerabilitySeverity,
+  type FindingSeverity,
+  type MatchResult,
+  type MatchOptions,
+  type MatchProblem,
+  type PackageKey,
+} from './core/images/match.js';
+export {
+  openVulnerabilityDatabase,
+  defaultDatabasePath,
+  importFrom,
+  matchWithDatabase,
+  keyString,
+  DatabaseError,
+  ImportError,
+  DEFAULT_IMPORT_LIMITS,
+  type VulnerabilityDatabase,
+  type DatabaseStatus,
+  type SourceStatus,
+  type ImportSummary,
+  type ImportLimits,
+} from './adapters/vulndb/index.js';

@@ -183,24 +183,25 @@ function evaluateAdvisory(advisory: PackageAdvisory, version: string, pkg: Insta
   return fixed === undefined ? { affected: true } : { affected: true, fixed };
 }
 
-function identifiers(finding: { id: string; aliases: string[] }): string[] {
-  return [finding.id, ...finding.aliases];
-}
-
 /** Findings for one package that name the same vulnerability (by id or alias) become one. */
 function mergeByAlias(findings: VulnerabilityFinding[]): VulnerabilityFinding[] {
+  if (findings.length < 2) return findings;
   const merged: VulnerabilityFinding[] = [];
+  const byIdentifier = new Map<string, number>();
   for (const finding of findings) {
-    const same = merged.find((existing) => identifiers(existing).some((id) => identifiers(finding).includes(id)));
-    if (!same) {
+    const ids = [finding.id, ...finding.aliases];
+    const index = ids.map((id) => byIdentifier.get(id)).find((found) => found !== undefined);
+    if (index === undefined) {
+      for (const id of ids) byIdentifier.set(id, merged.length);
       merged.push(finding);
       continue;
     }
-    const ids = new Set([...identifiers(same), ...identifiers(finding)]);
+    const same = merged[index]!;
+    const all = new Set([same.id, ...same.aliases, ...ids]);
     // Keep the one that knows a fix, else the one with a rated severity.
     const better = (!same.fixedVersion && finding.fixedVersion) || (same.severity.level === 'unknown' && finding.severity.level !== 'unknown') ? finding : same;
-    const kept = { ...better, aliases: [...ids].filter((id) => id !== better.id).sort() };
-    merged[merged.indexOf(same)] = kept;
+    merged[index] = { ...better, aliases: [...all].filter((id) => id !== better.id).sort() };
+    for (const id of all) byIdentifier.set(id, index);
   }
   return merged;
 }
