@@ -22,8 +22,8 @@ export { parseStream, type ParsedDocument, type ParseLimits } from './adapters/m
 export { FORMATTERS } from './cli/formatters/index.js';
 export { VERSION_ORDERINGS, schemeForEcosystem, type VersionOrdering } from './core/images/versions/index.js';
 export { scoreCvss, scoreV3, scoreV4, ratingOf, type CvssScore, type CvssVersion, type CvssRating } from './core/images/cvss.js';
-export { FIX_STATUSES, type PackageAdvisory, type AdvisoryFeed, type FixStatus, type VersionRange, type RangeEvent, type SeverityEntry } from './core/images/advisory.js';
-export { normalizePackageName } from './core/images/names.js';
+export { FIX_STATUSES, ageInDays, type PackageAdvisory, type AdvisoryFeed, type FixStatus, type VersionRange, type RangeEvent, type SeverityEntry } from './core/images/advisory.js';
+export { normalizePackageName, canonicalEcosystem } from './core/images/names.js';
 export {
   matchPackages,
   matchIdentity,

@@ -169,6 +169,26 @@ describe('vulnerability database: Debian security tracker and Alpine secdb', () 
     assert.deepEqual(busybox, ['CVE-2023-42363', 'CVE-2023-42364'], 'one secfixes line naming two CVEs');
   });
 
+  it('OSV distribution records: Ubuntu:22.04:LTS is found for an Ubuntu 22.04 image, with the Ubuntu priority', async () => {
+    const record = {
+      schema_version: '1.6.0',
+      id: 'UBUNTU-CVE-2024-6119',
+      upstream: ['CVE-2024-6119'],
+      modified: '2024-09-04T00:00:00Z',
+      severity: [{ type: 'Ubuntu', score: 'medium' }, { type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H' }],
+      affected: [{ package: { ecosystem: 'Ubuntu:22.04:LTS', name: 'openssl' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '3.0.2-0ubuntu1.18' }] }] }],
+    };
+    const file = temporary('UBUNTU-CVE-2024-6119.json');
+    writeFileSync(file, JSON.stringify(record));
+    const ubuntu = openVulnerabilityDatabase(temporary('vuln.db'));
+    await importFrom(file, ubuntu, options);
+    const libssl = (version: string): InstalledPackage => pkg('Ubuntu:22.04', 'dpkg', 'libssl3', version, { sourceName: 'openssl' });
+    const [finding] = matchWithDatabase(ubuntu, [libssl('3.0.2-0ubuntu1.17')]).findings;
+    assert.deepEqual([finding?.id, finding?.aliases, finding?.fixedVersion, finding?.severity.level, finding?.severity.from], ['UBUNTU-CVE-2024-6119', ['CVE-2024-6119'], '3.0.2-0ubuntu1.18', 'medium', 'vendor']);
+    assert.deepEqual(matchWithDatabase(ubuntu, [libssl('3.0.2-0ubuntu1.18')]).findings, []);
+    ubuntu.close();
+  });
+
   it('a re-import of the same source replaces it; status counts the feeds', async () => {
     const before = db.status();
     await importFrom(path.join(FIXTURES, 'debian-tracker.json'), db, { now: () => new Date('2026-11-24T00:00:00Z') });

@@ -10,7 +10,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { AdvisoryFeed, PackageAdvisory } from '../../core/images/advisory.js';
 import type { PackageKey } from '../../core/images/match.js';
-import { normalizePackageName } from '../../core/images/names.js';
+import { canonicalEcosystem, normalizePackageName } from '../../core/images/names.js';
 
 export const SCHEMA_VERSION = '1';
 
@@ -135,7 +135,7 @@ export function openVulnerabilityDatabase(file: string, options: { readonly?: bo
         if (replaces.feed) db.prepare('DELETE FROM affected WHERE feed = ?').run(replaces.feed);
         for (const advisory of batch.advisories) {
           const { feed, id, ecosystem, ...stored } = advisory;
-          insert.run(feed, id, ecosystem, normalizePackageName(ecosystem, advisory.name), source, JSON.stringify(stored satisfies StoredAdvisory));
+          insert.run(feed, id, canonicalEcosystem(ecosystem), normalizePackageName(ecosystem, advisory.name), source, JSON.stringify(stored satisfies StoredAdvisory));
         }
         // Sources whose rows were all replaced by later imports are no longer sources.
         db.prepare('DELETE FROM sources WHERE id <> ? AND NOT EXISTS (SELECT 1 FROM affected WHERE affected.source = sources.id)').run(source);

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DatabaseError, defaultDatabasePath, importFrom, ImportError, openVulnerabilityDatabase, type DatabaseStatus, type ImportSummary } from '../../adapters/vulndb/index.js';
+import { ageInDays } from '../../core/images/advisory.js';
 import { UsageError } from '../usage-error.js';
 import type { CommandIO } from '../io.js';
 
@@ -25,15 +26,6 @@ Flags:
 
 Exit codes: 0 done, 2 usage or input error (nothing could be imported, no database).
 `;
-
-const DAY = 86_400_000;
-
-/** Whole days from an ISO date to now, or undefined. */
-export function ageInDays(iso: string | undefined, now: Date): number | undefined {
-  if (iso === undefined) return undefined;
-  const time = Date.parse(iso);
-  return Number.isNaN(time) ? undefined : Math.max(0, Math.floor((now.getTime() - time) / DAY));
-}
 
 function statusDocument(status: DatabaseStatus, now: Date): object {
   return {

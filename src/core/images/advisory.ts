@@ -57,3 +57,12 @@ export interface PackageAdvisory {
    */
   vendorStatus?: Exclude<FixStatus, 'fixed'>;
 }
+
+const DAY_MS = 86_400_000;
+
+/** Whole days from an ISO 8601 date to `now` (never negative), or undefined for no or a bad date. */
+export function ageInDays(iso: string | undefined, now: Date): number | undefined {
+  if (iso === undefined) return undefined;
+  const time = Date.parse(iso);
+  return Number.isNaN(time) ? undefined : Math.max(0, Math.floor((now.getTime() - time) / DAY_MS));
+}

@@ -9,7 +9,7 @@
 import type { FixStatus, PackageAdvisory, VersionRange } from './advisory.js';
 import { scoreCvss, type CvssScore } from './cvss.js';
 import type { Ecosystem, InstalledPackage, LayerRef, VersionScheme } from './model.js';
-import { normalizePackageName } from './names.js';
+import { canonicalEcosystem, normalizePackageName } from './names.js';
 import { VERSION_ORDERINGS, schemeForEcosystem, type VersionOrdering } from './versions/index.js';
 
 export type VulnerabilitySeverity = 'unknown' | 'low' | 'medium' | 'high' | 'critical';
@@ -75,7 +75,7 @@ function splitSourceRpm(sourceRpm: string): { name: string; version: string } | 
 
 /** The name and version a package is matched by. */
 export function matchIdentity(pkg: InstalledPackage): { key: PackageKey; version: string } {
-  if (!OS_SCHEMES.has(pkg.scheme)) return { key: { ecosystem: pkg.ecosystem, name: normalizePackageName(pkg.ecosystem, pkg.name) }, version: pkg.version };
+  if (!OS_SCHEMES.has(pkg.scheme)) return { key: { ecosystem: canonicalEcosystem(pkg.ecosystem), name: normalizePackageName(pkg.ecosystem, pkg.name) }, version: pkg.version };
   let name = pkg.sourceName ?? pkg.name;
   let version = pkg.sourceVersion ?? pkg.version;
   if (pkg.scheme === 'rpm') {
@@ -88,7 +88,7 @@ export function matchIdentity(pkg: InstalledPackage): { key: PackageKey; version
     const epoch = /^(\d+):/.exec(pkg.version)?.[1];
     if (epoch !== undefined && !/^\d+:/.test(version)) version = `${epoch}:${version}`;
   }
-  return { key: { ecosystem: pkg.ecosystem, name }, version };
+  return { key: { ecosystem: canonicalEcosystem(pkg.ecosystem), name }, version };
 }
 
 export function packageKey(pkg: InstalledPackage): PackageKey {

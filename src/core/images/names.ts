@@ -26,3 +26,13 @@ export function normalizePackageName(ecosystem: Ecosystem, name: string): string
       return trimmed;
   }
 }
+
+/**
+ * The ecosystem under which advisories are stored and looked up. OSV writes Ubuntu releases
+ * as `Ubuntu:22.04:LTS` (and `Ubuntu:Pro:...` for Pro-only fixes); an image's os-release
+ * gives `22.04`, so the `:LTS` tag is dropped. Everything else is kept as written.
+ */
+export function canonicalEcosystem(ecosystem: Ecosystem): Ecosystem {
+  const trimmed = ecosystem.trim();
+  return trimmed.startsWith('Ubuntu:') ? trimmed.replace(/:LTS$/, '') : trimmed;
+}
