@@ -95,10 +95,43 @@ export function packageKey(pkg: InstalledPackage): PackageKey {
   return matchIdentity(pkg).key;
 }
 
+type Orderings = (scheme: VersionScheme) => VersionOrdering;
+
+/**
+ * Orderings that remember their comparisons for one matching run: an image compares the
+ * same versions against the same range events many times, and parsing dominates.
+ */
+function memoizedOrderings(): Orderings {
+  const made = new Map<VersionScheme, VersionOrdering>();
+  return (scheme) => {
+    let ordering = made.get(scheme);
+    if (!ordering) {
+      const base = VERSION_ORDERINGS[scheme];
+      const results = new Map<string, number>();
+      ordering = {
+        scheme,
+        valid: base.valid,
+        compare(a, b) {
+          const key = `${a}\u0000${b}`;
+          let result = results.get(key);
+          if (result === undefined) {
+            result = base.compare(a, b);
+            if (results.size > 200_000) results.clear();
+            results.set(key, result);
+          }
+          return result;
+        },
+      };
+      made.set(scheme, ordering);
+    }
+    return ordering;
+  };
+}
+
 /** The ordering for one range: SEMVER ranges use SemVer (Go's variant for Go), ECOSYSTEM the ecosystem's. */
-function orderingFor(range: VersionRange, ecosystem: Ecosystem, scheme: VersionScheme): VersionOrdering {
-  if (range.type === 'SEMVER') return VERSION_ORDERINGS[scheme === 'go' ? 'go' : 'semver'];
-  return VERSION_ORDERINGS[schemeForEcosystem(ecosystem) ?? scheme];
+function orderingFor(orderings: Orderings, range: VersionRange, ecosystem: Ecosystem, scheme: VersionScheme): VersionOrdering {
+  if (range.type === 'SEMVER') return orderings(scheme === 'go' ? 'go' : 'semver');
+  return orderings(schemeForEcosystem(ecosystem) ?? scheme);
 }
 
 interface RangeVerdict {
@@ -152,8 +185,8 @@ export function findingSeverity(advisory: PackageAdvisory, osPackage: boolean): 
 
 type Verdict = { affected: false } | { affected: true; fixed?: string; problem?: string };
 
-function evaluateAdvisory(advisory: PackageAdvisory, version: string, pkg: InstalledPackage): Verdict {
-  const ecosystemOrdering = VERSION_ORDERINGS[schemeForEcosystem(advisory.ecosystem) ?? pkg.scheme];
+function evaluateAdvisory(orderings: Orderings, advisory: PackageAdvisory, version: string, pkg: InstalledPackage): Verdict {
+  const ecosystemOrdering = orderings(schemeForEcosystem(advisory.ecosystem) ?? pkg.scheme);
   let problem: string | undefined;
   const listed = advisory.versions.some((listedVersion) => {
     if (listedVersion === version) return true;
@@ -166,7 +199,7 @@ function evaluateAdvisory(advisory: PackageAdvisory, version: string, pkg: Insta
   let affected = listed;
   const fixes: string[] = [];
   for (const range of advisory.ranges) {
-    const ordering = orderingFor(range, advisory.ecosystem, pkg.scheme);
+    const ordering = orderingFor(orderings, range, advisory.ecosystem, pkg.scheme);
     try {
       const verdict = evaluateRange(range, version, ordering);
       if (verdict.affected) {
@@ -178,7 +211,7 @@ function evaluateAdvisory(advisory: PackageAdvisory, version: string, pkg: Insta
     }
   }
   if (!affected) return problem === undefined ? { affected: false } : { affected: true, problem };
-  const fixed = fixes.sort((a, b) => orderingFor({ type: 'ECOSYSTEM', events: [] }, advisory.ecosystem, pkg.scheme).compare(a, b))[0];
+  const fixed = fixes.sort(ecosystemOrdering.compare)[0];
   // A listed version with a range that says otherwise keeps the range's fix, if any.
   return fixed === undefined ? { affected: true } : { affected: true, fixed };
 }
@@ -213,6 +246,7 @@ function mergeByAlias(findings: VulnerabilityFinding[]): VulnerabilityFinding[] 
 export function matchPackages(packages: readonly InstalledPackage[], advisoriesFor: (key: PackageKey) => readonly PackageAdvisory[], options: MatchOptions = {}): MatchResult {
   const findings: VulnerabilityFinding[] = [];
   const problems: MatchProblem[] = [];
+  const orderings = memoizedOrderings();
   for (const pkg of packages) {
     const { key, version } = matchIdentity(pkg);
     const osPackage = OS_SCHEMES.has(pkg.scheme);
@@ -229,7 +263,7 @@ export function matchPackages(packages: readonly InstalledPackage[], advisoriesF
         if (!options.includeNotAffected) continue;
         status = 'not-affected';
       } else {
-        const verdict = evaluateAdvisory(advisory, version, pkg);
+        const verdict = evaluateAdvisory(orderings, advisory, version, pkg);
         if (!verdict.affected) continue;
         if (verdict.problem !== undefined) {
           problems.push({ package: label, advisory: advisory.id, message: verdict.problem });
