@@ -4,8 +4,8 @@
  * stores what it holds. Every input is bounded: record and document sizes, zip entry count
  * and uncompressed sizes (checked against the bytes actually inflated), download size.
  */
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, open, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { createWriteStream, readFileSync, statSync } from 'node:fs';
+import { mkdtemp, open, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -226,13 +226,14 @@ async function importPath(file: string, location: string, db: VulnerabilityDatab
   if (info.isDirectory()) {
     const files = await walk(file, limits);
     options.progress?.(`${file}: ${files.length} files`);
+    // Synchronous reads: thousands of small files, and nothing else runs meanwhile.
     for (const entry of files) {
-      const size = (await stat(entry)).size;
+      const size = statSync(entry).size;
       if (size > limits.maxDocumentBytes) {
         collector.problems.push(`${entry}: ${size} bytes, more than the ${limits.maxDocumentBytes}-byte limit; skipped`);
         continue;
       }
-      collector.add(await readFile(entry, 'utf8'), entry);
+      collector.add(readFileSync(entry, 'utf8'), entry);
     }
   } else if (await isZip(file)) {
     await readZip(file, collector, limits);
