@@ -305,6 +305,11 @@ describe('palisade db (built CLI)', () => {
     const bad = palisade(['db', 'update', '--db', temporary('x.db'), '--from', temporary('absent.json')]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /cannot read .*absent\.json: no such file or directory/);
+    const notDatabase = temporary('not.db');
+    writeFileSync(notDatabase, 'hello, not SQLite'.repeat(100));
+    const wrong = palisade(['db', 'status', '--db', notDatabase]);
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /not\.db is not a Palisade vulnerability database: file is not a database\n$/);
     assert.equal(palisade(['db', 'frobnicate']).code, 2);
     assert.match(palisade(['db', '--help']).stdout, /Usage: palisade db update/);
   });

@@ -102,13 +102,19 @@ export function openVulnerabilityDatabase(file: string, options: { readonly?: bo
   } catch (error) {
     throw new DatabaseError(options.readonly ? `no vulnerability database at ${file} (run: palisade db update --from PATH|URL): ${(error as Error).message}` : `cannot open ${file}: ${(error as Error).message}`);
   }
-  if (!options.readonly) {
-    db.pragma('journal_mode = WAL');
-    db.exec(SCHEMA);
-    const version = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").get();
-    if (version === undefined) db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(SCHEMA_VERSION);
+  let schemaVersion: string;
+  try {
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.exec(SCHEMA);
+      const version = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").get();
+      if (version === undefined) db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(SCHEMA_VERSION);
+    }
+    schemaVersion = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").get()?.value ?? '';
+  } catch (error) {
+    db.close();
+    throw new DatabaseError(`${file} is not a Palisade vulnerability database: ${(error as Error).message}`);
   }
-  const schemaVersion = (db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").get()?.value) ?? '';
   if (schemaVersion !== SCHEMA_VERSION) {
     db.close();
     throw new DatabaseError(`${file} has schema version ${schemaVersion || 'none'}, this palisade reads ${SCHEMA_VERSION}: delete it and run palisade db update again`);
