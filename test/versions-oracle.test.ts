@@ -1,18 +1,21 @@
 /**
  * dpkg and rpm ordering against the real tools, on generated pairs: `dpkg
  * --compare-versions` (one shell loop for all pairs) and librpm's `rpm.labelCompare`
- * (one Debian python3 process for all pairs). scripts/provision.sh installs python3-rpm.
+ * (one Debian python3 process for all pairs), and PEP 440 against packaging.version (pip's
+ * reference). scripts/provision.sh installs python3-rpm and python3-packaging.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import * as dpkg from '../src/core/images/versions/dpkg.js';
+import * as pep440 from '../src/core/images/versions/pep440.js';
 import * as rpm from '../src/core/images/versions/rpm.js';
-import { dpkgVersion, nearPairs, rpmVersion } from './support/version-generators.js';
+import { dpkgVersion, nearPairs, pep440Version, rpmVersion } from './support/version-generators.js';
 
 const DPKG_PAIRS = 2000;
 const RPM_PAIRS = 20000;
+const PEP440_PAIRS = 20000;
 
 function disagreements(pairs: [string, string][], expected: number[], compare: (a: string, b: string) => number): string[] {
   const wrong: string[] = [];
@@ -69,6 +72,25 @@ print('\\n'.join(out))
     const expected = result.stdout.trim().split('\n').map(Number);
     assert.equal(expected.length, pairs.length);
     assert.deepEqual(disagreements(pairs, expected, rpm.compare).slice(0, 20), []);
+    assert.deepEqual([...new Set(expected)].sort(), [-1, 0, 1]);
+  });
+
+  it(`PEP 440: ${PEP440_PAIRS} generated pairs agree with packaging.version`, () => {
+    const pairs = fc.sample(fc.tuple(pep440Version, pep440Version), { numRuns: PEP440_PAIRS, seed: 6 });
+    const program = `
+import sys
+from packaging.version import Version
+out = []
+for line in sys.stdin:
+    a, b = (Version(text) for text in line.split())
+    out.append(str((a > b) - (a < b)))
+print('\\n'.join(out))
+`;
+    const result = spawnSync('/usr/bin/python3', ['-c', program], { input: `${pairs.map((pair) => pair.join(' ')).join('\n')}\n`, encoding: 'utf8', maxBuffer: 1 << 26 });
+    assert.equal(result.status, 0, `${result.stderr}\n(python3-packaging missing? run bash scripts/provision.sh)`);
+    const expected = result.stdout.trim().split('\n').map(Number);
+    assert.equal(expected.length, pairs.length);
+    assert.deepEqual(disagreements(pairs, expected, pep440.compare).slice(0, 20), []);
     assert.deepEqual([...new Set(expected)].sort(), [-1, 0, 1]);
   });
 });

@@ -29,3 +29,19 @@ export function nearPairs(arbitrary: fc.Arbitrary<string>, edits: string): fc.Ar
     }),
   );
 }
+
+const pick = (...items: string[]): fc.Arbitrary<string> => fc.constantFrom(...items);
+const maybe = (arbitrary: fc.Arbitrary<string>): fc.Arbitrary<string> => fc.oneof(fc.constant(''), arbitrary);
+const number = fc.oneof(fc.integer({ min: 0, max: 12 }), fc.constant(0)).map(String);
+
+/** PEP 440 versions in every spelling PEP 440 accepts (separators, case, aliases, implicit numbers). */
+export const pep440Version: fc.Arbitrary<string> = fc
+  .tuple(
+    maybe(pick('1!', '2!', '0!')),
+    fc.array(pick('0', '1', '2', '10', '00'), { minLength: 1, maxLength: 4 }).map((parts) => parts.join('.')),
+    maybe(fc.tuple(pick('', '.', '-', '_'), pick('a', 'b', 'rc', 'c', 'alpha', 'beta', 'pre', 'preview', 'RC'), pick('', '.', '-'), maybe(number)).map((parts) => parts.join(''))),
+    maybe(fc.oneof(number.map((n) => `-${n}`), fc.tuple(pick('', '.', '-', '_'), pick('post', 'rev', 'r'), pick('', '.'), maybe(number)).map((parts) => parts.join('')))),
+    maybe(fc.tuple(pick('', '.', '-', '_'), pick('dev', 'DEV'), maybe(number)).map((parts) => parts.join(''))),
+    maybe(fc.tuple(pick('+'), pick('ubuntu', '1', 'abc', '7', 'x1')).map((parts) => parts.join(''))),
+  )
+  .map((parts) => parts.join(''));
