@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { VERSION_ORDERINGS, schemeForEcosystem } from '../src/core/images/versions/index.js';
 import type { VersionScheme } from '../src/core/images/model.js';
 import { dpkgVersion, pep440Version, rpmVersion } from './support/version-generators.js';
+import { repoPath } from './support/paths.js';
 
 const pick = (...items: string[]): fc.Arbitrary<string> => fc.constantFrom(...items);
 const joined = (parts: fc.Arbitrary<string>[]): fc.Arbitrary<string> => fc.tuple(...parts).map((items) => items.join(''));
@@ -87,5 +89,22 @@ describe('version ordering: known answers from the package managers', () => {
   it('maps OSV ecosystems to schemes', () => {
     const expected: [string, VersionScheme | undefined][] = [['Debian:12', 'dpkg'], ['Ubuntu:22.04:LTS', 'dpkg'], ['Alpine:v3.20', 'apk'], ['Rocky Linux:9', 'rpm'], ['Red Hat', 'rpm'], ['Go', 'go'], ['crates.io', 'cargo'], ['PyPI', 'pep440'], ['Maven', 'maven'], ['npm', 'npm'], ['RubyGems', 'rubygems'], ['NuGet', 'nuget'], ['Packagist', 'composer'], ['Unknown', undefined]];
     for (const [ecosystem, scheme] of expected) assert.equal(schemeForEcosystem(ecosystem), scheme, ecosystem);
+  });
+});
+
+describe('Go module versions against golang.org/x/mod/semver (recorded)', () => {
+  it('agrees on validity and order for every recorded pair (test/oracles/go-semver/record.sh)', () => {
+    const records = readFileSync(repoPath('test/fixtures/go-semver.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { a: string; b: string; validA: boolean; validB: boolean; compare: number });
+    assert.equal(records.length, 5000);
+    const { valid, compare } = VERSION_ORDERINGS.go;
+    let compared = 0;
+    for (const record of records) {
+      assert.equal(valid(record.a), record.validA, record.a);
+      assert.equal(valid(record.b), record.validB, record.b);
+      if (!record.validA || !record.validB) continue;
+      compared++;
+      assert.equal(Math.sign(compare(record.a, record.b)), record.compare, `${record.a} vs ${record.b}`);
+    }
+    assert.ok(compared > 1500, `${compared} valid pairs`);
   });
 });
