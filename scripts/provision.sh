@@ -136,3 +136,19 @@ else
   touch "$cluster_stamp"
   echo "provision: built the control plane in $((SECONDS - started))s ($("$BIN/kube-apiserver" --version))"
 fi
+
+# Version-ordering oracles for the generated-pair tests in test/versions-oracle.test.ts:
+# dpkg (always present on Debian), librpm's Python binding (rpm.labelCompare) and
+# packaging.version (PEP 440, the reference pip uses), both for Debian's own /usr/bin/python3.
+missing_debs=()
+command -v dpkg >/dev/null 2>&1 || missing_debs+=(dpkg)
+/usr/bin/python3 -c 'import rpm' >/dev/null 2>&1 || missing_debs+=(python3-rpm)
+/usr/bin/python3 -c 'import packaging.version' >/dev/null 2>&1 || missing_debs+=(python3-packaging)
+if [ "${#missing_debs[@]}" -gt 0 ]; then
+  echo "provision: installing ${missing_debs[*]} (Debian)"
+  apt-get install -y --no-install-recommends "${missing_debs[@]}" >/dev/null || {
+    apt-get update >/dev/null && apt-get install -y --no-install-recommends "${missing_debs[@]}" >/dev/null
+  }
+else
+  echo "provision: dpkg, python3-rpm and python3-packaging (installed)"
+fi

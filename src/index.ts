@@ -34,3 +34,36 @@ export { inventoryImage, type InventoryOptions } from './adapters/images/scan.js
 export { cycloneDxBom } from './adapters/sbom/cyclonedx.js';
 export { spdxDocument } from './adapters/sbom/spdx.js';
 export { IMAGE_INVENTORY_API_VERSION, runImageCommand, type ImageFindingSource } from './cli/commands/image.js';
+export { VERSION_ORDERINGS, schemeForEcosystem, type VersionOrdering } from './core/images/versions/index.js';
+export { scoreCvss, scoreV3, scoreV4, ratingOf, type CvssScore, type CvssVersion, type CvssRating } from './core/images/cvss.js';
+export { FIX_STATUSES, ageInDays, type PackageAdvisory, type AdvisoryFeed, type FixStatus, type VersionRange, type RangeEvent, type SeverityEntry } from './core/images/advisory.js';
+export { normalizePackageName, canonicalEcosystem } from './core/images/names.js';
+export {
+  matchPackages,
+  matchIdentity,
+  packageKey,
+  evaluateRange,
+  VULNERABILITY_SEVERITIES,
+  type VulnerabilityFinding,
+  type VulnerabilitySeverity,
+  type FindingSeverity,
+  type MatchResult,
+  type MatchOptions,
+  type MatchProblem,
+  type PackageKey,
+} from './core/images/match.js';
+export {
+  openVulnerabilityDatabase,
+  defaultDatabasePath,
+  importFrom,
+  matchWithDatabase,
+  keyString,
+  DatabaseError,
+  ImportError,
+  DEFAULT_IMPORT_LIMITS,
+  type VulnerabilityDatabase,
+  type DatabaseStatus,
+  type SourceStatus,
+  type ImportSummary,
+  type ImportLimits,
+} from './adapters/vulndb/index.js';

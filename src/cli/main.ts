@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { checksCommand } from './commands/checks.js';
 import { imageCommand } from './commands/image.js';
+import { dbCommand } from './commands/db.js';
 import { scanCommand } from './commands/scan.js';
 import type { CommandIO } from './io.js';
 import { UsageError } from './usage-error.js';
@@ -11,6 +12,7 @@ Commands:
   scan PATH...   scan manifests for security misconfigurations
   checks         list the checks
   image REF...   inventory container images layer by layer (packages, SBOM)
+  db             update or show the local vulnerability database
   version        print the version
 
 Run 'palisade COMMAND --help' for a command's flags.
@@ -20,6 +22,7 @@ const COMMANDS: Record<string, (argv: string[], io: CommandIO) => Promise<number
   scan: scanCommand,
   checks: checksCommand,
   image: imageCommand,
+  db: dbCommand,
 };
 
 export function packageVersion(): string {

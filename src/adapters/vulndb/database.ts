@@ -1,0 +1,182 @@
+/**
+ * The local vulnerability database: SQLite through better-sqlite3. One row per
+ * (advisory, affected package), indexed by (ecosystem, normalised name), plus the sources
+ * imported and when. An OSV record replaces its earlier version, a secdb file replaces its
+ * release's secdb data, a tracker file replaces all Debian tracker data.
+ */
+import { mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { AdvisoryFeed, PackageAdvisory } from '../../core/images/advisory.js';
+import type { PackageKey } from '../../core/images/match.js';
+import { canonicalEcosystem, normalizePackageName } from '../../core/images/names.js';
+
+export const SCHEMA_VERSION = '1';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sources (
+  id INTEGER PRIMARY KEY,
+  location TEXT NOT NULL UNIQUE,
+  format TEXT NOT NULL,
+  imported_at TEXT NOT NULL,
+  records INTEGER NOT NULL,
+  newest_data TEXT
+);
+CREATE TABLE IF NOT EXISTS affected (
+  feed TEXT NOT NULL,
+  id TEXT NOT NULL,
+  ecosystem TEXT NOT NULL,
+  name TEXT NOT NULL,
+  source INTEGER NOT NULL REFERENCES sources(id),
+  advisory TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS affected_by_package ON affected (ecosystem, name);
+CREATE INDEX IF NOT EXISTS affected_by_id ON affected (feed, id);
+CREATE INDEX IF NOT EXISTS affected_by_source ON affected (source);
+`;
+
+/** `--db`, else PALISADE_DB, else $XDG_CACHE_HOME/palisade/vuln.db, else ~/.cache/palisade/vuln.db. */
+export function defaultDatabasePath(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.PALISADE_DB) return env.PALISADE_DB;
+  const cache = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
+  return path.join(cache, 'palisade', 'vuln.db');
+}
+
+export interface SourceStatus {
+  location: string;
+  format: string;
+  importedAt: string;
+  records: number;
+  newestData?: string;
+}
+
+export interface DatabaseStatus {
+  path: string;
+  schemaVersion: string;
+  sources: SourceStatus[];
+  /** Distinct advisories and affected-package rows per ecosystem. */
+  ecosystems: { ecosystem: string; advisories: number; packages: number }[];
+  advisories: number;
+  /** The last import, and the newest advisory date of all sources. */
+  updatedAt?: string;
+  newestData?: string;
+}
+
+export interface ImportBatch {
+  location: string;
+  format: string;
+  records: number;
+  newest?: string;
+  advisories: PackageAdvisory[];
+  /** What the batch replaces: every row of these OSV ids, of this ecosystem's secdb, or of a feed. */
+  replaces: { osvIds?: string[]; ecosystemOfFeed?: { feed: AdvisoryFeed; ecosystem: string }; feed?: AdvisoryFeed };
+}
+
+type StoredAdvisory = Omit<PackageAdvisory, 'feed' | 'id' | 'ecosystem'>;
+
+export interface VulnerabilityDatabase {
+  readonly path: string;
+  /** Stores one import in one transaction; `importedAt` is the clock's time, from the caller. */
+  store(batch: ImportBatch, importedAt: Date): void;
+  /** The advisories for each key, in one pass (a warm lookup for a whole image). */
+  advisoriesFor(keys: readonly PackageKey[]): Map<string, PackageAdvisory[]>;
+  status(): DatabaseStatus;
+  close(): void;
+}
+
+export function keyString(key: PackageKey): string {
+  return `${key.ecosystem}\u0000${key.name}`;
+}
+
+export class DatabaseError extends Error {
+  override name = 'DatabaseError';
+}
+
+export function openVulnerabilityDatabase(file: string, options: { readonly?: boolean } = {}): VulnerabilityDatabase {
+  if (!options.readonly) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  let db: Database.Database;
+  try {
+    db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  } catch (error) {
+    throw new DatabaseError(options.readonly ? `no vulnerability database at ${file} (run: palisade db update --from PATH|URL): ${(error as Error).message}` : `cannot open ${file}: ${(error as Error).message}`);
+  }
+  let schemaVersion: string;
+  try {
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.exec(SCHEMA);
+      const version = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").get();
+      if (version === undefined) db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(SCHEMA_VERSION);
+    }
+    schemaVersion = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").get()?.value ?? '';
+  } catch (error) {
+    db.close();
+    throw new DatabaseError(`${file} is not a Palisade vulnerability database: ${(error as Error).message}`);
+  }
+  if (schemaVersion !== SCHEMA_VERSION) {
+    db.close();
+    throw new DatabaseError(`${file} has schema version ${schemaVersion || 'none'}, this palisade reads ${SCHEMA_VERSION}: delete it and run palisade db update again`);
+  }
+  const lookup = db.prepare<[string, string], { feed: AdvisoryFeed; id: string; ecosystem: string; advisory: string }>('SELECT feed, id, ecosystem, advisory FROM affected WHERE ecosystem = ? AND name = ?');
+
+  return {
+    path: file,
+    store(batch, importedAt) {
+      const upsertSource = db.prepare(
+        `INSERT INTO sources (location, format, imported_at, records, newest_data) VALUES (@location, @format, @importedAt, @records, @newest)
+         ON CONFLICT(location) DO UPDATE SET format = excluded.format, imported_at = excluded.imported_at, records = excluded.records, newest_data = excluded.newest_data
+         RETURNING id`,
+      );
+      const deleteOsvId = db.prepare("DELETE FROM affected WHERE feed = 'osv' AND id = ?");
+      const insert = db.prepare('INSERT INTO affected (feed, id, ecosystem, name, source, advisory) VALUES (?, ?, ?, ?, ?, ?)');
+      db.transaction(() => {
+        const { id: source } = upsertSource.get({ location: batch.location, format: batch.format, importedAt: importedAt.toISOString(), records: batch.records, newest: batch.newest ?? null }) as { id: number };
+        // A source imported again replaces what it brought last time.
+        db.prepare('DELETE FROM affected WHERE source = ?').run(source);
+        const { replaces } = batch;
+        for (const id of replaces.osvIds ?? []) deleteOsvId.run(id);
+        if (replaces.ecosystemOfFeed) db.prepare('DELETE FROM affected WHERE feed = ? AND ecosystem = ?').run(replaces.ecosystemOfFeed.feed, replaces.ecosystemOfFeed.ecosystem);
+        if (replaces.feed) db.prepare('DELETE FROM affected WHERE feed = ?').run(replaces.feed);
+        for (const advisory of batch.advisories) {
+          const { feed, id, ecosystem, ...stored } = advisory;
+          insert.run(feed, id, canonicalEcosystem(ecosystem), normalizePackageName(ecosystem, advisory.name), source, JSON.stringify(stored satisfies StoredAdvisory));
+        }
+        // Sources whose rows were all replaced by later imports are no longer sources.
+        db.prepare('DELETE FROM sources WHERE id <> ? AND NOT EXISTS (SELECT 1 FROM affected WHERE affected.source = sources.id)').run(source);
+      })();
+    },
+    advisoriesFor(keys) {
+      const found = new Map<string, PackageAdvisory[]>();
+      for (const key of keys) {
+        const text = keyString(key);
+        if (found.has(text)) continue;
+        found.set(
+          text,
+          lookup.all(key.ecosystem, key.name).map((row) => ({ feed: row.feed, id: row.id, ecosystem: row.ecosystem, ...(JSON.parse(row.advisory) as StoredAdvisory) })),
+        );
+      }
+      return found;
+    },
+    status() {
+      const sources = db
+        .prepare<[], { location: string; format: string; imported_at: string; records: number; newest_data: string | null }>('SELECT location, format, imported_at, records, newest_data FROM sources ORDER BY imported_at, location')
+        .all()
+        .map((row): SourceStatus => ({ location: row.location, format: row.format, importedAt: row.imported_at, records: row.records, ...(row.newest_data ? { newestData: row.newest_data } : {}) }));
+      const ecosystems = db
+        .prepare<[], { ecosystem: string; advisories: number; packages: number }>('SELECT ecosystem, COUNT(DISTINCT feed || id) AS advisories, COUNT(*) AS packages FROM affected GROUP BY ecosystem ORDER BY ecosystem')
+        .all();
+      const advisories = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM (SELECT DISTINCT feed, id FROM affected)').get()!.n;
+      const status: DatabaseStatus = { path: file, schemaVersion, sources, ecosystems, advisories };
+      const updatedAt = sources.map((source) => source.importedAt).sort().at(-1);
+      const newestData = sources.flatMap((source) => (source.newestData ? [source.newestData] : [])).sort((a, b) => Date.parse(a) - Date.parse(b)).at(-1);
+      if (updatedAt) status.updatedAt = updatedAt;
+      if (newestData) status.newestData = newestData;
+      return status;
+    },
+    close() {
+      db.close();
+    },
+  };
+}
