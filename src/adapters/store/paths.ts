@@ -1,9 +1,10 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
 
-/** Palisade's cache directory: $XDG_CACHE_HOME/palisade, else ~/.cache/palisade. */
+/** Palisade's cache directory: $XDG_CACHE_HOME/palisade (when absolute, as the XDG spec requires), else ~/.cache/palisade. */
 export function cacheDirectory(env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(env.XDG_CACHE_HOME || path.join(homedir(), '.cache'), 'palisade');
+  const cache = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(homedir(), '.cache');
+  return path.join(cache, 'palisade');
 }
 
 /** $PALISADE_IMAGE_STORE, else images.db in the cache directory. */

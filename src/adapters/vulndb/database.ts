@@ -5,7 +5,6 @@
  * release's secdb data, a tracker file replaces all Debian tracker data.
  */
 import { mkdirSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { AdvisoryFeed, PackageAdvisory } from '../../core/images/advisory.js';
@@ -37,12 +36,7 @@ CREATE INDEX IF NOT EXISTS affected_by_id ON affected (feed, id);
 CREATE INDEX IF NOT EXISTS affected_by_source ON affected (source);
 `;
 
-/** `--db`, else PALISADE_DB, else $XDG_CACHE_HOME/palisade/vuln.db, else ~/.cache/palisade/vuln.db. */
-export function defaultDatabasePath(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.PALISADE_DB) return env.PALISADE_DB;
-  const cache = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
-  return path.join(cache, 'palisade', 'vuln.db');
-}
+export { defaultDatabasePath } from './paths.js';
 
 export interface SourceStatus {
   location: string;

@@ -3,7 +3,11 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import yaml from 'js-yaml';
-import { inventoryImage } from '../../adapters/images/scan.js';
+import { scanImage, storedReference, type ImageScanEntry, type PipelineContext } from '../../adapters/images/pipeline.js';
+import { defaultImageStorePath } from '../../adapters/store/paths.js';
+import { ImageStore } from '../../adapters/store/image-store.js';
+import { DatabaseError, defaultDatabasePath, openVulnerabilityDatabase, type VulnerabilityDatabase } from '../../adapters/vulndb/index.js';
+import type { VulnerabilityFinding, VulnerabilitySeverity } from '../../core/images/match.js';
 import { locateImage, openDockerArchive, openOciLayout, openRegistryImage, type OpenedImage } from '../../adapters/images/sources.js';
 import { createRegistryClient, type RegistryClient } from '../../adapters/registry/client.js';
 import { parseDockerConfig, parsePullSecret, type CredentialEntry } from '../../adapters/registry/credentials.js';
@@ -20,10 +24,12 @@ const OUTPUTS = ['table', 'json', 'yaml', 'cyclonedx', 'spdx'] as const;
 
 export const IMAGE_HELP = `Usage: palisade image REF... [flags]
 
-Pulls container images (streamed, never unpacked to disk) and lists what every layer
+Pulls container images (streamed, never unpacked to disk), lists what every layer
 installed: the OS, its packages, and language packages (npm, Python, Go binaries, Java
 archives, Ruby gems, Rust binaries built with cargo-auditable, .NET, PHP Composer), each
-with the layer that introduced it. REF is a registry reference (nginx:1.27,
+with the layer that introduced it, and matches them against the local vulnerability
+database (palisade db update). Results are stored by digest: scanning the same image
+again against the same data reads the store instead of pulling. REF is a registry reference (nginx:1.27,
 ghcr.io/org/app@sha256:...), an OCI layout directory (oci:DIR[:TAG]) or a
 'docker save' tarball (docker-archive:FILE, or any existing file).
 
@@ -38,11 +44,18 @@ Flags:
                                or ~/.docker/config.json when present)
       --pull-secret FILE       a Kubernetes Secret manifest of type kubernetes.io/dockerconfigjson
                                (an imagePullSecret; repeatable)
+      --severity LIST          vulnerability severities shown (critical,high,medium,low,unknown; default all)
+      --ignore-unfixed         show only vulnerabilities with a released fix
+      --fail-on SEVERITY       exit 1 when a vulnerability shown is at or above SEVERITY
+      --db FILE                vulnerability database (default $PALISADE_DB or ~/.cache/palisade/vuln.db)
+      --image-store FILE       where scans are stored by digest (default $PALISADE_IMAGE_STORE or
+                               ~/.cache/palisade/images.db)
+      --no-cache               pull and match again even when the store has this digest
       --no-color               plain output
   -h, --help                   this help
 
-Exit codes: 0 inventoried, 2 usage error or an image that could not be read (the others
-are still reported).
+Exit codes: 0 scanned (no vulnerability at or above --fail-on), 1 vulnerabilities at or above
+--fail-on, 2 usage error or an image that could not be read (the others are still reported).
 `;
 
 /**
@@ -113,13 +126,36 @@ async function openImage(argument: string, client: RegistryClient, platform: Pla
   return openRegistryImage(client, location.reference, platform, (message) => io.progress(message));
 }
 
-function table(inventory: ImageInventory): string {
+function columns(rows: string[][], limit = 48): string[] {
+  const widths = rows[0]!.map((_, column) => Math.min(limit, Math.max(...rows.map((row) => row[column]!.length))));
+  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ').trimEnd());
+}
+
+function vulnerabilityLines(entry: ImageScanEntry): string[] {
+  if (!entry.vulnerabilities) return ['VULNERABILITIES  not matched (no vulnerability database)', ''];
+  const found = [...entry.vulnerabilities].sort((a, b) => SEVERITY_ORDER.indexOf(b.severity.level) - SEVERITY_ORDER.indexOf(a.severity.level) || a.package.name.localeCompare(b.package.name) || a.id.localeCompare(b.id));
+  const counts = [...SEVERITY_ORDER].reverse().map((level) => [level, found.filter((finding) => finding.severity.level === level).length] as const).filter(([, count]) => count > 0);
+  const data = entry.database?.updatedAt ? `, data updated ${entry.database.updatedAt.slice(0, 10)}` : '';
+  const lines = [`VULNERABILITIES  ${found.length}${counts.length ? ` (${counts.map(([level, count]) => `${level} ${count}`).join(', ')})` : ''}${data}${entry.cached ? `, from the store (scanned ${entry.scannedAt.slice(0, 10)})` : ''}`];
+  if (found.length > 0) {
+    const rows = [['SEVERITY', 'ID', 'PACKAGE', 'INSTALLED', 'FIXED', 'STATUS', 'LAYER']];
+    for (const finding of found) {
+      const cve = finding.aliases.find((alias) => alias.startsWith('CVE-'));
+      rows.push([finding.severity.level, cve && cve !== finding.id ? `${finding.id} (${cve})` : finding.id, finding.package.name, finding.package.version, finding.fixedVersion ?? '-', finding.status, finding.layer ? String(finding.layer.index) : '-']);
+    }
+    lines.push(...columns(rows, 60));
+  }
+  lines.push('');
+  return lines;
+}
+
+function table(inventory: ImageScanEntry): string {
   const { image } = inventory;
   const lines = [`IMAGE     ${image.reference}`];
   const facts = [
     image.platform ? `platform ${formatPlatform(image.platform)}` : undefined,
     inventory.os ? `os ${inventory.os.prettyName ?? `${inventory.os.id} ${inventory.os.versionId ?? ''}`.trim()}` : 'os unknown',
-    `created ${image.created ?? 'unknown'}`,
+    `created ${image.created ?? 'unknown'}${inventory.ageDays !== undefined ? ` (${inventory.ageDays} days ago)` : ''}`,
     `user ${image.user || 'root (unset)'}`,
     image.exposedPorts ? `ports ${image.exposedPorts.join(',')}` : undefined,
     `${image.layers.length} layers`,
@@ -127,10 +163,10 @@ function table(inventory: ImageInventory): string {
   lines.push(`          ${facts.join('  ')}`);
   const counts = new Map<string, number>();
   for (const item of inventory.packages) counts.set(item.ecosystem, (counts.get(item.ecosystem) ?? 0) + 1);
+  lines.push(...vulnerabilityLines(inventory));
   lines.push(`PACKAGES  ${inventory.packages.length}${counts.size ? ` (${[...counts].map(([ecosystem, count]) => `${ecosystem} ${count}`).join(', ')})` : ''}`, '');
   const rows = [['NAME', 'VERSION', 'ECOSYSTEM', 'LAYER', 'PATH'], ...inventory.packages.map((item) => [item.name, item.version, item.ecosystem, item.layer ? String(item.layer.index) : '-', `/${item.path}${item.ownedByOsPackage ? ` (from ${item.ownedByOsPackage})` : ''}`])];
-  const widths = rows[0]!.map((_, column) => Math.min(48, Math.max(...rows.map((row) => row[column]!.length))));
-  for (const row of rows) lines.push(row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ').trimEnd());
+  lines.push(...columns(rows));
   for (const problem of inventory.problems) lines.push(`warning: /${problem.path}: ${problem.message}`);
   return `${lines.join('\n')}\n`;
 }
@@ -147,6 +183,12 @@ export async function runImageCommand(argv: string[], io: CommandIO, findingSour
       'password-stdin': { type: 'boolean' },
       'docker-config': { type: 'string' },
       'pull-secret': { type: 'string', multiple: true },
+      severity: { type: 'string' },
+      'ignore-unfixed': { type: 'boolean' },
+      'fail-on': { type: 'string' },
+      db: { type: 'string' },
+      'image-store': { type: 'string' },
+      'no-cache': { type: 'boolean' },
       'no-color': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -155,6 +197,9 @@ export async function runImageCommand(argv: string[], io: CommandIO, findingSour
     io.stdout(IMAGE_HELP);
     return 0;
   }
+  const severities = parseSeverities(values.severity, '--severity');
+  const failOn = values['fail-on'] !== undefined ? parseSeverities(values['fail-on'], '--fail-on') : undefined;
+  if (failOn && failOn.length !== 1) throw new UsageError('--fail-on takes one severity');
   const output = values.output as (typeof OUTPUTS)[number];
   if (!OUTPUTS.includes(output)) throw new UsageError(`unknown output format "${values.output}" (one of ${OUTPUTS.join(', ')})`);
   if (positionals.length === 0) throw new UsageError(`no image given\n\n${IMAGE_HELP}`);
@@ -173,13 +218,14 @@ export async function runImageCommand(argv: string[], io: CommandIO, findingSour
   const credentials = await loadCredentials(values, registries, io);
   const client = createRegistryClient({ credentials, insecureRegistries: values['insecure-registry'] ?? [], userAgent: `palisade/${io.version}` });
 
-  const inventories: (ImageInventory & { findings?: unknown[] })[] = [];
+  const context = openStores(values, io);
+  const inventories: (ImageScanEntry & { findings?: unknown[] })[] = [];
   const errors: { image: string; message: string }[] = [];
   for (const argument of positionals) {
     try {
       const image = await openImage(argument, client, platform, io);
       let lastReport = 0;
-      const inventory = await inventoryImage(image, {
+      const scanned = await scanImage(image, storedReference(argument, image), context, {
         onProgress: (layer, read, size) => {
           const now = io.now().getTime();
           if (now - lastReport < 250 && read < size) return;
@@ -187,12 +233,16 @@ export async function runImageCommand(argv: string[], io: CommandIO, findingSour
           io.progress(`${argument}: layer ${layer + 1}/${image.layers.length} ${image.layers[layer]!.descriptor.digest.slice(7, 19)} ${megabytes(read)}/${megabytes(size)}`);
         },
       });
-      inventories.push(findingSource ? { ...inventory, findings: await findingSource.findings(inventory) } : inventory);
+      if (scanned.cached) io.progress(`${argument}: ${image.digest.slice(0, 19)} read from the store (scanned ${scanned.scannedAt})`);
+      const shown = { ...scanned, ...(scanned.vulnerabilities ? { vulnerabilities: filterVulnerabilities(scanned.vulnerabilities, severities, values['ignore-unfixed'] ?? false) } : {}) };
+      inventories.push(findingSource ? { ...shown, findings: await findingSource.findings(scanned) } : shown);
     } catch (error) {
       errors.push({ image: argument, message: (error as Error).message });
       io.stderr(`palisade image: ${argument}: ${(error as Error).message}\n`);
     }
   }
+  context.db?.close();
+  context.store?.close();
 
   const report = { apiVersion: IMAGE_INVENTORY_API_VERSION, kind: 'ImageInventoryReport', generator: `palisade ${io.version}`, images: inventories, errors };
   if (output === 'json') await io.stdout(`${JSON.stringify(report, null, 2)}\n`);
@@ -200,7 +250,50 @@ export async function runImageCommand(argv: string[], io: CommandIO, findingSour
   else if (output === 'cyclonedx' && inventories[0]) await io.stdout(cycloneDxBom(inventories[0], { version: io.version, now: io.now() }));
   else if (output === 'spdx' && inventories[0]) await io.stdout(spdxDocument(inventories[0], { version: io.version, now: io.now() }));
   else if (output === 'table') await io.stdout(inventories.map(table).join('\n'));
-  return errors.length > 0 ? 2 : 0;
+  if (errors.length > 0) return 2;
+  const threshold = failOn?.[0];
+  if (threshold !== undefined && inventories.some((entry) => (entry.vulnerabilities ?? []).some((finding) => SEVERITY_ORDER.indexOf(finding.severity.level) >= SEVERITY_ORDER.indexOf(threshold)))) return 1;
+  return 0;
+}
+
+const SEVERITY_ORDER: readonly VulnerabilitySeverity[] = ['unknown', 'low', 'medium', 'high', 'critical'];
+
+function parseSeverities(text: string | undefined, flag: string): VulnerabilitySeverity[] | undefined {
+  if (text === undefined) return undefined;
+  const list = text.split(',').map((item) => item.trim().toLowerCase()).filter(Boolean);
+  for (const item of list) if (!(SEVERITY_ORDER as readonly string[]).includes(item)) throw new UsageError(`${flag}: unknown severity "${item}" (one of ${SEVERITY_ORDER.join(', ')})`);
+  if (list.length === 0) throw new UsageError(`${flag} needs a severity`);
+  return list as VulnerabilitySeverity[];
+}
+
+function filterVulnerabilities(findings: VulnerabilityFinding[], severities: VulnerabilitySeverity[] | undefined, ignoreUnfixed: boolean): VulnerabilityFinding[] {
+  return findings.filter((finding) => (!severities || severities.includes(finding.severity.level)) && (!ignoreUnfixed || finding.status === 'fixed'));
+}
+
+/**
+ * The vulnerability database (read-only) and the store of scans. Without a database the
+ * images are inventoried only, said once on stderr, and nothing is stored: a scan that
+ * matched nothing must not pass for a clean one.
+ */
+function openStores(values: { db?: string; 'image-store'?: string; 'no-cache'?: boolean }, io: CommandIO): PipelineContext {
+  const context: PipelineContext = { useCache: !values['no-cache'], now: () => io.now() };
+  const dbPath = values.db ?? defaultDatabasePath();
+  if (!existsSync(dbPath)) {
+    if (values.db !== undefined) throw new UsageError(`--db ${values.db}: no such vulnerability database (palisade db update --db ${values.db} --from ...)`);
+    io.stderr(`palisade image: no vulnerability database at ${dbPath}: listing packages only (run palisade db update --from PATH|URL)\n`);
+    return context;
+  }
+  let db: VulnerabilityDatabase;
+  try {
+    db = openVulnerabilityDatabase(dbPath, { readonly: true });
+  } catch (error) {
+    if (error instanceof DatabaseError) throw new UsageError(error.message);
+    throw error;
+  }
+  context.db = db;
+  context.dbStatus = db.status();
+  context.store = ImageStore.open(values['image-store'] ?? defaultImageStorePath());
+  return context;
 }
 
 export function imageCommand(argv: string[], io: CommandIO): Promise<number> {

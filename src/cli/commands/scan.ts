@@ -15,6 +15,7 @@ import { parseStream } from '../../adapters/manifests/yaml.js';
 import { FORMATTERS } from '../formatters/index.js';
 import { INPUT_OPTIONS, loadInputs } from '../inputs.js';
 import { defaultImageStorePath } from '../../adapters/store/paths.js';
+import { defaultDatabasePath } from '../../adapters/vulndb/paths.js';
 import { imageResultsFrom, type ImageResults } from '../../core/images/results.js';
 import { UsageError } from '../usage-error.js';
 import type { CommandIO } from '../io.js';
@@ -170,9 +171,23 @@ async function readImageResults(file: string | undefined): Promise<ImageResults 
   // Loaded only when there is a store: SQLite is not needed to scan manifests.
   const { ImageStore } = await import('../../adapters/store/image-store.js');
   const store = ImageStore.open(location, { readonly: true });
+  let summaries;
   try {
-    return imageResultsFrom(store.summaries());
+    summaries = store.summaries();
   } finally {
     store.close();
   }
+  // Scans made before the last vulnerability data update are stale (image-not-scanned).
+  let updatedAt: string | undefined;
+  const dbPath = defaultDatabasePath();
+  if (existsSync(dbPath)) {
+    const { openVulnerabilityDatabase } = await import('../../adapters/vulndb/database.js');
+    const db = openVulnerabilityDatabase(dbPath, { readonly: true });
+    try {
+      updatedAt = db.status().updatedAt;
+    } finally {
+      db.close();
+    }
+  }
+  return imageResultsFrom(summaries, updatedAt);
 }

@@ -1,3 +1,5 @@
+import type { FixStatus } from './advisory.js';
+import type { VulnerabilitySeverity } from './match.js';
 import { effectiveTag, parseImageReference } from './reference.js';
 
 /**
@@ -6,10 +8,10 @@ import { effectiveTag, parseImageReference } from './reference.js';
  * what was found. `palisade image` writes these to the local store; `palisade scan` and the
  * webhook read them without pulling anything.
  */
-export type VulnerabilitySeverity = 'critical' | 'high' | 'medium' | 'low' | 'unknown';
+export type { VulnerabilitySeverity };
 
 /** fixed: a released version fixes it; no-fix-yet; will-not-fix (the vendor said so); not-affected. */
-export type VulnerabilityStatus = 'fixed' | 'no-fix-yet' | 'will-not-fix' | 'not-affected';
+export type VulnerabilityStatus = FixStatus;
 
 export interface VulnerabilitySummary {
   id: string;
@@ -56,6 +58,13 @@ export function imageKey(image: string): string | undefined {
   return `${registry}/${repository}:${effectiveTag(parsed.reference)}`;
 }
 
+/** `registry/repository:tag` of a reference that names a tag (a digest beside it ignored). */
+function tagKey(reference: string): string | undefined {
+  const parsed = parseImageReference(reference);
+  if (!parsed.ok || (parsed.reference.tag === undefined && parsed.reference.digest !== undefined)) return undefined;
+  return `${parsed.reference.registry}/${parsed.reference.repository}:${effectiveTag(parsed.reference) ?? 'latest'}`;
+}
+
 /** An in-memory lookup over scan summaries; the newest scan of a reference wins. */
 export function imageResultsFrom(summaries: readonly ImageScanSummary[], databaseUpdatedAt?: string): ImageResults {
   const byKey = new Map<string, ImageScanSummary>();
@@ -66,7 +75,7 @@ export function imageResultsFrom(summaries: readonly ImageScanSummary[], databas
   };
   for (const summary of summaries) {
     remember(summary.digest, summary);
-    remember(imageKey(summary.reference), summary);
+    remember(tagKey(summary.reference), summary);
   }
   return {
     lookup: (image) => {

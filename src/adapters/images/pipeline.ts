@@ -1,0 +1,93 @@
+import { ageInDays } from '../../core/images/advisory.js';
+import type { VulnerabilityFinding, MatchProblem } from '../../core/images/match.js';
+import type { ImageInventory } from '../../core/images/model.js';
+import { effectiveTag, parseImageReference } from '../../core/images/reference.js';
+import type { ImageScanSummary } from '../../core/images/results.js';
+import type { ImageStore } from '../store/image-store.js';
+import { matchWithDatabase, type DatabaseStatus, type VulnerabilityDatabase } from '../vulndb/index.js';
+import { inventoryImage, type InventoryOptions } from './scan.js';
+import type { OpenedImage } from './sources.js';
+
+/** One image as `palisade image` reports it: the inventory, what matched, and when. */
+export interface ImageScanEntry extends ImageInventory {
+  scannedAt: string;
+  /** Days since the image was built; absent when the build date is unknown. */
+  ageDays?: number;
+  /** Absent when no vulnerability database was available: the inventory only. */
+  vulnerabilities?: VulnerabilityFinding[];
+  vulnerabilityProblems?: MatchProblem[];
+  database?: { updatedAt?: string; newestData?: string };
+  /** True when this entry was read from the local store, not pulled. */
+  cached?: boolean;
+}
+
+export interface PipelineContext {
+  db?: VulnerabilityDatabase;
+  dbStatus?: DatabaseStatus;
+  store?: ImageStore;
+  /** Read a stored scan of the same digest and data instead of pulling (default true). */
+  useCache: boolean;
+  now: () => Date;
+}
+
+/**
+ * The reference a scan is stored under: `registry/repository:tag` when a tag (or nothing) was
+ * asked for, so that manifests naming the tag find it; the digest form when only a digest was.
+ */
+export function storedReference(argument: string, opened: OpenedImage): string {
+  const parsed = parseImageReference(argument);
+  if (parsed.ok && !argument.startsWith('oci:') && !argument.startsWith('docker-archive:')) {
+    const { registry, repository, tag, digest } = parsed.reference;
+    if (tag === undefined && digest !== undefined) return `${registry}/${repository}@${digest}`;
+    return `${registry}/${repository}:${effectiveTag(parsed.reference) ?? 'latest'}`;
+  }
+  return opened.reference.replace(/@sha256:[a-f0-9]{64}$/, '');
+}
+
+export function summaryOf(entry: ImageScanEntry, reference: string): ImageScanSummary {
+  return {
+    digest: entry.image.digest,
+    reference,
+    scannedAt: entry.scannedAt,
+    ...(entry.database?.updatedAt ? { databaseUpdatedAt: entry.database.updatedAt } : {}),
+    ...(entry.image.created ? { created: entry.image.created } : {}),
+    vulnerabilities: (entry.vulnerabilities ?? []).map((finding) => ({
+      id: finding.id,
+      ...(finding.aliases.length > 0 ? { aliases: finding.aliases } : {}),
+      severity: finding.severity.level,
+      package: finding.package.name,
+      installedVersion: finding.package.version,
+      ...(finding.fixedVersion ? { fixedVersion: finding.fixedVersion } : {}),
+      status: finding.status,
+    })),
+  };
+}
+
+/**
+ * Scans one opened image: from the store when the same digest was scanned against the same
+ * vulnerability data, else by walking its layers and matching; stores what it found.
+ */
+export async function scanImage(opened: OpenedImage, reference: string, context: PipelineContext, options: InventoryOptions = {}): Promise<ImageScanEntry> {
+  const now = context.now();
+  const dataUpdated = context.dbStatus?.updatedAt;
+  if (context.useCache && context.store && context.db) {
+    const stored = context.store.get(opened.digest);
+    if (stored && stored.summary.databaseUpdatedAt === dataUpdated) {
+      const entry = stored.report as ImageScanEntry;
+      const age = ageInDays(entry.image.created, now);
+      return { ...entry, ...(age !== undefined ? { ageDays: age } : {}), cached: true };
+    }
+  }
+  const inventory = await inventoryImage(opened, options);
+  const age = ageInDays(inventory.image.created, now);
+  const entry: ImageScanEntry = { ...inventory, scannedAt: now.toISOString(), ...(age !== undefined ? { ageDays: age } : {}) };
+  if (context.db) {
+    // Language packages an OS package installed are the OS vendor's to fix: its advisories cover them.
+    const result = matchWithDatabase(context.db, inventory.packages.filter((item) => !item.ownedByOsPackage));
+    entry.vulnerabilities = result.findings;
+    entry.vulnerabilityProblems = result.problems;
+    entry.database = { ...(dataUpdated ? { updatedAt: dataUpdated } : {}), ...(context.dbStatus?.newestData ? { newestData: context.dbStatus.newestData } : {}) };
+    context.store?.put(summaryOf(entry, reference), entry);
+  }
+  return entry;
+}

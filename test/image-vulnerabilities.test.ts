@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { goTestBinary, osReleaseEntry } from './support/image-content.js';
+import { buildImage, buildLayer, pushImage } from './support/images.js';
+import { repoPath, SHARED } from './support/paths.js';
+import { startRegistry, type TestRegistry } from './support/registry.js';
+import { tempDir } from './support/temp.js';
+
+/** The built CLI in a child process, asynchronously (the test registry keeps serving meanwhile). */
+function palisade(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const { PALISADE_DB: _db, PALISADE_IMAGE_STORE: _store, ...inherited } = process.env;
+    const child = spawn(process.execPath, [repoPath('bin/palisade.js'), ...args], { cwd: repoPath('.'), env: { ...inherited, HOME: tempDir('palisade-home'), XDG_CACHE_HOME: tempDir('palisade-cache'), ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
+    child.stdin.end();
+  });
+}
+
+interface Finding {
+  id: string;
+  aliases: string[];
+  package: { name: string; version: string };
+  installedVersion: string;
+  fixedVersion?: string;
+  status: string;
+  severity: { level: string };
+  layer?: { index: number; createdBy?: string };
+}
+
+describe('palisade image matches against the vulnerability database and stores by digest', () => {
+  let registry: TestRegistry;
+  let ref: string;
+  let db: string;
+  let store: string;
+  before(async () => {
+    registry = await startRegistry();
+    const go = goTestBinary();
+    const status = [
+      'Package: libc6\nStatus: install ok installed\nVersion: 2.36-9+deb12u4\nArchitecture: amd64\nSource: glibc\n',
+      'Package: libssl3\nStatus: install ok installed\nVersion: 3.0.11-1~deb12u2\nArchitecture: amd64\nSource: openssl\n',
+    ].join('\n');
+    const base = await buildLayer([osReleaseEntry(), { path: 'var/lib/dpkg/status', content: status }], { createdBy: 'ADD rootfs.tar /' });
+    const app = await buildLayer([{ path: 'usr/local/bin/app', content: go.binary, mode: 0o755 }], { createdBy: 'COPY app /usr/local/bin/app' });
+    await pushImage(registry, 'vuln/app', '1', buildImage({ layers: [base, app], created: '2026-01-15T00:00:00Z' }));
+    ref = `${registry.host}/vuln/app:1`;
+    // Real Go advisories from the shared data, and a Debian security tracker extract.
+    const dir = tempDir('palisade-vulndb');
+    db = path.join(dir, 'vuln.db');
+    store = path.join(dir, 'images.db');
+    const update = await palisade(['db', 'update', '--db', db, '--from', path.join(SHARED, 'vulndata', 'go'), '--from', repoPath('test/fixtures/vulndb/debian-tracker.json')]);
+    assert.equal(update.code, 0, update.stderr);
+  });
+  after(async () => registry?.stop());
+
+  const scan = (...extra: string[]) => palisade(['image', '-o', 'json', '--insecure-registry', registry.host, '--db', db, '--image-store', store, ...extra, ref]);
+  const findingsOf = (stdout: string): Finding[] => (JSON.parse(stdout) as { images: { vulnerabilities: Finding[] }[] }).images[0]!.vulnerabilities;
+
+  it('finds the Go module and the Debian source packages vulnerable, with fixes, statuses and layers', async () => {
+    const result = await scan();
+    assert.equal(result.code, 0, result.stderr);
+    const found = findingsOf(result.stdout);
+    const text = found.find((finding) => finding.id === 'GO-2022-1059');
+    assert.ok(text, `GO-2022-1059 not found in ${found.map((finding) => finding.id).join(', ')}`);
+    assert.deepEqual([text.package.name, text.package.version, text.fixedVersion, text.status, text.layer?.index, text.layer?.createdBy], ['golang.org/x/text', 'v0.3.7', '0.3.8', 'fixed', 1, 'COPY app /usr/local/bin/app']);
+    assert.ok(text.aliases.includes('CVE-2022-32149'));
+    const openssl = found.find((finding) => finding.id === 'CVE-2024-5535');
+    assert.deepEqual([openssl?.package.name, openssl?.fixedVersion, openssl?.status, openssl?.severity.level, openssl?.layer?.index], ['libssl3', '3.0.14-1~deb12u1', 'fixed', 'low', 0]);
+    const glibc = found.find((finding) => finding.id === 'CVE-2025-0395');
+    assert.deepEqual([glibc?.package.name, glibc?.status, glibc?.fixedVersion], ['libc6', 'no-fix-yet', undefined]);
+    // Fixed in Debian before the installed version: not a finding.
+    assert.ok(!found.some((finding) => finding.id === 'CVE-2022-37434'));
+    // GO-2021-0113 was fixed in x/text 0.3.7 itself.
+    assert.ok(!found.some((finding) => finding.id === 'GO-2021-0113'));
+  });
+
+  it('reads a digest scanned against the same data from the store, without pulling', async () => {
+    const first = await scan('--no-cache');
+    const second = await scan();
+    assert.equal(second.code, 0, second.stderr);
+    const [fresh, cached] = [JSON.parse(first.stdout).images[0], JSON.parse(second.stdout).images[0]];
+    assert.equal(fresh.cached, undefined);
+    assert.equal(cached.cached, true);
+    assert.equal(cached.scannedAt, fresh.scannedAt);
+    assert.deepEqual(findingsOf(second.stdout), findingsOf(first.stdout));
+  });
+
+  it('filters by severity and fix, and fails on a severity threshold', async () => {
+    const unfixed = findingsOf((await scan('--ignore-unfixed')).stdout);
+    assert.ok(unfixed.length > 0 && unfixed.every((finding) => finding.status === 'fixed'));
+    const low = findingsOf((await scan('--severity', 'low')).stdout);
+    assert.deepEqual([...new Set(low.map((finding) => finding.severity.level))], ['low']);
+    assert.equal((await scan('--fail-on', 'low')).code, 1);
+    assert.equal((await scan('--fail-on', 'critical')).code, 0);
+    const bad = await scan('--fail-on', 'severe');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--fail-on: unknown severity "severe"/);
+  });
+
+  it('prints vulnerabilities in the table with the data date', async () => {
+    const table = await palisade(['image', '--insecure-registry', registry.host, '--db', db, '--image-store', store, ref]);
+    assert.match(table.stdout, /VULNERABILITIES {2}\d+ \(.*\), data updated \d{4}-\d{2}-\d{2}/);
+    assert.match(table.stdout, /GO-2022-1059 \(CVE-2022-32149\) +golang\.org\/x\/text +v0\.3\.7 +0\.3\.8 +fixed +1/);
+  });
+
+  it('feeds palisade scan: the manifest naming the image gets the stored vulnerabilities', async () => {
+    await scan();
+    const dir = tempDir('palisade-manifests');
+    writeFileSync(path.join(dir, 'app.yaml'), `apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\n  namespace: shop\nspec:\n  containers:\n    - name: app\n      image: ${ref}\n    - name: other\n      image: ${registry.host}/vuln/other:2\n`);
+    writeFileSync(path.join(dir, 'palisade.yaml'), 'options:\n  image-vulnerabilities-fixable:\n    severities: [critical, high, medium, low, unknown]\n');
+    const result = await palisade(['scan', path.join(dir, 'app.yaml'), '--config', path.join(dir, 'palisade.yaml'), '-o', 'json', '--image-store', store], { PALISADE_DB: db });
+    assert.equal(result.code, 1, result.stderr);
+    const findings = (JSON.parse(result.stdout) as { findings: { checkId: string; message: string; container?: string }[] }).findings;
+    const vulnerable = findings.find((finding) => finding.checkId === 'image-vulnerabilities-fixable');
+    assert.match(vulnerable?.message ?? '', /CVE-2022-32149 in golang\.org\/x\/text v0\.3\.7 \(fixed in 0\.3\.8\)/);
+    assert.deepEqual(findings.filter((finding) => finding.checkId === 'image-not-scanned').map((finding) => finding.container), ['other']);
+    // Built 2026-01-15: older than 90 days by the time this runs (from 2026-04-15 on).
+    if (Date.now() > Date.parse('2026-04-16T00:00:00Z')) assert.ok(findings.some((finding) => finding.checkId === 'image-too-old'));
+  });
+});
