@@ -1,7 +1,7 @@
 import { matchesLabelSelector } from '../model/selectors.js';
 import { ALL_ADDRESSES, EMPTY_ADDRESSES, intersectAddresses, isEmptyAddresses, unionAddresses, type AddressSet } from './addresses.js';
-import type { Direction, NetworkModel, ParsedPolicy, PodClass, PolicyPeer, PolicyRule } from './model.js';
-import { ALL_PORTS, NO_PORTS, hasPort, intersectPorts, isEmptyPorts, portSetOf, unionPorts, type PortSet, type Protocol } from './ports.js';
+import { rulePortsToward, type Direction, type NetworkModel, type ParsedPolicy, type PodClass, type PolicyPeer, type PolicyRule } from './model.js';
+import { ALL_PORTS, NO_PORTS, hasPort, intersectPorts, isEmptyPorts, unionPorts, type PortSet, type Protocol } from './ports.js';
 
 /** One end of a connection: a class of pods, or external addresses. */
 export type Endpoint = { type: 'class'; id: number } | { type: 'addresses'; addresses: AddressSet; label: string };
@@ -132,26 +132,13 @@ export function analyzeNetwork(model: NetworkModel): NetworkAnalysis {
       addresses = blocks.length === 0 ? EMPTY_ADDRESSES : unionAddresses(...blocks);
     }
     const named = rule.ports?.some((port) => 'name' in port) ?? false;
-    entry = { rule, classes, addresses, fixedPorts: named ? undefined : portsOf(rule, undefined) };
+    entry = { rule, classes, addresses, fixedPorts: named ? undefined : rulePortsToward(rule, undefined) };
     compiled.set(rule, entry);
     return entry;
   }
 
-  /** The rule's ports toward a destination: named ports resolve on the destination class, never on external addresses. */
-  function portsOf(rule: PolicyRule, destination: PodClass | undefined): PortSet {
-    if (!rule.ports) return ALL_PORTS;
-    let set = NO_PORTS;
-    for (const port of rule.ports) {
-      if ('name' in port) {
-        const number = destination?.namedPorts.get(`${port.name}/${port.protocol}`);
-        if (number !== undefined) set = unionPorts(set, portSetOf(port.protocol, number, number));
-      } else set = unionPorts(set, portSetOf(port.protocol, port.start, port.end));
-    }
-    return set;
-  }
-
   function rulePorts(entry: CompiledRule, destination: PodClass | undefined): PortSet {
-    return entry.fixedPorts ?? portsOf(entry.rule, destination);
+    return entry.fixedPorts ?? rulePortsToward(entry.rule, destination);
   }
 
   function isolatingPolicies(classId: number, direction: Direction): readonly ParsedPolicy[] {

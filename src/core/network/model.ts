@@ -4,7 +4,7 @@ import { metadataOf, type Resource } from '../model/resource.js';
 import { compileLabelSelector } from '../model/selectors.js';
 import { asArray, asRecord, asString, asStringRecord } from '../model/values.js';
 import { cidrSet, coversAddresses, parseCidr, subtractAddresses, unionAddresses, type AddressSet, EMPTY_ADDRESSES } from './addresses.js';
-import { isProtocol, type Protocol } from './ports.js';
+import { ALL_PORTS, isProtocol, NO_PORTS, portSetOf, unionPorts, type PortSet, type Protocol } from './ports.js';
 
 export type Direction = 'Ingress' | 'Egress';
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -381,4 +381,17 @@ export function buildNetworkModel(resources: readonly Resource[]): NetworkModel 
     workloads,
     problems,
   };
+}
+
+/** A rule's ports toward a destination: named ports resolve on the destination class, never on external addresses (undefined). */
+export function rulePortsToward(rule: PolicyRule, destination: PodClass | undefined): PortSet {
+  if (!rule.ports) return ALL_PORTS;
+  let set = NO_PORTS;
+  for (const port of rule.ports) {
+    if ('name' in port) {
+      const number = destination?.namedPorts.get(`${port.name}/${port.protocol}`);
+      if (number !== undefined) set = unionPorts(set, portSetOf(port.protocol, number, number));
+    } else set = unionPorts(set, portSetOf(port.protocol, port.start, port.end));
+  }
+  return set;
 }

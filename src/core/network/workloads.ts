@@ -1,0 +1,77 @@
+import { addressesToCidrs, cidrSet, parseCidr, unionAddresses, type AddressSet } from './addresses.js';
+import type { Endpoint, NetworkAnalysis, Scope } from './analysis.js';
+import type { NetworkWorkload } from './model.js';
+import { unionPorts, type PortSet } from './ports.js';
+
+export const EXTERNAL = 'external';
+
+/** An allowed connection between workloads (or a workload and external addresses). */
+export interface WorkloadConnection {
+  /** workload id (`namespace/Kind/name`) or `external` */
+  from: string;
+  to: string;
+  ports: PortSet;
+  /** for external ends: the addresses allowed */
+  addresses?: AddressSet;
+}
+
+/**
+ * The workload-level matrix: class connections spread over the workloads of
+ * each class (a workload is allowed what some of its pods are allowed).
+ * With a namespace, only connections with an end in it.
+ */
+export function workloadMatrix(analysis: NetworkAnalysis, options: { scope?: Scope; namespace?: string } = {}): WorkloadConnection[] {
+  const { model } = analysis;
+  const namespace = options.namespace;
+  const cells = analysis.matrix({ ...(options.scope ? { scope: options.scope } : {}), ...(namespace !== undefined ? { classFilter: (podClass) => podClass.namespace === namespace } : {}) });
+  const merged = new Map<string, WorkloadConnection>();
+  const add = (from: string, to: string, ports: PortSet, addresses: AddressSet | undefined) => {
+    const key = `${from}\u0000${to}`;
+    const existing = merged.get(key);
+    if (!existing) merged.set(key, { from, to, ports, ...(addresses ? { addresses } : {}) });
+    else {
+      existing.ports = unionPorts(existing.ports, ports);
+      if (addresses) existing.addresses = existing.addresses ? unionAddresses(existing.addresses, addresses) : addresses;
+    }
+  };
+  const workloadsOf = (endpoint: Endpoint): string[] => (endpoint.type === 'class' ? model.classes[endpoint.id]!.workloads.map((workload) => workload.id) : [EXTERNAL]);
+  for (const cell of cells) {
+    const froms = workloadsOf(cell.from);
+    const tos = workloadsOf(cell.to);
+    for (const from of froms) for (const to of tos) add(from, to, cell.ports, cell.addresses);
+  }
+  return [...merged.values()].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0));
+}
+
+export function addressList(addresses: AddressSet | undefined): string[] {
+  return addresses ? addressesToCidrs(addresses) : [];
+}
+
+export type ResolvedEndpoint = { type: 'workload'; workload: NetworkWorkload } | { type: 'addresses'; addresses: AddressSet; label: string };
+
+/**
+ * Reads an endpoint as the commands accept it: an IP or CIDR, `namespace/name`
+ * (a workload of any kind, or a bare Pod), or `kind/namespace/name`.
+ * Throws an Error whose message says what was expected.
+ */
+export function resolveEndpoint(analysis: NetworkAnalysis, text: string): ResolvedEndpoint {
+  const cidr = /^[0-9a-fA-F:.]+(\/\d+)?$/.test(text) && (text.includes('.') || text.includes(':')) ? parseCidr(text) : undefined;
+  if (cidr) return { type: 'addresses', addresses: cidrSet(cidr), label: text };
+  const parts = text.split('/');
+  const workloads = [...analysis.model.workloads.values()];
+  let matches: NetworkWorkload[];
+  if (parts.length === 2) {
+    const [namespace, name] = parts as [string, string];
+    matches = workloads.filter((workload) => workload.namespace === namespace && (workload.name === name || workload.resources.some((resource) => resource.ref.name === name)));
+  } else if (parts.length === 3) {
+    const [kind, namespace, name] = parts as [string, string, string];
+    matches = workloads.filter(
+      (workload) =>
+        workload.namespace === namespace &&
+        ((workload.kind.toLowerCase() === kind.toLowerCase() && workload.name === name) || workload.resources.some((resource) => resource.ref.kind.toLowerCase() === kind.toLowerCase() && resource.ref.name === name)),
+    );
+  } else throw new Error(`"${text}" is not an endpoint: give namespace/workload, kind/namespace/name, an IP address or a CIDR`);
+  if (matches.length === 0) throw new Error(`no workload or pod "${text}" among the scanned objects`);
+  if (matches.length > 1) throw new Error(`"${text}" is ambiguous: ${matches.map((workload) => workload.id).join(', ')}; say kind/namespace/name`);
+  return { type: 'workload', workload: matches[0]! };
+}
