@@ -114,6 +114,8 @@ export interface NetworkModel {
   classes: readonly PodClass[];
   classesIn(namespace: string): readonly PodClass[];
   workloads: ReadonlyMap<string, NetworkWorkload>;
+  /** the class of the pods a scanned object (a bare Pod or a workload) makes */
+  classOf(resource: Resource): PodClass | undefined;
   problems: readonly PolicyProblem[];
 }
 
@@ -313,7 +315,7 @@ export function buildNetworkModel(resources: readonly Resource[]): NetworkModel 
       continue;
     }
     if (resource.ref.namespace !== undefined) ensureNamespace(resource.ref.namespace);
-    if (kind === 'NetworkPolicy' && resource.ref.apiVersion.startsWith('networking.k8s.io/')) {
+    if (kind === 'NetworkPolicy' && (resource.ref.apiVersion.startsWith('networking.k8s.io/') || resource.ref.apiVersion === 'extensions/v1beta1')) {
       policies.push(parsePolicy(resource, problems));
       continue;
     }
@@ -345,6 +347,7 @@ export function buildNetworkModel(resources: readonly Resource[]): NetworkModel 
   const classes: PodClass[] = [];
   const byKey = new Map<string, PodClass>();
   const classesByNamespace = new Map<string, PodClass[]>();
+  const classByResource = new Map<Resource, PodClass>();
   for (const pod of pods) {
     const labels: Record<string, string> = {};
     for (const key of sortedKeys) if (Object.prototype.hasOwnProperty.call(pod.labels, key)) labels[key] = pod.labels[key]!;
@@ -363,6 +366,7 @@ export function buildNetworkModel(resources: readonly Resource[]): NetworkModel 
       list.push(podClass);
     }
     podClass.pods.push(pod);
+    classByResource.set(pod.resource, podClass);
     if (!podClass.workloads.includes(pod.workload)) podClass.workloads.push(pod.workload);
     if (!pod.workload.classes.includes(podClass.id)) pod.workload.classes.push(podClass.id);
   }
@@ -379,6 +383,7 @@ export function buildNetworkModel(resources: readonly Resource[]): NetworkModel 
     classes,
     classesIn: (namespace) => classesByNamespace.get(namespace) ?? [],
     workloads,
+    classOf: (resource) => classByResource.get(resource),
     problems,
   };
 }
