@@ -3,7 +3,7 @@ import { matchesMapSelector } from '../model/selectors.js';
 import { asArray, asRecord, asString, asStringRecord } from '../model/values.js';
 import { addressesToCidrs, intersectAddresses, isEmptyAddresses, METADATA_ADDRESSES, PUBLIC_ADDRESSES, unionAddresses, type AddressSet } from './addresses.js';
 import type { NetworkAnalysis } from './analysis.js';
-import { rulePortsToward, type PodClass } from './model.js';
+import { admitsEveryNamespace, rulePortsToward, type PodClass } from './model.js';
 import { ALL_PORTS, hasPort, intersectPorts, isEmptyPorts, isProtocol, NO_PORTS, portSetOf, unionPorts, type PortSet } from './ports.js';
 
 export type ExposureKind = 'external-ingress' | 'all-namespaces-ingress' | 'internet-egress' | 'metadata-egress';
@@ -76,8 +76,7 @@ export function networkExposure(analysis: NetworkAnalysis, resources: readonly R
       const rules: string[] = [];
       for (const policy of analysis.isolatingPolicies(podClass.id, 'Ingress')) {
         for (const rule of policy.ingress) {
-          const everyNamespace = !rule.peers || rule.peers.some((peer) => peer.type === 'pods' && peer.namespaceSelector !== undefined && isEmptySelector(peer.namespaceSelector) && isEmptySelector(peer.podSelector));
-          if (!everyNamespace) continue;
+          if (!admitsEveryNamespace(rule)) continue;
           ports = unionPorts(ports, rulePortsToward(rule, podClass));
           rules.push(`${policy.id} ingress[${rule.index}]`);
         }
@@ -101,9 +100,4 @@ export function networkExposure(analysis: NetworkAnalysis, resources: readonly R
     }
   }
   return items.sort((a, b) => (a.workload < b.workload ? -1 : a.workload > b.workload ? 1 : a.exposure < b.exposure ? -1 : a.exposure > b.exposure ? 1 : 0));
-}
-
-function isEmptySelector(selector: Record<string, unknown> | undefined): boolean {
-  if (!selector) return true;
-  return Object.keys(asRecord(selector.matchLabels) ?? {}).length === 0 && asArray(selector.matchExpressions).length === 0;
 }

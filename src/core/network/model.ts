@@ -60,7 +60,7 @@ export interface NetworkNamespace {
 }
 
 export type PolicyPort =
-  | { index: number; protocol: Protocol; start: number; end: number }
+  | { index: number; protocol: Protocol; start: number; end: number; /** no port given: every port of the protocol */ omitted: boolean }
   | { index: number; protocol: Protocol; name: string };
 
 export type PolicyPeer =
@@ -75,7 +75,7 @@ export type PolicyPeer =
       /** identity of the selectors, for sharing the set of pods they match */
       key: string;
     }
-  | { index: number; type: 'ipBlock'; cidr: string; addresses: AddressSet };
+  | { index: number; type: 'ipBlock'; cidr: string; except: string[]; addresses: AddressSet };
 
 export interface PolicyRule {
   policy: ParsedPolicy;
@@ -173,7 +173,7 @@ function parsePorts(items: unknown[], path: Path, resource: Resource, problems: 
     const endPort = entry.endPort;
     if (port === undefined || port === null) {
       if (endPort !== undefined && endPort !== null) problems.push({ resource, path: [...here, 'endPort'], message: 'endPort needs a numeric port' });
-      else out.push({ index, protocol, start: 1, end: 65535 });
+      else out.push({ index, protocol, start: 1, end: 65535, omitted: true });
       return;
     }
     const numeric = typeof port === 'number' ? port : /^\d+$/.test(String(port)) ? Number(port) : undefined;
@@ -197,7 +197,7 @@ function parsePorts(items: unknown[], path: Path, resource: Resource, problems: 
       }
       end = endPort;
     }
-    out.push({ index, protocol, start: numeric, end });
+    out.push({ index, protocol, start: numeric, end, omitted: false });
   });
   return out;
 }
@@ -228,7 +228,7 @@ function parsePeers(items: unknown[], path: Path, resource: Resource, problems: 
         }
         excepts.push(cidrSet(except));
       }
-      out.push({ index, type: 'ipBlock', cidr: text, addresses: subtractAddresses(block, unionAddresses(EMPTY_ADDRESSES, ...excepts)) });
+      out.push({ index, type: 'ipBlock', cidr: text, except: asArray(ipBlock.except).map(String), addresses: subtractAddresses(block, unionAddresses(EMPTY_ADDRESSES, ...excepts)) });
       return;
     }
     if (!namespaceSelector && !podSelector) {
@@ -399,4 +399,13 @@ export function rulePortsToward(rule: PolicyRule, destination: PodClass | undefi
     } else set = unionPorts(set, portSetOf(port.protocol, port.start, port.end));
   }
   return set;
+}
+
+function selectsAll(selector: Record<string, unknown> | undefined): boolean {
+  return !selector || (Object.keys(asRecord(selector.matchLabels) ?? {}).length === 0 && asArray(selector.matchExpressions).length === 0);
+}
+
+/** Whether a rule's peers include every pod of every namespace: no peers at all, or `namespaceSelector: {}` with no pod restriction. */
+export function admitsEveryNamespace(rule: PolicyRule): boolean {
+  return !rule.peers || rule.peers.some((peer) => peer.type === 'pods' && peer.namespaceSelector !== undefined && selectsAll(peer.namespaceSelector) && selectsAll(peer.podSelector));
 }
