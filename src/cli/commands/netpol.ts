@@ -24,7 +24,8 @@ why, and the policies that should exist. Pods come from bare Pods and from the
 pod templates of every workload kind. Semantics: docs/network-policy-semantics.md.
 
 Subcommands:
-  matrix              allowed connections between workloads and external addresses
+  matrix              allowed connections between workloads and external addresses; a row
+                      from * stands for every workload whose egress is not isolated
   explain SRC DST     allowed or denied, and the policies and rules deciding it on each side
                       (SRC/DST: namespace/workload, kind/namespace/name, an IP or a CIDR)
   exposure            workloads reachable from outside or from every namespace,
@@ -106,7 +107,7 @@ function renderMatrix(connections: WorkloadConnection[], format: string, scope: 
       const nodes = new Map<string, Set<string>>();
       for (const connection of connections) {
         for (const end of [connection.from, connection.to]) {
-          const namespace = end === 'external' ? '' : end.split('/')[0]!;
+          const namespace = end === 'external' || end === '*' ? '' : end.split('/')[0]!;
           if (!nodes.has(namespace)) nodes.set(namespace, new Set());
           nodes.get(namespace)!.add(end);
         }
@@ -286,7 +287,8 @@ async function generateCommand(values: Record<string, unknown>, positionals: str
     });
     // The proposal replaces nothing: it is added to the policies that exist.
     const after = analyzeNetwork(buildNetworkModel([...resources, ...generated]));
-    const scope = namespace ? { namespace } : {};
+    // Expanded: a connection hidden in a `*` row must show up one by one when the proposal cuts it.
+    const scope = { expand: true, ...(namespace ? { namespace } : {}) };
     const key = (connection: WorkloadConnection) => `${connection.from} -> ${connection.to}`;
     const before = new Map(workloadMatrix(analysis, scope).map((connection) => [key(connection), connection]));
     const afterMap = new Map(workloadMatrix(after, scope).map((connection) => [key(connection), connection]));

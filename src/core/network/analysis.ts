@@ -33,8 +33,11 @@ export interface Verdict {
   ingress: Side;
 }
 
+/** In a collapsed matrix: every pod whose egress is not isolated (for the scope). */
+export const OPEN_EGRESS = { type: 'open-egress' } as const;
+
 export interface MatrixCell {
-  from: Endpoint;
+  from: Endpoint | typeof OPEN_EGRESS;
   to: Endpoint;
   ports: PortSet;
   /** for external ends: the addresses allowed */
@@ -56,8 +59,13 @@ export interface NetworkAnalysis {
   connection(from: Endpoint, to: Endpoint, scope?: Scope): Verdict;
   /** one port: allowed or denied, with the rules that allow it on each side */
   decide(from: Endpoint, to: Endpoint, port: number, protocol: Protocol): Verdict & { allowed: boolean };
-  /** every allowed connection between classes (and external addresses), by class */
-  matrix(options?: { scope?: Scope; classFilter?: (podClass: PodClass) => boolean }): MatrixCell[];
+  /**
+   * Every allowed connection between classes (and external addresses). With
+   * `collapseOpen`, a destination whose ingress is open gets one OPEN_EGRESS
+   * cell for all the sources whose egress is open too, instead of one cell
+   * per source: an unisolated cluster stays linear instead of quadratic.
+   */
+  matrix(options?: { scope?: Scope; classFilter?: (podClass: PodClass) => boolean; collapseOpen?: boolean }): MatrixCell[];
   /** what external addresses an isolated-or-not side allows, with ports */
   externalIngress(classId: number): { ports: PortSet; addresses: AddressSet; rules: AllowingRule[] };
   externalEgress(classId: number): Array<{ ports: PortSet; addresses: AddressSet; rule: AllowingRule | undefined }>;
@@ -252,18 +260,24 @@ export function analyzeNetwork(model: NetworkModel): NetworkAnalysis {
     return verdict.allowingRules.map((rule) => ({ ports: rule.ports, addresses: rule.addresses ?? EMPTY_ADDRESSES, rule }));
   }
 
-  function matrix(options: { scope?: Scope; classFilter?: (podClass: PodClass) => boolean } = {}): MatrixCell[] {
+  function matrix(options: { scope?: Scope; classFilter?: (podClass: PodClass) => boolean; collapseOpen?: boolean } = {}): MatrixCell[] {
     const scope = options.scope ?? 'both';
     const wanted = options.classFilter ?? (() => true);
     const cells: MatrixCell[] = [];
     const all = new Uint32Array(words).fill(0xffffffff);
+    // Sources whose egress is isolated: with collapseOpen, the only ones listed one by one toward an open destination.
+    const egressIsolated = new Uint32Array(words);
+    if (scope !== 'ingress') for (const podClass of model.classes) if (isolated(podClass.id, 'Egress')) egressIsolated[podClass.id >>> 5]! |= 1 << (podClass.id & 31);
     const external = (addresses: AddressSet): Endpoint => ({ type: 'addresses', addresses, label: 'external' });
     for (const destination of model.classes) {
       const destinationWanted = wanted(destination);
       const open = scope === 'egress' || !isolated(destination.id, 'Ingress');
       const rules = open ? [] : cachedRules(destination.id, 'Ingress');
       let candidates: Bitset;
-      if (open || rules.some((entry) => !entry.classes)) candidates = all;
+      if (open && options.collapseOpen) {
+        if (destinationWanted) cells.push({ from: OPEN_EGRESS, to: { type: 'class', id: destination.id }, ports: ALL_PORTS });
+        candidates = egressIsolated;
+      } else if (open || rules.some((entry) => !entry.classes)) candidates = all;
       else {
         candidates = new Uint32Array(words);
         for (const entry of rules) for (let index = 0; index < words; index++) candidates[index]! |= entry.classes![index]!;

@@ -1,9 +1,11 @@
 import { addressesToCidrs, cidrSet, parseCidr, unionAddresses, type AddressSet } from './addresses.js';
-import type { Endpoint, NetworkAnalysis, Scope } from './analysis.js';
+import type { MatrixCell, NetworkAnalysis, Scope } from './analysis.js';
 import type { NetworkWorkload } from './model.js';
 import { unionPorts, type PortSet } from './ports.js';
 
 export const EXTERNAL = 'external';
+/** Every workload whose egress is not isolated (a collapsed matrix row). */
+export const ANY_OPEN = '*';
 
 /** An allowed connection between workloads (or a workload and external addresses). */
 export interface WorkloadConnection {
@@ -18,12 +20,15 @@ export interface WorkloadConnection {
 /**
  * The workload-level matrix: class connections spread over the workloads of
  * each class (a workload is allowed what some of its pods are allowed).
- * With a namespace, only connections with an end in it.
+ * With a namespace, only connections with an end in it. A destination whose
+ * ingress is not isolated has one row from `*` (every workload whose egress
+ * is not isolated) and rows only from the egress-isolated workloads, unless
+ * `expand` asks for every row.
  */
-export function workloadMatrix(analysis: NetworkAnalysis, options: { scope?: Scope; namespace?: string } = {}): WorkloadConnection[] {
+export function workloadMatrix(analysis: NetworkAnalysis, options: { scope?: Scope; namespace?: string; /** one row per source even toward open destinations */ expand?: boolean } = {}): WorkloadConnection[] {
   const { model } = analysis;
   const namespace = options.namespace;
-  const cells = analysis.matrix({ ...(options.scope ? { scope: options.scope } : {}), ...(namespace !== undefined ? { classFilter: (podClass) => podClass.namespace === namespace } : {}) });
+  const cells = analysis.matrix({ collapseOpen: !options.expand, ...(options.scope ? { scope: options.scope } : {}), ...(namespace !== undefined ? { classFilter: (podClass) => podClass.namespace === namespace } : {}) });
   const merged = new Map<string, WorkloadConnection>();
   const add = (from: string, to: string, ports: PortSet, addresses: AddressSet | undefined) => {
     const key = `${from}\u0000${to}`;
@@ -34,7 +39,7 @@ export function workloadMatrix(analysis: NetworkAnalysis, options: { scope?: Sco
       if (addresses) existing.addresses = existing.addresses ? unionAddresses(existing.addresses, addresses) : addresses;
     }
   };
-  const workloadsOf = (endpoint: Endpoint): string[] => (endpoint.type === 'class' ? model.classes[endpoint.id]!.workloads.map((workload) => workload.id) : [EXTERNAL]);
+  const workloadsOf = (endpoint: MatrixCell['from']): string[] => (endpoint.type === 'class' ? model.classes[endpoint.id]!.workloads.map((workload) => workload.id) : endpoint.type === 'open-egress' ? [ANY_OPEN] : [EXTERNAL]);
   for (const cell of cells) {
     const froms = workloadsOf(cell.from);
     const tos = workloadsOf(cell.to);
