@@ -1,7 +1,8 @@
 /**
  * Network policy analysis at the size of large clusters: 10,000 pods in 1,000
  * namespaces with 14,000 NetworkPolicies. Measures the model build, the full
- * workload-level matrix and `explain`, with peak RSS, against baselines
+ * workload-level matrix (also with the policies removed: everything open) and
+ * `explain`, with peak RSS, against baselines
  * measured in the same run: the inventory build of the same objects, and the
  * pod-by-pod evaluation (test/support/netpol-oracle.ts) on a sample of pairs,
  * extrapolated to the pod matrix the class model avoids.
@@ -128,11 +129,18 @@ for (let index = 0; index < samples; index++) oracleAllows(cluster, oraclePods[(
 const perPairSeconds = seconds(start) / samples;
 const podMatrixSeconds = perPairSeconds * oraclePods.length * oraclePods.length;
 
+// The same pods with no policy at all: every pair connects; the matrix collapses open rows (`*`).
+const open = analyzeNetwork(buildNetworkModel(resources.filter((item) => item.ref.kind !== 'NetworkPolicy')));
+start = process.hrtime.bigint();
+const openMatrix = workloadMatrix(open);
+const openSeconds = seconds(start);
+
 const rssMiB = process.resourceUsage().maxRSS / 1024;
 console.log(`classes: ${classes.length} (from ${pods} pods), workloads: ${model.workloads.size}`);
 console.log(`baseline inventory build:   ${fmt(inventorySeconds)} s`);
 console.log(`network model build:        ${fmt(buildSeconds)} s  (${fmt(buildSeconds / inventorySeconds, 1)}x the inventory build)`);
 console.log(`full workload matrix:       ${fmt(matrixSeconds)} s  (${matrix.length} allowed connections; target < 5 s)`);
+console.log(`matrix without policies:   ${fmt(openSeconds)} s  (${openMatrix.length} rows, ${open.model.workloads.size * open.model.workloads.size} pairs allowed)`);
 console.log(`explain, first (cold):      ${fmt(firstExplainMs)} ms`);
 console.log(`explain, mean of ${explains}:     ${fmt(explainMs, 4)} ms  (${allowed} allowed; target < 50 ms)`);
 console.log(`baseline pod-by-pod:        ${fmt(perPairSeconds * 1000, 3)} ms per pair, ${fmt(podMatrixSeconds / 3600, 1)} h for the ${oraclePods.length}x${oraclePods.length} pod matrix (one port)`);

@@ -128,11 +128,13 @@ export function analyzeNetwork(model: NetworkModel): NetworkAnalysis {
     let classes: Bitset | undefined;
     let addresses: AddressSet = ALL_ADDRESSES;
     if (rule.peers) {
-      classes = new Uint32Array(words);
+      const podPeers = rule.peers.filter((peer) => peer.type === 'pods');
+      // One pod peer (the common case): share its set rather than copy it.
+      classes = podPeers.length === 1 ? peerSet(podPeers[0]!, rule.policy.namespace).bits : new Uint32Array(words);
       const blocks: AddressSet[] = [];
       for (const peer of rule.peers) {
         if (peer.type === 'ipBlock') blocks.push(peer.addresses);
-        else {
+        else if (podPeers.length > 1) {
           const { bits } = peerSet(peer, rule.policy.namespace);
           for (let index = 0; index < words; index++) classes[index]! |= bits[index]!;
         }
