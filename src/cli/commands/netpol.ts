@@ -9,7 +9,7 @@ import { analyzeNetwork, type AllowingRule, type Endpoint, type NetworkAnalysis,
 import { networkExposure } from '../../core/network/exposure.js';
 import { generatePolicies, type ObservedFlow } from '../../core/network/generate.js';
 import { buildNetworkModel } from '../../core/network/model.js';
-import { formatPorts, isProtocol, type PortSet } from '../../core/network/ports.js';
+import { formatPorts, isProtocol } from '../../core/network/ports.js';
 import { addressList, resolveEndpoint, workloadMatrix, type ResolvedEndpoint, type WorkloadConnection } from '../../core/network/workloads.js';
 import { INPUT_HELP, INPUT_OPTIONS, loadInputs } from '../inputs.js';
 import type { CommandIO } from '../io.js';
@@ -157,11 +157,11 @@ function endpointsOf(resolved: ResolvedEndpoint): Array<{ endpoint: Endpoint; la
   return resolved.workload.classes.map((id) => ({ endpoint: { type: 'class', id }, label: resolved.workload.id }));
 }
 
-function ruleText(rule: AllowingRule, ports: PortSet | undefined): string {
+function ruleText(rule: AllowingRule): string {
   const field = rule.direction === 'Ingress' ? 'from' : 'to';
   const where = `${rule.policy} ${rule.direction.toLowerCase()}[${rule.rule}]${rule.peer === undefined ? ` (no ${field}: every peer)` : ` ${field}[${rule.peer}]`}`;
   const addresses = rule.addresses ? ` addresses ${addressList(rule.addresses).join(' ')}` : '';
-  return `${where} ports ${formatPorts(ports ?? rule.ports)}${addresses}`;
+  return `${where} ports ${formatPorts(rule.ports)}${addresses}`;
 }
 
 function sideText(name: string, side: Side): string[] {
@@ -169,7 +169,7 @@ function sideText(name: string, side: Side): string[] {
   if (!side.isolated) return [`${name}: not isolated (no NetworkPolicy selects the pod for ${name}): every peer allowed`];
   const lines = [`${name}: isolated by ${side.selectingPolicies.join(', ')}`];
   if (side.allowingRules.length === 0) lines.push('  no rule allows it');
-  for (const rule of side.allowingRules) lines.push(`  allowed by ${ruleText(rule, undefined)}`);
+  for (const rule of side.allowingRules) lines.push(`  allowed by ${ruleText(rule)}`);
   return lines;
 }
 
