@@ -63,6 +63,9 @@ describe('palisade netpol (built CLI)', () => {
     const metadata = json(['netpol', 'explain', 'shop/api', '169.254.169.254', '--port', '80', '-o', 'json', SHOP]);
     assert.equal(metadata.allowed, true);
     assert.equal(palisade(['netpol', 'explain', 'shop/nothing', 'shop/api', SHOP]).code, 2);
+    // api's egress allows 0.0.0.0/0, which covers pod IPs on plugins that match them: said, not counted.
+    const caveat = palisade(['netpol', 'explain', 'shop/api', 'shop/web', '--port', '8080', SHOP]);
+    assert.match(caveat.stdout, /note: shop\/api-from-web egress\[0\] to\[0\] ipBlock 0\.0\.0\.0\/0 overlaps private ranges/);
     assert.equal(palisade(['netpol', 'explain', 'shop/web', 'shop/api', '--port', '9000/ICMP', SHOP]).code, 2);
   });
 

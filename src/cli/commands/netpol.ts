@@ -10,7 +10,7 @@ import { networkExposure } from '../../core/network/exposure.js';
 import { generatePolicies, type ObservedFlow } from '../../core/network/generate.js';
 import { buildNetworkModel } from '../../core/network/model.js';
 import { formatPorts, isProtocol } from '../../core/network/ports.js';
-import { addressList, resolveEndpoint, workloadMatrix, type ResolvedEndpoint, type WorkloadConnection } from '../../core/network/workloads.js';
+import { addressList, podIpCaveats, resolveEndpoint, workloadMatrix, type ResolvedEndpoint, type WorkloadConnection } from '../../core/network/workloads.js';
 import { INPUT_HELP, INPUT_OPTIONS, loadInputs } from '../inputs.js';
 import type { CommandIO } from '../io.js';
 import { UsageError } from '../usage-error.js';
@@ -203,7 +203,10 @@ async function explainCommand(values: Record<string, unknown>, positionals: stri
     for (const to of endpointsOf(destination)) {
       const verdict = port ? analysis.decide(from.endpoint, to.endpoint, port.port, port.protocol) : { ...analysis.connection(from.endpoint, to.endpoint), allowed: undefined };
       const allowed = verdict.allowed ?? formatPorts(verdict.ports) !== 'none';
-      results.push({ from: from.label, to: to.label, allowed, ports: verdict.ports, egress: verdict.egress, ingress: verdict.ingress });
+      // Pod to pod: ipBlocks over private ranges may match pod IPs on some plugins (never in this analysis).
+      const caveats =
+        from.endpoint.type === 'class' && to.endpoint.type === 'class' ? [...podIpCaveats(analysis, from.endpoint.id, 'Egress'), ...podIpCaveats(analysis, to.endpoint.id, 'Ingress')] : [];
+      results.push({ from: from.label, to: to.label, allowed, ports: verdict.ports, egress: verdict.egress, ingress: verdict.ingress, caveats });
     }
   }
   const allowed = results.some((result) => result.allowed);
@@ -216,6 +219,7 @@ async function explainCommand(values: Record<string, unknown>, positionals: stri
       ports: formatPorts(result.ports),
       egress: sideJson(result.egress),
       ingress: sideJson(result.ingress),
+      ...(result.caveats.length > 0 ? { podIpCaveats: result.caveats } : {}),
     }));
     await io.stdout(`${JSON.stringify({ apiVersion: NETPOL_API_VERSION, kind: 'Explanation', ...items[0]!, ...(items.length > 1 ? { podGroups: items } : {}) }, null, 2)}\n`);
   } else {
@@ -225,6 +229,7 @@ async function explainCommand(values: Record<string, unknown>, positionals: stri
       lines.push(`${result.from} -> ${result.to} (${subject}): ${result.allowed ? 'ALLOWED' : 'DENIED'}${port ? '' : `, allowed ports: ${formatPorts(result.ports)}`}`);
       lines.push(...sideText('egress', result.egress).map((line) => `  ${line}`));
       lines.push(...sideText('ingress', result.ingress).map((line) => `  ${line}`));
+      for (const caveat of result.caveats) lines.push(`  note: ${caveat} overlaps private ranges: this analysis never matches pod IPs with ipBlock, plugins that do (Calico) may allow more`);
     }
     if (results.length > 1) lines.push(`(${results.length} groups of pods whose labels differ; each explained)`);
     await io.stdout(`${lines.join('\n')}\n`);

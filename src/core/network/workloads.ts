@@ -1,6 +1,6 @@
-import { addressesToCidrs, cidrSet, parseCidr, unionAddresses, type AddressSet } from './addresses.js';
+import { addressesToCidrs, cidrSet, intersectAddresses, isEmptyAddresses, parseCidr, PRIVATE_ADDRESSES, unionAddresses, type AddressSet } from './addresses.js';
 import type { MatrixCell, NetworkAnalysis, Scope } from './analysis.js';
-import type { NetworkWorkload } from './model.js';
+import type { Direction, NetworkWorkload } from './model.js';
 import { unionPorts, type PortSet } from './ports.js';
 
 export const EXTERNAL = 'external';
@@ -79,4 +79,24 @@ export function resolveEndpoint(analysis: NetworkAnalysis, text: string): Resolv
   if (matches.length === 0) throw new Error(`no workload or pod "${text}" among the scanned objects`);
   if (matches.length > 1) throw new Error(`"${text}" is ambiguous: ${matches.map((workload) => workload.id).join(', ')}; say kind/namespace/name`);
   return { type: 'workload', workload: matches[0]! };
+}
+
+/**
+ * ipBlock peers, in the rules that decide a class's side, that overlap the
+ * private ranges pod networks live in: plugins that match pod IPs with
+ * ipBlock (Calico, for one) may allow pod traffic through them, which this
+ * analysis never does (docs/network-policy-semantics.md, ipBlock and pod IPs).
+ */
+export function podIpCaveats(analysis: NetworkAnalysis, classId: number, direction: Direction): string[] {
+  const out: string[] = [];
+  for (const policy of analysis.isolatingPolicies(classId, direction)) {
+    for (const rule of direction === 'Ingress' ? policy.ingress : policy.egress) {
+      for (const peer of rule.peers ?? []) {
+        if (peer.type === 'ipBlock' && !isEmptyAddresses(intersectAddresses(peer.addresses, PRIVATE_ADDRESSES))) {
+          out.push(`${policy.id} ${direction.toLowerCase()}[${rule.index}] ${direction === 'Ingress' ? 'from' : 'to'}[${peer.index}] ipBlock ${peer.cidr}`);
+        }
+      }
+    }
+  }
+  return out;
 }
