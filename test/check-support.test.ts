@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { findRemovedApi, imagePathSegments, parseMinorVersion, releasedBy, REMOVED_API_KINDS, REMOVED_APIS } from '../src/core/checks/support/add-ons.js';
-import { effectivePolicyTypes, isDefaultDeny, isEmptySelector } from '../src/core/checks/support/network.js';
+import { isDefaultDeny, isEmptySelector } from '../src/core/checks/support/network.js';
+import { defaultedPolicyTypes, parsePolicy } from '../src/core/network/model.js';
 import { limitRangeItemDefaults } from '../src/core/checks/support/resources.js';
 import type { Resource } from '../src/core/model/resource.js';
 import { scanText } from './support/scan.js';
@@ -25,7 +26,10 @@ describe('NetworkPolicy policyTypes defaulting (SetDefaults_NetworkPolicySpec)',
     ['explicit types win over rules', { policyTypes: ['Ingress'], egress: [{}] }, ['Ingress']],
   ];
   for (const [name, spec, expected] of cases) {
-    it(name, () => assert.deepEqual([...effectivePolicyTypes(spec)].sort(), [...expected].sort()));
+    it(name, () => {
+      const types = defaultedPolicyTypes(spec);
+      assert.deepEqual((['Ingress', 'Egress'] as const).filter((type) => types[type]).sort(), [...expected].sort());
+    });
   }
 });
 
@@ -43,8 +47,9 @@ describe('default deny', () => {
   ];
   for (const [name, spec, ingress, egress] of cases) {
     it(name, () => {
-      assert.equal(isDefaultDeny(policy(spec), 'Ingress'), ingress, 'ingress');
-      assert.equal(isDefaultDeny(policy(spec), 'Egress'), egress, 'egress');
+      const parsed = parsePolicy(policy(spec), []);
+      assert.equal(isDefaultDeny(parsed, 'Ingress'), ingress, 'ingress');
+      assert.equal(isDefaultDeny(parsed, 'Egress'), egress, 'egress');
     });
   }
   it('isEmptySelector', () => {

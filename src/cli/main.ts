@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { checksCommand } from './commands/checks.js';
 import { imageCommand } from './commands/image.js';
 import { dbCommand } from './commands/db.js';
+import { netpolCommand } from './commands/netpol.js';
 import { scanCommand } from './commands/scan.js';
 import type { CommandIO } from './io.js';
 import { UsageError } from './usage-error.js';
@@ -13,6 +14,7 @@ Commands:
   checks         list the checks
   image REF...   inventory container images layer by layer (packages, SBOM)
   db             update or show the local vulnerability database
+  netpol         NetworkPolicy analysis: matrix, explain, exposure, generate
   version        print the version
 
 Run 'palisade COMMAND --help' for a command's flags.
@@ -23,6 +25,7 @@ const COMMANDS: Record<string, (argv: string[], io: CommandIO) => Promise<number
   checks: checksCommand,
   image: imageCommand,
   db: dbCommand,
+  netpol: netpolCommand,
 };
 
 export function packageVersion(): string {

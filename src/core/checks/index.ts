@@ -100,6 +100,9 @@ import namespaceWithoutLimitRange from './namespace-without-limit-range.js';
 import namespaceWithoutPodSecurityLabels from './namespace-without-pod-security-labels.js';
 import namespaceWithoutResourceQuota from './namespace-without-resource-quota.js';
 import netRawNotDropped from './net-raw-not-dropped.js';
+import networkPolicyAllowsMetadataEgress from './network-policy-allows-metadata-egress.js';
+import networkPolicyPeerSelectsNothing from './network-policy-peer-selects-nothing.js';
+import networkPolicyRuleAllowsAll from './network-policy-rule-allows-all.js';
 import networkPolicySelectsNoPods from './network-policy-selects-no-pods.js';
 import noNetworkPolicies from './no-network-policies.js';
 import ownerLabelMissing from './owner-label-missing.js';
@@ -144,6 +147,7 @@ import secretInEnv from './secret-in-env.js';
 import selectorMismatch from './selector-mismatch.js';
 import selinuxCustomOptions from './selinux-custom-options.js';
 import sensitiveUiExposed from './sensitive-ui-exposed.js';
+import sensitiveWorkloadOpenToAllNamespaces from './sensitive-workload-open-to-all-namespaces.js';
 import serviceAccountMissing from './service-account-missing.js';
 import serviceAccountTokenAutomount from './service-account-token-automount.js';
 import serviceExternalIps from './service-external-ips.js';
@@ -263,6 +267,9 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   namespaceWithoutPodSecurityLabels,
   namespaceWithoutResourceQuota,
   netRawNotDropped,
+  networkPolicyAllowsMetadataEgress,
+  networkPolicyPeerSelectsNothing,
+  networkPolicyRuleAllowsAll,
   networkPolicySelectsNoPods,
   noNetworkPolicies,
   ownerLabelMissing,
@@ -307,6 +314,7 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   selectorMismatch,
   selinuxCustomOptions,
   sensitiveUiExposed,
+  sensitiveWorkloadOpenToAllNamespaces,
   serviceAccountMissing,
   serviceAccountTokenAutomount,
   serviceExternalIps,

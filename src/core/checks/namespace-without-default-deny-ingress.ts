@@ -1,6 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { ignoreNamespacesOption, namespaceName } from './support/multi-tenancy.js';
-import { isDefaultDeny, networkPoliciesIn } from './support/network.js';
+import { isDefaultDeny, networkAnalysisOf } from './support/network.js';
 
 export default defineCheck({
   id: 'namespace-without-default-deny-ingress',
@@ -27,7 +27,7 @@ export default defineCheck({
   *evaluate({ resource, inventory, options }) {
     const name = namespaceName(resource.object);
     if (name === undefined || options.ignoreNamespaces.includes(name)) return;
-    if (networkPoliciesIn(inventory, name).some((policy) => isDefaultDeny(policy, 'Ingress'))) return;
+    if (networkAnalysisOf(inventory).model.policiesIn(name).some((policy) => isDefaultDeny(policy, 'Ingress'))) return;
     yield { path: ['metadata', 'name'], message: `namespace "${name}" has no default-deny ingress NetworkPolicy` };
   },
 });

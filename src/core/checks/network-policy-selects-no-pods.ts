@@ -1,6 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { matchesLabelSelector } from '../model/selectors.js';
-import { isEmptySelector, mayHoldOperatorPods, podLabelsIn, policySpec } from './support/network.js';
+import { isEmptySelector, mayHoldOperatorPods, networkAnalysisOf, parsedPolicyOf } from './support/network.js';
 
 export default defineCheck({
   id: 'network-policy-selects-no-pods',
@@ -18,11 +17,11 @@ export default defineCheck({
   appliesTo: { kinds: ['NetworkPolicy'] },
   options: {},
   *evaluate({ resource, inventory }) {
-    const selector = policySpec(resource).podSelector;
-    if (isEmptySelector(selector)) return;
-    const pods = podLabelsIn(inventory, resource.ref.namespace);
-    if (pods.length === 0 || mayHoldOperatorPods(inventory, resource.ref.namespace)) return;
-    if (pods.some((labels) => matchesLabelSelector(selector, labels))) return;
+    const policy = parsedPolicyOf(inventory, resource);
+    if (!policy || isEmptySelector(policy.podSelector)) return;
+    const classes = networkAnalysisOf(inventory).model.classesIn(policy.namespace);
+    if (classes.length === 0 || mayHoldOperatorPods(inventory, resource.ref.namespace)) return;
+    if (classes.some((podClass) => policy.selects(podClass.labels))) return;
     yield { path: ['spec', 'podSelector'], message: `podSelector matches no pod template in namespace "${resource.ref.namespace}"` };
   },
 });

@@ -1,8 +1,6 @@
 import { defineCheck } from '../model/check.js';
-import { compileLabelSelector } from '../model/selectors.js';
-import { asRecord, asStringRecord } from '../model/values.js';
 import { ignoreNamespacesOption } from './support/multi-tenancy.js';
-import { networkPoliciesIn, policySpec } from './support/network.js';
+import { networkAnalysisOf } from './support/network.js';
 import { hasControllerOwner } from './support/ownership.js';
 
 export default defineCheck({
@@ -34,15 +32,15 @@ export default defineCheck({
     if (hasControllerOwner(resource.object)) return;
     const namespace = resource.ref.namespace ?? 'default';
     if (options.ignoreNamespaces.includes(namespace)) return;
-    const labels = asStringRecord(workload.podMetadata.labels);
-    const policies = networkPoliciesIn(inventory, namespace);
+    const { model } = networkAnalysisOf(inventory);
+    const podClass = model.classOf(resource);
+    if (!podClass) return;
+    const policies = model.policiesIn(namespace);
     const path = [...workload.podMetadataPath, 'labels'];
     const subject = resource.ref.kind === 'Pod' ? `Pod "${resource.ref.name}"` : `the pods of ${resource.ref.kind} "${resource.ref.name}"`;
     const accept = resource.ref.kind === 'Pod' ? 'it accepts' : 'they accept';
     if (policies.length > 0) {
-      // Each namespace's policy selectors are compiled once per scan.
-      const selectors = inventory.memo(`network/policy-selectors/${namespace}`, () => policies.map((policy) => compileLabelSelector(asRecord(policySpec(policy).podSelector) ?? {})));
-      if (selectors.some((selects) => selects(labels))) return;
+      if (policies.some((policy) => policy.selects(podClass.labels))) return;
       yield { path, message: `no NetworkPolicy in namespace "${namespace}" selects ${subject}: ${accept} traffic from anywhere` };
       return;
     }

@@ -1,25 +1,18 @@
 import type { Inventory } from '../../engine/inventory.js';
 import type { Resource } from '../../model/resource.js';
-import { matchesLabelSelector } from '../../model/selectors.js';
+import { analyzeNetwork, type NetworkAnalysis } from '../../network/analysis.js';
+import { buildNetworkModel, type Direction, type ParsedPolicy } from '../../network/model.js';
 import { asArray, asRecord, asString, asStringRecord } from '../../model/values.js';
 
-export type PolicyDirection = 'Ingress' | 'Egress';
-
-export function policySpec(policy: Resource): Record<string, unknown> {
-  return asRecord(policy.object.spec) ?? {};
+/** The network model of the scanned objects, built once per inventory and shared by the network checks. */
+export function networkAnalysisOf(inventory: Inventory): NetworkAnalysis {
+  return inventory.memo('network/analysis', () => analyzeNetwork(buildNetworkModel(inventory.resources)));
 }
 
-/**
- * The policy types the API server stores for a NetworkPolicy spec
- * (SetDefaults_NetworkPolicySpec): an empty or missing `policyTypes` becomes
- * `Ingress`, plus `Egress` only when `spec.egress` is non-empty.
- */
-export function effectivePolicyTypes(spec: Record<string, unknown>): Set<PolicyDirection> {
-  const listed = asArray(spec.policyTypes).filter((item): item is PolicyDirection => item === 'Ingress' || item === 'Egress');
-  if (asArray(spec.policyTypes).length > 0) return new Set(listed);
-  const types = new Set<PolicyDirection>(['Ingress']);
-  if (asArray(spec.egress).length > 0) types.add('Egress');
-  return types;
+/** The parsed form of a scanned NetworkPolicy (undefined for other kinds or API groups). */
+export function parsedPolicyOf(inventory: Inventory, resource: Resource): ParsedPolicy | undefined {
+  const byResource = inventory.memo('network/policies-by-resource', () => new Map(networkAnalysisOf(inventory).model.policies.map((policy) => [policy.resource, policy])));
+  return byResource.get(resource);
 }
 
 /** A label selector with no requirement: `{}`, or missing where the field is a plain struct (NetworkPolicy podSelector). */
@@ -31,27 +24,12 @@ export function isEmptySelector(selector: unknown): boolean {
 
 /**
  * A default deny for one direction: a policy selecting every pod of its
- * namespace (`podSelector: {}`) that isolates that direction and allows
- * nothing in it (no rules of that type).
+ * namespace (`podSelector: {}`) that isolates that direction (policyTypes as
+ * the API server defaults them) and allows nothing in it (no rules of that type).
  */
-export function isDefaultDeny(policy: Resource, direction: PolicyDirection): boolean {
-  const spec = policySpec(policy);
-  if (!isEmptySelector(spec.podSelector)) return false;
-  if (!effectivePolicyTypes(spec).has(direction)) return false;
-  return asArray(spec[direction === 'Ingress' ? 'ingress' : 'egress']).length === 0;
-}
-
-/** Whether a policy's podSelector selects pods with these labels (same namespace assumed). */
-export function policySelects(policy: Resource, labels: Record<string, string>): boolean {
-  return matchesLabelSelector(policySpec(policy).podSelector, labels);
-}
-
-const POLICY_KINDS = ['NetworkPolicy'];
-
-/** NetworkPolicies of one namespace in the inventory (networking.k8s.io/v1 or the removed extensions/v1beta1). */
-export function networkPoliciesIn(inventory: Inventory, namespace: string | undefined): Resource[] {
-  if (namespace === undefined) return [];
-  return POLICY_KINDS.length === 1 ? (inventory.ofKindIn(POLICY_KINDS[0]!, namespace) as Resource[]) : POLICY_KINDS.flatMap((kind) => inventory.ofKindIn(kind, namespace));
+export function isDefaultDeny(policy: ParsedPolicy, direction: Direction): boolean {
+  if (!isEmptySelector(policy.podSelector) || !policy.isolates[direction]) return false;
+  return (direction === 'Ingress' ? policy.ingress : policy.egress).length === 0;
 }
 
 /** A Service's type, defaulting as the API server does (ClusterIP). */

@@ -1,0 +1,44 @@
+import { defineCheck } from '../model/check.js';
+import type { Path } from '../model/location.js';
+import { mayHoldOperatorPods, networkAnalysisOf, parsedPolicyOf } from './support/network.js';
+
+export default defineCheck({
+  id: 'network-policy-peer-selects-nothing',
+  title: 'NetworkPolicy peer selects nothing',
+  severity: 'low',
+  category: 'network',
+  description:
+    'A from/to peer whose namespaceSelector matches no namespace, or whose podSelector matches no pod, allows nothing: the traffic it was written for stays blocked, or an AND was meant as an OR, or a label is misspelt. A namespaceSelector is judged only when the scan declares (Namespace objects) every namespace its objects use, as a cluster scan does; a podSelector only where the scanned objects hold workloads of each namespace concerned and no custom resources (an operator may create the pods).',
+  remediation: 'Fix the peer\'s selectors so they match the labels of the namespaces (kubernetes.io/metadata.name is always set) and pod templates meant, or remove the peer.',
+  references: ['https://kubernetes.io/docs/concepts/services-networking/network-policies/#behavior-of-to-and-from-selectors'],
+  standards: {
+    nsa: ['Network separation: network policies'],
+  },
+  enabledByDefault: true,
+  appliesTo: { kinds: ['NetworkPolicy'] },
+  options: {},
+  *evaluate({ resource, inventory }) {
+    const policy = parsedPolicyOf(inventory, resource);
+    if (!policy) return;
+    const analysis = networkAnalysisOf(inventory);
+    // Namespace selectors are judged only when every namespace the objects use is declared: the scan then looks complete.
+    const namespacesComplete = inventory.memo('network/namespaces-complete', () => inventory.ofKind('Namespace').length > 0 && [...inventory.namespaces].every((name) => inventory.find('Namespace', undefined, name) !== undefined));
+    for (const rule of [...policy.ingress, ...policy.egress]) {
+      const field = rule.direction === 'Ingress' ? 'from' : 'to';
+      for (const peer of rule.peers ?? []) {
+        if (peer.type !== 'pods') continue;
+        const path: Path = [...rule.path, field, peer.index];
+        const namespaces = peer.namespaceSelector ? analysis.selectedNamespaces(peer.namespaceSelector) : [policy.namespace];
+        if (peer.namespaceSelector && namespaces.length === 0) {
+          if (namespacesComplete) yield { path: [...path, 'namespaceSelector'], message: `${field}[${peer.index}] of ${rule.direction.toLowerCase()} rule ${rule.index}: namespaceSelector matches no namespace` };
+          continue;
+        }
+        if (analysis.peerClasses(peer, policy.namespace).length > 0) continue;
+        const known = namespaces.every((namespace) => analysis.model.classesIn(namespace).length > 0 && !mayHoldOperatorPods(inventory, namespace));
+        if (!known) continue;
+        const where = !peer.namespaceSelector ? `namespace "${policy.namespace}"` : namespaces.length === 1 ? `namespace "${namespaces[0]}", the one its namespaceSelector matches` : `the ${namespaces.length} namespaces its namespaceSelector matches`;
+        yield { path: [...path, 'podSelector'], message: `${field}[${peer.index}] of ${rule.direction.toLowerCase()} rule ${rule.index}: podSelector matches no pod template in ${where}` };
+      }
+    }
+  },
+});

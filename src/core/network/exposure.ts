@@ -1,0 +1,103 @@
+import type { Resource } from '../model/resource.js';
+import { matchesMapSelector } from '../model/selectors.js';
+import { asArray, asRecord, asString, asStringRecord } from '../model/values.js';
+import { addressesToCidrs, intersectAddresses, isEmptyAddresses, METADATA_ADDRESSES, PUBLIC_ADDRESSES, unionAddresses, type AddressSet } from './addresses.js';
+import type { NetworkAnalysis } from './analysis.js';
+import { admitsEveryNamespace, rulePortsToward, type PodClass } from './model.js';
+import { ALL_PORTS, hasPort, intersectPorts, isEmptyPorts, isProtocol, NO_PORTS, portSetOf, unionPorts, type PortSet } from './ports.js';
+
+export type ExposureKind = 'external-ingress' | 'all-namespaces-ingress' | 'internet-egress' | 'metadata-egress';
+
+export interface ExposureItem {
+  workload: string;
+  exposure: ExposureKind;
+  ports: PortSet;
+  detail: string;
+}
+
+/** A Service's pod-side ports (targetPort, else port), resolved on a class's named ports. */
+export function serviceTargetPorts(service: Resource, podClass: PodClass | undefined): PortSet {
+  let set = NO_PORTS;
+  for (const item of asArray(asRecord(service.object.spec)?.ports)) {
+    const entry = asRecord(item);
+    if (!entry) continue;
+    const protocol = asString(entry.protocol) ?? 'TCP';
+    if (!isProtocol(protocol)) continue;
+    const target = entry.targetPort ?? entry.port;
+    const number = typeof target === 'number' ? target : /^\d+$/.test(String(target)) ? Number(target) : podClass?.namedPorts.get(`${String(target)}/${protocol}`);
+    if (number !== undefined && number >= 1 && number <= 65535) set = unionPorts(set, portSetOf(protocol, number, number));
+  }
+  return set;
+}
+
+function externallyExposed(service: Resource): string | undefined {
+  const spec = asRecord(service.object.spec) ?? {};
+  const type = asString(spec.type) ?? 'ClusterIP';
+  if (type === 'NodePort' || type === 'LoadBalancer') return type;
+  if (type !== 'ExternalName' && asArray(spec.externalIPs).length > 0) return 'externalIPs';
+  return undefined;
+}
+
+const describeAddresses = (addresses: AddressSet) => {
+  const cidrs = addressesToCidrs(addresses);
+  return cidrs.length > 4 ? `${cidrs.slice(0, 4).join(', ')} and ${cidrs.length - 4} more` : cidrs.join(', ');
+};
+
+/** What each workload's pods are exposed to, and what they can reach outside the cluster. */
+export function networkExposure(analysis: NetworkAnalysis, resources: readonly Resource[], options: { namespace?: string } = {}): ExposureItem[] {
+  const { model } = analysis;
+  const services = resources.filter((resource) => resource.ref.kind === 'Service' && externallyExposed(resource) !== undefined);
+  const items: ExposureItem[] = [];
+  const seen = new Set<string>();
+  const push = (item: ExposureItem) => {
+    const key = `${item.workload}\u0000${item.exposure}\u0000${item.detail}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    items.push(item);
+  };
+  for (const podClass of model.classes) {
+    if (options.namespace !== undefined && podClass.namespace !== options.namespace) continue;
+    const workloads = podClass.workloads.map((workload) => workload.id);
+    const each = (exposure: ExposureKind, ports: PortSet, detail: string) => workloads.forEach((workload) => push({ workload, exposure, ports, detail }));
+
+    const inbound = analysis.externalIngress(podClass.id);
+    for (const service of services) {
+      if (service.ref.namespace !== podClass.namespace) continue;
+      const selector = asStringRecord(asRecord(service.object.spec)?.selector);
+      if (!podClass.pods.some((pod) => matchesMapSelector(selector, pod.labels))) continue;
+      const ports = intersectPorts(serviceTargetPorts(service, podClass), inbound.ports);
+      if (isEmptyPorts(ports) || isEmptyAddresses(inbound.addresses)) continue;
+      each('external-ingress', ports, `Service ${service.ref.name} (${externallyExposed(service)}) from ${describeAddresses(inbound.addresses)}`);
+    }
+
+    if (!analysis.isolated(podClass.id, 'Ingress')) each('all-namespaces-ingress', ALL_PORTS, 'ingress not isolated: no NetworkPolicy selects these pods for ingress');
+    else {
+      let ports = NO_PORTS;
+      const rules: string[] = [];
+      for (const policy of analysis.isolatingPolicies(podClass.id, 'Ingress')) {
+        for (const rule of policy.ingress) {
+          if (!admitsEveryNamespace(rule)) continue;
+          ports = unionPorts(ports, rulePortsToward(rule, podClass));
+          rules.push(`${policy.id} ingress[${rule.index}]`);
+        }
+      }
+      if (!isEmptyPorts(ports)) each('all-namespaces-ingress', ports, `allowed by ${rules.join(', ')}`);
+    }
+
+    const outbound = analysis.externalEgress(podClass.id);
+    const internet = outbound.map((item) => ({ ...item, addresses: intersectAddresses(item.addresses, PUBLIC_ADDRESSES) })).filter((item) => !isEmptyAddresses(item.addresses) && !isEmptyPorts(item.ports));
+    if (internet.length > 0) {
+      const ports = internet.reduce((set, item) => unionPorts(set, item.ports), NO_PORTS);
+      const open = internet.some((item) => item.rule === undefined);
+      // The rules' own blocks read better than their public part (0.0.0.0/0, not 50 CIDRs).
+      const blocks = outbound.filter((item) => internet.some((publicItem) => publicItem.rule === item.rule)).map((item) => item.addresses);
+      each('internet-egress', ports, open ? 'egress not isolated' : `to ${describeAddresses(unionAddresses(...blocks))} by ${internet.map((item) => `${item.rule!.policy} egress[${item.rule!.rule}]`).join(', ')}`);
+    }
+    const metadata = outbound.filter((item) => !isEmptyAddresses(intersectAddresses(item.addresses, METADATA_ADDRESSES)) && hasPort(item.ports, 80, 'TCP'));
+    if (metadata.length > 0) {
+      const open = metadata.some((item) => item.rule === undefined);
+      each('metadata-egress', portSetOf('TCP', 80, 80), open ? 'egress not isolated: 169.254.169.254 reachable' : `169.254.169.254 reachable by ${metadata.map((item) => `${item.rule!.policy} egress[${item.rule!.rule}]`).join(', ')}`);
+    }
+  }
+  return items.sort((a, b) => (a.workload < b.workload ? -1 : a.workload > b.workload ? 1 : a.exposure < b.exposure ? -1 : a.exposure > b.exposure ? 1 : 0));
+}
