@@ -12,7 +12,7 @@ import {
   toPolicyRule,
   VERB_ALL,
   type PolicyRule,
-} from './rbac-rules.js';
+} from '../../rbac/rules.js';
 
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 export const ROLE_KINDS = ['ClusterRole', 'Role'] as const;
