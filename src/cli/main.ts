@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { checksCommand } from './commands/checks.js';
+import { rbacCommand } from './commands/rbac.js';
 import { scanCommand } from './commands/scan.js';
 import type { CommandIO } from './io.js';
 import { UsageError } from './usage-error.js';
@@ -9,6 +10,7 @@ const HELP = `Usage: palisade COMMAND [flags]
 Commands:
   scan PATH...   scan manifests for security misconfigurations
   checks         list the checks
+  rbac           effective RBAC permissions: who-can, can, permissions, escalations, graph
   version        print the version
 
 Run 'palisade COMMAND --help' for a command's flags.
@@ -17,6 +19,7 @@ Run 'palisade COMMAND --help' for a command's flags.
 const COMMANDS: Record<string, (argv: string[], io: CommandIO) => Promise<number>> = {
   scan: scanCommand,
   checks: checksCommand,
+  rbac: rbacCommand,
 };
 
 export function packageVersion(): string {

@@ -121,6 +121,11 @@ export interface RbacModel {
   authorize(identity: Identity, request: AccessRequest): Decision;
   /** every binding rule allowing the request, whoever it names (system:masters not included) */
   whoCan(request: AccessRequest): Grant[];
+  /**
+   * whoCan in every namespace at once: every binding rule allowing the request in some
+   * namespace, with where it applies ('' cluster-wide). The request's namespace is ignored.
+   */
+  whoCanAnywhere(request: NamespacedRequest): EffectiveRule[];
   /** every rule the identity holds, with where it applies */
   permissions(identity: Identity): EffectiveRule[];
 }
@@ -343,6 +348,22 @@ export function buildRbacModel(resources: readonly Resource[]): RbacModel {
     return grants;
   };
 
+  const roleList = [...roles.values()];
+  const whoCanAnywhere = (request: NamespacedRequest): EffectiveRule[] => {
+    const out: EffectiveRule[] = [];
+    for (const role of roleList) {
+      const rules = role.rules.filter((rule) => ruleAllows(rule.rule, request));
+      if (rules.length === 0) continue;
+      for (const binding of byRole.get(role.key) ?? []) {
+        for (const subject of binding.subjects) {
+          if (!subject.principal) continue;
+          for (const rule of rules) out.push({ binding, subject, role, rule, namespace: binding.namespace ?? '' });
+        }
+      }
+    }
+    return out;
+  };
+
   const permissions = (identity: Identity): EffectiveRule[] => {
     const out: EffectiveRule[] = [];
     for (const { binding, subject } of bindingsFor(identity)) {
@@ -362,6 +383,7 @@ export function buildRbacModel(resources: readonly Resource[]): RbacModel {
     bindingsOfRole: (key) => byRole.get(key) ?? [],
     authorize,
     whoCan,
+    whoCanAnywhere,
     permissions,
   };
 }
