@@ -51,6 +51,8 @@ export interface EscalationStep {
   text: string;
   /** binding → role → rule that grants the step */
   via?: string;
+  /** the binding granting the step, and the index of the subject entry it matched */
+  binding?: { kind: string; name: string; namespace?: string; subjectIndex: number };
 }
 
 export interface EscalationPath {
@@ -64,6 +66,10 @@ interface Node {
   subject: Subject;
   identity: Identity;
   rules: EffectiveRule[];
+}
+
+function bindingOf(rule: EffectiveRule): Pick<EscalationStep, 'binding'> {
+  return { binding: { ...objectView(rule.binding), subjectIndex: rule.subject.index } };
 }
 
 export function viaText(rule: EffectiveRule): string {
@@ -133,7 +139,7 @@ export function findEscalations(model: RbacModel): EscalationPath[] {
   for (const node of nodes.values()) {
     const admin = isClusterAdminEquivalent(model, node.identity);
     if (!admin) continue;
-    reach(node, [{ action: 'cluster-admin', from: node.key, to: 'cluster-admin', text: admin === 'superuser' ? `${node.key} is in ${SUPERUSER_GROUP}` : `${node.key} may do everything cluster-wide`, ...(admin === 'superuser' ? {} : { via: viaText(admin) }) }]);
+    reach(node, [{ action: 'cluster-admin', from: node.key, to: 'cluster-admin', text: admin === 'superuser' ? `${node.key} is in ${SUPERUSER_GROUP}` : `${node.key} may do everything cluster-wide`, ...(admin === 'superuser' ? {} : { via: viaText(admin), ...bindingOf(admin) }) }]);
   }
   const accountKey = (account: ServiceAccountInfo) => `serviceaccount:${account.namespace}:${account.name}`;
   const accountsIn = (namespaces: Set<string>): ServiceAccountInfo[] =>
@@ -144,7 +150,7 @@ export function findEscalations(model: RbacModel): EscalationPath[] {
     const rules = node.rules;
     if (rules.length === 0) return undefined;
     const to = (account: ServiceAccountInfo, action: StepAction, text: string, rule: EffectiveRule): EscalationStep[] => [
-      { action, from: node.key, to: accountKey(account), text, via: viaText(rule) },
+      { action, from: node.key, to: accountKey(account), text, via: viaText(rule), ...bindingOf(rule) },
       ...(reached.get(accountKey(account)) ?? []),
     ];
     // pods and workload controllers
@@ -191,7 +197,7 @@ export function findEscalations(model: RbacModel): EscalationPath[] {
     }
     // impersonation
     const masters = allowing(rules, '', { verb: 'impersonate', apiGroup: '', resource: 'groups', name: SUPERUSER_GROUP });
-    if (masters) return [{ action: 'impersonate', from: node.key, to: 'cluster-admin', text: `impersonate group ${SUPERUSER_GROUP} (a superuser)`, via: viaText(masters) }];
+    if (masters) return [{ action: 'impersonate', from: node.key, to: 'cluster-admin', text: `impersonate group ${SUPERUSER_GROUP} (a superuser)`, via: viaText(masters), ...bindingOf(masters) }];
     const impersonates = rules.some((rule) => rule.rule.rule.verbs.includes('impersonate') || rule.rule.rule.verbs.includes('*'));
     for (const [key, steps] of impersonates ? reached : []) {
       const target = nodes.get(key);
@@ -203,31 +209,31 @@ export function findEscalations(model: RbacModel): EscalationPath[] {
           : subject.kind === 'Group'
             ? allowing(rules, '', { verb: 'impersonate', apiGroup: '', resource: 'groups', name: subject.name })
             : allowing(rules, subject.namespace ?? '', { verb: 'impersonate', apiGroup: '', resource: 'serviceaccounts', name: subject.name });
-      if (rule) return [{ action: 'impersonate', from: node.key, to: key, text: `impersonate ${key}`, via: viaText(rule) }, ...steps];
+      if (rule) return [{ action: 'impersonate', from: node.key, to: key, text: `impersonate ${key}`, via: viaText(rule), ...bindingOf(rule) }, ...steps];
     }
     // bind or escalate roles
     const crbWrite = allowing(rules, '', { verb: 'create', apiGroup: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings' });
     if (crbWrite) {
       for (const name of bindableAdminRoles) {
         const bind = allowing(rules, '', { verb: 'bind', apiGroup: 'rbac.authorization.k8s.io', resource: 'clusterroles', name });
-        if (bind) return [{ action: 'bind', from: node.key, to: 'cluster-admin', text: `create a ClusterRoleBinding to ClusterRole "${name}" for itself (bind allowed by ${viaText(bind)})`, via: viaText(crbWrite) }];
+        if (bind) return [{ action: 'bind', from: node.key, to: 'cluster-admin', text: `create a ClusterRoleBinding to ClusterRole "${name}" for itself`, via: `${viaText(crbWrite)}; bind: ${viaText(bind)}`, ...bindingOf(crbWrite) }];
       }
     }
     for (const rule of rules) {
       if (rule.namespace !== '' || rule.role.kind !== 'ClusterRole') continue;
       const escalate = allowing(rules, '', { verb: 'escalate', apiGroup: 'rbac.authorization.k8s.io', resource: 'clusterroles', name: rule.role.name });
       const update = escalate && (allowing(rules, '', { verb: 'update', apiGroup: 'rbac.authorization.k8s.io', resource: 'clusterroles', name: rule.role.name }) ?? allowing(rules, '', { verb: 'patch', apiGroup: 'rbac.authorization.k8s.io', resource: 'clusterroles', name: rule.role.name }));
-      if (escalate && update) return [{ action: 'escalate', from: node.key, to: 'cluster-admin', text: `escalate and update ClusterRole "${rule.role.name}", bound to it cluster-wide, to allow everything`, via: viaText(escalate) }];
+      if (escalate && update) return [{ action: 'escalate', from: node.key, to: 'cluster-admin', text: `escalate and update ClusterRole "${rule.role.name}", bound to it cluster-wide, to allow everything`, via: viaText(escalate), ...bindingOf(escalate) }];
     }
     for (const account of accountsIn(namespacesFor(rules, { verb: 'create', apiGroup: 'rbac.authorization.k8s.io', resource: 'rolebindings' }))) {
       const write = allowing(rules, account.namespace, { verb: 'create', apiGroup: 'rbac.authorization.k8s.io', resource: 'rolebindings' });
       const bind = write && allowing(rules, account.namespace, { verb: 'bind', apiGroup: 'rbac.authorization.k8s.io', resource: 'clusterroles', name: CLUSTER_ADMIN });
-      if (write && bind) return to(account, 'bind', `bind ClusterRole "${CLUSTER_ADMIN}" to itself in namespace "${account.namespace}" (bind allowed by ${viaText(bind)}), then run a pod as ${accountKey(account)}`, write);
+      if (write && bind) return to(account, 'bind', `bind ClusterRole "${CLUSTER_ADMIN}" to itself in namespace "${account.namespace}", then run a pod as ${accountKey(account)}`, write);
     }
     const csrCreate = allowing(rules, '', { verb: 'create', apiGroup: 'certificates.k8s.io', resource: 'certificatesigningrequests' });
     const csrApprove = csrCreate && allowing(rules, '', { verb: 'update', apiGroup: 'certificates.k8s.io', resource: 'certificatesigningrequests', subresource: 'approval' }, true);
     const signer = csrApprove && (allowing(rules, '', { verb: 'approve', apiGroup: 'certificates.k8s.io', resource: 'signers', name: 'kubernetes.io/kube-apiserver-client' }) ?? allowing(rules, '', { verb: 'approve', apiGroup: 'certificates.k8s.io', resource: 'signers', name: 'kubernetes.io/*' }));
-    if (csrCreate && csrApprove && signer) return [{ action: 'csr-approval', from: node.key, to: 'cluster-admin', text: `create and approve a CertificateSigningRequest for signer kubernetes.io/kube-apiserver-client with organization ${SUPERUSER_GROUP}`, via: viaText(signer) }];
+    if (csrCreate && csrApprove && signer) return [{ action: 'csr-approval', from: node.key, to: 'cluster-admin', text: `create and approve a CertificateSigningRequest for signer kubernetes.io/kube-apiserver-client with organization ${SUPERUSER_GROUP}`, via: viaText(signer), ...bindingOf(signer) }];
     return undefined;
   };
 
