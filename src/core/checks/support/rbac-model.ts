@@ -1,0 +1,74 @@
+/**
+ * The effective-permission model for relational checks: built once per inventory,
+ * with what a service account can do and how exposed the pods running as it are.
+ */
+import type { Inventory } from '../../engine/inventory.js';
+import type { Workload } from '../../kinds/pod-spec.js';
+import { metadataOf, type Resource } from '../../model/resource.js';
+import { matchesMapSelector } from '../../model/selectors.js';
+import { asRecord, asStringRecord } from '../../model/values.js';
+import { findEscalations, isClusterAdminEquivalent, viaText, type EscalationPath } from '../../rbac/escalation.js';
+import { buildRbacModel, type RbacModel } from '../../rbac/model.js';
+import { identityOf } from '../../rbac/subjects.js';
+import { exposureOf, ingressBackends } from './network.js';
+
+export function rbacModelOf(inventory: Inventory): RbacModel {
+  return inventory.memo('rbac/model', () => buildRbacModel(inventory.resources));
+}
+
+/** Escalation paths by the subject they start from (`user:alice`, `serviceaccount:ns:name`). */
+export function escalationsOf(inventory: Inventory): ReadonlyMap<string, EscalationPath> {
+  return inventory.memo('rbac/escalations', () => new Map(findEscalations(rbacModelOf(inventory)).map((path) => [path.subject, path])));
+}
+
+export function pathText(path: EscalationPath): string {
+  return path.steps.map((step, index) => `(${index + 1}) ${step.text}${step.via ? ` [${step.via}]` : ''}`).join(', ');
+}
+
+export interface ServiceAccountPower {
+  level: 'cluster-admin' | 'reaches-cluster-admin' | 'reads-all-secrets';
+  /** what it can do and the path that grants it */
+  text: string;
+}
+
+/** What a service account can do that makes a pod running as it a prize, strongest first; undefined when nothing such. */
+export function serviceAccountPower(inventory: Inventory, namespace: string, name: string): ServiceAccountPower | undefined {
+  const powers = inventory.memo('rbac/service-account-power', () => new Map<string, ServiceAccountPower | null>());
+  const key = `${namespace}/${name}`;
+  const known = powers.get(key);
+  if (known !== undefined) return known ?? undefined;
+  const model = rbacModelOf(inventory);
+  const identity = identityOf({ kind: 'ServiceAccount', namespace, name });
+  let power: ServiceAccountPower | undefined;
+  const admin = isClusterAdminEquivalent(model, identity);
+  if (admin && admin !== 'superuser') power = { level: 'cluster-admin', text: `is cluster-admin equivalent (${viaText(admin)})` };
+  const path = power ? undefined : escalationsOf(inventory).get(`serviceaccount:${namespace}:${name}`);
+  if (path) power = { level: 'reaches-cluster-admin', text: `can reach cluster-admin: ${pathText(path)}` };
+  if (!power) {
+    const secrets = model.authorize(identity, { verb: 'list', apiGroup: '', resource: 'secrets', namespace: '' }).grants[0];
+    if (secrets) power = { level: 'reads-all-secrets', text: `can read every secret in the cluster (${viaText({ ...secrets, namespace: '' })})` };
+  }
+  powers.set(key, power ?? null);
+  return power;
+}
+
+/** Why a pod is easier to break into or out of: privileged or host-namespace settings, and Services or Ingresses exposing it outside the cluster. */
+export function podExposure(workload: Workload, resource: Resource, inventory: Inventory): string[] {
+  const reasons: string[] = [];
+  for (const container of workload.containers) {
+    if (container.securityContext.privileged === true) reasons.push(`container "${container.name}" is privileged`);
+  }
+  for (const field of ['hostNetwork', 'hostPID', 'hostIPC'] as const) if (workload.podSpec[field] === true) reasons.push(`it uses ${field}`);
+  const labels = asStringRecord(workload.podMetadata.labels);
+  const namespace = resource.ref.namespace ?? 'default';
+  const selecting = inventory.ofKindIn('Service', namespace).filter((service) => matchesMapSelector(asRecord(service.object.spec)?.selector, labels));
+  for (const service of selecting) {
+    const exposure = exposureOf(service);
+    if (exposure) reasons.push(`Service "${service.ref.name}" ${exposure.how}`);
+  }
+  const names = new Set(selecting.map((service) => service.ref.name));
+  for (const ingress of inventory.ofKindIn('Ingress', namespace)) {
+    if (ingressBackends(asRecord(ingress.object.spec) ?? {}).some((backend) => names.has(backend.name))) reasons.push(`Ingress "${metadataOf(ingress.object).name ?? ingress.ref.name}" routes to it`);
+  }
+  return reasons;
+}
