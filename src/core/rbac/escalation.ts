@@ -65,7 +65,10 @@ interface Node {
   key: string;
   subject: Subject;
   identity: Identity;
+  /** the rules that can matter to a step */
   rules: EffectiveRule[];
+  /** rulesFor answers, by request: they depend on the node only, not on what is reached */
+  rulesFor: Map<string, Map<string, EffectiveRule[]>>;
 }
 
 function bindingOf(rule: EffectiveRule): Pick<EscalationStep, 'binding'> {
@@ -81,11 +84,16 @@ function allowing(rules: readonly EffectiveRule[], namespace: string, request: R
   return rules.find((rule) => (rule.namespace === '' || (namespace !== '' && rule.namespace === namespace)) && (anyName ? ruleAllowsSomeName(rule.rule.rule, request) : ruleAllows(rule.rule.rule, request)));
 }
 
-/** Namespaces where some rule could allow the request ('*' when a cluster-wide rule can). */
-function namespacesFor(rules: readonly EffectiveRule[], request: ResourceRequest): Set<string> {
-  const out = new Set<string>();
-  for (const rule of rules) if (ruleAllowsSomeName(rule.rule.rule, request)) out.add(rule.namespace === '' ? '*' : rule.namespace);
-  return out;
+/** The rules that could allow the request for some name, by where they apply ('' cluster-wide first). */
+function rulesFor(rules: readonly EffectiveRule[], request: ResourceRequest): Map<string, EffectiveRule[]> {
+  const out = new Map<string, EffectiveRule[]>();
+  for (const rule of rules) {
+    if (!ruleAllowsSomeName(rule.rule.rule, request)) continue;
+    const list = out.get(rule.namespace);
+    if (list) list.push(rule);
+    else out.set(rule.namespace, [rule]);
+  }
+  return new Map([...out].sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : 0)));
 }
 
 const WORKLOAD_WRITES: ReadonlyArray<[string, string]> = [
@@ -98,6 +106,26 @@ const WORKLOAD_WRITES: ReadonlyArray<[string, string]> = [
   ['', 'replicationcontrollers'],
 ];
 
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+/** Every request a step asks about: a rule allowing none of them (for any name) never matters to the search. */
+const PROBES: readonly ResourceRequest[] = [
+  { verb: 'create', apiGroup: '', resource: 'pods' },
+  ...WORKLOAD_WRITES.flatMap(([apiGroup, resource]) => ['create', 'update', 'patch'].map((verb) => ({ verb, apiGroup, resource }))),
+  { verb: 'create', apiGroup: '', resource: 'serviceaccounts', subresource: 'token' },
+  ...['get', 'list', 'create'].map((verb) => ({ verb, apiGroup: '', resource: 'secrets' })),
+  ...['get', 'create'].flatMap((verb) => [
+    { verb, apiGroup: '', resource: 'pods', subresource: 'exec' },
+    { verb, apiGroup: '', resource: 'nodes', subresource: 'proxy' },
+  ]),
+  ...['users', 'groups', 'serviceaccounts'].map((resource) => ({ verb: 'impersonate', apiGroup: '', resource })),
+  { verb: 'create', apiGroup: RBAC_GROUP, resource: 'clusterrolebindings' },
+  { verb: 'create', apiGroup: RBAC_GROUP, resource: 'rolebindings' },
+  ...['bind', 'escalate', 'update', 'patch'].map((verb) => ({ verb, apiGroup: RBAC_GROUP, resource: 'clusterroles' })),
+  { verb: 'create', apiGroup: 'certificates.k8s.io', resource: 'certificatesigningrequests' },
+  { verb: 'update', apiGroup: 'certificates.k8s.io', resource: 'certificatesigningrequests', subresource: 'approval' },
+  { verb: 'approve', apiGroup: 'certificates.k8s.io', resource: 'signers' },
+];
+
 export function isClusterAdminEquivalent(model: RbacModel, identity: Identity): EffectiveRule | 'superuser' | undefined {
   const decision = model.authorize(identity, { verb: UNLISTED, apiGroup: UNLISTED, resource: UNLISTED, name: UNLISTED, namespace: '' });
   if (decision.superuser) return 'superuser';
@@ -107,11 +135,18 @@ export function isClusterAdminEquivalent(model: RbacModel, identity: Identity): 
 
 export function findEscalations(model: RbacModel): EscalationPath[] {
   const nodes = new Map<string, Node>();
+  // roles are shared by many subjects: decide once per rule whether it can matter
+  const relevant = new WeakMap<object, boolean>();
+  const matters = (rule: EffectiveRule) => {
+    let known = relevant.get(rule.rule);
+    if (known === undefined) relevant.set(rule.rule, (known = PROBES.some((probe) => ruleAllowsSomeName(rule.rule.rule, probe))));
+    return known;
+  };
   const addNode = (subject: Subject) => {
     const key = formatSubject(subject);
     if (nodes.has(key)) return;
     const identity = identityOf(subject);
-    nodes.set(key, { key, subject, identity, rules: model.permissions(identity) });
+    nodes.set(key, { key, subject, identity, rules: model.permissions(identity).filter(matters), rulesFor: new Map() });
   };
   for (const binding of model.bindings) {
     for (const subject of binding.subjects) {
@@ -122,113 +157,62 @@ export function findEscalations(model: RbacModel): EscalationPath[] {
   }
   for (const account of model.serviceAccounts.values()) addNode({ kind: 'ServiceAccount', namespace: account.namespace, name: account.name });
 
-  // identity key -> chain from it to cluster-admin
-  const reached = new Map<string, EscalationStep[]>();
-  const reachedAccounts = new Map<string, ServiceAccountInfo[]>();
+  /** rulesFor, memoized per node: it depends on the node only. */
+  const rulesOf = (node: Node, request: ResourceRequest): Map<string, EffectiveRule[]> => {
+    const key = `${request.verb} ${request.apiGroup} ${request.resource}/${request.subresource ?? ''}`;
+    let byNamespace = node.rulesFor.get(key);
+    if (!byNamespace) node.rulesFor.set(key, (byNamespace = rulesFor(node.rules, request)));
+    return byNamespace;
+  };
+  // which nodes can take a step into a namespace ('' for cluster-wide rules), and which can impersonate users or groups
+  const byNamespace = new Map<string, Node[]>();
+  const impersonators: Node[] = [];
+  for (const node of nodes.values()) {
+    for (const namespace of new Set(node.rules.map((rule) => rule.namespace))) {
+      const list = byNamespace.get(namespace);
+      if (list) list.push(node);
+      else byNamespace.set(namespace, [node]);
+    }
+    if (node.rules.some((rule) => rule.namespace === '' && (rule.rule.rule.verbs.includes('impersonate') || rule.rule.rule.verbs.includes('*')))) impersonators.push(node);
+  }
   const clusterAdminRoles = [...model.roles.values()].filter((role) => role.kind === 'ClusterRole' && role.rules.some((rule) => ruleAllows(rule.rule, { verb: UNLISTED, apiGroup: UNLISTED, resource: UNLISTED, name: UNLISTED })));
   const bindableAdminRoles = [...new Set([CLUSTER_ADMIN, ...clusterAdminRoles.map((role) => role.name)])];
+
+  const accountKey = (account: ServiceAccountInfo) => `serviceaccount:${account.namespace}:${account.name}`;
+  const accountOf = (node: Node): ServiceAccountInfo =>
+    model.serviceAccounts.get(`${node.subject.namespace}/${node.subject.name}`) ?? { namespace: node.subject.namespace ?? '', name: node.subject.name, tokenSecrets: [], workloads: [] };
+
+  // identity key -> chain from it to cluster-admin, found breadth-first so chains are shortest
+  const reached = new Map<string, EscalationStep[]>();
+  const queue: Node[] = [];
   const reach = (node: Node, steps: EscalationStep[]) => {
     reached.set(node.key, steps);
-    if (node.subject.kind === 'ServiceAccount') {
-      const account = model.serviceAccounts.get(`${node.subject.namespace}/${node.subject.name}`) ?? { namespace: node.subject.namespace ?? '', name: node.subject.name, tokenSecrets: [], workloads: [] };
-      const list = reachedAccounts.get(account.namespace) ?? [];
-      list.push(account);
-      reachedAccounts.set(account.namespace, list);
-    }
+    queue.push(node);
   };
-  for (const node of nodes.values()) {
-    const admin = isClusterAdminEquivalent(model, node.identity);
-    if (!admin) continue;
-    reach(node, [{ action: 'cluster-admin', from: node.key, to: 'cluster-admin', text: admin === 'superuser' ? `${node.key} is in ${SUPERUSER_GROUP}` : `${node.key} may do everything cluster-wide`, ...(admin === 'superuser' ? {} : { via: viaText(admin), ...bindingOf(admin) }) }]);
-  }
-  const accountKey = (account: ServiceAccountInfo) => `serviceaccount:${account.namespace}:${account.name}`;
-  const accountsIn = (namespaces: Set<string>): ServiceAccountInfo[] =>
-    namespaces.has('*') ? [...reachedAccounts.values()].flat() : [...namespaces].flatMap((namespace) => reachedAccounts.get(namespace) ?? []);
 
-  /** The first step from the node to an identity already reached, or to cluster-admin directly. */
-  const stepFrom = (node: Node): EscalationStep[] | undefined => {
+  /** Steps that end at cluster-admin without another identity. */
+  const terminalStep = (node: Node): EscalationStep[] | undefined => {
+    const admin = isClusterAdminEquivalent(model, node.identity);
+    if (admin) return [{ action: 'cluster-admin', from: node.key, to: 'cluster-admin', text: admin === 'superuser' ? `${node.key} is in ${SUPERUSER_GROUP}` : `${node.key} may do everything cluster-wide`, ...(admin === 'superuser' ? {} : { via: viaText(admin), ...bindingOf(admin) }) }];
     const rules = node.rules;
     if (rules.length === 0) return undefined;
-    const to = (account: ServiceAccountInfo, action: StepAction, text: string, rule: EffectiveRule): EscalationStep[] => [
-      { action, from: node.key, to: accountKey(account), text, via: viaText(rule), ...bindingOf(rule) },
-      ...(reached.get(accountKey(account)) ?? []),
-    ];
-    // pods and workload controllers
-    for (const account of accountsIn(namespacesFor(rules, { verb: 'create', apiGroup: '', resource: 'pods' }))) {
-      const rule = allowing(rules, account.namespace, { verb: 'create', apiGroup: '', resource: 'pods' });
-      if (rule) return to(account, 'create-pods', `create a pod in namespace "${account.namespace}" running as ${accountKey(account)}`, rule);
-    }
-    for (const [apiGroup, resource] of WORKLOAD_WRITES) {
-      for (const verb of ['create', 'update', 'patch']) {
-        for (const account of accountsIn(namespacesFor(rules, { verb, apiGroup, resource }))) {
-          const rule = allowing(rules, account.namespace, { verb, apiGroup, resource }, true);
-          if (rule) return to(account, 'edit-workloads', `${verb} ${resource} in namespace "${account.namespace}" with a pod template running as ${accountKey(account)}`, rule);
-        }
-      }
-    }
-    // tokens
-    for (const account of accountsIn(namespacesFor(rules, { verb: 'create', apiGroup: '', resource: 'serviceaccounts', subresource: 'token' }))) {
-      const rule = allowing(rules, account.namespace, { verb: 'create', apiGroup: '', resource: 'serviceaccounts', subresource: 'token', name: account.name });
-      if (rule) return to(account, 'token-request', `create a token for ${accountKey(account)} (serviceaccounts/token)`, rule);
-    }
-    const secretNamespaces = new Set([...namespacesFor(rules, { verb: 'get', apiGroup: '', resource: 'secrets' }), ...namespacesFor(rules, { verb: 'list', apiGroup: '', resource: 'secrets' })]);
-    for (const account of accountsIn(secretNamespaces)) {
-      for (const secret of account.tokenSecrets) {
-        const rule = allowing(rules, account.namespace, { verb: 'get', apiGroup: '', resource: 'secrets', name: secret }) ?? allowing(rules, account.namespace, { verb: 'list', apiGroup: '', resource: 'secrets' });
-        if (rule) return to(account, 'read-token-secret', `read the token Secret "${account.namespace}/${secret}" of ${accountKey(account)}`, rule);
-      }
-      const create = allowing(rules, account.namespace, { verb: 'create', apiGroup: '', resource: 'secrets' });
-      const read = create && allowing(rules, account.namespace, { verb: 'get', apiGroup: '', resource: 'secrets', name: UNLISTED });
-      if (create && read) return to(account, 'create-token-secret', `create a kubernetes.io/service-account-token Secret for ${accountKey(account)} and read the token the controller puts in it`, create);
-    }
-    // exec into running workloads, in a namespace or through the kubelet on every node
-    for (const verb of ['create', 'get']) {
-      for (const account of accountsIn(namespacesFor(rules, { verb, apiGroup: '', resource: 'pods', subresource: 'exec' }))) {
-        const workload = account.workloads[0];
-        if (!workload) continue;
-        const rule = allowing(rules, account.namespace, { verb, apiGroup: '', resource: 'pods', subresource: 'exec' }, true);
-        if (rule) return to(account, 'exec', `${verb} pods/exec in namespace "${account.namespace}" into ${workload.ref.kind} "${workload.ref.name}", which runs as ${accountKey(account)}${verb === 'get' ? ' (get suffices over WebSocket before 1.35)' : ''}`, rule);
-      }
-    }
-    const proxy = allowing(rules, '', { verb: 'get', apiGroup: '', resource: 'nodes', subresource: 'proxy' }, true) ?? allowing(rules, '', { verb: 'create', apiGroup: '', resource: 'nodes', subresource: 'proxy' }, true);
-    if (proxy) {
-      const account = [...reachedAccounts.values()].flat().find((candidate) => candidate.workloads.length > 0);
-      if (account) return to(account, 'nodes-proxy', `use nodes/proxy to run commands through the kubelet in a pod of ${account.workloads[0]!.ref.kind} "${account.workloads[0]!.ref.name}", which runs as ${accountKey(account)}`, proxy);
-    }
-    // impersonation
     const masters = allowing(rules, '', { verb: 'impersonate', apiGroup: '', resource: 'groups', name: SUPERUSER_GROUP });
     if (masters) return [{ action: 'impersonate', from: node.key, to: 'cluster-admin', text: `impersonate group ${SUPERUSER_GROUP} (a superuser)`, via: viaText(masters), ...bindingOf(masters) }];
-    const impersonates = rules.some((rule) => rule.rule.rule.verbs.includes('impersonate') || rule.rule.rule.verbs.includes('*'));
-    for (const [key, steps] of impersonates ? reached : []) {
-      const target = nodes.get(key);
-      if (!target) continue;
-      const { subject } = target;
-      const rule =
-        subject.kind === 'User'
-          ? allowing(rules, '', { verb: 'impersonate', apiGroup: '', resource: 'users', name: subject.name })
-          : subject.kind === 'Group'
-            ? allowing(rules, '', { verb: 'impersonate', apiGroup: '', resource: 'groups', name: subject.name })
-            : allowing(rules, subject.namespace ?? '', { verb: 'impersonate', apiGroup: '', resource: 'serviceaccounts', name: subject.name });
-      if (rule) return [{ action: 'impersonate', from: node.key, to: key, text: `impersonate ${key}`, via: viaText(rule), ...bindingOf(rule) }, ...steps];
-    }
-    // bind or escalate roles
-    const crbWrite = allowing(rules, '', { verb: 'create', apiGroup: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings' });
+    const crbWrite = allowing(rules, '', { verb: 'create', apiGroup: RBAC_GROUP, resource: 'clusterrolebindings' });
     if (crbWrite) {
       for (const name of bindableAdminRoles) {
-        const bind = allowing(rules, '', { verb: 'bind', apiGroup: 'rbac.authorization.k8s.io', resource: 'clusterroles', name });
+        const bind = allowing(rules, '', { verb: 'bind', apiGroup: RBAC_GROUP, resource: 'clusterroles', name });
         if (bind) return [{ action: 'bind', from: node.key, to: 'cluster-admin', text: `create a ClusterRoleBinding to ClusterRole "${name}" for itself`, via: `${viaText(crbWrite)}; bind: ${viaText(bind)}`, ...bindingOf(crbWrite) }];
       }
     }
-    for (const rule of rules) {
-      if (rule.namespace !== '' || rule.role.kind !== 'ClusterRole') continue;
-      const escalate = allowing(rules, '', { verb: 'escalate', apiGroup: 'rbac.authorization.k8s.io', resource: 'clusterroles', name: rule.role.name });
-      const update = escalate && (allowing(rules, '', { verb: 'update', apiGroup: 'rbac.authorization.k8s.io', resource: 'clusterroles', name: rule.role.name }) ?? allowing(rules, '', { verb: 'patch', apiGroup: 'rbac.authorization.k8s.io', resource: 'clusterroles', name: rule.role.name }));
-      if (escalate && update) return [{ action: 'escalate', from: node.key, to: 'cluster-admin', text: `escalate and update ClusterRole "${rule.role.name}", bound to it cluster-wide, to allow everything`, via: viaText(escalate), ...bindingOf(escalate) }];
-    }
-    for (const account of accountsIn(namespacesFor(rules, { verb: 'create', apiGroup: 'rbac.authorization.k8s.io', resource: 'rolebindings' }))) {
-      const write = allowing(rules, account.namespace, { verb: 'create', apiGroup: 'rbac.authorization.k8s.io', resource: 'rolebindings' });
-      const bind = write && allowing(rules, account.namespace, { verb: 'bind', apiGroup: 'rbac.authorization.k8s.io', resource: 'clusterroles', name: CLUSTER_ADMIN });
-      if (write && bind) return to(account, 'bind', `bind ClusterRole "${CLUSTER_ADMIN}" to itself in namespace "${account.namespace}", then run a pod as ${accountKey(account)}`, write);
+    if ((rulesOf(node, { verb: 'escalate', apiGroup: RBAC_GROUP, resource: 'clusterroles' }).get('') ?? []).length > 0) {
+      const bound = new Set(model.bindingsFor(node.identity).flatMap(({ binding }) => (binding.kind === 'ClusterRoleBinding' && binding.role ? [binding.role.name] : [])));
+      for (const name of bound) {
+        const named = { apiGroup: RBAC_GROUP, resource: 'clusterroles', name };
+        const escalate = allowing(rules, '', { verb: 'escalate', ...named });
+        const update = escalate && (allowing(rules, '', { verb: 'update', ...named }) ?? allowing(rules, '', { verb: 'patch', ...named }));
+        if (escalate && update) return [{ action: 'escalate', from: node.key, to: 'cluster-admin', text: `escalate and update ClusterRole "${name}", bound to it cluster-wide, to allow everything`, via: viaText(escalate), ...bindingOf(escalate) }];
+      }
     }
     const csrCreate = allowing(rules, '', { verb: 'create', apiGroup: 'certificates.k8s.io', resource: 'certificatesigningrequests' });
     const csrApprove = csrCreate && allowing(rules, '', { verb: 'update', apiGroup: 'certificates.k8s.io', resource: 'certificatesigningrequests', subresource: 'approval' }, true);
@@ -237,14 +221,82 @@ export function findEscalations(model: RbacModel): EscalationPath[] {
     return undefined;
   };
 
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const node of nodes.values()) {
-      if (reached.has(node.key)) continue;
-      const steps = stepFrom(node);
-      if (!steps) continue;
-      reach(node, steps);
-      changed = true;
+  /** A step from the node to a reached service account, or undefined. */
+  const stepTo = (node: Node, account: ServiceAccountInfo): EscalationStep[] | undefined => {
+    const target = accountKey(account);
+    const onward = reached.get(target) ?? [];
+    const step = (action: StepAction, text: string, rule: EffectiveRule): EscalationStep[] => [{ action, from: node.key, to: target, text, via: viaText(rule), ...bindingOf(rule) }, ...onward];
+    /** a rule applying in the account's namespace (or cluster-wide) that allows the request for some name and passes `accept` */
+    const find = (request: ResourceRequest, accept: (rule: EffectiveRule) => boolean = () => true, clusterOnly = false): EffectiveRule | undefined => {
+      const candidates = rulesOf(node, request);
+      for (const namespace of clusterOnly ? [''] : ['', account.namespace]) for (const rule of candidates.get(namespace) ?? []) if (accept(rule)) return rule;
+      return undefined;
+    };
+    const pods = find({ verb: 'create', apiGroup: '', resource: 'pods' });
+    if (pods) return step('create-pods', `create a pod in namespace "${account.namespace}" running as ${target}`, pods);
+    for (const [apiGroup, resource] of WORKLOAD_WRITES) {
+      for (const verb of ['create', 'update', 'patch']) {
+        const write = find({ verb, apiGroup, resource });
+        if (write) return step('edit-workloads', `${verb} ${resource} in namespace "${account.namespace}" with a pod template running as ${target}`, write);
+      }
+    }
+    const tokenRequest = { verb: 'create', apiGroup: '', resource: 'serviceaccounts', subresource: 'token', name: account.name };
+    const token = find(tokenRequest, (rule) => ruleAllows(rule.rule.rule, tokenRequest));
+    if (token) return step('token-request', `create a token for ${target} (serviceaccounts/token)`, token);
+    if (account.tokenSecrets.length > 0) {
+      const list = find({ verb: 'list', apiGroup: '', resource: 'secrets' }, (rule) => ruleAllows(rule.rule.rule, { verb: 'list', apiGroup: '', resource: 'secrets' }));
+      if (list) return step('read-token-secret', `list the Secrets of namespace "${account.namespace}", token Secret "${account.tokenSecrets[0]}" of ${target} included`, list);
+      for (const secret of account.tokenSecrets) {
+        const request = { verb: 'get', apiGroup: '', resource: 'secrets', name: secret };
+        const get = find(request, (rule) => ruleAllows(rule.rule.rule, request));
+        if (get) return step('read-token-secret', `read the token Secret "${account.namespace}/${secret}" of ${target}`, get);
+      }
+    }
+    const create = find({ verb: 'create', apiGroup: '', resource: 'secrets' }, (rule) => ruleAllows(rule.rule.rule, { verb: 'create', apiGroup: '', resource: 'secrets' }));
+    if (create && allowing(node.rules, account.namespace, { verb: 'get', apiGroup: '', resource: 'secrets', name: UNLISTED })) {
+      return step('create-token-secret', `create a kubernetes.io/service-account-token Secret for ${target} and read the token the controller puts in it`, create);
+    }
+    const workload = account.workloads[0];
+    if (workload) {
+      for (const verb of ['create', 'get']) {
+        const exec = find({ verb, apiGroup: '', resource: 'pods', subresource: 'exec' });
+        if (exec) return step('exec', `${verb} pods/exec in namespace "${account.namespace}" into ${workload.ref.kind} "${workload.ref.name}", which runs as ${target}${verb === 'get' ? ' (get suffices over WebSocket before 1.35)' : ''}`, exec);
+      }
+      const proxy = find({ verb: 'get', apiGroup: '', resource: 'nodes', subresource: 'proxy' }, () => true, true) ?? find({ verb: 'create', apiGroup: '', resource: 'nodes', subresource: 'proxy' }, () => true, true);
+      if (proxy) return step('nodes-proxy', `use nodes/proxy to run commands through the kubelet in a pod of ${workload.ref.kind} "${workload.ref.name}", which runs as ${target}`, proxy);
+    }
+    const impersonation = { verb: 'impersonate', apiGroup: '', resource: 'serviceaccounts', name: account.name };
+    const impersonate = find(impersonation, (rule) => ruleAllows(rule.rule.rule, impersonation));
+    if (impersonate) return step('impersonate', `impersonate ${target}`, impersonate);
+    const rebind = find({ verb: 'create', apiGroup: RBAC_GROUP, resource: 'rolebindings' }, (rule) => ruleAllows(rule.rule.rule, { verb: 'create', apiGroup: RBAC_GROUP, resource: 'rolebindings' }));
+    if (rebind && allowing(node.rules, account.namespace, { verb: 'bind', apiGroup: RBAC_GROUP, resource: 'clusterroles', name: CLUSTER_ADMIN })) {
+      return step('bind', `bind ClusterRole "${CLUSTER_ADMIN}" to itself in namespace "${account.namespace}", then run a pod as ${target}`, rebind);
+    }
+    return undefined;
+  };
+
+  for (const node of nodes.values()) {
+    const steps = terminalStep(node);
+    if (steps) reach(node, steps);
+  }
+  for (let index = 0; index < queue.length; index++) {
+    const target = queue[index]!;
+    if (target.subject.kind === 'ServiceAccount') {
+      const account = accountOf(target);
+      for (const namespace of ['', account.namespace]) {
+        for (const node of byNamespace.get(namespace) ?? []) {
+          if (reached.has(node.key)) continue;
+          const steps = stepTo(node, account);
+          if (steps) reach(node, steps);
+        }
+      }
+    } else {
+      const resource = target.subject.kind === 'Group' ? 'groups' : 'users';
+      for (const node of impersonators) {
+        if (reached.has(node.key)) continue;
+        const rule = allowing(node.rules, '', { verb: 'impersonate', apiGroup: '', resource, name: target.subject.name });
+        if (rule) reach(node, [{ action: 'impersonate', from: node.key, to: target.key, text: `impersonate ${target.key}`, via: viaText(rule), ...bindingOf(rule) }, ...(reached.get(target.key) ?? [])]);
+      }
     }
   }
   const paths: EscalationPath[] = [];
