@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { KubeObject, Resource } from '../src/core/model/resource.js';
+import { findEscalations } from '../src/core/rbac/escalation.js';
 import { buildRbacModel, type NamespacedRequest } from '../src/core/rbac/model.js';
 import { parseRequest } from '../src/core/rbac/resources.js';
 import { formatSubject, identityOf, parseSubject, type Identity } from '../src/core/rbac/subjects.js';
@@ -183,5 +184,52 @@ describe('rbac model semantics', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('rbac escalation paths', () => {
+  const admin = [
+    role('ClusterRole', 'everything', [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]),
+    binding('ClusterRoleBinding', 'bot-admin', { kind: 'ClusterRole', name: 'everything' }, [{ kind: 'ServiceAccount', name: 'bot', namespace: 'ops' }]),
+    resource({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'bot', namespace: 'ops' } }),
+  ];
+  const pathOf = (objects: Resource[], subject: string) => findEscalations(buildRbacModel([...admin, ...objects])).find((path) => path.subject === subject)?.steps.map((step) => step.action);
+  const grant = (rules: unknown[], kind: 'RoleBinding' | 'ClusterRoleBinding' = 'RoleBinding') => [
+    role('ClusterRole', 'granted', rules),
+    binding(kind, 'grant', { kind: 'ClusterRole', name: 'granted' }, [{ kind: 'User', name: 'mallory' }], kind === 'RoleBinding' ? 'ops' : undefined),
+  ];
+
+  it('finds each kind of step, and none where the permission is elsewhere', () => {
+    const workload = resource({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'bot', namespace: 'ops' }, spec: { template: { spec: { serviceAccountName: 'bot', containers: [{ name: 'c', image: 'x' }] } } } });
+    const token = resource({ apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/service-account-token', metadata: { name: 'bot-token', namespace: 'ops', annotations: { 'kubernetes.io/service-account.name': 'bot' } } });
+    const cases: Array<[Resource[], string[] | undefined]> = [
+      [grant([{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['patch'], resourceNames: ['web'] }]), ['edit-workloads', 'cluster-admin']],
+      [grant([{ apiGroups: [''], resources: ['secrets'], verbs: ['list'] }]), undefined],
+      [[...grant([{ apiGroups: [''], resources: ['secrets'], verbs: ['list'] }]), token], ['read-token-secret', 'cluster-admin']],
+      [grant([{ apiGroups: [''], resources: ['secrets'], verbs: ['create', 'get'] }]), ['create-token-secret', 'cluster-admin']],
+      [grant([{ apiGroups: [''], resources: ['pods/exec'], verbs: ['get'] }]), undefined],
+      [[...grant([{ apiGroups: [''], resources: ['pods/exec'], verbs: ['get'] }]), workload], ['exec', 'cluster-admin']],
+      [[...grant([{ apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] }]), workload], undefined],
+      [[...grant([{ apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] }], 'ClusterRoleBinding'), workload], ['nodes-proxy', 'cluster-admin']],
+      [grant([{ apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'], resourceNames: ['other'] }]), undefined],
+      [grant([{ apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'], resourceNames: ['bot'] }]), ['token-request', 'cluster-admin']],
+      [grant([{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: ['create'] }, { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['bind'] }]), ['bind', 'cluster-admin']],
+      [grant([{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: ['create'] }]), undefined],
+      [grant([{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['escalate', 'update'] }], 'ClusterRoleBinding'), ['escalate']],
+      [grant([{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['escalate', 'update'] }]), undefined],
+      [grant([{ apiGroups: [''], resources: ['users'], verbs: ['impersonate'] }], 'ClusterRoleBinding'), undefined],
+      [grant([{ apiGroups: [''], resources: ['groups'], verbs: ['impersonate'] }], 'ClusterRoleBinding'), ['impersonate']],
+      [grant([{ apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests'], verbs: ['create'] }, { apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests/approval'], verbs: ['update'] }, { apiGroups: ['certificates.k8s.io'], resources: ['signers'], verbs: ['approve'], resourceNames: ['kubernetes.io/*'] }], 'ClusterRoleBinding'), ['csr-approval']],
+    ];
+    for (const [objects, expected] of cases) assert.deepEqual(pathOf(objects, 'user:mallory'), expected, JSON.stringify(objects.map((item) => item.object.rules ?? item.ref.kind)));
+  });
+
+  it('impersonating a user who reaches cluster-admin continues that user chain', () => {
+    const objects = [
+      ...grant([{ apiGroups: [''], resources: ['users'], verbs: ['impersonate'], resourceNames: ['deployer'] }], 'ClusterRoleBinding'),
+      role('Role', 'pods', [{ apiGroups: [''], resources: ['pods'], verbs: ['create'] }], {}, 'ops'),
+      binding('RoleBinding', 'deployer', { kind: 'Role', name: 'pods' }, [{ kind: 'User', name: 'deployer' }], 'ops'),
+    ];
+    assert.deepEqual(pathOf(objects, 'user:mallory'), ['impersonate', 'create-pods', 'cluster-admin']);
   });
 });
