@@ -136,4 +136,35 @@ subjects: [{kind: ServiceAccount, name: app, namespace: shop}]
     const bindingChecks = ['rbac-binding-missing-role', 'rbac-binding-to-anonymous', 'rbac-binding-to-authenticated', 'rbac-cluster-admin-binding', 'rbac-escalation-path', 'rbac-system-masters'];
     assert.deepEqual(reported, RBAC_IDS.filter((id) => !bindingChecks.includes(id)).sort());
   });
+
+  it('risk findings name who holds the rule: binding, and aggregated role where the rule comes through one', () => {
+    const text = `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: secret-reader, labels: {example.com/aggregate-to-ops: "true"}}
+rules:
+  - {apiGroups: [""], resources: ["secrets"], verbs: ["list"]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: ops}
+aggregationRule:
+  clusterRoleSelectors: [{matchLabels: {example.com/aggregate-to-ops: "true"}}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ops-team}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ops}
+subjects: [{kind: Group, apiGroup: rbac.authorization.k8s.io, name: ops}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: backup, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: secret-reader}
+subjects: [{kind: ServiceAccount, name: backup}]
+`;
+    assert.deepEqual(findings(text, 'rbac-read-secrets'), [
+      'rules[0].resources[0]: rules[0] allows list on secrets: list and watch return the value of every secret; granted to group:ops by ClusterRoleBinding ops-team → ClusterRole ops, serviceaccount:shop:backup by RoleBinding shop/backup',
+    ]);
+  });
 });

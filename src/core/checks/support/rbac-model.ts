@@ -8,8 +8,8 @@ import { metadataOf, type Resource } from '../../model/resource.js';
 import { matchesMapSelector } from '../../model/selectors.js';
 import { asRecord, asStringRecord } from '../../model/values.js';
 import { findEscalations, isClusterAdminEquivalent, viaText, type EscalationPath } from '../../rbac/escalation.js';
-import { buildRbacModel, type RbacModel } from '../../rbac/model.js';
-import { identityOf } from '../../rbac/subjects.js';
+import { buildRbacModel, roleKey, type RbacModel } from '../../rbac/model.js';
+import { formatSubject, identityOf } from '../../rbac/subjects.js';
 import { exposureOf, ingressBackends } from './network.js';
 
 export function rbacModelOf(inventory: Inventory): RbacModel {
@@ -71,4 +71,36 @@ export function podExposure(workload: Workload, resource: Resource, inventory: I
     if (ingressBackends(asRecord(ingress.object.spec) ?? {}).some((backend) => names.has(backend.name))) reasons.push(`Ingress "${metadataOf(ingress.object).name ?? ingress.ref.name}" routes to it`);
   }
   return reasons;
+}
+
+/**
+ * `; granted to serviceaccount:ci:deployer by RoleBinding ci/deploy, group:devs by ...`:
+ * who holds a role's rules, through bindings to it or to aggregated ClusterRoles that
+ * include them; '' when nobody among the scanned objects does.
+ */
+export function grantedTo(role: Resource, inventory: Inventory): string {
+  const texts = inventory.memo('rbac/granted-to', () => {
+    const model = rbacModelOf(inventory);
+    const holders = new Map<string, Set<string>>();
+    const add = (roleKey: string, text: string) => {
+      let set = holders.get(roleKey);
+      if (!set) holders.set(roleKey, (set = new Set()));
+      set.add(text);
+    };
+    for (const binding of model.bindings) {
+      if (!binding.role) continue;
+      const where = binding.namespace ? `RoleBinding ${binding.namespace}/${binding.name}` : `ClusterRoleBinding ${binding.name}`;
+      const sources = new Set([binding.role.key, ...binding.role.rules.map((rule) => rule.source)]);
+      for (const subject of binding.subjects) {
+        if (!subject.principal) continue;
+        const via = binding.role.aggregatedFrom ? `${where} → ${binding.role.kind} ${binding.role.name}` : where;
+        for (const source of sources) add(source, `${formatSubject(subject)} by ${source === binding.role.key ? where : via}`);
+      }
+    }
+    return holders;
+  });
+  const key = roleKey(role.ref.kind, role.ref.namespace, role.ref.name);
+  const holders = [...(texts.get(key) ?? [])];
+  if (holders.length === 0) return '';
+  return `; granted to ${holders.slice(0, 3).join(', ')}${holders.length > 3 ? ` and ${holders.length - 3} more` : ''}`;
 }
