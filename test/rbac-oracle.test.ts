@@ -5,7 +5,8 @@ import { loadSources } from '../src/adapters/manifests/files.js';
 import type { KubeObject, Resource } from '../src/core/model/resource.js';
 import { asArray, asRecord } from '../src/core/model/values.js';
 import { buildRbacModel, type AccessRequest, type RbacModel } from '../src/core/rbac/model.js';
-import { identityOf, serviceAccountUser, type Identity } from '../src/core/rbac/subjects.js';
+import { formatSubject, identityOf, parseSubject, serviceAccountUser, type Identity } from '../src/core/rbac/subjects.js';
+import { palisade } from './support/cli.js';
 import { clusterAvailable, startCluster, type TestCluster } from './support/cluster.js';
 
 /**
@@ -19,7 +20,7 @@ import { clusterAvailable, startCluster, type TestCluster } from './support/clus
  */
 
 const SEED = 20261123;
-const TUPLES = 4000;
+const TUPLES = 6000;
 
 function prng(seed: number): () => number {
   let state = seed >>> 0;
@@ -366,5 +367,27 @@ describe('rbac model against the API server (SubjectAccessReview)', { skip: !clu
     };
     await Promise.all(Array.from({ length: 12 }, worker));
     assert.deepEqual(mismatches.slice(0, 20), [], `${mismatches.length} of ${checks.length} differ`);
+  });
+
+  it('palisade rbac --cluster answers as the API server', async () => {
+    const whoCan = palisade(['rbac', 'who-can', 'list', 'secrets', '-n', 'ns-a', '--cluster', '--kubeconfig', cluster.kubeconfig, '-o', 'json']);
+    assert.equal(whoCan.code, 0, whoCan.stderr);
+    const subjects = (JSON.parse(whoCan.stdout) as { subjects: string[] }).subjects;
+    const expected = [...new Set(model.whoCan({ verb: 'list', apiGroup: '', resource: 'secrets', namespace: 'ns-a' }).map((grant) => formatSubject(grant.subject)))].sort();
+    assert.deepEqual(subjects, expected);
+    assert.ok(subjects.includes('serviceaccount:kube-system:generic-garbage-collector') || subjects.length > 3, subjects.join(', '));
+    for (const [subject, verb, resource, namespace] of [
+      ['serviceaccount:monitoring:prometheus-k8s', 'get', '/metrics', ''],
+      ['serviceaccount:monitoring:prometheus-k8s', 'get', 'pods', 'monitoring'],
+      ['serviceaccount:monitoring:prometheus-k8s', 'delete', 'pods', 'monitoring'],
+      ['user:alice', 'get', 'pods', 'ns-b'],
+    ] as const) {
+      const run = palisade(['rbac', 'can', subject, verb, resource, ...(namespace ? ['-n', namespace] : []), '--cluster', '--kubeconfig', cluster.kubeconfig]);
+      const parsed = parseSubject(subject);
+      assert.ok(typeof parsed !== 'string');
+      const request: AccessRequest = resource.startsWith('/') ? { verb, path: resource } : { verb, apiGroup: '', resource, namespace };
+      const server = await review(identityOf(parsed), request);
+      assert.equal(run.code, server ? 0 : 1, `${subject} ${verb} ${resource} ${namespace}: ${run.stdout}${run.stderr}`);
+    }
   });
 });
