@@ -19,7 +19,7 @@ export default defineCheck({
   options: {},
   *evaluate({ resource, inventory }) {
     if (!isRbacObject(resource)) return;
-    const binding = rbacModelOf(inventory).bindings.find((candidate) => candidate.resource === resource);
+    const binding = inventory.memo('rbac/binding-of-resource', () => new Map(rbacModelOf(inventory).bindings.map((info) => [info.resource, info]))).get(resource);
     if (!binding) return;
     const paths = escalationsOf(inventory);
     for (const subject of binding.subjects) {

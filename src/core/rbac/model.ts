@@ -199,7 +199,13 @@ function aggregate(clusterRoles: Map<string, { resource: Resource; declared: Rol
   return result;
 }
 
-export function buildRbacModel(resources: readonly Resource[]): RbacModel {
+export interface ModelOptions {
+  /** the pod template reader, when the caller already caches it (the inventory does) */
+  workloadOf?: (resource: Resource) => { podSpec: Record<string, unknown> } | undefined;
+}
+
+export function buildRbacModel(resources: readonly Resource[], options: ModelOptions = {}): RbacModel {
+  const workloadOf = options.workloadOf ?? ((resource: Resource) => extractWorkload(resource.object));
   const roles = new Map<string, RoleInfo>();
   const clusterRoles = new Map<string, { resource: Resource; declared: RoleRule[]; selectors: unknown[] | undefined }>();
   const bindingResources: Resource[] = [];
@@ -287,7 +293,7 @@ export function buildRbacModel(resources: readonly Resource[]): RbacModel {
   for (const workload of resources) {
     const { namespace } = workload.ref;
     if (namespace === undefined) continue;
-    const name = podServiceAccountName(workload);
+    const name = podServiceAccountName(workload, workloadOf);
     if (name !== undefined) serviceAccount(namespace, name).workloads.push(workload);
   }
 
@@ -301,6 +307,32 @@ export function buildRbacModel(resources: readonly Resource[]): RbacModel {
       list.push(role);
     }
   }
+
+  /**
+   * The rules of a role that can match a resource request, from an index of each role's
+   * rules by `resources` entry (exact, `*`, `*\/subresource`); aggregated roles hold
+   * thousands of rules, of which a request concerns a few.
+   */
+  const ruleIndexes = new WeakMap<RoleInfo, Map<string, RoleRule[]>>();
+  const candidateRules = (role: RoleInfo, request: AccessRequest): readonly RoleRule[] => {
+    if (isNonResourceRequest(request) || role.rules.length < 8) return role.rules;
+    let index = ruleIndexes.get(role);
+    if (!index) {
+      index = new Map();
+      for (const rule of role.rules) {
+        for (const entry of new Set(rule.rule.resources)) {
+          const list = index.get(entry);
+          if (list) list.push(rule);
+          else index.set(entry, [rule]);
+        }
+      }
+      ruleIndexes.set(role, index);
+    }
+    const subresource = request.subresource ?? '';
+    const keys = [subresource === '' ? request.resource : `${request.resource}/${subresource}`, '*', ...(subresource === '' ? [] : [`*/${subresource}`])];
+    const lists = keys.flatMap((key) => index.get(key) ?? []);
+    return keys.filter((key) => index.has(key)).length > 1 ? [...new Set(lists)] : lists;
+  };
 
   const bindingsFor = (identity: Identity) => {
     const out: Array<{ binding: BindingInfo; subject: BindingSubject }> = [];
@@ -325,7 +357,7 @@ export function buildRbacModel(resources: readonly Resource[]): RbacModel {
     const grants: Grant[] = [];
     for (const { binding, subject } of bindingsFor(identity)) {
       if (!binding.role || !applies(binding, request)) continue;
-      for (const rule of binding.role.rules) if (ruleAllows(rule.rule, request)) grants.push({ binding, subject, role: binding.role, rule });
+      for (const rule of candidateRules(binding.role, request)) if (ruleAllows(rule.rule, request)) grants.push({ binding, subject, role: binding.role, rule });
     }
     return { allowed: grants.length > 0, superuser: false, grants };
   };
@@ -335,7 +367,7 @@ export function buildRbacModel(resources: readonly Resource[]): RbacModel {
     const candidates = namespace === '' ? clusterRoleList : [...clusterRoleList, ...(rolesByNamespace.get(namespace) ?? [])];
     const grants: Grant[] = [];
     for (const role of candidates) {
-      const rules = role.rules.filter((rule) => ruleAllows(rule.rule, request));
+      const rules = candidateRules(role, request).filter((rule) => ruleAllows(rule.rule, request));
       if (rules.length === 0) continue;
       for (const binding of byRole.get(role.key) ?? []) {
         if (!applies(binding, request)) continue;
@@ -352,7 +384,7 @@ export function buildRbacModel(resources: readonly Resource[]): RbacModel {
   const whoCanAnywhere = (request: NamespacedRequest): EffectiveRule[] => {
     const out: EffectiveRule[] = [];
     for (const role of roleList) {
-      const rules = role.rules.filter((rule) => ruleAllows(rule.rule, request));
+      const rules = candidateRules(role, request).filter((rule) => ruleAllows(rule.rule, request));
       if (rules.length === 0) continue;
       for (const binding of byRole.get(role.key) ?? []) {
         for (const subject of binding.subjects) {
@@ -389,10 +421,10 @@ export function buildRbacModel(resources: readonly Resource[]): RbacModel {
 }
 
 /** The service account a pod template runs as (serviceAccountName, else the deprecated serviceAccount, else default). */
-function podServiceAccountName(resource: Resource): string | undefined {
+function podServiceAccountName(resource: Resource, workloadOf: NonNullable<ModelOptions['workloadOf']>): string | undefined {
   // A PodTemplate object runs nothing by itself.
   if (resource.ref.kind === 'PodTemplate' || !isWorkloadKind(resource.ref.kind)) return undefined;
-  const spec = extractWorkload(resource.object)?.podSpec;
+  const spec = workloadOf(resource)?.podSpec;
   if (!spec) return undefined;
   return asString(spec.serviceAccountName) || asString(spec.serviceAccount) || 'default';
 }

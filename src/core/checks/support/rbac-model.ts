@@ -13,7 +13,7 @@ import { formatSubject, identityOf } from '../../rbac/subjects.js';
 import { exposureOf, ingressBackends } from './network.js';
 
 export function rbacModelOf(inventory: Inventory): RbacModel {
-  return inventory.memo('rbac/model', () => buildRbacModel(inventory.resources));
+  return inventory.memo('rbac/model', () => buildRbacModel(inventory.resources, { workloadOf: (resource) => inventory.workloadOf(resource) }));
 }
 
 /** Escalation paths by the subject they start from (`user:alice`, `serviceaccount:ns:name`). */
