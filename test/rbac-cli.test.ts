@@ -83,6 +83,9 @@ describe('palisade rbac (end to end)', () => {
       'user:carol': ['read-token-secret->serviceaccount:ci:builder', 'cluster-admin->cluster-admin'],
     });
     const table = palisade(['rbac', 'escalations', FIXTURE]);
+    assert.equal(table.code, 1);
+    const none = palisade(['rbac', 'escalations', '../shared/corpus/kube-prometheus']);
+    assert.deepEqual([none.code, none.stdout], [0, 'Escalation paths (0)\n']);
     assert.match(table.stdout, /user:alice → cluster-admin\n {2}1\. impersonate serviceaccount:ci:deployer \(via RoleBinding ci\/alice-impersonates → ClusterRole impersonate-deployer rules\[0\]\)/);
   });
 

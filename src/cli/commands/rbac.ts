@@ -50,7 +50,8 @@ Flags:
       --no-color             plain output
 ${INPUT_HELP}
 
-Exit codes: 0 done (can: allowed), 1 can: denied, 2 usage or input error.
+Exit codes: 0 done (can: allowed; escalations: none found), 1 can: denied, escalations:
+paths found, 2 usage or input error.
 `;
 
 type Format = 'table' | 'json' | 'yaml' | 'markdown';
@@ -204,6 +205,7 @@ export async function rbacCommand(argv: string[], io: CommandIO): Promise<number
       const { model, loaded } = await loadModel(values, rest, io, command);
       loadedErrors = loaded.errors.length;
       view = escalationsView(findEscalations(model));
+      exit = view.paths.length > 0 ? 1 : 0;
       break;
     }
     default:
