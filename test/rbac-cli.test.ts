@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import jsyaml from 'js-yaml';
 import { palisade } from './support/cli.js';
+import { SHARED } from './support/paths.js';
 
 const FIXTURE = 'test/fixtures/rbac/cluster.yaml';
 
@@ -84,7 +86,7 @@ describe('palisade rbac (end to end)', () => {
     });
     const table = palisade(['rbac', 'escalations', FIXTURE]);
     assert.equal(table.code, 1);
-    const none = palisade(['rbac', 'escalations', '../shared/corpus/kube-prometheus']);
+    const none = palisade(['rbac', 'escalations', path.join(SHARED, 'corpus/kube-prometheus')]);
     assert.deepEqual([none.code, none.stdout], [0, 'Escalation paths (0)\n']);
     assert.match(table.stdout, /user:alice → cluster-admin\n {2}1\. impersonate serviceaccount:ci:deployer \(via RoleBinding ci\/alice-impersonates → ClusterRole impersonate-deployer rules\[0\]\)/);
   });

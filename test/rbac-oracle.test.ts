@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { Agent, request } from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import { loadSources } from '../src/adapters/manifests/files.js';
@@ -7,6 +8,7 @@ import { asArray, asRecord } from '../src/core/model/values.js';
 import { buildRbacModel, type AccessRequest, type RbacModel } from '../src/core/rbac/model.js';
 import { formatSubject, identityOf, parseSubject, serviceAccountUser, type Identity } from '../src/core/rbac/subjects.js';
 import { palisade } from './support/cli.js';
+import { SHARED } from './support/paths.js';
 import { clusterAvailable, startCluster, type TestCluster } from './support/cluster.js';
 
 /**
@@ -215,7 +217,7 @@ describe('rbac model against the API server (SubjectAccessReview)', { skip: !clu
   before(async () => {
     cluster = await startCluster({ controllerManager: true });
     agent = new Agent({ keepAlive: true, maxSockets: 16 });
-    const loaded = await loadSources(['../shared/corpus/kube-prometheus']);
+    const loaded = await loadSources([path.join(SHARED, 'corpus/kube-prometheus')]);
     kubePrometheus = loaded.resources.filter((resource) => PLURALS[resource.ref.kind] && resource.ref.apiVersion.startsWith('rbac.authorization.k8s.io/')).map((resource) => resource.object);
     assert.ok(kubePrometheus.length > 20, 'kube-prometheus RBAC objects');
     for (const namespace of [...NAMESPACES, 'monitoring']) await create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
