@@ -232,4 +232,17 @@ describe('rbac escalation paths', () => {
     ];
     assert.deepEqual(pathOf(objects, 'user:mallory'), ['impersonate', 'create-pods', 'cluster-admin']);
   });
+
+  it('subjects that do not reach cluster-admin but reach a reader of every secret get a path to all-secrets', () => {
+    const model = buildRbacModel([
+      role('ClusterRole', 'lister', [{ apiGroups: [''], resources: ['secrets'], verbs: ['list'] }]),
+      binding('ClusterRoleBinding', 'backup', { kind: 'ClusterRole', name: 'lister' }, [{ kind: 'ServiceAccount', name: 'backup', namespace: 'b' }]),
+      role('Role', 'tokens', [{ apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'] }], {}, 'b'),
+      binding('RoleBinding', 'minter', { kind: 'Role', name: 'tokens' }, [{ kind: 'Group', name: 'minters' }], 'b'),
+    ]);
+    assert.deepEqual(
+      findEscalations(model).map((path) => [path.subject, path.reaches, path.steps.map((step) => step.action)]),
+      [['group:minters', 'all-secrets', ['token-request', 'read-all-secrets']]],
+    );
+  });
 });

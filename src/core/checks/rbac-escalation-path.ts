@@ -5,7 +5,7 @@ import { escalationsOf, pathText, rbacModelOf } from './support/rbac-model.js';
 
 export default defineCheck({
   id: 'rbac-escalation-path',
-  title: 'Binding opens a path to cluster-admin',
+  title: 'Binding opens a path to cluster-admin or to every secret',
   severity: 'critical',
   category: 'rbac',
   description:
@@ -26,7 +26,8 @@ export default defineCheck({
       const path = paths.get(formatSubject(subject.kind === 'ServiceAccount' ? { kind: 'ServiceAccount', namespace: subject.namespace ?? '', name: subject.name } : subject));
       const first = path?.steps[0]?.binding;
       if (!path || !first || first.kind !== binding.kind || first.name !== binding.name || first.namespace !== binding.namespace || first.subjectIndex !== subject.index) continue;
-      yield { path: ['subjects', subject.index, 'name'], message: `${path.subject} reaches cluster-admin in ${path.steps.length} step(s): ${pathText(path)}` };
+      const goal = path.reaches === 'cluster-admin' ? 'cluster-admin' : 'every secret of the cluster';
+      yield { path: ['subjects', subject.index, 'name'], message: `${path.subject} reaches ${goal} in ${path.steps.length} step(s): ${pathText(path)}` };
     }
   },
 });

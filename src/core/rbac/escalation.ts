@@ -40,13 +40,14 @@ export type StepAction =
   | 'bind'
   | 'escalate'
   | 'csr-approval'
-  | 'cluster-admin';
+  | 'cluster-admin'
+  | 'read-all-secrets';
 
 export interface EscalationStep {
   action: StepAction;
   /** the identity taking the step */
   from: string;
-  /** the identity reached, or `cluster-admin` */
+  /** the identity reached, or the goal (`cluster-admin`, `all-secrets`) */
   to: string;
   text: string;
   /** binding → role → rule that grants the step */
@@ -57,7 +58,8 @@ export interface EscalationStep {
 
 export interface EscalationPath {
   subject: string;
-  reaches: 'cluster-admin';
+  /** cluster-admin equivalence, or (for subjects that do not reach it) reading every secret of the cluster */
+  reaches: 'cluster-admin' | 'all-secrets';
   steps: EscalationStep[];
 }
 
@@ -182,9 +184,9 @@ export function findEscalations(model: RbacModel): EscalationPath[] {
   const accountOf = (node: Node): ServiceAccountInfo =>
     model.serviceAccounts.get(`${node.subject.namespace}/${node.subject.name}`) ?? { namespace: node.subject.namespace ?? '', name: node.subject.name, tokenSecrets: [], workloads: [] };
 
-  // identity key -> chain from it to cluster-admin, found breadth-first so chains are shortest
-  const reached = new Map<string, EscalationStep[]>();
-  const queue: Node[] = [];
+  // identity key -> chain from it to the goal, found breadth-first so chains are shortest
+  let reached = new Map<string, EscalationStep[]>();
+  let queue: Node[] = [];
   const reach = (node: Node, steps: EscalationStep[]) => {
     reached.set(node.key, steps);
     queue.push(node);
@@ -275,32 +277,49 @@ export function findEscalations(model: RbacModel): EscalationPath[] {
     return undefined;
   };
 
-  for (const node of nodes.values()) {
-    const steps = terminalStep(node);
-    if (steps) reach(node, steps);
-  }
-  for (let index = 0; index < queue.length; index++) {
-    const target = queue[index]!;
-    if (target.subject.kind === 'ServiceAccount') {
-      const account = accountOf(target);
-      for (const namespace of ['', account.namespace]) {
-        for (const node of byNamespace.get(namespace) ?? []) {
-          if (reached.has(node.key)) continue;
-          const steps = stepTo(node, account);
-          if (steps) reach(node, steps);
+  /** Breadth-first search backwards from the identities the terminal step accepts; `skip` are left out. */
+  const search = (terminal: (node: Node) => EscalationStep[] | undefined, skip: ReadonlySet<string>): Map<string, EscalationStep[]> => {
+    reached = new Map();
+    queue = [];
+    for (const node of nodes.values()) {
+      if (skip.has(node.key)) continue;
+      const steps = terminal(node);
+      if (steps) reach(node, steps);
+    }
+    for (let index = 0; index < queue.length; index++) {
+      const target = queue[index]!;
+      if (target.subject.kind === 'ServiceAccount') {
+        const account = accountOf(target);
+        for (const namespace of ['', account.namespace]) {
+          for (const node of byNamespace.get(namespace) ?? []) {
+            if (reached.has(node.key) || skip.has(node.key)) continue;
+            const steps = stepTo(node, account);
+            if (steps) reach(node, steps);
+          }
+        }
+      } else {
+        const resource = target.subject.kind === 'Group' ? 'groups' : 'users';
+        for (const node of impersonators) {
+          if (reached.has(node.key) || skip.has(node.key)) continue;
+          const rule = allowing(node.rules, '', { verb: 'impersonate', apiGroup: '', resource, name: target.subject.name });
+          if (rule) reach(node, [{ action: 'impersonate', from: node.key, to: target.key, text: `impersonate ${target.key}`, via: viaText(rule), ...bindingOf(rule) }, ...(reached.get(target.key) ?? [])]);
         }
       }
-    } else {
-      const resource = target.subject.kind === 'Group' ? 'groups' : 'users';
-      for (const node of impersonators) {
-        if (reached.has(node.key)) continue;
-        const rule = allowing(node.rules, '', { verb: 'impersonate', apiGroup: '', resource, name: target.subject.name });
-        if (rule) reach(node, [{ action: 'impersonate', from: node.key, to: target.key, text: `impersonate ${target.key}`, via: viaText(rule), ...bindingOf(rule) }, ...(reached.get(target.key) ?? [])]);
-      }
     }
-  }
+    return reached;
+  };
+
+  const admins = search(terminalStep, new Set());
+  // second goal: every secret of the cluster, for those that do not reach cluster-admin
+  const secretReaders = search((node) => {
+    const grant = model.authorize(node.identity, { verb: 'list', apiGroup: '', resource: 'secrets', namespace: '' }).grants[0];
+    if (!grant) return undefined;
+    const rule = { ...grant, namespace: '' };
+    return [{ action: 'read-all-secrets', from: node.key, to: 'all-secrets', text: `${node.key} may list every secret in the cluster`, via: viaText(rule), ...bindingOf(rule) }];
+  }, new Set(admins.keys()));
   const paths: EscalationPath[] = [];
-  for (const [key, steps] of reached) if (steps[0]?.action !== 'cluster-admin') paths.push({ subject: key, reaches: 'cluster-admin', steps });
+  for (const [key, steps] of admins) if (steps[0]?.action !== 'cluster-admin') paths.push({ subject: key, reaches: 'cluster-admin', steps });
+  for (const [key, steps] of secretReaders) if (steps[0]?.action !== 'read-all-secrets') paths.push({ subject: key, reaches: 'all-secrets', steps });
   return paths.sort((a, b) => a.subject.localeCompare(b.subject));
 }
 

@@ -26,6 +26,7 @@ export function pathText(path: EscalationPath): string {
 }
 
 export interface ServiceAccountPower {
+  /** reads-all-secrets: directly or through an escalation path */
   level: 'cluster-admin' | 'reaches-cluster-admin' | 'reads-all-secrets';
   /** what it can do and the path that grants it */
   text: string;
@@ -43,10 +44,11 @@ export function serviceAccountPower(inventory: Inventory, namespace: string, nam
   const admin = isClusterAdminEquivalent(model, identity);
   if (admin && admin !== 'superuser') power = { level: 'cluster-admin', text: `is cluster-admin equivalent (${viaText(admin)})` };
   const path = power ? undefined : escalationsOf(inventory).get(`serviceaccount:${namespace}:${name}`);
-  if (path) power = { level: 'reaches-cluster-admin', text: `can reach cluster-admin: ${pathText(path)}` };
+  if (path?.reaches === 'cluster-admin') power = { level: 'reaches-cluster-admin', text: `can reach cluster-admin: ${pathText(path)}` };
   if (!power) {
     const secrets = model.authorize(identity, { verb: 'list', apiGroup: '', resource: 'secrets', namespace: '' }).grants[0];
     if (secrets) power = { level: 'reads-all-secrets', text: `can read every secret in the cluster (${viaText({ ...secrets, namespace: '' })})` };
+    else if (path) power = { level: 'reads-all-secrets', text: `can reach every secret in the cluster: ${pathText(path)}` };
   }
   powers.set(key, power ?? null);
   return power;
