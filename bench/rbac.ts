@@ -169,6 +169,7 @@ console.log(`model build: ${build.ms.toFixed(0)} ms (${ratio(build.ms)}; target 
 console.log(`who-can in one namespace: ${(whoCan.ms / QUERIES).toFixed(3)} ms per query, ${whoCan.value} grants over ${QUERIES} queries (target < 10 ms)`);
 console.log(`who-can in any namespace: ${(anywhere.ms / QUERIES).toFixed(3)} ms per query, ${anywhere.value} grants`);
 console.log(`authorize (can): ${((authorize.ms * 1000) / QUERIES).toFixed(1)} µs per question, ${authorize.value} of ${QUERIES} allowed`);
-console.log(`escalation paths: ${escalations.ms.toFixed(0)} ms, ${escalations.value.length} subjects reach cluster-admin (${ratio(escalations.ms)})`);
+const toAdmin = escalations.value.filter((path) => path.reaches === 'cluster-admin').length;
+console.log(`escalation paths: ${escalations.ms.toFixed(0)} ms, ${toAdmin} subjects reach cluster-admin, ${escalations.value.length - toAdmin} every secret (${ratio(escalations.ms)})`);
 console.log(`full RBAC and service-account analysis (${ids.length} checks, model and escalations included): ${analysis.ms.toFixed(0)} ms, ${analysis.value.findings.length} findings (${ratio(analysis.ms)}; target < 5000 ms)`);
 console.log(`peak RSS: ${rssMiB.toFixed(0)} MiB (target < 1024 MiB)`);

@@ -164,7 +164,7 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: secret-r
 subjects: [{kind: ServiceAccount, name: backup}]
 `;
     assert.deepEqual(findings(text, 'rbac-read-secrets'), [
-      'rules[0].resources[0]: rules[0] allows list on secrets: list and watch return the value of every secret; granted to group:ops by ClusterRoleBinding ops-team → ClusterRole ops, serviceaccount:shop:backup by RoleBinding shop/backup',
+      'rules[0].resources[0]: rules[0] allows list on secrets: list and watch return the value of every secret; granted to serviceaccount:shop:backup by RoleBinding shop/backup, group:ops by ClusterRoleBinding ops-team → ClusterRole ops',
     ]);
   });
 });

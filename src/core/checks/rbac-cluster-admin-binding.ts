@@ -8,11 +8,15 @@ import { BINDING_KINDS, bindingScope, isGroup, RBAC_REFERENCES, refersToClusterR
 /** The rule of a bound ClusterRole that allows every verb on every resource, described; undefined when none. */
 function everythingRule(inventory: Inventory, roleRef: RoleRef): string | undefined {
   if (roleRef.kind !== 'ClusterRole') return undefined;
-  const role = rbacModelOf(inventory).roles.get(roleKey('ClusterRole', undefined, roleRef.name));
+  const key = roleKey('ClusterRole', undefined, roleRef.name);
+  const described = inventory.memo('rbac/everything-rules', () => new Map<string, string | undefined>());
+  if (described.has(key)) return described.get(key);
+  const role = rbacModelOf(inventory).roles.get(key);
   const UNLISTED = '\u0000unlisted';
   const rule = role?.rules.find((candidate) => ruleAllows(candidate.rule, { verb: UNLISTED, apiGroup: UNLISTED, resource: UNLISTED, name: UNLISTED }));
-  if (!role || !rule) return undefined;
-  return rule.source === role.key ? `rules[${rule.index}]` : `aggregated from ${rule.source.replace(/^ClusterRole\//, 'ClusterRole "')}" rules[${rule.index}]`;
+  const text = !role || !rule ? undefined : rule.source === role.key ? `rules[${rule.index}]` : `aggregated from ${rule.source.replace(/^ClusterRole\//, 'ClusterRole "')}" rules[${rule.index}]`;
+  described.set(key, text);
+  return text;
 }
 
 export default defineCheck({

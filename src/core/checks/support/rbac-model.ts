@@ -81,28 +81,31 @@ export function podExposure(workload: Workload, resource: Resource, inventory: I
  * include them; '' when nobody among the scanned objects does.
  */
 export function grantedTo(role: Resource, inventory: Inventory): string {
-  const texts = inventory.memo('rbac/granted-to', () => {
-    const model = rbacModelOf(inventory);
-    const holders = new Map<string, Set<string>>();
-    const add = (roleKey: string, text: string) => {
-      let set = holders.get(roleKey);
-      if (!set) holders.set(roleKey, (set = new Set()));
-      set.add(text);
-    };
-    for (const binding of model.bindings) {
-      if (!binding.role) continue;
-      const where = binding.namespace ? `RoleBinding ${binding.namespace}/${binding.name}` : `ClusterRoleBinding ${binding.name}`;
-      const sources = new Set([binding.role.key, ...binding.role.rules.map((rule) => rule.source)]);
-      for (const subject of binding.subjects) {
-        if (!subject.principal) continue;
-        const via = binding.role.aggregatedFrom ? `${where} → ${binding.role.kind} ${binding.role.name}` : where;
-        for (const source of sources) add(source, `${formatSubject(subject)} by ${source === binding.role.key ? where : via}`);
+  const model = rbacModelOf(inventory);
+  // role key -> aggregated ClusterRoles holding some of its rules (a few aggregated roles, computed once)
+  const aggregators = inventory.memo('rbac/aggregators', () => {
+    const out = new Map<string, string[]>();
+    for (const aggregated of model.roles.values()) {
+      if (!aggregated.aggregatedFrom) continue;
+      for (const source of new Set(aggregated.rules.map((rule) => rule.source))) {
+        const list = out.get(source);
+        if (list) list.push(aggregated.key);
+        else out.set(source, [aggregated.key]);
       }
     }
-    return holders;
+    return out;
   });
   const key = roleKey(role.ref.kind, role.ref.namespace, role.ref.name);
-  const holders = [...(texts.get(key) ?? [])];
-  if (holders.length === 0) return '';
-  return `; granted to ${holders.slice(0, 3).join(', ')}${holders.length > 3 ? ` and ${holders.length - 3} more` : ''}`;
+  const holders = new Set<string>();
+  for (const holderRole of [key, ...(aggregators.get(key) ?? [])]) {
+    for (const binding of model.bindingsOfRole(holderRole)) {
+      if (!binding.role) continue;
+      const where = binding.namespace ? `RoleBinding ${binding.namespace}/${binding.name}` : `ClusterRoleBinding ${binding.name}`;
+      const via = holderRole === key ? where : `${where} → ${binding.role.kind} ${binding.role.name}`;
+      for (const subject of binding.subjects) if (subject.principal) holders.add(`${formatSubject(subject)} by ${via}`);
+    }
+  }
+  if (holders.size === 0) return '';
+  const list = [...holders];
+  return `; granted to ${list.slice(0, 3).join(', ')}${list.length > 3 ? ` and ${list.length - 3} more` : ''}`;
 }
