@@ -19,8 +19,8 @@
  * The search runs backwards from the cluster-admin-equivalent identities to a fixed
  * point, keeping for each identity its shortest known chain.
  */
-import type { EffectiveRule, RbacModel, ServiceAccountInfo } from './model.js';
-import { ruleAllows, ruleAllowsSomeName, type ResourceRequest } from './rules.js';
+import type { BindingInfo, BindingSubject, EffectiveRule, RbacModel, RoleInfo, RoleRule, ServiceAccountInfo } from './model.js';
+import { ruleAllows, ruleAllowsSomeName, type PolicyRule, type ResourceRequest } from './rules.js';
 import { formatSubject, identityOf, parseServiceAccountUser, SUPERUSER_GROUP, type Identity, type Subject } from './subjects.js';
 import { objectView, qualified, RBAC_VIEW_API_VERSION } from './views.js';
 
@@ -67,10 +67,19 @@ interface Node {
   key: string;
   subject: Subject;
   identity: Identity;
-  /** the rules that can matter to a step */
-  rules: EffectiveRule[];
-  /** rulesFor answers, by request: they depend on the node only, not on what is reached */
-  rulesFor: Map<string, Map<string, EffectiveRule[]>>;
+  /** the bindings (and subject entries) naming the identity whose role can matter to a step */
+  holdings: Array<{ binding: BindingInfo; subject: BindingSubject }>;
+  /** rulesOf answers, by request: they depend on the node only, not on what is reached */
+  rulesFor: Map<string, Map<string, Holding[]>>;
+}
+
+/** A binding of a node with the rules of its role that match one request. */
+interface Holding {
+  binding: BindingInfo;
+  subject: BindingSubject;
+  role: RoleInfo;
+  matching: RoleRule[];
+  namespace: string;
 }
 
 function bindingOf(rule: EffectiveRule): Pick<EscalationStep, 'binding'> {
@@ -79,23 +88,6 @@ function bindingOf(rule: EffectiveRule): Pick<EscalationStep, 'binding'> {
 
 export function viaText(rule: EffectiveRule): string {
   return `${rule.binding.kind} ${qualified(objectView(rule.binding))} → ${rule.role.kind} ${qualified(objectView(rule.role))} ${rule.rule.source === rule.role.key ? '' : `(from ${rule.rule.source}) `}rules[${rule.rule.index}]`;
-}
-
-/** The first rule allowing the request in the namespace ('' only counts cluster-wide rules). */
-function allowing(rules: readonly EffectiveRule[], namespace: string, request: ResourceRequest, anyName = false): EffectiveRule | undefined {
-  return rules.find((rule) => (rule.namespace === '' || (namespace !== '' && rule.namespace === namespace)) && (anyName ? ruleAllowsSomeName(rule.rule.rule, request) : ruleAllows(rule.rule.rule, request)));
-}
-
-/** The rules that could allow the request for some name, by where they apply ('' cluster-wide first). */
-function rulesFor(rules: readonly EffectiveRule[], request: ResourceRequest): Map<string, EffectiveRule[]> {
-  const out = new Map<string, EffectiveRule[]>();
-  for (const rule of rules) {
-    if (!ruleAllowsSomeName(rule.rule.rule, request)) continue;
-    const list = out.get(rule.namespace);
-    if (list) list.push(rule);
-    else out.set(rule.namespace, [rule]);
-  }
-  return new Map([...out].sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : 0)));
 }
 
 const WORKLOAD_WRITES: ReadonlyArray<[string, string]> = [
@@ -137,18 +129,19 @@ export function isClusterAdminEquivalent(model: RbacModel, identity: Identity): 
 
 export function findEscalations(model: RbacModel): EscalationPath[] {
   const nodes = new Map<string, Node>();
-  // roles are shared by many subjects: decide once per rule whether it can matter
-  const relevant = new WeakMap<object, boolean>();
-  const matters = (rule: EffectiveRule) => {
-    let known = relevant.get(rule.rule);
-    if (known === undefined) relevant.set(rule.rule, (known = PROBES.some((probe) => ruleAllowsSomeName(rule.rule.rule, probe))));
+  // roles are shared by many subjects: what a role's rules answer is computed once per role
+  const roleMatters = new Map<string, boolean>();
+  const matters = (role: RoleInfo) => {
+    let known = roleMatters.get(role.key);
+    if (known === undefined) roleMatters.set(role.key, (known = role.rules.some((rule) => PROBES.some((probe) => ruleAllowsSomeName(rule.rule, probe)))));
     return known;
   };
   const addNode = (subject: Subject) => {
     const key = formatSubject(subject);
     if (nodes.has(key)) return;
     const identity = identityOf(subject);
-    nodes.set(key, { key, subject, identity, rules: model.permissions(identity).filter(matters), rulesFor: new Map() });
+    const holdings = model.bindingsFor(identity).filter(({ binding }) => binding.role !== undefined && matters(binding.role));
+    nodes.set(key, { key, subject, identity, holdings, rulesFor: new Map() });
   };
   for (const binding of model.bindings) {
     for (const subject of binding.subjects) {
@@ -159,23 +152,55 @@ export function findEscalations(model: RbacModel): EscalationPath[] {
   }
   for (const account of model.serviceAccounts.values()) addNode({ kind: 'ServiceAccount', namespace: account.namespace, name: account.name });
 
-  /** rulesFor, memoized per node: it depends on the node only. */
-  const rulesOf = (node: Node, request: ResourceRequest): Map<string, EffectiveRule[]> => {
+  const roleMatches = new Map<string, RoleRule[]>();
+  /**
+   * The node's holdings whose role has rules that could allow the request for some name,
+   * with those rules, by where they apply ('' cluster-wide first); memoized per node, the
+   * matching per role.
+   */
+  const rulesOf = (node: Node, request: ResourceRequest): Map<string, Holding[]> => {
     const key = `${request.verb} ${request.apiGroup} ${request.resource}/${request.subresource ?? ''}`;
-    let byNamespace = node.rulesFor.get(key);
-    if (!byNamespace) node.rulesFor.set(key, (byNamespace = rulesFor(node.rules, request)));
-    return byNamespace;
+    let byWhere = node.rulesFor.get(key);
+    if (byWhere) return byWhere;
+    byWhere = new Map([['', []]]);
+    for (const { binding, subject } of node.holdings) {
+      const role = binding.role!;
+      const roleKey = `${role.key}\u0000${key}`;
+      let matching = roleMatches.get(roleKey);
+      if (!matching) roleMatches.set(roleKey, (matching = role.rules.filter((rule) => ruleAllowsSomeName(rule.rule, request))));
+      if (matching.length === 0) continue;
+      const namespace = binding.namespace ?? '';
+      let list = byWhere.get(namespace);
+      if (!list) byWhere.set(namespace, (list = []));
+      list.push({ binding, subject, role, matching, namespace });
+    }
+    node.rulesFor.set(key, byWhere);
+    return byWhere;
   };
+  /** The first of the node's rules for the request applying in `wheres` that passes `accept` (any, for some name, without it). */
+  const first = (node: Node, request: ResourceRequest, wheres: readonly string[], accept?: (rule: PolicyRule) => boolean): EffectiveRule | undefined => {
+    const byWhere = rulesOf(node, request);
+    for (const where of wheres) {
+      for (const holding of byWhere.get(where) ?? []) {
+        const rule = accept ? holding.matching.find((candidate) => accept(candidate.rule)) : holding.matching[0];
+        if (rule) return { binding: holding.binding, subject: holding.subject, role: holding.role, rule, namespace: holding.namespace };
+      }
+    }
+    return undefined;
+  };
+  /** The first of the node's rules allowing the request in the namespace ('' only counts cluster-wide rules); `anyName`: for some object name. */
+  const allowing = (node: Node, namespace: string, request: ResourceRequest, anyName = false): EffectiveRule | undefined =>
+    first(node, request, namespace === '' ? [''] : ['', namespace], anyName ? undefined : (rule) => ruleAllows(rule, request));
   // which nodes can take a step into a namespace ('' for cluster-wide rules), and which can impersonate users or groups
   const byNamespace = new Map<string, Node[]>();
   const impersonators: Node[] = [];
   for (const node of nodes.values()) {
-    for (const namespace of new Set(node.rules.map((rule) => rule.namespace))) {
+    for (const namespace of new Set(node.holdings.map(({ binding }) => binding.namespace ?? ''))) {
       const list = byNamespace.get(namespace);
       if (list) list.push(node);
       else byNamespace.set(namespace, [node]);
     }
-    if (node.rules.some((rule) => rule.namespace === '' && (rule.rule.rule.verbs.includes('impersonate') || rule.rule.rule.verbs.includes('*')))) impersonators.push(node);
+    if (['users', 'groups'].some((resource) => (rulesOf(node, { verb: 'impersonate', apiGroup: '', resource }).get('') ?? []).length > 0)) impersonators.push(node);
   }
   const clusterAdminRoles = [...model.roles.values()].filter((role) => role.kind === 'ClusterRole' && role.rules.some((rule) => ruleAllows(rule.rule, { verb: UNLISTED, apiGroup: UNLISTED, resource: UNLISTED, name: UNLISTED })));
   const bindableAdminRoles = [...new Set([CLUSTER_ADMIN, ...clusterAdminRoles.map((role) => role.name)])];
@@ -196,14 +221,13 @@ export function findEscalations(model: RbacModel): EscalationPath[] {
   const terminalStep = (node: Node): EscalationStep[] | undefined => {
     const admin = isClusterAdminEquivalent(model, node.identity);
     if (admin) return [{ action: 'cluster-admin', from: node.key, to: 'cluster-admin', text: admin === 'superuser' ? `${node.key} is in ${SUPERUSER_GROUP}` : `${node.key} may do everything cluster-wide`, ...(admin === 'superuser' ? {} : { via: viaText(admin), ...bindingOf(admin) }) }];
-    const rules = node.rules;
-    if (rules.length === 0) return undefined;
-    const masters = allowing(rules, '', { verb: 'impersonate', apiGroup: '', resource: 'groups', name: SUPERUSER_GROUP });
+    if (node.holdings.length === 0) return undefined;
+    const masters = allowing(node, '', { verb: 'impersonate', apiGroup: '', resource: 'groups', name: SUPERUSER_GROUP });
     if (masters) return [{ action: 'impersonate', from: node.key, to: 'cluster-admin', text: `impersonate group ${SUPERUSER_GROUP} (a superuser)`, via: viaText(masters), ...bindingOf(masters) }];
-    const crbWrite = allowing(rules, '', { verb: 'create', apiGroup: RBAC_GROUP, resource: 'clusterrolebindings' });
+    const crbWrite = allowing(node, '', { verb: 'create', apiGroup: RBAC_GROUP, resource: 'clusterrolebindings' });
     if (crbWrite) {
       for (const name of bindableAdminRoles) {
-        const bind = allowing(rules, '', { verb: 'bind', apiGroup: RBAC_GROUP, resource: 'clusterroles', name });
+        const bind = allowing(node, '', { verb: 'bind', apiGroup: RBAC_GROUP, resource: 'clusterroles', name });
         if (bind) return [{ action: 'bind', from: node.key, to: 'cluster-admin', text: `create a ClusterRoleBinding to ClusterRole "${name}" for itself`, via: `${viaText(crbWrite)}; bind: ${viaText(bind)}`, ...bindingOf(crbWrite) }];
       }
     }
@@ -211,14 +235,14 @@ export function findEscalations(model: RbacModel): EscalationPath[] {
       const bound = new Set(model.bindingsFor(node.identity).flatMap(({ binding }) => (binding.kind === 'ClusterRoleBinding' && binding.role ? [binding.role.name] : [])));
       for (const name of bound) {
         const named = { apiGroup: RBAC_GROUP, resource: 'clusterroles', name };
-        const escalate = allowing(rules, '', { verb: 'escalate', ...named });
-        const update = escalate && (allowing(rules, '', { verb: 'update', ...named }) ?? allowing(rules, '', { verb: 'patch', ...named }));
+        const escalate = allowing(node, '', { verb: 'escalate', ...named });
+        const update = escalate && (allowing(node, '', { verb: 'update', ...named }) ?? allowing(node, '', { verb: 'patch', ...named }));
         if (escalate && update) return [{ action: 'escalate', from: node.key, to: 'cluster-admin', text: `escalate and update ClusterRole "${name}", bound to it cluster-wide, to allow everything`, via: viaText(escalate), ...bindingOf(escalate) }];
       }
     }
-    const csrCreate = allowing(rules, '', { verb: 'create', apiGroup: 'certificates.k8s.io', resource: 'certificatesigningrequests' });
-    const csrApprove = csrCreate && allowing(rules, '', { verb: 'update', apiGroup: 'certificates.k8s.io', resource: 'certificatesigningrequests', subresource: 'approval' }, true);
-    const signer = csrApprove && (allowing(rules, '', { verb: 'approve', apiGroup: 'certificates.k8s.io', resource: 'signers', name: 'kubernetes.io/kube-apiserver-client' }) ?? allowing(rules, '', { verb: 'approve', apiGroup: 'certificates.k8s.io', resource: 'signers', name: 'kubernetes.io/*' }));
+    const csrCreate = allowing(node, '', { verb: 'create', apiGroup: 'certificates.k8s.io', resource: 'certificatesigningrequests' });
+    const csrApprove = csrCreate && allowing(node, '', { verb: 'update', apiGroup: 'certificates.k8s.io', resource: 'certificatesigningrequests', subresource: 'approval' }, true);
+    const signer = csrApprove && (allowing(node, '', { verb: 'approve', apiGroup: 'certificates.k8s.io', resource: 'signers', name: 'kubernetes.io/kube-apiserver-client' }) ?? allowing(node, '', { verb: 'approve', apiGroup: 'certificates.k8s.io', resource: 'signers', name: 'kubernetes.io/*' }));
     if (csrCreate && csrApprove && signer) return [{ action: 'csr-approval', from: node.key, to: 'cluster-admin', text: `create and approve a CertificateSigningRequest for signer kubernetes.io/kube-apiserver-client with organization ${SUPERUSER_GROUP}`, via: viaText(signer), ...bindingOf(signer) }];
     return undefined;
   };
@@ -229,11 +253,8 @@ export function findEscalations(model: RbacModel): EscalationPath[] {
     const onward = reached.get(target) ?? [];
     const step = (action: StepAction, text: string, rule: EffectiveRule): EscalationStep[] => [{ action, from: node.key, to: target, text, via: viaText(rule), ...bindingOf(rule) }, ...onward];
     /** a rule applying in the account's namespace (or cluster-wide) that allows the request for some name and passes `accept` */
-    const find = (request: ResourceRequest, accept: (rule: EffectiveRule) => boolean = () => true, clusterOnly = false): EffectiveRule | undefined => {
-      const candidates = rulesOf(node, request);
-      for (const namespace of clusterOnly ? [''] : ['', account.namespace]) for (const rule of candidates.get(namespace) ?? []) if (accept(rule)) return rule;
-      return undefined;
-    };
+    const find = (request: ResourceRequest, accept?: (rule: PolicyRule) => boolean, clusterOnly = false): EffectiveRule | undefined =>
+      first(node, request, clusterOnly ? [''] : ['', account.namespace], accept);
     const pods = find({ verb: 'create', apiGroup: '', resource: 'pods' });
     if (pods) return step('create-pods', `create a pod in namespace "${account.namespace}" running as ${target}`, pods);
     for (const [apiGroup, resource] of WORKLOAD_WRITES) {
@@ -243,19 +264,19 @@ export function findEscalations(model: RbacModel): EscalationPath[] {
       }
     }
     const tokenRequest = { verb: 'create', apiGroup: '', resource: 'serviceaccounts', subresource: 'token', name: account.name };
-    const token = find(tokenRequest, (rule) => ruleAllows(rule.rule.rule, tokenRequest));
+    const token = find(tokenRequest, (rule) => ruleAllows(rule, tokenRequest));
     if (token) return step('token-request', `create a token for ${target} (serviceaccounts/token)`, token);
     if (account.tokenSecrets.length > 0) {
-      const list = find({ verb: 'list', apiGroup: '', resource: 'secrets' }, (rule) => ruleAllows(rule.rule.rule, { verb: 'list', apiGroup: '', resource: 'secrets' }));
+      const list = find({ verb: 'list', apiGroup: '', resource: 'secrets' }, (rule) => ruleAllows(rule, { verb: 'list', apiGroup: '', resource: 'secrets' }));
       if (list) return step('read-token-secret', `list the Secrets of namespace "${account.namespace}", token Secret "${account.tokenSecrets[0]}" of ${target} included`, list);
       for (const secret of account.tokenSecrets) {
         const request = { verb: 'get', apiGroup: '', resource: 'secrets', name: secret };
-        const get = find(request, (rule) => ruleAllows(rule.rule.rule, request));
+        const get = find(request, (rule) => ruleAllows(rule, request));
         if (get) return step('read-token-secret', `read the token Secret "${account.namespace}/${secret}" of ${target}`, get);
       }
     }
-    const create = find({ verb: 'create', apiGroup: '', resource: 'secrets' }, (rule) => ruleAllows(rule.rule.rule, { verb: 'create', apiGroup: '', resource: 'secrets' }));
-    if (create && allowing(node.rules, account.namespace, { verb: 'get', apiGroup: '', resource: 'secrets', name: UNLISTED })) {
+    const create = find({ verb: 'create', apiGroup: '', resource: 'secrets' }, (rule) => ruleAllows(rule, { verb: 'create', apiGroup: '', resource: 'secrets' }));
+    if (create && allowing(node, account.namespace, { verb: 'get', apiGroup: '', resource: 'secrets', name: UNLISTED })) {
       return step('create-token-secret', `create a kubernetes.io/service-account-token Secret for ${target} and read the token the controller puts in it`, create);
     }
     const workload = account.workloads[0];
@@ -264,14 +285,14 @@ export function findEscalations(model: RbacModel): EscalationPath[] {
         const exec = find({ verb, apiGroup: '', resource: 'pods', subresource: 'exec' });
         if (exec) return step('exec', `${verb} pods/exec in namespace "${account.namespace}" into ${workload.ref.kind} "${workload.ref.name}", which runs as ${target}${verb === 'get' ? ' (get suffices over WebSocket before 1.35)' : ''}`, exec);
       }
-      const proxy = find({ verb: 'get', apiGroup: '', resource: 'nodes', subresource: 'proxy' }, () => true, true) ?? find({ verb: 'create', apiGroup: '', resource: 'nodes', subresource: 'proxy' }, () => true, true);
+      const proxy = find({ verb: 'get', apiGroup: '', resource: 'nodes', subresource: 'proxy' }, undefined, true) ?? find({ verb: 'create', apiGroup: '', resource: 'nodes', subresource: 'proxy' }, undefined, true);
       if (proxy) return step('nodes-proxy', `use nodes/proxy to run commands through the kubelet in a pod of ${workload.ref.kind} "${workload.ref.name}", which runs as ${target}`, proxy);
     }
     const impersonation = { verb: 'impersonate', apiGroup: '', resource: 'serviceaccounts', name: account.name };
-    const impersonate = find(impersonation, (rule) => ruleAllows(rule.rule.rule, impersonation));
+    const impersonate = find(impersonation, (rule) => ruleAllows(rule, impersonation));
     if (impersonate) return step('impersonate', `impersonate ${target}`, impersonate);
-    const rebind = find({ verb: 'create', apiGroup: RBAC_GROUP, resource: 'rolebindings' }, (rule) => ruleAllows(rule.rule.rule, { verb: 'create', apiGroup: RBAC_GROUP, resource: 'rolebindings' }));
-    if (rebind && allowing(node.rules, account.namespace, { verb: 'bind', apiGroup: RBAC_GROUP, resource: 'clusterroles', name: CLUSTER_ADMIN })) {
+    const rebind = find({ verb: 'create', apiGroup: RBAC_GROUP, resource: 'rolebindings' }, (rule) => ruleAllows(rule, { verb: 'create', apiGroup: RBAC_GROUP, resource: 'rolebindings' }));
+    if (rebind && allowing(node, account.namespace, { verb: 'bind', apiGroup: RBAC_GROUP, resource: 'clusterroles', name: CLUSTER_ADMIN })) {
       return step('bind', `bind ClusterRole "${CLUSTER_ADMIN}" to itself in namespace "${account.namespace}", then run a pod as ${target}`, rebind);
     }
     return undefined;
@@ -301,7 +322,7 @@ export function findEscalations(model: RbacModel): EscalationPath[] {
         const resource = target.subject.kind === 'Group' ? 'groups' : 'users';
         for (const node of impersonators) {
           if (reached.has(node.key) || skip.has(node.key)) continue;
-          const rule = allowing(node.rules, '', { verb: 'impersonate', apiGroup: '', resource, name: target.subject.name });
+          const rule = allowing(node, '', { verb: 'impersonate', apiGroup: '', resource, name: target.subject.name });
           if (rule) reach(node, [{ action: 'impersonate', from: node.key, to: target.key, text: `impersonate ${target.key}`, via: viaText(rule), ...bindingOf(rule) }, ...(reached.get(target.key) ?? [])]);
         }
       }
