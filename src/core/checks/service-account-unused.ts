@@ -1,4 +1,6 @@
 import { defineCheck } from '../model/check.js';
+import { serviceAccountKey } from '../rbac/model.js';
+import { serviceAccountUser } from '../rbac/subjects.js';
 import { rbacModelOf } from './support/rbac-model.js';
 
 export default defineCheck({
@@ -18,9 +20,9 @@ export default defineCheck({
     const namespace = resource.ref.namespace ?? 'default';
     // every namespace has a default service account, created by the controller whether used or not
     if (resource.ref.name === 'default') return;
-    const account = rbacModelOf(inventory).serviceAccounts.get(`${namespace}/${resource.ref.name}`);
+    const account = rbacModelOf(inventory).serviceAccounts.get(serviceAccountKey(namespace, resource.ref.name));
     if (!account || account.workloads.length > 0) return;
-    const bindings = rbacModelOf(inventory).bindingsFor({ user: `system:serviceaccount:${namespace}:${resource.ref.name}`, groups: [] });
+    const bindings = rbacModelOf(inventory).bindingsFor({ user: serviceAccountUser(namespace, resource.ref.name), groups: [] });
     const held = bindings.length > 0 ? `, yet ${bindings.length} binding(s) grant it roles (${[...new Set(bindings.map(({ binding }) => `${binding.kind} ${binding.namespace ? `${binding.namespace}/` : ''}${binding.name}`))].join(', ')})` : '';
     yield { path: ['metadata', 'name'], message: `no scanned workload runs as service account "${resource.ref.name}"${held}` };
   },

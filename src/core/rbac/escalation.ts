@@ -19,7 +19,7 @@
  * The search runs backwards from the cluster-admin-equivalent identities to a fixed
  * point, keeping for each identity its shortest known chain.
  */
-import type { BindingInfo, BindingSubject, EffectiveRule, RbacModel, RoleInfo, RoleRule, ServiceAccountInfo } from './model.js';
+import { serviceAccountKey, type BindingInfo, type BindingSubject, type EffectiveRule, type RbacModel, type RoleInfo, type RoleRule, type ServiceAccountInfo } from './model.js';
 import { ruleAllows, ruleAllowsSomeName, type PolicyRule, type ResourceRequest } from './rules.js';
 import { formatSubject, identityOf, parseServiceAccountUser, SUPERUSER_GROUP, type Identity, type Subject } from './subjects.js';
 import { objectView, qualified, RBAC_VIEW_API_VERSION } from './views.js';
@@ -207,7 +207,7 @@ export function findEscalations(model: RbacModel): EscalationPath[] {
 
   const accountKey = (account: ServiceAccountInfo) => `serviceaccount:${account.namespace}:${account.name}`;
   const accountOf = (node: Node): ServiceAccountInfo =>
-    model.serviceAccounts.get(`${node.subject.namespace}/${node.subject.name}`) ?? { namespace: node.subject.namespace ?? '', name: node.subject.name, tokenSecrets: [], workloads: [] };
+    model.serviceAccounts.get(serviceAccountKey(node.subject.namespace ?? '', node.subject.name)) ?? { namespace: node.subject.namespace ?? '', name: node.subject.name, tokenSecrets: [], workloads: [] };
 
   // identity key -> chain from it to the goal, found breadth-first so chains are shortest
   let reached = new Map<string, EscalationStep[]>();

@@ -51,13 +51,6 @@ export function groupPrincipal(group: string): string {
   return `group:${group}`;
 }
 
-/** The principal key of a subject: service accounts are users. */
-export function principalOf(subject: Subject): string {
-  if (subject.kind === 'Group') return groupPrincipal(subject.name);
-  if (subject.kind === 'ServiceAccount') return userPrincipal(serviceAccountUser(subject.namespace ?? '', subject.name));
-  return userPrincipal(subject.name);
-}
-
 /** `user:alice`, `group:devs`, `serviceaccount:ns:name`: the CLI syntax, also used in JSON output. */
 export function formatSubject(subject: Subject): string {
   if (subject.kind === 'ServiceAccount') return `serviceaccount:${subject.namespace ?? ''}:${subject.name}`;

@@ -43,7 +43,7 @@ export function serviceAccountPower(inventory: Inventory, namespace: string, nam
   let power: ServiceAccountPower | undefined;
   const admin = isClusterAdminEquivalent(model, identity);
   if (admin && admin !== 'superuser') power = { level: 'cluster-admin', text: `is cluster-admin equivalent (${viaText(admin)})` };
-  const path = power ? undefined : escalationsOf(inventory).get(`serviceaccount:${namespace}:${name}`);
+  const path = power ? undefined : escalationsOf(inventory).get(formatSubject({ kind: 'ServiceAccount', namespace, name }));
   if (path?.reaches === 'cluster-admin') power = { level: 'reaches-cluster-admin', text: `can reach cluster-admin: ${pathText(path)}` };
   if (!power) {
     const secrets = model.authorize(identity, { verb: 'list', apiGroup: '', resource: 'secrets', namespace: '' }).grants[0];
