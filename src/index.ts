@@ -16,6 +16,12 @@ export { locate, formatPath, LOCATIONS, type Path, type Position } from './core/
 export { refToString, type KubeObject, type ObjectRef, type Resource, type Origin } from './core/model/resource.js';
 export { SEVERITIES, atLeast, isSeverity, type Severity } from './core/model/severity.js';
 export { STANDARD_IDS, controlsIn, type StandardId, type StandardsMapping } from './core/model/standards.js';
+export { buildRbacModel, roleKey, type RbacModel, type AccessRequest, type NamespacedRequest, type Decision, type Grant, type EffectiveRule, type RoleInfo, type BindingInfo, type ServiceAccountInfo } from './core/rbac/model.js';
+export { ruleAllows, rulesAllow, toPolicyRule, type PolicyRule, type ResourceRequest, type NonResourceRequest } from './core/rbac/rules.js';
+export { parseSubject, formatSubject, identityOf, type Subject, type Identity } from './core/rbac/subjects.js';
+export { parseRequest, describeRequest } from './core/rbac/resources.js';
+export { findEscalations, isClusterAdminEquivalent, type EscalationPath, type EscalationStep } from './core/rbac/escalation.js';
+export { whoCanView, canView, permissionsView, graphView, graphDot, RBAC_VIEW_API_VERSION } from './core/rbac/views.js';
 export { loadText, type LoadResult, type TextLoadOptions } from './adapters/manifests/documents.js';
 export { loadSources, type SourceOptions } from './adapters/manifests/files.js';
 export { parseStream, type ParsedDocument, type ParseLimits } from './adapters/manifests/yaml.js';
@@ -67,7 +73,7 @@ export {
   type ImportSummary,
   type ImportLimits,
 } from './adapters/vulndb/index.js';
-export { buildNetworkModel, parsePolicy, defaultedPolicyTypes, type NetworkModel, type PodClass, type ParsedPolicy, type PolicyRule, type PolicyPeer, type NetworkWorkload } from './core/network/model.js';
+export { buildNetworkModel, parsePolicy, defaultedPolicyTypes, type NetworkModel, type PodClass, type ParsedPolicy, type PolicyRule as NetworkPolicyRule, type PolicyPeer, type NetworkWorkload } from './core/network/model.js';
 export { analyzeNetwork, type NetworkAnalysis, type Endpoint, type Verdict, type Side, type AllowingRule, type MatrixCell } from './core/network/analysis.js';
 export { workloadMatrix, resolveEndpoint, type WorkloadConnection } from './core/network/workloads.js';
 export { networkExposure, type ExposureItem } from './core/network/exposure.js';

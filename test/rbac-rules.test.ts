@@ -16,7 +16,7 @@ import {
   type NonResourceRequest,
   type PolicyRule,
   type ResourceRequest,
-} from '../src/core/checks/support/rbac-rules.js';
+} from '../src/core/rbac/rules.js';
 
 function rule(partial: Partial<PolicyRule>): PolicyRule {
   return { verbs: [], apiGroups: [], resources: [], resourceNames: [], nonResourceURLs: [], ...partial };

@@ -3,6 +3,7 @@ import { checksCommand } from './commands/checks.js';
 import { imageCommand } from './commands/image.js';
 import { dbCommand } from './commands/db.js';
 import { netpolCommand } from './commands/netpol.js';
+import { rbacCommand } from './commands/rbac.js';
 import { scanCommand } from './commands/scan.js';
 import type { CommandIO } from './io.js';
 import { UsageError } from './usage-error.js';
@@ -15,6 +16,7 @@ Commands:
   image REF...   inventory container images layer by layer (packages, SBOM)
   db             update or show the local vulnerability database
   netpol         NetworkPolicy analysis: matrix, explain, exposure, generate
+  rbac           effective RBAC permissions: who-can, can, permissions, escalations, graph
   version        print the version
 
 Run 'palisade COMMAND --help' for a command's flags.
@@ -26,6 +28,7 @@ const COMMANDS: Record<string, (argv: string[], io: CommandIO) => Promise<number
   image: imageCommand,
   db: dbCommand,
   netpol: netpolCommand,
+  rbac: rbacCommand,
 };
 
 export function packageVersion(): string {

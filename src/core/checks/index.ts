@@ -44,6 +44,7 @@ import dangerousCapabilities from './dangerous-capabilities.js';
 import defaultNamespace from './default-namespace.js';
 import defaultServiceAccount from './default-service-account.js';
 import defaultServiceAccountAutomount from './default-service-account-automount.js';
+import defaultServiceAccountBound from './default-service-account-bound.js';
 import deprecatedServiceAccountField from './deprecated-service-account-field.js';
 import envLiteralCredential from './env-literal-credential.js';
 import etcdAutoTlsEnabled from './etcd-auto-tls-enabled.js';
@@ -108,6 +109,7 @@ import noNetworkPolicies from './no-network-policies.js';
 import ownerLabelMissing from './owner-label-missing.js';
 import podDisruptionBudgetBlocksEviction from './pod-disruption-budget-blocks-eviction.js';
 import podNotSelectedByNetworkPolicy from './pod-not-selected-by-network-policy.js';
+import powerfulServiceAccountExposed from './powerful-service-account-exposed.js';
 import privilegedContainer from './privileged-container.js';
 import privilegedPort from './privileged-port.js';
 import rbacBindEscalate from './rbac-bind-escalate.js';
@@ -119,11 +121,13 @@ import rbacClusterAdminEquivalent from './rbac-cluster-admin-equivalent.js';
 import rbacCreatePersistentVolumes from './rbac-create-persistent-volumes.js';
 import rbacCreatePods from './rbac-create-pods.js';
 import rbacCsrApproval from './rbac-csr-approval.js';
+import rbacEscalationPath from './rbac-escalation-path.js';
 import rbacImpersonate from './rbac-impersonate.js';
 import rbacNamespaceLabelEdit from './rbac-namespace-label-edit.js';
 import rbacNodesProxy from './rbac-nodes-proxy.js';
 import rbacPodExec from './rbac-pod-exec.js';
 import rbacReadSecrets from './rbac-read-secrets.js';
+import rbacRoleUnused from './rbac-role-unused.js';
 import rbacServiceAccountTokenCreate from './rbac-service-account-token-create.js';
 import rbacServicesStatus from './rbac-services-status.js';
 import rbacSystemMasters from './rbac-system-masters.js';
@@ -150,6 +154,7 @@ import sensitiveUiExposed from './sensitive-ui-exposed.js';
 import sensitiveWorkloadOpenToAllNamespaces from './sensitive-workload-open-to-all-namespaces.js';
 import serviceAccountMissing from './service-account-missing.js';
 import serviceAccountTokenAutomount from './service-account-token-automount.js';
+import serviceAccountUnused from './service-account-unused.js';
 import serviceExternalIps from './service-external-ips.js';
 import serviceLoadBalancer from './service-load-balancer.js';
 import serviceNodePort from './service-node-port.js';
@@ -162,6 +167,7 @@ import userNamespaceDisabled from './user-namespace-disabled.js';
 import volumeTypesRestricted from './volume-types-restricted.js';
 import windowsHostProcess from './windows-host-process.js';
 import workloadInKubeSystem from './workload-in-kube-system.js';
+import workloadPowerfulServiceAccount from './workload-powerful-service-account.js';
 import writableRootFilesystem from './writable-root-filesystem.js';
 
 /** Every check, sorted by id. Presets and docs derive from this list. */
@@ -211,6 +217,7 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   defaultNamespace,
   defaultServiceAccount,
   defaultServiceAccountAutomount,
+  defaultServiceAccountBound,
   deprecatedServiceAccountField,
   envLiteralCredential,
   etcdAutoTlsEnabled,
@@ -275,6 +282,7 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   ownerLabelMissing,
   podDisruptionBudgetBlocksEviction,
   podNotSelectedByNetworkPolicy,
+  powerfulServiceAccountExposed,
   privilegedContainer,
   privilegedPort,
   rbacBindEscalate,
@@ -286,11 +294,13 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   rbacCreatePersistentVolumes,
   rbacCreatePods,
   rbacCsrApproval,
+  rbacEscalationPath,
   rbacImpersonate,
   rbacNamespaceLabelEdit,
   rbacNodesProxy,
   rbacPodExec,
   rbacReadSecrets,
+  rbacRoleUnused,
   rbacServiceAccountTokenCreate,
   rbacServicesStatus,
   rbacSystemMasters,
@@ -317,6 +327,7 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   sensitiveWorkloadOpenToAllNamespaces,
   serviceAccountMissing,
   serviceAccountTokenAutomount,
+  serviceAccountUnused,
   serviceExternalIps,
   serviceLoadBalancer,
   serviceNodePort,
@@ -329,5 +340,6 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   volumeTypesRestricted,
   windowsHostProcess,
   workloadInKubeSystem,
+  workloadPowerfulServiceAccount,
   writableRootFilesystem,
 ];

@@ -28,8 +28,8 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: ROLE_KINDS },
   options: {},
-  *evaluate({ resource }) {
-    yield* permissionViolations(resource, PERMISSIONS, (grants, located) => {
+  *evaluate({ resource, inventory }) {
+    yield* permissionViolations({ resource, inventory }, PERMISSIONS, (grants, located) => {
       const verbs = new Set(grants.map(({ permission }) => permission.verb));
       const why = verbs.has('escalate')
         ? 'it can write roles with permissions it does not hold'

@@ -1,5 +1,23 @@
+import type { Inventory } from '../engine/inventory.js';
 import { defineCheck } from '../model/check.js';
-import { BINDING_KINDS, bindingScope, isGroup, RBAC_REFERENCES, refersToClusterRole, roleRefOf, shortList, subjectLabel, subjectsOf } from './support/rbac.js';
+import { roleKey } from '../rbac/model.js';
+import { ruleAllows } from '../rbac/rules.js';
+import { rbacModelOf } from './support/rbac-model.js';
+import { BINDING_KINDS, bindingScope, isGroup, RBAC_REFERENCES, refersToClusterRole, roleRefOf, shortList, subjectLabel, subjectsOf, type RoleRef } from './support/rbac.js';
+
+/** The rule of a bound ClusterRole that allows every verb on every resource, described; undefined when none. */
+function everythingRule(inventory: Inventory, roleRef: RoleRef): string | undefined {
+  if (roleRef.kind !== 'ClusterRole') return undefined;
+  const key = roleKey('ClusterRole', undefined, roleRef.name);
+  const described = inventory.memo('rbac/everything-rules', () => new Map<string, string | undefined>());
+  if (described.has(key)) return described.get(key);
+  const role = rbacModelOf(inventory).roles.get(key);
+  const UNLISTED = '\u0000unlisted';
+  const rule = role?.rules.find((candidate) => ruleAllows(candidate.rule, { verb: UNLISTED, apiGroup: UNLISTED, resource: UNLISTED, name: UNLISTED }));
+  const text = !role || !rule ? undefined : rule.source === role.key ? `rules[${rule.index}]` : `aggregated from ${rule.source.replace(/^ClusterRole\//, 'ClusterRole "')}" rules[${rule.index}]`;
+  described.set(key, text);
+  return text;
+}
 
 export default defineCheck({
   id: 'rbac-cluster-admin-binding',
@@ -7,19 +25,24 @@ export default defineCheck({
   severity: 'high',
   category: 'rbac',
   description:
-    'The cluster-admin ClusterRole allows everything: bound by a ClusterRoleBinding it controls the whole cluster, bound by a RoleBinding it controls the namespace, its secrets and role bindings included. A stolen credential of any subject is then a full compromise.',
+    'The cluster-admin ClusterRole allows everything, as does any ClusterRole whose rules (aggregated ones computed) allow every verb on every resource: bound by a ClusterRoleBinding it controls the whole cluster, bound by a RoleBinding it controls the namespace, its secrets and role bindings included. A stolen credential of any subject is then a full compromise.',
   remediation: 'Bind a role with the permissions the subject needs (admin, edit or view in a namespace, or a custom role); keep cluster-admin for break-glass access.',
   references: [RBAC_REFERENCES.goodPractices, 'https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles', RBAC_REFERENCES.cis],
   standards: { cis: ['5.1.1'], nsa: ['Authentication and authorization'], mitre: ['T1098.006'] },
   enabledByDefault: true,
   appliesTo: { kinds: BINDING_KINDS },
   options: {},
-  *evaluate({ resource }) {
-    if (!refersToClusterRole(roleRefOf(resource), 'cluster-admin')) return;
+  *evaluate({ resource, inventory }) {
+    const roleRef = roleRefOf(resource);
+    if (!roleRef) return;
+    // another ClusterRole whose effective rules (aggregation computed) allow everything is cluster-admin by another name
+    const equivalent = refersToClusterRole(roleRef, 'cluster-admin') ? undefined : everythingRule(inventory, roleRef);
+    if (!refersToClusterRole(roleRef, 'cluster-admin') && !equivalent) return;
     // system:masters is a superuser group before RBAC: binding it adds nothing (rbac-system-masters reports it).
     const subjects = subjectsOf(resource).filter((subject) => !isGroup(subject, 'system:masters'));
     if (subjects.length === 0) return;
     const names = subjects.map((subject) => subjectLabel(subject, resource.ref.namespace));
-    yield { path: ['roleRef', 'name'], message: `binds ClusterRole "cluster-admin" ${bindingScope(resource)} to ${shortList(names)}` };
+    const role = equivalent ? `ClusterRole "${roleRef.name}", which allows everything as cluster-admin does (${equivalent}),` : 'ClusterRole "cluster-admin"';
+    yield { path: ['roleRef', 'name'], message: `binds ${role} ${bindingScope(resource)} to ${shortList(names)}` };
   },
 });

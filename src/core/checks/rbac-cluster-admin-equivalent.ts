@@ -1,6 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { entryPath, RBAC_REFERENCES, ROLE_KINDS, ruleName, rulesOf } from './support/rbac.js';
-import { RESOURCE_ALL, ruleAllows } from './support/rbac-rules.js';
+import { RESOURCE_ALL, ruleAllows } from '../rbac/rules.js';
 
 /** A verb, group, resource, subresource and name that no manifest can list. */
 const UNLISTED = '\u0000unlisted';

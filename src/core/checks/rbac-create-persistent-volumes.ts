@@ -17,9 +17,9 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: ROLE_KINDS },
   options: {},
-  *evaluate({ resource }) {
+  *evaluate({ resource, inventory }) {
     yield* permissionViolations(
-      resource,
+      { resource, inventory },
       PERMISSIONS,
       (grants, located) => `${ruleName(located)} allows ${describeGrants(grants)}: a hostPath volume exposes the node's file system to pods that claim it`,
     );

@@ -28,10 +28,10 @@ export default defineCheck({
       description: 'Verbs that count as creating pods; add update and patch to also report edits of existing controllers, which replace their pod template.',
     },
   },
-  *evaluate({ resource, options }) {
+  *evaluate({ resource, inventory, options }) {
     const permissions = POD_CREATORS.flatMap(([group, resources]) => permissionsFor(options.verbs, group, resources));
     yield* permissionViolations(
-      resource,
+      { resource, inventory },
       permissions,
       (grants, located) =>
         `${ruleName(located)} allows ${describeGrants(grants)}: the pods can run as any service account of the namespace and mount its secrets`,

@@ -20,8 +20,8 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: ROLE_KINDS },
   options: {},
-  *evaluate({ resource }) {
-    yield* permissionViolations(resource, PERMISSIONS, (grants, located) => {
+  *evaluate({ resource, inventory }) {
+    yield* permissionViolations({ resource, inventory }, PERMISSIONS, (grants, located) => {
       const scope = resource.ref.kind === 'Role' ? ` (namespace "${resource.ref.namespace ?? 'default'}" itself)` : namesNote(located, grants);
       return `${ruleName(located)} allows ${describeGrants(grants)}${scope}: it can change Pod Security levels and the labels NetworkPolicies select on`;
     });

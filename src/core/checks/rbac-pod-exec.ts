@@ -24,13 +24,13 @@ export default defineCheck({
         'Also report get on pods/exec, pods/attach and pods/portforward, which opens the stream over WebSocket on clusters before 1.35; set false when every cluster checks create for these upgrades.',
     },
   },
-  *evaluate({ resource, options }) {
+  *evaluate({ resource, inventory, options }) {
     const permissions: Permission[] = [
       ...permissionsFor(options.getOverWebSocket ? ['create', 'get'] : ['create'], '', STREAMS),
       ...permissionsFor(['update', 'patch'], '', ['pods/ephemeralcontainers']),
     ];
     yield* permissionViolations(
-      resource,
+      { resource, inventory },
       permissions,
       (grants, located) =>
         `${ruleName(located)} allows ${describeGrants(grants)}${namesNote(located, grants)}: code runs inside existing pods with their credentials`,

@@ -22,9 +22,9 @@ export default defineCheck({
       description: 'Also report rules limited by resourceNames to specific secrets (the least-privilege form of secret access).',
     },
   },
-  *evaluate({ resource, options }) {
+  *evaluate({ resource, inventory, options }) {
     yield* permissionViolations(
-      resource,
+      { resource, inventory },
       READ_SECRETS,
       (grants, located) => {
         const bulk = grants.some(({ permission }) => permission.verb !== 'get');

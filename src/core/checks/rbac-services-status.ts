@@ -16,9 +16,9 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: ROLE_KINDS },
   options: {},
-  *evaluate({ resource }) {
+  *evaluate({ resource, inventory }) {
     yield* permissionViolations(
-      resource,
+      { resource, inventory },
       PERMISSIONS,
       (grants, located) => `${ruleName(located)} allows ${describeGrants(grants)}${namesNote(located, grants)}: it can claim load-balancer IPs and intercept traffic to them`,
     );

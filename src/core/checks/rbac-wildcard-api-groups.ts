@@ -1,6 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { entryIndex, RBAC_REFERENCES, ROLE_KINDS, ruleName, rulesOf, shortList } from './support/rbac.js';
-import { API_GROUP_ALL } from './support/rbac-rules.js';
+import { API_GROUP_ALL } from '../rbac/rules.js';
 
 export default defineCheck({
   id: 'rbac-wildcard-api-groups',

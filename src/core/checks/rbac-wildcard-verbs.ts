@@ -1,6 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { entryIndex, RBAC_REFERENCES, ROLE_KINDS, ruleName, rulesOf, ruleTarget } from './support/rbac.js';
-import { VERB_ALL } from './support/rbac-rules.js';
+import { VERB_ALL } from '../rbac/rules.js';
 
 export default defineCheck({
   id: 'rbac-wildcard-verbs',

@@ -5,7 +5,7 @@ import { metadataOf, type Resource } from '../model/resource.js';
 import { matchesMapSelector } from '../model/selectors.js';
 import { asArray, asRecord, asString, asStringRecord } from '../model/values.js';
 import { imagePathSegments } from './support/add-ons.js';
-import { serviceType } from './support/network.js';
+import { exposureOf, ingressBackends, serviceType } from './support/network.js';
 
 interface UiOptions {
   images: readonly string[];
@@ -99,34 +99,6 @@ function sensitiveUiBehind(service: Resource, inventory: Inventory, options: UiO
   }
   const label = nameLabel(selector, options);
   return label === undefined ? undefined : `pods labelled ${label}`;
-}
-
-/** How a Service is reachable from outside the cluster, with the field that makes it so. */
-function exposureOf(service: Resource): { path: Path; how: string } | undefined {
-  const type = serviceType(service);
-  if (type === 'NodePort' || type === 'LoadBalancer') return { path: ['spec', 'type'], how: `is of type ${type}` };
-  if (type !== 'ExternalName' && asArray(asRecord(service.object.spec)?.externalIPs).length > 0) return { path: ['spec', 'externalIPs'], how: 'has external IPs' };
-  return undefined;
-}
-
-/** Backend Service names of an Ingress (networking.k8s.io/v1 and the removed v1beta1 shape), with their paths. */
-function ingressBackends(spec: Record<string, unknown>): Array<{ name: string; path: Path }> {
-  const out: Array<{ name: string; path: Path }> = [];
-  const add = (backend: unknown, path: Path) => {
-    const record = asRecord(backend);
-    if (!record) return;
-    const v1 = asString(asRecord(record.service)?.name);
-    if (v1 !== undefined) out.push({ name: v1, path: [...path, 'service', 'name'] });
-    else if (asString(record.serviceName) !== undefined) out.push({ name: asString(record.serviceName)!, path: [...path, 'serviceName'] });
-  };
-  add(spec.defaultBackend, ['spec', 'defaultBackend']);
-  add(spec.backend, ['spec', 'backend']);
-  for (const [ruleIndex, rule] of asArray(spec.rules).entries()) {
-    for (const [pathIndex, item] of asArray(asRecord(asRecord(rule)?.http)?.paths).entries()) {
-      add(asRecord(item)?.backend, ['spec', 'rules', ruleIndex, 'http', 'paths', pathIndex, 'backend']);
-    }
-  }
-  return out;
 }
 
 /** Service backends of an HTTPRoute (Gateway API), with their paths. */

@@ -1,4 +1,5 @@
 import type { Inventory } from '../../engine/inventory.js';
+import type { Path } from '../../model/location.js';
 import type { Resource } from '../../model/resource.js';
 import { analyzeNetwork, type NetworkAnalysis } from '../../network/analysis.js';
 import { buildNetworkModel, type Direction, type ParsedPolicy } from '../../network/model.js';
@@ -93,4 +94,32 @@ export function mayHoldOperatorPods(inventory: Inventory, namespace: string | un
       return group.includes('.') && !group.endsWith('.k8s.io') && inventory.workloadOf(resource) === undefined;
     }),
   );
+}
+
+/** How a Service is reachable from outside the cluster, with the field that makes it so. */
+export function exposureOf(service: Resource): { path: Path; how: string } | undefined {
+  const type = serviceType(service);
+  if (type === 'NodePort' || type === 'LoadBalancer') return { path: ['spec', 'type'], how: `is of type ${type}` };
+  if (type !== 'ExternalName' && asArray(asRecord(service.object.spec)?.externalIPs).length > 0) return { path: ['spec', 'externalIPs'], how: 'has external IPs' };
+  return undefined;
+}
+
+/** Backend Service names of an Ingress (networking.k8s.io/v1 and the removed v1beta1 shape), with their paths. */
+export function ingressBackends(spec: Record<string, unknown>): Array<{ name: string; path: Path }> {
+  const out: Array<{ name: string; path: Path }> = [];
+  const add = (backend: unknown, path: Path) => {
+    const record = asRecord(backend);
+    if (!record) return;
+    const v1 = asString(asRecord(record.service)?.name);
+    if (v1 !== undefined) out.push({ name: v1, path: [...path, 'service', 'name'] });
+    else if (asString(record.serviceName) !== undefined) out.push({ name: asString(record.serviceName)!, path: [...path, 'serviceName'] });
+  };
+  add(spec.defaultBackend, ['spec', 'defaultBackend']);
+  add(spec.backend, ['spec', 'backend']);
+  for (const [ruleIndex, rule] of asArray(spec.rules).entries()) {
+    for (const [pathIndex, item] of asArray(asRecord(asRecord(rule)?.http)?.paths).entries()) {
+      add(asRecord(item)?.backend, ['spec', 'rules', ruleIndex, 'http', 'paths', pathIndex, 'backend']);
+    }
+  }
+  return out;
 }

@@ -2,7 +2,9 @@
  * Reading RBAC objects for the per-object checks: located rules and subjects,
  * the permissions a rule grants, and the paths findings point at.
  */
+import type { Inventory } from '../../engine/inventory.js';
 import type { Violation } from '../../model/check.js';
+import { grantedTo } from './rbac-model.js';
 import type { Path } from '../../model/location.js';
 import type { Resource } from '../../model/resource.js';
 import { asArray, asRecord, asString } from '../../model/values.js';
@@ -12,7 +14,7 @@ import {
   toPolicyRule,
   VERB_ALL,
   type PolicyRule,
-} from './rbac-rules.js';
+} from '../../rbac/rules.js';
 
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 export const ROLE_KINDS = ['ClusterRole', 'Role'] as const;
@@ -152,10 +154,11 @@ export function grantPath(located: LocatedRule, grants: readonly Grant[]): Path 
 
 /**
  * One violation per rule that grants any of `permissions`, at the entry granting the
- * first of them, with a message built from what the rule grants.
+ * first of them, with a message built from what the rule grants and the subjects the
+ * role is bound to (binding → role → rule).
  */
 export function* permissionViolations(
-  resource: Resource,
+  { resource, inventory }: { resource: Resource; inventory: Inventory },
   permissions: readonly Permission[],
   message: (grants: Grant[], located: LocatedRule) => string | undefined,
   filter: (grant: Grant) => boolean = () => true,
@@ -164,7 +167,7 @@ export function* permissionViolations(
     const grants = grantsOf(resource, located, permissions).filter(filter);
     if (grants.length === 0) continue;
     const text = message(grants, located);
-    if (text !== undefined) yield { path: grantPath(located, grants), message: text };
+    if (text !== undefined) yield { path: grantPath(located, grants), message: `${text}${grantedTo(resource, inventory)}` };
   }
 }
 

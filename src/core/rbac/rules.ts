@@ -9,7 +9,7 @@
  * Matching is case-sensitive and literal; the only wildcards are a whole `*`
  * entry, `*\/<subresource>` in resources and a trailing `*` in nonResourceURLs.
  */
-import { asArray, asRecord } from '../../model/values.js';
+import { asArray, asRecord } from '../model/values.js';
 
 /** rbac.authorization.k8s.io/v1 PolicyRule; absent lists are empty. */
 export interface PolicyRule {

@@ -1,0 +1,41 @@
+import { defineCheck } from '../model/check.js';
+import { roleKey } from '../rbac/model.js';
+import { isRbacObject, RBAC_REFERENCES, ROLE_KINDS } from './support/rbac.js';
+import { rbacModelOf } from './support/rbac-model.js';
+
+/** Roles every cluster has, bound by the bootstrap policy or by users at will. */
+function isWellKnown(name: string): boolean {
+  return ['cluster-admin', 'admin', 'edit', 'view'].includes(name) || name.startsWith('system:');
+}
+
+export default defineCheck({
+  id: 'rbac-role-unused',
+  title: 'Role bound by nothing',
+  severity: 'low',
+  category: 'rbac',
+  description:
+    'No binding refers to this role and no bound aggregated ClusterRole includes it. An unused role grants nothing today, but a binding created later (or a binding with a mistyped name corrected) activates it unreviewed. Off by default: it needs every binding of the cluster among the scanned objects.',
+  remediation: 'Delete the role, or bind it where it is meant to be used.',
+  references: [RBAC_REFERENCES.rbac, RBAC_REFERENCES.goodPractices],
+  standards: { nsa: ['Authentication and authorization'] },
+  enabledByDefault: false,
+  appliesTo: { kinds: ROLE_KINDS },
+  options: {},
+  *evaluate({ resource, inventory }) {
+    if (!isRbacObject(resource) || isWellKnown(resource.ref.name)) return;
+    const model = rbacModelOf(inventory);
+    const key = roleKey(resource.ref.kind, resource.ref.namespace, resource.ref.name);
+    const used = inventory.memo('rbac/used-roles', () => {
+      const out = new Set<string>();
+      for (const binding of model.bindings) {
+        if (!binding.role) continue;
+        out.add(binding.role.key);
+        for (const rule of binding.role.rules) out.add(rule.source);
+        for (const selected of binding.role.aggregatedFrom ?? []) out.add(selected);
+      }
+      return out;
+    });
+    if (used.has(key)) return;
+    yield { path: ['metadata', 'name'], message: `no binding refers to ${resource.ref.kind} "${resource.ref.name}" and no bound aggregated role includes it` };
+  },
+});

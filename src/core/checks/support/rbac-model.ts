@@ -1,0 +1,111 @@
+/**
+ * The effective-permission model for relational checks: built once per inventory,
+ * with what a service account can do and how exposed the pods running as it are.
+ */
+import type { Inventory } from '../../engine/inventory.js';
+import type { Workload } from '../../kinds/pod-spec.js';
+import { metadataOf, type Resource } from '../../model/resource.js';
+import { matchesMapSelector } from '../../model/selectors.js';
+import { asRecord, asStringRecord } from '../../model/values.js';
+import { findEscalations, isClusterAdminEquivalent, viaText, type EscalationPath } from '../../rbac/escalation.js';
+import { buildRbacModel, roleKey, type RbacModel } from '../../rbac/model.js';
+import { formatSubject, identityOf } from '../../rbac/subjects.js';
+import { exposureOf, ingressBackends } from './network.js';
+
+export function rbacModelOf(inventory: Inventory): RbacModel {
+  return inventory.memo('rbac/model', () => buildRbacModel(inventory.resources, { workloadOf: (resource) => inventory.workloadOf(resource) }));
+}
+
+/** Escalation paths by the subject they start from (`user:alice`, `serviceaccount:ns:name`). */
+export function escalationsOf(inventory: Inventory): ReadonlyMap<string, EscalationPath> {
+  return inventory.memo('rbac/escalations', () => new Map(findEscalations(rbacModelOf(inventory)).map((path) => [path.subject, path])));
+}
+
+export function pathText(path: EscalationPath): string {
+  return path.steps.map((step, index) => `(${index + 1}) ${step.text}${step.via ? ` [${step.via}]` : ''}`).join(', ');
+}
+
+export interface ServiceAccountPower {
+  /** reads-all-secrets: directly or through an escalation path */
+  level: 'cluster-admin' | 'reaches-cluster-admin' | 'reads-all-secrets';
+  /** what it can do and the path that grants it */
+  text: string;
+}
+
+/** What a service account can do that makes a pod running as it a prize, strongest first; undefined when nothing such. */
+export function serviceAccountPower(inventory: Inventory, namespace: string, name: string): ServiceAccountPower | undefined {
+  const powers = inventory.memo('rbac/service-account-power', () => new Map<string, ServiceAccountPower | null>());
+  const key = `${namespace}/${name}`;
+  const known = powers.get(key);
+  if (known !== undefined) return known ?? undefined;
+  const model = rbacModelOf(inventory);
+  const identity = identityOf({ kind: 'ServiceAccount', namespace, name });
+  let power: ServiceAccountPower | undefined;
+  const admin = isClusterAdminEquivalent(model, identity);
+  if (admin && admin !== 'superuser') power = { level: 'cluster-admin', text: `is cluster-admin equivalent (${viaText(admin)})` };
+  const path = power ? undefined : escalationsOf(inventory).get(formatSubject({ kind: 'ServiceAccount', namespace, name }));
+  if (path?.reaches === 'cluster-admin') power = { level: 'reaches-cluster-admin', text: `can reach cluster-admin: ${pathText(path)}` };
+  if (!power) {
+    const secrets = model.authorize(identity, { verb: 'list', apiGroup: '', resource: 'secrets', namespace: '' }).grants[0];
+    if (secrets) power = { level: 'reads-all-secrets', text: `can read every secret in the cluster (${viaText({ ...secrets, namespace: '' })})` };
+    else if (path) power = { level: 'reads-all-secrets', text: `can reach every secret in the cluster: ${pathText(path)}` };
+  }
+  powers.set(key, power ?? null);
+  return power;
+}
+
+/** Why a pod is easier to break into or out of: privileged or host-namespace settings, and Services or Ingresses exposing it outside the cluster. */
+export function podExposure(workload: Workload, resource: Resource, inventory: Inventory): string[] {
+  const reasons: string[] = [];
+  for (const container of workload.containers) {
+    if (container.securityContext.privileged === true) reasons.push(`container "${container.name}" is privileged`);
+  }
+  for (const field of ['hostNetwork', 'hostPID', 'hostIPC'] as const) if (workload.podSpec[field] === true) reasons.push(`it uses ${field}`);
+  const labels = asStringRecord(workload.podMetadata.labels);
+  const namespace = resource.ref.namespace ?? 'default';
+  const selecting = inventory.ofKindIn('Service', namespace).filter((service) => matchesMapSelector(asRecord(service.object.spec)?.selector, labels));
+  for (const service of selecting) {
+    const exposure = exposureOf(service);
+    if (exposure) reasons.push(`Service "${service.ref.name}" ${exposure.how}`);
+  }
+  const names = new Set(selecting.map((service) => service.ref.name));
+  for (const ingress of inventory.ofKindIn('Ingress', namespace)) {
+    if (ingressBackends(asRecord(ingress.object.spec) ?? {}).some((backend) => names.has(backend.name))) reasons.push(`Ingress "${metadataOf(ingress.object).name ?? ingress.ref.name}" routes to it`);
+  }
+  return reasons;
+}
+
+/**
+ * `; granted to serviceaccount:ci:deployer by RoleBinding ci/deploy, group:devs by ...`:
+ * who holds a role's rules, through bindings to it or to aggregated ClusterRoles that
+ * include them; '' when nobody among the scanned objects does.
+ */
+export function grantedTo(role: Resource, inventory: Inventory): string {
+  const model = rbacModelOf(inventory);
+  // role key -> aggregated ClusterRoles holding some of its rules (a few aggregated roles, computed once)
+  const aggregators = inventory.memo('rbac/aggregators', () => {
+    const out = new Map<string, string[]>();
+    for (const aggregated of model.roles.values()) {
+      if (!aggregated.aggregatedFrom) continue;
+      for (const source of new Set(aggregated.rules.map((rule) => rule.source))) {
+        const list = out.get(source);
+        if (list) list.push(aggregated.key);
+        else out.set(source, [aggregated.key]);
+      }
+    }
+    return out;
+  });
+  const key = roleKey(role.ref.kind, role.ref.namespace, role.ref.name);
+  const holders = new Set<string>();
+  for (const holderRole of [key, ...(aggregators.get(key) ?? [])]) {
+    for (const binding of model.bindingsOfRole(holderRole)) {
+      if (!binding.role) continue;
+      const where = binding.namespace ? `RoleBinding ${binding.namespace}/${binding.name}` : `ClusterRoleBinding ${binding.name}`;
+      const via = holderRole === key ? where : `${where} → ${binding.role.kind} ${binding.role.name}`;
+      for (const subject of binding.subjects) if (subject.principal) holders.add(`${formatSubject(subject)} by ${via}`);
+    }
+  }
+  if (holders.size === 0) return '';
+  const list = [...holders];
+  return `; granted to ${list.slice(0, 3).join(', ')}${list.length > 3 ? ` and ${list.length - 3} more` : ''}`;
+}
