@@ -12,7 +12,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
@@ -21,7 +21,7 @@ import { randomBytes } from 'node:crypto';
 import tar from 'tar-stream';
 import { goTestBinary, hostDpkgStatus } from '../test/support/image-content.js';
 import { MEDIA, pushBlob, pushManifest } from '../test/support/images.js';
-import { repoPath } from '../test/support/paths.js';
+import { repoPath, SHARED } from '../test/support/paths.js';
 import { sha256Digest, startRegistry } from '../test/support/registry.js';
 
 const { values } = parseArgs({ options: { layers: { type: 'string', default: '10' }, 'layer-mb': { type: 'string', default: '50' }, runs: { type: 'string', default: '3' } } });
@@ -78,7 +78,8 @@ async function generateLayer(index: number, file: string): Promise<LayerFile> {
 async function layers(): Promise<LayerFile[]> {
   mkdirSync(CACHE, { recursive: true });
   const index = path.join(CACHE, 'layers.json');
-  if (existsSync(index)) return JSON.parse(readFileSync(index, 'utf8')) as LayerFile[];
+  // The index names files relative to CACHE, so a moved checkout keeps its generated layers.
+  if (existsSync(index)) return (JSON.parse(readFileSync(index, 'utf8')) as LayerFile[]).map((layer) => ({ ...layer, file: path.join(CACHE, path.basename(layer.file)) }));
   const result: LayerFile[] = [];
   for (let i = 0; i < layerCount; i++) {
     process.stderr.write(`generating layer ${i + 1}/${layerCount}\n`);
@@ -129,10 +130,37 @@ for (const digest of digests) {
 `,
   );
   const baselineArgs = [baselineScript, `${registry.url}/v2/${repository}/blobs/`, ...generated.map((layer) => layer.digest)];
-  const scanArgs = [repoPath('bin/palisade.js'), 'image', '-o', 'json', '--insecure-registry', registry.host, `${registry.host}/${repository}:v1`];
+  // A warm vulnerability database (the shared Go, crates.io and PyPI advisories) and a store of our own.
+  const db = path.join(CACHE, 'vuln.db');
+  const store = path.join(CACHE, 'images.db');
+  rmSync(store, { force: true });
+  if (!existsSync(db)) {
+    const vulndata = path.join(SHARED, 'vulndata');
+    const update = spawnSync(process.execPath, [repoPath('bin/palisade.js'), 'db', 'update', '--db', db, ...['go', 'rust', 'pypi'].flatMap((name) => ['--from', path.join(vulndata, name)])], { encoding: 'utf8' });
+    if (update.status !== 0) throw new Error(`db update failed: ${update.stderr}`);
+  }
+  const imageArgs = [repoPath('bin/palisade.js'), 'image', '-o', 'json', '--db', db, '--image-store', store, '--insecure-registry', registry.host, `${registry.host}/${repository}:v1`];
+  const scanArgs = [...imageArgs.slice(0, -1), '--no-cache', imageArgs.at(-1)!];
   measure(baselineArgs); // warm the page cache and the registry
   const baseline = best(Array.from({ length: runs }, () => measure(baselineArgs)));
   const scan = best(Array.from({ length: runs }, () => measure(scanArgs)));
+  // The scans above stored the digest: a re-scan reads the manifest and the store only.
+  const startup = best(Array.from({ length: runs * 3 }, () => measure([repoPath('bin/palisade.js'), 'version'])));
+  const cached = best(Array.from({ length: runs * 3 }, () => measure(imageArgs)));
+  // The re-scan itself, without Node's own start (about 0.1 s on this machine for `node -e 0`).
+  const timed = path.join(CACHE, 'timed-main.mjs');
+  writeFileSync(
+    timed,
+    `import { main, processIO } from ${JSON.stringify(repoPath('dist/src/cli/main.js'))};
+const io = processIO();
+io.stdout = () => undefined;
+const started = performance.now();
+const code = await main(process.argv.slice(2), io);
+process.stderr.write(String(performance.now() - started) + '\\n');
+process.exit(code);
+`,
+  );
+  const inProcess = Math.min(...Array.from({ length: runs * 3 }, () => Number(spawnSync(process.execPath, [timed, ...imageArgs.slice(1)], { encoding: 'utf8' }).stderr.trim().split('\n').at(-1))));
   const check = spawnSync(process.execPath, scanArgs, { encoding: 'utf8', maxBuffer: 1 << 28 });
   const report = JSON.parse(check.stdout) as { images: { packages: unknown[] }[] };
   const mb = total / 1e6;
@@ -141,6 +169,7 @@ for (const digest of digests) {
   console.log(line('baseline: download + gunzip', baseline));
   console.log(line('palisade image (verify, walk, analyze)', scan));
   console.log(`ratio: ${(scan.seconds / baseline.seconds).toFixed(2)}x the baseline time; targets: >= 100 MB/s (${mb / scan.seconds >= 100 ? 'met' : 'MISSED'}), peak RSS < 300 MiB (${scan.rssMiB < 300 ? 'met' : 'MISSED'})`);
+  console.log(`re-scan of the stored digest: ${inProcess.toFixed(0)} ms in the command (target < 100 ms: ${inProcess < 100 ? 'met' : 'MISSED'}); ${(cached.seconds * 1000).toFixed(0)} ms for the whole process, peak RSS ${cached.rssMiB.toFixed(0)} MiB, against ${(startup.seconds * 1000).toFixed(0)} ms for \`palisade version\` (${(cached.seconds / startup.seconds).toFixed(2)}x); ${((scan.seconds / cached.seconds)).toFixed(0)}x faster than the full scan`);
 } finally {
   await registry.stop();
 }

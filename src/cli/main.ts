@@ -1,10 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { checksCommand } from './commands/checks.js';
-import { imageCommand } from './commands/image.js';
-import { dbCommand } from './commands/db.js';
-import { netpolCommand } from './commands/netpol.js';
-import { rbacCommand } from './commands/rbac.js';
-import { scanCommand } from './commands/scan.js';
 import type { CommandIO } from './io.js';
 import { UsageError } from './usage-error.js';
 
@@ -22,13 +16,16 @@ Commands:
 Run 'palisade COMMAND --help' for a command's flags.
 `;
 
-const COMMANDS: Record<string, (argv: string[], io: CommandIO) => Promise<number>> = {
-  scan: scanCommand,
-  checks: checksCommand,
-  image: imageCommand,
-  db: dbCommand,
-  netpol: netpolCommand,
-  rbac: rbacCommand,
+type Command = (argv: string[], io: CommandIO) => Promise<number>;
+
+/** Each command is loaded when it runs: `palisade version` need not load SQLite or the Kubernetes client. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  scan: async () => (await import('./commands/scan.js')).scanCommand,
+  checks: async () => (await import('./commands/checks.js')).checksCommand,
+  image: async () => (await import('./commands/image.js')).imageCommand,
+  db: async () => (await import('./commands/db.js')).dbCommand,
+  netpol: async () => (await import('./commands/netpol.js')).netpolCommand,
+  rbac: async () => (await import('./commands/rbac.js')).rbacCommand,
 };
 
 export function packageVersion(): string {
@@ -68,12 +65,13 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     io.stdout(`palisade ${io.version}\n`);
     return 0;
   }
-  const run = COMMANDS[command];
-  if (!run) {
+  const load = COMMANDS[command];
+  if (!load) {
     io.stderr(`palisade: unknown command "${command}"\n${HELP}`);
     return 2;
   }
   try {
+    const run = await load();
     return await run(rest, io);
   } catch (error) {
     const known = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');

@@ -4,8 +4,9 @@ import type { ImageInventory } from '../../core/images/model.js';
 import { effectiveTag, parseImageReference } from '../../core/images/reference.js';
 import type { ImageScanSummary } from '../../core/images/results.js';
 import type { ImageStore } from '../store/image-store.js';
-import { matchWithDatabase, type DatabaseStatus, type VulnerabilityDatabase } from '../vulndb/index.js';
-import { inventoryImage, type InventoryOptions } from './scan.js';
+import type { VulnerabilityDatabase } from '../vulndb/database.js';
+import { matchWithDatabase } from '../vulndb/match.js';
+import type { InventoryOptions } from './scan.js';
 import type { OpenedImage } from './sources.js';
 
 /** One image as `palisade image` reports it: the inventory, what matched, and when. */
@@ -23,7 +24,7 @@ export interface ImageScanEntry extends ImageInventory {
 
 export interface PipelineContext {
   db?: VulnerabilityDatabase;
-  dbStatus?: DatabaseStatus;
+  dbStatus?: { updatedAt?: string; newestData?: string };
   store?: ImageStore;
   /** Read a stored scan of the same digest and data instead of pulling (default true). */
   useCache: boolean;
@@ -78,6 +79,8 @@ export async function scanImage(opened: OpenedImage, reference: string, context:
       return { ...entry, ...(age !== undefined ? { ageDays: age } : {}), cached: true };
     }
   }
+  // Loaded only when layers are walked: a stored digest needs none of it.
+  const { inventoryImage } = await import('./scan.js');
   const inventory = await inventoryImage(opened, options);
   const age = ageInDays(inventory.image.created, now);
   const entry: ImageScanEntry = { ...inventory, scannedAt: now.toISOString(), ...(age !== undefined ? { ageDays: age } : {}) };

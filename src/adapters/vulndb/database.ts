@@ -77,6 +77,8 @@ export interface VulnerabilityDatabase {
   /** The advisories for each key, in one pass (a warm lookup for a whole image). */
   advisoriesFor(keys: readonly PackageKey[]): Map<string, PackageAdvisory[]>;
   status(): DatabaseStatus;
+  /** When the data was last imported and its newest advisory date: cheap, for every scan (status() counts everything). */
+  freshness(): { updatedAt?: string; newestData?: string };
   close(): void;
 }
 
@@ -152,6 +154,16 @@ export function openVulnerabilityDatabase(file: string, options: { readonly?: bo
         );
       }
       return found;
+    },
+    freshness() {
+      const row = db.prepare<[], { updated: string | null }>('SELECT MAX(imported_at) AS updated FROM sources').get();
+      const newest = db
+        .prepare<[], { newest_data: string }>('SELECT newest_data FROM sources WHERE newest_data IS NOT NULL')
+        .all()
+        .map((item) => item.newest_data)
+        .sort((a, b) => Date.parse(a) - Date.parse(b))
+        .at(-1);
+      return { ...(row?.updated ? { updatedAt: row.updated } : {}), ...(newest ? { newestData: newest } : {}) };
     },
     status() {
       const sources = db

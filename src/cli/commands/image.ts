@@ -6,13 +6,11 @@ import yaml from 'js-yaml';
 import { scanImage, storedReference, type ImageScanEntry, type PipelineContext } from '../../adapters/images/pipeline.js';
 import { defaultImageStorePath } from '../../adapters/store/paths.js';
 import { ImageStore } from '../../adapters/store/image-store.js';
-import { DatabaseError, defaultDatabasePath, openVulnerabilityDatabase, type VulnerabilityDatabase } from '../../adapters/vulndb/index.js';
+import { DatabaseError, defaultDatabasePath, openVulnerabilityDatabase, type VulnerabilityDatabase } from '../../adapters/vulndb/database.js';
 import type { VulnerabilityFinding, VulnerabilitySeverity } from '../../core/images/match.js';
 import { locateImage, openDockerArchive, openOciLayout, openRegistryImage, type OpenedImage } from '../../adapters/images/sources.js';
 import { createRegistryClient, type RegistryClient } from '../../adapters/registry/client.js';
 import { parseDockerConfig, parsePullSecret, type CredentialEntry } from '../../adapters/registry/credentials.js';
-import { cycloneDxBom } from '../../adapters/sbom/cyclonedx.js';
-import { spdxDocument } from '../../adapters/sbom/spdx.js';
 import type { ImageInventory } from '../../core/images/model.js';
 import { formatPlatform, parsePlatform, type Platform } from '../../core/images/oci.js';
 import { parseImageReference } from '../../core/images/reference.js';
@@ -247,8 +245,9 @@ export async function runImageCommand(argv: string[], io: CommandIO, findingSour
   const report = { apiVersion: IMAGE_INVENTORY_API_VERSION, kind: 'ImageInventoryReport', generator: `palisade ${io.version}`, images: inventories, errors };
   if (output === 'json') await io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else if (output === 'yaml') await io.stdout(yaml.dump(report, { noRefs: true, lineWidth: -1 }));
-  else if (output === 'cyclonedx' && inventories[0]) await io.stdout(cycloneDxBom(inventories[0], { version: io.version, now: io.now() }));
-  else if (output === 'spdx' && inventories[0]) await io.stdout(spdxDocument(inventories[0], { version: io.version, now: io.now() }));
+  // The SBOM writers (the CycloneDX library is large) are loaded only when asked for.
+  else if (output === 'cyclonedx' && inventories[0]) await io.stdout((await import('../../adapters/sbom/cyclonedx.js')).cycloneDxBom(inventories[0], { version: io.version, now: io.now() }));
+  else if (output === 'spdx' && inventories[0]) await io.stdout((await import('../../adapters/sbom/spdx.js')).spdxDocument(inventories[0], { version: io.version, now: io.now() }));
   else if (output === 'table') await io.stdout(inventories.map(table).join('\n'));
   if (errors.length > 0) return 2;
   const threshold = failOn?.[0];
@@ -291,7 +290,7 @@ function openStores(values: { db?: string; 'image-store'?: string; 'no-cache'?: 
     throw error;
   }
   context.db = db;
-  context.dbStatus = db.status();
+  context.dbStatus = db.freshness();
   context.store = ImageStore.open(values['image-store'] ?? defaultImageStorePath());
   return context;
 }

@@ -184,7 +184,7 @@ async function readImageResults(file: string | undefined): Promise<ImageResults 
     const { openVulnerabilityDatabase } = await import('../../adapters/vulndb/database.js');
     const db = openVulnerabilityDatabase(dbPath, { readonly: true });
     try {
-      updatedAt = db.status().updatedAt;
+      updatedAt = db.freshness().updatedAt;
     } finally {
       db.close();
     }
