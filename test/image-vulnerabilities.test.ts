@@ -8,6 +8,8 @@ import { buildImage, buildLayer, pushImage } from './support/images.js';
 import { repoPath, SHARED } from './support/paths.js';
 import { startRegistry, type TestRegistry } from './support/registry.js';
 import { tempDir } from './support/temp.js';
+import { sarifValidator } from './formatters/sarif-schema.js';
+import { childrenNamed, parseXml } from './formatters/xml.js';
 
 /** The built CLI in a child process, asynchronously (the test registry keeps serving meanwhile). */
 function palisade(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
@@ -108,6 +110,23 @@ describe('palisade image matches against the vulnerability database and stores b
     const table = await palisade(['image', '--insecure-registry', registry.host, '--db', db, '--image-store', store, ref]);
     assert.match(table.stdout, /VULNERABILITIES {2}\d+ \(.*\), data updated \d{4}-\d{2}-\d{2}/);
     assert.match(table.stdout, /GO-2022-1059 \(CVE-2022-32149\) +golang\.org\/x\/text +v0\.3\.7 +0\.3\.8 +fixed +1/);
+  });
+
+  it('renders vulnerabilities in the scanner\'s SARIF, JUnit and Markdown: one rule per advisory', async () => {
+    const args = ['image', '--insecure-registry', registry.host, '--db', db, '--image-store', store];
+    const sarif = JSON.parse((await palisade([...args, '-o', 'sarif', ref])).stdout) as { runs: { tool: { driver: { rules: { id: string; helpUri?: string }[] } }; results: { ruleId: string; level: string; message: { text: string } }[] }[] };
+    const validate = sarifValidator();
+    assert.ok(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3)));
+    const run = sarif.runs[0]!;
+    assert.ok(run.tool.driver.rules.some((rule) => rule.id === 'GO-2022-1059'));
+    const result = run.results.find((item) => item.ruleId === 'GO-2022-1059');
+    assert.match(result?.message.text ?? '', /golang\.org\/x\/text v0\.3\.7 is affected by GO-2022-1059: fixed in 0\.3\.8; layer 1 \(COPY app \/usr\/local\/bin\/app\)/);
+    const junit = parseXml((await palisade([...args, '-o', 'junit', ref])).stdout);
+    const cases = childrenNamed(junit, 'testsuite').flatMap((suite) => childrenNamed(suite, 'testcase'));
+    assert.ok(cases.length >= 3, `only ${cases.length} test cases`);
+    const markdown = (await palisade([...args, '-o', 'markdown', ref])).stdout;
+    assert.match(markdown, /GO-2022-1059/);
+    assert.match(markdown, /CVE-2024-5535/);
   });
 
   it('feeds palisade scan: the manifest naming the image gets the stored vulnerabilities', async () => {

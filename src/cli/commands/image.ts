@@ -14,11 +14,15 @@ import { parseDockerConfig, parsePullSecret, type CredentialEntry } from '../../
 import type { ImageInventory } from '../../core/images/model.js';
 import { formatPlatform, parsePlatform, type Platform } from '../../core/images/oci.js';
 import { parseImageReference } from '../../core/images/reference.js';
+import { FORMATTERS } from '../formatters/index.js';
 import type { CommandIO } from '../io.js';
+import { imageScanReport } from './image-report.js';
 import { UsageError } from '../usage-error.js';
 
 export const IMAGE_INVENTORY_API_VERSION = 'palisade.dev/image-inventory/v1';
-const OUTPUTS = ['table', 'json', 'yaml', 'cyclonedx', 'spdx'] as const;
+const OUTPUTS = ['table', 'json', 'yaml', 'sarif', 'junit', 'markdown', 'cyclonedx', 'spdx'] as const;
+/** Rendered by the scanner's own formatters, from the image scan as a scan report. */
+const REPORT_OUTPUTS: readonly string[] = ['sarif', 'junit', 'markdown'];
 
 export const IMAGE_HELP = `Usage: palisade image REF... [flags]
 
@@ -32,8 +36,9 @@ ghcr.io/org/app@sha256:...), an OCI layout directory (oci:DIR[:TAG]) or a
 'docker save' tarball (docker-archive:FILE, or any existing file).
 
 Flags:
-  -o, --output FORMAT          ${OUTPUTS.join(', ')} (default table); cyclonedx is
-                               CycloneDX 1.5 JSON, spdx is SPDX 2.3 JSON (one image only)
+  -o, --output FORMAT          ${OUTPUTS.join(', ')} (default table); sarif, junit and
+                               markdown list the vulnerabilities as the scanner lists findings;
+                               cyclonedx is CycloneDX 1.5 JSON, spdx is SPDX 2.3 JSON (one image only)
       --platform OS/ARCH[/V]   platform to pick from a multi-arch index (default ${defaultPlatformText()})
       --insecure-registry HOST plain HTTP for this registry host[:port] (repeatable; loopback test registries)
       --username USER          registry user for the images named (with --password-stdin)
@@ -249,6 +254,10 @@ export async function runImageCommand(argv: string[], io: CommandIO, findingSour
   else if (output === 'cyclonedx' && inventories[0]) await io.stdout((await import('../../adapters/sbom/cyclonedx.js')).cycloneDxBom(inventories[0], { version: io.version, now: io.now() }));
   else if (output === 'spdx' && inventories[0]) await io.stdout((await import('../../adapters/sbom/spdx.js')).spdxDocument(inventories[0], { version: io.version, now: io.now() }));
   else if (output === 'table') await io.stdout(inventories.map(table).join('\n'));
+  else if (REPORT_OUTPUTS.includes(output)) {
+    const rendered = FORMATTERS[output]!(imageScanReport(inventories, io.version, errors), { color: false, cwd: io.cwd });
+    await io.stdout(typeof rendered === 'string' ? rendered : [...rendered].join(''));
+  }
   if (errors.length > 0) return 2;
   const threshold = failOn?.[0];
   if (threshold !== undefined && inventories.some((entry) => (entry.vulnerabilities ?? []).some((finding) => SEVERITY_ORDER.indexOf(finding.severity.level) >= SEVERITY_ORDER.indexOf(threshold)))) return 1;
