@@ -172,7 +172,12 @@ process.exit(code);
   }
   opened.close();
   const lookup = Math.min(...lookups);
-  const inProcess = Math.min(...Array.from({ length: runs * 3 }, () => Number(spawnSync(process.execPath, [timed, ...imageArgs.slice(1)], { encoding: 'utf8' }).stderr.trim().split('\n').at(-1))));
+  const inCommand = (args: string[]) => Math.min(...Array.from({ length: runs * 3 }, () => Number(spawnSync(process.execPath, [timed, ...args.slice(1)], { encoding: 'utf8' }).stderr.trim().split('\n').at(-1))));
+  const inProcess = inCommand(imageArgs);
+  // Pinned by digest: immutable content, so the store answers without asking the registry.
+  const pinnedArgs = [...imageArgs.slice(0, -1), `${registry.host}/${repository}@${digest}`];
+  const inProcessPinned = inCommand(pinnedArgs);
+  const pinnedProcess = best(Array.from({ length: runs * 3 }, () => measure(pinnedArgs)));
   const check = spawnSync(process.execPath, scanArgs, { encoding: 'utf8', maxBuffer: 1 << 28 });
   const report = JSON.parse(check.stdout) as { images: { packages: unknown[] }[] };
   const mb = total / 1e6;
@@ -182,7 +187,9 @@ process.exit(code);
   console.log(line('palisade image (verify, walk, analyze)', scan));
   console.log(`ratio: ${(scan.seconds / baseline.seconds).toFixed(2)}x the baseline time; targets: >= 100 MB/s (${mb / scan.seconds >= 100 ? 'met' : 'MISSED'}), peak RSS < 300 MiB (${scan.rssMiB < 300 ? 'met' : 'MISSED'})`);
   console.log(`stored scan by digest (scan and webhook path): ${lookup.toFixed(2)} ms per lookup, full report included`);
-  console.log(`re-scan of the stored digest: ${inProcess.toFixed(0)} ms in the command (target < 100 ms: ${inProcess < 100 ? 'met' : 'MISSED'}); ${(cached.seconds * 1000).toFixed(0)} ms for the whole process, peak RSS ${cached.rssMiB.toFixed(0)} MiB, against ${(startup.seconds * 1000).toFixed(0)} ms for \`palisade version\` (${(cached.seconds / startup.seconds).toFixed(2)}x); ${((scan.seconds / cached.seconds)).toFixed(0)}x faster than the full scan`);
+  console.log(`re-scan by digest (repo@sha256:..., stored): ${inProcessPinned.toFixed(0)} ms in the command (target < 100 ms: ${inProcessPinned < 100 ? 'met' : 'MISSED'}); ${(pinnedProcess.seconds * 1000).toFixed(0)} ms for the whole process (${(pinnedProcess.seconds / startup.seconds).toFixed(2)}x \`palisade version\`)`);
+  console.log(`re-scan by tag (the manifest is resolved first):`);
+  console.log(`  ${inProcess.toFixed(0)} ms in the command; ${(cached.seconds * 1000).toFixed(0)} ms for the whole process, peak RSS ${cached.rssMiB.toFixed(0)} MiB, against ${(startup.seconds * 1000).toFixed(0)} ms for \`palisade version\` (${(cached.seconds / startup.seconds).toFixed(2)}x); ${((scan.seconds / cached.seconds)).toFixed(0)}x faster than the full scan`);
 } finally {
   await registry.stop();
 }

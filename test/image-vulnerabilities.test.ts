@@ -92,6 +92,11 @@ describe('palisade image matches against the vulnerability database and stores b
     assert.equal(cached.cached, true);
     assert.equal(cached.scannedAt, fresh.scannedAt);
     assert.deepEqual(findingsOf(second.stdout), findingsOf(first.stdout));
+    // Pinned by that digest, the stored scan needs no registry at all: this one does not exist.
+    const pinned = await palisade(['image', '-o', 'json', '--db', db, '--image-store', store, `127.0.0.1:9/gone/app@${fresh.image.digest}`]);
+    assert.equal(pinned.code, 0, pinned.stderr);
+    assert.equal(JSON.parse(pinned.stdout).images[0].cached, true);
+    assert.deepEqual(findingsOf(pinned.stdout), findingsOf(first.stdout));
   });
 
   it('filters by severity and fix, and fails on a severity threshold', async () => {

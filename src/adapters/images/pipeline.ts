@@ -5,7 +5,6 @@ import { effectiveTag, parseImageReference } from '../../core/images/reference.j
 import type { ImageScanSummary } from '../../core/images/results.js';
 import type { ImageStore } from '../store/image-store.js';
 import type { VulnerabilityDatabase } from '../vulndb/database.js';
-import { matchWithDatabase } from '../vulndb/match.js';
 import type { InventoryOptions } from './scan.js';
 import type { OpenedImage } from './sources.js';
 
@@ -64,28 +63,34 @@ export function summaryOf(entry: ImageScanEntry, reference: string): ImageScanSu
   };
 }
 
+/** The stored scan of a digest, when it was matched against the data in use now; undefined otherwise. */
 /**
- * Scans one opened image: from the store when the same digest was scanned against the same
- * vulnerability data, else by walking its layers and matching; stores what it found.
+ * A stored scan is reused when the same digest was matched against the same vulnerability
+ * data: a digest names immutable content, so only newer data can change the answer.
  */
+export function storedScan(digest: string, context: PipelineContext): ImageScanEntry | undefined {
+  if (!context.useCache || !context.store || !context.db) return undefined;
+  const stored = context.store.get(digest);
+  if (!stored || stored.summary.databaseUpdatedAt !== context.dbStatus?.updatedAt) return undefined;
+  const entry = stored.report as ImageScanEntry;
+  const age = ageInDays(entry.image.created, context.now());
+  return { ...entry, ...(age !== undefined ? { ageDays: age } : {}), cached: true };
+}
+
+/** Scans one opened image: from the store when it can, else by walking its layers and matching; stores what it found. */
 export async function scanImage(opened: OpenedImage, reference: string, context: PipelineContext, options: InventoryOptions = {}): Promise<ImageScanEntry> {
   const now = context.now();
   const dataUpdated = context.dbStatus?.updatedAt;
-  if (context.useCache && context.store && context.db) {
-    const stored = context.store.get(opened.digest);
-    if (stored && stored.summary.databaseUpdatedAt === dataUpdated) {
-      const entry = stored.report as ImageScanEntry;
-      const age = ageInDays(entry.image.created, now);
-      return { ...entry, ...(age !== undefined ? { ageDays: age } : {}), cached: true };
-    }
-  }
-  // Loaded only when layers are walked: a stored digest needs none of it.
+  const stored = storedScan(opened.digest, context);
+  if (stored) return stored;
+  // Loaded only when layers are walked and matched: a stored digest needs none of it.
   const { inventoryImage } = await import('./scan.js');
   const inventory = await inventoryImage(opened, options);
   const age = ageInDays(inventory.image.created, now);
   const entry: ImageScanEntry = { ...inventory, scannedAt: now.toISOString(), ...(age !== undefined ? { ageDays: age } : {}) };
   if (context.db) {
     // Language packages an OS package installed are the OS vendor's to fix: its advisories cover them.
+    const { matchWithDatabase } = await import('../vulndb/match.js');
     const result = matchWithDatabase(context.db, inventory.packages.filter((item) => !item.ownedByOsPackage));
     entry.vulnerabilities = result.findings;
     entry.vulnerabilityProblems = result.problems;

@@ -2,19 +2,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import yaml from 'js-yaml';
-import { scanImage, storedReference, type ImageScanEntry, type PipelineContext } from '../../adapters/images/pipeline.js';
+import { scanImage, storedReference, storedScan, type ImageScanEntry, type PipelineContext } from '../../adapters/images/pipeline.js';
 import { defaultImageStorePath } from '../../adapters/store/paths.js';
 import { ImageStore } from '../../adapters/store/image-store.js';
 import { DatabaseError, defaultDatabasePath, openVulnerabilityDatabase, type VulnerabilityDatabase } from '../../adapters/vulndb/database.js';
 import type { VulnerabilityFinding, VulnerabilitySeverity } from '../../core/images/match.js';
-import { locateImage, openDockerArchive, openOciLayout, openRegistryImage, type OpenedImage } from '../../adapters/images/sources.js';
-import { createRegistryClient, type RegistryClient } from '../../adapters/registry/client.js';
-import { parseDockerConfig, parsePullSecret, type CredentialEntry } from '../../adapters/registry/credentials.js';
+import type { OpenedImage } from '../../adapters/images/sources.js';
+import type { RegistryClient } from '../../adapters/registry/client.js';
+import type { CredentialEntry } from '../../adapters/registry/credentials.js';
 import type { ImageInventory } from '../../core/images/model.js';
 import { formatPlatform, parsePlatform, type Platform } from '../../core/images/oci.js';
 import { parseImageReference } from '../../core/images/reference.js';
-import { FORMATTERS } from '../formatters/index.js';
 import type { CommandIO } from '../io.js';
 import { imageScanReport } from './image-report.js';
 import { UsageError } from '../usage-error.js';
@@ -79,6 +77,7 @@ function defaultPlatformText(): string {
 }
 
 async function loadCredentials(values: { username?: string; 'password-stdin'?: boolean; 'docker-config'?: string; 'pull-secret'?: string[] }, registries: string[], io: CommandIO): Promise<CredentialEntry[]> {
+  const { parseDockerConfig, parsePullSecret } = await import('../../adapters/registry/credentials.js');
   const entries: CredentialEntry[] = [];
   if (values['password-stdin'] && values.username === undefined) throw new UsageError('--password-stdin needs --username');
   if (values.username !== undefined) {
@@ -89,6 +88,7 @@ async function loadCredentials(values: { username?: string; 'password-stdin'?: b
   for (const file of values['pull-secret'] ?? []) {
     let documents: unknown[];
     try {
+      const yaml = (await import('js-yaml')).default;
       documents = yaml.loadAll(readFileSync(path.resolve(io.cwd, file), 'utf8'));
     } catch (error) {
       throw new UsageError(`--pull-secret ${file}: ${(error as Error).message}`);
@@ -123,6 +123,7 @@ function megabytes(bytes: number): string {
 }
 
 async function openImage(argument: string, client: RegistryClient, platform: Platform, io: CommandIO): Promise<OpenedImage> {
+  const { locateImage, openDockerArchive, openOciLayout, openRegistryImage } = await import('../../adapters/images/sources.js');
   const location = await locateImage(argument, io.cwd);
   if (location.kind === 'oci-layout') return openOciLayout(location.dir, location.tag, platform);
   if (location.kind === 'docker-archive') return openDockerArchive(location.file, platform);
@@ -219,14 +220,25 @@ export async function runImageCommand(argv: string[], io: CommandIO, findingSour
     return parsed.ok ? [parsed.reference.registry] : [];
   }))];
   const credentials = await loadCredentials(values, registries, io);
-  const client = createRegistryClient({ credentials, insecureRegistries: values['insecure-registry'] ?? [], userAgent: `palisade/${io.version}` });
+  // The registry client, the image sources and the layer walker load only when an image must be opened.
+  let client: RegistryClient | undefined;
+  const registryClient = async () => (client ??= (await import('../../adapters/registry/client.js')).createRegistryClient({ credentials, insecureRegistries: values['insecure-registry'] ?? [], userAgent: `palisade/${io.version}` }));
 
   const context = openStores(values, io);
   const inventories: (ImageScanEntry & { findings?: unknown[] })[] = [];
+  const withFilters = (entry: ImageScanEntry): ImageScanEntry => ({ ...entry, ...(entry.vulnerabilities ? { vulnerabilities: filterVulnerabilities(entry.vulnerabilities, severities, values['ignore-unfixed'] ?? false) } : {}) });
   const errors: { image: string; message: string }[] = [];
   for (const argument of positionals) {
     try {
-      const image = await openImage(argument, client, platform, io);
+      // A manifest digest scanned before against the same data needs no registry at all.
+      const pinned = pinnedDigest(argument);
+      const known = pinned ? storedScan(pinned, context) : undefined;
+      if (known) {
+        io.progress(`${argument}: read from the store (scanned ${known.scannedAt})`);
+        inventories.push(withFilters(known));
+        continue;
+      }
+      const image = await openImage(argument, await registryClient(), platform, io);
       let lastReport = 0;
       const scanned = await scanImage(image, storedReference(argument, image), context, {
         onProgress: (layer, read, size) => {
@@ -237,8 +249,7 @@ export async function runImageCommand(argv: string[], io: CommandIO, findingSour
         },
       });
       if (scanned.cached) io.progress(`${argument}: ${image.digest.slice(0, 19)} read from the store (scanned ${scanned.scannedAt})`);
-      const shown = { ...scanned, ...(scanned.vulnerabilities ? { vulnerabilities: filterVulnerabilities(scanned.vulnerabilities, severities, values['ignore-unfixed'] ?? false) } : {}) };
-      inventories.push(findingSource ? { ...shown, findings: await findingSource.findings(scanned) } : shown);
+      inventories.push(findingSource ? { ...withFilters(scanned), findings: await findingSource.findings(scanned) } : withFilters(scanned));
     } catch (error) {
       errors.push({ image: argument, message: (error as Error).message });
       io.stderr(`palisade image: ${argument}: ${(error as Error).message}\n`);
@@ -249,12 +260,13 @@ export async function runImageCommand(argv: string[], io: CommandIO, findingSour
 
   const report = { apiVersion: IMAGE_INVENTORY_API_VERSION, kind: 'ImageInventoryReport', generator: `palisade ${io.version}`, images: inventories, errors };
   if (output === 'json') await io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-  else if (output === 'yaml') await io.stdout(yaml.dump(report, { noRefs: true, lineWidth: -1 }));
+  else if (output === 'yaml') await io.stdout((await import('js-yaml')).default.dump(report, { noRefs: true, lineWidth: -1 }));
   // The SBOM writers (the CycloneDX library is large) are loaded only when asked for.
   else if (output === 'cyclonedx' && inventories[0]) await io.stdout((await import('../../adapters/sbom/cyclonedx.js')).cycloneDxBom(inventories[0], { version: io.version, now: io.now() }));
   else if (output === 'spdx' && inventories[0]) await io.stdout((await import('../../adapters/sbom/spdx.js')).spdxDocument(inventories[0], { version: io.version, now: io.now() }));
   else if (output === 'table') await io.stdout(inventories.map(table).join('\n'));
   else if (REPORT_OUTPUTS.includes(output)) {
+    const { FORMATTERS } = await import('../formatters/index.js');
     const rendered = FORMATTERS[output]!(imageScanReport(inventories, io.version, errors), { color: false, cwd: io.cwd });
     await io.stdout(typeof rendered === 'string' ? rendered : [...rendered].join(''));
   }
@@ -262,6 +274,13 @@ export async function runImageCommand(argv: string[], io: CommandIO, findingSour
   const threshold = failOn?.[0];
   if (threshold !== undefined && inventories.some((entry) => (entry.vulnerabilities ?? []).some((finding) => SEVERITY_ORDER.indexOf(finding.severity.level) >= SEVERITY_ORDER.indexOf(threshold)))) return 1;
   return 0;
+}
+
+/** The digest a registry reference pins (repo@sha256:...), when it pins one. */
+function pinnedDigest(argument: string): string | undefined {
+  if (argument.startsWith('oci:') || argument.startsWith('docker-archive:')) return undefined;
+  const parsed = parseImageReference(argument);
+  return parsed.ok ? parsed.reference.digest : undefined;
 }
 
 const SEVERITY_ORDER: readonly VulnerabilitySeverity[] = ['unknown', 'low', 'medium', 'high', 'critical'];
