@@ -32,6 +32,7 @@ export { ALL_ANALYZERS, compileSelector } from './core/images/analyzers/index.js
 export type { Analyzer, AnalyzerOutput, AnalyzerHelpers, FileMatch, DetectedPackage } from './core/images/analyzers/types.js';
 export { createMergeState, applyLayer, finishInventory, shadowsTracked, osEcosystem, type LayerScan, type MergeState } from './core/images/layers.js';
 export { imageMetadata, buildDate } from './core/images/metadata.js';
+export { osSupport, osReleaseOf, describeOsSupport, OS_RELEASES, RELEASE_DATA_AS_OF as OS_RELEASE_DATA_AS_OF, type OsSupport, type OsSupportState, type OsRelease } from './core/images/os-support.js';
 export { createRegistryClient, RegistryError, type RegistryClient, type RegistryClientOptions } from './adapters/registry/client.js';
 export { parseDockerConfig, parsePullSecret, findCredential, type CredentialEntry, type Credential } from './adapters/registry/credentials.js';
 export { openRegistryImage, openOciLayout, openDockerArchive, locateImage, type OpenedImage } from './adapters/images/sources.js';

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { describeOsSupport, osSupport } from '../src/core/images/os-support.js';
 import { goTestBinary, osReleaseEntry } from './support/image-content.js';
 import { buildImage, buildLayer, pushImage } from './support/images.js';
 import { repoPath, SHARED } from './support/paths.js';
@@ -91,6 +92,9 @@ describe('palisade image matches against the vulnerability database and stores b
     assert.equal(fresh.cached, undefined);
     assert.equal(cached.cached, true);
     assert.equal(cached.scannedAt, fresh.scannedAt);
+    // End of life is judged as of the report, on a store read too.
+    assert.deepEqual(fresh.osSupport, osSupport({ id: 'debian', versionId: '12' }, new Date()));
+    assert.deepEqual(cached.osSupport, fresh.osSupport);
     assert.deepEqual(findingsOf(second.stdout), findingsOf(first.stdout));
     // Pinned by that digest, the stored scan needs no registry at all: this one does not exist.
     const pinned = await palisade(['image', '-o', 'json', '--db', db, '--image-store', store, `127.0.0.1:9/gone/app@${fresh.image.digest}`]);
@@ -115,6 +119,20 @@ describe('palisade image matches against the vulnerability database and stores b
     const table = await palisade(['image', '--insecure-registry', registry.host, '--db', db, '--image-store', store, ref]);
     assert.match(table.stdout, /VULNERABILITIES {2}\d+ \(.*\), data updated \d{4}-\d{2}-\d{2}/);
     assert.match(table.stdout, /GO-2022-1059 \(CVE-2022-32149\) +golang\.org\/x\/text +v0\.3\.7 +0\.3\.8 +fixed +1/);
+    assert.ok(table.stdout.includes(`os Debian GNU/Linux 12 (bookworm), ${describeOsSupport(osSupport({ id: 'debian', versionId: '12' }, new Date()))}`), table.stdout);
+  });
+
+  it('stores the OS, and palisade scan reports an image on an end-of-life release', async () => {
+    const old = `${registry.host}/vuln/old:1`;
+    await pushImage(registry, 'vuln/old', '1', buildImage({ layers: [await buildLayer([osReleaseEntry('debian', '9', 'Debian GNU/Linux 9 (stretch)')])] }));
+    const scanned = await palisade(['image', '--insecure-registry', registry.host, '--db', db, '--image-store', store, old]);
+    assert.match(scanned.stdout, /os Debian GNU\/Linux 9 \(stretch\), END OF LIFE since 2022-06-30/);
+    const dir = tempDir('palisade-manifests');
+    writeFileSync(path.join(dir, 'old.yaml'), `apiVersion: v1\nkind: Pod\nmetadata:\n  name: old\n  namespace: shop\nspec:\n  containers:\n    - name: old\n      image: ${old}\n    - name: app\n      image: ${ref}\n`);
+    const result = await palisade(['scan', path.join(dir, 'old.yaml'), '-o', 'json', '--image-store', store], { PALISADE_DB: db });
+    const findings = (JSON.parse(result.stdout) as { findings: { checkId: string; message: string; container?: string }[] }).findings.filter((finding) => finding.checkId === 'image-os-end-of-life');
+    assert.deepEqual(findings.map((finding) => finding.container), ['old']);
+    assert.match(findings[0]!.message, /built on debian 9, end of life since 2022-06-30/);
   });
 
   it('renders vulnerabilities in the scanner\'s SARIF, JUnit and Markdown: one rule per advisory', async () => {

@@ -1,6 +1,7 @@
 import { ageInDays } from '../../core/images/advisory.js';
 import type { VulnerabilityFinding, MatchProblem } from '../../core/images/match.js';
 import type { ImageInventory } from '../../core/images/model.js';
+import { osSupport, type OsSupport } from '../../core/images/os-support.js';
 import { effectiveTag, parseImageReference } from '../../core/images/reference.js';
 import type { ImageScanSummary } from '../../core/images/results.js';
 import type { ImageStore } from '../store/image-store.js';
@@ -13,6 +14,8 @@ export interface ImageScanEntry extends ImageInventory {
   scannedAt: string;
   /** Days since the image was built; absent when the build date is unknown. */
   ageDays?: number;
+  /** Whether the image's OS is past its end of life, as of the report (not the scan). */
+  osSupport: OsSupport;
   /** Absent when no vulnerability database was available: the inventory only. */
   vulnerabilities?: VulnerabilityFinding[];
   vulnerabilityProblems?: MatchProblem[];
@@ -51,6 +54,7 @@ export function summaryOf(entry: ImageScanEntry, reference: string): ImageScanSu
     scannedAt: entry.scannedAt,
     ...(entry.database?.updatedAt ? { databaseUpdatedAt: entry.database.updatedAt } : {}),
     ...(entry.image.created ? { created: entry.image.created } : {}),
+    ...(entry.os ? { os: { id: entry.os.id, ...(entry.os.versionId !== undefined ? { versionId: entry.os.versionId } : {}) } } : {}),
     vulnerabilities: (entry.vulnerabilities ?? []).map((finding) => ({
       id: finding.id,
       ...(finding.aliases.length > 0 ? { aliases: finding.aliases } : {}),
@@ -73,8 +77,10 @@ export function storedScan(digest: string, context: PipelineContext): ImageScanE
   const stored = context.store.get(digest);
   if (!stored || stored.summary.databaseUpdatedAt !== context.dbStatus?.updatedAt) return undefined;
   const entry = stored.report as ImageScanEntry;
-  const age = ageInDays(entry.image.created, context.now());
-  return { ...entry, ...(age !== undefined ? { ageDays: age } : {}), cached: true };
+  const now = context.now();
+  const age = ageInDays(entry.image.created, now);
+  // Age and OS support move with the clock: computed again on every read.
+  return { ...entry, ...(age !== undefined ? { ageDays: age } : {}), osSupport: osSupport(entry.os, now), cached: true };
 }
 
 /** Scans one opened image: from the store when it can, else by walking its layers and matching; stores what it found. */
@@ -87,7 +93,7 @@ export async function scanImage(opened: OpenedImage, reference: string, context:
   const { inventoryImage } = await import('./scan.js');
   const inventory = await inventoryImage(opened, options);
   const age = ageInDays(inventory.image.created, now);
-  const entry: ImageScanEntry = { ...inventory, scannedAt: now.toISOString(), ...(age !== undefined ? { ageDays: age } : {}) };
+  const entry: ImageScanEntry = { ...inventory, scannedAt: now.toISOString(), ...(age !== undefined ? { ageDays: age } : {}), osSupport: osSupport(inventory.os, now) };
   if (context.db) {
     // Language packages an OS package installed are the OS vendor's to fix: its advisories cover them.
     const { matchWithDatabase } = await import('../vulndb/match.js');

@@ -12,6 +12,7 @@ import type { RegistryClient } from '../../adapters/registry/client.js';
 import type { CredentialEntry } from '../../adapters/registry/credentials.js';
 import type { ImageInventory } from '../../core/images/model.js';
 import { formatPlatform, parsePlatform, type Platform } from '../../core/images/oci.js';
+import { describeOsSupport } from '../../core/images/os-support.js';
 import { parseImageReference } from '../../core/images/reference.js';
 import type { CommandIO } from '../io.js';
 import { imageScanReport } from './image-report.js';
@@ -158,7 +159,7 @@ function table(inventory: ImageScanEntry): string {
   const lines = [`IMAGE     ${image.reference}`];
   const facts = [
     image.platform ? `platform ${formatPlatform(image.platform)}` : undefined,
-    inventory.os ? `os ${inventory.os.prettyName ?? `${inventory.os.id} ${inventory.os.versionId ?? ''}`.trim()}` : 'os unknown',
+    inventory.os ? `os ${inventory.os.prettyName ?? `${inventory.os.id} ${inventory.os.versionId ?? ''}`.trim()}, ${describeOsSupport(inventory.osSupport)}` : 'os unknown',
     `created ${image.created ?? 'unknown'}${inventory.ageDays !== undefined ? ` (${inventory.ageDays} days ago)` : ''}`,
     `user ${image.user || 'root (unset)'}`,
     image.exposedPorts ? `ports ${image.exposedPorts.join(',')}` : undefined,

@@ -66,6 +66,7 @@ import imageDeprecatedRegistry from './image-deprecated-registry.js';
 import imageLatestTag from './image-latest-tag.js';
 import imageNotPinnedByDigest from './image-not-pinned-by-digest.js';
 import imageNotScanned from './image-not-scanned.js';
+import imageOsEndOfLife from './image-os-end-of-life.js';
 import imagePullPolicy from './image-pull-policy.js';
 import imageRegistryNotAllowed from './image-registry-not-allowed.js';
 import imageTooOld from './image-too-old.js';
@@ -239,6 +240,7 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   imageLatestTag,
   imageNotPinnedByDigest,
   imageNotScanned,
+  imageOsEndOfLife,
   imagePullPolicy,
   imageRegistryNotAllowed,
   imageTooOld,

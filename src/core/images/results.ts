@@ -34,6 +34,8 @@ export interface ImageScanSummary {
   databaseUpdatedAt?: string;
   /** The image's build date from its config; absent when unknown (epoch zero of reproducible builds). */
   created?: string;
+  /** The OS from os-release, to judge its end of life. */
+  os?: { id: string; versionId?: string };
   vulnerabilities: VulnerabilitySummary[];
 }
 
