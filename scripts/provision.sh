@@ -83,7 +83,9 @@ mkdir -p "$BIN"
 ensure_deb() { # package binary
   if [ -x "$2" ]; then echo "provision: $1 (installed)"; return; fi
   echo "provision: installing Debian package $1"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$1" >/dev/null
+  # A machine whose package lists were never fetched needs `apt-get update` first.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$1" >/dev/null ||
+    { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$1" >/dev/null; }
   [ -x "$2" ] || { echo "provision: installed $1 but $2 is missing" >&2; exit 1; }
 }
 ensure_deb docker-registry /usr/bin/docker-registry
