@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -10,24 +9,11 @@ import { goTestBinary, npmPackageEntries, osReleaseEntry } from './support/image
 import { buildImage, buildLayer, pushImage, pushIndex } from './support/images.js';
 import { repoPath } from './support/paths.js';
 import { tempDir } from './support/temp.js';
+import { palisadeAsync } from './support/cli.js';
 import { startRegistry, type TestRegistry } from './support/registry.js';
 
-function withoutStores(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const { PALISADE_DB: _db, PALISADE_IMAGE_STORE: _store, ...rest } = env;
-  return rest;
-}
-
-/** The built CLI in a child process, asynchronously (the test registry keeps serving meanwhile). */
-function palisade(args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [repoPath('bin/palisade.js'), ...args], { cwd: repoPath('.'), env: { ...withoutStores(process.env), HOME: tempDir('palisade-home'), XDG_CACHE_HOME: tempDir('palisade-cache') } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
+function palisade(args: string[], input = '') {
+  return palisadeAsync(args, { input });
 }
 
 describe('palisade image (built CLI against a loopback registry)', () => {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -9,22 +8,12 @@ import { buildImage, buildLayer, pushImage } from './support/images.js';
 import { repoPath, SHARED } from './support/paths.js';
 import { startRegistry, type TestRegistry } from './support/registry.js';
 import { tempDir } from './support/temp.js';
+import { palisadeAsync } from './support/cli.js';
 import { sarifValidator } from './formatters/sarif-schema.js';
 import { childrenNamed, parseXml } from './formatters/xml.js';
 
-/** The built CLI in a child process, asynchronously (the test registry keeps serving meanwhile). */
-function palisade(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const { PALISADE_DB: _db, PALISADE_IMAGE_STORE: _store, ...inherited } = process.env;
-    const child = spawn(process.execPath, [repoPath('bin/palisade.js'), ...args], { cwd: repoPath('.'), env: { ...inherited, HOME: tempDir('palisade-home'), XDG_CACHE_HOME: tempDir('palisade-cache'), ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
-    child.stdin.end();
-  });
+function palisade(args: string[], env: Record<string, string> = {}) {
+  return palisadeAsync(args, { env });
 }
 
 interface Finding {
