@@ -251,6 +251,15 @@ describe('registry protocol details', () => {
     assert.equal(findCredential(entries, 'a.b.example.com', 'a'), undefined);
   });
 
+  it('a malformed Docker config is refused without quoting its text, which may hold credentials', () => {
+    const secret = Buffer.from('robot:hunter2-never-print').toString('base64');
+    const broken = `{"auths": {"registry.example.com": {"auth": "${secret}" oops}}}`;
+    assert.throws(
+      () => parseDockerConfig(broken, 'config.json'),
+      (error: Error) => /^config\.json: not valid JSON \(at character \d+\)$/.test(error.message) && !error.message.includes(secret.slice(0, 8)),
+    );
+  });
+
   it('an index entry without a variant matches arm64 as v8', () => {
     const entry = { mediaType: 'x', digest: `sha256:${'a'.repeat(64)}`, size: 1, platform: { os: 'linux', architecture: 'arm64' } };
     assert.equal(selectPlatform({ kind: 'index', mediaType: 'x', manifests: [entry] }, { os: 'linux', architecture: 'arm64', variant: 'v8' }), entry);

@@ -62,7 +62,9 @@ export function parseDockerConfig(text: string, source: string): CredentialEntry
   try {
     document = JSON.parse(text) as Record<string, unknown>;
   } catch (error) {
-    throw new CredentialError(`${source}: not JSON: ${(error as Error).message}`);
+    // V8's message quotes the text around the error, which here may be a credential: give the position only.
+    const position = /position (\d+)/.exec((error as Error).message)?.[1];
+    throw new CredentialError(`${source}: not valid JSON${position !== undefined ? ` (at character ${position})` : ''}`);
   }
   if (!document || typeof document !== 'object') throw new CredentialError(`${source}: not a JSON object`);
   const auths = (document.auths && typeof document.auths === 'object' ? document.auths : 'auths' in document || 'credsStore' in document || 'credHelpers' in document ? {} : document) as Record<string, unknown>;
