@@ -125,6 +125,7 @@ import rbacCsrApproval from './rbac-csr-approval.js';
 import rbacEscalationPath from './rbac-escalation-path.js';
 import rbacImpersonate from './rbac-impersonate.js';
 import rbacNamespaceLabelEdit from './rbac-namespace-label-edit.js';
+import rbacNodeTaintPodDelete from './rbac-node-taint-pod-delete.js';
 import rbacNodesProxy from './rbac-nodes-proxy.js';
 import rbacPodExec from './rbac-pod-exec.js';
 import rbacReadSecrets from './rbac-read-secrets.js';
@@ -299,6 +300,7 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   rbacEscalationPath,
   rbacImpersonate,
   rbacNamespaceLabelEdit,
+  rbacNodeTaintPodDelete,
   rbacNodesProxy,
   rbacPodExec,
   rbacReadSecrets,
