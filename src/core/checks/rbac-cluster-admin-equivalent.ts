@@ -1,9 +1,6 @@
 import { defineCheck } from '../model/check.js';
-import { entryPath, RBAC_REFERENCES, ROLE_KINDS, ruleName, rulesOf } from './support/rbac.js';
-import { RESOURCE_ALL, ruleAllows } from '../rbac/rules.js';
-
-/** A verb, group, resource, subresource and name that no manifest can list. */
-const UNLISTED = '\u0000unlisted';
+import { allowsEverything, entryPath, RBAC_REFERENCES, ROLE_KINDS, ruleName, rulesOf } from './support/rbac.js';
+import { RESOURCE_ALL } from '../rbac/rules.js';
 
 export default defineCheck({
   id: 'rbac-cluster-admin-equivalent',
@@ -22,8 +19,7 @@ export default defineCheck({
     for (const located of rulesOf(resource)) {
       // Verbs, groups, resources and names are open sets: the rule allows a request made of
       // values it does not list exactly when it holds '*' in all three lists and no names.
-      const everything = ruleAllows(located.rule, { verb: UNLISTED, apiGroup: UNLISTED, resource: UNLISTED, subresource: UNLISTED, name: UNLISTED });
-      if (!everything) continue;
+      if (!allowsEverything(located)) continue;
       const scope =
         resource.ref.kind === 'Role'
           ? `full control of namespace "${resource.ref.namespace ?? 'default'}"`

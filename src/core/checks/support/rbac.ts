@@ -10,6 +10,7 @@ import type { Resource } from '../../model/resource.js';
 import { asArray, asRecord, asString } from '../../model/values.js';
 import {
   resourceEntryMatches,
+  ruleAllows,
   ruleAllowsSomeName,
   toPolicyRule,
   VERB_ALL,
@@ -90,8 +91,22 @@ export interface Grant {
   namedOnly: boolean;
 }
 
-/** The permissions among `permissions` the rule allows for at least one object name. */
+/** A verb, group, resource, subresource and name that no manifest can list. */
+const UNLISTED = '\u0000unlisted';
+
+/**
+ * True for a rule that allows every verb on every resource of every group ('*' in all three,
+ * no names): rbac-cluster-admin-equivalent reports it once, so the checks of particular
+ * permissions leave it out instead of repeating it for each (cluster-admin would otherwise
+ * collect a dozen findings for one rule).
+ */
+export function allowsEverything(located: LocatedRule): boolean {
+  return ruleAllows(located.rule, { verb: UNLISTED, apiGroup: UNLISTED, resource: UNLISTED, subresource: UNLISTED, name: UNLISTED });
+}
+
+/** The permissions among `permissions` the rule allows for at least one object name (none for an allow-everything rule). */
 export function grantsOf(resource: Resource, located: LocatedRule, permissions: readonly Permission[]): Grant[] {
+  if (allowsEverything(located)) return [];
   const namespaced = resource.ref.kind === 'Role';
   const grants: Grant[] = [];
   for (const permission of permissions) {
