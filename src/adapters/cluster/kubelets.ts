@@ -2,7 +2,7 @@ import { configzRef, isKubeletConfigz } from '../../core/kinds/kubelet.js';
 import type { SkippedDocument } from '../../core/model/finding.js';
 import type { KubeObject, Resource } from '../../core/model/resource.js';
 import { asArray, asRecord } from '../../core/model/values.js';
-import type { Connection } from './read.js';
+import { METADATA_ONLY, statusMessage, type Connection } from './read.js';
 
 /** How many kubelets are asked at once, and how long one may take. */
 const CONCURRENCY = 8;
@@ -39,7 +39,7 @@ export async function readKubeletConfigs(connection: Connection, file: string, p
     note('kubelet configuration not read: not allowed to get nodes/proxy (grant deploy/clusterrole-kubelet.yaml to check kubelet settings)');
     return out;
   }
-  const list = await connection.get('/api/v1/nodes', 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json');
+  const list = await connection.get('/api/v1/nodes', METADATA_ONLY);
   if (list.status !== 200) {
     note(`kubelet configuration not read: listing nodes failed with HTTP ${list.status}`);
     return out;
@@ -56,13 +56,7 @@ export async function readKubeletConfigs(connection: Connection, file: string, p
       try {
         const response = await connection.get(path);
         if (response.status !== 200) {
-          let message = response.body.slice(0, 200);
-          try {
-            message = String((JSON.parse(response.body) as { message?: string }).message ?? message);
-          } catch {
-            // the kubelet's own error text, not a Status
-          }
-          note(`kubelet configuration of node ${node} not read: HTTP ${response.status}: ${message}`);
+          note(`kubelet configuration of node ${node} not read: HTTP ${response.status}: ${statusMessage(response.body)}`);
           continue;
         }
         if (response.body.length > MAX_CONFIGZ_BYTES) {

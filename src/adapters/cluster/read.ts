@@ -101,7 +101,18 @@ export async function connect(options: ClusterOptions): Promise<Connection> {
   };
 }
 
-const METADATA_ONLY = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
+/** The message of a failed call: the Status object's, else the start of the body (a proxied kubelet's own text). */
+export function statusMessage(body: string): string {
+  try {
+    const message = (JSON.parse(body) as { message?: unknown }).message;
+    if (typeof message === 'string') return message;
+  } catch {
+    // not a Status object
+  }
+  return body.slice(0, 300);
+}
+
+export const METADATA_ONLY = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
 /** Annotations that can carry a Secret's data: never read, never kept. */
 const SECRET_BEARING_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration'];
 
@@ -127,13 +138,7 @@ async function listAll(connection: Connection, path: string, accept: string | un
     const separator = path.includes('?') ? '&' : '?';
     const response = await connection.get(`${path}${separator}limit=${pageSize}${token ? `&continue=${encodeURIComponent(token)}` : ''}`, accept);
     if (response.status !== 200) {
-      let message = response.body.slice(0, 300);
-      try {
-        message = String((JSON.parse(response.body) as { message?: string }).message ?? message);
-      } catch {
-        // not a Status object
-      }
-      return { status: response.status, message };
+      return { status: response.status, message: statusMessage(response.body) };
     }
     const list = JSON.parse(response.body) as { items?: unknown[]; metadata?: { continue?: string } };
     for (const item of asArray(list.items)) {
