@@ -2,8 +2,9 @@ import { ageInDays } from '../../core/images/advisory.js';
 import type { VulnerabilityFinding, MatchProblem } from '../../core/images/match.js';
 import type { ImageInventory } from '../../core/images/model.js';
 import { osSupport, type OsSupport } from '../../core/images/os-support.js';
-import { effectiveTag, parseImageReference } from '../../core/images/reference.js';
-import type { ImageScanSummary } from '../../core/images/results.js';
+import { formatImageReference } from '../../core/images/reference.js';
+import { tagReference, type ImageScanSummary } from '../../core/images/results.js';
+import type { ImageLocation } from './locate.js';
 import type { ImageStore } from '../store/image-store.js';
 import type { VulnerabilityDatabase } from '../vulndb/database.js';
 import type { InventoryOptions } from './scan.js';
@@ -34,16 +35,12 @@ export interface PipelineContext {
 }
 
 /**
- * The reference a scan is stored under: `registry/repository:tag` when a tag (or nothing) was
- * asked for, so that manifests naming the tag find it; the digest form when only a digest was.
+ * The reference a scan is stored under: for a registry image, `registry/repository:tag` when a
+ * tag (or nothing) was asked for, so that manifests naming the tag find it, and the digest form
+ * when only a digest was; for a local image, the source without the digest.
  */
-export function storedReference(argument: string, opened: OpenedImage): string {
-  const parsed = parseImageReference(argument);
-  if (parsed.ok && !argument.startsWith('oci:') && !argument.startsWith('docker-archive:')) {
-    const { registry, repository, tag, digest } = parsed.reference;
-    if (tag === undefined && digest !== undefined) return `${registry}/${repository}@${digest}`;
-    return `${registry}/${repository}:${effectiveTag(parsed.reference) ?? 'latest'}`;
-  }
+export function storedReference(location: ImageLocation, opened: OpenedImage): string {
+  if (location.kind === 'registry') return tagReference(location.reference) ?? formatImageReference(location.reference);
   return opened.reference.replace(/@sha256:[a-f0-9]{64}$/, '');
 }
 

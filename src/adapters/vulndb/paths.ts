@@ -1,9 +1,7 @@
-import os from 'node:os';
 import path from 'node:path';
+import { cacheDirectory } from '../store/paths.js';
 
-/** `--db`, else PALISADE_DB, else $XDG_CACHE_HOME/palisade/vuln.db, else ~/.cache/palisade/vuln.db. */
+/** `--db`, else PALISADE_DB, else vuln.db in Palisade's cache directory ($XDG_CACHE_HOME/palisade or ~/.cache/palisade). */
 export function defaultDatabasePath(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.PALISADE_DB) return env.PALISADE_DB;
-  const cache = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
-  return path.join(cache, 'palisade', 'vuln.db');
+  return env.PALISADE_DB || path.join(cacheDirectory(env), 'vuln.db');
 }

@@ -6,7 +6,8 @@ import { scanImage, storedReference, storedScan, type ImageScanEntry, type Pipel
 import { defaultImageStorePath } from '../../adapters/store/paths.js';
 import { ImageStore } from '../../adapters/store/image-store.js';
 import { DatabaseError, defaultDatabasePath, openVulnerabilityDatabase, type VulnerabilityDatabase } from '../../adapters/vulndb/database.js';
-import type { VulnerabilityFinding, VulnerabilitySeverity } from '../../core/images/match.js';
+import { VULNERABILITY_SEVERITIES, type VulnerabilityFinding, type VulnerabilitySeverity } from '../../core/images/match.js';
+import { locateImage, type ImageLocation } from '../../adapters/images/locate.js';
 import type { OpenedImage } from '../../adapters/images/sources.js';
 import type { RegistryClient } from '../../adapters/registry/client.js';
 import type { CredentialEntry } from '../../adapters/registry/credentials.js';
@@ -123,12 +124,11 @@ function megabytes(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
-async function openImage(argument: string, client: RegistryClient, platform: Platform, io: CommandIO): Promise<OpenedImage> {
-  const { locateImage, openDockerArchive, openOciLayout, openRegistryImage } = await import('../../adapters/images/sources.js');
-  const location = await locateImage(argument, io.cwd);
+async function openImage(location: ImageLocation, client: () => Promise<RegistryClient>, platform: Platform, io: CommandIO): Promise<OpenedImage> {
+  const { openDockerArchive, openOciLayout, openRegistryImage } = await import('../../adapters/images/sources.js');
   if (location.kind === 'oci-layout') return openOciLayout(location.dir, location.tag, platform);
   if (location.kind === 'docker-archive') return openDockerArchive(location.file, platform);
-  return openRegistryImage(client, location.reference, platform, (message) => io.progress(message));
+  return openRegistryImage(await client(), location.reference, platform, (message) => io.progress(message));
 }
 
 function columns(rows: string[][], limit = 48): string[] {
@@ -232,16 +232,17 @@ export async function runImageCommand(argv: string[], io: CommandIO, findingSour
   for (const argument of positionals) {
     try {
       // A manifest digest scanned before against the same data needs no registry at all.
-      const pinned = pinnedDigest(argument);
+      const location = await locateImage(argument, io.cwd);
+      const pinned = location.kind === 'registry' ? location.reference.digest : undefined;
       const known = pinned ? storedScan(pinned, context) : undefined;
       if (known) {
         io.progress(`${argument}: read from the store (scanned ${known.scannedAt})`);
         inventories.push(withFilters(known));
         continue;
       }
-      const image = await openImage(argument, await registryClient(), platform, io);
+      const image = await openImage(location, registryClient, platform, io);
       let lastReport = 0;
-      const scanned = await scanImage(image, storedReference(argument, image), context, {
+      const scanned = await scanImage(image, storedReference(location, image), context, {
         onProgress: (layer, read, size) => {
           const now = io.now().getTime();
           if (now - lastReport < 250 && read < size) return;
@@ -277,14 +278,7 @@ export async function runImageCommand(argv: string[], io: CommandIO, findingSour
   return 0;
 }
 
-/** The digest a registry reference pins (repo@sha256:...), when it pins one. */
-function pinnedDigest(argument: string): string | undefined {
-  if (argument.startsWith('oci:') || argument.startsWith('docker-archive:')) return undefined;
-  const parsed = parseImageReference(argument);
-  return parsed.ok ? parsed.reference.digest : undefined;
-}
-
-const SEVERITY_ORDER: readonly VulnerabilitySeverity[] = ['unknown', 'low', 'medium', 'high', 'critical'];
+const SEVERITY_ORDER = VULNERABILITY_SEVERITIES;
 
 function parseSeverities(text: string | undefined, flag: string): VulnerabilitySeverity[] | undefined {
   if (text === undefined) return undefined;

@@ -1,7 +1,6 @@
+import { ageInDays } from '../images/advisory.js';
 import { defineCheck } from '../model/check.js';
 import { containerImages } from './support/images.js';
-
-const DAY_MS = 86_400_000;
 
 export default defineCheck({
   id: 'image-too-old',
@@ -23,10 +22,9 @@ export default defineCheck({
     if (!results) return;
     for (const { container, image, path } of containerImages(workload)) {
       const created = results.lookup(image)?.created;
-      if (!created) continue;
-      const built = Date.parse(created);
-      if (Number.isNaN(built) || built <= 0) continue;
-      const age = Math.floor((now.getTime() - built) / DAY_MS);
+      // Epoch zero is what reproducible builds write: an unknown date, not an old one.
+      if (!created || !(Date.parse(created) > 0)) continue;
+      const age = ageInDays(created, now)!;
       if (age <= options.maxAgeDays) continue;
       yield {
         path,

@@ -1,8 +1,10 @@
 import { defineCheck } from '../model/check.js';
+import { VULNERABILITY_SEVERITIES } from '../images/advisory.js';
 import type { VulnerabilitySummary } from '../images/results.js';
 import { containerImages } from './support/images.js';
 
-const ORDER = ['critical', 'high', 'medium', 'low', 'unknown'];
+/** Most severe first. */
+const ORDER = [...VULNERABILITY_SEVERITIES].reverse();
 
 export default defineCheck({
   id: 'image-vulnerabilities-fixable',

@@ -7,6 +7,10 @@
 /** Where an advisory came from. */
 export type AdvisoryFeed = 'osv' | 'debian-tracker' | 'alpine-secdb';
 
+/** A vulnerability's rating, lowest first. */
+export type VulnerabilitySeverity = 'unknown' | 'low' | 'medium' | 'high' | 'critical';
+export const VULNERABILITY_SEVERITIES: readonly VulnerabilitySeverity[] = ['unknown', 'low', 'medium', 'high', 'critical'];
+
 /** What a finding says about a fix. */
 export type FixStatus = 'fixed' | 'no-fix-yet' | 'will-not-fix' | 'not-affected';
 export const FIX_STATUSES: readonly FixStatus[] = ['fixed', 'no-fix-yet', 'will-not-fix', 'not-affected'];

@@ -6,14 +6,13 @@
  * version, `introduced` opens, `fixed` closes (exclusive), `last_affected` closes
  * (inclusive), `limit` caps; plus the explicit `versions` list. GIT ranges never reach here.
  */
-import type { FixStatus, PackageAdvisory, VersionRange } from './advisory.js';
+import type { FixStatus, PackageAdvisory, VersionRange, VulnerabilitySeverity } from './advisory.js';
 import { scoreCvss, type CvssScore } from './cvss.js';
 import type { Ecosystem, InstalledPackage, LayerRef, VersionScheme } from './model.js';
 import { canonicalEcosystem, normalizePackageName } from './names.js';
 import { VERSION_ORDERINGS, schemeForEcosystem, type VersionOrdering } from './versions/index.js';
 
-export type VulnerabilitySeverity = 'unknown' | 'low' | 'medium' | 'high' | 'critical';
-export const VULNERABILITY_SEVERITIES: readonly VulnerabilitySeverity[] = ['unknown', 'low', 'medium', 'high', 'critical'];
+export { VULNERABILITY_SEVERITIES, type VulnerabilitySeverity } from './advisory.js';
 
 export interface FindingSeverity {
   /** The rating the report uses: vendor's for OS packages, else CVSS (v3.x, then v4.0), else the database's. */

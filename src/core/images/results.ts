@@ -1,6 +1,5 @@
-import type { FixStatus } from './advisory.js';
-import type { VulnerabilitySeverity } from './match.js';
-import { effectiveTag, parseImageReference } from './reference.js';
+import type { FixStatus, VulnerabilitySeverity } from './advisory.js';
+import { effectiveTag, parseImageReference, type ImageReference } from './reference.js';
 
 /**
  * What an image scan leaves behind for the checks and the admission webhook: per manifest
@@ -55,16 +54,16 @@ export interface ImageResults {
 export function imageKey(image: string): string | undefined {
   const parsed = parseImageReference(image);
   if (!parsed.ok) return undefined;
-  const { registry, repository, digest } = parsed.reference;
-  if (digest !== undefined) return digest;
-  return `${registry}/${repository}:${effectiveTag(parsed.reference)}`;
+  return parsed.reference.digest ?? tagReference(parsed.reference);
 }
 
-/** `registry/repository:tag` of a reference that names a tag (a digest beside it ignored). */
-function tagKey(reference: string): string | undefined {
-  const parsed = parseImageReference(reference);
-  if (!parsed.ok || (parsed.reference.tag === undefined && parsed.reference.digest !== undefined)) return undefined;
-  return `${parsed.reference.registry}/${parsed.reference.repository}:${effectiveTag(parsed.reference) ?? 'latest'}`;
+/**
+ * `registry/repository:tag` with Docker's defaults (no tag and no digest means latest);
+ * undefined for a reference that names only a digest.
+ */
+export function tagReference(reference: ImageReference): string | undefined {
+  const tag = effectiveTag(reference);
+  return tag === undefined ? undefined : `${reference.registry}/${reference.repository}:${tag}`;
 }
 
 /** An in-memory lookup over scan summaries; the newest scan of a reference wins. */
@@ -77,7 +76,8 @@ export function imageResultsFrom(summaries: readonly ImageScanSummary[], databas
   };
   for (const summary of summaries) {
     remember(summary.digest, summary);
-    remember(tagKey(summary.reference), summary);
+    const parsed = parseImageReference(summary.reference);
+    remember(parsed.ok ? tagReference(parsed.reference) : undefined, summary);
   }
   return {
     lookup: (image) => {
