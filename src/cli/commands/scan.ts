@@ -13,7 +13,7 @@ import { STANDARD_IDS, type StandardId } from '../../core/model/standards.js';
 import type { LoadResult } from '../../adapters/manifests/documents.js';
 import { parseStream } from '../../adapters/manifests/yaml.js';
 import { FORMATTERS } from '../formatters/index.js';
-import { INPUT_OPTIONS, loadInputs } from '../inputs.js';
+import { INPUT_HELP, INPUT_OPTIONS, loadInputs } from '../inputs.js';
 import { defaultImageStorePath } from '../../adapters/store/paths.js';
 import { defaultDatabasePath } from '../../adapters/vulndb/paths.js';
 import { imageResultsFrom, type ImageResults } from '../../core/images/results.js';
@@ -26,7 +26,7 @@ Scans Kubernetes manifests (files, directories, '-' for stdin, Kustomize
 directories and Helm charts) for security misconfigurations.
 
 Flags:
-  -f, --filename PATH        manifest file or directory (repeatable; same as a PATH argument)
+${INPUT_HELP}
   -o, --output FORMAT        ${Object.keys(FORMATTERS).join(', ')} (default table)
       --fail-on SEVERITY     exit 1 only for findings at or above (${SEVERITIES.join(', ')}; default info)
       --config FILE          configuration (default: .palisade.yaml when present)
@@ -36,19 +36,9 @@ Flags:
       --disable ID           skip a check (repeatable)
       --no-inline-exceptions ignore ignore-check.palisade.dev/* annotations
   -n, --namespace NS         namespace for objects that name none (as kubectl apply -n)
-      --values FILE          Helm values file (repeatable)
-      --set KEY=VALUE        Helm value (repeatable)
-      --max-file-size BYTES  refuse larger files (default 64 MiB)
       --no-color             plain output (also when NO_COLOR is set or not a terminal)
       --image-store FILE     results of earlier image scans for the image checks (default
                              $PALISADE_IMAGE_STORE or ~/.cache/palisade/images.db, when it exists)
-      --cluster              scan the live cluster of the current kubeconfig context instead of files
-      --context NAME         kubeconfig context (with --cluster)
-      --kubeconfig FILE      kubeconfig file (with --cluster; default KUBECONFIG, ~/.kube/config, in-cluster)
-  -A, --all-namespaces       with --cluster: every namespace (the default unless -n is given)
-      --exclude NS           with --cluster: skip a namespace (repeatable)
-      --snapshot FILE        with --cluster: also save what was read (a JSON List, Secrets as
-                             metadata only), to scan the same state offline: palisade scan FILE
 
 Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage or input error.
 `;
