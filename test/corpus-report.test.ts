@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { main } from '../src/cli/main.js';
+import type { CommandIO } from '../src/cli/io.js';
+import { FIXED_NOW } from './support/scan.js';
+import { REPO_ROOT, repoPath, SHARED } from './support/paths.js';
+
+/**
+ * The reports of the shared corpus, in every output format, must stay byte-identical across
+ * refactors of the engine, the inventory and the outputs. The digests were recorded from the
+ * code before "One engine, many front ends"; a deliberate change of output updates them here
+ * and in the schema's changelog. On a mismatch the output is written under
+ * dist/corpus-report/ so it can be compared with a build of the earlier commit.
+ */
+const DIGESTS = JSON.parse(readFileSync(repoPath('test/fixtures/corpus-report.digests.json'), 'utf8')) as Record<string, string>;
+
+const FORMATS = ['json', 'yaml', 'sarif', 'junit', 'markdown', 'table'] as const;
+const VARIANTS: Record<string, string[]> = {
+  all: ['--enable', '*'],
+  default: [],
+  cis: ['--standard', 'cis'],
+};
+
+async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: CommandIO = {
+    stdout: (text) => void (stdout += text),
+    stderr: (text) => void (stderr += text),
+    progress: () => undefined,
+    stdin: async () => Buffer.alloc(0),
+    now: () => FIXED_NOW,
+    cwd: REPO_ROOT,
+    color: false,
+    version: '0.0.0-corpus',
+  };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+}
+
+function corpusFiles(folder: string): string[] {
+  const directory = path.join(SHARED, 'corpus', folder);
+  // Files one by one (a kustomization.yaml would make the folder a rendered build), relative
+  // to the repository root so the digest does not depend on where the checkout lives.
+  return readdirSync(directory)
+    .filter((file) => file.endsWith('.yaml') && file !== 'kustomization.yaml')
+    .sort()
+    .map((file) => path.relative(REPO_ROOT, path.join(directory, file)));
+}
+
+describe('corpus reports are byte-identical to the recorded ones', () => {
+  for (const folder of ['kube-prometheus', 'microservices-demo']) {
+    for (const [variant, flags] of Object.entries(VARIANTS)) {
+      for (const format of FORMATS) {
+        const key = `${folder}/${variant}/${format}`;
+        it(key, async () => {
+          const result = await run(['scan', '-o', format, ...flags, ...corpusFiles(folder)]);
+          assert.equal(result.stderr, '');
+          assert.equal(result.code, 1, 'the corpus has findings');
+          const digest = createHash('sha256').update(result.stdout).digest('hex');
+          if (process.env.PALISADE_RECORD_DIGESTS) {
+            DIGESTS[key] = digest;
+            writeFileSync(repoPath('test/fixtures/corpus-report.digests.json'), `${JSON.stringify(DIGESTS, Object.keys(DIGESTS).sort(), 2)}\n`);
+            return;
+          }
+          if (digest !== DIGESTS[key]) {
+            const out = repoPath(`dist/corpus-report/${key.replaceAll('/', '.')}`);
+            mkdirSync(path.dirname(out), { recursive: true });
+            writeFileSync(out, result.stdout);
+            assert.fail(`${key}: output changed (sha256 ${digest}, recorded ${DIGESTS[key] ?? 'none'}); written to ${out}`);
+          }
+        });
+      }
+    }
+  }
+});
