@@ -4,7 +4,7 @@ import type { Path } from '../model/location.js';
 import { metadataOf, type Resource } from '../model/resource.js';
 import { matchesMapSelector } from '../model/selectors.js';
 import { asArray, asRecord, asString, asStringRecord } from '../model/values.js';
-import { imagePathSegments } from './support/add-ons.js';
+import { imagePathSegments } from '../images/reference.js';
 import { exposureOf, ingressBackends, serviceType } from './support/network.js';
 
 interface UiOptions {
