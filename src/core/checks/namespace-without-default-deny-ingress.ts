@@ -1,5 +1,6 @@
 import { defineCheck } from '../model/check.js';
-import { ignoreNamespacesOption, namespaceName } from './support/multi-tenancy.js';
+import { ignoreNamespacesOption } from './support/multi-tenancy.js';
+import { namespaceName } from '../kinds/namespaces.js';
 import { isDefaultDeny, networkAnalysisOf } from './support/network.js';
 
 export default defineCheck({
