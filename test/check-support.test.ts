@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { findRemovedApi, parseMinorVersion, releasedBy, REMOVED_API_KINDS, REMOVED_APIS } from '../src/core/releases/removed-apis.js';
 import { imagePathSegments } from '../src/core/images/reference.js';
 import { defaultedPolicyTypes, isDefaultDeny, isEmptySelector, parsePolicy } from '../src/core/network/model.js';
-import { limitRangeItemDefaults } from '../src/core/checks/support/resources.js';
+import { limitRangeItemDefaults } from '../src/core/kinds/containers.js';
 import type { Resource } from '../src/core/model/resource.js';
 import { scanText } from './support/scan.js';
 
