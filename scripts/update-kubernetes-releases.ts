@@ -1,5 +1,5 @@
 /**
- * Regenerates src/core/checks/support/kubernetes-releases.data.ts from the Go module proxy,
+ * Regenerates src/core/releases/kubernetes-releases.data.ts from the Go module proxy,
  * a maintained and verifiable record of every Kubernetes release: the publishing bot tags
  * k8s.io/api v0.MINOR.PATCH for each Kubernetes 1.MINOR.PATCH, and the proxy's .info for
  * that tag gives the time it was tagged (within hours of the release). The proxy's version
@@ -30,7 +30,7 @@ export const PUBLISHED_END_OF_LIFE: Record<string, string> = {
 
 export const OLDEST_MINOR = 25;
 
-import type { MinorRelease } from '../src/core/checks/support/kubernetes-releases.js';
+import type { MinorRelease } from '../src/core/releases/kubernetes-releases.js';
 
 /** The 28th of the 14th month after `released` (YYYY-MM-DD). */
 export function estimatedEndOfLife(released: string): string {
@@ -109,7 +109,7 @@ export function renderData(releases: MinorRelease[], asOf: string): string {
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { proxy: { type: 'string' }, out: { type: 'string' } } });
   const proxy = values.proxy ?? (process.env.GOPROXY ?? 'https://proxy.golang.org').split(/[,|]/)[0]!;
-  const out = values.out ?? new URL('../../src/core/checks/support/kubernetes-releases.data.ts', import.meta.url).pathname;
+  const out = values.out ?? new URL('../../src/core/releases/kubernetes-releases.data.ts', import.meta.url).pathname;
   const releases = await readReleases(proxy);
   writeFileSync(out, renderData(releases, new Date().toISOString().slice(0, 10)));
   process.stdout.write(`wrote ${releases.length} minor releases (1.${OLDEST_MINOR} to ${releases.at(-1)?.minor}) to ${out}\n`);

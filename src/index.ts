@@ -74,7 +74,7 @@ export {
   type ImportSummary,
   type ImportLimits,
 } from './adapters/vulndb/index.js';
-export { buildNetworkModel, parsePolicy, defaultedPolicyTypes, type NetworkModel, type PodClass, type ParsedPolicy, type PolicyRule as NetworkPolicyRule, type PolicyPeer, type NetworkWorkload } from './core/network/model.js';
+export { buildNetworkModel, parsePolicy, defaultedPolicyTypes, type NetworkModel, type PodClass, type ParsedPolicy, type NetworkPolicyRule, type PolicyPeer, type NetworkWorkload } from './core/network/model.js';
 export { analyzeNetwork, type NetworkAnalysis, type Endpoint, type Verdict, type Side, type AllowingRule, type MatrixCell } from './core/network/analysis.js';
 export { workloadMatrix, resolveEndpoint, type WorkloadConnection } from './core/network/workloads.js';
 export { networkExposure, type ExposureItem } from './core/network/exposure.js';

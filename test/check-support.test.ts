@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { findRemovedApi, imagePathSegments, parseMinorVersion, releasedBy, REMOVED_API_KINDS, REMOVED_APIS } from '../src/core/checks/support/add-ons.js';
-import { isDefaultDeny, isEmptySelector } from '../src/core/checks/support/network.js';
-import { defaultedPolicyTypes, parsePolicy } from '../src/core/network/model.js';
-import { limitRangeItemDefaults } from '../src/core/checks/support/resources.js';
+import { findRemovedApi, parseMinorVersion, releasedBy, REMOVED_API_KINDS, REMOVED_APIS } from '../src/core/releases/removed-apis.js';
+import { imagePathSegments } from '../src/core/images/reference.js';
+import { defaultedPolicyTypes, isDefaultDeny, isEmptySelector, parsePolicy } from '../src/core/network/model.js';
+import { limitRangeItemDefaults } from '../src/core/kinds/containers.js';
 import type { Resource } from '../src/core/model/resource.js';
 import { scanText } from './support/scan.js';
 

@@ -1,13 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  classifyNamedValue,
-  detectCredentialShape,
-  isBenignValue,
-  isCredentialName,
-  nameWords,
-  scanConfigText,
-} from '../src/core/checks/support/credentials.js';
+import { classifyNamedValue, detectCredentialShape, isBenignValue, isCredentialName, nameWords, scanConfigText } from '../src/core/credentials/detector.js';
 
 // Fake credentials, assembled so no real-looking token sits in one literal.
 const FAKE = {

@@ -3,26 +3,9 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { ALL_CHECKS } from '../src/core/checks/index.js';
-import {
-  admissionPlugin,
-  authorizationModes,
-  classifyIp,
-  STRONG_CIPHER_SUITES,
-  weakCipherSuites,
-} from '../src/core/checks/support/control-plane.js';
-import {
-  etcdVariable,
-  expandReferences,
-  FLAG_SYNTAX,
-  parseArgs,
-  parseGoBool,
-  parseGoInt,
-  readInvocation,
-  shownValue,
-  splitList,
-  type FlagSyntax,
-  type Invocation,
-} from '../src/core/checks/support/flags.js';
+import { admissionPlugin, authorizationModes, classifyIp, STRONG_CIPHER_SUITES, weakCipherSuites } from '../src/core/control-plane/semantics.js';
+import { etcdVariable, expandReferences, FLAG_SYNTAX, parseArgs, parseGoBool, parseGoInt, readInvocation, splitList, type FlagSyntax, type Invocation } from '../src/core/control-plane/flags.js';
+import { shownValue } from '../src/core/checks/support/flag-checks.js';
 import { extractWorkload } from '../src/core/kinds/pod-spec.js';
 import { FLAG_TYPES } from './oracles/apiserver-flags/corpus.js';
 import { repoPath } from './support/paths.js';

@@ -1,16 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import {
-  DEFAULT_RUNTIME_SOCKETS,
-  DEFAULT_SENSITIVE_HOST_PATHS,
-  exposes,
-  isBelow,
-  joinHostPath,
-  matchRuntimeSocket,
-  matchSensitivePath,
-  normalizeHostPath,
-} from '../src/core/checks/support/host-paths.js';
+import { DEFAULT_RUNTIME_SOCKETS, DEFAULT_SENSITIVE_HOST_PATHS, exposes, isBelow, joinHostPath, matchRuntimeSocket, matchSensitivePath, normalizeHostPath } from '../src/core/pod-security/host-paths.js';
 
 describe('normalizeHostPath', () => {
   const cases: Array<[string, string]> = [

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadText } from '../src/adapters/manifests/documents.js';
-import { parseGoDuration } from '../src/core/checks/support/kubelet.js';
+import { parseGoDuration } from '../src/core/kinds/kubelet.js';
 import { scanText } from './support/scan.js';
 
 describe('kubelet /configz answers', () => {

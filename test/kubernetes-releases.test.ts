@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { estimatedEndOfLife, readReleases, renderData, PUBLISHED_END_OF_LIFE } from '../scripts/update-kubernetes-releases.js';
-import { dataNote, latestPatchOn, MINOR_RELEASES, RELEASE_DATA_AS_OF, supportOf } from '../src/core/checks/support/kubernetes-releases.js';
+import { dataNote, latestPatchOn, MINOR_RELEASES, RELEASE_DATA_AS_OF, supportOf } from '../src/core/releases/kubernetes-releases.js';
 
 describe('the Kubernetes release data', () => {
   it('is ordered, complete from 1.25 on, and every minor ends after it starts', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ALL_CHECKS } from '../src/core/checks/index.js';
-import { holdsCapability, normalizeCapability } from '../src/core/checks/support/pod-security.js';
+import { holdsCapability, normalizeCapability } from '../src/core/pod-security/pods.js';
 import { extractWorkload } from '../src/core/kinds/pod-spec.js';
 import { scanText } from './support/scan.js';
 

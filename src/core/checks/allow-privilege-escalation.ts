@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { capabilityEntries, declaresWindows } from './support/pod-security.js';
+import { capabilityEntries, declaresWindows } from '../pod-security/pods.js';
 
 export default defineCheck({
   id: 'allow-privilege-escalation',

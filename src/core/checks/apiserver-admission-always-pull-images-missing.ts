@@ -1,5 +1,4 @@
-import { admissionPluginRule } from './support/control-plane.js';
-import { defineFlagCheck } from './support/flags.js';
+import { admissionPluginRule, defineFlagCheck } from './support/flag-checks.js';
 
 export default defineFlagCheck({
   id: 'apiserver-admission-always-pull-images-missing',

@@ -1,4 +1,5 @@
-import { booleanFlag, defineFlagCheck, isConfigured } from './support/flags.js';
+import { booleanFlag, defineFlagCheck } from './support/flag-checks.js';
+import { isConfigured } from '../control-plane/flags.js';
 
 const anonymousAuth = booleanFlag('anonymous-auth', { risky: true, defaultValue: true, consequence: 'requests without credentials are served as system:anonymous' });
 

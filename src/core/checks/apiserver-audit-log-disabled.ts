@@ -1,4 +1,5 @@
-import { defineFlagCheck, isConfigured, subject } from './support/flags.js';
+import { defineFlagCheck, subject } from './support/flag-checks.js';
+import { isConfigured } from '../control-plane/flags.js';
 
 export default defineFlagCheck({
   id: 'apiserver-audit-log-disabled',

@@ -1,4 +1,5 @@
-import { defineFlagCheck, parseGoInt, subject, withSetting } from './support/flags.js';
+import { defineFlagCheck, subject, withSetting } from './support/flag-checks.js';
+import { parseGoInt } from '../control-plane/flags.js';
 
 export default defineFlagCheck({
   id: 'apiserver-audit-log-retention-short',

@@ -1,5 +1,4 @@
-import { authorizationModeRule } from './support/control-plane.js';
-import { defineFlagCheck } from './support/flags.js';
+import { authorizationModeRule, defineFlagCheck } from './support/flag-checks.js';
 
 export default defineFlagCheck({
   id: 'apiserver-authorization-always-allow',

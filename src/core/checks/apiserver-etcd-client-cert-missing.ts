@@ -1,4 +1,4 @@
-import { defineFlagCheck, requiredFlags } from './support/flags.js';
+import { defineFlagCheck, requiredFlags } from './support/flag-checks.js';
 
 export default defineFlagCheck({
   id: 'apiserver-etcd-client-cert-missing',

@@ -1,4 +1,4 @@
-import { defineFlagCheck, forbiddenFlag } from './support/flags.js';
+import { defineFlagCheck, forbiddenFlag } from './support/flag-checks.js';
 
 export default defineFlagCheck({
   id: 'apiserver-token-auth-file',

@@ -1,5 +1,6 @@
-import { STRONG_CIPHER_SUITES, weakCipherSuites } from './support/control-plane.js';
-import { defineFlagCheck, type FlagSetting, subject } from './support/flags.js';
+import { STRONG_CIPHER_SUITES, weakCipherSuites } from '../control-plane/semantics.js';
+import { defineFlagCheck, subject } from './support/flag-checks.js';
+import type { FlagSetting } from '../control-plane/flags.js';
 
 export default defineFlagCheck({
   id: 'apiserver-weak-tls-cipher-suites',

@@ -1,6 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { asRecord, asStringRecord } from '../model/values.js';
-import { inheritedBy } from './support/pod-security.js';
+import { inheritedBy } from './support/inheritance.js';
 
 const ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 

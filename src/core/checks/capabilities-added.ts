@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { BASELINE_CAPABILITIES, capabilityEntries, declaresWindows } from './support/pod-security.js';
+import { BASELINE_CAPABILITIES, capabilityEntries, declaresWindows } from '../pod-security/pods.js';
 
 export default defineCheck({
   id: 'capabilities-added',

@@ -1,5 +1,6 @@
 import { defineCheck } from '../model/check.js';
-import { capabilitiesPath, capabilityEntries, declaresWindows, isAllCapabilities, quoteAll } from './support/pod-security.js';
+import { capabilitiesPath, capabilityEntries, declaresWindows, isAllCapabilities } from '../pod-security/pods.js';
+import { quoteAll } from './support/inheritance.js';
 
 export default defineCheck({
   id: 'capabilities-all-not-dropped',

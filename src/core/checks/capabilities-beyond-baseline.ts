@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { BASELINE_CAPABILITIES, capabilityEntries, isAllCapabilities } from './support/pod-security.js';
+import { BASELINE_CAPABILITIES, capabilityEntries, isAllCapabilities } from '../pod-security/pods.js';
 
 export default defineCheck({
   id: 'capabilities-beyond-baseline',

@@ -1,6 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { asRecord } from '../model/values.js';
-import { classifyNamedValue, scanConfigText } from './support/credentials.js';
+import { classifyNamedValue, scanConfigText } from '../credentials/detector.js';
 
 export default defineCheck({
   id: 'configmap-credential',

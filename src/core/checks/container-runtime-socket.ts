@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { DEFAULT_RUNTIME_SOCKETS, hostPathExposures, matchRuntimeSocket } from './support/host-paths.js';
+import { DEFAULT_RUNTIME_SOCKETS, hostPathExposures, matchRuntimeSocket } from '../pod-security/host-paths.js';
 
 export default defineCheck({
   id: 'container-runtime-socket',

@@ -1,5 +1,5 @@
-import { servingDisabled } from './support/control-plane.js';
-import { booleanFlag, defineFlagCheck } from './support/flags.js';
+import { servingDisabled } from '../control-plane/semantics.js';
+import { booleanFlag, defineFlagCheck } from './support/flag-checks.js';
 
 // With --secure-port=0 nothing is served, profiling included.
 const profiling = booleanFlag('profiling', { risky: true, defaultValue: true, consequence: 'pprof profiling is served under /debug/pprof' });

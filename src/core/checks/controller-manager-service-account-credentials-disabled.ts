@@ -1,4 +1,4 @@
-import { booleanFlag, defineFlagCheck } from './support/flags.js';
+import { booleanFlag, defineFlagCheck } from './support/flag-checks.js';
 
 export default defineFlagCheck({
   id: 'controller-manager-service-account-credentials-disabled',

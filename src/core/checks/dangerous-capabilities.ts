@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { capabilityEntries, dropsReliably, isAllCapabilities, normalizeCapability } from './support/pod-security.js';
+import { capabilityEntries, dropsReliably, isAllCapabilities, normalizeCapability } from '../pod-security/pods.js';
 
 export default defineCheck({
   id: 'dangerous-capabilities',

@@ -1,6 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { metadataOf } from '../model/resource.js';
-import { isBuiltInObject, TENANT_KINDS } from './support/multi-tenancy.js';
+import { isBuiltInObject, TENANT_KINDS } from '../kinds/namespaces.js';
 
 export default defineCheck({
   id: 'default-namespace',

@@ -1,6 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { asArray, asRecord, asString } from '../model/values.js';
-import { classifyNamedValue } from './support/credentials.js';
+import { classifyNamedValue } from '../credentials/detector.js';
 
 export default defineCheck({
   id: 'env-literal-credential',

@@ -1,4 +1,5 @@
-import { booleanFlag, defineFlagCheck, isConfigured } from './support/flags.js';
+import { booleanFlag, defineFlagCheck } from './support/flag-checks.js';
+import { isConfigured } from '../control-plane/flags.js';
 
 const autoTls = booleanFlag('peer-auto-tls', { risky: true, defaultValue: false, consequence: 'members use self-signed certificates they cannot verify' });
 

@@ -1,4 +1,5 @@
-import { defineFlagCheck, parseGoBool, requiredFlags } from './support/flags.js';
+import { defineFlagCheck, requiredFlags } from './support/flag-checks.js';
+import { parseGoBool } from '../control-plane/flags.js';
 
 export default defineFlagCheck({
   id: 'etcd-peer-tls-missing',

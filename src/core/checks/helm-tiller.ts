@@ -1,7 +1,7 @@
 import { defineCheck } from '../model/check.js';
 import { metadataOf } from '../model/resource.js';
 import { asString } from '../model/values.js';
-import { imagePathSegments } from './support/add-ons.js';
+import { imagePathSegments } from '../images/reference.js';
 
 /** gcr.io/kubernetes-helm/tiller, ghcr.io/helm/tiller and rebuilds such as tiller-multiarch. */
 function isTillerImage(image: string): boolean {

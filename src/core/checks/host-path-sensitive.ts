@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { DEFAULT_SENSITIVE_HOST_PATHS, hostPathExposures, matchSensitivePath, type SensitiveMatch } from './support/host-paths.js';
+import { DEFAULT_SENSITIVE_HOST_PATHS, hostPathExposures, matchSensitivePath, type SensitiveMatch } from '../pod-security/host-paths.js';
 
 function describe(hostPath: string, match: SensitiveMatch): string {
   switch (match.relation) {

@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { hostPathVolumes } from './support/host-paths.js';
+import { hostPathVolumes } from '../pod-security/host-paths.js';
 
 export default defineCheck({
   id: 'host-path-volume',

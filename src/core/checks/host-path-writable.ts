@@ -1,6 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { asString } from '../model/values.js';
-import { hostPathVolumes, joinHostPath, mountsOf } from './support/host-paths.js';
+import { hostPathVolumes, joinHostPath, mountsOf } from '../pod-security/host-paths.js';
 
 export default defineCheck({
   id: 'host-path-writable',

@@ -1,6 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { familiarName, type ImageReference } from '../images/reference.js';
-import { containerImages } from './support/images.js';
+import { containerImages } from '../kinds/images.js';
 
 interface Deprecation {
   /** what to say about the old location */

@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { containerImages } from './support/images.js';
+import { containerImages } from '../kinds/images.js';
 
 export default defineCheck({
   id: 'image-not-scanned',

@@ -1,6 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { matchesRegistryEntry } from '../images/reference.js';
-import { containerImages } from './support/images.js';
+import { containerImages } from '../kinds/images.js';
 
 export default defineCheck({
   id: 'image-registry-not-allowed',

@@ -1,6 +1,6 @@
 import { ageInDays } from '../images/advisory.js';
 import { defineCheck } from '../model/check.js';
-import { containerImages } from './support/images.js';
+import { containerImages } from '../kinds/images.js';
 
 export default defineCheck({
   id: 'image-too-old',

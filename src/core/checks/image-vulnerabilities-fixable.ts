@@ -1,7 +1,7 @@
 import { defineCheck } from '../model/check.js';
 import { VULNERABILITY_SEVERITIES } from '../images/advisory.js';
 import type { VulnerabilitySummary } from '../images/results.js';
-import { containerImages } from './support/images.js';
+import { containerImages } from '../kinds/images.js';
 
 /** Most severe first. */
 const ORDER = [...VULNERABILITY_SEVERITIES].reverse();

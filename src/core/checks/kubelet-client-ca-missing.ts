@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { KUBELET_CONFIG_KINDS, kubeletConfigOf, stringSetting } from './support/kubelet.js';
+import { KUBELET_CONFIG_KINDS, kubeletConfigOf, stringSetting } from '../kinds/kubelet.js';
 
 export default defineCheck({
   id: 'kubelet-client-ca-missing',

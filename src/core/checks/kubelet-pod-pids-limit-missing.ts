@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { KUBELET_CONFIG_KINDS, KUBELET_DEFAULTS, kubeletConfigOf, numberSetting } from './support/kubelet.js';
+import { KUBELET_CONFIG_KINDS, KUBELET_DEFAULTS, kubeletConfigOf, numberSetting } from '../kinds/kubelet.js';
 
 export default defineCheck({
   id: 'kubelet-pod-pids-limit-missing',

@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { booleanSetting, KUBELET_CONFIG_KINDS, KUBELET_DEFAULTS, kubeletConfigOf } from './support/kubelet.js';
+import { booleanSetting, KUBELET_CONFIG_KINDS, KUBELET_DEFAULTS, kubeletConfigOf } from '../kinds/kubelet.js';
 
 export default defineCheck({
   id: 'kubelet-seccomp-default-disabled',

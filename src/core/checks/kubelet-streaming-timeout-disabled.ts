@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { KUBELET_CONFIG_KINDS, kubeletConfigOf, parseGoDuration, settingPath } from './support/kubelet.js';
+import { KUBELET_CONFIG_KINDS, kubeletConfigOf, parseGoDuration, settingPath } from '../kinds/kubelet.js';
 
 export default defineCheck({
   id: 'kubelet-streaming-timeout-disabled',

@@ -1,6 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { asArray } from '../model/values.js';
-import { KUBELET_CONFIG_KINDS, kubeletConfigOf, settingPath, stringSetting } from './support/kubelet.js';
+import { KUBELET_CONFIG_KINDS, kubeletConfigOf, settingPath, stringSetting } from '../kinds/kubelet.js';
 
 /** Why a Go cipher suite name is weak, when it is one of the known weak families. */
 function weakness(suite: string): string {

@@ -1,7 +1,7 @@
 import { defineCheck } from '../model/check.js';
 import { metadataOf } from '../model/resource.js';
 import { asString } from '../model/values.js';
-import { imagePathSegments } from './support/add-ons.js';
+import { imagePathSegments } from '../images/reference.js';
 
 /** The dashboard's images: kubernetesui/dashboard (and its v7 -api, -web, -auth parts) and the legacy kubernetes-dashboard-<arch>. */
 function isDashboardImage(image: string): boolean {

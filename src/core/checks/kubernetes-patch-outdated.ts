@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { CLUSTER_VERSION_KIND, dataNote, kubernetesVersions, latestPatchOn, minorOf, patchOf, supportOf } from './support/kubernetes-releases.js';
+import { CLUSTER_VERSION_KIND, dataNote, kubernetesVersions, latestPatchOn, minorOf, patchOf, supportOf } from '../releases/kubernetes-releases.js';
 
 export default defineCheck({
   id: 'kubernetes-patch-outdated',

@@ -1,5 +1,5 @@
 import { defineCheck, type Violation } from '../model/check.js';
-import { CLUSTER_VERSION_KIND, dataNote, kubernetesVersions, minorOf, supportOf, type RunningVersion } from './support/kubernetes-releases.js';
+import { CLUSTER_VERSION_KIND, dataNote, kubernetesVersions, minorOf, supportOf, type RunningVersion } from '../releases/kubernetes-releases.js';
 
 function judge({ version, path, what, container }: RunningVersion, now: Date): Violation | undefined {
   const minor = minorOf(version);

@@ -1,7 +1,9 @@
 import { defineCheck } from '../model/check.js';
 import { metadataOf } from '../model/resource.js';
 import { asRecord } from '../model/values.js';
-import { ignoreNamespacesOption, namespaceName, POD_SECURITY_ENFORCE } from './support/multi-tenancy.js';
+import { ignoreNamespacesOption } from './support/multi-tenancy.js';
+import { namespaceName } from '../kinds/namespaces.js';
+import { POD_SECURITY_ENFORCE } from '../pod-security/pods.js';
 
 export default defineCheck({
   id: 'namespace-pod-security-privileged',

@@ -1,6 +1,8 @@
 import { defineCheck } from '../model/check.js';
-import { ignoreNamespacesOption, namespaceName } from './support/multi-tenancy.js';
-import { isDefaultDeny, networkAnalysisOf } from './support/network.js';
+import { ignoreNamespacesOption } from './support/multi-tenancy.js';
+import { namespaceName } from '../kinds/namespaces.js';
+import { isDefaultDeny } from '../network/model.js';
+import { networkAnalysisOf } from './support/network.js';
 
 export default defineCheck({
   id: 'namespace-without-default-deny-ingress',

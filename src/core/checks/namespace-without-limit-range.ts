@@ -1,5 +1,6 @@
 import { defineCheck } from '../model/check.js';
-import { ignoreNamespacesOption, namespaceName } from './support/multi-tenancy.js';
+import { ignoreNamespacesOption } from './support/multi-tenancy.js';
+import { namespaceName } from '../kinds/namespaces.js';
 
 export default defineCheck({
   id: 'namespace-without-limit-range',

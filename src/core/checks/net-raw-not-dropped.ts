@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { capabilitiesPath, capabilityEntries, holdsCapability, isAllCapabilities, targetsWindows } from './support/pod-security.js';
+import { capabilitiesPath, capabilityEntries, holdsCapability, isAllCapabilities, targetsWindows } from '../pod-security/pods.js';
 
 export default defineCheck({
   id: 'net-raw-not-dropped',

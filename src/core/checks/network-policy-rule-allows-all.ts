@@ -1,7 +1,7 @@
 import { defineCheck } from '../model/check.js';
 import { asArray, asRecord } from '../model/values.js';
-import { NAMESPACE_NAME_LABEL } from '../network/model.js';
-import { isEmptySelector, parsedPolicyOf } from './support/network.js';
+import { isEmptySelector, NAMESPACE_NAME_LABEL } from '../network/model.js';
+import { parsedPolicyOf } from './support/network.js';
 
 /** A namespace selector every namespace satisfies: `{}`, or an Exists on the name label the API server sets on all. */
 function selectsEveryNamespace(selector: Record<string, unknown>): boolean {

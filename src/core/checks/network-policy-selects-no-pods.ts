@@ -1,5 +1,6 @@
 import { defineCheck } from '../model/check.js';
-import { isEmptySelector, mayHoldOperatorPods, networkAnalysisOf, parsedPolicyOf } from './support/network.js';
+import { isEmptySelector } from '../network/model.js';
+import { mayHoldOperatorPods, networkAnalysisOf, parsedPolicyOf } from './support/network.js';
 
 export default defineCheck({
   id: 'network-policy-selects-no-pods',

@@ -1,6 +1,7 @@
 import { defineCheck } from '../model/check.js';
 import { metadataOf } from '../model/resource.js';
-import { ignoreNamespacesOption, isBuiltInObject } from './support/multi-tenancy.js';
+import { ignoreNamespacesOption } from './support/multi-tenancy.js';
+import { isBuiltInObject } from '../kinds/namespaces.js';
 import { hasControllerOwner, hasNonEmpty, OWNED_KINDS } from './support/ownership.js';
 
 /** "a", "a or b", "a, b or c" */

@@ -1,9 +1,9 @@
 import { defineCheck } from '../model/check.js';
-import type { Resource } from '../model/resource.js';
-import { metadataOf } from '../model/resource.js';
+import { metadataOf, type Resource } from '../model/resource.js';
 import { matchesLabelSelector } from '../model/selectors.js';
 import { asRecord, asString, asStringRecord, getPath } from '../model/values.js';
-import { isEmptySelector, mayHoldOperatorPods } from './support/network.js';
+import { isEmptySelector } from '../network/model.js';
+import { mayHoldOperatorPods } from './support/network.js';
 import { hasControllerOwner } from './support/ownership.js';
 
 /** Kinds whose pod count is spec.replicas (default 1). */

@@ -1,5 +1,6 @@
 import { defineCheck } from '../model/check.js';
-import { describeGrants, namesNote, permissionsFor, permissionViolations, RBAC_GROUP, RBAC_REFERENCES, ROLE_KINDS, ruleName, type Permission } from './support/rbac.js';
+import { describeGrants, namesNote, permissionsFor, permissionViolations, RBAC_REFERENCES, ROLE_KINDS, ruleName, type Permission } from './support/rbac.js';
+import { RBAC_API_GROUP } from '../rbac/model.js';
 
 /**
  * RBAC's escalation prevention asks for `bind` on the referenced role in the binding's
@@ -7,11 +8,11 @@ import { describeGrants, namesNote, permissionsFor, permissionViolations, RBAC_G
  * and for `escalate` on the role being written (clusterroles: cluster scope only).
  */
 const PERMISSIONS: readonly Permission[] = [
-  ...permissionsFor(['escalate'], RBAC_GROUP, ['roles'], { anchor: 'verb' }),
-  ...permissionsFor(['escalate'], RBAC_GROUP, ['clusterroles'], { anchor: 'verb', clusterScoped: true }),
-  ...permissionsFor(['bind'], RBAC_GROUP, ['roles', 'clusterroles'], { anchor: 'verb' }),
-  ...permissionsFor(['create', 'update', 'patch'], RBAC_GROUP, ['rolebindings']),
-  ...permissionsFor(['create', 'update', 'patch'], RBAC_GROUP, ['clusterrolebindings'], { clusterScoped: true }),
+  ...permissionsFor(['escalate'], RBAC_API_GROUP, ['roles'], { anchor: 'verb' }),
+  ...permissionsFor(['escalate'], RBAC_API_GROUP, ['clusterroles'], { anchor: 'verb', clusterScoped: true }),
+  ...permissionsFor(['bind'], RBAC_API_GROUP, ['roles', 'clusterroles'], { anchor: 'verb' }),
+  ...permissionsFor(['create', 'update', 'patch'], RBAC_API_GROUP, ['rolebindings']),
+  ...permissionsFor(['create', 'update', 'patch'], RBAC_API_GROUP, ['clusterrolebindings'], { clusterScoped: true }),
 ];
 
 export default defineCheck({

@@ -1,5 +1,6 @@
 import { defineCheck } from '../model/check.js';
-import { BINDING_KINDS, isRbacObject, RBAC_REFERENCES, roleRefLabel, roleRefOf, type RoleRef } from './support/rbac.js';
+import { BINDING_KINDS, RBAC_REFERENCES, roleRefLabel, roleRefOf, type RoleRef } from './support/rbac.js';
+import { isRbacObject } from '../rbac/model.js';
 
 /** ClusterRoles every cluster has: the user-facing roles and the bootstrap system:* roles. */
 function isWellKnownClusterRole(name: string): boolean {

@@ -1,6 +1,7 @@
 import { defineCheck } from '../model/check.js';
 import { formatSubject } from '../rbac/subjects.js';
-import { BINDING_KINDS, isRbacObject, RBAC_REFERENCES } from './support/rbac.js';
+import { BINDING_KINDS, RBAC_REFERENCES } from './support/rbac.js';
+import { isRbacObject } from '../rbac/model.js';
 import { escalationsOf, pathText, rbacModelOf } from './support/rbac-model.js';
 
 export default defineCheck({

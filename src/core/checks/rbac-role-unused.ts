@@ -1,6 +1,6 @@
 import { defineCheck } from '../model/check.js';
-import { roleKey } from '../rbac/model.js';
-import { isRbacObject, RBAC_REFERENCES, ROLE_KINDS } from './support/rbac.js';
+import { isRbacObject, roleKey } from '../rbac/model.js';
+import { RBAC_REFERENCES, ROLE_KINDS } from './support/rbac.js';
 import { rbacModelOf } from './support/rbac-model.js';
 
 /** Roles every cluster has, bound by the bootstrap policy or by users at will. */

@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { findRemovedApi, parseMinorVersion, releasedBy, REMOVED_API_KINDS } from './support/add-ons.js';
+import { findRemovedApi, parseMinorVersion, releasedBy, REMOVED_API_KINDS } from '../releases/removed-apis.js';
 
 export default defineCheck({
   id: 'removed-api-version',

@@ -1,6 +1,7 @@
 import { defineCheck } from '../model/check.js';
 import { asArray } from '../model/values.js';
-import { inheritedBy, usesUserNamespace } from './support/pod-security.js';
+import { inheritedBy } from './support/inheritance.js';
+import { usesUserNamespace } from '../pod-security/pods.js';
 
 export default defineCheck({
   id: 'run-as-root-group',

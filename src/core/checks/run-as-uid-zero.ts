@@ -1,5 +1,6 @@
 import { defineCheck } from '../model/check.js';
-import { inheritedBy, usesUserNamespace } from './support/pod-security.js';
+import { inheritedBy } from './support/inheritance.js';
+import { usesUserNamespace } from '../pod-security/pods.js';
 
 export default defineCheck({
   id: 'run-as-uid-zero',

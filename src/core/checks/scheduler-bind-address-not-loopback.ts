@@ -1,5 +1,4 @@
-import { bindAddressRule } from './support/control-plane.js';
-import { defineFlagCheck } from './support/flags.js';
+import { bindAddressRule, defineFlagCheck } from './support/flag-checks.js';
 
 export default defineFlagCheck({
   id: 'scheduler-bind-address-not-loopback',

@@ -1,5 +1,6 @@
-import { servingDisabled } from './support/control-plane.js';
-import { booleanFlag, defineFlagCheck, isConfigured } from './support/flags.js';
+import { servingDisabled } from '../control-plane/semantics.js';
+import { booleanFlag, defineFlagCheck } from './support/flag-checks.js';
+import { isConfigured } from '../control-plane/flags.js';
 
 const profiling = booleanFlag('profiling', { risky: true, defaultValue: true, consequence: 'pprof profiling is served under /debug/pprof' });
 

@@ -1,6 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { asRecord, asString } from '../model/values.js';
-import { declaresWindows } from './support/pod-security.js';
+import { declaresWindows } from '../pod-security/pods.js';
 
 export default defineCheck({
   id: 'seccomp-profile-missing',

@@ -1,6 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { asRecord, asStringRecord } from '../model/values.js';
-import { inheritedBy } from './support/pod-security.js';
+import { inheritedBy } from './support/inheritance.js';
 
 const POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
 const CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';

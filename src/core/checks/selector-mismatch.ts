@@ -2,7 +2,7 @@ import { defineCheck, type Violation } from '../model/check.js';
 import type { Path } from '../model/location.js';
 import { matchesLabelSelector } from '../model/selectors.js';
 import { asArray, asRecord, asStringRecord, getPath } from '../model/values.js';
-import { isEmptySelector } from './support/network.js';
+import { isEmptySelector } from '../network/model.js';
 
 /** Where each controller keeps its selector; `map` marks the plain-map selectors of ReplicationController and DeploymentConfig. */
 const SELECTORS: Record<string, { path: Path; map: boolean }> = {

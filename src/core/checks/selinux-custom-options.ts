@@ -1,7 +1,7 @@
 import { defineCheck, type Violation } from '../model/check.js';
 import type { Path } from '../model/location.js';
 import { asRecord } from '../model/values.js';
-import { inheritedBy } from './support/pod-security.js';
+import { inheritedBy } from './support/inheritance.js';
 
 /** SELinux types Pod Security baseline allows (container_engine_t since v1.31). */
 const ALLOWED_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);

@@ -3,9 +3,10 @@ import { defineCheck } from '../model/check.js';
 import type { Path } from '../model/location.js';
 import { metadataOf, type Resource } from '../model/resource.js';
 import { matchesMapSelector } from '../model/selectors.js';
-import { asArray, asRecord, asString, asStringRecord } from '../model/values.js';
-import { imagePathSegments } from './support/add-ons.js';
-import { exposureOf, ingressBackends, serviceType } from './support/network.js';
+import { asRecord, asString, asStringRecord } from '../model/values.js';
+import { imagePathSegments } from '../images/reference.js';
+import { exposureOf } from './support/network.js';
+import { httpRouteBackends, ingressBackends, serviceType } from '../network/exposure.js';
 
 interface UiOptions {
   images: readonly string[];
@@ -99,22 +100,6 @@ function sensitiveUiBehind(service: Resource, inventory: Inventory, options: UiO
   }
   const label = nameLabel(selector, options);
   return label === undefined ? undefined : `pods labelled ${label}`;
-}
-
-/** Service backends of an HTTPRoute (Gateway API), with their paths. */
-function routeBackends(resource: Resource): Array<{ name: string; namespace: string; path: Path }> {
-  const out: Array<{ name: string; namespace: string; path: Path }> = [];
-  const spec = asRecord(resource.object.spec) ?? {};
-  for (const [ruleIndex, rule] of asArray(spec.rules).entries()) {
-    for (const [refIndex, item] of asArray(asRecord(rule)?.backendRefs).entries()) {
-      const ref = asRecord(item);
-      const name = asString(ref?.name);
-      if (!ref || name === undefined) continue;
-      if ((asString(ref.group) ?? '') !== '' || (asString(ref.kind) ?? 'Service') !== 'Service') continue;
-      out.push({ name, namespace: asString(ref.namespace) ?? resource.ref.namespace ?? 'default', path: ['spec', 'rules', ruleIndex, 'backendRefs', refIndex, 'name'] });
-    }
-  }
-  return out;
 }
 
 /** Annotation values that mean "no authentication" for the auth annotations. */
@@ -239,7 +224,7 @@ export default defineCheck({
       if (authenticated) return;
       backends = ingressBackends(asRecord(resource.object.spec) ?? {}).map((backend) => ({ ...backend, namespace }));
     } else {
-      backends = routeBackends(resource);
+      backends = httpRouteBackends(resource);
     }
     const seen = new Set<string>();
     for (const backend of backends) {

@@ -1,6 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { asString } from '../model/values.js';
-import { imagePathSegments } from './support/add-ons.js';
+import { imagePathSegments } from '../images/reference.js';
 import { admitsEveryNamespace } from '../network/model.js';
 import { networkAnalysisOf } from './support/network.js';
 import { hasControllerOwner } from './support/ownership.js';

@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { podServiceAccount } from './support/service-accounts.js';
+import { podServiceAccount } from '../kinds/service-accounts.js';
 
 export default defineCheck({
   id: 'service-account-missing',

@@ -1,5 +1,6 @@
 import { defineCheck } from '../model/check.js';
-import { podServiceAccount, tokenAutomount } from './support/service-accounts.js';
+import { podServiceAccount } from '../kinds/service-accounts.js';
+import { tokenAutomount } from './support/service-accounts.js';
 
 export default defineCheck({
   id: 'service-account-token-automount',

@@ -1,7 +1,7 @@
 import { defineCheck } from '../model/check.js';
 import { metadataOf } from '../model/resource.js';
 import { asArray, asRecord, asString } from '../model/values.js';
-import { serviceType } from './support/network.js';
+import { serviceType } from '../network/exposure.js';
 
 /** Cloud annotations that make a LoadBalancer internal: key, and the values that mean internal (undefined: any value but "false"). */
 const INTERNAL_ANNOTATIONS: ReadonlyArray<[string, readonly string[] | undefined]> = [

@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { serviceType } from './support/network.js';
+import { serviceType } from '../network/exposure.js';
 
 export default defineCheck({
   id: 'service-node-port',

@@ -1,7 +1,8 @@
 import { defineCheck } from '../model/check.js';
 import { matchesMapSelector } from '../model/selectors.js';
 import { asRecord, asStringRecord } from '../model/values.js';
-import { mayHoldOperatorPods, podLabelsIn, serviceType } from './support/network.js';
+import { mayHoldOperatorPods, podLabelsIn } from './support/network.js';
+import { serviceType } from '../network/exposure.js';
 
 export default defineCheck({
   id: 'service-selects-no-pods',

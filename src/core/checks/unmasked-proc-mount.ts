@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { usesUserNamespace } from './support/pod-security.js';
+import { usesUserNamespace } from '../pod-security/pods.js';
 
 export default defineCheck({
   id: 'unmasked-proc-mount',

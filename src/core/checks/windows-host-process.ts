@@ -1,6 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { asRecord } from '../model/values.js';
-import { describeHeirs } from './support/pod-security.js';
+import { describeHeirs } from './support/inheritance.js';
 
 function hostProcessOf(securityContext: Record<string, unknown>): unknown {
   const value = asRecord(securityContext.windowsOptions)?.hostProcess;

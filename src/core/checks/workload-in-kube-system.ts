@@ -2,7 +2,7 @@ import { defineCheck } from '../model/check.js';
 import { metadataOf } from '../model/resource.js';
 import { asRecord } from '../model/values.js';
 import { hasControllerOwner } from './support/ownership.js';
-import { SYSTEM_NAMESPACES } from './support/multi-tenancy.js';
+import { SYSTEM_NAMESPACES } from '../kinds/namespaces.js';
 
 export default defineCheck({
   id: 'workload-in-kube-system',

@@ -1,7 +1,8 @@
 import { defineCheck } from '../model/check.js';
 import { podExposure, serviceAccountPower } from './support/rbac-model.js';
 import { RBAC_REFERENCES } from './support/rbac.js';
-import { podServiceAccount, projectedTokenVolumes, tokenAutomount } from './support/service-accounts.js';
+import { podServiceAccount, projectedTokenVolumes } from '../kinds/service-accounts.js';
+import { tokenAutomount } from './support/service-accounts.js';
 
 export default defineCheck({
   id: 'workload-powerful-service-account',

@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { targetsWindows } from './support/pod-security.js';
+import { targetsWindows } from '../pod-security/pods.js';
 
 export default defineCheck({
   id: 'writable-root-filesystem',

@@ -1,6 +1,6 @@
 import { matchesLabelSelector } from '../model/selectors.js';
 import { ALL_ADDRESSES, EMPTY_ADDRESSES, intersectAddresses, isEmptyAddresses, unionAddresses, type AddressSet } from './addresses.js';
-import { rulePortsToward, type Direction, type NetworkModel, type ParsedPolicy, type PodClass, type PolicyPeer, type PolicyRule } from './model.js';
+import { rulePortsToward, type Direction, type NetworkModel, type ParsedPolicy, type PodClass, type PolicyPeer, type NetworkPolicyRule } from './model.js';
 import { ALL_PORTS, NO_PORTS, hasPort, intersectPorts, isEmptyPorts, unionPorts, type PortSet, type Protocol } from './ports.js';
 
 /** One end of a connection: a class of pods, or external addresses. */
@@ -75,7 +75,7 @@ type Bitset = Uint32Array;
 const has = (bits: Bitset, index: number) => (bits[index >>> 5]! & (1 << (index & 31))) !== 0;
 
 interface CompiledRule {
-  rule: PolicyRule;
+  rule: NetworkPolicyRule;
   /** undefined: every pod and every address */
   classes: Bitset | undefined;
   addresses: AddressSet;
@@ -88,7 +88,7 @@ export function analyzeNetwork(model: NetworkModel): NetworkAnalysis {
   const words = (classCount + 31) >>> 5;
   const namespaceMatches = new Map<string, string[]>();
   const peerSets = new Map<string, { bits: Bitset; list: number[] }>();
-  const compiled = new WeakMap<PolicyRule, CompiledRule>();
+  const compiled = new WeakMap<NetworkPolicyRule, CompiledRule>();
   const isolating = new Map<string, readonly ParsedPolicy[]>();
 
   function selectedNamespaces(selector: Record<string, unknown>): string[] {
@@ -122,7 +122,7 @@ export function analyzeNetwork(model: NetworkModel): NetworkAnalysis {
     return set;
   }
 
-  function compile(rule: PolicyRule): CompiledRule {
+  function compile(rule: NetworkPolicyRule): CompiledRule {
     let entry = compiled.get(rule);
     if (entry) return entry;
     let classes: Bitset | undefined;
@@ -175,7 +175,7 @@ export function analyzeNetwork(model: NetworkModel): NetworkAnalysis {
     return list;
   }
 
-  function matchingPeer(rule: PolicyRule, peer: Endpoint): number | undefined {
+  function matchingPeer(rule: NetworkPolicyRule, peer: Endpoint): number | undefined {
     if (!rule.peers) return undefined;
     for (const candidate of rule.peers) {
       if (peer.type === 'class') {

@@ -1,3 +1,4 @@
+import type { Path } from '../model/location.js';
 import type { Resource } from '../model/resource.js';
 import { matchesMapSelector } from '../model/selectors.js';
 import { asArray, asRecord, asString, asStringRecord } from '../model/values.js';
@@ -30,12 +31,63 @@ export function serviceTargetPorts(service: Resource, podClass: PodClass | undef
   return set;
 }
 
-function externallyExposed(service: Resource): string | undefined {
-  const spec = asRecord(service.object.spec) ?? {};
-  const type = asString(spec.type) ?? 'ClusterIP';
-  if (type === 'NodePort' || type === 'LoadBalancer') return type;
-  if (type !== 'ExternalName' && asArray(spec.externalIPs).length > 0) return 'externalIPs';
+/** A Service's type, defaulting as the API server does (ClusterIP). */
+export function serviceType(service: Resource): string {
+  return asString(asRecord(service.object.spec)?.type) ?? 'ClusterIP';
+}
+
+/** What makes a Service reachable from outside the cluster, and the field that says so. */
+export interface ServiceExposure {
+  via: 'NodePort' | 'LoadBalancer' | 'externalIPs';
+  path: Path;
+}
+
+/**
+ * How a Service is reachable from outside the cluster: a NodePort or
+ * LoadBalancer type (internal load balancers included), or external IPs on
+ * any type but ExternalName; undefined for a Service reachable only inside.
+ */
+export function serviceExposure(service: Resource): ServiceExposure | undefined {
+  const type = serviceType(service);
+  if (type === 'NodePort' || type === 'LoadBalancer') return { via: type, path: ['spec', 'type'] };
+  if (type !== 'ExternalName' && asArray(asRecord(service.object.spec)?.externalIPs).length > 0) return { via: 'externalIPs', path: ['spec', 'externalIPs'] };
   return undefined;
+}
+
+/** Backend Service names of an Ingress spec (networking.k8s.io/v1 and the removed v1beta1 shape), with their paths. */
+export function ingressBackends(spec: Record<string, unknown>): Array<{ name: string; path: Path }> {
+  const out: Array<{ name: string; path: Path }> = [];
+  const add = (backend: unknown, path: Path) => {
+    const record = asRecord(backend);
+    if (!record) return;
+    const v1 = asString(asRecord(record.service)?.name);
+    if (v1 !== undefined) out.push({ name: v1, path: [...path, 'service', 'name'] });
+    else if (asString(record.serviceName) !== undefined) out.push({ name: asString(record.serviceName)!, path: [...path, 'serviceName'] });
+  };
+  add(spec.defaultBackend, ['spec', 'defaultBackend']);
+  add(spec.backend, ['spec', 'backend']);
+  for (const [ruleIndex, rule] of asArray(spec.rules).entries()) {
+    for (const [pathIndex, item] of asArray(asRecord(asRecord(rule)?.http)?.paths).entries()) {
+      add(asRecord(item)?.backend, ['spec', 'rules', ruleIndex, 'http', 'paths', pathIndex, 'backend']);
+    }
+  }
+  return out;
+}
+
+/** Service backends of an HTTPRoute (Gateway API), with their namespaces and paths. */
+export function httpRouteBackends(route: Resource): Array<{ name: string; namespace: string; path: Path }> {
+  const out: Array<{ name: string; namespace: string; path: Path }> = [];
+  const spec = asRecord(route.object.spec) ?? {};
+  for (const [ruleIndex, rule] of asArray(spec.rules).entries()) {
+    for (const [refIndex, item] of asArray(asRecord(rule)?.backendRefs).entries()) {
+      const ref = asRecord(item);
+      const name = asString(ref?.name);
+      if (!ref || name === undefined) continue;
+      if ((asString(ref.group) ?? '') !== '' || (asString(ref.kind) ?? 'Service') !== 'Service') continue;
+      out.push({ name, namespace: asString(ref.namespace) ?? route.ref.namespace ?? 'default', path: ['spec', 'rules', ruleIndex, 'backendRefs', refIndex, 'name'] });
+    }
+  }
+  return out;
 }
 
 const describeAddresses = (addresses: AddressSet) => {
@@ -46,7 +98,7 @@ const describeAddresses = (addresses: AddressSet) => {
 /** What each workload's pods are exposed to, and what they can reach outside the cluster. */
 export function networkExposure(analysis: NetworkAnalysis, resources: readonly Resource[], options: { namespace?: string } = {}): ExposureItem[] {
   const { model } = analysis;
-  const services = resources.filter((resource) => resource.ref.kind === 'Service' && externallyExposed(resource) !== undefined);
+  const services = resources.filter((resource) => resource.ref.kind === 'Service' && serviceExposure(resource) !== undefined);
   const items: ExposureItem[] = [];
   const seen = new Set<string>();
   const push = (item: ExposureItem) => {
@@ -67,7 +119,7 @@ export function networkExposure(analysis: NetworkAnalysis, resources: readonly R
       if (!podClass.pods.some((pod) => matchesMapSelector(selector, pod.labels))) continue;
       const ports = intersectPorts(serviceTargetPorts(service, podClass), inbound.ports);
       if (isEmptyPorts(ports) || isEmptyAddresses(inbound.addresses)) continue;
-      each('external-ingress', ports, `Service ${service.ref.name} (${externallyExposed(service)}) from ${describeAddresses(inbound.addresses)}`);
+      each('external-ingress', ports, `Service ${service.ref.name} (${serviceExposure(service)?.via}) from ${describeAddresses(inbound.addresses)}`);
     }
 
     if (!analysis.isolated(podClass.id, 'Ingress')) each('all-namespaces-ingress', ALL_PORTS, 'ingress not isolated: no NetworkPolicy selects these pods for ingress');

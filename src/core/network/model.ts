@@ -77,7 +77,7 @@ export type PolicyPeer =
     }
   | { index: number; type: 'ipBlock'; cidr: string; except: string[]; addresses: AddressSet };
 
-export interface PolicyRule {
+export interface NetworkPolicyRule {
   policy: ParsedPolicy;
   direction: Direction;
   index: number;
@@ -97,8 +97,8 @@ export interface ParsedPolicy {
   podSelector: Record<string, unknown>;
   selects: Matcher;
   isolates: Record<Direction, boolean>;
-  ingress: PolicyRule[];
-  egress: PolicyRule[];
+  ingress: NetworkPolicyRule[];
+  egress: NetworkPolicyRule[];
 }
 
 export interface PolicyProblem {
@@ -389,7 +389,7 @@ export function buildNetworkModel(resources: readonly Resource[]): NetworkModel 
 }
 
 /** A rule's ports toward a destination: named ports resolve on the destination class, never on external addresses (undefined). */
-export function rulePortsToward(rule: PolicyRule, destination: PodClass | undefined): PortSet {
+export function rulePortsToward(rule: NetworkPolicyRule, destination: PodClass | undefined): PortSet {
   if (!rule.ports) return ALL_PORTS;
   let set = NO_PORTS;
   for (const port of rule.ports) {
@@ -401,11 +401,24 @@ export function rulePortsToward(rule: PolicyRule, destination: PodClass | undefi
   return set;
 }
 
-function selectsAll(selector: Record<string, unknown> | undefined): boolean {
-  return !selector || (Object.keys(asRecord(selector.matchLabels) ?? {}).length === 0 && asArray(selector.matchExpressions).length === 0);
+/** A label selector with no requirement: `{}`, or missing where the field is a plain struct (NetworkPolicy podSelector). */
+export function isEmptySelector(selector: unknown): boolean {
+  const record = asRecord(selector);
+  if (!record) return true;
+  return Object.keys(asRecord(record.matchLabels) ?? {}).length === 0 && asArray(record.matchExpressions).length === 0;
+}
+
+/**
+ * A default deny for one direction: a policy selecting every pod of its
+ * namespace (`podSelector: {}`) that isolates that direction (policyTypes as
+ * the API server defaults them) and allows nothing in it (no rules of that type).
+ */
+export function isDefaultDeny(policy: ParsedPolicy, direction: Direction): boolean {
+  if (!isEmptySelector(policy.podSelector) || !policy.isolates[direction]) return false;
+  return (direction === 'Ingress' ? policy.ingress : policy.egress).length === 0;
 }
 
 /** Whether a rule's peers include every pod of every namespace: no peers at all, or `namespaceSelector: {}` with no pod restriction. */
-export function admitsEveryNamespace(rule: PolicyRule): boolean {
-  return !rule.peers || rule.peers.some((peer) => peer.type === 'pods' && peer.namespaceSelector !== undefined && selectsAll(peer.namespaceSelector) && selectsAll(peer.podSelector));
+export function admitsEveryNamespace(rule: NetworkPolicyRule): boolean {
+  return !rule.peers || rule.peers.some((peer) => peer.type === 'pods' && peer.namespaceSelector !== undefined && isEmptySelector(peer.namespaceSelector) && isEmptySelector(peer.podSelector));
 }

@@ -19,7 +19,7 @@
  * The search runs backwards from the cluster-admin-equivalent identities to a fixed
  * point, keeping for each identity its shortest known chain.
  */
-import { serviceAccountKey, type BindingInfo, type BindingSubject, type EffectiveRule, type RbacModel, type RoleInfo, type RoleRule, type ServiceAccountInfo } from './model.js';
+import { RBAC_API_GROUP, serviceAccountKey, type BindingInfo, type BindingSubject, type EffectiveRule, type RbacModel, type RoleInfo, type RoleRule, type ServiceAccountInfo } from './model.js';
 import { ruleAllows, ruleAllowsSomeName, type PolicyRule, type ResourceRequest } from './rules.js';
 import { formatSubject, identityOf, parseServiceAccountUser, SUPERUSER_GROUP, type Identity, type Subject } from './subjects.js';
 import { objectView, qualified, RBAC_VIEW_API_VERSION } from './views.js';
@@ -100,7 +100,6 @@ const WORKLOAD_WRITES: ReadonlyArray<[string, string]> = [
   ['', 'replicationcontrollers'],
 ];
 
-const RBAC_GROUP = 'rbac.authorization.k8s.io';
 /** Every request a step asks about: a rule allowing none of them (for any name) never matters to the search. */
 const PROBES: readonly ResourceRequest[] = [
   { verb: 'create', apiGroup: '', resource: 'pods' },
@@ -112,9 +111,9 @@ const PROBES: readonly ResourceRequest[] = [
     { verb, apiGroup: '', resource: 'nodes', subresource: 'proxy' },
   ]),
   ...['users', 'groups', 'serviceaccounts'].map((resource) => ({ verb: 'impersonate', apiGroup: '', resource })),
-  { verb: 'create', apiGroup: RBAC_GROUP, resource: 'clusterrolebindings' },
-  { verb: 'create', apiGroup: RBAC_GROUP, resource: 'rolebindings' },
-  ...['bind', 'escalate', 'update', 'patch'].map((verb) => ({ verb, apiGroup: RBAC_GROUP, resource: 'clusterroles' })),
+  { verb: 'create', apiGroup: RBAC_API_GROUP, resource: 'clusterrolebindings' },
+  { verb: 'create', apiGroup: RBAC_API_GROUP, resource: 'rolebindings' },
+  ...['bind', 'escalate', 'update', 'patch'].map((verb) => ({ verb, apiGroup: RBAC_API_GROUP, resource: 'clusterroles' })),
   { verb: 'create', apiGroup: 'certificates.k8s.io', resource: 'certificatesigningrequests' },
   { verb: 'update', apiGroup: 'certificates.k8s.io', resource: 'certificatesigningrequests', subresource: 'approval' },
   { verb: 'approve', apiGroup: 'certificates.k8s.io', resource: 'signers' },
@@ -224,17 +223,17 @@ export function findEscalations(model: RbacModel): EscalationPath[] {
     if (node.holdings.length === 0) return undefined;
     const masters = allowing(node, '', { verb: 'impersonate', apiGroup: '', resource: 'groups', name: SUPERUSER_GROUP });
     if (masters) return [{ action: 'impersonate', from: node.key, to: 'cluster-admin', text: `impersonate group ${SUPERUSER_GROUP} (a superuser)`, via: viaText(masters), ...bindingOf(masters) }];
-    const crbWrite = allowing(node, '', { verb: 'create', apiGroup: RBAC_GROUP, resource: 'clusterrolebindings' });
+    const crbWrite = allowing(node, '', { verb: 'create', apiGroup: RBAC_API_GROUP, resource: 'clusterrolebindings' });
     if (crbWrite) {
       for (const name of bindableAdminRoles) {
-        const bind = allowing(node, '', { verb: 'bind', apiGroup: RBAC_GROUP, resource: 'clusterroles', name });
+        const bind = allowing(node, '', { verb: 'bind', apiGroup: RBAC_API_GROUP, resource: 'clusterroles', name });
         if (bind) return [{ action: 'bind', from: node.key, to: 'cluster-admin', text: `create a ClusterRoleBinding to ClusterRole "${name}" for itself`, via: `${viaText(crbWrite)}; bind: ${viaText(bind)}`, ...bindingOf(crbWrite) }];
       }
     }
-    if ((rulesOf(node, { verb: 'escalate', apiGroup: RBAC_GROUP, resource: 'clusterroles' }).get('') ?? []).length > 0) {
+    if ((rulesOf(node, { verb: 'escalate', apiGroup: RBAC_API_GROUP, resource: 'clusterroles' }).get('') ?? []).length > 0) {
       const bound = new Set(model.bindingsFor(node.identity).flatMap(({ binding }) => (binding.kind === 'ClusterRoleBinding' && binding.role ? [binding.role.name] : [])));
       for (const name of bound) {
-        const named = { apiGroup: RBAC_GROUP, resource: 'clusterroles', name };
+        const named = { apiGroup: RBAC_API_GROUP, resource: 'clusterroles', name };
         const escalate = allowing(node, '', { verb: 'escalate', ...named });
         const update = escalate && (allowing(node, '', { verb: 'update', ...named }) ?? allowing(node, '', { verb: 'patch', ...named }));
         if (escalate && update) return [{ action: 'escalate', from: node.key, to: 'cluster-admin', text: `escalate and update ClusterRole "${name}", bound to it cluster-wide, to allow everything`, via: viaText(escalate), ...bindingOf(escalate) }];
@@ -291,8 +290,8 @@ export function findEscalations(model: RbacModel): EscalationPath[] {
     const impersonation = { verb: 'impersonate', apiGroup: '', resource: 'serviceaccounts', name: account.name };
     const impersonate = find(impersonation, (rule) => ruleAllows(rule, impersonation));
     if (impersonate) return step('impersonate', `impersonate ${target}`, impersonate);
-    const rebind = find({ verb: 'create', apiGroup: RBAC_GROUP, resource: 'rolebindings' }, (rule) => ruleAllows(rule, { verb: 'create', apiGroup: RBAC_GROUP, resource: 'rolebindings' }));
-    if (rebind && allowing(node, account.namespace, { verb: 'bind', apiGroup: RBAC_GROUP, resource: 'clusterroles', name: CLUSTER_ADMIN })) {
+    const rebind = find({ verb: 'create', apiGroup: RBAC_API_GROUP, resource: 'rolebindings' }, (rule) => ruleAllows(rule, { verb: 'create', apiGroup: RBAC_API_GROUP, resource: 'rolebindings' }));
+    if (rebind && allowing(node, account.namespace, { verb: 'bind', apiGroup: RBAC_API_GROUP, resource: 'clusterroles', name: CLUSTER_ADMIN })) {
       return step('bind', `bind ClusterRole "${CLUSTER_ADMIN}" to itself in namespace "${account.namespace}", then run a pod as ${target}`, rebind);
     }
     return undefined;

@@ -138,7 +138,8 @@ export function serviceAccountKey(namespace: string, name: string): string {
   return `${namespace}/${name}`;
 }
 
-function isRbac(resource: Resource): boolean {
+/** Only rbac.authorization.k8s.io objects: a CRD kind named Role in another group is not RBAC. */
+export function isRbacObject(resource: Resource): boolean {
   const [group, version] = resource.ref.apiVersion.split('/');
   return group === RBAC_API_GROUP && version !== undefined;
 }
@@ -222,13 +223,13 @@ export function buildRbacModel(resources: readonly Resource[], options: ModelOpt
     const { kind, namespace, name } = resource.ref;
     if (namespace !== undefined) namespaces.add(namespace);
     if (kind === 'Namespace') namespaces.add(name);
-    if ((kind === 'Role' || kind === 'ClusterRole') && isRbac(resource)) {
+    if ((kind === 'Role' || kind === 'ClusterRole') && isRbacObject(resource)) {
       const key = roleKey(kind, namespace, name);
       const declared = declaredRules(resource, key);
       const aggregationRule = kind === 'ClusterRole' ? asRecord(resource.object.aggregationRule) : undefined;
       if (kind === 'ClusterRole') clusterRoles.set(key, { resource, declared, selectors: aggregationRule ? asArray(aggregationRule.clusterRoleSelectors) : undefined });
       roles.set(key, { key, kind, name, ...(namespace !== undefined && kind === 'Role' ? { namespace } : {}), resource, rules: declared });
-    } else if ((kind === 'RoleBinding' || kind === 'ClusterRoleBinding') && isRbac(resource)) {
+    } else if ((kind === 'RoleBinding' || kind === 'ClusterRoleBinding') && isRbacObject(resource)) {
       bindingResources.push(resource);
     } else if (kind === 'ServiceAccount' && namespace !== undefined) {
       serviceAccount(namespace, name).resource = resource;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Records what kube-apiserver's own flag parser makes of the corpus, into
 # test/fixtures/apiserver-flags.jsonl; test/flags.test.ts compares
-# src/core/checks/support/flags.ts with it. Needs the kube-apiserver that
+# src/core/control-plane/flags.ts with it. Needs the kube-apiserver that
 # scripts/provision.sh builds (or its path as the first argument); run from
 # anywhere after `npx tsc -p .`.
 set -euo pipefail

@@ -1,7 +1,7 @@
 /**
  * Records what kube-apiserver's own flag parser makes of the corpus, into
  * test/fixtures/apiserver-flags.jsonl; test/flags.test.ts compares
- * src/core/checks/support/flags.ts with it. Run by record.sh with the path of
+ * src/core/control-plane/flags.ts with it. Run by record.sh with the path of
  * a kube-apiserver binary (scripts/provision.sh builds v1.32.4 into .cache/bin).
  *
  * kube-apiserver -v=1 logs every flag as `FLAG: --name="value"` once the command

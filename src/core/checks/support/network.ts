@@ -2,7 +2,8 @@ import type { Inventory } from '../../engine/inventory.js';
 import type { Path } from '../../model/location.js';
 import type { Resource } from '../../model/resource.js';
 import { analyzeNetwork, type NetworkAnalysis } from '../../network/analysis.js';
-import { buildNetworkModel, type Direction, type ParsedPolicy } from '../../network/model.js';
+import { serviceExposure } from '../../network/exposure.js';
+import { buildNetworkModel, type ParsedPolicy } from '../../network/model.js';
 import { asArray, asRecord, asString, asStringRecord } from '../../model/values.js';
 
 /** The network model of the scanned objects, built once per inventory and shared by the network checks. */
@@ -14,28 +15,6 @@ export function networkAnalysisOf(inventory: Inventory): NetworkAnalysis {
 export function parsedPolicyOf(inventory: Inventory, resource: Resource): ParsedPolicy | undefined {
   const byResource = inventory.memo('network/policies-by-resource', () => new Map(networkAnalysisOf(inventory).model.policies.map((policy) => [policy.resource, policy])));
   return byResource.get(resource);
-}
-
-/** A label selector with no requirement: `{}`, or missing where the field is a plain struct (NetworkPolicy podSelector). */
-export function isEmptySelector(selector: unknown): boolean {
-  const record = asRecord(selector);
-  if (!record) return true;
-  return Object.keys(asRecord(record.matchLabels) ?? {}).length === 0 && asArray(record.matchExpressions).length === 0;
-}
-
-/**
- * A default deny for one direction: a policy selecting every pod of its
- * namespace (`podSelector: {}`) that isolates that direction (policyTypes as
- * the API server defaults them) and allows nothing in it (no rules of that type).
- */
-export function isDefaultDeny(policy: ParsedPolicy, direction: Direction): boolean {
-  if (!isEmptySelector(policy.podSelector) || !policy.isolates[direction]) return false;
-  return (direction === 'Ingress' ? policy.ingress : policy.egress).length === 0;
-}
-
-/** A Service's type, defaulting as the API server does (ClusterIP). */
-export function serviceType(service: Resource): string {
-  return asString(asRecord(service.object.spec)?.type) ?? 'ClusterIP';
 }
 
 /** A container port entry with its path. */
@@ -96,30 +75,9 @@ export function mayHoldOperatorPods(inventory: Inventory, namespace: string | un
   );
 }
 
-/** How a Service is reachable from outside the cluster, with the field that makes it so. */
+/** How a Service is reachable from outside the cluster, worded for messages, with the field that makes it so. */
 export function exposureOf(service: Resource): { path: Path; how: string } | undefined {
-  const type = serviceType(service);
-  if (type === 'NodePort' || type === 'LoadBalancer') return { path: ['spec', 'type'], how: `is of type ${type}` };
-  if (type !== 'ExternalName' && asArray(asRecord(service.object.spec)?.externalIPs).length > 0) return { path: ['spec', 'externalIPs'], how: 'has external IPs' };
-  return undefined;
-}
-
-/** Backend Service names of an Ingress (networking.k8s.io/v1 and the removed v1beta1 shape), with their paths. */
-export function ingressBackends(spec: Record<string, unknown>): Array<{ name: string; path: Path }> {
-  const out: Array<{ name: string; path: Path }> = [];
-  const add = (backend: unknown, path: Path) => {
-    const record = asRecord(backend);
-    if (!record) return;
-    const v1 = asString(asRecord(record.service)?.name);
-    if (v1 !== undefined) out.push({ name: v1, path: [...path, 'service', 'name'] });
-    else if (asString(record.serviceName) !== undefined) out.push({ name: asString(record.serviceName)!, path: [...path, 'serviceName'] });
-  };
-  add(spec.defaultBackend, ['spec', 'defaultBackend']);
-  add(spec.backend, ['spec', 'backend']);
-  for (const [ruleIndex, rule] of asArray(spec.rules).entries()) {
-    for (const [pathIndex, item] of asArray(asRecord(asRecord(rule)?.http)?.paths).entries()) {
-      add(asRecord(item)?.backend, ['spec', 'rules', ruleIndex, 'http', 'paths', pathIndex, 'backend']);
-    }
-  }
-  return out;
+  const exposure = serviceExposure(service);
+  if (!exposure) return undefined;
+  return { path: exposure.path, how: exposure.via === 'externalIPs' ? 'has external IPs' : `is of type ${exposure.via}` };
 }

@@ -10,7 +10,8 @@ import { asRecord, asStringRecord } from '../../model/values.js';
 import { findEscalations, isClusterAdminEquivalent, viaText, type EscalationPath } from '../../rbac/escalation.js';
 import { buildRbacModel, roleKey, type RbacModel } from '../../rbac/model.js';
 import { formatSubject, identityOf } from '../../rbac/subjects.js';
-import { exposureOf, ingressBackends } from './network.js';
+import { exposureOf } from './network.js';
+import { ingressBackends } from '../../network/exposure.js';
 
 export function rbacModelOf(inventory: Inventory): RbacModel {
   return inventory.memo('rbac/model', () => buildRbacModel(inventory.resources, { workloadOf: (resource) => inventory.workloadOf(resource) }));

@@ -5,6 +5,7 @@
 import type { Inventory } from '../../engine/inventory.js';
 import type { Violation } from '../../model/check.js';
 import { grantedTo } from './rbac-model.js';
+import { isRbacObject } from '../../rbac/model.js';
 import type { Path } from '../../model/location.js';
 import type { Resource } from '../../model/resource.js';
 import { asArray, asRecord, asString } from '../../model/values.js';
@@ -17,14 +18,8 @@ import {
   type PolicyRule,
 } from '../../rbac/rules.js';
 
-export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 export const ROLE_KINDS = ['ClusterRole', 'Role'] as const;
 export const BINDING_KINDS = ['ClusterRoleBinding', 'RoleBinding'] as const;
-
-/** Only rbac.authorization.k8s.io objects: a CRD kind named Role in another group is not RBAC. */
-export function isRbacObject(resource: Resource): boolean {
-  return resource.ref.apiVersion.split('/')[0] === RBAC_GROUP && resource.ref.apiVersion.includes('/');
-}
 
 /**
  * A ClusterRole with an aggregationRule has its rules overwritten by the aggregation
@@ -85,7 +80,8 @@ export interface Permission {
   anchor?: 'verb' | 'resource';
 }
 
-export interface Grant {
+/** A permission a rule grants (not the RBAC model's Grant, which is a binding's rule allowing a request). */
+export interface PermissionGrant {
   permission: Permission;
   /** allowed only for the objects listed in resourceNames */
   namedOnly: boolean;
@@ -105,10 +101,10 @@ export function allowsEverything(located: LocatedRule): boolean {
 }
 
 /** The permissions among `permissions` the rule allows for at least one object name (none for an allow-everything rule). */
-export function grantsOf(resource: Resource, located: LocatedRule, permissions: readonly Permission[]): Grant[] {
+export function grantsOf(resource: Resource, located: LocatedRule, permissions: readonly Permission[]): PermissionGrant[] {
   if (allowsEverything(located)) return [];
   const namespaced = resource.ref.kind === 'Role';
-  const grants: Grant[] = [];
+  const grants: PermissionGrant[] = [];
   for (const permission of permissions) {
     if (namespaced && permission.clusterScoped) continue;
     if (ruleAllowsSomeName(located.rule, permission)) grants.push({ permission, namedOnly: located.rule.resourceNames.length > 0 });
@@ -125,7 +121,7 @@ export function resourceLabel(permission: Permission): string {
  * "list, get on secrets; create on deployments, statefulsets in apps": verbs per resource,
  * resources of one group with the same verbs merged.
  */
-export function describeGrants(grants: readonly Grant[]): string {
+export function describeGrants(grants: readonly PermissionGrant[]): string {
   const byResource = new Map<string, { group: string; label: string; verbs: string[] }>();
   for (const { permission } of grants) {
     const label = resourceLabel(permission);
@@ -150,12 +146,12 @@ export function describeGrants(grants: readonly Grant[]): string {
 }
 
 /** ` (only a, b)` when the rule is limited by resourceNames, else ''. */
-export function namesNote(located: LocatedRule, grants: readonly Grant[]): string {
+export function namesNote(located: LocatedRule, grants: readonly PermissionGrant[]): string {
   return grants.every((grant) => grant.namedOnly) ? ` (only ${located.rule.resourceNames.join(', ')})` : '';
 }
 
 /** Path of the entry that grants the first permission: its verb entry or its resources entry. */
-export function grantPath(located: LocatedRule, grants: readonly Grant[]): Path {
+export function grantPath(located: LocatedRule, grants: readonly PermissionGrant[]): Path {
   const first = grants[0];
   if (!first) return located.path;
   const { permission } = first;
@@ -175,8 +171,8 @@ export function grantPath(located: LocatedRule, grants: readonly Grant[]): Path 
 export function* permissionViolations(
   { resource, inventory }: { resource: Resource; inventory: Inventory },
   permissions: readonly Permission[],
-  message: (grants: Grant[], located: LocatedRule) => string | undefined,
-  filter: (grant: Grant) => boolean = () => true,
+  message: (grants: PermissionGrant[], located: LocatedRule) => string | undefined,
+  filter: (grant: PermissionGrant) => boolean = () => true,
 ): Generator<Violation> {
   for (const located of rulesOf(resource)) {
     const grants = grantsOf(resource, located, permissions).filter(filter);

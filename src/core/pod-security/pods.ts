@@ -1,11 +1,16 @@
 /**
- * Shared semantics for the pod-security checks: which pods are Windows pods,
- * user namespaces, capability names as the container runtimes read them, and
- * the wording of findings about pod-level settings that containers inherit.
+ * Pod security semantics: which pods are Windows pods, user namespaces,
+ * capability names and sets as the container runtimes and Pod Security
+ * Admission read them, and the Pod Security Admission namespace labels.
  */
-import type { ContainerView, EffectiveSecurityContext, Workload } from '../../kinds/pod-spec.js';
-import type { Path } from '../../model/location.js';
-import { asArray, asRecord, asString, asStringRecord } from '../../model/values.js';
+import type { ContainerView, Workload } from '../kinds/pod-spec.js';
+import type { Path } from '../model/location.js';
+import { asArray, asRecord, asString, asStringRecord } from '../model/values.js';
+
+/** The namespace labels Pod Security Admission reads: the level it enforces, warns about and audits. */
+export const POD_SECURITY_ENFORCE = 'pod-security.kubernetes.io/enforce';
+export const POD_SECURITY_WARN = 'pod-security.kubernetes.io/warn';
+export const POD_SECURITY_AUDIT = 'pod-security.kubernetes.io/audit';
 
 /**
  * `spec.os.name: windows`. This is the only signal Pod Security Admission reads
@@ -30,28 +35,6 @@ export function targetsWindows(workload: Workload): boolean {
 /** `spec.hostUsers: false`: the pod runs in its own user namespace, its root is not the node's root. */
 export function usesUserNamespace(workload: Workload): boolean {
   return workload.podSpec.hostUsers === false;
-}
-
-/** `"a", "b"`, the way Pod Security Admission quotes names. */
-export function quoteAll(names: readonly string[]): string {
-  return names.map((name) => `"${name}"`).join(', ');
-}
-
-/**
- * How a finding about a pod-level setting says who it reaches, as a clause to
- * append to the sentence: the containers that inherit it, or, when every
- * container sets its own, that containers added later (ephemeral debug
- * containers) still would.
- */
-export function describeHeirs(workload: Workload, inherits: (container: ContainerView) => boolean): string {
-  const heirs = workload.containers.filter(inherits).map((container) => container.name);
-  if (heirs.length === 0) return '; no container inherits it (each sets its own), but containers added later, such as ephemeral debug containers, would';
-  return `, inherited by ${heirs.length === 1 ? 'container' : 'containers'} ${quoteAll(heirs)}`;
-}
-
-/** describeHeirs for a field the container overrides as a whole (container.effective). */
-export function inheritedBy(workload: Workload, field: keyof EffectiveSecurityContext): string {
-  return describeHeirs(workload, (container) => container.effective[field]?.inherited === true);
 }
 
 // ---------------------------------------------------------------------------

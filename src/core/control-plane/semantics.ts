@@ -1,5 +1,4 @@
-import type { Path } from '../../model/location.js';
-import { describeSetting, parseGoInt, splitList, subject, type FlagSetting, type Invocation, type SimpleFlagRule } from './flags.js';
+import { parseGoInt, splitList, type FlagSetting, type Invocation } from './flags.js';
 
 /**
  * What the control-plane flags mean, beyond their parse: which admission
@@ -70,35 +69,6 @@ export function admissionPlugin(invocation: Invocation, plugin: string): PluginS
   return { enabled: DEFAULT_ON_ADMISSION_PLUGINS.has(plugin), by: 'default' };
 }
 
-/** Explains a plugin's state as "with ..." / "without ..." and the element to point at. */
-function explainPlugin(invocation: Invocation, plugin: string, state: PluginState): { path: Path; text: string } {
-  const who = subject(invocation);
-  if (state.decidedBy) {
-    const setting = describeSetting(state.decidedBy);
-    const path = state.decidedBy.valuePath;
-    if (state.by === 'disable-admission-plugins') return { path, text: `${who} with ${setting}` };
-    if (state.enabled) return { path, text: `${who} with ${setting}` };
-    return { path, text: `${who} with ${setting}, which does not list ${plugin}` };
-  }
-  const enable = invocation.occurrences('enable-admission-plugins');
-  const last = enable[enable.length - 1];
-  if (!state.enabled && last) return { path: last.valuePath, text: `${who} with ${describeSetting(last)}, which does not list ${plugin}` };
-  return {
-    path: invocation.listPath,
-    text: state.enabled ? `${who} with ${plugin} enabled by default` : `${who} without ${plugin} in --enable-admission-plugins (it is off by default)`,
-  };
-}
-
-/** Reports when an admission plugin's state is the risky one. */
-export function admissionPluginRule(plugin: string, rule: { riskyWhenEnabled: boolean; consequence: string }): SimpleFlagRule {
-  return function* (invocation) {
-    const state = admissionPlugin(invocation, plugin);
-    if (!state || state.enabled !== rule.riskyWhenEnabled) return;
-    const { path, text } = explainPlugin(invocation, plugin, state);
-    yield { path, message: `${text}: ${rule.consequence}` };
-  };
-}
-
 export interface AuthorizationModes {
   modes: string[];
   /** Every --authorization-mode occurrence; empty when the default applies. */
@@ -120,24 +90,6 @@ export function authorizationModes(invocation: Invocation): AuthorizationModes |
     return { modes: ['AlwaysAllow'], settings };
   }
   return { modes: settings.flatMap((setting) => splitList(setting.value!)), settings };
-}
-
-/** Reports when the authorizer chain lacks (or, for AlwaysAllow, has) a mode. */
-export function authorizationModeRule(mode: string, rule: { riskyWhenPresent: boolean; consequence: string }): SimpleFlagRule {
-  return function* (invocation) {
-    const chain = authorizationModes(invocation);
-    // An empty chain stops the binary ("at least one authorization-mode must be passed").
-    if (!chain || chain.modes.length === 0 || chain.modes.includes(mode) !== rule.riskyWhenPresent) return;
-    const who = subject(invocation);
-    if (chain.settings.length === 0) {
-      yield { path: invocation.listPath, message: `${who} without --authorization-mode, which defaults to AlwaysAllow: ${rule.consequence}` };
-      return;
-    }
-    const holder = rule.riskyWhenPresent ? chain.settings.find((setting) => splitList(setting.value!).includes(mode))! : chain.settings[chain.settings.length - 1]!;
-    const shown = chain.settings.length > 1 ? `, which makes the chain ${chain.modes.join(',')}` : '';
-    const lacks = rule.riskyWhenPresent ? '' : chain.settings.length > 1 ? ` without ${mode}` : `, which does not include ${mode}`;
-    yield { path: holder.valuePath, message: `${who} with ${describeSetting(holder)}${shown}${lacks}: ${rule.consequence}` };
-  };
 }
 
 /** Go's net.ParseIP, reduced to what matters here: undefined when unparseable, else whether it is loopback or unspecified. */
@@ -198,24 +150,6 @@ export function classifyIp(text: string): 'loopback' | 'unspecified' | 'other' |
 export function servingDisabled(invocation: Invocation): boolean {
   const port = invocation.flag('secure-port');
   return port.state === 'set' && port.setting.value !== undefined && parseGoInt(port.setting.value) === 0;
-}
-
-export function bindAddressRule(consequence: string): SimpleFlagRule {
-  return function* (invocation) {
-    if (servingDisabled(invocation)) return;
-    const lookup = invocation.flag('bind-address');
-    const who = subject(invocation);
-    if (lookup.state === 'absent') {
-      yield { path: invocation.listPath, message: `${who} without --bind-address, which defaults to 0.0.0.0 (every interface): ${consequence}` };
-      return;
-    }
-    if (lookup.state !== 'set' || lookup.setting.value === undefined) return;
-    // pflag's IP flags trim spaces; an empty or unparseable address stops the binary.
-    const kind = classifyIp(lookup.setting.value.trim());
-    if (kind === undefined || kind === 'loopback') return;
-    const where = kind === 'unspecified' ? ' (every interface)' : '';
-    yield { path: lookup.setting.valuePath, message: `${who} with ${describeSetting(lookup.setting)}${where}: ${consequence}` };
-  };
 }
 
 /**

@@ -1,6 +1,6 @@
-import type { ContainerView, Workload } from '../../kinds/pod-spec.js';
-import type { Path } from '../../model/location.js';
-import { parseImageReference, type ImageReference } from '../../images/reference.js';
+import type { ContainerView, Workload } from './pod-spec.js';
+import type { Path } from '../model/location.js';
+import { parseImageReference, type ImageReference } from '../images/reference.js';
 
 export interface ContainerImage {
   container: ContainerView;

@@ -1,6 +1,6 @@
-import type { ContainerView, Workload } from '../../kinds/pod-spec.js';
-import type { Path } from '../../model/location.js';
-import { asArray, asRecord, asString } from '../../model/values.js';
+import type { ContainerView, Workload } from '../kinds/pod-spec.js';
+import type { Path } from '../model/location.js';
+import { asArray, asRecord, asString } from '../model/values.js';
 
 /**
  * Host path semantics shared by the host-access checks.

@@ -76,22 +76,3 @@ export function parseMinorVersion(text: string): [number, number] | undefined {
 export function releasedBy(a: [number, number], b: [number, number]): boolean {
   return a[0] < b[0] || (a[0] === b[0] && a[1] <= b[1]);
 }
-
-/**
- * The repository path of an image reference, lower-cased, without registry
- * host, tag or digest, split into segments:
- * `docker.io/kubernetesui/dashboard:v2.7.0` -> ['kubernetesui', 'dashboard'].
- */
-export function imagePathSegments(image: string): string[] {
-  let reference = image.trim().toLowerCase();
-  const at = reference.indexOf('@');
-  if (at >= 0) reference = reference.slice(0, at);
-  const slash = reference.lastIndexOf('/');
-  const colon = reference.lastIndexOf(':');
-  if (colon > slash) reference = reference.slice(0, colon);
-  const segments = reference.split('/').filter((segment) => segment !== '');
-  // A first segment with a dot or a port, or `localhost`, is a registry host.
-  const first = segments[0];
-  if (segments.length > 1 && first !== undefined && (first.includes('.') || first.includes(':') || first === 'localhost')) segments.shift();
-  return segments;
-}

@@ -1,8 +1,8 @@
-import type { Workload } from '../../kinds/pod-spec.js';
-import type { Path } from '../../model/location.js';
-import type { Resource } from '../../model/resource.js';
-import { asString } from '../../model/values.js';
-import { readInvocation } from './flags.js';
+import type { Workload } from '../kinds/pod-spec.js';
+import type { Path } from '../model/location.js';
+import type { Resource } from '../model/resource.js';
+import { asString } from '../model/values.js';
+import { readInvocation } from '../control-plane/flags.js';
 import { MINOR_RELEASES, RELEASE_DATA_AS_OF } from './kubernetes-releases.data.js';
 
 export { MINOR_RELEASES, RELEASE_DATA_AS_OF };
