@@ -1,7 +1,8 @@
 import { defineCheck } from '../model/check.js';
+import { rbacBindingsByResource } from '../rbac/analyses.js';
 import { formatSubject } from '../rbac/subjects.js';
 import { BINDING_KINDS, isRbacObject, RBAC_REFERENCES } from './support/rbac.js';
-import { escalationsOf, pathText, rbacModelOf } from './support/rbac-model.js';
+import { escalationsOf, pathText } from './support/rbac-model.js';
 
 export default defineCheck({
   id: 'rbac-escalation-path',
@@ -19,7 +20,7 @@ export default defineCheck({
   options: {},
   *evaluate({ resource, inventory }) {
     if (!isRbacObject(resource)) return;
-    const binding = inventory.memo('rbac/binding-of-resource', () => new Map(rbacModelOf(inventory).bindings.map((info) => [info.resource, info]))).get(resource);
+    const binding = inventory.get(rbacBindingsByResource).get(resource);
     if (!binding) return;
     const paths = escalationsOf(inventory);
     for (const subject of binding.subjects) {

@@ -1,19 +1,19 @@
 import type { Inventory } from '../../engine/inventory.js';
 import type { Path } from '../../model/location.js';
 import type { Resource } from '../../model/resource.js';
-import { analyzeNetwork, type NetworkAnalysis } from '../../network/analysis.js';
-import { buildNetworkModel, type Direction, type ParsedPolicy } from '../../network/model.js';
-import { asArray, asRecord, asString, asStringRecord } from '../../model/values.js';
+import type { NetworkAnalysis } from '../../network/analysis.js';
+import { networkAnalysis, networkPoliciesByResource, operatorPodsByNamespace, podLabelsByNamespace } from '../../network/analyses.js';
+import type { Direction, ParsedPolicy } from '../../network/model.js';
+import { asArray, asRecord, asString } from '../../model/values.js';
 
 /** The network model of the scanned objects, built once per inventory and shared by the network checks. */
 export function networkAnalysisOf(inventory: Inventory): NetworkAnalysis {
-  return inventory.memo('network/analysis', () => analyzeNetwork(buildNetworkModel(inventory.resources)));
+  return inventory.get(networkAnalysis);
 }
 
 /** The parsed form of a scanned NetworkPolicy (undefined for other kinds or API groups). */
 export function parsedPolicyOf(inventory: Inventory, resource: Resource): ParsedPolicy | undefined {
-  const byResource = inventory.memo('network/policies-by-resource', () => new Map(networkAnalysisOf(inventory).model.policies.map((policy) => [policy.resource, policy])));
-  return byResource.get(resource);
+  return inventory.get(networkPoliciesByResource).get(resource);
 }
 
 /** A label selector with no requirement: `{}`, or missing where the field is a plain struct (NetworkPolicy podSelector). */
@@ -68,15 +68,7 @@ export function containerPorts(container: { container: Record<string, unknown>; 
  */
 export function podLabelsIn(inventory: Inventory, namespace: string | undefined): Array<Record<string, string>> {
   if (namespace === undefined) return [];
-  return inventory.memo(`network/pod-labels/${namespace}`, () => {
-    const out: Array<Record<string, string>> = [];
-    for (const candidate of inventory.inNamespace(namespace)) {
-      const workload = inventory.workloadOf(candidate);
-      if (!workload || workload.kind === 'PodTemplate') continue;
-      out.push(asStringRecord(workload.podMetadata.labels));
-    }
-    return out;
-  });
+  return inventory.get(podLabelsByNamespace)(namespace);
 }
 
 /**
@@ -87,13 +79,7 @@ export function podLabelsIn(inventory: Inventory, namespace: string | undefined)
  */
 export function mayHoldOperatorPods(inventory: Inventory, namespace: string | undefined): boolean {
   if (namespace === undefined) return false;
-  return inventory.memo(`network/operator-pods/${namespace}`, () =>
-    inventory.inNamespace(namespace).some((resource) => {
-      const slash = resource.ref.apiVersion.indexOf('/');
-      const group = slash < 0 ? '' : resource.ref.apiVersion.slice(0, slash);
-      return group.includes('.') && !group.endsWith('.k8s.io') && inventory.workloadOf(resource) === undefined;
-    }),
-  );
+  return inventory.get(operatorPodsByNamespace)(namespace);
 }
 
 /** How a Service is reachable from outside the cluster, with the field that makes it so. */
