@@ -1,6 +1,7 @@
 import { defineCheck } from '../model/check.js';
 import { ignoreNamespacesOption, namespaceName } from './support/multi-tenancy.js';
 import { isDefaultDeny, networkAnalysisOf } from './support/network.js';
+import { networkAnalysis } from '../network/analyses.js';
 
 export default defineCheck({
   id: 'namespace-without-default-deny-egress',
@@ -21,6 +22,7 @@ export default defineCheck({
   },
   enabledByDefault: true,
   appliesTo: { kinds: ['Namespace'] },
+  reads: { analyses: [networkAnalysis], scope: 'cluster' },
   options: {
     ignoreNamespaces: ignoreNamespacesOption('a default-deny egress policy'),
   },

@@ -2,6 +2,7 @@ import { ANY_KIND, defineAnalysis } from '../inventory/analysis.js';
 import { defineCheck } from '../model/check.js';
 import type { Path } from '../model/location.js';
 import { mayHoldOperatorPods, networkAnalysisOf, parsedPolicyOf } from './support/network.js';
+import { networkAnalysis, operatorPodsByNamespace } from '../network/analyses.js';
 
 /** Every namespace the objects use is declared by a Namespace object: the scan looks complete. */
 const namespacesComplete = defineAnalysis({
@@ -26,9 +27,10 @@ export default defineCheck({
   },
   enabledByDefault: true,
   appliesTo: { kinds: ['NetworkPolicy'] },
+  reads: { analyses: [namespacesComplete, networkAnalysis, operatorPodsByNamespace], scope: 'cluster' },
   options: {},
   *evaluate({ resource, inventory }) {
-    const policy = parsedPolicyOf(inventory, resource);
+    const policy = parsedPolicyOf(resource);
     if (!policy) return;
     const analysis = networkAnalysisOf(inventory);
     // Namespace selectors are judged only when every namespace the objects use is declared: the scan then looks complete.

@@ -71,6 +71,7 @@ export default defineCheck({
   },
   enabledByDefault: true,
   appliesTo: { kinds: [...WORKLOAD_KINDS, 'Namespace'].sort() },
+  reads: { kinds: ['Namespace'], analyses: [anyPolicyOfKinds, noPolicyAnchor], scope: 'cluster' },
   options: {
     policyKinds: {
       type: 'string[]',

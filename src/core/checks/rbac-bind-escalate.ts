@@ -1,5 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { describeGrants, namesNote, permissionsFor, permissionViolations, RBAC_GROUP, RBAC_REFERENCES, ROLE_KINDS, ruleName, type Permission } from './support/rbac.js';
+import { GRANT_HOLDER_READS } from './support/rbac-model.js';
 
 /**
  * RBAC's escalation prevention asks for `bind` on the referenced role in the binding's
@@ -27,6 +28,7 @@ export default defineCheck({
   standards: { cis: ['5.1.8'], nsa: ['Authentication and authorization'], mitre: ['T1098.006'] },
   enabledByDefault: true,
   appliesTo: { kinds: ROLE_KINDS },
+  reads: GRANT_HOLDER_READS,
   options: {},
   *evaluate({ resource, inventory }) {
     yield* permissionViolations({ resource, inventory }, PERMISSIONS, (grants, located) => {

@@ -33,6 +33,7 @@ export default defineCheck({
   standards: { nsa: ['Authentication and authorization'] },
   enabledByDefault: true,
   appliesTo: { kinds: BINDING_KINDS },
+  reads: { kinds: ['ClusterRole', 'Role'], analyses: [definesRoles], scope: 'cluster' },
   options: {
     knownRoles: {
       type: 'string[]',

@@ -39,6 +39,7 @@ export default defineCheck({
   standards: { cis: ['5.1.1'], nsa: ['Authentication and authorization'], mitre: ['T1098.006'] },
   enabledByDefault: true,
   appliesTo: { kinds: BINDING_KINDS },
+  reads: { analyses: [everythingRules], scope: 'cluster' },
   options: {},
   *evaluate({ resource, inventory }) {
     const roleRef = roleRefOf(resource);

@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { rbacBindingsByResource } from '../rbac/analyses.js';
+import { rbacBindingsByResource, rbacEscalations } from '../rbac/analyses.js';
 import { formatSubject } from '../rbac/subjects.js';
 import { BINDING_KINDS, isRbacObject, RBAC_REFERENCES } from './support/rbac.js';
 import { escalationsOf, pathText } from './support/rbac-model.js';
@@ -17,6 +17,7 @@ export default defineCheck({
   standards: { cis: ['5.1.1', '5.1.4', '5.1.8'], nsa: ['Authentication and authorization'], mitre: ['T1098.006', 'T1078.001'] },
   enabledByDefault: true,
   appliesTo: { kinds: BINDING_KINDS },
+  reads: { analyses: [rbacBindingsByResource, rbacEscalations], scope: 'cluster' },
   options: {},
   *evaluate({ resource, inventory }) {
     if (!isRbacObject(resource)) return;

@@ -20,6 +20,7 @@ export default defineCheck({
   standards: { nsa: ['Authentication and authorization'] },
   enabledByDefault: false,
   appliesTo: { kinds: ROLE_KINDS },
+  reads: { analyses: [rbacUsedRoles], scope: 'cluster' },
   options: {},
   *evaluate({ resource, inventory }) {
     if (!isRbacObject(resource) || isWellKnown(resource.ref.name)) return;

@@ -150,6 +150,7 @@ export default defineCheck({
   },
   enabledByDefault: true,
   appliesTo: { kinds: ['HTTPRoute', 'Ingress', 'Service'] },
+  reads: { kinds: ['Service', ...WORKLOAD_KINDS], analyses: [podsCache], scope: 'cluster' },
   options: {
     images: {
       type: 'string[]',

@@ -32,6 +32,7 @@ export default defineCheck({
   },
   enabledByDefault: true,
   appliesTo: { workloads: true },
+  reads: { kinds: ['Namespace', 'ServiceAccount'], analyses: [namespacesByAccountName], scope: 'cluster' },
   options: {},
   *evaluate({ workload, resource, inventory }) {
     if (!workload) return;

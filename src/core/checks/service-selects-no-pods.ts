@@ -2,6 +2,7 @@ import { defineCheck } from '../model/check.js';
 import { matchesMapSelector } from '../model/selectors.js';
 import { asRecord, asStringRecord } from '../model/values.js';
 import { mayHoldOperatorPods, podLabelsIn, serviceType } from './support/network.js';
+import { operatorPodsByNamespace, podLabelsByNamespace } from '../network/analyses.js';
 
 export default defineCheck({
   id: 'service-selects-no-pods',
@@ -15,6 +16,7 @@ export default defineCheck({
   standards: {},
   enabledByDefault: true,
   appliesTo: { kinds: ['Service'] },
+  reads: { analyses: [podLabelsByNamespace, operatorPodsByNamespace], scope: 'namespace' },
   options: {},
   *evaluate({ resource, inventory }) {
     if (serviceType(resource) === 'ExternalName') return;

@@ -4,10 +4,9 @@
  */
 import { ANY_KIND, defineAnalysis, keyed } from '../inventory/analysis.js';
 import { WORKLOAD_KINDS } from '../kinds/pod-spec.js';
-import type { Resource } from '../model/resource.js';
 import { asStringRecord } from '../model/values.js';
 import { analyzeNetwork, type NetworkAnalysis } from './analysis.js';
-import { buildNetworkModel, type ParsedPolicy } from './model.js';
+import { buildNetworkModel } from './model.js';
 
 /** What the network model is built from; it also collects every namespace in use, hence ANY_KIND. */
 export const NETWORK_MODEL_KINDS: readonly string[] = ['Namespace', 'NetworkPolicy', ...WORKLOAD_KINDS];
@@ -17,15 +16,6 @@ export const networkAnalysis = defineAnalysis<NetworkAnalysis>({
   reads: [...NETWORK_MODEL_KINDS, ANY_KIND],
   scope: 'cluster',
   build: (inventory) => analyzeNetwork(buildNetworkModel(inventory.resources)),
-});
-
-/** The parsed form of each scanned NetworkPolicy. */
-export const networkPoliciesByResource = defineAnalysis<ReadonlyMap<Resource, ParsedPolicy>>({
-  id: 'network/policies-by-resource',
-  reads: [],
-  uses: [networkAnalysis],
-  scope: 'cluster',
-  build: (inventory) => new Map(inventory.get(networkAnalysis).model.policies.map((policy) => [policy.resource, policy])),
 });
 
 /** Pod label sets of the workloads of a namespace (PodTemplates run nothing and are left out). */

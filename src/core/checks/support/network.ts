@@ -2,8 +2,8 @@ import type { Inventory } from '../../engine/inventory.js';
 import type { Path } from '../../model/location.js';
 import type { Resource } from '../../model/resource.js';
 import type { NetworkAnalysis } from '../../network/analysis.js';
-import { networkAnalysis, networkPoliciesByResource, operatorPodsByNamespace, podLabelsByNamespace } from '../../network/analyses.js';
-import type { Direction, ParsedPolicy } from '../../network/model.js';
+import { networkAnalysis, operatorPodsByNamespace, podLabelsByNamespace } from '../../network/analyses.js';
+import { isNetworkPolicy, parsePolicy, type Direction, type ParsedPolicy } from '../../network/model.js';
 import { asArray, asRecord, asString } from '../../model/values.js';
 
 /** The network model of the scanned objects, built once per inventory and shared by the network checks. */
@@ -11,9 +11,17 @@ export function networkAnalysisOf(inventory: Inventory): NetworkAnalysis {
   return inventory.get(networkAnalysis);
 }
 
-/** The parsed form of a scanned NetworkPolicy (undefined for other kinds or API groups). */
-export function parsedPolicyOf(inventory: Inventory, resource: Resource): ParsedPolicy | undefined {
-  return inventory.get(networkPoliciesByResource).get(resource);
+const parsedPolicies = new WeakMap<Resource, ParsedPolicy>();
+
+/**
+ * The parsed form of a NetworkPolicy (undefined for other kinds or API groups), from the
+ * object alone: the checks that only look at a policy's own rules need no inventory.
+ */
+export function parsedPolicyOf(resource: Resource): ParsedPolicy | undefined {
+  if (!isNetworkPolicy(resource)) return undefined;
+  let policy = parsedPolicies.get(resource);
+  if (!policy) parsedPolicies.set(resource, (policy = parsePolicy(resource, [])));
+  return policy;
 }
 
 /** A label selector with no requirement: `{}`, or missing where the field is a plain struct (NetworkPolicy podSelector). */

@@ -4,6 +4,7 @@
  */
 import type { Inventory } from '../../engine/inventory.js';
 import { defineAnalysis, keyed } from '../../inventory/analysis.js';
+import type { CheckReads } from '../../model/check.js';
 import type { Workload } from '../../kinds/pod-spec.js';
 import { metadataOf, type Resource } from '../../model/resource.js';
 import { matchesMapSelector } from '../../model/selectors.js';
@@ -40,7 +41,7 @@ export function serviceAccountPower(inventory: Inventory, namespace: string, nam
 }
 
 /** Service account powers, computed per account on demand (`namespace/name`). */
-const serviceAccountPowers = defineAnalysis({
+export const serviceAccountPowers = defineAnalysis({
   id: 'rbac/service-account-power',
   reads: [],
   uses: [rbacModel, rbacEscalations],
@@ -110,3 +111,6 @@ export function grantedTo(role: Resource, inventory: Inventory): string {
   const list = [...holders];
   return `; granted to ${list.slice(0, 3).join(', ')}${list.length > 3 ? ` and ${list.length - 3} more` : ''}`;
 }
+
+/** What the checks that name a role's holders (grantedTo) read. */
+export const GRANT_HOLDER_READS: CheckReads = { analyses: [rbacModel, rbacAggregators], scope: 'cluster' };
