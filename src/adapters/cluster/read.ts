@@ -1,39 +1,27 @@
 import { request } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import { KubeConfig } from '@kubernetes/client-node';
+import { ALL_CHECKS } from '../../core/checks/index.js';
+import { kindsToRead } from '../../core/inventory/reads.js';
 import { isClusterScoped } from '../../core/kinds/scope.js';
 import type { InputError, SkippedDocument } from '../../core/model/finding.js';
 import { refOf, type KubeObject, type Resource } from '../../core/model/resource.js';
 import { asArray, asRecord } from '../../core/model/values.js';
 import { readKubeletConfigs } from './kubelets.js';
 
-/** What `palisade scan --cluster` lists: every kind a check reads, by API path. */
-export const CLUSTER_KINDS: ReadonlyArray<{ kind: string; group: string; version: string; plural: string; namespaced: boolean; metadataOnly?: boolean }> = [
-  { kind: 'Namespace', group: '', version: 'v1', plural: 'namespaces', namespaced: false },
-  { kind: 'Pod', group: '', version: 'v1', plural: 'pods', namespaced: true },
-  { kind: 'Service', group: '', version: 'v1', plural: 'services', namespaced: true },
-  { kind: 'ServiceAccount', group: '', version: 'v1', plural: 'serviceaccounts', namespaced: true },
-  { kind: 'ConfigMap', group: '', version: 'v1', plural: 'configmaps', namespaced: true },
-  { kind: 'Secret', group: '', version: 'v1', plural: 'secrets', namespaced: true, metadataOnly: true },
-  { kind: 'ResourceQuota', group: '', version: 'v1', plural: 'resourcequotas', namespaced: true },
-  { kind: 'LimitRange', group: '', version: 'v1', plural: 'limitranges', namespaced: true },
-  { kind: 'ReplicationController', group: '', version: 'v1', plural: 'replicationcontrollers', namespaced: true },
-  { kind: 'Deployment', group: 'apps', version: 'v1', plural: 'deployments', namespaced: true },
-  { kind: 'ReplicaSet', group: 'apps', version: 'v1', plural: 'replicasets', namespaced: true },
-  { kind: 'StatefulSet', group: 'apps', version: 'v1', plural: 'statefulsets', namespaced: true },
-  { kind: 'DaemonSet', group: 'apps', version: 'v1', plural: 'daemonsets', namespaced: true },
-  { kind: 'Job', group: 'batch', version: 'v1', plural: 'jobs', namespaced: true },
-  { kind: 'CronJob', group: 'batch', version: 'v1', plural: 'cronjobs', namespaced: true },
-  { kind: 'NetworkPolicy', group: 'networking.k8s.io', version: 'v1', plural: 'networkpolicies', namespaced: true },
-  { kind: 'Ingress', group: 'networking.k8s.io', version: 'v1', plural: 'ingresses', namespaced: true },
-  { kind: 'Role', group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'roles', namespaced: true },
-  { kind: 'RoleBinding', group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'rolebindings', namespaced: true },
-  { kind: 'ClusterRole', group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterroles', namespaced: false },
-  { kind: 'ClusterRoleBinding', group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterrolebindings', namespaced: false },
-  { kind: 'PodDisruptionBudget', group: 'policy', version: 'v1', plural: 'poddisruptionbudgets', namespaced: true },
-  { kind: 'HorizontalPodAutoscaler', group: 'autoscaling', version: 'v2', plural: 'horizontalpodautoscalers', namespaced: true },
-  { kind: 'RuntimeClass', group: 'node.k8s.io', version: 'v1', plural: 'runtimeclasses', namespaced: false },
-];
+/**
+ * What `palisade scan --cluster` lists: every kind a check applies to or reads, derived from
+ * the checks' declarations (a kind a check needs cannot be forgotten here).
+ */
+export const CLUSTER_KINDS: ReadonlyArray<{ kind: string; group: string; version: string; plural: string; namespaced: boolean; metadataOnly?: boolean; optional?: boolean }> = kindsToRead(ALL_CHECKS).map((info) => ({
+  kind: info.kind,
+  group: info.group,
+  version: info.version,
+  plural: info.plural,
+  namespaced: info.namespaced,
+  ...(info.list === 'metadata' ? { metadataOnly: true } : {}),
+  ...(info.optional ? { optional: true } : {}),
+}));
 
 export interface ClusterOptions {
   kubeconfig?: string;
@@ -171,6 +159,8 @@ export async function readCluster(options: ClusterOptions): Promise<ClusterRead>
         errors.push({ code: 'cluster-error', message: `listing ${kind.plural} failed: ${(error as Error).message}`, file, field: path });
         continue;
       }
+      // A kind an add-on serves (a CRD) is simply absent where the add-on is not installed.
+      if ('status' in listed && listed.status === 404 && kind.optional) break;
       if ('status' in listed) {
         errors.push({
           code: listed.status === 403 ? 'forbidden' : 'cluster-error',

@@ -13,6 +13,7 @@ export default defineCheck({
   standards: { nsa: ['Pod security: building secure container images'], mitre: ['T1204.003'] },
   enabledByDefault: true,
   appliesTo: { workloads: true },
+  reads: { images: true, scope: 'namespace' },
   options: {},
   *evaluate({ workload, inventory }) {
     const results = inventory.images;

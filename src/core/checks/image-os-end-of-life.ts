@@ -14,6 +14,7 @@ export default defineCheck({
   standards: { nsa: ['Upgrading and application security practices'], mitre: ['T1525'] },
   enabledByDefault: true,
   appliesTo: { workloads: true },
+  reads: { images: true, scope: 'namespace' },
   options: {},
   *evaluate({ workload, inventory, now }) {
     const results = inventory.images;

@@ -14,6 +14,7 @@ export default defineCheck({
   standards: { nsa: ['Upgrading and application security practices'], mitre: ['T1525'] },
   enabledByDefault: true,
   appliesTo: { workloads: true },
+  reads: { images: true, scope: 'namespace' },
   options: {
     maxAgeDays: { type: 'number', default: 90, description: 'oldest acceptable build date, in days before the scan' },
   },

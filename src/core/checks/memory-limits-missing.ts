@@ -20,6 +20,7 @@ export default defineCheck({
   },
   enabledByDefault: true,
   appliesTo: { workloads: true },
+  reads: { kinds: ['LimitRange'], scope: 'namespace' },
   options: {},
   evaluate({ resource, workload, inventory }) {
     return missingResource(resource, workload, inventory, 'limits', 'memory');

@@ -3,6 +3,7 @@ import { ignoreNamespacesOption } from './support/multi-tenancy.js';
 import { namespaceName } from '../kinds/namespaces.js';
 import { isDefaultDeny } from '../network/model.js';
 import { networkAnalysisOf } from './support/network.js';
+import { networkAnalysis } from '../network/analyses.js';
 
 export default defineCheck({
   id: 'namespace-without-default-deny-ingress',
@@ -23,6 +24,7 @@ export default defineCheck({
   },
   enabledByDefault: true,
   appliesTo: { kinds: ['Namespace'] },
+  reads: { analyses: [networkAnalysis], scope: 'cluster' },
   options: {
     ignoreNamespaces: ignoreNamespacesOption('a default-deny ingress policy'),
   },

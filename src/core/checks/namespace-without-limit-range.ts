@@ -20,6 +20,7 @@ export default defineCheck({
   },
   enabledByDefault: true,
   appliesTo: { kinds: ['Namespace'] },
+  reads: { kinds: ['LimitRange'], scope: 'namespace' },
   options: {
     ignoreNamespaces: ignoreNamespacesOption('a LimitRange'),
   },

@@ -24,8 +24,8 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: ['NetworkPolicy'] },
   options: {},
-  *evaluate({ resource, inventory }) {
-    const policy = parsedPolicyOf(inventory, resource);
+  *evaluate({ resource }) {
+    const policy = parsedPolicyOf(resource);
     if (!policy) return;
     for (const rule of policy.egress) {
       if (!hasPort(rulePortsToward(rule, undefined), 80, 'TCP')) continue;

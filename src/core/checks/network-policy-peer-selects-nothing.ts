@@ -1,6 +1,17 @@
+import { ANY_KIND, defineAnalysis } from '../inventory/analysis.js';
 import { defineCheck } from '../model/check.js';
 import type { Path } from '../model/location.js';
 import { mayHoldOperatorPods, networkAnalysisOf, parsedPolicyOf } from './support/network.js';
+import { networkAnalysis, operatorPodsByNamespace } from '../network/analyses.js';
+
+/** Every namespace the objects use is declared by a Namespace object: the scan looks complete. */
+const namespacesComplete = defineAnalysis({
+  id: 'network/namespaces-complete',
+  // The namespaces in use come from objects of every kind.
+  reads: ['Namespace', ANY_KIND],
+  scope: 'cluster',
+  build: (inventory) => inventory.ofKind('Namespace').length > 0 && [...inventory.namespaces].every((name) => inventory.find('Namespace', undefined, name) !== undefined),
+});
 
 export default defineCheck({
   id: 'network-policy-peer-selects-nothing',
@@ -16,13 +27,14 @@ export default defineCheck({
   },
   enabledByDefault: true,
   appliesTo: { kinds: ['NetworkPolicy'] },
+  reads: { analyses: [namespacesComplete, networkAnalysis, operatorPodsByNamespace], scope: 'cluster' },
   options: {},
   *evaluate({ resource, inventory }) {
-    const policy = parsedPolicyOf(inventory, resource);
+    const policy = parsedPolicyOf(resource);
     if (!policy) return;
     const analysis = networkAnalysisOf(inventory);
     // Namespace selectors are judged only when every namespace the objects use is declared: the scan then looks complete.
-    const namespacesComplete = inventory.memo('network/namespaces-complete', () => inventory.ofKind('Namespace').length > 0 && [...inventory.namespaces].every((name) => inventory.find('Namespace', undefined, name) !== undefined));
+    const complete = inventory.get(namespacesComplete);
     for (const rule of [...policy.ingress, ...policy.egress]) {
       const field = rule.direction === 'Ingress' ? 'from' : 'to';
       for (const peer of rule.peers ?? []) {
@@ -30,7 +42,7 @@ export default defineCheck({
         const path: Path = [...rule.path, field, peer.index];
         const namespaces = peer.namespaceSelector ? analysis.selectedNamespaces(peer.namespaceSelector) : [policy.namespace];
         if (peer.namespaceSelector && namespaces.length === 0) {
-          if (namespacesComplete) yield { path: [...path, 'namespaceSelector'], message: `${field}[${peer.index}] of ${rule.direction.toLowerCase()} rule ${rule.index}: namespaceSelector matches no namespace` };
+          if (complete) yield { path: [...path, 'namespaceSelector'], message: `${field}[${peer.index}] of ${rule.direction.toLowerCase()} rule ${rule.index}: namespaceSelector matches no namespace` };
           continue;
         }
         if (analysis.peerClasses(peer, policy.namespace).length > 0) continue;

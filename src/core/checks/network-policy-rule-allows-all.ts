@@ -32,8 +32,8 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: ['NetworkPolicy'] },
   options: {},
-  *evaluate({ resource, inventory }) {
-    const policy = parsedPolicyOf(inventory, resource);
+  *evaluate({ resource }) {
+    const policy = parsedPolicyOf(resource);
     if (!policy) return;
     for (const rule of [...policy.ingress, ...policy.egress]) {
       const field = rule.direction === 'Ingress' ? 'from' : 'to';

@@ -1,6 +1,7 @@
 import { defineCheck } from '../model/check.js';
 import { isEmptySelector } from '../network/model.js';
 import { mayHoldOperatorPods, networkAnalysisOf, parsedPolicyOf } from './support/network.js';
+import { networkAnalysis, operatorPodsByNamespace } from '../network/analyses.js';
 
 export default defineCheck({
   id: 'network-policy-selects-no-pods',
@@ -16,9 +17,10 @@ export default defineCheck({
   },
   enabledByDefault: true,
   appliesTo: { kinds: ['NetworkPolicy'] },
+  reads: { analyses: [networkAnalysis, operatorPodsByNamespace], scope: 'cluster' },
   options: {},
   *evaluate({ resource, inventory }) {
-    const policy = parsedPolicyOf(inventory, resource);
+    const policy = parsedPolicyOf(resource);
     if (!policy || isEmptySelector(policy.podSelector)) return;
     const classes = networkAnalysisOf(inventory).model.classesIn(policy.namespace);
     if (classes.length === 0 || mayHoldOperatorPods(inventory, resource.ref.namespace)) return;

@@ -1,4 +1,5 @@
 import type { Inventory } from '../engine/inventory.js';
+import { ANY_KIND, defineAnalysis, keyed } from '../inventory/analysis.js';
 import { WORKLOAD_KINDS } from '../kinds/pod-spec.js';
 import { defineCheck } from '../model/check.js';
 import type { Resource } from '../model/resource.js';
@@ -24,13 +25,30 @@ function anchorOf(inventory: Inventory, useWorkloads: boolean): Resource | undef
   let best: Resource | undefined;
   for (const namespace of inventory.ofKind('Namespace')) if (!best || before(namespace, best)) best = namespace;
   if (best || !useWorkloads) return best;
-  for (const resource of inventory.resources) {
+  for (const resource of inventory.ofKinds(WORKLOAD_KINDS)) {
     const workload = inventory.workloadOf(resource);
     if (!workload || workload.kind === 'PodTemplate' || hasControllerOwner(resource.object)) continue;
     if (!best || before(resource, best)) best = resource;
   }
   return best;
 }
+
+/** Whether any object of the given policy kinds (a comma-separated list) is among the scanned objects. */
+const anyPolicyOfKinds = defineAnalysis({
+  id: 'network/any-policy',
+  // The policy kinds are an option (custom resources among them): any kind may count.
+  reads: ['NetworkPolicy', ANY_KIND],
+  scope: 'cluster',
+  build: (inventory) => keyed((kinds: string) => kinds.split(',').some((kind) => inventory.ofKind(kind).length > 0)),
+});
+
+/** The object the finding goes on, without and with workloads standing in for Namespaces. */
+const noPolicyAnchor = defineAnalysis({
+  id: 'network/no-policy-anchor',
+  reads: ['Namespace', ...WORKLOAD_KINDS],
+  scope: 'cluster',
+  build: (inventory) => keyed((useWorkloads: boolean) => anchorOf(inventory, useWorkloads)),
+});
 
 export default defineCheck({
   id: 'no-network-policies',
@@ -53,6 +71,7 @@ export default defineCheck({
   },
   enabledByDefault: true,
   appliesTo: { kinds: [...WORKLOAD_KINDS, 'Namespace'].sort() },
+  reads: { kinds: ['Namespace'], analyses: [anyPolicyOfKinds, noPolicyAnchor], scope: 'cluster' },
   options: {
     policyKinds: {
       type: 'string[]',
@@ -76,9 +95,9 @@ export default defineCheck({
   },
   *evaluate({ resource, inventory, options }) {
     const kinds = options.policyKinds;
-    const hasPolicy = inventory.memo(`network/any-policy/${kinds.join(',')}`, () => kinds.some((kind) => inventory.ofKind(kind).length > 0));
+    const hasPolicy = inventory.get(anyPolicyOfKinds)(kinds.join(','));
     if (hasPolicy) return;
-    const anchor = inventory.memo(`network/no-policy-anchor/${options.reportWithoutNamespaces}`, () => anchorOf(inventory, options.reportWithoutNamespaces));
+    const anchor = inventory.get(noPolicyAnchor)(options.reportWithoutNamespaces);
     if (anchor !== resource) return;
     const namespaces = inventory.ofKind('Namespace').length;
     const scope = namespaces > 0 ? `${namespaces} namespace${namespaces === 1 ? '' : 's'}` : 'the scanned workloads';

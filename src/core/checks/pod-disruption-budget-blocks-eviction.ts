@@ -5,6 +5,8 @@ import { asRecord, asString, asStringRecord, getPath } from '../model/values.js'
 import { isEmptySelector } from '../network/model.js';
 import { mayHoldOperatorPods } from './support/network.js';
 import { hasControllerOwner } from './support/ownership.js';
+import { ANY_KIND } from '../inventory/analysis.js';
+import { operatorPodsByNamespace } from '../network/analyses.js';
 
 /** Kinds whose pod count is spec.replicas (default 1). */
 const REPLICATED_KINDS = new Set(['Deployment', 'DeploymentConfig', 'ReplicaSet', 'ReplicationController', 'StatefulSet']);
@@ -45,6 +47,7 @@ export default defineCheck({
   standards: {},
   enabledByDefault: true,
   appliesTo: { kinds: ['PodDisruptionBudget'] },
+  reads: { kinds: ['HorizontalPodAutoscaler', ANY_KIND], analyses: [operatorPodsByNamespace], scope: 'cluster' },
   options: {},
   *evaluate({ resource, inventory }) {
     const spec = asRecord(resource.object.spec) ?? {};

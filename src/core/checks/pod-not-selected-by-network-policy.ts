@@ -2,6 +2,7 @@ import { defineCheck } from '../model/check.js';
 import { ignoreNamespacesOption } from './support/multi-tenancy.js';
 import { networkAnalysisOf } from './support/network.js';
 import { hasControllerOwner } from './support/ownership.js';
+import { networkAnalysis } from '../network/analyses.js';
 
 export default defineCheck({
   id: 'pod-not-selected-by-network-policy',
@@ -23,6 +24,7 @@ export default defineCheck({
   },
   enabledByDefault: true,
   appliesTo: { workloads: true },
+  reads: { kinds: ['Namespace', 'NetworkPolicy'], analyses: [networkAnalysis], scope: 'cluster' },
   options: {
     ignoreNamespaces: ignoreNamespacesOption('their pods selected by a NetworkPolicy'),
   },

@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { podExposure, serviceAccountPower } from './support/rbac-model.js';
+import { podExposure, serviceAccountPower, serviceAccountPowers } from './support/rbac-model.js';
 import { RBAC_REFERENCES } from './support/rbac.js';
 import { podServiceAccount, projectedTokenVolumes } from '../kinds/service-accounts.js';
 import { tokenAutomount } from './support/service-accounts.js';
@@ -17,6 +17,7 @@ export default defineCheck({
   standards: { cis: ['5.1.1', '5.1.6'], nsa: ['Pod security: protecting pod service account tokens', 'Authentication and authorization'], mitre: ['T1528', 'T1190', 'T1611'] },
   enabledByDefault: true,
   appliesTo: { workloads: true },
+  reads: { kinds: ['Ingress', 'Service', 'ServiceAccount'], analyses: [serviceAccountPowers], scope: 'cluster' },
   options: {},
   *evaluate({ workload, resource, inventory }) {
     if (!workload || resource.ref.kind === 'PodTemplate') return;

@@ -1,6 +1,7 @@
 import { defineCheck } from '../model/check.js';
 import { describeGrants, namesNote, permissionsFor, permissionViolations, RBAC_REFERENCES, ROLE_KINDS, ruleName, type Permission } from './support/rbac.js';
 import { RBAC_API_GROUP } from '../rbac/model.js';
+import { GRANT_HOLDER_READS } from './support/rbac-model.js';
 
 /**
  * RBAC's escalation prevention asks for `bind` on the referenced role in the binding's
@@ -28,6 +29,7 @@ export default defineCheck({
   standards: { cis: ['5.1.8'], nsa: ['Authentication and authorization'], mitre: ['T1098.006'] },
   enabledByDefault: true,
   appliesTo: { kinds: ROLE_KINDS },
+  reads: GRANT_HOLDER_READS,
   options: {},
   *evaluate({ resource, inventory }) {
     yield* permissionViolations({ resource, inventory }, PERMISSIONS, (grants, located) => {

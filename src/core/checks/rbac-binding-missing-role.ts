@@ -1,3 +1,4 @@
+import { defineAnalysis } from '../inventory/analysis.js';
 import { defineCheck } from '../model/check.js';
 import { BINDING_KINDS, RBAC_REFERENCES, roleRefLabel, roleRefOf, type RoleRef } from './support/rbac.js';
 import { isRbacObject } from '../rbac/model.js';
@@ -13,6 +14,14 @@ function isWellKnownRole(namespace: string, name: string): boolean {
   return name.startsWith('system:') || (namespace === 'kube-system' && name === 'extension-apiserver-authentication-reader');
 }
 
+/** Whether the scanned objects define any role (else a missing role is no news). */
+const definesRoles = defineAnalysis({
+  id: 'rbac/defines-roles',
+  reads: ['ClusterRole', 'Role'],
+  scope: 'cluster',
+  build: (inventory) => [...inventory.ofKind('Role'), ...inventory.ofKind('ClusterRole')].some(isRbacObject),
+});
+
 export default defineCheck({
   id: 'rbac-binding-missing-role',
   title: 'Binding refers to a role that is not defined',
@@ -25,6 +34,7 @@ export default defineCheck({
   standards: { nsa: ['Authentication and authorization'] },
   enabledByDefault: true,
   appliesTo: { kinds: BINDING_KINDS },
+  reads: { kinds: ['ClusterRole', 'Role'], analyses: [definesRoles], scope: 'cluster' },
   options: {
     knownRoles: {
       type: 'string[]',
@@ -35,8 +45,7 @@ export default defineCheck({
   *evaluate({ resource, inventory, options }) {
     const roleRef: RoleRef | undefined = roleRefOf(resource);
     if (!roleRef) return;
-    const definesRoles = inventory.memo('rbac/defines-roles', () => [...inventory.ofKind('Role'), ...inventory.ofKind('ClusterRole')].some(isRbacObject));
-    if (!definesRoles) return;
+    if (!inventory.get(definesRoles)) return;
     const namespace = resource.ref.namespace ?? 'default';
     if (roleRef.kind === 'ClusterRole') {
       if (isWellKnownClusterRole(roleRef.name) || options.knownRoles.includes(roleRef.name)) return;

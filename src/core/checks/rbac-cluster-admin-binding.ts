@@ -1,23 +1,31 @@
 import type { Inventory } from '../engine/inventory.js';
+import { defineAnalysis, keyed } from '../inventory/analysis.js';
 import { defineCheck } from '../model/check.js';
+import { rbacModel } from '../rbac/analyses.js';
 import { roleKey } from '../rbac/model.js';
 import { ruleAllows } from '../rbac/rules.js';
-import { rbacModelOf } from './support/rbac-model.js';
 import { BINDING_KINDS, bindingScope, isGroup, RBAC_REFERENCES, refersToClusterRole, roleRefOf, shortList, subjectLabel, subjectsOf, type RoleRef } from './support/rbac.js';
 
 /** The rule of a bound ClusterRole that allows every verb on every resource, described; undefined when none. */
 function everythingRule(inventory: Inventory, roleRef: RoleRef): string | undefined {
   if (roleRef.kind !== 'ClusterRole') return undefined;
-  const key = roleKey('ClusterRole', undefined, roleRef.name);
-  const described = inventory.memo('rbac/everything-rules', () => new Map<string, string | undefined>());
-  if (described.has(key)) return described.get(key);
-  const role = rbacModelOf(inventory).roles.get(key);
-  const UNLISTED = '\u0000unlisted';
-  const rule = role?.rules.find((candidate) => ruleAllows(candidate.rule, { verb: UNLISTED, apiGroup: UNLISTED, resource: UNLISTED, name: UNLISTED }));
-  const text = !role || !rule ? undefined : rule.source === role.key ? `rules[${rule.index}]` : `aggregated from ${rule.source.replace(/^ClusterRole\//, 'ClusterRole "')}" rules[${rule.index}]`;
-  described.set(key, text);
-  return text;
+  return inventory.get(everythingRules)(roleKey('ClusterRole', undefined, roleRef.name));
 }
+
+/** Per role key, the rule that allows everything, described (computed on demand). */
+const everythingRules = defineAnalysis({
+  id: 'rbac/everything-rules',
+  reads: [],
+  uses: [rbacModel],
+  scope: 'cluster',
+  build: (inventory) =>
+    keyed((key: string): string | undefined => {
+      const role = inventory.get(rbacModel).roles.get(key);
+      const UNLISTED = '\u0000unlisted';
+      const rule = role?.rules.find((candidate) => ruleAllows(candidate.rule, { verb: UNLISTED, apiGroup: UNLISTED, resource: UNLISTED, name: UNLISTED }));
+      return !role || !rule ? undefined : rule.source === role.key ? `rules[${rule.index}]` : `aggregated from ${rule.source.replace(/^ClusterRole\//, 'ClusterRole "')}" rules[${rule.index}]`;
+    }),
+});
 
 export default defineCheck({
   id: 'rbac-cluster-admin-binding',
@@ -31,6 +39,7 @@ export default defineCheck({
   standards: { cis: ['5.1.1'], nsa: ['Authentication and authorization'], mitre: ['T1098.006'] },
   enabledByDefault: true,
   appliesTo: { kinds: BINDING_KINDS },
+  reads: { analyses: [everythingRules], scope: 'cluster' },
   options: {},
   *evaluate({ resource, inventory }) {
     const roleRef = roleRefOf(resource);

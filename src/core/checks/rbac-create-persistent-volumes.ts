@@ -1,5 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { describeGrants, permissionsFor, permissionViolations, RBAC_REFERENCES, ROLE_KINDS, ruleName } from './support/rbac.js';
+import { GRANT_HOLDER_READS } from './support/rbac-model.js';
 
 /** PersistentVolumes are cluster-scoped: a Role cannot grant them. */
 const PERMISSIONS = permissionsFor(['create'], '', ['persistentvolumes'], { clusterScoped: true });
@@ -16,6 +17,7 @@ export default defineCheck({
   standards: { cis: ['5.1.9'], nsa: ['Authentication and authorization'], mitre: ['T1611'] },
   enabledByDefault: true,
   appliesTo: { kinds: ROLE_KINDS },
+  reads: GRANT_HOLDER_READS,
   options: {},
   *evaluate({ resource, inventory }) {
     yield* permissionViolations(

@@ -1,5 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { describeGrants, permissionsFor, permissionViolations, RBAC_REFERENCES, ROLE_KINDS, ruleName } from './support/rbac.js';
+import { GRANT_HOLDER_READS } from './support/rbac-model.js';
 
 /** Every built-in kind whose objects make the cluster run pods from a template. */
 const POD_CREATORS: readonly (readonly [group: string, resources: readonly string[]])[] = [
@@ -21,6 +22,7 @@ export default defineCheck({
   standards: { cis: ['5.1.4'], nsa: ['Authentication and authorization'], mitre: ['T1610'] },
   enabledByDefault: true,
   appliesTo: { kinds: ROLE_KINDS },
+  reads: GRANT_HOLDER_READS,
   options: {
     verbs: {
       type: 'string[]',

@@ -1,8 +1,9 @@
 import { defineCheck } from '../model/check.js';
+import { rbacBindingsByResource, rbacEscalations } from '../rbac/analyses.js';
 import { formatSubject } from '../rbac/subjects.js';
 import { BINDING_KINDS, RBAC_REFERENCES } from './support/rbac.js';
 import { isRbacObject } from '../rbac/model.js';
-import { escalationsOf, pathText, rbacModelOf } from './support/rbac-model.js';
+import { escalationsOf, pathText } from './support/rbac-model.js';
 
 export default defineCheck({
   id: 'rbac-escalation-path',
@@ -17,10 +18,11 @@ export default defineCheck({
   standards: { cis: ['5.1.1', '5.1.4', '5.1.8'], nsa: ['Authentication and authorization'], mitre: ['T1098.006', 'T1078.001'] },
   enabledByDefault: true,
   appliesTo: { kinds: BINDING_KINDS },
+  reads: { analyses: [rbacBindingsByResource, rbacEscalations], scope: 'cluster' },
   options: {},
   *evaluate({ resource, inventory }) {
     if (!isRbacObject(resource)) return;
-    const binding = inventory.memo('rbac/binding-of-resource', () => new Map(rbacModelOf(inventory).bindings.map((info) => [info.resource, info]))).get(resource);
+    const binding = inventory.get(rbacBindingsByResource).get(resource);
     if (!binding) return;
     const paths = escalationsOf(inventory);
     for (const subject of binding.subjects) {

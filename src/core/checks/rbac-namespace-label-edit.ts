@@ -1,5 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { describeGrants, namesNote, permissionsFor, permissionViolations, RBAC_REFERENCES, ROLE_KINDS, ruleName } from './support/rbac.js';
+import { GRANT_HOLDER_READS } from './support/rbac-model.js';
 
 /**
  * Not cluster-scoped for the authorizer: a request on /api/v1/namespaces/<name> carries
@@ -19,6 +20,7 @@ export default defineCheck({
   standards: { nsa: ['Authentication and authorization', 'Pod security: pod security enforcement'] },
   enabledByDefault: true,
   appliesTo: { kinds: ROLE_KINDS },
+  reads: GRANT_HOLDER_READS,
   options: {},
   *evaluate({ resource, inventory }) {
     yield* permissionViolations({ resource, inventory }, PERMISSIONS, (grants, located) => {

@@ -1,5 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { describeGrants, grantsOf, namesNote, permissionsFor, permissionViolations, RBAC_REFERENCES, ruleName, rulesOf } from './support/rbac.js';
+import { GRANT_HOLDER_READS } from './support/rbac-model.js';
 
 /** Tainting a node (or cordoning it) is an update of the Node object; nodes are cluster-scoped. */
 const NODE_WRITE = permissionsFor(['update', 'patch'], '', ['nodes'], { clusterScoped: true });
@@ -18,6 +19,7 @@ export default defineCheck({
   standards: { nsa: ['Authentication and authorization'], mitre: ['T1610'] },
   enabledByDefault: true,
   appliesTo: { kinds: ['ClusterRole'] },
+  reads: GRANT_HOLDER_READS,
   options: {},
   *evaluate({ resource, inventory }) {
     // The pod half, from any rule of the role: named for the message.

@@ -1,5 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { describeGrants, namesNote, permissionsFor, permissionViolations, RBAC_REFERENCES, ROLE_KINDS, ruleName, type Permission } from './support/rbac.js';
+import { GRANT_HOLDER_READS } from './support/rbac-model.js';
 
 const STREAMS = ['pods/exec', 'pods/attach', 'pods/portforward'];
 
@@ -16,6 +17,7 @@ export default defineCheck({
   standards: { nsa: ['Authentication and authorization'], mitre: ['T1609'] },
   enabledByDefault: true,
   appliesTo: { kinds: ROLE_KINDS },
+  reads: GRANT_HOLDER_READS,
   options: {
     getOverWebSocket: {
       type: 'boolean',

@@ -1,5 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { describeGrants, permissionsFor, permissionViolations, RBAC_REFERENCES, ROLE_KINDS, ruleName, namesNote } from './support/rbac.js';
+import { GRANT_HOLDER_READS } from './support/rbac-model.js';
 
 const READ_SECRETS = permissionsFor(['list', 'watch', 'get'], '', ['secrets']);
 
@@ -15,6 +16,7 @@ export default defineCheck({
   standards: { cis: ['5.1.2'], nsa: ['Authentication and authorization', 'Network separation: secrets'], mitre: ['T1552.007', 'T1528'] },
   enabledByDefault: true,
   appliesTo: { kinds: ROLE_KINDS },
+  reads: GRANT_HOLDER_READS,
   options: {
     includeNamedSecrets: {
       type: 'boolean',

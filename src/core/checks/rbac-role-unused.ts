@@ -1,7 +1,7 @@
 import { defineCheck } from '../model/check.js';
+import { rbacUsedRoles } from '../rbac/analyses.js';
 import { isRbacObject, roleKey } from '../rbac/model.js';
 import { RBAC_REFERENCES, ROLE_KINDS } from './support/rbac.js';
-import { rbacModelOf } from './support/rbac-model.js';
 
 /** Roles every cluster has, bound by the bootstrap policy or by users at will. */
 function isWellKnown(name: string): boolean {
@@ -20,22 +20,12 @@ export default defineCheck({
   standards: { nsa: ['Authentication and authorization'] },
   enabledByDefault: false,
   appliesTo: { kinds: ROLE_KINDS },
+  reads: { analyses: [rbacUsedRoles], scope: 'cluster' },
   options: {},
   *evaluate({ resource, inventory }) {
     if (!isRbacObject(resource) || isWellKnown(resource.ref.name)) return;
-    const model = rbacModelOf(inventory);
     const key = roleKey(resource.ref.kind, resource.ref.namespace, resource.ref.name);
-    const used = inventory.memo('rbac/used-roles', () => {
-      const out = new Set<string>();
-      for (const binding of model.bindings) {
-        if (!binding.role) continue;
-        out.add(binding.role.key);
-        for (const rule of binding.role.rules) out.add(rule.source);
-        for (const selected of binding.role.aggregatedFrom ?? []) out.add(selected);
-      }
-      return out;
-    });
-    if (used.has(key)) return;
+    if (inventory.get(rbacUsedRoles).has(key)) return;
     yield { path: ['metadata', 'name'], message: `no binding refers to ${resource.ref.kind} "${resource.ref.name}" and no bound aggregated role includes it` };
   },
 });

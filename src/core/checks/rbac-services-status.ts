@@ -1,5 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { describeGrants, namesNote, permissionsFor, permissionViolations, RBAC_REFERENCES, ROLE_KINDS, ruleName } from './support/rbac.js';
+import { GRANT_HOLDER_READS } from './support/rbac-model.js';
 
 const PERMISSIONS = permissionsFor(['update', 'patch'], '', ['services/status']);
 
@@ -15,6 +16,7 @@ export default defineCheck({
   standards: { nsa: ['Authentication and authorization'], mitre: ['T1040'] },
   enabledByDefault: true,
   appliesTo: { kinds: ROLE_KINDS },
+  reads: GRANT_HOLDER_READS,
   options: {},
   *evaluate({ resource, inventory }) {
     yield* permissionViolations(

@@ -1,5 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { describeGrants, namesNote, permissionsFor, permissionViolations, RBAC_REFERENCES, ROLE_KINDS, ruleName } from './support/rbac.js';
+import { GRANT_HOLDER_READS } from './support/rbac-model.js';
 
 const ADMISSION_RESOURCES = [
   'validatingwebhookconfigurations',
@@ -24,6 +25,7 @@ export default defineCheck({
   standards: { cis: ['5.1.12'], nsa: ['Authentication and authorization'] },
   enabledByDefault: true,
   appliesTo: { kinds: ROLE_KINDS },
+  reads: GRANT_HOLDER_READS,
   options: {},
   *evaluate({ resource, inventory }) {
     yield* permissionViolations(

@@ -18,6 +18,7 @@ export default defineCheck({
   },
   enabledByDefault: true,
   appliesTo: { kinds: REMOVED_API_KINDS },
+  liveObjects: false,
   options: {
     targetVersion: {
       type: 'string',

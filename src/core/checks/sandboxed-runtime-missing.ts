@@ -32,6 +32,7 @@ export default defineCheck({
   },
   enabledByDefault: false,
   appliesTo: { workloads: true },
+  reads: { kinds: ['Namespace', 'RuntimeClass'], scope: 'cluster' },
   options: {
     sensitiveLabels: {
       type: 'string[]',

@@ -1,4 +1,6 @@
 import type { Inventory } from '../engine/inventory.js';
+import { cachedIn, defineAnalysis } from '../inventory/analysis.js';
+import { WORKLOAD_KINDS } from '../kinds/pod-spec.js';
 import { defineCheck } from '../model/check.js';
 import type { Path } from '../model/location.js';
 import { metadataOf, type Resource } from '../model/resource.js';
@@ -51,13 +53,21 @@ interface ScannedPods {
   ui: string | undefined;
 }
 
+/** Per namespace and option set, the scanned pods and what marks them as a sensitive UI. */
+const podsCache = defineAnalysis({
+  id: 'sensitive-ui/pods',
+  reads: WORKLOAD_KINDS,
+  scope: 'namespace',
+  build: () => new Map<string, ScannedPods[]>(),
+});
+
 /** The pod templates of a namespace, each with what marks it as a sensitive UI (image first, then name label). */
 function podsIn(inventory: Inventory, namespace: string, options: UiOptions): ScannedPods[] {
   const key = `sensitive-ui/${namespace}/${options.images.join(',')}/${options.labelKeys.join(',')}/${options.labelValues.join(',')}`;
-  return inventory.memo(key, () => {
+  return cachedIn(inventory.get(podsCache), key, () => {
     const patterns = options.images.map(patternSegments);
     const out: ScannedPods[] = [];
-    for (const resource of inventory.inNamespace(namespace)) {
+    for (const resource of inventory.ofKindsIn(WORKLOAD_KINDS, namespace)) {
       const workload = inventory.workloadOf(resource);
       if (!workload || workload.kind === 'PodTemplate') continue;
       const labels = asStringRecord(workload.podMetadata.labels);
@@ -125,6 +135,7 @@ export default defineCheck({
   },
   enabledByDefault: true,
   appliesTo: { kinds: ['HTTPRoute', 'Ingress', 'Service'] },
+  reads: { kinds: ['Service', ...WORKLOAD_KINDS], analyses: [podsCache], scope: 'cluster' },
   options: {
     images: {
       type: 'string[]',

@@ -4,6 +4,7 @@ import { imagePathSegments } from '../images/reference.js';
 import { admitsEveryNamespace } from '../network/model.js';
 import { networkAnalysisOf } from './support/network.js';
 import { hasControllerOwner } from './support/ownership.js';
+import { networkAnalysis } from '../network/analyses.js';
 
 export default defineCheck({
   id: 'sensitive-workload-open-to-all-namespaces',
@@ -24,6 +25,7 @@ export default defineCheck({
   },
   enabledByDefault: true,
   appliesTo: { workloads: true },
+  reads: { kinds: ['Namespace', 'NetworkPolicy'], analyses: [networkAnalysis], scope: 'cluster' },
   options: {
     images: {
       type: 'string[]',

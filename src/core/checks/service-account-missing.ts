@@ -1,5 +1,22 @@
+import { defineAnalysis } from '../inventory/analysis.js';
 import { defineCheck } from '../model/check.js';
 import { podServiceAccount } from '../kinds/service-accounts.js';
+
+/** Namespaces holding a ServiceAccount of each name. */
+const namespacesByAccountName = defineAnalysis<ReadonlyMap<string, readonly string[]>>({
+  id: 'service-accounts/namespaces-by-name',
+  reads: ['ServiceAccount'],
+  scope: 'cluster',
+  build(inventory) {
+    const index = new Map<string, string[]>();
+    for (const item of inventory.ofKind('ServiceAccount')) {
+      const list = index.get(item.ref.name);
+      if (list) list.push(item.ref.namespace ?? 'default');
+      else index.set(item.ref.name, [item.ref.namespace ?? 'default']);
+    }
+    return index;
+  },
+});
 
 export default defineCheck({
   id: 'service-account-missing',
@@ -15,6 +32,7 @@ export default defineCheck({
   },
   enabledByDefault: true,
   appliesTo: { workloads: true },
+  reads: { kinds: ['Namespace', 'ServiceAccount'], analyses: [namespacesByAccountName], scope: 'cluster' },
   options: {},
   *evaluate({ workload, resource, inventory }) {
     if (!workload) return;
@@ -27,16 +45,7 @@ export default defineCheck({
       inventory.find('Namespace', undefined, namespace) !== undefined ||
       inventory.ofKindIn('ServiceAccount', namespace).length > 0;
     if (!managed) return;
-    const namespacesByName = inventory.memo('service-accounts/namespaces-by-name', () => {
-      const index = new Map<string, string[]>();
-      for (const item of inventory.ofKind('ServiceAccount')) {
-        const list = index.get(item.ref.name);
-        if (list) list.push(item.ref.namespace ?? 'default');
-        else index.set(item.ref.name, [item.ref.namespace ?? 'default']);
-      }
-      return index;
-    });
-    const elsewhere = namespacesByName.get(account.name)?.find((other) => other !== namespace);
+    const elsewhere = inventory.get(namespacesByAccountName).get(account.name)?.find((other) => other !== namespace);
     yield {
       path: account.path,
       message:

@@ -22,6 +22,7 @@ export default defineCheck({
   },
   enabledByDefault: true,
   appliesTo: { workloads: true },
+  reads: { kinds: ['ServiceAccount'], scope: 'namespace' },
   options: {
     reportExplicitTrue: {
       type: 'boolean',

@@ -2,6 +2,7 @@ import { defineCheck } from '../model/check.js';
 import { serviceAccountKey } from '../rbac/model.js';
 import { serviceAccountUser } from '../rbac/subjects.js';
 import { rbacModelOf } from './support/rbac-model.js';
+import { rbacModel } from '../rbac/analyses.js';
 
 export default defineCheck({
   id: 'service-account-unused',
@@ -15,6 +16,7 @@ export default defineCheck({
   standards: { nsa: ['Authentication and authorization'], mitre: ['T1078.001'] },
   enabledByDefault: false,
   appliesTo: { kinds: ['ServiceAccount'] },
+  reads: { analyses: [rbacModel], scope: 'cluster' },
   options: {},
   *evaluate({ resource, inventory }) {
     const namespace = resource.ref.namespace ?? 'default';

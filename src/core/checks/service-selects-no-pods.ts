@@ -3,6 +3,7 @@ import { matchesMapSelector } from '../model/selectors.js';
 import { asRecord, asStringRecord } from '../model/values.js';
 import { mayHoldOperatorPods, podLabelsIn } from './support/network.js';
 import { serviceType } from '../network/exposure.js';
+import { operatorPodsByNamespace, podLabelsByNamespace } from '../network/analyses.js';
 
 export default defineCheck({
   id: 'service-selects-no-pods',
@@ -16,6 +17,7 @@ export default defineCheck({
   standards: {},
   enabledByDefault: true,
   appliesTo: { kinds: ['Service'] },
+  reads: { analyses: [podLabelsByNamespace, operatorPodsByNamespace], scope: 'namespace' },
   options: {},
   *evaluate({ resource, inventory }) {
     if (serviceType(resource) === 'ExternalName') return;

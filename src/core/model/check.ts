@@ -3,6 +3,7 @@ import type { Resource } from './resource.js';
 import type { Severity } from './severity.js';
 import type { StandardsMapping } from './standards.js';
 import type { Inventory } from '../engine/inventory.js';
+import type { AnyAnalysis, ReadScope } from '../inventory/analysis.js';
 import type { Workload } from '../kinds/pod-spec.js';
 
 export const CATEGORIES = [
@@ -64,6 +65,23 @@ export interface CheckContext<O> {
 /** Which objects a check looks at. 'workloads' means every kind that carries a pod spec. */
 export type Applicability = { workloads: true } | { kinds: readonly string[] };
 
+/**
+ * What a check reads besides the object it evaluates. A check without `reads` looks at its
+ * object alone: admission can run it on an incoming object with nothing else known. With
+ * `reads`, the kinds and analyses it consults (their kinds are listed by a cluster scan), and
+ * whether only objects of the evaluated object's namespace matter ('namespace') or any
+ * ('cluster'), so a watcher knows which findings a change can affect.
+ */
+export interface CheckReads {
+  /** Kinds looked up through the inventory; ANY_KIND when whatever there is counts. */
+  kinds?: readonly string[];
+  /** Analyses the check gets from the inventory. */
+  analyses?: readonly AnyAnalysis[];
+  /** Results of earlier image scans (inventory.images). */
+  images?: true;
+  scope: ReadScope;
+}
+
 export interface CheckDefinition<S extends OptionSpecs = OptionSpecs> {
   id: string;
   title: string;
@@ -77,6 +95,13 @@ export interface CheckDefinition<S extends OptionSpecs = OptionSpecs> {
   standards: StandardsMapping;
   enabledByDefault: boolean;
   appliesTo: Applicability;
+  /** Absent: the object only. */
+  reads?: CheckReads;
+  /**
+   * false for a check that judges how a manifest is written (an apiVersion a cluster no longer
+   * serves): a live object is read at a served version, so a cluster scan lists nothing for it.
+   */
+  liveObjects?: false;
   options: S;
   evaluate(context: CheckContext<OptionValues<S>>): Iterable<Violation>;
 }

@@ -255,6 +255,11 @@ export function defaultedPolicyTypes(spec: Record<string, unknown>): Record<Dire
   return { Ingress: true, Egress: asArray(spec.egress).length > 0 };
 }
 
+/** A Kubernetes NetworkPolicy (networking.k8s.io, or extensions/v1beta1 of old), not a CNI's kind of that name. */
+export function isNetworkPolicy(resource: Resource): boolean {
+  return resource.ref.kind === 'NetworkPolicy' && (resource.ref.apiVersion.startsWith('networking.k8s.io/') || resource.ref.apiVersion === 'extensions/v1beta1');
+}
+
 export function parsePolicy(resource: Resource, problems: PolicyProblem[]): ParsedPolicy {
   const spec = asRecord(resource.object.spec) ?? {};
   const namespace = namespaceOf(resource);
@@ -315,7 +320,7 @@ export function buildNetworkModel(resources: readonly Resource[]): NetworkModel 
       continue;
     }
     if (resource.ref.namespace !== undefined) ensureNamespace(resource.ref.namespace);
-    if (kind === 'NetworkPolicy' && (resource.ref.apiVersion.startsWith('networking.k8s.io/') || resource.ref.apiVersion === 'extensions/v1beta1')) {
+    if (isNetworkPolicy(resource)) {
       policies.push(parsePolicy(resource, problems));
       continue;
     }

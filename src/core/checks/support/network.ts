@@ -1,20 +1,28 @@
 import type { Inventory } from '../../engine/inventory.js';
 import type { Path } from '../../model/location.js';
 import type { Resource } from '../../model/resource.js';
-import { analyzeNetwork, type NetworkAnalysis } from '../../network/analysis.js';
+import type { NetworkAnalysis } from '../../network/analysis.js';
+import { networkAnalysis, operatorPodsByNamespace, podLabelsByNamespace } from '../../network/analyses.js';
 import { serviceExposure } from '../../network/exposure.js';
-import { buildNetworkModel, type ParsedPolicy } from '../../network/model.js';
-import { asArray, asRecord, asString, asStringRecord } from '../../model/values.js';
+import { isNetworkPolicy, parsePolicy, type ParsedPolicy } from '../../network/model.js';
+import { asArray, asRecord, asString } from '../../model/values.js';
 
 /** The network model of the scanned objects, built once per inventory and shared by the network checks. */
 export function networkAnalysisOf(inventory: Inventory): NetworkAnalysis {
-  return inventory.memo('network/analysis', () => analyzeNetwork(buildNetworkModel(inventory.resources)));
+  return inventory.get(networkAnalysis);
 }
 
-/** The parsed form of a scanned NetworkPolicy (undefined for other kinds or API groups). */
-export function parsedPolicyOf(inventory: Inventory, resource: Resource): ParsedPolicy | undefined {
-  const byResource = inventory.memo('network/policies-by-resource', () => new Map(networkAnalysisOf(inventory).model.policies.map((policy) => [policy.resource, policy])));
-  return byResource.get(resource);
+const parsedPolicies = new WeakMap<Resource, ParsedPolicy>();
+
+/**
+ * The parsed form of a NetworkPolicy (undefined for other kinds or API groups), from the
+ * object alone: the checks that only look at a policy's own rules need no inventory.
+ */
+export function parsedPolicyOf(resource: Resource): ParsedPolicy | undefined {
+  if (!isNetworkPolicy(resource)) return undefined;
+  let policy = parsedPolicies.get(resource);
+  if (!policy) parsedPolicies.set(resource, (policy = parsePolicy(resource, [])));
+  return policy;
 }
 
 /** A container port entry with its path. */
@@ -47,15 +55,7 @@ export function containerPorts(container: { container: Record<string, unknown>; 
  */
 export function podLabelsIn(inventory: Inventory, namespace: string | undefined): Array<Record<string, string>> {
   if (namespace === undefined) return [];
-  return inventory.memo(`network/pod-labels/${namespace}`, () => {
-    const out: Array<Record<string, string>> = [];
-    for (const candidate of inventory.inNamespace(namespace)) {
-      const workload = inventory.workloadOf(candidate);
-      if (!workload || workload.kind === 'PodTemplate') continue;
-      out.push(asStringRecord(workload.podMetadata.labels));
-    }
-    return out;
-  });
+  return inventory.get(podLabelsByNamespace)(namespace);
 }
 
 /**
@@ -66,13 +66,7 @@ export function podLabelsIn(inventory: Inventory, namespace: string | undefined)
  */
 export function mayHoldOperatorPods(inventory: Inventory, namespace: string | undefined): boolean {
   if (namespace === undefined) return false;
-  return inventory.memo(`network/operator-pods/${namespace}`, () =>
-    inventory.inNamespace(namespace).some((resource) => {
-      const slash = resource.ref.apiVersion.indexOf('/');
-      const group = slash < 0 ? '' : resource.ref.apiVersion.slice(0, slash);
-      return group.includes('.') && !group.endsWith('.k8s.io') && inventory.workloadOf(resource) === undefined;
-    }),
-  );
+  return inventory.get(operatorPodsByNamespace)(namespace);
 }
 
 /** How a Service is reachable from outside the cluster, worded for messages, with the field that makes it so. */

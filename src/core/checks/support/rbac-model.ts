@@ -3,23 +3,26 @@
  * with what a service account can do and how exposed the pods running as it are.
  */
 import type { Inventory } from '../../engine/inventory.js';
+import { defineAnalysis, keyed } from '../../inventory/analysis.js';
+import type { CheckReads } from '../../model/check.js';
 import type { Workload } from '../../kinds/pod-spec.js';
 import { metadataOf, type Resource } from '../../model/resource.js';
 import { matchesMapSelector } from '../../model/selectors.js';
 import { asRecord, asStringRecord } from '../../model/values.js';
-import { findEscalations, isClusterAdminEquivalent, viaText, type EscalationPath } from '../../rbac/escalation.js';
-import { buildRbacModel, roleKey, type RbacModel } from '../../rbac/model.js';
+import { isClusterAdminEquivalent, viaText, type EscalationPath } from '../../rbac/escalation.js';
+import { rbacAggregators, rbacEscalations, rbacModel } from '../../rbac/analyses.js';
+import { roleKey, type RbacModel } from '../../rbac/model.js';
 import { formatSubject, identityOf } from '../../rbac/subjects.js';
 import { exposureOf } from './network.js';
 import { ingressBackends } from '../../network/exposure.js';
 
 export function rbacModelOf(inventory: Inventory): RbacModel {
-  return inventory.memo('rbac/model', () => buildRbacModel(inventory.resources, { workloadOf: (resource) => inventory.workloadOf(resource) }));
+  return inventory.get(rbacModel);
 }
 
 /** Escalation paths by the subject they start from (`user:alice`, `serviceaccount:ns:name`). */
 export function escalationsOf(inventory: Inventory): ReadonlyMap<string, EscalationPath> {
-  return inventory.memo('rbac/escalations', () => new Map(findEscalations(rbacModelOf(inventory)).map((path) => [path.subject, path])));
+  return inventory.get(rbacEscalations);
 }
 
 export function pathText(path: EscalationPath): string {
@@ -35,25 +38,35 @@ export interface ServiceAccountPower {
 
 /** What a service account can do that makes a pod running as it a prize, strongest first; undefined when nothing such. */
 export function serviceAccountPower(inventory: Inventory, namespace: string, name: string): ServiceAccountPower | undefined {
-  const powers = inventory.memo('rbac/service-account-power', () => new Map<string, ServiceAccountPower | null>());
-  const key = `${namespace}/${name}`;
-  const known = powers.get(key);
-  if (known !== undefined) return known ?? undefined;
-  const model = rbacModelOf(inventory);
-  const identity = identityOf({ kind: 'ServiceAccount', namespace, name });
-  let power: ServiceAccountPower | undefined;
-  const admin = isClusterAdminEquivalent(model, identity);
-  if (admin && admin !== 'superuser') power = { level: 'cluster-admin', text: `is cluster-admin equivalent (${viaText(admin)})` };
-  const path = power ? undefined : escalationsOf(inventory).get(formatSubject({ kind: 'ServiceAccount', namespace, name }));
-  if (path?.reaches === 'cluster-admin') power = { level: 'reaches-cluster-admin', text: `can reach cluster-admin: ${pathText(path)}` };
-  if (!power) {
-    const secrets = model.authorize(identity, { verb: 'list', apiGroup: '', resource: 'secrets', namespace: '' }).grants[0];
-    if (secrets) power = { level: 'reads-all-secrets', text: `can read every secret in the cluster (${viaText({ ...secrets, namespace: '' })})` };
-    else if (path) power = { level: 'reads-all-secrets', text: `can reach every secret in the cluster: ${pathText(path)}` };
-  }
-  powers.set(key, power ?? null);
-  return power;
+  return inventory.get(serviceAccountPowers)(`${namespace}/${name}`);
 }
+
+/** Service account powers, computed per account on demand (`namespace/name`). */
+export const serviceAccountPowers = defineAnalysis({
+  id: 'rbac/service-account-power',
+  reads: [],
+  uses: [rbacModel, rbacEscalations],
+  scope: 'cluster',
+  build: (inventory) =>
+    keyed((key: string): ServiceAccountPower | undefined => {
+      const slash = key.indexOf('/');
+      const namespace = key.slice(0, slash);
+      const name = key.slice(slash + 1);
+      const model = inventory.get(rbacModel);
+      const identity = identityOf({ kind: 'ServiceAccount', namespace, name });
+      let power: ServiceAccountPower | undefined;
+      const admin = isClusterAdminEquivalent(model, identity);
+      if (admin && admin !== 'superuser') power = { level: 'cluster-admin', text: `is cluster-admin equivalent (${viaText(admin)})` };
+      const path = power ? undefined : inventory.get(rbacEscalations).get(formatSubject({ kind: 'ServiceAccount', namespace, name }));
+      if (path?.reaches === 'cluster-admin') power = { level: 'reaches-cluster-admin', text: `can reach cluster-admin: ${pathText(path)}` };
+      if (!power) {
+        const secrets = model.authorize(identity, { verb: 'list', apiGroup: '', resource: 'secrets', namespace: '' }).grants[0];
+        if (secrets) power = { level: 'reads-all-secrets', text: `can read every secret in the cluster (${viaText({ ...secrets, namespace: '' })})` };
+        else if (path) power = { level: 'reads-all-secrets', text: `can reach every secret in the cluster: ${pathText(path)}` };
+      }
+      return power;
+    }),
+});
 
 /** Why a pod is easier to break into or out of: privileged or host-namespace settings, and Services or Ingresses exposing it outside the cluster. */
 export function podExposure(workload: Workload, resource: Resource, inventory: Inventory): string[] {
@@ -83,19 +96,8 @@ export function podExposure(workload: Workload, resource: Resource, inventory: I
  */
 export function grantedTo(role: Resource, inventory: Inventory): string {
   const model = rbacModelOf(inventory);
-  // role key -> aggregated ClusterRoles holding some of its rules (a few aggregated roles, computed once)
-  const aggregators = inventory.memo('rbac/aggregators', () => {
-    const out = new Map<string, string[]>();
-    for (const aggregated of model.roles.values()) {
-      if (!aggregated.aggregatedFrom) continue;
-      for (const source of new Set(aggregated.rules.map((rule) => rule.source))) {
-        const list = out.get(source);
-        if (list) list.push(aggregated.key);
-        else out.set(source, [aggregated.key]);
-      }
-    }
-    return out;
-  });
+  // role key -> aggregated ClusterRoles holding some of its rules
+  const aggregators = inventory.get(rbacAggregators);
   const key = roleKey(role.ref.kind, role.ref.namespace, role.ref.name);
   const holders = new Set<string>();
   for (const holderRole of [key, ...(aggregators.get(key) ?? [])]) {
@@ -110,3 +112,6 @@ export function grantedTo(role: Resource, inventory: Inventory): string {
   const list = [...holders];
   return `; granted to ${list.slice(0, 3).join(', ')}${list.length > 3 ? ` and ${list.length - 3} more` : ''}`;
 }
+
+/** What the checks that name a role's holders (grantedTo) read. */
+export const GRANT_HOLDER_READS: CheckReads = { analyses: [rbacModel, rbacAggregators], scope: 'cluster' };

@@ -1,0 +1,220 @@
+import { extractWorkload, type Workload } from '../kinds/pod-spec.js';
+import type { ImageResults } from '../images/results.js';
+import type { ObjectRef, Resource } from '../model/resource.js';
+import { ANY_KIND, readsOf, type Analysis, type AnyAnalysis } from './analysis.js';
+
+/**
+ * The objects a scan, an admission request or a watcher knows, indexed for relational
+ * checks, with the analyses derived from them. Checks read it; they never change it.
+ */
+export interface Inventory {
+  /** Every object, in the order it was added (a replaced object keeps its place). */
+  readonly resources: readonly Resource[];
+  ofKind(kind: string): readonly Resource[];
+  /** Objects of any of these kinds, in inventory order. */
+  ofKinds(kinds: readonly string[]): readonly Resource[];
+  inNamespace(namespace: string): readonly Resource[];
+  /** Objects of any of these kinds in one namespace, in inventory order. */
+  ofKindsIn(kinds: readonly string[], namespace: string): readonly Resource[];
+  /** Objects of one kind in one namespace, from an index (relational checks run per object: keep them linear). */
+  ofKindIn(kind: string, namespace: string): readonly Resource[];
+  find(kind: string, namespace: string | undefined, name: string): Resource | undefined;
+  /** Namespaces that are declared (Namespace objects) or used by any object. */
+  readonly namespaces: ReadonlySet<string>;
+  workloadOf(resource: Resource): Workload | undefined;
+  /** The value of an analysis over these objects, built on first use and kept until an object it reads changes. */
+  get<T>(analysis: Analysis<T>): T;
+  /** Results of earlier image scans (palisade image), when the caller has them. */
+  readonly images?: ImageResults;
+}
+
+/** What identifies an object in an incremental inventory: a second object with it replaces the first. */
+export type ObjectIdentity = Pick<ObjectRef, 'kind' | 'namespace' | 'name'>;
+
+/** An inventory kept current object by object, as the admission webhook and the watcher feed it. */
+export interface IncrementalInventory extends Inventory {
+  /** Adds an object, or replaces the one with the same identity in its place. */
+  upsert(resource: Resource): void;
+  /** Removes the object with this identity; false when there was none. */
+  delete(identity: ObjectIdentity): boolean;
+}
+
+export interface InventoryContext {
+  images?: ImageResults;
+}
+
+function identityKey(kind: string, namespace: string | undefined, name: string): string {
+  return `${kind}\u0000${namespace ?? ''}\u0000${name}`;
+}
+
+function removeFrom(list: Resource[], resource: Resource): void {
+  const index = list.lastIndexOf(resource);
+  if (index >= 0) list.splice(index, 1);
+}
+
+/**
+ * The one implementation behind both forms: a snapshot is an incremental inventory that was
+ * only ever added to. Indexes are arrays (a change costs one scan of the lists it touches,
+ * microseconds at a cluster's sizes); analyses are dropped when an object of a kind they read
+ * is added, replaced or deleted.
+ */
+class IndexedInventory implements IncrementalInventory {
+  readonly images?: ImageResults;
+  private readonly all: Resource[] = [];
+  private readonly byKind = new Map<string, Resource[]>();
+  private readonly byNamespace = new Map<string, Resource[]>();
+  private readonly byKindAndNamespace = new Map<string, Resource[]>();
+  /** Objects by identity; a snapshot may hold several with one identity, the last one is found. */
+  private readonly byKey = new Map<string, Resource[]>();
+  /** How many objects use each namespace (a Namespace object counts for its own name). */
+  private readonly namespaceUses = new Map<string, number>();
+  private namespaceSet: Set<string> | undefined;
+  private readonly workloads = new WeakMap<Resource, Workload | null>();
+  private readonly analyses = new Map<AnyAnalysis, unknown>();
+
+  constructor(context: InventoryContext) {
+    if (context.images) this.images = context.images;
+  }
+
+  get resources(): readonly Resource[] {
+    return this.all;
+  }
+
+  get namespaces(): ReadonlySet<string> {
+    if (!this.namespaceSet) this.namespaceSet = new Set([...this.namespaceUses].filter(([, uses]) => uses > 0).map(([name]) => name));
+    return this.namespaceSet;
+  }
+
+  ofKind(kind: string): readonly Resource[] {
+    return this.byKind.get(kind) ?? [];
+  }
+
+  ofKinds(kinds: readonly string[]): readonly Resource[] {
+    if (kinds.length === 1) return this.ofKind(kinds[0]!);
+    const wanted = new Set(kinds);
+    return this.all.filter((resource) => wanted.has(resource.ref.kind));
+  }
+
+  inNamespace(namespace: string): readonly Resource[] {
+    return this.byNamespace.get(namespace) ?? [];
+  }
+
+  ofKindsIn(kinds: readonly string[], namespace: string): readonly Resource[] {
+    if (kinds.length === 1) return this.ofKindIn(kinds[0]!, namespace);
+    const wanted = new Set(kinds);
+    return this.inNamespace(namespace).filter((resource) => wanted.has(resource.ref.kind));
+  }
+
+  ofKindIn(kind: string, namespace: string): readonly Resource[] {
+    return this.byKindAndNamespace.get(`${kind}\u0000${namespace}`) ?? [];
+  }
+
+  find(kind: string, namespace: string | undefined, name: string): Resource | undefined {
+    const list = this.byKey.get(identityKey(kind, namespace, name));
+    return list?.[list.length - 1];
+  }
+
+  workloadOf(resource: Resource): Workload | undefined {
+    let workload = this.workloads.get(resource);
+    if (workload === undefined) {
+      workload = extractWorkload(resource.object) ?? null;
+      this.workloads.set(resource, workload);
+    }
+    return workload ?? undefined;
+  }
+
+  get<T>(analysis: Analysis<T>): T {
+    if (this.analyses.has(analysis)) return this.analyses.get(analysis) as T;
+    const value = analysis.build(this);
+    this.analyses.set(analysis, value);
+    return value;
+  }
+
+  /** Appends an object (a snapshot's only operation). */
+  add(resource: Resource): void {
+    const { kind, namespace, name } = resource.ref;
+    this.all.push(resource);
+    push(this.byKind, kind, resource);
+    if (namespace !== undefined) {
+      this.useNamespace(namespace, 1);
+      push(this.byNamespace, namespace, resource);
+      push(this.byKindAndNamespace, `${kind}\u0000${namespace}`, resource);
+    }
+    if (kind === 'Namespace' && name) this.useNamespace(name, 1);
+    push(this.byKey, identityKey(kind, namespace, name), resource);
+    this.changed(kind);
+  }
+
+  upsert(resource: Resource): void {
+    const { kind, namespace, name } = resource.ref;
+    const existing = this.find(kind, namespace, name);
+    if (!existing) return this.add(resource);
+    // Same identity, so the same kind and namespace: every index keeps the object's place.
+    replace(this.all, existing, resource);
+    replace(this.byKind.get(kind)!, existing, resource);
+    if (namespace !== undefined) {
+      replace(this.byNamespace.get(namespace)!, existing, resource);
+      replace(this.byKindAndNamespace.get(`${kind}\u0000${namespace}`)!, existing, resource);
+    }
+    replace(this.byKey.get(identityKey(kind, namespace, name))!, existing, resource);
+    this.changed(kind);
+  }
+
+  delete(identity: ObjectIdentity): boolean {
+    const { kind, namespace, name } = identity;
+    const existing = this.find(kind, namespace, name);
+    if (!existing) return false;
+    removeFrom(this.all, existing);
+    removeFrom(this.byKind.get(kind)!, existing);
+    if (namespace !== undefined) {
+      this.useNamespace(namespace, -1);
+      removeFrom(this.byNamespace.get(namespace)!, existing);
+      removeFrom(this.byKindAndNamespace.get(`${kind}\u0000${namespace}`)!, existing);
+    }
+    if (kind === 'Namespace' && name) this.useNamespace(name, -1);
+    removeFrom(this.byKey.get(identityKey(kind, namespace, name))!, existing);
+    this.changed(kind);
+    return true;
+  }
+
+  private useNamespace(namespace: string, delta: number): void {
+    const uses = (this.namespaceUses.get(namespace) ?? 0) + delta;
+    if (uses > 0) this.namespaceUses.set(namespace, uses);
+    else this.namespaceUses.delete(namespace);
+    if (delta < 0 ? uses === 0 : uses === 1) this.namespaceSet = undefined;
+  }
+
+  /** Drops the analyses that read objects of this kind. */
+  private changed(kind: string): void {
+    if (this.analyses.size === 0) return;
+    for (const analysis of [...this.analyses.keys()]) {
+      const reads = readsOf(analysis);
+      if (reads.has(kind) || reads.has(ANY_KIND)) this.analyses.delete(analysis);
+    }
+  }
+}
+
+function push(index: Map<string, Resource[]>, key: string, resource: Resource): void {
+  const list = index.get(key);
+  if (list) list.push(resource);
+  else index.set(key, [resource]);
+}
+
+function replace(list: Resource[], previous: Resource, next: Resource): void {
+  const index = list.lastIndexOf(previous);
+  if (index >= 0) list[index] = next;
+}
+
+/** Every scanned object, indexed once: what a scan of files or a cluster evaluates against. */
+export function buildInventory(resources: readonly Resource[], context: InventoryContext = {}): Inventory {
+  const inventory = new IndexedInventory(context);
+  for (const resource of resources) inventory.add(resource);
+  return inventory;
+}
+
+/** An inventory to keep current with upsert and delete (admission, watch). */
+export function createIncrementalInventory(resources: readonly Resource[] = [], context: InventoryContext = {}): IncrementalInventory {
+  const inventory = new IndexedInventory(context);
+  for (const resource of resources) inventory.upsert(resource);
+  return inventory;
+}
