@@ -68,7 +68,7 @@ export {
   DatabaseError,
   ImportError,
   DEFAULT_IMPORT_LIMITS,
-  type VulnerabilityDatabase,
+  type SqliteVulnerabilityDatabase,
   type DatabaseStatus,
   type SourceStatus,
   type ImportSummary,
