@@ -15,6 +15,9 @@ import { verdict, type Verdict } from './verdict.js';
 
 export type { ImageScanEntry, PipelineContext };
 
+/** The apiVersion of `palisade image -o json`: the entries and errors of an ImageScanResult. */
+export const IMAGE_INVENTORY_API_VERSION = 'palisade.dev/image-inventory/v1';
+
 /**
  * The seam for vulnerability matching (built separately): the inventory in, findings out.
  * When a source is given its findings are added to each image of the JSON and YAML reports.

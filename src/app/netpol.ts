@@ -21,7 +21,7 @@ export interface NetworkContext {
 }
 
 /** Builds the network model of the objects and analyses it. */
-export function analyzeObjects(input: { resources: readonly Resource[] }): NetworkContext {
+export function buildNetworkContext(input: { resources: readonly Resource[] }): NetworkContext {
   const model = buildNetworkModel(input.resources);
   return { resources: [...input.resources], model, analysis: analyzeNetwork(model), problems: model.problems };
 }

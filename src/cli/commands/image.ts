@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ImageScanEntry, PipelineContext } from '../../adapters/images/pipeline.js';
-import { imageVerdict, scanImages, type ImageFindingSource, type ImageSources } from '../../app/image.js';
+import { IMAGE_INVENTORY_API_VERSION, imageVerdict, scanImages, type ImageFindingSource, type ImageSources } from '../../app/image.js';
 import { exitCodeOf } from '../../app/verdict.js';
 import { defaultImageStorePath } from '../../adapters/store/paths.js';
 import { ImageStore } from '../../adapters/store/image-store.js';
@@ -21,8 +21,7 @@ import { imageScanReport } from './image-report.js';
 import { UsageError } from '../usage-error.js';
 
 export type { ImageFindingSource };
-
-export const IMAGE_INVENTORY_API_VERSION = 'palisade.dev/image-inventory/v1';
+export { IMAGE_INVENTORY_API_VERSION };
 const OUTPUTS = ['table', 'json', 'yaml', 'sarif', 'junit', 'markdown', 'cyclonedx', 'spdx'] as const;
 /** Rendered by the scanner's own formatters, from the image scan as a scan report. */
 const REPORT_OUTPUTS: readonly string[] = ['sarif', 'junit', 'markdown'];

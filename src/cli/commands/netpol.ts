@@ -4,7 +4,7 @@ import jsyaml from 'js-yaml';
 import type { LoadResult } from '../../adapters/manifests/documents.js';
 import { parseStream } from '../../adapters/manifests/yaml.js';
 import { locate } from '../../core/model/location.js';
-import { analyzeObjects, connectionMatrix, explainConnection, exposureOf, NetworkQueryError, proposalChanges, proposePolicies, type Explanation, type NetworkContext } from '../../app/netpol.js';
+import { buildNetworkContext, connectionMatrix, explainConnection, exposureOf, NetworkQueryError, proposalChanges, proposePolicies, type Explanation, type NetworkContext } from '../../app/netpol.js';
 import type { AllowingRule, Scope, Side } from '../../core/network/analysis.js';
 import type { ObservedFlow } from '../../core/network/generate.js';
 import { formatPorts, isProtocol } from '../../core/network/ports.js';
@@ -59,7 +59,7 @@ async function load(values: Record<string, unknown>, positionals: string[], io: 
   const namespace = values.namespace as string | undefined;
   const loaded: LoadResult = await loadInputs(values, positionals, io, { command: `palisade netpol ${command}`, ...(namespace ? { clusterNamespace: namespace } : {}) });
   for (const error of loaded.errors) io.stderr(`${error.file}${error.line ? `:${error.line}${error.column ? `:${error.column}` : ''}` : ''}: ${error.message}\n`);
-  const context = analyzeObjects(loaded);
+  const context = buildNetworkContext(loaded);
   const { model } = context;
   for (const problem of context.problems) {
     const position = locate(problem.resource.object, problem.path).position;
