@@ -167,7 +167,7 @@ process.exit(code);
   const lookups: number[] = [];
   for (let i = 0; i < 20; i++) {
     const started = performance.now();
-    if (!opened.get(digest)) throw new Error('the stored scan is missing');
+    if (!(await opened.get(digest))) throw new Error('the stored scan is missing');
     lookups.push(performance.now() - started);
   }
   opened.close();

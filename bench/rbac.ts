@@ -11,10 +11,9 @@
 import { parseArgs } from 'node:util';
 import jsyaml from 'js-yaml';
 import { loadText } from '../src/adapters/manifests/documents.js';
+import { planScan, scanResources } from '../src/app/scan.js';
 import { ALL_CHECKS } from '../src/core/checks/index.js';
-import { resolvePlan } from '../src/core/engine/config.js';
 import { buildInventory } from '../src/core/engine/inventory.js';
-import { evaluateAll } from '../src/core/engine/run.js';
 import { findEscalations } from '../src/core/rbac/escalation.js';
 import { buildRbacModel, type NamespacedRequest } from '../src/core/rbac/model.js';
 import { identityOf } from '../src/core/rbac/subjects.js';
@@ -159,11 +158,8 @@ const authorize = time(() => requests.reduce((sum, request, index) => sum + (mod
 const escalations = best(3, () => findEscalations(model));
 
 const ids = ALL_CHECKS.filter((check) => check.category === 'rbac' || check.category === 'service-accounts').map((check) => check.id);
-const { plan } = resolvePlan(ALL_CHECKS, { config: {}, now: new Date(0), only: ids });
-const analysis = best(3, () => {
-  const inventory = buildInventory(resources);
-  return evaluateAll(resources, inventory, plan);
-});
+const plan = planScan({ config: {}, now: new Date(0), only: ids });
+const analysis = best(3, () => scanResources(baseline.value.loaded, { plan, version: 'bench' }).evaluation);
 const rssMiB = process.resourceUsage().maxRSS / 1024;
 
 const ratio = (ms: number) => `${(ms / baseline.ms).toFixed(2)}x baseline`;

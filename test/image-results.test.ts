@@ -34,19 +34,19 @@ describe('image scan results', () => {
 });
 
 describe('the image store (SQLite)', () => {
-  it('keeps one scan per digest, the latest, and which digest a reference last named', () => {
+  it('keeps one scan per digest, the latest, and which digest a reference last named', async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'palisade-store-')), 'nested', 'images.db');
     const store = ImageStore.open(file);
-    store.put(summary({ scannedAt: '2026-10-01T00:00:00Z' }), { first: true });
-    store.put(summary({ scannedAt: '2026-11-01T00:00:00Z', vulnerabilities: [{ id: 'CVE-1', severity: 'high', package: 'p', installedVersion: '1', status: 'no-fix-yet' }] }), { second: true });
-    store.put(summary({ digest: DIGEST_B, scannedAt: '2026-11-05T00:00:00Z' }), {});
+    await store.put(summary({ scannedAt: '2026-10-01T00:00:00Z' }), { first: true });
+    await store.put(summary({ scannedAt: '2026-11-01T00:00:00Z', vulnerabilities: [{ id: 'CVE-1', severity: 'high', package: 'p', installedVersion: '1', status: 'no-fix-yet' }] }), { second: true });
+    await store.put(summary({ digest: DIGEST_B, scannedAt: '2026-11-05T00:00:00Z' }), {});
     store.close();
     const reader = ImageStore.open(file, { readonly: true });
-    assert.deepEqual(reader.get(DIGEST_A)?.report, { second: true });
-    assert.equal(reader.get(DIGEST_A)?.summary.vulnerabilities.length, 1);
-    assert.equal(reader.digestOf('docker.io/library/nginx:1.27'), DIGEST_B);
-    assert.equal(reader.summaries().length, 2);
-    assert.equal(reader.get(`sha256:${'c'.repeat(64)}`), undefined);
+    assert.deepEqual((await reader.get(DIGEST_A))?.report, { second: true });
+    assert.equal((await reader.get(DIGEST_A))?.summary.vulnerabilities.length, 1);
+    assert.equal(await reader.digestOf('docker.io/library/nginx:1.27'), DIGEST_B);
+    assert.equal((await reader.summaries()).length, 2);
+    assert.equal(await reader.get(`sha256:${'c'.repeat(64)}`), undefined);
     reader.close();
   });
 
@@ -72,10 +72,10 @@ spec:
     - name: sidecar
       image: ghcr.io/acme/never-scanned:1
 `;
-  const storeWithOneScan = () => {
+  const storeWithOneScan = async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'palisade-store-')), 'images.db');
     const store = ImageStore.open(file);
-    store.put(
+    await store.put(
       summary({
         created: '2025-01-01T00:00:00Z',
         vulnerabilities: [{ id: 'DSA-1', aliases: ['CVE-2026-0001'], severity: 'critical', package: 'openssl', installedVersion: '3.0.11-1', fixedVersion: '3.0.15-1', status: 'fixed' }],
@@ -88,8 +88,8 @@ spec:
   const imageFindings = (stdout: string) =>
     (JSON.parse(stdout) as { findings: { checkId: string; message: string }[] }).findings.filter((finding) => ['image-vulnerabilities-fixable', 'image-too-old', 'image-not-scanned'].includes(finding.checkId)).map((finding) => finding.checkId).sort();
 
-  it('runs the image checks on the stored results, given by flag or by environment', () => {
-    const file = storeWithOneScan();
+  it('runs the image checks on the stored results, given by flag or by environment', async () => {
+    const file = await storeWithOneScan();
     const byFlag = palisade(['scan', '-', '-o', 'json', '--image-store', file], { input: manifest });
     assert.equal(byFlag.code, 1, byFlag.stderr);
     assert.deepEqual(imageFindings(byFlag.stdout), ['image-not-scanned', 'image-too-old', 'image-vulnerabilities-fixable']);

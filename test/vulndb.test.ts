@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { AddressInfo } from 'node:net';
-import { importFrom, matchWithDatabase, openVulnerabilityDatabase, defaultDatabasePath, type VulnerabilityDatabase } from '../src/adapters/vulndb/index.js';
+import { importFrom, matchWithDatabase, openVulnerabilityDatabase, defaultDatabasePath, type SqliteVulnerabilityDatabase } from '../src/adapters/vulndb/index.js';
 import type { InstalledPackage } from '../src/core/images/model.js';
 import type { VulnerabilityFinding } from '../src/core/images/match.js';
 import { palisade } from './support/cli.js';
@@ -26,7 +26,7 @@ function pkg(ecosystem: string, scheme: InstalledPackage['scheme'], name: string
 }
 
 /** Finding ids for one package version, with their fixed versions. */
-function idsFor(db: VulnerabilityDatabase, item: InstalledPackage): Map<string, string | undefined> {
+function idsFor(db: SqliteVulnerabilityDatabase, item: InstalledPackage): Map<string, string | undefined> {
   return new Map(matchWithDatabase(db, [item]).findings.map((finding) => [finding.id, finding.fixedVersion]));
 }
 
@@ -36,7 +36,7 @@ function liveRecords(folder: string): number {
 }
 
 describe('vulnerability database: the real OSV data (Go, crates.io, PyPI)', () => {
-  let db: VulnerabilityDatabase;
+  let db: SqliteVulnerabilityDatabase;
   before(async () => {
     db = openVulnerabilityDatabase(temporary('vuln.db'));
     for (const folder of ['go', 'rust', 'pypi']) {
@@ -126,7 +126,7 @@ describe('vulnerability database: the real OSV data (Go, crates.io, PyPI)', () =
 });
 
 describe('vulnerability database: Debian security tracker and Alpine secdb', () => {
-  let db: VulnerabilityDatabase;
+  let db: SqliteVulnerabilityDatabase;
   before(async () => {
     db = openVulnerabilityDatabase(temporary('vuln.db'));
     const tracker = await importFrom(path.join(FIXTURES, 'debian-tracker.json'), db, options);

@@ -1,5 +1,5 @@
 import type { PlanRequest } from '../../src/core/engine/config.js';
-import { buildReport, type ScanReport } from '../../src/core/engine/report.js';
+import type { ScanReport } from '../../src/core/engine/report.js';
 import { scanText } from './scan.js';
 
 /** The checks formatter tests run by default, so their recorded output does not change as the catalog grows. */
@@ -7,15 +7,5 @@ export const FORMATTER_TEST_CHECKS = ['host-network', 'privileged-container', 'r
 
 /** Loads YAML text and builds the ScanReport every formatter renders, in-process (as `palisade scan` does). */
 export function reportFromText(text: string, request: Partial<PlanRequest> = {}, file = 'test.yaml', version = '0.0.0-test'): ScanReport {
-  const { loaded, plan, findings, suppressed, errors } = scanText(text, { ...(request.standard ? {} : { only: FORMATTER_TEST_CHECKS }), ...request }, file);
-  return buildReport({
-    version,
-    objects: loaded.resources.length,
-    checks: plan.checks,
-    findings,
-    suppressed,
-    errors: [...loaded.errors, ...errors],
-    skipped: loaded.skipped,
-    ...(plan.standard ? { standard: plan.standard } : {}),
-  });
+  return scanText(text, { ...(request.standard ? {} : { only: FORMATTER_TEST_CHECKS }), ...request }, file, {}, version).report;
 }

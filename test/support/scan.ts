@@ -1,16 +1,21 @@
-import { ALL_CHECKS } from '../../src/core/checks/index.js';
-import { resolvePlan, type PlanRequest, type ScanPlan } from '../../src/core/engine/config.js';
-import { buildInventory, type InventoryContext } from '../../src/core/engine/inventory.js';
-import { evaluateAll, type Evaluation } from '../../src/core/engine/run.js';
+import type { PlanRequest, ScanPlan } from '../../src/core/engine/config.js';
+import type { InventoryContext } from '../../src/core/engine/inventory.js';
+import type { Evaluation } from '../../src/core/engine/run.js';
+import type { ScanReport } from '../../src/core/engine/report.js';
 import { loadText, type LoadResult } from '../../src/adapters/manifests/documents.js';
+import { scanResources } from '../../src/app/scan.js';
 
 export const FIXED_NOW = new Date('2026-06-01T12:00:00Z');
 
-/** Loads YAML text and runs the engine on it, in-process. */
-export function scanText(text: string, request: Partial<PlanRequest> = {}, file = 'test.yaml', context: InventoryContext = {}): Evaluation & { loaded: LoadResult; plan: ScanPlan } {
+/** Loads YAML text and runs the scan use case on it, in-process (as `palisade scan` does). */
+export function scanText(
+  text: string,
+  request: Partial<PlanRequest> = {},
+  file = 'test.yaml',
+  context: InventoryContext = {},
+  version = '0.0.0-test',
+): Evaluation & { loaded: LoadResult; plan: ScanPlan; report: ScanReport } {
   const loaded = loadText(text, file);
-  const { plan, problems } = resolvePlan(ALL_CHECKS, { now: FIXED_NOW, ...request });
-  if (problems.length > 0) throw new Error(`bad plan: ${problems.map((p) => p.message).join('; ')}`);
-  const evaluation = evaluateAll(loaded.resources, buildInventory(loaded.resources, context), plan);
-  return { ...evaluation, loaded, plan };
+  const { plan, evaluation, report } = scanResources(loaded, { planRequest: { now: FIXED_NOW, ...request }, version, ...(context.images ? { images: context.images } : {}) });
+  return { ...evaluation, loaded, plan, report };
 }

@@ -5,8 +5,7 @@ import { osSupport, type OsSupport } from '../../core/images/os-support.js';
 import { formatImageReference } from '../../core/images/reference.js';
 import { tagReference, type ImageScanSummary } from '../../core/images/results.js';
 import type { ImageLocation } from './locate.js';
-import type { ImageStore } from '../store/image-store.js';
-import type { VulnerabilityDatabase } from '../vulndb/database.js';
+import type { DataFreshness, ImageResultsStore, VulnerabilityDatabase } from '../../core/ports/images.js';
 import type { InventoryOptions } from './scan.js';
 import type { OpenedImage } from './sources.js';
 
@@ -25,10 +24,12 @@ export interface ImageScanEntry extends ImageInventory {
   cached?: boolean;
 }
 
+/** The ports an image scan uses: any ImageResultsStore and VulnerabilityDatabase (SQLite locally). */
 export interface PipelineContext {
   db?: VulnerabilityDatabase;
-  dbStatus?: { updatedAt?: string; newestData?: string };
-  store?: ImageStore;
+  /** The database's freshness, read once per command. */
+  dbStatus?: DataFreshness;
+  store?: ImageResultsStore;
   /** Read a stored scan of the same digest and data instead of pulling (default true). */
   useCache: boolean;
   now: () => Date;
@@ -64,14 +65,13 @@ export function summaryOf(entry: ImageScanEntry, reference: string): ImageScanSu
   };
 }
 
-/** The stored scan of a digest, when it was matched against the data in use now; undefined otherwise. */
 /**
  * A stored scan is reused when the same digest was matched against the same vulnerability
  * data: a digest names immutable content, so only newer data can change the answer.
  */
-export function storedScan(digest: string, context: PipelineContext): ImageScanEntry | undefined {
+export async function storedScan(digest: string, context: PipelineContext): Promise<ImageScanEntry | undefined> {
   if (!context.useCache || !context.store || !context.db) return undefined;
-  const stored = context.store.get(digest);
+  const stored = await context.store.get(digest);
   if (!stored || stored.summary.databaseUpdatedAt !== context.dbStatus?.updatedAt) return undefined;
   const entry = stored.report as ImageScanEntry;
   const now = context.now();
@@ -84,7 +84,7 @@ export function storedScan(digest: string, context: PipelineContext): ImageScanE
 export async function scanImage(opened: OpenedImage, reference: string, context: PipelineContext, options: InventoryOptions = {}): Promise<ImageScanEntry> {
   const now = context.now();
   const dataUpdated = context.dbStatus?.updatedAt;
-  const stored = storedScan(opened.digest, context);
+  const stored = await storedScan(opened.digest, context);
   if (stored) return stored;
   // Loaded only when layers are walked and matched: a stored digest needs none of it.
   const { inventoryImage } = await import('./scan.js');
@@ -93,12 +93,11 @@ export async function scanImage(opened: OpenedImage, reference: string, context:
   const entry: ImageScanEntry = { ...inventory, scannedAt: now.toISOString(), ...(age !== undefined ? { ageDays: age } : {}), osSupport: osSupport(inventory.os, now) };
   if (context.db) {
     // Language packages an OS package installed are the OS vendor's to fix: its advisories cover them.
-    const { matchWithDatabase } = await import('../vulndb/match.js');
-    const result = matchWithDatabase(context.db, inventory.packages.filter((item) => !item.ownedByOsPackage));
+    const result = await context.db.match(inventory.packages.filter((item) => !item.ownedByOsPackage));
     entry.vulnerabilities = result.findings;
     entry.vulnerabilityProblems = result.problems;
     entry.database = { ...(dataUpdated ? { updatedAt: dataUpdated } : {}), ...(context.dbStatus?.newestData ? { newestData: context.dbStatus.newestData } : {}) };
-    context.store?.put(summaryOf(entry, reference), entry);
+    await context.store?.put(summaryOf(entry, reference), entry);
   }
   return entry;
 }

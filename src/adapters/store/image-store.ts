@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { ImageScanSummary } from '../../core/images/results.js';
+import type { ImageResultsStore, StoredImageScan } from '../../core/ports/images.js';
 
 /**
  * The local store of image scans, by manifest digest (SQLite, one file): what `palisade image`
@@ -10,13 +11,14 @@ import type { ImageScanSummary } from '../../core/images/results.js';
  */
 const SCHEMA_VERSION = 1;
 
-export interface StoredScan {
-  summary: ImageScanSummary;
-  /** The full report `palisade image` produced, as it printed it in JSON. */
-  report: unknown;
-}
+/** A stored scan: its summary, and the full report `palisade image` produced, as it printed it in JSON. */
+export type StoredScan = StoredImageScan;
 
-export class ImageStore {
+/**
+ * The SQLite adapter of the ImageResultsStore port. better-sqlite3 is synchronous; the port's
+ * methods are async so that a networked store (PostgreSQL) can implement the same interface.
+ */
+export class ImageStore implements ImageResultsStore {
   private constructor(private readonly db: Database.Database) {}
 
   /** Opens (creating when writable) the store at `file`. */
@@ -57,7 +59,7 @@ export class ImageStore {
   }
 
   /** Records a scan; a later scan of the same digest replaces it, and the reference now names that digest. */
-  put(summary: ImageScanSummary, report: unknown): void {
+  async put(summary: ImageScanSummary, report: unknown): Promise<void> {
     this.db.transaction(() => {
       this.db
         .prepare('INSERT OR REPLACE INTO scans (digest, reference, scanned_at, summary, report) VALUES (?, ?, ?, ?, ?)')
@@ -67,18 +69,18 @@ export class ImageStore {
   }
 
   /** The scan of one digest: "was this scanned, when, and what was found". */
-  get(digest: string): StoredScan | undefined {
+  async get(digest: string): Promise<StoredScan | undefined> {
     const row = this.db.prepare('SELECT summary, report FROM scans WHERE digest = ?').get(digest) as { summary: string; report: string } | undefined;
     return row ? { summary: JSON.parse(row.summary) as ImageScanSummary, report: JSON.parse(row.report) } : undefined;
   }
 
   /** The digest a reference named when it was last scanned. */
-  digestOf(reference: string): string | undefined {
+  async digestOf(reference: string): Promise<string | undefined> {
     return (this.db.prepare('SELECT digest FROM refs WHERE reference = ?').get(reference) as { digest: string } | undefined)?.digest;
   }
 
   /** Every scan's summary, for the checks (summaries are small; reports stay on disk). */
-  summaries(): ImageScanSummary[] {
+  async summaries(): Promise<ImageScanSummary[]> {
     return (this.db.prepare('SELECT summary FROM scans').all() as { summary: string }[]).map((row) => JSON.parse(row.summary) as ImageScanSummary);
   }
 

@@ -8,7 +8,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { AdvisoryFeed, PackageAdvisory } from '../../core/images/advisory.js';
-import type { PackageKey } from '../../core/images/match.js';
+import { matchPackages, packageKey, type PackageKey } from '../../core/images/match.js';
+import type { DataFreshness, VulnerabilityDatabase } from '../../core/ports/images.js';
 import { canonicalEcosystem, normalizePackageName } from '../../core/images/names.js';
 
 export const SCHEMA_VERSION = '1';
@@ -70,7 +71,12 @@ export interface ImportBatch {
 
 type StoredAdvisory = Omit<PackageAdvisory, 'feed' | 'id' | 'ecosystem'>;
 
-export interface VulnerabilityDatabase {
+/**
+ * The SQLite adapter of the VulnerabilityDatabase port (freshness, match), with what `palisade
+ * db` needs besides: imports, lookups by key, status. better-sqlite3 is synchronous; the port's
+ * methods are async so that a networked database can implement them too.
+ */
+export interface SqliteVulnerabilityDatabase extends VulnerabilityDatabase {
   readonly path: string;
   /** Stores one import in one transaction; `importedAt` is the clock's time, from the caller. */
   store(batch: ImportBatch, importedAt: Date): void;
@@ -78,7 +84,7 @@ export interface VulnerabilityDatabase {
   advisoriesFor(keys: readonly PackageKey[]): Map<string, PackageAdvisory[]>;
   status(): DatabaseStatus;
   /** When the data was last imported and its newest advisory date: cheap, for every scan (status() counts everything). */
-  freshness(): { updatedAt?: string; newestData?: string };
+  freshness(): Promise<DataFreshness>;
   close(): void;
 }
 
@@ -90,7 +96,7 @@ export class DatabaseError extends Error {
   override name = 'DatabaseError';
 }
 
-export function openVulnerabilityDatabase(file: string, options: { readonly?: boolean } = {}): VulnerabilityDatabase {
+export function openVulnerabilityDatabase(file: string, options: { readonly?: boolean } = {}): SqliteVulnerabilityDatabase {
   if (!options.readonly) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   let db: Database.Database;
   try {
@@ -116,6 +122,19 @@ export function openVulnerabilityDatabase(file: string, options: { readonly?: bo
     throw new DatabaseError(`${file} has schema version ${schemaVersion || 'none'}, this palisade reads ${SCHEMA_VERSION}: delete it and run palisade db update again`);
   }
   const lookup = db.prepare<[string, string], { feed: AdvisoryFeed; id: string; ecosystem: string; advisory: string }>('SELECT feed, id, ecosystem, advisory FROM affected WHERE ecosystem = ? AND name = ?');
+
+  const advisoriesFor = (keys: readonly PackageKey[]): Map<string, PackageAdvisory[]> => {
+    const found = new Map<string, PackageAdvisory[]>();
+    for (const key of keys) {
+      const text = keyString(key);
+      if (found.has(text)) continue;
+      found.set(
+        text,
+        lookup.all(key.ecosystem, key.name).map((row) => ({ feed: row.feed, id: row.id, ecosystem: row.ecosystem, ...(JSON.parse(row.advisory) as StoredAdvisory) })),
+      );
+    }
+    return found;
+  };
 
   return {
     path: file,
@@ -143,19 +162,13 @@ export function openVulnerabilityDatabase(file: string, options: { readonly?: bo
         db.prepare('DELETE FROM sources WHERE id <> ? AND NOT EXISTS (SELECT 1 FROM affected WHERE affected.source = sources.id)').run(source);
       })();
     },
-    advisoriesFor(keys) {
-      const found = new Map<string, PackageAdvisory[]>();
-      for (const key of keys) {
-        const text = keyString(key);
-        if (found.has(text)) continue;
-        found.set(
-          text,
-          lookup.all(key.ecosystem, key.name).map((row) => ({ feed: row.feed, id: row.id, ecosystem: row.ecosystem, ...(JSON.parse(row.advisory) as StoredAdvisory) })),
-        );
-      }
-      return found;
+    advisoriesFor,
+    async match(packages, matchOptions = {}) {
+      // One indexed lookup per distinct package key, then the pure matcher.
+      const advisories = advisoriesFor(packages.map(packageKey));
+      return matchPackages(packages, (key) => advisories.get(keyString(key)) ?? [], matchOptions);
     },
-    freshness() {
+    async freshness() {
       const row = db.prepare<[], { updated: string | null }>('SELECT MAX(imported_at) AS updated FROM sources').get();
       const newest = db
         .prepare<[], { newest_data: string }>('SELECT newest_data FROM sources WHERE newest_data IS NOT NULL')

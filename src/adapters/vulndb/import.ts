@@ -13,7 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import yaml from 'js-yaml';
 import yauzl from 'yauzl';
 import type { PackageAdvisory } from '../../core/images/advisory.js';
-import type { VulnerabilityDatabase } from './database.js';
+import type { SqliteVulnerabilityDatabase } from './database.js';
 import { convertAlpineSecdb, convertDebianTracker, convertOsv, detectFormat, type Converted } from './formats.js';
 
 export interface ImportLimits {
@@ -68,7 +68,7 @@ class Collector {
 
   constructor(
     readonly location: string,
-    private readonly db: VulnerabilityDatabase,
+    private readonly db: SqliteVulnerabilityDatabase,
     private readonly options: ImportOptions,
   ) {
     this.summary = { location, batches: [], problems: this.problems };
@@ -215,7 +215,7 @@ async function isZip(file: string): Promise<boolean> {
   }
 }
 
-async function importPath(file: string, location: string, db: VulnerabilityDatabase, options: ImportOptions, limits: ImportLimits): Promise<ImportSummary> {
+async function importPath(file: string, location: string, db: SqliteVulnerabilityDatabase, options: ImportOptions, limits: ImportLimits): Promise<ImportSummary> {
   let info;
   try {
     info = await stat(file);
@@ -274,7 +274,7 @@ async function download(url: URL, limits: ImportLimits, progress?: (text: string
 }
 
 /** Imports a path or an http(s) URL into the database. */
-export async function importFrom(from: string, db: VulnerabilityDatabase, options: ImportOptions): Promise<ImportSummary> {
+export async function importFrom(from: string, db: SqliteVulnerabilityDatabase, options: ImportOptions): Promise<ImportSummary> {
   const limits = { ...DEFAULT_IMPORT_LIMITS, ...options.limits };
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(from)) {
     const url = new URL(from);

@@ -2,16 +2,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { scanImage, storedReference, storedScan, type ImageScanEntry, type PipelineContext } from '../../adapters/images/pipeline.js';
+import type { ImageScanEntry, PipelineContext } from '../../adapters/images/pipeline.js';
+import { IMAGE_INVENTORY_API_VERSION, imageVerdict, scanImages, type ImageFindingSource, type ImageSources } from '../../app/image.js';
+import { exitCodeOf } from '../../app/verdict.js';
 import { defaultImageStorePath } from '../../adapters/store/paths.js';
 import { ImageStore } from '../../adapters/store/image-store.js';
-import { DatabaseError, defaultDatabasePath, openVulnerabilityDatabase, type VulnerabilityDatabase } from '../../adapters/vulndb/database.js';
-import { VULNERABILITY_SEVERITIES, type VulnerabilityFinding, type VulnerabilitySeverity } from '../../core/images/match.js';
+import { DatabaseError, defaultDatabasePath, openVulnerabilityDatabase, type SqliteVulnerabilityDatabase } from '../../adapters/vulndb/database.js';
+import { VULNERABILITY_SEVERITIES, type VulnerabilitySeverity } from '../../core/images/match.js';
 import { locateImage, type ImageLocation } from '../../adapters/images/locate.js';
 import type { OpenedImage } from '../../adapters/images/sources.js';
 import type { RegistryClient } from '../../adapters/registry/client.js';
 import type { CredentialEntry } from '../../adapters/registry/credentials.js';
-import type { ImageInventory } from '../../core/images/model.js';
 import { formatPlatform, parsePlatform, type Platform } from '../../core/images/oci.js';
 import { describeOsSupport } from '../../core/images/os-support.js';
 import { parseImageReference } from '../../core/images/reference.js';
@@ -19,7 +20,8 @@ import type { CommandIO } from '../io.js';
 import { imageScanReport } from './image-report.js';
 import { UsageError } from '../usage-error.js';
 
-export const IMAGE_INVENTORY_API_VERSION = 'palisade.dev/image-inventory/v1';
+export type { ImageFindingSource };
+export { IMAGE_INVENTORY_API_VERSION };
 const OUTPUTS = ['table', 'json', 'yaml', 'sarif', 'junit', 'markdown', 'cyclonedx', 'spdx'] as const;
 /** Rendered by the scanner's own formatters, from the image scan as a scan report. */
 const REPORT_OUTPUTS: readonly string[] = ['sarif', 'junit', 'markdown'];
@@ -60,14 +62,6 @@ Flags:
 Exit codes: 0 scanned (no vulnerability at or above --fail-on), 1 vulnerabilities at or above
 --fail-on, 2 usage error or an image that could not be read (the others are still reported).
 `;
-
-/**
- * The seam for vulnerability matching (built separately): the inventory in, findings out.
- * When a source is given its findings are added to each image of the JSON and YAML reports.
- */
-export interface ImageFindingSource {
-  findings(inventory: ImageInventory): Promise<unknown[]> | unknown[];
-}
 
 function defaultPlatform(): Platform {
   const architecture: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
@@ -225,40 +219,32 @@ export async function runImageCommand(argv: string[], io: CommandIO, findingSour
   let client: RegistryClient | undefined;
   const registryClient = async () => (client ??= (await import('../../adapters/registry/client.js')).createRegistryClient({ credentials, insecureRegistries: values['insecure-registry'] ?? [], userAgent: `palisade/${io.version}` }));
 
-  const context = openStores(values, io);
-  const inventories: (ImageScanEntry & { findings?: unknown[] })[] = [];
-  const withFilters = (entry: ImageScanEntry): ImageScanEntry => ({ ...entry, ...(entry.vulnerabilities ? { vulnerabilities: filterVulnerabilities(entry.vulnerabilities, severities, values['ignore-unfixed'] ?? false) } : {}) });
-  const errors: { image: string; message: string }[] = [];
-  for (const argument of positionals) {
-    try {
-      // A manifest digest scanned before against the same data needs no registry at all.
-      const location = await locateImage(argument, io.cwd);
-      const pinned = location.kind === 'registry' ? location.reference.digest : undefined;
-      const known = pinned ? storedScan(pinned, context) : undefined;
-      if (known) {
-        io.progress(`${argument}: read from the store (scanned ${known.scannedAt})`);
-        inventories.push(withFilters(known));
-        continue;
-      }
-      const image = await openImage(location, registryClient, platform, io);
-      let lastReport = 0;
-      const scanned = await scanImage(image, storedReference(location, image), context, {
-        onProgress: (layer, read, size) => {
+  const stores = await openStores(values, io);
+  let lastReport = 0;
+  const sources: ImageSources = { locate: (argument) => locateImage(argument, io.cwd), open: (location) => openImage(location, registryClient, platform, io) };
+  const result = await scanImages(positionals, stores.context, sources, {
+    ...(severities ? { severities } : {}),
+    ignoreUnfixed: values['ignore-unfixed'] ?? false,
+    ...(findingSource ? { findingSource } : {}),
+    onEvent: (event) => {
+      switch (event.type) {
+        case 'stored':
+          return io.progress(`${event.argument}: read from the store (scanned ${event.scannedAt})`);
+        case 'layer': {
           const now = io.now().getTime();
-          if (now - lastReport < 250 && read < size) return;
+          if (now - lastReport < 250 && event.read < event.size) return;
           lastReport = now;
-          io.progress(`${argument}: layer ${layer + 1}/${image.layers.length} ${image.layers[layer]!.descriptor.digest.slice(7, 19)} ${megabytes(read)}/${megabytes(size)}`);
-        },
-      });
-      if (scanned.cached) io.progress(`${argument}: ${image.digest.slice(0, 19)} read from the store (scanned ${scanned.scannedAt})`);
-      inventories.push(findingSource ? { ...withFilters(scanned), findings: await findingSource.findings(scanned) } : withFilters(scanned));
-    } catch (error) {
-      errors.push({ image: argument, message: (error as Error).message });
-      io.stderr(`palisade image: ${argument}: ${(error as Error).message}\n`);
-    }
-  }
-  context.db?.close();
-  context.store?.close();
+          const { image, layer } = event;
+          return io.progress(`${event.argument}: layer ${layer + 1}/${image.layers.length} ${image.layers[layer]!.descriptor.digest.slice(7, 19)} ${megabytes(event.read)}/${megabytes(event.size)}`);
+        }
+        case 'cached':
+          return io.progress(`${event.argument}: ${event.image.digest.slice(0, 19)} read from the store (scanned ${event.scannedAt})`);
+        case 'error':
+          return io.stderr(`palisade image: ${event.argument}: ${event.message}\n`);
+      }
+    },
+  }).finally(() => stores.close());
+  const { entries: inventories, errors } = result;
 
   const report = { apiVersion: IMAGE_INVENTORY_API_VERSION, kind: 'ImageInventoryReport', generator: `palisade ${io.version}`, images: inventories, errors };
   if (output === 'json') await io.stdout(`${JSON.stringify(report, null, 2)}\n`);
@@ -272,10 +258,7 @@ export async function runImageCommand(argv: string[], io: CommandIO, findingSour
     const rendered = FORMATTERS[output]!(imageScanReport(inventories, io.version, errors), { color: false, cwd: io.cwd });
     await io.stdout(typeof rendered === 'string' ? rendered : [...rendered].join(''));
   }
-  if (errors.length > 0) return 2;
-  const threshold = failOn?.[0];
-  if (threshold !== undefined && inventories.some((entry) => (entry.vulnerabilities ?? []).some((finding) => SEVERITY_ORDER.indexOf(finding.severity.level) >= SEVERITY_ORDER.indexOf(threshold)))) return 1;
-  return 0;
+  return exitCodeOf(imageVerdict(result, failOn?.[0]));
 }
 
 const SEVERITY_ORDER = VULNERABILITY_SEVERITIES;
@@ -288,24 +271,20 @@ function parseSeverities(text: string | undefined, flag: string): VulnerabilityS
   return list as VulnerabilitySeverity[];
 }
 
-function filterVulnerabilities(findings: VulnerabilityFinding[], severities: VulnerabilitySeverity[] | undefined, ignoreUnfixed: boolean): VulnerabilityFinding[] {
-  return findings.filter((finding) => (!severities || severities.includes(finding.severity.level)) && (!ignoreUnfixed || finding.status === 'fixed'));
-}
-
 /**
  * The vulnerability database (read-only) and the store of scans. Without a database the
  * images are inventoried only, said once on stderr, and nothing is stored: a scan that
  * matched nothing must not pass for a clean one.
  */
-function openStores(values: { db?: string; 'image-store'?: string; 'no-cache'?: boolean }, io: CommandIO): PipelineContext {
+async function openStores(values: { db?: string; 'image-store'?: string; 'no-cache'?: boolean }, io: CommandIO): Promise<{ context: PipelineContext; close(): void }> {
   const context: PipelineContext = { useCache: !values['no-cache'], now: () => io.now() };
   const dbPath = values.db ?? defaultDatabasePath();
   if (!existsSync(dbPath)) {
     if (values.db !== undefined) throw new UsageError(`--db ${values.db}: no such vulnerability database (palisade db update --db ${values.db} --from ...)`);
     io.stderr(`palisade image: no vulnerability database at ${dbPath}: listing packages only (run palisade db update --from PATH|URL)\n`);
-    return context;
+    return { context, close: () => undefined };
   }
-  let db: VulnerabilityDatabase;
+  let db: SqliteVulnerabilityDatabase;
   try {
     db = openVulnerabilityDatabase(dbPath, { readonly: true });
   } catch (error) {
@@ -313,9 +292,16 @@ function openStores(values: { db?: string; 'image-store'?: string; 'no-cache'?: 
     throw error;
   }
   context.db = db;
-  context.dbStatus = db.freshness();
-  context.store = ImageStore.open(values['image-store'] ?? defaultImageStorePath());
-  return context;
+  context.dbStatus = await db.freshness();
+  const store = ImageStore.open(values['image-store'] ?? defaultImageStorePath());
+  context.store = store;
+  return {
+    context,
+    close: () => {
+      db.close();
+      store.close();
+    },
+  };
 }
 
 export function imageCommand(argv: string[], io: CommandIO): Promise<number> {

@@ -4,13 +4,11 @@ import jsyaml from 'js-yaml';
 import type { LoadResult } from '../../adapters/manifests/documents.js';
 import { parseStream } from '../../adapters/manifests/yaml.js';
 import { locate } from '../../core/model/location.js';
-import type { Resource } from '../../core/model/resource.js';
-import { analyzeNetwork, type AllowingRule, type Endpoint, type NetworkAnalysis, type Scope, type Side } from '../../core/network/analysis.js';
-import { networkExposure } from '../../core/network/exposure.js';
-import { generatePolicies, type ObservedFlow } from '../../core/network/generate.js';
-import { buildNetworkModel } from '../../core/network/model.js';
+import { buildNetworkContext, connectionMatrix, explainConnection, exposureOf, NetworkQueryError, proposalChanges, proposePolicies, type Explanation, type NetworkContext } from '../../app/netpol.js';
+import type { AllowingRule, Scope, Side } from '../../core/network/analysis.js';
+import type { ObservedFlow } from '../../core/network/generate.js';
 import { formatPorts, isProtocol } from '../../core/network/ports.js';
-import { addressList, podIpCaveats, resolveEndpoint, workloadMatrix, type ResolvedEndpoint, type WorkloadConnection } from '../../core/network/workloads.js';
+import { addressList, type WorkloadConnection } from '../../core/network/workloads.js';
 import { INPUT_HELP, INPUT_OPTIONS, loadInputs } from '../inputs.js';
 import type { CommandIO } from '../io.js';
 import { UsageError } from '../usage-error.js';
@@ -53,8 +51,7 @@ exposure: exposures found, 2 usage or input error.
 const MATRIX_FORMATS = ['table', 'json', 'csv', 'dot', 'markdown'];
 
 interface Loaded {
-  resources: Resource[];
-  analysis: NetworkAnalysis;
+  context: NetworkContext;
   inputErrors: number;
 }
 
@@ -62,13 +59,14 @@ async function load(values: Record<string, unknown>, positionals: string[], io: 
   const namespace = values.namespace as string | undefined;
   const loaded: LoadResult = await loadInputs(values, positionals, io, { command: `palisade netpol ${command}`, ...(namespace ? { clusterNamespace: namespace } : {}) });
   for (const error of loaded.errors) io.stderr(`${error.file}${error.line ? `:${error.line}${error.column ? `:${error.column}` : ''}` : ''}: ${error.message}\n`);
-  const model = buildNetworkModel(loaded.resources);
-  for (const problem of model.problems) {
+  const context = buildNetworkContext(loaded);
+  const { model } = context;
+  for (const problem of context.problems) {
     const position = locate(problem.resource.object, problem.path).position;
     io.stderr(`${problem.resource.origin.file}${position ? `:${position.line}:${position.column}` : ''}: NetworkPolicy ${problem.resource.ref.namespace}/${problem.resource.ref.name}: ${problem.path.join('.')}: ${problem.message}\n`);
   }
   io.progress(`${model.workloads.size} workloads in ${model.classes.length} classes, ${model.policies.length} NetworkPolicies`);
-  return { resources: [...loaded.resources], analysis: analyzeNetwork(model), inputErrors: loaded.errors.length + model.problems.length };
+  return { context, inputErrors: loaded.errors.length + context.problems.length };
 }
 
 function pad(rows: string[][]): string {
@@ -136,9 +134,9 @@ async function matrixCommand(values: Record<string, unknown>, positionals: strin
   const direction = values.direction as string | undefined;
   if (direction !== undefined && direction !== 'ingress' && direction !== 'egress') throw new UsageError('--direction must be ingress or egress');
   const scope: Scope = (direction as Scope | undefined) ?? 'both';
-  const { analysis, inputErrors } = await load(values, positionals, io, 'matrix');
+  const { context, inputErrors } = await load(values, positionals, io, 'matrix');
   const namespace = values.namespace as string | undefined;
-  const connections = workloadMatrix(analysis, { scope, ...(namespace ? { namespace } : {}) });
+  const connections = connectionMatrix(context, { scope, ...(namespace ? { namespace } : {}) });
   await io.stdout(renderMatrix(connections, format, scope));
   return inputErrors > 0 ? 2 : 0;
 }
@@ -150,11 +148,6 @@ function parsePort(text: string): { port: number; protocol: 'TCP' | 'UDP' | 'SCT
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--port ${text}: the port must be a number from 1 to 65535`);
   if (!isProtocol(protocol)) throw new UsageError(`--port ${text}: the protocol must be TCP, UDP or SCTP`);
   return { port, protocol };
-}
-
-function endpointsOf(resolved: ResolvedEndpoint): Array<{ endpoint: Endpoint; label: string }> {
-  if (resolved.type === 'addresses') return [{ endpoint: { type: 'addresses', addresses: resolved.addresses, label: resolved.label }, label: resolved.label }];
-  return resolved.workload.classes.map((id) => ({ endpoint: { type: 'class', id }, label: resolved.workload.id }));
 }
 
 function ruleText(rule: AllowingRule): string {
@@ -188,28 +181,15 @@ async function explainCommand(values: Record<string, unknown>, positionals: stri
   const [sourceText, destinationText, ...inputs] = positionals;
   if (sourceText === undefined || destinationText === undefined) throw new UsageError('explain needs SRC and DST: palisade netpol explain SRC DST [PATH...]');
   const port = values.port === undefined ? undefined : parsePort(values.port as string);
-  const { analysis, inputErrors } = await load(values, inputs, io, 'explain');
-  let source: ResolvedEndpoint;
-  let destination: ResolvedEndpoint;
+  const { context, inputErrors } = await load(values, inputs, io, 'explain');
+  let explanation: Explanation;
   try {
-    source = resolveEndpoint(analysis, sourceText);
-    destination = resolveEndpoint(analysis, destinationText);
+    explanation = explainConnection(context, sourceText, destinationText, port);
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    if (error instanceof NetworkQueryError) throw new UsageError(error.message);
+    throw error;
   }
-  if (source.type === 'addresses' && destination.type === 'addresses') throw new UsageError('explain needs a workload at one end at least');
-  const results = [];
-  for (const from of endpointsOf(source)) {
-    for (const to of endpointsOf(destination)) {
-      const verdict = port ? analysis.decide(from.endpoint, to.endpoint, port.port, port.protocol) : { ...analysis.connection(from.endpoint, to.endpoint), allowed: undefined };
-      const allowed = verdict.allowed ?? formatPorts(verdict.ports) !== 'none';
-      // Pod to pod: ipBlocks over private ranges may match pod IPs on some plugins (never in this analysis).
-      const caveats =
-        from.endpoint.type === 'class' && to.endpoint.type === 'class' ? [...podIpCaveats(analysis, from.endpoint.id, 'Egress'), ...podIpCaveats(analysis, to.endpoint.id, 'Ingress')] : [];
-      results.push({ from: from.label, to: to.label, allowed, ports: verdict.ports, egress: verdict.egress, ingress: verdict.ingress, caveats });
-    }
-  }
-  const allowed = results.some((result) => result.allowed);
+  const { results, allowed } = explanation;
   if (format === 'json') {
     const items = results.map((result) => ({
       source: result.from,
@@ -241,9 +221,9 @@ async function explainCommand(values: Record<string, unknown>, positionals: stri
 async function exposureCommand(values: Record<string, unknown>, positionals: string[], io: CommandIO): Promise<number> {
   const format = (values.output as string | undefined) ?? 'table';
   if (!['table', 'json', 'markdown'].includes(format)) throw new UsageError('-o must be table, json or markdown');
-  const { analysis, resources, inputErrors } = await load(values, positionals, io, 'exposure');
+  const { context, inputErrors } = await load(values, positionals, io, 'exposure');
   const namespace = values.namespace as string | undefined;
-  const items = networkExposure(analysis, resources, namespace ? { namespace } : {});
+  const items = exposureOf(context, namespace ? { namespace } : {});
   const rows = items.map((item) => [item.workload, item.exposure, formatPorts(item.ports), item.detail]);
   if (format === 'json') {
     await io.stdout(`${JSON.stringify({ apiVersion: NETPOL_API_VERSION, kind: 'Exposure', items: items.map((item) => ({ ...item, ports: formatPorts(item.ports) })) }, null, 2)}\n`);
@@ -281,29 +261,12 @@ async function generateCommand(values: Record<string, unknown>, positionals: str
   const baseline = values.baseline as string | undefined;
   if (baseline !== undefined && baseline !== 'same-namespace') throw new UsageError('--baseline must be same-namespace');
   const observed = values.flows ? await readFlows(values.flows as string) : [];
-  const { analysis, resources, inputErrors } = await load(values, positionals, io, 'generate');
+  const { context, inputErrors } = await load(values, positionals, io, 'generate');
   const namespace = values.namespace as string | undefined;
-  const proposal = generatePolicies(analysis, resources, { ...(baseline ? { baseline: 'same-namespace' as const } : {}), observed, ...(namespace ? { namespaces: [namespace] } : {}) });
+  const proposal = proposePolicies(context, { ...(baseline ? { baseline: 'same-namespace' as const } : {}), observed, ...(namespace ? { namespace } : {}) });
   for (const note of proposal.notes) io.stderr(`note: ${note}\n`);
   if (values.diff) {
-    const generated: Resource[] = proposal.policies.map((object, index) => {
-      const metadata = object.metadata as { name: string; namespace: string };
-      return { ref: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', name: metadata.name, namespace: metadata.namespace }, object, origin: { file: '(generated)', document: index } };
-    });
-    // The proposal replaces nothing: it is added to the policies that exist.
-    const after = analyzeNetwork(buildNetworkModel([...resources, ...generated]));
-    // Expanded: a connection hidden in a `*` row must show up one by one when the proposal cuts it.
-    const scope = { expand: true, ...(namespace ? { namespace } : {}) };
-    const key = (connection: WorkloadConnection) => `${connection.from} -> ${connection.to}`;
-    const before = new Map(workloadMatrix(analysis, scope).map((connection) => [key(connection), connection]));
-    const afterMap = new Map(workloadMatrix(after, scope).map((connection) => [key(connection), connection]));
-    const changes: Array<{ change: string; connection: string; before: string; after: string }> = [];
-    for (const [name, connection] of before) {
-      const next = afterMap.get(name);
-      if (!next) changes.push({ change: 'removed', connection: name, before: formatPorts(connection.ports), after: 'none' });
-      else if (formatPorts(next.ports) !== formatPorts(connection.ports)) changes.push({ change: 'changed', connection: name, before: formatPorts(connection.ports), after: formatPorts(next.ports) });
-    }
-    for (const [name, connection] of afterMap) if (!before.has(name)) changes.push({ change: 'added', connection: name, before: 'none', after: formatPorts(connection.ports) });
+    const changes = proposalChanges(context, proposal, namespace ? { namespace } : {});
     if (format === 'json') await io.stdout(`${JSON.stringify({ apiVersion: NETPOL_API_VERSION, kind: 'ProposalDiff', policies: proposal.policies.length, changes }, null, 2)}\n`);
     else {
       const sign = { removed: '-', changed: '~', added: '+' } as Record<string, string>;

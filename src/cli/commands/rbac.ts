@@ -1,18 +1,14 @@
 import { parseArgs } from 'node:util';
 import jsyaml from 'js-yaml';
 import type { LoadResult } from '../../adapters/manifests/documents.js';
-import { buildRbacModel, type RbacModel } from '../../core/rbac/model.js';
+import { answerRbac, type RbacQuestion } from '../../app/rbac.js';
 import { parseRequest } from '../../core/rbac/resources.js';
-import { identityOf, parseSubject, type Subject } from '../../core/rbac/subjects.js';
-import { findEscalations, escalationsView, type EscalationsView } from '../../core/rbac/escalation.js';
+import { parseSubject, type Subject } from '../../core/rbac/subjects.js';
+import type { EscalationsView } from '../../core/rbac/escalation.js';
 import {
-  canView,
   graphDot,
-  graphView,
-  permissionsView,
   qualified,
   ruleText,
-  whoCanView,
   type CanView,
   type GrantView,
   type PermissionsView,
@@ -127,10 +123,10 @@ function render(view: WhoCanView | CanView | PermissionsView | EscalationsView, 
   }
 }
 
-async function loadModel(values: Parameters<typeof loadInputs>[0], paths: string[], io: CommandIO, command: string): Promise<{ model: RbacModel; loaded: LoadResult }> {
+async function loadObjects(values: Parameters<typeof loadInputs>[0], paths: string[], io: CommandIO, command: string): Promise<LoadResult> {
   const loaded = await loadInputs(values, paths, io, { command });
   for (const error of loaded.errors) io.stderr(`${command}: ${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}\n`);
-  return { model: buildRbacModel(loaded.resources), loaded };
+  return loaded;
 }
 
 export async function rbacCommand(argv: string[], io: CommandIO): Promise<number> {
@@ -157,8 +153,8 @@ export async function rbacCommand(argv: string[], io: CommandIO): Promise<number
   if (subcommand === 'graph') {
     const format = values.output ?? 'dot';
     if (format !== 'dot' && format !== 'json') throw new UsageError('graph: -o must be dot or json');
-    const { model, loaded } = await loadModel(values, rest, io, command);
-    const graph = graphView(model);
+    const loaded = await loadObjects(values, rest, io, command);
+    const graph = answerRbac(loaded, { kind: 'graph' }).view;
     await io.stdout(format === 'dot' ? graphDot(graph) : `${JSON.stringify(graph, null, 2)}\n`);
     return loaded.errors.length > 0 ? 2 : 0;
   }
@@ -170,47 +166,39 @@ export async function rbacCommand(argv: string[], io: CommandIO): Promise<number
     if (typeof parsed === 'string') throw new UsageError(parsed);
     return parsed;
   };
-  let view: WhoCanView | CanView | PermissionsView | EscalationsView;
-  let loadedErrors = 0;
-  let exit = 0;
+  // Flags and arguments to a question (usage errors before anything is read), then the use case.
+  let question: Exclude<RbacQuestion, { kind: 'graph' }>;
+  let paths: string[];
   switch (subcommand) {
     case 'who-can': {
-      const [verb, resource, ...paths] = rest;
-      const question = request(verb, resource, 'palisade rbac who-can VERB RESOURCE [PATH...]');
-      const { model, loaded } = await loadModel(values, paths, io, command);
-      loadedErrors = loaded.errors.length;
-      view = whoCanView(model, question, values.namespace === undefined);
+      const [verb, resource, ...inputs] = rest;
+      question = { kind: 'who-can', request: request(verb, resource, 'palisade rbac who-can VERB RESOURCE [PATH...]'), anyNamespace: values.namespace === undefined };
+      paths = inputs;
       break;
     }
     case 'can': {
-      const [subjectText, verb, resource, ...paths] = rest;
+      const [subjectText, verb, resource, ...inputs] = rest;
       const usage = 'palisade rbac can SUBJECT VERB RESOURCE [PATH...]';
       const subject = subjectArg(subjectText, usage);
-      const question = request(verb, resource, usage);
-      const { model, loaded } = await loadModel(values, paths, io, command);
-      loadedErrors = loaded.errors.length;
-      view = canView(model, subject, identityOf(subject, values.group ?? []), question);
-      exit = view.allowed ? 0 : 1;
+      question = { kind: 'can', subject, groups: values.group ?? [], request: request(verb, resource, usage) };
+      paths = inputs;
       break;
     }
     case 'permissions': {
-      const [subjectText, ...paths] = rest;
-      const subject = subjectArg(subjectText, 'palisade rbac permissions SUBJECT [PATH...]');
-      const { model, loaded } = await loadModel(values, paths, io, command);
-      loadedErrors = loaded.errors.length;
-      view = permissionsView(model, subject, identityOf(subject, values.group ?? []));
+      const [subjectText, ...inputs] = rest;
+      question = { kind: 'permissions', subject: subjectArg(subjectText, 'palisade rbac permissions SUBJECT [PATH...]'), groups: values.group ?? [] };
+      paths = inputs;
       break;
     }
-    case 'escalations': {
-      const { model, loaded } = await loadModel(values, rest, io, command);
-      loadedErrors = loaded.errors.length;
-      view = escalationsView(findEscalations(model));
-      exit = view.paths.length > 0 ? 1 : 0;
+    case 'escalations':
+      question = { kind: 'escalations' };
+      paths = rest;
       break;
-    }
     default:
       throw new UsageError(`unknown subcommand "${subcommand}" (who-can, can, permissions, escalations, graph)`);
   }
+  const loaded = await loadObjects(values, paths, io, command);
+  const { view, flagged } = answerRbac(loaded, question);
   await io.stdout(render(view, format));
-  return loadedErrors > 0 ? 2 : exit;
+  return loaded.errors.length > 0 ? 2 : flagged ? 1 : 0;
 }

@@ -1,22 +1,18 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { ALL_CHECKS } from '../../core/checks/index.js';
-import { describeProblem, resolvePlan } from '../../core/engine/config.js';
-import { buildInventory } from '../../core/engine/inventory.js';
-import { buildReport, type ScanReport } from '../../core/engine/report.js';
-import { evaluateAll } from '../../core/engine/run.js';
-import type { InputError } from '../../core/model/finding.js';
-import { locate } from '../../core/model/location.js';
-import { atLeast, isSeverity, SEVERITIES, type Severity } from '../../core/model/severity.js';
+import type { ScanPlan } from '../../core/engine/config.js';
+import { isSeverity, SEVERITIES } from '../../core/model/severity.js';
 import { STANDARD_IDS, type StandardId } from '../../core/model/standards.js';
 import type { LoadResult } from '../../adapters/manifests/documents.js';
-import { parseStream } from '../../adapters/manifests/yaml.js';
+import { loadImageResults, parseScanConfig, planScan, scanResources, ScanConfigError, type ScanConfig } from '../../app/scan.js';
+import { exitCodeOf } from '../../app/verdict.js';
 import { FORMATTERS } from '../formatters/index.js';
 import { INPUT_HELP, INPUT_OPTIONS, loadInputs } from '../inputs.js';
 import { defaultImageStorePath } from '../../adapters/store/paths.js';
 import { defaultDatabasePath } from '../../adapters/vulndb/paths.js';
-import { imageResultsFrom, type ImageResults } from '../../core/images/results.js';
+import type { SqliteVulnerabilityDatabase } from '../../adapters/vulndb/database.js';
+import type { ImageResults } from '../../core/images/results.js';
 import { UsageError } from '../usage-error.js';
 import type { CommandIO } from '../io.js';
 
@@ -43,7 +39,8 @@ ${INPUT_HELP}
 Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage or input error.
 `;
 
-async function loadConfig(file: string | undefined, io: CommandIO): Promise<{ config?: unknown; source?: string }> {
+/** Reads the configuration: the file given, else .palisade.yaml when present. */
+async function loadConfig(file: string | undefined): Promise<ScanConfig> {
   const path = file ?? '.palisade.yaml';
   let text: string;
   try {
@@ -52,11 +49,7 @@ async function loadConfig(file: string | undefined, io: CommandIO): Promise<{ co
     if (file === undefined) return {};
     throw new UsageError(`cannot read config ${file}: ${(error as Error).message}`);
   }
-  const documents = parseStream(text);
-  const first = documents[0];
-  if (first?.error) throw new UsageError(`${path}:${first.error.line}:${first.error.column}: ${first.error.message}`);
-  void io;
-  return { config: first?.value ?? {}, source: path };
+  return parseScanConfig(text, path);
 }
 
 export async function scanCommand(argv: string[], io: CommandIO): Promise<number> {
@@ -89,24 +82,24 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   if (!isSeverity(failOn)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}`);
   const standard = values.standard;
   if (standard !== undefined && !(STANDARD_IDS as readonly string[]).includes(standard)) throw new UsageError(`unknown standard "${standard}" (one of ${STANDARD_IDS.join(', ')})`);
-  const { config, source } = await loadConfig(values.config, io);
-  const { plan, problems } = resolvePlan(ALL_CHECKS, {
-    config,
-    now: io.now(),
-    ...(standard ? { standard: standard as StandardId } : {}),
-    ...(values['no-inline-exceptions'] ? { inlineExceptions: false } : {}),
-    ...(values.check ? { only: values.check } : {}),
-    ...(values.enable ? { enable: values.enable } : {}),
-    ...(values.disable ? { disable: values.disable } : {}),
-  });
-  if (problems.length > 0) {
-    const lines = problems.map((problem) => {
-      const flag = typeof problem.path[0] === 'string' && problem.path[0].startsWith('--');
-      if (flag) return `${problem.path[0]}: ${problem.message}`;
-      const position = locate(config, problem.path).position;
-      return `${source ?? 'config'}${position ? `:${position.line}:${position.column}` : ''}: ${describeProblem(problem)}`;
-    });
-    throw new UsageError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  let plan: ScanPlan;
+  try {
+    const { config, source } = await loadConfig(values.config);
+    plan = planScan(
+      {
+        config,
+        now: io.now(),
+        ...(standard ? { standard: standard as StandardId } : {}),
+        ...(values['no-inline-exceptions'] ? { inlineExceptions: false } : {}),
+        ...(values.check ? { only: values.check } : {}),
+        ...(values.enable ? { enable: values.enable } : {}),
+        ...(values.disable ? { disable: values.disable } : {}),
+      },
+      source,
+    );
+  } catch (error) {
+    if (error instanceof ScanConfigError) throw new UsageError(error.message);
+    throw error;
   }
 
   const loaded: LoadResult = await loadInputs(values, positionals, io, {
@@ -114,19 +107,7 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     ...(values.namespace ? { defaultNamespace: values.namespace, clusterNamespace: values.namespace } : {}),
   });
   const images = await readImageResults(values['image-store']);
-  const inventory = buildInventory(loaded.resources, images ? { images } : {});
-  const evaluation = evaluateAll(loaded.resources, inventory, plan);
-  const errors: InputError[] = [...loaded.errors, ...evaluation.errors];
-  const report: ScanReport = buildReport({
-    version: io.version,
-    objects: loaded.resources.length,
-    checks: plan.checks,
-    findings: evaluation.findings,
-    suppressed: evaluation.suppressed,
-    errors,
-    skipped: loaded.skipped,
-    ...(plan.standard ? { standard: plan.standard } : {}),
-  });
+  const { report, verdict } = scanResources(loaded, { plan, version: io.version, failOn, ...(images ? { images } : {}) });
   const output = formatter(report, { color: io.color && !values['no-color'], cwd: io.cwd });
   if (typeof output === 'string') await io.stdout(output);
   else {
@@ -144,8 +125,7 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     }
     if (pending.length > 0) await io.stdout(pending.join(''));
   }
-  if (errors.length > 0) return 2;
-  return report.findings.some((finding) => atLeast(finding.severity, failOn as Severity)) ? 1 : 0;
+  return exitCodeOf(verdict);
 }
 
 /**
@@ -161,23 +141,13 @@ async function readImageResults(file: string | undefined): Promise<ImageResults 
   // Loaded only when there is a store: SQLite is not needed to scan manifests.
   const { ImageStore } = await import('../../adapters/store/image-store.js');
   const store = ImageStore.open(location, { readonly: true });
-  let summaries;
+  const dbPath = defaultDatabasePath();
+  let db: SqliteVulnerabilityDatabase | undefined;
   try {
-    summaries = store.summaries();
+    if (existsSync(dbPath)) db = (await import('../../adapters/vulndb/database.js')).openVulnerabilityDatabase(dbPath, { readonly: true });
+    return await loadImageResults(store, db);
   } finally {
+    db?.close();
     store.close();
   }
-  // Scans made before the last vulnerability data update are stale (image-not-scanned).
-  let updatedAt: string | undefined;
-  const dbPath = defaultDatabasePath();
-  if (existsSync(dbPath)) {
-    const { openVulnerabilityDatabase } = await import('../../adapters/vulndb/database.js');
-    const db = openVulnerabilityDatabase(dbPath, { readonly: true });
-    try {
-      updatedAt = db.freshness().updatedAt;
-    } finally {
-      db.close();
-    }
-  }
-  return imageResultsFrom(summaries, updatedAt);
 }

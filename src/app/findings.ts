@@ -1,0 +1,21 @@
+/**
+ * Saving what a scan found, for the watcher and the server: each run of a scope replaces the
+ * previous one in a FindingStore, and says what is new and what was resolved.
+ */
+import type { Finding } from '../core/model/finding.js';
+import type { FindingStore, SavedRun } from '../core/ports/findings.js';
+
+/**
+ * A finding's identity across runs: the check, the object (kind, namespace, name) and the path
+ * into it; never the file or line, which move with edits. The same identity the SARIF
+ * fingerprint hashes.
+ */
+export function findingKey(finding: Finding): string {
+  const { kind, namespace, name } = finding.object;
+  return JSON.stringify([finding.checkId, kind, namespace ?? '', name, finding.location.path]);
+}
+
+/** Saves a scan's findings as the latest run of `scope` (a cluster, a repository). */
+export function recordScan(store: FindingStore, scope: string, at: Date, findings: readonly Finding[], keyOf: (finding: Finding) => string = findingKey): Promise<SavedRun> {
+  return store.saveRun({ scope, at: at.toISOString(), findings: findings.map((finding) => ({ key: keyOf(finding), finding })) });
+}
