@@ -2,17 +2,8 @@ import { refToString } from '../../core/model/resource.js';
 import { SEVERITIES } from '../../core/model/severity.js';
 import type { Finding } from '../../core/model/finding.js';
 import { paint, SEVERITY_STYLE } from './colors.js';
+import { visible } from '../output/escape.js';
 import type { Formatter } from './types.js';
-
-/** Control characters from object names or messages are shown escaped, never sent to the terminal. */
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
-
-function visible(text: string): string {
-  if (!CONTROL.test(text)) return text;
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
 function where(file: string, line?: number, column?: number): string {
   return line === undefined ? file : `${file}:${line}:${column ?? 1}`;
