@@ -13,6 +13,8 @@ export interface TableOptions {
   header?: readonly string[];
   /** per column, by position; columns not listed are measured */
   columns?: readonly (ColumnSpec | undefined)[];
+  /** the largest measured width of any column without a `max` of its own */
+  max?: number;
   /** between columns; default two spaces */
   gap?: string;
 }
@@ -35,7 +37,8 @@ export function columnWidths(rows: Iterable<readonly string[]>, options: TableOp
   for (let column = 0; column < Math.max(widths.length, columns.length); column++) {
     const spec = columns[column];
     const measured = widths[column] ?? 0;
-    widths[column] = spec?.width ?? (spec?.max !== undefined && measured > spec.max ? spec.max : measured);
+    const max = spec?.max ?? options.max;
+    widths[column] = spec?.width ?? (max !== undefined && measured > max ? max : measured);
   }
   return widths;
 }
