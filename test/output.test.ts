@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { main } from '../src/cli/main.js';
 import type { CommandIO } from '../src/cli/io.js';
 import { COMMAND_OUTPUTS } from '../src/cli/output/catalog.js';
-import { visible, visibleText } from '../src/cli/output/escape.js';
+import { visible } from '../src/cli/output/escape.js';
 import { markdownTableChunks } from '../src/cli/output/markdown-table.js';
 import { chooseOutput, defineOutputs, formatChoice, formatList, type RenderContext } from '../src/cli/output/registry.js';
 import { columnWidths, tableChunks, tableText } from '../src/cli/output/table.js';
@@ -96,14 +96,24 @@ describe('the table writer', () => {
 });
 
 describe('escaping', () => {
-  it('visible escapes every control character; visibleText keeps line feeds and tabs', () => {
+  it('visible escapes every control character, line feeds and tabs included', () => {
     assert.equal(visible('a\nb\tc\u0007\u009b'), 'a\\u000ab\\u0009c\\u0007\\u009b');
-    assert.equal(visibleText('a\nb\tc\u0007'), 'a\nb\tc\\u0007');
     assert.equal(visible('plain é'), 'plain é');
   });
 
   it('Markdown cells escape pipes and control characters', () => {
     assert.equal([...markdownTableChunks(['A|B', 'C'], [['x|y', 'line\nbreak']])].join(''), '| A\\|B | C |\n|---|---|\n| x\\|y | line\\u000abreak |\n');
+  });
+});
+
+describe('scan table', () => {
+  it('a line feed in an object name or a message makes no fake line', async () => {
+    const run = memoryIO();
+    const manifest = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: "web\\nFAKE LINE"\n  namespace: shop\nspec:\n  hostNetwork: true\n  containers: [{name: "app\\nFAKE", image: nginx}]\n';
+    run.io.stdin = async () => Buffer.from(manifest);
+    await main(['scan', '--check', 'host-network', '--check', 'run-as-root', '-'], run.io);
+    assert.match(run.out(), /Pod\/shop\/web\\u000aFAKE LINE/);
+    for (const line of run.out().split('\n')) assert.ok(!line.startsWith('FAKE'), line);
   });
 });
 

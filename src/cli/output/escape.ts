@@ -7,20 +7,9 @@
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 // eslint-disable-next-line no-control-regex
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
-/** The same without tab and line feed: for free text whose line breaks are its own. */
-// eslint-disable-next-line no-control-regex
-const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
-// eslint-disable-next-line no-control-regex
-const CONTROLS_IN_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-
 const escapeChar = (char: string) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 /** One line of terminal output (a table cell, a name): every control character escaped. */
 export function visible(text: string): string {
   return CONTROL.test(text) ? text.replace(CONTROLS, escapeChar) : text;
-}
-
-/** Text that may span lines and hold tabs: the other control characters escaped. */
-export function visibleText(text: string): string {
-  return CONTROL_IN_TEXT.test(text) ? text.replace(CONTROLS_IN_TEXT, escapeChar) : text;
 }
