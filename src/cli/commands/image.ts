@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ImageScanEntry, PipelineContext } from '../../adapters/images/pipeline.js';
+import type { PipelineContext } from '../../adapters/images/pipeline.js';
 import { IMAGE_INVENTORY_API_VERSION, imageVerdict, scanImages, type ImageFindingSource, type ImageSources } from '../../app/image.js';
 import { exitCodeOf } from '../../app/verdict.js';
 import { defaultImageStorePath } from '../../adapters/store/paths.js';
@@ -14,17 +14,14 @@ import type { OpenedImage } from '../../adapters/images/sources.js';
 import type { RegistryClient } from '../../adapters/registry/client.js';
 import type { CredentialEntry } from '../../adapters/registry/credentials.js';
 import { formatPlatform, parsePlatform, type Platform } from '../../core/images/oci.js';
-import { describeOsSupport } from '../../core/images/os-support.js';
 import { parseImageReference } from '../../core/images/reference.js';
 import type { CommandIO } from '../io.js';
-import { imageScanReport } from './image-report.js';
+import { IMAGE_OUTPUTS, SINGLE_IMAGE_FORMATS, type ImageInventoryReport } from '../formatters/image.js';
+import { chooseOutput, formatList, writeRendered } from '../output/registry.js';
 import { UsageError } from '../usage-error.js';
 
 export type { ImageFindingSource };
 export { IMAGE_INVENTORY_API_VERSION };
-const OUTPUTS = ['table', 'json', 'yaml', 'sarif', 'junit', 'markdown', 'cyclonedx', 'spdx'] as const;
-/** Rendered by the scanner's own formatters, from the image scan as a scan report. */
-const REPORT_OUTPUTS: readonly string[] = ['sarif', 'junit', 'markdown'];
 
 export const IMAGE_HELP = `Usage: palisade image REF... [flags]
 
@@ -38,7 +35,7 @@ ghcr.io/org/app@sha256:...), an OCI layout directory (oci:DIR[:TAG]) or a
 'docker save' tarball (docker-archive:FILE, or any existing file).
 
 Flags:
-  -o, --output FORMAT          ${OUTPUTS.join(', ')} (default table); sarif, junit and
+  -o, --output FORMAT          ${formatList(IMAGE_OUTPUTS)} (default ${IMAGE_OUTPUTS.default}); sarif, junit and
                                markdown list the vulnerabilities as the scanner lists findings;
                                cyclonedx is CycloneDX 1.5 JSON, spdx is SPDX 2.3 JSON (one image only)
       --platform OS/ARCH[/V]   platform to pick from a multi-arch index (default ${defaultPlatformText()})
@@ -125,51 +122,6 @@ async function openImage(location: ImageLocation, client: () => Promise<Registry
   return openRegistryImage(await client(), location.reference, platform, (message) => io.progress(message));
 }
 
-function columns(rows: string[][], limit = 48): string[] {
-  const widths = rows[0]!.map((_, column) => Math.min(limit, Math.max(...rows.map((row) => row[column]!.length))));
-  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ').trimEnd());
-}
-
-function vulnerabilityLines(entry: ImageScanEntry): string[] {
-  if (!entry.vulnerabilities) return ['VULNERABILITIES  not matched (no vulnerability database)', ''];
-  const found = [...entry.vulnerabilities].sort((a, b) => SEVERITY_ORDER.indexOf(b.severity.level) - SEVERITY_ORDER.indexOf(a.severity.level) || a.package.name.localeCompare(b.package.name) || a.id.localeCompare(b.id));
-  const counts = [...SEVERITY_ORDER].reverse().map((level) => [level, found.filter((finding) => finding.severity.level === level).length] as const).filter(([, count]) => count > 0);
-  const data = entry.database?.updatedAt ? `, data updated ${entry.database.updatedAt.slice(0, 10)}` : '';
-  const lines = [`VULNERABILITIES  ${found.length}${counts.length ? ` (${counts.map(([level, count]) => `${level} ${count}`).join(', ')})` : ''}${data}${entry.cached ? `, from the store (scanned ${entry.scannedAt.slice(0, 10)})` : ''}`];
-  if (found.length > 0) {
-    const rows = [['SEVERITY', 'ID', 'PACKAGE', 'INSTALLED', 'FIXED', 'STATUS', 'LAYER']];
-    for (const finding of found) {
-      const cve = finding.aliases.find((alias) => alias.startsWith('CVE-'));
-      rows.push([finding.severity.level, cve && cve !== finding.id ? `${finding.id} (${cve})` : finding.id, finding.package.name, finding.package.version, finding.fixedVersion ?? '-', finding.status, finding.layer ? String(finding.layer.index) : '-']);
-    }
-    lines.push(...columns(rows, 60));
-  }
-  lines.push('');
-  return lines;
-}
-
-function table(inventory: ImageScanEntry): string {
-  const { image } = inventory;
-  const lines = [`IMAGE     ${image.reference}`];
-  const facts = [
-    image.platform ? `platform ${formatPlatform(image.platform)}` : undefined,
-    inventory.os ? `os ${inventory.os.prettyName ?? `${inventory.os.id} ${inventory.os.versionId ?? ''}`.trim()}, ${describeOsSupport(inventory.osSupport)}` : 'os unknown',
-    `created ${image.created ?? 'unknown'}${inventory.ageDays !== undefined ? ` (${inventory.ageDays} days ago)` : ''}`,
-    `user ${image.user || 'root (unset)'}`,
-    image.exposedPorts ? `ports ${image.exposedPorts.join(',')}` : undefined,
-    `${image.layers.length} layers`,
-  ].filter(Boolean);
-  lines.push(`          ${facts.join('  ')}`);
-  const counts = new Map<string, number>();
-  for (const item of inventory.packages) counts.set(item.ecosystem, (counts.get(item.ecosystem) ?? 0) + 1);
-  lines.push(...vulnerabilityLines(inventory));
-  lines.push(`PACKAGES  ${inventory.packages.length}${counts.size ? ` (${[...counts].map(([ecosystem, count]) => `${ecosystem} ${count}`).join(', ')})` : ''}`, '');
-  const rows = [['NAME', 'VERSION', 'ECOSYSTEM', 'LAYER', 'PATH'], ...inventory.packages.map((item) => [item.name, item.version, item.ecosystem, item.layer ? String(item.layer.index) : '-', `/${item.path}${item.ownedByOsPackage ? ` (from ${item.ownedByOsPackage})` : ''}`])];
-  lines.push(...columns(rows));
-  for (const problem of inventory.problems) lines.push(`warning: /${problem.path}: ${problem.message}`);
-  return `${lines.join('\n')}\n`;
-}
-
 export async function runImageCommand(argv: string[], io: CommandIO, findingSource?: ImageFindingSource): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -199,10 +151,9 @@ export async function runImageCommand(argv: string[], io: CommandIO, findingSour
   const severities = parseSeverities(values.severity, '--severity');
   const failOn = values['fail-on'] !== undefined ? parseSeverities(values['fail-on'], '--fail-on') : undefined;
   if (failOn && failOn.length !== 1) throw new UsageError('--fail-on takes one severity');
-  const output = values.output as (typeof OUTPUTS)[number];
-  if (!OUTPUTS.includes(output)) throw new UsageError(`unknown output format "${values.output}" (one of ${OUTPUTS.join(', ')})`);
+  const output = chooseOutput(IMAGE_OUTPUTS, values.output);
   if (positionals.length === 0) throw new UsageError(`no image given\n\n${IMAGE_HELP}`);
-  if ((output === 'cyclonedx' || output === 'spdx') && positionals.length > 1) throw new UsageError(`-o ${output} writes one SBOM: give one image`);
+  if (SINGLE_IMAGE_FORMATS.includes(output.name) && positionals.length > 1) throw new UsageError(`-o ${output.name} writes one SBOM: give one image`);
   let platform: Platform;
   try {
     platform = values.platform ? parsePlatform(values.platform) : defaultPlatform();
@@ -246,18 +197,8 @@ export async function runImageCommand(argv: string[], io: CommandIO, findingSour
   }).finally(() => stores.close());
   const { entries: inventories, errors } = result;
 
-  const report = { apiVersion: IMAGE_INVENTORY_API_VERSION, kind: 'ImageInventoryReport', generator: `palisade ${io.version}`, images: inventories, errors };
-  if (output === 'json') await io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-  else if (output === 'yaml') await io.stdout((await import('js-yaml')).default.dump(report, { noRefs: true, lineWidth: -1 }));
-  // The SBOM writers (the CycloneDX library is large) are loaded only when asked for.
-  else if (output === 'cyclonedx' && inventories[0]) await io.stdout((await import('../../adapters/sbom/cyclonedx.js')).cycloneDxBom(inventories[0], { version: io.version, now: io.now() }));
-  else if (output === 'spdx' && inventories[0]) await io.stdout((await import('../../adapters/sbom/spdx.js')).spdxDocument(inventories[0], { version: io.version, now: io.now() }));
-  else if (output === 'table') await io.stdout(inventories.map(table).join('\n'));
-  else if (REPORT_OUTPUTS.includes(output)) {
-    const { FORMATTERS } = await import('../formatters/index.js');
-    const rendered = FORMATTERS[output]!(imageScanReport(inventories, io.version, errors), { color: false, cwd: io.cwd });
-    await io.stdout(typeof rendered === 'string' ? rendered : [...rendered].join(''));
-  }
+  const report: ImageInventoryReport = { apiVersion: IMAGE_INVENTORY_API_VERSION, kind: 'ImageInventoryReport', generator: `palisade ${io.version}`, images: inventories, errors };
+  await writeRendered(io, output, report);
   return exitCodeOf(imageVerdict(result, failOn?.[0]));
 }
 

@@ -1,19 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import jsyaml from 'js-yaml';
 import type { LoadResult } from '../../adapters/manifests/documents.js';
 import { parseStream } from '../../adapters/manifests/yaml.js';
 import { locate } from '../../core/model/location.js';
 import { buildNetworkContext, connectionMatrix, explainConnection, exposureOf, NetworkQueryError, proposalChanges, proposePolicies, type Explanation, type NetworkContext } from '../../app/netpol.js';
-import type { AllowingRule, Scope, Side } from '../../core/network/analysis.js';
+import type { Scope } from '../../core/network/analysis.js';
 import type { ObservedFlow } from '../../core/network/generate.js';
-import { formatPorts, isProtocol } from '../../core/network/ports.js';
-import { addressList, type WorkloadConnection } from '../../core/network/workloads.js';
+import { isProtocol } from '../../core/network/ports.js';
+import { EXPLAIN_OUTPUTS, EXPOSURE_OUTPUTS, GENERATE_OUTPUTS, MATRIX_OUTPUTS } from '../formatters/netpol.js';
+import { chooseOutput, formatList, writeRendered } from '../output/registry.js';
 import { INPUT_HELP, INPUT_OPTIONS, loadInputs } from '../inputs.js';
 import type { CommandIO } from '../io.js';
 import { UsageError } from '../usage-error.js';
 
-export const NETPOL_API_VERSION = 'palisade.dev/netpol/v1';
+export { NETPOL_API_VERSION } from '../formatters/netpol.js';
 
 export const NETPOL_HELP = `Usage: palisade netpol SUBCOMMAND [PATH...] [flags]
 
@@ -34,8 +34,8 @@ Subcommands:
 Flags:
   -n, --namespace NS         matrix, exposure: only connections with an end in NS;
                              generate: only this namespace; --cluster: read only NS
-  -o, --output FORMAT        matrix: table, json, csv, dot, markdown; explain: text, json;
-                             exposure: table, json, markdown; generate: yaml, json
+  -o, --output FORMAT        matrix: ${formatList(MATRIX_OUTPUTS)}; explain: ${formatList(EXPLAIN_OUTPUTS)};
+                             exposure: ${formatList(EXPOSURE_OUTPUTS)}; generate: ${formatList(GENERATE_OUTPUTS)}
       --direction DIR        matrix: ingress or egress only (the other side is taken as open)
       --port PORT[/PROTO]    explain: one port (protocol TCP, UDP or SCTP; default TCP)
       --baseline same-namespace  generate: also allow all traffic within each namespace
@@ -47,8 +47,6 @@ ${INPUT_HELP}
 Exit codes: 0 done (explain: allowed; exposure: nothing exposed), 1 explain: denied,
 exposure: exposures found, 2 usage or input error.
 `;
-
-const MATRIX_FORMATS = ['table', 'json', 'csv', 'dot', 'markdown'];
 
 interface Loaded {
   context: NetworkContext;
@@ -69,75 +67,15 @@ async function load(values: Record<string, unknown>, positionals: string[], io: 
   return { context, inputErrors: loaded.errors.length + context.problems.length };
 }
 
-function pad(rows: string[][]): string {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ').trimEnd()).join('\n') + '\n';
-}
-
-function markdownTable(rows: string[][]): string {
-  const escapeCell = (cell: string) => cell.replace(/\|/g, '\\|');
-  const [head, ...body] = rows;
-  return [`| ${head!.join(' | ')} |`, `|${head!.map(() => '---').join('|')}|`, ...body.map((row) => `| ${row.map(escapeCell).join(' | ')} |`)].join('\n') + '\n';
-}
-
-const csvCell = (cell: string) => (/[",\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
-
-function renderMatrix(connections: WorkloadConnection[], format: string, scope: Scope): string {
-  const rows = connections.map((connection) => [connection.from, connection.to, formatPorts(connection.ports), addressList(connection.addresses).join(' ')]);
-  switch (format) {
-    case 'json':
-      return `${JSON.stringify(
-        {
-          apiVersion: NETPOL_API_VERSION,
-          kind: 'Matrix',
-          direction: scope,
-          connections: connections.map((connection) => ({ from: connection.from, to: connection.to, ports: formatPorts(connection.ports), ...(connection.addresses ? { addresses: addressList(connection.addresses) } : {}) })),
-        },
-        null,
-        2,
-      )}\n`;
-    case 'csv':
-      return ['from,to,ports,addresses', ...rows.map((row) => row.map(csvCell).join(','))].join('\n') + '\n';
-    case 'markdown':
-      return markdownTable([['From', 'To', 'Ports', 'Addresses'], ...rows]);
-    case 'dot': {
-      const quote = (text: string) => JSON.stringify(text);
-      const nodes = new Map<string, Set<string>>();
-      for (const connection of connections) {
-        for (const end of [connection.from, connection.to]) {
-          const namespace = end === 'external' || end === '*' ? '' : end.split('/')[0]!;
-          if (!nodes.has(namespace)) nodes.set(namespace, new Set());
-          nodes.get(namespace)!.add(end);
-        }
-      }
-      const lines = ['digraph netpol {', '  rankdir=LR;', '  node [shape=box];'];
-      for (const [namespace, members] of [...nodes].sort()) {
-        if (namespace === '') for (const member of members) lines.push(`  ${quote(member)} [shape=ellipse];`);
-        else {
-          lines.push(`  subgraph ${quote(`cluster_${namespace}`)} {`, `    label=${quote(namespace)};`);
-          for (const member of [...members].sort()) lines.push(`    ${quote(member)} [label=${quote(member.split('/').slice(1).join('/'))}];`);
-          lines.push('  }');
-        }
-      }
-      for (const connection of connections) lines.push(`  ${quote(connection.from)} -> ${quote(connection.to)} [label=${quote(formatPorts(connection.ports))}];`);
-      lines.push('}');
-      return lines.join('\n') + '\n';
-    }
-    default:
-      return connections.length === 0 ? 'no allowed connections\n' : pad([['FROM', 'TO', 'PORTS', 'ADDRESSES'], ...rows]);
-  }
-}
-
 async function matrixCommand(values: Record<string, unknown>, positionals: string[], io: CommandIO): Promise<number> {
-  const format = (values.output as string | undefined) ?? 'table';
-  if (!MATRIX_FORMATS.includes(format)) throw new UsageError(`-o must be one of ${MATRIX_FORMATS.join(', ')}`);
+  const output = chooseOutput(MATRIX_OUTPUTS, values.output as string | undefined);
   const direction = values.direction as string | undefined;
   if (direction !== undefined && direction !== 'ingress' && direction !== 'egress') throw new UsageError('--direction must be ingress or egress');
   const scope: Scope = (direction as Scope | undefined) ?? 'both';
   const { context, inputErrors } = await load(values, positionals, io, 'matrix');
   const namespace = values.namespace as string | undefined;
   const connections = connectionMatrix(context, { scope, ...(namespace ? { namespace } : {}) });
-  await io.stdout(renderMatrix(connections, format, scope));
+  await writeRendered(io, output, { connections, scope });
   return inputErrors > 0 ? 2 : 0;
 }
 
@@ -150,34 +88,8 @@ function parsePort(text: string): { port: number; protocol: 'TCP' | 'UDP' | 'SCT
   return { port, protocol };
 }
 
-function ruleText(rule: AllowingRule): string {
-  const field = rule.direction === 'Ingress' ? 'from' : 'to';
-  const where = `${rule.policy} ${rule.direction.toLowerCase()}[${rule.rule}]${rule.peer === undefined ? ` (no ${field}: every peer)` : ` ${field}[${rule.peer}]`}`;
-  const addresses = rule.addresses ? ` addresses ${addressList(rule.addresses).join(' ')}` : '';
-  return `${where} ports ${formatPorts(rule.ports)}${addresses}`;
-}
-
-function sideText(name: string, side: Side): string[] {
-  if (!side.applies) return [`${name}: not a pod: no policy applies`];
-  if (!side.isolated) return [`${name}: not isolated (no NetworkPolicy selects the pod for ${name}): every peer allowed`];
-  const lines = [`${name}: isolated by ${side.selectingPolicies.join(', ')}`];
-  if (side.allowingRules.length === 0) lines.push('  no rule allows it');
-  for (const rule of side.allowingRules) lines.push(`  allowed by ${ruleText(rule)}`);
-  return lines;
-}
-
-function sideJson(side: Side) {
-  return {
-    applies: side.applies,
-    isolated: side.isolated,
-    selectingPolicies: side.selectingPolicies,
-    allowingRules: side.allowingRules.map((rule) => ({ policy: rule.policy, direction: rule.direction, rule: rule.rule, peer: rule.peer ?? null, ports: formatPorts(rule.ports), ...(rule.addresses ? { addresses: addressList(rule.addresses) } : {}) })),
-  };
-}
-
 async function explainCommand(values: Record<string, unknown>, positionals: string[], io: CommandIO): Promise<number> {
-  const format = (values.output as string | undefined) ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError('-o must be text or json');
+  const output = chooseOutput(EXPLAIN_OUTPUTS, values.output as string | undefined);
   const [sourceText, destinationText, ...inputs] = positionals;
   if (sourceText === undefined || destinationText === undefined) throw new UsageError('explain needs SRC and DST: palisade netpol explain SRC DST [PATH...]');
   const port = values.port === undefined ? undefined : parsePort(values.port as string);
@@ -189,46 +101,18 @@ async function explainCommand(values: Record<string, unknown>, positionals: stri
     if (error instanceof NetworkQueryError) throw new UsageError(error.message);
     throw error;
   }
-  const { results, allowed } = explanation;
-  if (format === 'json') {
-    const items = results.map((result) => ({
-      source: result.from,
-      destination: result.to,
-      ...(port ? { port: port.port, protocol: port.protocol } : {}),
-      allowed: result.allowed,
-      ports: formatPorts(result.ports),
-      egress: sideJson(result.egress),
-      ingress: sideJson(result.ingress),
-      ...(result.caveats.length > 0 ? { podIpCaveats: result.caveats } : {}),
-    }));
-    await io.stdout(`${JSON.stringify({ apiVersion: NETPOL_API_VERSION, kind: 'Explanation', ...items[0]!, ...(items.length > 1 ? { podGroups: items } : {}) }, null, 2)}\n`);
-  } else {
-    const lines: string[] = [];
-    for (const result of results) {
-      const subject = port ? `port ${port.port}/${port.protocol}` : 'any port';
-      lines.push(`${result.from} -> ${result.to} (${subject}): ${result.allowed ? 'ALLOWED' : 'DENIED'}${port ? '' : `, allowed ports: ${formatPorts(result.ports)}`}`);
-      lines.push(...sideText('egress', result.egress).map((line) => `  ${line}`));
-      lines.push(...sideText('ingress', result.ingress).map((line) => `  ${line}`));
-      for (const caveat of result.caveats) lines.push(`  note: ${caveat} overlaps private ranges: this analysis never matches pod IPs with ipBlock, plugins that do (Calico) may allow more`);
-    }
-    if (results.length > 1) lines.push(`(${results.length} groups of pods whose labels differ; each explained)`);
-    await io.stdout(`${lines.join('\n')}\n`);
-  }
+  await writeRendered(io, output, explanation);
+  const { allowed } = explanation;
   if (inputErrors > 0) return 2;
   return allowed ? 0 : 1;
 }
 
 async function exposureCommand(values: Record<string, unknown>, positionals: string[], io: CommandIO): Promise<number> {
-  const format = (values.output as string | undefined) ?? 'table';
-  if (!['table', 'json', 'markdown'].includes(format)) throw new UsageError('-o must be table, json or markdown');
+  const output = chooseOutput(EXPOSURE_OUTPUTS, values.output as string | undefined);
   const { context, inputErrors } = await load(values, positionals, io, 'exposure');
   const namespace = values.namespace as string | undefined;
   const items = exposureOf(context, namespace ? { namespace } : {});
-  const rows = items.map((item) => [item.workload, item.exposure, formatPorts(item.ports), item.detail]);
-  if (format === 'json') {
-    await io.stdout(`${JSON.stringify({ apiVersion: NETPOL_API_VERSION, kind: 'Exposure', items: items.map((item) => ({ ...item, ports: formatPorts(item.ports) })) }, null, 2)}\n`);
-  } else if (format === 'markdown') await io.stdout(markdownTable([['Workload', 'Exposure', 'Ports', 'Detail'], ...rows]));
-  else await io.stdout(items.length === 0 ? 'no exposure found\n' : pad([['WORKLOAD', 'EXPOSURE', 'PORTS', 'DETAIL'], ...rows]));
+  await writeRendered(io, output, items);
   if (inputErrors > 0) return 2;
   return items.length > 0 ? 1 : 0;
 }
@@ -256,8 +140,7 @@ async function readFlows(file: string): Promise<ObservedFlow[]> {
 }
 
 async function generateCommand(values: Record<string, unknown>, positionals: string[], io: CommandIO): Promise<number> {
-  const format = (values.output as string | undefined) ?? 'yaml';
-  if (format !== 'yaml' && format !== 'json') throw new UsageError('-o must be yaml or json');
+  const output = chooseOutput(GENERATE_OUTPUTS, values.output as string | undefined);
   const baseline = values.baseline as string | undefined;
   if (baseline !== undefined && baseline !== 'same-namespace') throw new UsageError('--baseline must be same-namespace');
   const observed = values.flows ? await readFlows(values.flows as string) : [];
@@ -267,17 +150,10 @@ async function generateCommand(values: Record<string, unknown>, positionals: str
   for (const note of proposal.notes) io.stderr(`note: ${note}\n`);
   if (values.diff) {
     const changes = proposalChanges(context, proposal, namespace ? { namespace } : {});
-    if (format === 'json') await io.stdout(`${JSON.stringify({ apiVersion: NETPOL_API_VERSION, kind: 'ProposalDiff', policies: proposal.policies.length, changes }, null, 2)}\n`);
-    else {
-      const sign = { removed: '-', changed: '~', added: '+' } as Record<string, string>;
-      const lines = changes.map((change) => `${sign[change.change]} ${change.connection}  ${change.before} => ${change.after}`);
-      lines.push(`${proposal.policies.length} policies proposed: ${changes.filter((change) => change.change === 'removed').length} connections removed, ${changes.filter((change) => change.change === 'changed').length} changed, ${changes.filter((change) => change.change === 'added').length} added`);
-      await io.stdout(`${lines.join('\n')}\n`);
-    }
+    await writeRendered(io, output, { kind: 'ProposalDiff', policies: proposal.policies.length, changes });
     return inputErrors > 0 ? 2 : 0;
   }
-  if (format === 'json') await io.stdout(`${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: proposal.policies }, null, 2)}\n`);
-  else await io.stdout(proposal.policies.map((policy) => jsyaml.dump(policy, { noRefs: true, lineWidth: -1 })).join('---\n'));
+  await writeRendered(io, output, { kind: 'Proposal', policies: proposal.policies });
   return inputErrors > 0 ? 2 : 0;
 }
 

@@ -7,7 +7,8 @@ import { STANDARD_IDS, type StandardId } from '../../core/model/standards.js';
 import type { LoadResult } from '../../adapters/manifests/documents.js';
 import { loadImageResults, parseScanConfig, planScan, scanResources, ScanConfigError, type ScanConfig } from '../../app/scan.js';
 import { exitCodeOf } from '../../app/verdict.js';
-import { FORMATTERS } from '../formatters/index.js';
+import { SCAN_OUTPUTS } from '../formatters/index.js';
+import { chooseOutput, formatList, renderContext, writeRendered } from '../output/registry.js';
 import { INPUT_HELP, INPUT_OPTIONS, loadInputs } from '../inputs.js';
 import { defaultImageStorePath } from '../../adapters/store/paths.js';
 import { defaultDatabasePath } from '../../adapters/vulndb/paths.js';
@@ -23,7 +24,7 @@ directories and Helm charts) for security misconfigurations.
 
 Flags:
 ${INPUT_HELP}
-  -o, --output FORMAT        ${Object.keys(FORMATTERS).join(', ')} (default table)
+  -o, --output FORMAT        ${formatList(SCAN_OUTPUTS)} (default ${SCAN_OUTPUTS.default})
       --fail-on SEVERITY     exit 1 only for findings at or above (${SEVERITIES.join(', ')}; default info)
       --config FILE          configuration (default: .palisade.yaml when present)
       --standard NAME        run exactly one standard: ${STANDARD_IDS.join(', ')}
@@ -76,8 +77,7 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     io.stdout(SCAN_HELP);
     return 0;
   }
-  const formatter = FORMATTERS[values.output ?? 'table'];
-  if (!formatter) throw new UsageError(`unknown output format "${values.output}" (one of ${Object.keys(FORMATTERS).join(', ')})`);
+  const output = chooseOutput(SCAN_OUTPUTS, values.output);
   const failOn = values['fail-on'] ?? 'info';
   if (!isSeverity(failOn)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}`);
   const standard = values.standard;
@@ -108,23 +108,7 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   });
   const images = await readImageResults(values['image-store']);
   const { report, verdict } = scanResources(loaded, { plan, version: io.version, failOn, ...(images ? { images } : {}) });
-  const output = formatter(report, { color: io.color && !values['no-color'], cwd: io.cwd });
-  if (typeof output === 'string') await io.stdout(output);
-  else {
-    // Batch chunks into large writes; join() builds each batch as one flat string.
-    let pending: string[] = [];
-    let size = 0;
-    for (const chunk of output) {
-      pending.push(chunk);
-      size += chunk.length;
-      if (size > 1 << 20) {
-        await io.stdout(pending.join(''));
-        pending = [];
-        size = 0;
-      }
-    }
-    if (pending.length > 0) await io.stdout(pending.join(''));
-  }
+  await writeRendered(io, output, report, renderContext(io, { color: io.color && !values['no-color'] }));
   return exitCodeOf(verdict);
 }
 

@@ -1,3 +1,5 @@
+import type { ScanReport } from '../../core/engine/report.js';
+import { defineOutputs } from '../output/registry.js';
 import { formatJson } from './json.js';
 import { formatJunit } from './junit.js';
 import { formatMarkdown } from './markdown.js';
@@ -14,3 +16,6 @@ export const FORMATTERS: Record<string, Formatter> = {
   junit: formatJunit,
   markdown: formatMarkdown,
 };
+
+/** `palisade scan -o`: the scan report's formats. */
+export const SCAN_OUTPUTS = defineOutputs<ScanReport>({ default: 'table', formats: FORMATTERS });

@@ -2,17 +2,8 @@ import { refToString } from '../../core/model/resource.js';
 import { SEVERITIES } from '../../core/model/severity.js';
 import type { Finding } from '../../core/model/finding.js';
 import { paint, SEVERITY_STYLE } from './colors.js';
+import { visible } from '../output/escape.js';
 import type { Formatter } from './types.js';
-
-/** Control characters from object names or messages are shown escaped, never sent to the terminal. */
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
-
-function visible(text: string): string {
-  if (!CONTROL.test(text)) return text;
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
 function where(file: string, line?: number, column?: number): string {
   return line === undefined ? file : `${file}:${line}:${column ?? 1}`;
@@ -37,7 +28,7 @@ function* tableChunks(report: Parameters<Formatter>[0], color: boolean): Generat
     for (const finding of group) {
       const severity = paint(color, SEVERITY_STYLE[finding.severity], finding.severity.toUpperCase().padEnd(8));
       lines.push(`  ${severity} ${paint(color, 'bold', finding.checkId)}  ${visible(finding.message)}`);
-      lines.push(paint(color, 'dim', `           at ${where(finding.location.file, finding.location.line, finding.location.column)} (${finding.location.path || '.'})`));
+      lines.push(paint(color, 'dim', `           at ${where(visible(finding.location.file), finding.location.line, finding.location.column)} (${visible(finding.location.path) || '.'})`));
       lines.push(paint(color, 'dim', `           fix: ${finding.remediation}`));
     }
     lines.push('');
@@ -56,20 +47,20 @@ function* tableChunks(report: Parameters<Formatter>[0], color: boolean): Generat
     lines.push(paint(color, 'bold', 'Suppressed'));
     for (const item of report.suppressed) {
       const finding = item.finding;
-      lines.push(`  ${finding.checkId} on ${refToString(finding.object)}${finding.container ? ` (container ${finding.container})` : ''}: ${item.reason} [${item.source}${item.expires ? `, expires ${item.expires}` : ''}]`);
+      lines.push(`  ${finding.checkId} on ${visible(refToString(finding.object))}${finding.container ? ` (container ${visible(finding.container)})` : ''}: ${visible(item.reason)} [${item.source}${item.expires ? `, expires ${item.expires}` : ''}]`);
     }
     lines.push('');
   }
   if (report.errors.length > 0) {
     lines.push(paint(color, 'bold', 'Errors'));
     for (const error of report.errors) {
-      lines.push(`  ${paint(color, 'red', 'error')} ${where(error.file, error.line, error.column)}${error.field ? ` ${error.field}` : ''}: ${error.message} [${error.code}]`);
+      lines.push(`  ${paint(color, 'red', 'error')} ${where(visible(error.file), error.line, error.column)}${error.field ? ` ${visible(error.field)}` : ''}: ${visible(error.message)} [${error.code}]`);
     }
     lines.push('');
   }
   if (report.skipped.length > 0) {
     lines.push(paint(color, 'bold', 'Skipped'));
-    for (const item of report.skipped) lines.push(`  ${where(item.file, item.line)}: ${item.reason}`);
+    for (const item of report.skipped) lines.push(`  ${where(visible(item.file), item.line)}: ${visible(item.reason)}`);
     lines.push('');
   }
   const counts = SEVERITIES.slice()

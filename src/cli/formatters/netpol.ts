@@ -1,0 +1,194 @@
+import jsyaml from 'js-yaml';
+import type { KubeObject } from '../../core/model/resource.js';
+import type { AllowingRule, Scope, Side } from '../../core/network/analysis.js';
+import type { ExposureItem } from '../../core/network/exposure.js';
+import { formatPorts, type PortSet, type Protocol } from '../../core/network/ports.js';
+import { addressList, type WorkloadConnection } from '../../core/network/workloads.js';
+import { markdownTableChunks } from '../output/markdown-table.js';
+import { defineOutputs } from '../output/registry.js';
+import { tableChunks } from '../output/table.js';
+import { jsonChunks } from './json.js';
+
+export const NETPOL_API_VERSION = 'palisade.dev/netpol/v1';
+
+/** `palisade netpol matrix`: the allowed connections, for the direction asked. */
+export interface MatrixResult {
+  connections: readonly WorkloadConnection[];
+  scope: Scope;
+}
+
+const csvCell = (cell: string) => (/[",\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
+
+function matrixRow(connection: WorkloadConnection): string[] {
+  return [connection.from, connection.to, formatPorts(connection.ports), addressList(connection.addresses).join(' ')];
+}
+
+function* matrixDot(connections: readonly WorkloadConnection[]): Generator<string> {
+  const quote = (text: string) => JSON.stringify(text);
+  const nodes = new Map<string, Set<string>>();
+  for (const connection of connections) {
+    for (const end of [connection.from, connection.to]) {
+      const namespace = end === 'external' || end === '*' ? '' : end.split('/')[0]!;
+      if (!nodes.has(namespace)) nodes.set(namespace, new Set());
+      nodes.get(namespace)!.add(end);
+    }
+  }
+  yield 'digraph netpol {\n  rankdir=LR;\n  node [shape=box];\n';
+  for (const [namespace, members] of [...nodes].sort()) {
+    if (namespace === '') for (const member of members) yield `  ${quote(member)} [shape=ellipse];\n`;
+    else {
+      yield `  subgraph ${quote(`cluster_${namespace}`)} {\n    label=${quote(namespace)};\n`;
+      for (const member of [...members].sort()) yield `    ${quote(member)} [label=${quote(member.split('/').slice(1).join('/'))}];\n`;
+      yield '  }\n';
+    }
+  }
+  for (const connection of connections) yield `  ${quote(connection.from)} -> ${quote(connection.to)} [label=${quote(formatPorts(connection.ports))}];\n`;
+  yield '}\n';
+}
+
+/** `palisade netpol matrix -o`. Every format streams: a large cluster has hundreds of thousands of connections. */
+export const MATRIX_OUTPUTS = defineOutputs<MatrixResult>({
+  scope: 'matrix',
+  default: 'table',
+  formats: {
+    table: ({ connections }) => (connections.length === 0 ? 'no allowed connections\n' : tableChunks(connections.map(matrixRow), { header: ['FROM', 'TO', 'PORTS', 'ADDRESSES'] })),
+    json: ({ connections, scope }) =>
+      jsonChunks({
+        apiVersion: NETPOL_API_VERSION,
+        kind: 'Matrix',
+        direction: scope,
+        connections: connections.map((connection) => ({ from: connection.from, to: connection.to, ports: formatPorts(connection.ports), ...(connection.addresses ? { addresses: addressList(connection.addresses) } : {}) })),
+      }),
+    csv: function* ({ connections }) {
+      yield 'from,to,ports,addresses\n';
+      for (const connection of connections) yield `${matrixRow(connection).map(csvCell).join(',')}\n`;
+    },
+    dot: ({ connections }) => matrixDot(connections),
+    markdown: ({ connections }) => markdownTableChunks(['From', 'To', 'Ports', 'Addresses'], connections.map(matrixRow)),
+  },
+});
+
+/** `palisade netpol exposure -o`. */
+export const EXPOSURE_OUTPUTS = defineOutputs<readonly ExposureItem[]>({
+  scope: 'exposure',
+  default: 'table',
+  formats: {
+    table: (items) => (items.length === 0 ? 'no exposure found\n' : tableChunks(items.map(exposureRow), { header: ['WORKLOAD', 'EXPOSURE', 'PORTS', 'DETAIL'] })),
+    json: (items) => `${JSON.stringify({ apiVersion: NETPOL_API_VERSION, kind: 'Exposure', items: items.map((item) => ({ ...item, ports: formatPorts(item.ports) })) }, null, 2)}\n`,
+    markdown: (items) => markdownTableChunks(['Workload', 'Exposure', 'Ports', 'Detail'], items.map(exposureRow)),
+  },
+});
+
+function exposureRow(item: ExposureItem): string[] {
+  return [item.workload, item.exposure, formatPorts(item.ports), item.detail];
+}
+
+/** One pair of pod groups explained: the verdict, the ports, and each side's policies and rules. */
+export interface ExplainedPair {
+  from: string;
+  to: string;
+  allowed: boolean;
+  ports: PortSet;
+  egress: Side;
+  ingress: Side;
+  /** ipBlocks over private ranges that some plugins match against pod IPs */
+  caveats: string[];
+}
+
+/** `palisade netpol explain`: one pair, or one per group of pods whose labels differ. */
+export interface Explanation {
+  port?: { port: number; protocol: Protocol };
+  results: ExplainedPair[];
+}
+
+function ruleText(rule: AllowingRule): string {
+  const field = rule.direction === 'Ingress' ? 'from' : 'to';
+  const where = `${rule.policy} ${rule.direction.toLowerCase()}[${rule.rule}]${rule.peer === undefined ? ` (no ${field}: every peer)` : ` ${field}[${rule.peer}]`}`;
+  const addresses = rule.addresses ? ` addresses ${addressList(rule.addresses).join(' ')}` : '';
+  return `${where} ports ${formatPorts(rule.ports)}${addresses}`;
+}
+
+function sideText(name: string, side: Side): string[] {
+  if (!side.applies) return [`${name}: not a pod: no policy applies`];
+  if (!side.isolated) return [`${name}: not isolated (no NetworkPolicy selects the pod for ${name}): every peer allowed`];
+  const lines = [`${name}: isolated by ${side.selectingPolicies.join(', ')}`];
+  if (side.allowingRules.length === 0) lines.push('  no rule allows it');
+  for (const rule of side.allowingRules) lines.push(`  allowed by ${ruleText(rule)}`);
+  return lines;
+}
+
+function sideJson(side: Side) {
+  return {
+    applies: side.applies,
+    isolated: side.isolated,
+    selectingPolicies: side.selectingPolicies,
+    allowingRules: side.allowingRules.map((rule) => ({ policy: rule.policy, direction: rule.direction, rule: rule.rule, peer: rule.peer ?? null, ports: formatPorts(rule.ports), ...(rule.addresses ? { addresses: addressList(rule.addresses) } : {}) })),
+  };
+}
+
+function explanationText({ port, results }: Explanation): string {
+  const lines: string[] = [];
+  for (const result of results) {
+    const subject = port ? `port ${port.port}/${port.protocol}` : 'any port';
+    lines.push(`${result.from} -> ${result.to} (${subject}): ${result.allowed ? 'ALLOWED' : 'DENIED'}${port ? '' : `, allowed ports: ${formatPorts(result.ports)}`}`);
+    for (const line of sideText('egress', result.egress)) lines.push(`  ${line}`);
+    for (const line of sideText('ingress', result.ingress)) lines.push(`  ${line}`);
+    for (const caveat of result.caveats) lines.push(`  note: ${caveat} overlaps private ranges: this analysis never matches pod IPs with ipBlock, plugins that do (Calico) may allow more`);
+  }
+  if (results.length > 1) lines.push(`(${results.length} groups of pods whose labels differ; each explained)`);
+  return `${lines.join('\n')}\n`;
+}
+
+function explanationJson({ port, results }: Explanation): string {
+  const items = results.map((result) => ({
+    source: result.from,
+    destination: result.to,
+    ...(port ? { port: port.port, protocol: port.protocol } : {}),
+    allowed: result.allowed,
+    ports: formatPorts(result.ports),
+    egress: sideJson(result.egress),
+    ingress: sideJson(result.ingress),
+    ...(result.caveats.length > 0 ? { podIpCaveats: result.caveats } : {}),
+  }));
+  return `${JSON.stringify({ apiVersion: NETPOL_API_VERSION, kind: 'Explanation', ...items[0]!, ...(items.length > 1 ? { podGroups: items } : {}) }, null, 2)}\n`;
+}
+
+/** `palisade netpol explain -o`. */
+export const EXPLAIN_OUTPUTS = defineOutputs<Explanation>({
+  scope: 'explain',
+  default: 'text',
+  formats: { text: explanationText, json: explanationJson },
+});
+
+/** A connection the proposal removes, changes or adds (`generate --diff`). */
+export interface ProposalChange {
+  change: 'removed' | 'changed' | 'added';
+  connection: string;
+  before: string;
+  after: string;
+}
+
+/** `palisade netpol generate`: the proposed policies, or with --diff what they would change. */
+export type GenerateResult = { kind: 'Proposal'; policies: readonly KubeObject[] } | { kind: 'ProposalDiff'; policies: number; changes: readonly ProposalChange[] };
+
+const SIGN: Record<ProposalChange['change'], string> = { removed: '-', changed: '~', added: '+' };
+
+function diffText(policies: number, changes: readonly ProposalChange[]): string {
+  const lines = changes.map((change) => `${SIGN[change.change]} ${change.connection}  ${change.before} => ${change.after}`);
+  const count = (kind: ProposalChange['change']) => changes.filter((change) => change.change === kind).length;
+  lines.push(`${policies} policies proposed: ${count('removed')} connections removed, ${count('changed')} changed, ${count('added')} added`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `palisade netpol generate -o`: YAML documents (or, with --diff, the changes as text), or JSON. */
+export const GENERATE_OUTPUTS = defineOutputs<GenerateResult>({
+  scope: 'generate',
+  default: 'yaml',
+  formats: {
+    yaml: (result) => (result.kind === 'ProposalDiff' ? diffText(result.policies, result.changes) : result.policies.map((policy) => jsyaml.dump(policy, { noRefs: true, lineWidth: -1 })).join('---\n')),
+    json: (result) =>
+      result.kind === 'ProposalDiff'
+        ? `${JSON.stringify({ apiVersion: NETPOL_API_VERSION, kind: 'ProposalDiff', policies: result.policies, changes: result.changes }, null, 2)}\n`
+        : `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: result.policies }, null, 2)}\n`,
+  },
+});
