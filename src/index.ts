@@ -7,11 +7,13 @@ export { resolvePlan, describeProblem, type PalisadeConfig, type PlanRequest, ty
 export { buildInventory, type Inventory } from './core/engine/inventory.js';
 export { ownedByScannedController } from './core/engine/ownership.js';
 export { compilePlan, evaluateResource, evaluateAll, compareFindings, type CompiledPlan, type Evaluation } from './core/engine/run.js';
-export { buildReport, SCAN_SCHEMA_VERSION, type ScanReport, type ControlResult } from './core/engine/report.js';
+export { buildReport, reportFinding, reportedSource, reportFindingKey, SCAN_SCHEMA_VERSION, type ScanReport, type ControlResult, type CheckInfo, type ReportFinding, type ReportLocation, type ReportSuppression } from './core/engine/report.js';
 export { parseInlineExceptions, INLINE_EXCEPTION_PREFIX, type ExceptionRule, type InlineException } from './core/engine/exceptions.js';
 export { extractWorkload, isWorkloadKind, WORKLOAD_KINDS, type Workload, type ContainerView, type EffectiveSecurityContext } from './core/kinds/pod-spec.js';
 export { defineCheck, CATEGORIES, type AnyCheck, type CheckDefinition, type CheckContext, type Violation, type Category, type OptionSpec } from './core/model/check.js';
 export type { Finding, FindingLocation, Suppression, InputError, InputErrorCode, SkippedDocument } from './core/model/finding.js';
+export { findingKey, findingKeyString, fingerprintTextV1, groupOf, type FindingKey, type KeyedFinding } from './core/model/finding-key.js';
+export { sourceLabel, artifactOf, fileSource, STDIN, type Source, type SourceKind, type Renderer, type AdmissionOperation } from './core/model/source.js';
 export { locate, formatPath, LOCATIONS, type Path, type Position } from './core/model/location.js';
 export { refToString, type KubeObject, type ObjectRef, type Resource, type Origin } from './core/model/resource.js';
 export { SEVERITIES, atLeast, isSeverity, type Severity } from './core/model/severity.js';

@@ -9,6 +9,6 @@ describe('library entry point', () => {
     const { plan, problems } = palisade.resolvePlan(palisade.ALL_CHECKS, { now: new Date('2026-01-01T00:00:00Z'), only: ['host-pid'] });
     assert.deepEqual(problems, []);
     const evaluation = palisade.evaluateResource(loaded.resources[0]!, inventory, palisade.compilePlan(plan));
-    assert.deepEqual(evaluation.findings.map((f) => [f.checkId, f.location.file, f.location.line, f.location.column]), [['host-pid', 'pod.yaml', 5, 3]]);
+    assert.deepEqual(evaluation.findings.map((f) => [f.checkId, palisade.sourceLabel(f.source), f.location.line, f.location.column]), [['host-pid', 'pod.yaml', 5, 3]]);
   });
 });

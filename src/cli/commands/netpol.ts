@@ -4,6 +4,7 @@ import jsyaml from 'js-yaml';
 import type { LoadResult } from '../../adapters/manifests/documents.js';
 import { parseStream } from '../../adapters/manifests/yaml.js';
 import { locate } from '../../core/model/location.js';
+import { fileSource, sourceLabel } from '../../core/model/source.js';
 import type { Resource } from '../../core/model/resource.js';
 import { analyzeNetwork, type AllowingRule, type Endpoint, type NetworkAnalysis, type Scope, type Side } from '../../core/network/analysis.js';
 import { networkExposure } from '../../core/network/exposure.js';
@@ -65,7 +66,7 @@ async function load(values: Record<string, unknown>, positionals: string[], io: 
   const model = buildNetworkModel(loaded.resources);
   for (const problem of model.problems) {
     const position = locate(problem.resource.object, problem.path).position;
-    io.stderr(`${problem.resource.origin.file}${position ? `:${position.line}:${position.column}` : ''}: NetworkPolicy ${problem.resource.ref.namespace}/${problem.resource.ref.name}: ${problem.path.join('.')}: ${problem.message}\n`);
+    io.stderr(`${sourceLabel(problem.resource.origin.source)}${position ? `:${position.line}:${position.column}` : ''}: NetworkPolicy ${problem.resource.ref.namespace}/${problem.resource.ref.name}: ${problem.path.join('.')}: ${problem.message}\n`);
   }
   io.progress(`${model.workloads.size} workloads in ${model.classes.length} classes, ${model.policies.length} NetworkPolicies`);
   return { resources: [...loaded.resources], analysis: analyzeNetwork(model), inputErrors: loaded.errors.length + model.problems.length };
@@ -288,7 +289,7 @@ async function generateCommand(values: Record<string, unknown>, positionals: str
   if (values.diff) {
     const generated: Resource[] = proposal.policies.map((object, index) => {
       const metadata = object.metadata as { name: string; namespace: string };
-      return { ref: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', name: metadata.name, namespace: metadata.namespace }, object, origin: { file: '(generated)', document: index } };
+      return { ref: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', name: metadata.name, namespace: metadata.namespace }, object, origin: { source: fileSource('(generated)'), document: index } };
     });
     // The proposal replaces nothing: it is added to the policies that exist.
     const after = analyzeNetwork(buildNetworkModel([...resources, ...generated]));
