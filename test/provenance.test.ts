@@ -9,6 +9,7 @@ import { formatToString } from '../src/cli/formatters/types.js';
 import { buildReport, reportedSource, reportFindingKey } from '../src/core/engine/report.js';
 import { findingKey, findingKeyString, fingerprintTextV1, groupOf } from '../src/core/model/finding-key.js';
 import { artifactOf, sourceLabel, type Source } from '../src/core/model/source.js';
+import { renderMessage } from '../src/core/model/check.js';
 import { reportFromText } from './support/report.js';
 import { scanText } from './support/scan.js';
 import { mixedReport } from './formatters/report-fixture.js';
@@ -72,7 +73,7 @@ describe('engine findings', () => {
   it('name their check by id and carry no prose; the report adds it from the catalog', () => {
     const { findings, plan } = scanText(POD, { only: ['host-network'] });
     assert.equal(findings.length, 1);
-    assert.deepEqual(Object.keys(findings[0]!).sort(), ['checkId', 'location', 'message', 'object', 'severity', 'source']);
+    assert.deepEqual(Object.keys(findings[0]!).sort(), ['checkId', 'location', 'message', 'messageId', 'object', 'severity', 'source']);
     const report = buildReport({ version: '0', objects: 1, checks: plan.checks, findings, suppressed: [], errors: [], skipped: [] });
     const check = plan.checks[0]!.check;
     assert.deepEqual(Object.keys(report.findings[0]!), ['checkId', 'title', 'severity', 'category', 'message', 'object', 'location', 'description', 'remediation', 'references', 'standards']);
@@ -122,5 +123,25 @@ describe('finding keys', () => {
       assert.equal(log.runs[0]!.results[index]!.partialFingerprints[FINGERPRINT_KEY], before);
       assert.equal(fingerprintTextV1(reportFindingKey(finding)), JSON.stringify([finding.checkId, kind, namespace ?? '', name, finding.location.path]));
     });
+  });
+});
+
+describe('messages from an id and data', () => {
+  it('fill {{name}} placeholders, leaving unknown ones as written', () => {
+    assert.equal(renderMessage('container "{{container}}" runs {{ what }}', { container: 'app', what: 'privileged' }), 'container "app" runs privileged');
+    assert.equal(renderMessage('{{a}} and {{b}}', { a: 1 }), '1 and {{b}}');
+    assert.equal(renderMessage('{{toString}}', {}), '{{toString}}');
+  });
+
+  it('are rendered by the engine, which keeps the id and data; the report writes the sentence only', () => {
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: app, image: x, securityContext: {privileged: true}}]\n';
+    const { findings, plan } = scanText(text, { only: ['privileged-container'] });
+    assert.deepEqual(
+      findings.map((finding) => [finding.message, finding.messageId, finding.data]),
+      [['container "app" runs privileged', 'privileged', { container: 'app' }]],
+    );
+    const report = buildReport({ version: '0', objects: 1, checks: plan.checks, findings, suppressed: [], errors: [], skipped: [] });
+    assert.equal(report.findings[0]!.message, 'container "app" runs privileged');
+    assert.ok(!('messageId' in report.findings[0]!) && !('data' in report.findings[0]!));
   });
 });

@@ -4,7 +4,7 @@ import { formatPath, locate } from '../model/location.js';
 import { severityRank } from '../model/severity.js';
 import type { Resource } from '../model/resource.js';
 import { sourceLabel } from '../model/source.js';
-import type { CheckContext, Violation } from '../model/check.js';
+import { violationMessage, type CheckContext, type Violation } from '../model/check.js';
 import type { PlannedCheck, ScanPlan } from './config.js';
 import { inlineExceptionsOf, isExpired, ruleMatches, type InlineException } from './exceptions.js';
 import type { Inventory } from './inventory.js';
@@ -52,7 +52,7 @@ export function evaluateResource(resource: Resource, inventory: Inventory, compi
   const context: CheckContext<unknown> = { resource, workload, inventory, options: undefined, now: compiled.plan.now };
   for (const planned of checks) {
     const { check } = planned;
-    let violations: Violation[] | undefined;
+    let violations: Violation<string>[] | undefined;
     try {
       context.options = planned.options;
       // Collected before use, so a check that throws midway reports nothing partial.
@@ -73,7 +73,7 @@ export function evaluateResource(resource: Resource, inventory: Inventory, compi
       const finding: Finding = {
         checkId: check.id,
         severity: planned.severity,
-        message: violation.message,
+        message: violationMessage(check, violation),
         object: resource.ref,
         source: resource.origin.source,
         location: {
@@ -83,6 +83,10 @@ export function evaluateResource(resource: Resource, inventory: Inventory, compi
         },
       };
       if (violation.container !== undefined) finding.container = violation.container;
+      if (violation.messageId !== undefined) {
+        finding.messageId = violation.messageId;
+        if (violation.data !== undefined) finding.data = violation.data;
+      }
 
       if (compiled.plan.inlineExceptions) {
         inline ??= inlineExceptionsOf(resource, workload?.podMetadata.annotations);

@@ -1,3 +1,4 @@
+import type { MessageData } from './check.js';
 import type { ObjectRef } from './resource.js';
 import type { Severity } from './severity.js';
 import type { Source } from './source.js';
@@ -21,7 +22,11 @@ export interface FindingLocation {
 export interface Finding {
   checkId: string;
   severity: Severity;
+  /** the sentence, rendered by the engine */
   message: string;
+  /** the check's message id and data the sentence was rendered from, when the check used one */
+  messageId?: string;
+  data?: MessageData;
   object: ObjectRef;
   container?: string;
   source: Source;
