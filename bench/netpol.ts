@@ -23,7 +23,7 @@ const REPLICAS = [3, 3, 2, 2];
 
 function resource(object: KubeObject): Resource {
   const metadata = object.metadata as { name: string; namespace?: string };
-  return { ref: { apiVersion: String(object.apiVersion), kind: String(object.kind), name: metadata.name, ...(metadata.namespace ? { namespace: metadata.namespace } : {}) }, object, origin: { file: 'bench', document: 0 } };
+  return { ref: { apiVersion: String(object.apiVersion), kind: String(object.kind), name: metadata.name, ...(metadata.namespace ? { namespace: metadata.namespace } : {}) }, object, origin: { source: { kind: 'file', path: 'bench' }, document: 0 } };
 }
 
 function netpol(namespace: string, name: string, spec: Record<string, unknown>): KubeObject {

@@ -35,8 +35,8 @@ export {
   type ProposalRequest,
   type ConnectionChange,
 } from './app/netpol.js';
-export { findingKey, recordScan } from './app/findings.js';
-export type { ImageResultsStore, StoredImageScan, VulnerabilityDatabase, DataFreshness, FindingStore, FindingQuery, KeyedFinding, SavedRun, ScanRun, StoredFinding } from './app/ports.js';
+export { recordScan } from './app/findings.js';
+export type { ImageResultsStore, StoredImageScan, VulnerabilityDatabase, DataFreshness, FindingStore, FindingQuery, FindingRecord, SavedRun, ScanRun, StoredFinding } from './app/ports.js';
 
 // The engine.
 export { ALL_CHECKS } from './core/checks/index.js';
@@ -46,12 +46,14 @@ export { defineAnalysis, ANY_KIND, type Analysis, type AnyAnalysis, type ReadSco
 export { checkNeeds, kindsToRead, type CheckNeeds } from './core/inventory/reads.js';
 export { KIND_CATALOG, kindInfo, type KindInfo } from './core/kinds/catalog.js';
 export { compilePlan, evaluateResource, evaluateAll, compareFindings, type CompiledPlan, type Evaluation } from './core/engine/run.js';
-export { buildReport, SCAN_SCHEMA_VERSION, type ScanReport, type ControlResult, type CheckInfo } from './core/engine/report.js';
+export { buildReport, reportFinding, reportedSource, reportFindingKey, SCAN_SCHEMA_VERSION, type ScanReport, type ControlResult, type CheckInfo, type ReportFinding, type ReportLocation, type ReportSuppression } from './core/engine/report.js';
 export { parseInlineExceptions, INLINE_EXCEPTION_PREFIX, type ExceptionRule, type InlineException } from './core/engine/exceptions.js';
 
 // The model, and the check contract.
 export { defineCheck, CATEGORIES, type AnyCheck, type CheckDefinition, type CheckContext, type CheckReads, type Violation, type Category, type OptionSpec } from './core/model/check.js';
 export type { Finding, FindingLocation, Suppression, InputError, InputErrorCode, SkippedDocument } from './core/model/finding.js';
+export { findingKey, findingKeyString, fingerprintTextV1, groupOf, type FindingKey, type KeyedFinding } from './core/model/finding-key.js';
+export { sourceLabel, artifactOf, fileSource, STDIN, type Source, type SourceKind, type Renderer, type AdmissionOperation } from './core/model/source.js';
 export { locate, formatPath, type Path, type Position } from './core/model/location.js';
 export { refToString, type KubeObject, type ObjectRef, type Resource, type Origin } from './core/model/resource.js';
 export { SEVERITIES, atLeast, isSeverity, type Severity } from './core/model/severity.js';

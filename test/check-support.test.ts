@@ -11,7 +11,7 @@ function policy(spec: Record<string, unknown>): Resource {
   return {
     ref: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', name: 'p', namespace: 'ns' },
     object: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p', namespace: 'ns' }, spec },
-    origin: { file: 'test', document: 0 },
+    origin: { source: { kind: 'file', path: 'test' }, document: 0 },
   };
 }
 

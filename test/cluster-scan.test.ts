@@ -252,7 +252,7 @@ describe('the test control plane (real etcd and kube-apiserver) and palisade sca
         return { status: 200, body: JSON.stringify({ kubeletconfig }) };
       },
     };
-    const read = await readKubeletConfigs(connection, 'cluster:test');
+    const read = await readKubeletConfigs(connection, 'test');
     assert.ok(answered.includes('/api/v1/nodes/node-standin/proxy/configz'), answered.join());
     assert.deepEqual(read.skipped, []);
     assert.deepEqual(read.resources.map((resource) => resource.ref.name), answered.map((pathname) => pathname.split('/')[4]).sort());

@@ -7,6 +7,7 @@ import { loadSources } from '../src/adapters/manifests/files.js';
 import { resolvePlan } from '../src/core/engine/config.js';
 import { buildInventory } from '../src/core/engine/inventory.js';
 import { evaluateAll } from '../src/core/engine/run.js';
+import { sourceLabel } from '../src/core/model/source.js';
 import { FIXED_NOW } from './support/scan.js';
 import { SHARED } from './support/paths.js';
 
@@ -23,7 +24,7 @@ async function scanCorpus(folder: string) {
   const evaluation = evaluateAll(loaded.resources, buildInventory(loaded.resources), plan);
   const at = (checkId: string, file: string) =>
     evaluation.findings
-      .filter((finding) => finding.checkId === checkId && path.basename(finding.location.file) === file)
+      .filter((finding) => finding.checkId === checkId && path.basename(sourceLabel(finding.source)) === file)
       .map((finding) => `${finding.location.line}:${finding.location.column}`);
   return { loaded, evaluation, at };
 }

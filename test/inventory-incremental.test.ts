@@ -8,6 +8,7 @@ import type { Analysis } from '../src/core/inventory/analysis.js';
 import { buildInventory, createIncrementalInventory, type IncrementalInventory, type Inventory } from '../src/core/inventory/inventory.js';
 import { isClusterScoped } from '../src/core/kinds/scope.js';
 import { refOf, type KubeObject, type Resource } from '../src/core/model/resource.js';
+import { fileSource } from '../src/core/model/source.js';
 import { FIXED_NOW } from './support/scan.js';
 
 /**
@@ -153,7 +154,7 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
 let serial = 0;
 function resourceOf(item: KubeObject): Resource {
   // Each version of an object gets its own file, so findings sort the same in both inventories.
-  return { ref: refOf(item, isClusterScoped), object: item, origin: { file: `object-${String(serial++).padStart(6, '0')}.yaml`, document: 0 } };
+  return { ref: refOf(item, isClusterScoped), object: item, origin: { source: fileSource(`object-${String(serial++).padStart(6, '0')}.yaml`), document: 0 } };
 }
 
 const { plan } = resolvePlan(ALL_CHECKS, { now: FIXED_NOW, enable: ['*'] });

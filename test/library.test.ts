@@ -12,7 +12,7 @@ describe('library entry point', () => {
     const { plan, problems } = palisade.resolvePlan(palisade.ALL_CHECKS, { now: new Date('2026-01-01T00:00:00Z'), only: ['host-pid'] });
     assert.deepEqual(problems, []);
     const evaluation = palisade.evaluateResource(loaded.resources[0]!, inventory, palisade.compilePlan(plan));
-    assert.deepEqual(evaluation.findings.map((f) => [f.checkId, f.location.file, f.location.line, f.location.column]), [['host-pid', 'pod.yaml', 5, 3]]);
+    assert.deepEqual(evaluation.findings.map((f) => [f.checkId, palisade.sourceLabel(f.source), f.location.line, f.location.column]), [['host-pid', 'pod.yaml', 5, 3]]);
   });
 
   it('runs the scan use case, with the verdict --fail-on gives', () => {
@@ -29,11 +29,13 @@ describe('library entry point', () => {
   it('exports the engine, the model, the check contract and the use cases, and nothing from the CLI', () => {
     // A deliberate change of the public surface changes this list.
     assert.deepEqual(Object.keys(palisade).sort(), [
-      'ALL_CHECKS', 'ANY_KIND', 'CATEGORIES', 'IMAGE_INVENTORY_API_VERSION', 'INLINE_EXCEPTION_PREFIX', 'KIND_CATALOG', 'NetworkQueryError', 'SCAN_SCHEMA_VERSION', 'SEVERITIES', 'STANDARD_IDS', 'ScanConfigError', 'WORKLOAD_KINDS',
-      'answerRbac', 'atLeast', 'buildInventory', 'buildNetworkContext', 'buildReport', 'checkNeeds', 'compareFindings', 'compilePlan', 'connectionMatrix', 'controlsIn', 'createIncrementalInventory', 'defineAnalysis', 'defineCheck', 'describeProblem',
-      'evaluateAll', 'evaluateResource', 'exitCodeOf', 'explainConnection', 'exposureOf', 'extractWorkload', 'filterVulnerabilities', 'findingKey', 'formatPath', 'imageVerdict', 'isSeverity',
-      'isWorkloadKind', 'kindInfo', 'kindsToRead', 'loadImageResults', 'loadSources', 'loadText', 'locate', 'parseInlineExceptions', 'parseScanConfig', 'planScan', 'proposalChanges', 'proposePolicies', 'recordScan',
-      'refToString', 'resolvePlan', 'scanImages', 'scanResources', 'verdict',
+      'ALL_CHECKS', 'ANY_KIND', 'CATEGORIES', 'IMAGE_INVENTORY_API_VERSION', 'INLINE_EXCEPTION_PREFIX', 'KIND_CATALOG', 'NetworkQueryError', 'SCAN_SCHEMA_VERSION', 'SEVERITIES',
+      'STANDARD_IDS', 'STDIN', 'ScanConfigError', 'WORKLOAD_KINDS', 'answerRbac', 'artifactOf', 'atLeast', 'buildInventory', 'buildNetworkContext', 'buildReport', 'checkNeeds',
+      'compareFindings', 'compilePlan', 'connectionMatrix', 'controlsIn', 'createIncrementalInventory', 'defineAnalysis', 'defineCheck', 'describeProblem', 'evaluateAll',
+      'evaluateResource', 'exitCodeOf', 'explainConnection', 'exposureOf', 'extractWorkload', 'fileSource', 'filterVulnerabilities', 'findingKey', 'findingKeyString',
+      'fingerprintTextV1', 'formatPath', 'groupOf', 'imageVerdict', 'isSeverity', 'isWorkloadKind', 'kindInfo', 'kindsToRead', 'loadImageResults', 'loadSources', 'loadText',
+      'locate', 'parseInlineExceptions', 'parseScanConfig', 'planScan', 'proposalChanges', 'proposePolicies', 'recordScan', 'refToString', 'reportFinding', 'reportFindingKey',
+      'reportedSource', 'resolvePlan', 'scanImages', 'scanResources', 'sourceLabel', 'verdict',
     ]);
     for (const name of ['FORMATTERS', 'runImageCommand', 'scanCommand', 'main']) assert.equal(name in palisade, false, name);
   });

@@ -13,7 +13,7 @@ function resource(object: KubeObject): Resource {
   return {
     ref: { apiVersion: String(object.apiVersion), kind: String(object.kind), name: metadata.name, ...(clusterScoped ? {} : { namespace: metadata.namespace ?? 'default' }) },
     object,
-    origin: { file: 'test', document: 0 },
+    origin: { source: { kind: 'file', path: 'test' }, document: 0 },
   };
 }
 

@@ -190,7 +190,7 @@ describe('rbac model against the API server (SubjectAccessReview)', { skip: !clu
         out.push({
           ref: { apiVersion: 'rbac.authorization.k8s.io/v1', kind, name: String(metadata.name), ...(typeof metadata.namespace === 'string' ? { namespace: metadata.namespace } : {}) },
           object,
-          origin: { file: 'cluster', document: 0 },
+          origin: { source: { kind: 'file', path: 'cluster' }, document: 0 },
         });
       }
     }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { splitHelmOutput } from '../src/adapters/manifests/render.js';
+import { sourceLabel } from '../src/core/model/source.js';
 import { binDirectory as binIn, findProgram, requireProgram, TEST_PATH } from './support/programs.js';
 import { palisade as runCli } from './support/cli.js';
 
@@ -286,7 +287,7 @@ describe('splitHelmOutput', () => {
       'kind: Orphan',
       '',
     ].join('\n');
-    assert.deepEqual(splitHelmOutput(stream, 'charts/web'), [
+    assert.deepEqual(splitHelmOutput(stream, 'charts/web').map(({ source, text }) => ({ label: sourceLabel(source), text })), [
       { label: 'charts/web/templates/serviceaccount.yaml (helm template)', text: '---\n# Source: web/templates/serviceaccount.yaml\nkind: ServiceAccount\n---\n# Source: web/templates/serviceaccount.yaml\nkind: Secret\ndata:\n  k: dg==\n' },
       { label: 'charts/web/charts/db/templates/service.yaml (helm template)', text: '---\n# Source: web/charts/db/templates/service.yaml\nkind: Service\n' },
       { label: 'charts/web (helm template)', text: '---\nkind: Orphan\n' },

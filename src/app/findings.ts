@@ -3,16 +3,12 @@
  * previous one in a FindingStore, and says what is new and what was resolved.
  */
 import type { Finding } from '../core/model/finding.js';
+import { findingKey as canonicalKey, findingKeyString } from '../core/model/finding-key.js';
 import type { FindingStore, SavedRun } from '../core/ports/findings.js';
 
-/**
- * A finding's identity across runs: the check, the object (kind, namespace, name) and the path
- * into it; never the file or line, which move with edits. The same identity the SARIF
- * fingerprint hashes.
- */
+/** A finding's identity across runs, from the core's canonical key (never the line or the message). */
 export function findingKey(finding: Finding): string {
-  const { kind, namespace, name } = finding.object;
-  return JSON.stringify([finding.checkId, kind, namespace ?? '', name, finding.location.path]);
+  return findingKeyString(canonicalKey(finding));
 }
 
 /** Saves a scan's findings as the latest run of `scope` (a cluster, a repository). */

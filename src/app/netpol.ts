@@ -4,6 +4,7 @@
  * connection is allowed or denied, what is exposed, which policies should exist and what
  * they would change. Results are data; rendering them is the caller's.
  */
+import { fileSource } from '../core/model/source.js';
 import type { Resource } from '../core/model/resource.js';
 import { analyzeNetwork, type Endpoint, type NetworkAnalysis, type Scope, type Side } from '../core/network/analysis.js';
 import { networkExposure, type ExposureItem } from '../core/network/exposure.js';
@@ -131,7 +132,7 @@ export interface ConnectionChange {
 export function proposalChanges(context: NetworkContext, proposal: Proposal, options: { namespace?: string } = {}): ConnectionChange[] {
   const generated: Resource[] = proposal.policies.map((object, index) => {
     const metadata = object.metadata as { name: string; namespace: string };
-    return { ref: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', name: metadata.name, namespace: metadata.namespace }, object, origin: { file: '(generated)', document: index } };
+    return { ref: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', name: metadata.name, namespace: metadata.namespace }, object, origin: { source: fileSource('(generated)'), document: index } };
   });
   // The proposal replaces nothing: it is added to the policies that exist.
   const after = analyzeNetwork(buildNetworkModel([...context.resources, ...generated]));

@@ -76,7 +76,7 @@ describe('JSON output schema (schema/scan-report.v1.json)', () => {
     assertValid(jsonOf(reportFromText(readFileSync(repoPath('examples/insecure.yaml'), 'utf8'), {}, 'examples/insecure.yaml')));
     assertValid(jsonOf(reportFromText('apiVersion: v1\nkind: Namespace\nmetadata: {name: team}\n')));
     assertValid(jsonOf(reportFromText('')));
-    assertValid(jsonOf(reportFromText(readFileSync(repoPath(MIXED_FILE), 'utf8'), {}, 'charts/web (helm template)')));
+    assertValid(jsonOf(reportFromText(readFileSync(repoPath(MIXED_FILE), 'utf8'), {}, { kind: 'rendered', renderer: 'helm', directory: 'charts/web' })));
     assertValid(jsyaml.load(formatYaml(mixedReport('cis'), { color: false, cwd: REPO_ROOT })));
   });
 

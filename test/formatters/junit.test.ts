@@ -40,7 +40,7 @@ describe('junit formatter', () => {
     junitOf(mixedReport('cis'));
     junitOf(reportFromText(readFileSync(repoPath('examples/insecure.yaml'), 'utf8'), {}, 'examples/insecure.yaml'));
     junitOf(reportFromText('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n'));
-    junitOf(reportFromText(readFileSync(repoPath(MIXED_FILE), 'utf8'), {}, '<stdin>'));
+    junitOf(reportFromText(readFileSync(repoPath(MIXED_FILE), 'utf8'), {}, { kind: 'stdin' }));
     assert.ok(formatJunit(mixedReport(), { color: false, cwd: REPO_ROOT }).startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites'));
   });
 

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { ScanReport } from '../../src/core/engine/report.js';
-import { artifactUri, sourceOf } from '../../src/cli/formatters/sources.js';
+import { artifactUri } from '../../src/cli/formatters/sources.js';
+import { sourceLabel, type Source } from '../../src/core/model/source.js';
 import { FINGERPRINT_KEY, formatSarif, SARIF_SCHEMA_URI, standardTags, toSarif } from '../../src/cli/formatters/sarif.js';
 import { repoPath, REPO_ROOT } from '../support/paths.js';
 import { reportFromText } from '../support/report.js';
@@ -65,7 +66,14 @@ describe('sarif formatter', () => {
     assertValid(sarifOf(reportFromText(readFileSync(repoPath('examples/insecure.yaml'), 'utf8'), {}, 'examples/insecure.yaml')));
     assertValid(sarifOf(reportFromText('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n')));
     assertValid(sarifOf(mixedReport('pss-restricted')));
-    for (const file of ['<stdin>', 'chart (helm template)', 'overlays/prod (kustomize)', '/elsewhere/x.yaml', 'a dir/ü.yaml']) {
+    const sources: Source[] = [
+      { kind: 'stdin' },
+      { kind: 'rendered', renderer: 'helm', directory: 'chart' },
+      { kind: 'rendered', renderer: 'kustomize', directory: 'overlays/prod' },
+      { kind: 'file', path: '/elsewhere/x.yaml' },
+      { kind: 'file', path: 'a dir/ü.yaml' },
+    ];
+    for (const file of sources) {
       assertValid(sarifOf(reportFromText(readFileSync(repoPath(MIXED_FILE), 'utf8'), {}, file)));
     }
   });
@@ -199,9 +207,9 @@ describe('sarif formatter', () => {
 
   it('names rendered and streamed sources without a misleading region', () => {
     const text = readFileSync(repoPath(MIXED_FILE), 'utf8');
-    const helm = sarifOf(reportFromText(text, {}, 'charts/web (helm template)')).runs[0].results[0].locations[0];
+    const helm = sarifOf(reportFromText(text, {}, { kind: 'rendered', renderer: 'helm', directory: 'charts/web' })).runs[0].results[0].locations[0];
     assert.deepEqual(helm.physicalLocation, { artifactLocation: { uri: 'charts/web/', uriBaseId: '%SRCROOT%' } });
-    const stdin = sarifOf(reportFromText(text, {}, '<stdin>')).runs[0].results[0].locations[0];
+    const stdin = sarifOf(reportFromText(text, {}, { kind: 'stdin' })).runs[0].results[0].locations[0];
     assert.equal(stdin.physicalLocation, undefined);
     assert.ok(stdin.logicalLocations[0].name);
   });
@@ -222,11 +230,11 @@ describe('artifact URIs', () => {
     assert.deepEqual(artifactUri('../other/x.yaml', cwd), { uri: 'file:///work/other/x.yaml' });
     assert.deepEqual(artifactUri('/tmp/a b.yaml', cwd), { uri: 'file:///tmp/a%20b.yaml' });
   });
-  it('recognise the loader labels for stdin and rendered input', () => {
-    assert.deepEqual(sourceOf('<stdin>'), { kind: 'stdin' });
-    assert.deepEqual(sourceOf('charts/web (helm template)'), { kind: 'rendered', directory: 'charts/web', renderer: 'helm template' });
-    assert.deepEqual(sourceOf('overlays/prod (kustomize)'), { kind: 'rendered', directory: 'overlays/prod', renderer: 'kustomize' });
-    assert.deepEqual(sourceOf('deploy/web.yaml'), { kind: 'file', path: 'deploy/web.yaml' });
+  it('come from typed sources whose printed names are the loader labels for stdin and rendered input', () => {
+    assert.equal(sourceLabel({ kind: 'stdin' }), '<stdin>');
+    assert.equal(sourceLabel({ kind: 'rendered', renderer: 'helm', directory: 'charts/web' }), 'charts/web (helm template)');
+    assert.equal(sourceLabel({ kind: 'rendered', renderer: 'kustomize', directory: 'overlays/prod' }), 'overlays/prod (kustomize)');
+    assert.equal(sourceLabel({ kind: 'file', path: 'deploy/web.yaml' }), 'deploy/web.yaml');
   });
 });
 

@@ -4,14 +4,15 @@ import type { Evaluation } from '../../src/core/engine/run.js';
 import type { ScanReport } from '../../src/core/engine/report.js';
 import { loadText, type LoadResult } from '../../src/adapters/manifests/documents.js';
 import { scanResources } from '../../src/app/scan.js';
+import type { Source } from '../../src/core/model/source.js';
 
 export const FIXED_NOW = new Date('2026-06-01T12:00:00Z');
 
-/** Loads YAML text and runs the scan use case on it, in-process (as `palisade scan` does). */
+/** Loads YAML text and runs the scan use case on it, in-process (as `palisade scan` does); `file` is a typed source or a file's path. */
 export function scanText(
   text: string,
   request: Partial<PlanRequest> = {},
-  file = 'test.yaml',
+  file: Source | string = 'test.yaml',
   context: InventoryContext = {},
   version = '0.0.0-test',
 ): Evaluation & { loaded: LoadResult; plan: ScanPlan; report: ScanReport } {

@@ -1,6 +1,7 @@
 import { configzRef, isKubeletConfigz } from '../../core/kinds/kubelet.js';
 import type { SkippedDocument } from '../../core/model/finding.js';
 import type { KubeObject, Resource } from '../../core/model/resource.js';
+import { sourceLabel, type Source } from '../../core/model/source.js';
 import { asArray, asRecord } from '../../core/model/values.js';
 import { METADATA_ONLY, statusMessage, type Connection } from './read.js';
 
@@ -31,9 +32,10 @@ async function allowed(connection: Connection, attributes: Record<string, string
  * reaches the kubelet's exec and logs, so Palisade's own ClusterRole does not grant it and
  * its absence is reported as a note, not an error.
  */
-export async function readKubeletConfigs(connection: Connection, file: string, progress?: (text: string) => void): Promise<KubeletRead> {
+export async function readKubeletConfigs(connection: Connection, context: string, progress?: (text: string) => void): Promise<KubeletRead> {
   const out: KubeletRead = { resources: [], skipped: [] };
-  const note = (reason: string) => out.skipped.push({ file, document: 0, reason });
+  const cluster: Source = { kind: 'cluster', context };
+  const note = (reason: string) => out.skipped.push({ file: sourceLabel(cluster), source: cluster, document: 0, reason });
   const proxy = await allowed(connection, { verb: 'get', resource: 'nodes', subresource: 'proxy' });
   if (!proxy.allowed) {
     note('kubelet configuration not read: not allowed to get nodes/proxy (grant deploy/clusterrole-kubelet.yaml to check kubelet settings)');
@@ -68,7 +70,7 @@ export async function readKubeletConfigs(connection: Connection, file: string, p
           note(`kubelet configuration of node ${node} not read: the answer is not a /configz document`);
           continue;
         }
-        out.resources.push({ ref: { ...configzRef(), name: node }, object: object as KubeObject, origin: { file: `${file}/nodes/${node}/configz`, document: 0 } });
+        out.resources.push({ ref: { ...configzRef(), name: node }, object: object as KubeObject, origin: { source: { kind: 'cluster', context, path: `/nodes/${node}/configz` }, document: 0 } });
       } catch (error) {
         note(`kubelet configuration of node ${node} not read: ${(error as Error).message}`);
       }

@@ -6,7 +6,8 @@ import { kindsToRead } from '../../core/inventory/reads.js';
 import { isClusterScoped } from '../../core/kinds/scope.js';
 import type { InputError, SkippedDocument } from '../../core/model/finding.js';
 import { refOf, type KubeObject, type Resource } from '../../core/model/resource.js';
-import { asArray, asRecord } from '../../core/model/values.js';
+import { sourceLabel, type Source } from '../../core/model/source.js';
+import { asArray, asRecord, asString } from '../../core/model/values.js';
 import { readKubeletConfigs } from './kubelets.js';
 
 /**
@@ -141,7 +142,8 @@ async function listAll(connection: Connection, path: string, accept: string | un
 /** Lists every kind the checks need, page by page; Secrets as metadata only. */
 export async function readCluster(options: ClusterOptions): Promise<ClusterRead> {
   const connection = await connect(options);
-  const file = `cluster:${connection.context}`;
+  const cluster: Source = { kind: 'cluster', context: connection.context };
+  const file = sourceLabel(cluster);
   const resources: Resource[] = [];
   const errors: InputError[] = [];
   const pageSize = options.pageSize ?? 500;
@@ -156,7 +158,7 @@ export async function readCluster(options: ClusterOptions): Promise<ClusterRead>
       try {
         listed = await listAll(connection, path, kind.metadataOnly ? METADATA_ONLY : undefined, pageSize);
       } catch (error) {
-        errors.push({ code: 'cluster-error', message: `listing ${kind.plural} failed: ${(error as Error).message}`, file, field: path });
+        errors.push({ code: 'cluster-error', message: `listing ${kind.plural} failed: ${(error as Error).message}`, file, source: cluster, field: path });
         continue;
       }
       // A kind an add-on serves (a CRD) is simply absent where the add-on is not installed.
@@ -166,6 +168,7 @@ export async function readCluster(options: ClusterOptions): Promise<ClusterRead>
           code: listed.status === 403 ? 'forbidden' : 'cluster-error',
           message: listed.status === 403 ? `not allowed to list ${kind.plural}${namespace ? ` in ${namespace}` : ''}: its checks did not run (${listed.message})` : `listing ${kind.plural} failed with HTTP ${listed.status}: ${listed.message}`,
           file,
+          source: cluster,
           field: path,
         });
         continue;
@@ -184,7 +187,11 @@ export async function readCluster(options: ClusterOptions): Promise<ClusterRead>
         const ref = refOf(object, isClusterScoped);
         if (ref.namespace !== undefined && excluded.has(ref.namespace)) continue;
         if (kind.kind === 'Namespace' && excluded.has(ref.name)) continue;
-        resources.push({ ref, object, origin: { file, document: resources.length } });
+        const metadata = asRecord(object.metadata);
+        const uid = asString(metadata?.uid);
+        const resourceVersion = asString(metadata?.resourceVersion);
+        const source: Source = { kind: 'cluster', context: connection.context, ...(uid !== undefined ? { uid } : {}), ...(resourceVersion !== undefined ? { resourceVersion } : {}) };
+        resources.push({ ref, object, origin: { source, document: resources.length } });
       }
     }
   }
@@ -194,21 +201,21 @@ export async function readCluster(options: ClusterOptions): Promise<ClusterRead>
     if (version.status === 200) {
       const info = JSON.parse(version.body) as Record<string, unknown>;
       const object: KubeObject = { apiVersion: 'palisade.dev/v1alpha1', kind: 'ClusterVersion', metadata: { name: 'kube-apiserver' }, ...info };
-      resources.push({ ref: refOf(object, isClusterScoped), object, origin: { file, document: resources.length } });
+      resources.push({ ref: refOf(object, isClusterScoped), object, origin: { source: cluster, document: resources.length } });
     } else {
-      errors.push({ code: version.status === 403 ? 'forbidden' : 'cluster-error', message: `reading /version failed with HTTP ${version.status}: version checks did not run`, file, field: '/version' });
+      errors.push({ code: version.status === 403 ? 'forbidden' : 'cluster-error', message: `reading /version failed with HTTP ${version.status}: version checks did not run`, file, source: cluster, field: '/version' });
     }
   } catch (error) {
-    errors.push({ code: 'cluster-error', message: `reading /version failed: ${(error as Error).message}`, file, field: '/version' });
+    errors.push({ code: 'cluster-error', message: `reading /version failed: ${(error as Error).message}`, file, source: cluster, field: '/version' });
   }
   let skipped: SkippedDocument[] = [];
   if (options.kubelets !== false) {
     try {
-      const kubelets = await readKubeletConfigs(connection, file, options.progress);
+      const kubelets = await readKubeletConfigs(connection, connection.context, options.progress);
       for (const resource of kubelets.resources) resources.push({ ...resource, origin: { ...resource.origin, document: resources.length } });
       skipped = kubelets.skipped;
     } catch (error) {
-      errors.push({ code: 'cluster-error', message: `reading kubelet configurations failed: ${(error as Error).message}`, file, field: '/api/v1/nodes' });
+      errors.push({ code: 'cluster-error', message: `reading kubelet configurations failed: ${(error as Error).message}`, file, source: cluster, field: '/api/v1/nodes' });
     }
   }
   return { context: connection.context, server: connection.server, resources, errors, skipped };

@@ -3,6 +3,7 @@ import { isClusterScoped } from '../../core/kinds/scope.js';
 import type { InputError, SkippedDocument } from '../../core/model/finding.js';
 import { decodePosition, detachWithPositions } from '../../core/model/location.js';
 import { refOf, type KubeObject, type Resource } from '../../core/model/resource.js';
+import { fileSource, sourceLabel, type Source } from '../../core/model/source.js';
 import { asRecord } from '../../core/model/values.js';
 import { DEFAULT_PARSE_LIMITS, parseStream, type ParseLimits } from './yaml.js';
 
@@ -18,12 +19,17 @@ export interface TextLoadOptions {
   defaultNamespace?: string;
 }
 
-/** Turns one file's text into objects; one broken document never hides the others. */
-export function loadText(text: string, file: string, options: TextLoadOptions = {}, into?: LoadResult): LoadResult {
+/**
+ * Turns one source's text into objects; one broken document never hides the others.
+ * A string names a file.
+ */
+export function loadText(text: string, from: Source | string, options: TextLoadOptions = {}, into?: LoadResult): LoadResult {
   const out = into ?? { resources: [], errors: [], skipped: [] };
+  const source = typeof from === 'string' ? fileSource(from) : from;
+  const file = sourceLabel(source);
   for (const document of parseStream(text, options.limits ?? DEFAULT_PARSE_LIMITS)) {
     if (document.error) {
-      out.errors.push({ code: document.error.code, message: document.error.message, file, document: document.index, line: document.error.line, column: document.error.column });
+      out.errors.push({ code: document.error.code, message: document.error.message, file, source, document: document.index, line: document.error.line, column: document.error.column });
       continue;
     }
     const position = { line: document.contentLine + 1, column: 1 };
@@ -31,10 +37,10 @@ export function loadText(text: string, file: string, options: TextLoadOptions = 
     if (value === null || value === undefined) continue;
     const object = asRecord(value);
     if (!object) {
-      out.skipped.push({ file, document: document.index, line: position.line, reason: `not a mapping (a ${Array.isArray(value) ? 'list' : typeof value})` });
+      out.skipped.push({ file, source, document: document.index, line: position.line, reason: `not a mapping (a ${Array.isArray(value) ? 'list' : typeof value})` });
       continue;
     }
-    addObject(object as KubeObject, { file, document: document.index, position }, options, out);
+    addObject(object as KubeObject, { source, document: document.index, position }, options, out);
   }
   return out;
 }
@@ -49,7 +55,7 @@ function addObject(object: KubeObject, origin: Resource['origin'], options: Text
   }
   if (typeof kind !== 'string' || kind === '' || typeof apiVersion !== 'string' || apiVersion === '') {
     const missing = [typeof apiVersion !== 'string' || apiVersion === '' ? 'apiVersion' : '', typeof kind !== 'string' || kind === '' ? 'kind' : ''].filter(Boolean).join(' and ');
-    out.skipped.push({ file: origin.file, document: origin.document, ...(origin.position ? { line: origin.position.line } : {}), reason: `no ${missing}: not a Kubernetes object` });
+    out.skipped.push({ file: sourceLabel(origin.source), source: origin.source, document: origin.document, ...(origin.position ? { line: origin.position.line } : {}), reason: `no ${missing}: not a Kubernetes object` });
     return;
   }
   // `kind: List` and every `*List` (PodList, ...) wrap their objects in items.
@@ -60,7 +66,7 @@ function addObject(object: KubeObject, origin: Resource['origin'], options: Text
       const itemOrigin = { ...origin, listIndex, ...(encoded !== undefined ? { position: decodePosition(encoded) } : {}) };
       const record = asRecord(item);
       if (!record) {
-        out.skipped.push({ file: origin.file, document: origin.document, ...(itemOrigin.position ? { line: itemOrigin.position.line } : {}), reason: `${kind} item ${listIndex} is not a mapping` });
+        out.skipped.push({ file: sourceLabel(origin.source), source: origin.source, document: origin.document, ...(itemOrigin.position ? { line: itemOrigin.position.line } : {}), reason: `${kind} item ${listIndex} is not a mapping` });
         return;
       }
       addObject(record as KubeObject, itemOrigin, options, out);

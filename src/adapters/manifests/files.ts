@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { InputError } from '../../core/model/finding.js';
+import { sourceLabel, STDIN } from '../../core/model/source.js';
 import { loadText, type LoadResult, type TextLoadOptions } from './documents.js';
 import { isHelmChart, isKustomization, renderHelm, renderKustomize, type HelmOptions } from './render.js';
 
@@ -61,7 +62,7 @@ async function renderInto(directory: string, tool: 'helm' | 'kustomize', options
     result.errors.push(rendered.error);
     return;
   }
-  for (const part of rendered.parts) loadText(part.text, part.label, options, result);
+  for (const part of rendered.parts) loadText(part.text, part.source, options, result);
 }
 
 export async function loadFile(file: string, options: SourceOptions, result: LoadResult): Promise<void> {
@@ -89,12 +90,12 @@ async function loadStdin(options: SourceOptions, result: LoadResult): Promise<vo
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const bytes = await (options.stdin ?? readStdin)();
   if (bytes.length > maxBytes) {
-    result.errors.push({ code: 'file-too-large', message: `stdin is over the ${maxBytes}-byte limit`, file: '<stdin>' });
+    result.errors.push({ code: 'file-too-large', message: `stdin is over the ${maxBytes}-byte limit`, file: sourceLabel(STDIN), source: STDIN });
     return;
   }
   const binary = binaryReason(bytes);
-  if (binary) result.errors.push({ code: 'binary-file', message: binary, file: '<stdin>' });
-  else loadText(decodeText(bytes), '<stdin>', options, result);
+  if (binary) result.errors.push({ code: 'binary-file', message: binary, file: sourceLabel(STDIN), source: STDIN });
+  else loadText(decodeText(bytes), STDIN, options, result);
 }
 
 async function readStdin(): Promise<Buffer> {

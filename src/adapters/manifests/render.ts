@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import type { InputError } from '../../core/model/finding.js';
+import type { Source } from '../../core/model/source.js';
 
 export interface HelmOptions {
   values?: string[];
@@ -31,11 +32,11 @@ export async function isHelmChart(directory: string): Promise<boolean> {
   return exists(path.join(directory, 'Chart.yaml'));
 }
 
-/** Rendered YAML, in parts that each carry the label findings in them are reported under. */
+/** Rendered YAML, in parts that each carry the source findings in them are reported under. */
 export type Rendered = { parts: RenderedPart[] } | { error: InputError };
 export interface RenderedPart {
   text: string;
-  label: string;
+  source: Source;
 }
 
 function run(program: string, args: string[]): Promise<{ stdout: string } | { missing: true } | { failed: string }> {
@@ -50,7 +51,7 @@ function run(program: string, args: string[]): Promise<{ stdout: string } | { mi
 
 /** `kubectl kustomize DIR`, else `kustomize build DIR`. */
 export async function renderKustomize(directory: string): Promise<Rendered> {
-  const label = `${directory} (kustomize)`;
+  const source: Source = { kind: 'rendered', renderer: 'kustomize', directory };
   for (const [program, args] of [
     ['kubectl', ['kustomize', directory]],
     ['kustomize', ['build', directory]],
@@ -58,7 +59,7 @@ export async function renderKustomize(directory: string): Promise<Rendered> {
     const result = await run(program, [...args]);
     if ('missing' in result) continue;
     if ('failed' in result) return { error: { code: 'render-error', message: `${program} ${args[0]} failed: ${result.failed}`, file: directory } };
-    return { parts: [{ text: result.stdout, label }] };
+    return { parts: [{ text: result.stdout, source }] };
   }
   return { error: { code: 'missing-program', message: 'this is a Kustomize directory: neither kubectl nor kustomize is on PATH; install one of them to render it', file: directory } };
 }
@@ -83,9 +84,9 @@ const DOCUMENT_MARKER = /^---\s*$/;
  * document as `---`, `# Source: <chart>/<path in chart>`, then the YAML; the part for one
  * template is its documents in output order, which is exactly what
  * `helm template CHART --show-only <path in chart>` prints, so lines in a part are lines of
- * that command's output. The label names the template file under the chart directory
+ * that command's output. The source names the template file under the chart directory
  * (subcharts included: `<chart>/charts/<sub>/templates/x.yaml`). Documents without a
- * Source comment stay together under the chart directory's own label.
+ * Source comment stay together under the chart directory, with no template.
  */
 export function splitHelmOutput(text: string, directory: string): RenderedPart[] {
   const lines = text.split('\n');
@@ -108,7 +109,9 @@ export function splitHelmOutput(text: string, directory: string): RenderedPart[]
   }
   return [...groups].map(([source, group]) => {
     const slash = source.indexOf('/');
-    const file = source === '' ? directory : path.join(directory, slash >= 0 ? source.slice(slash + 1) : source);
-    return { text: `${group.join('\n')}\n`, label: `${file} (helm template)` };
+    const text = `${group.join('\n')}\n`;
+    if (source === '') return { text, source: { kind: 'rendered', renderer: 'helm', directory } };
+    const template = path.join(directory, slash >= 0 ? source.slice(slash + 1) : source);
+    return { text, source: { kind: 'rendered', renderer: 'helm', directory, template } };
   });
 }

@@ -9,6 +9,7 @@ import type { ObservedFlow } from '../../core/network/generate.js';
 import { isProtocol } from '../../core/network/ports.js';
 import { EXPLAIN_OUTPUTS, EXPOSURE_OUTPUTS, GENERATE_OUTPUTS, MATRIX_OUTPUTS } from '../formatters/netpol.js';
 import { chooseOutput, formatList, writeRendered } from '../output/registry.js';
+import { sourceLabel } from '../../core/model/source.js';
 import { INPUT_HELP, INPUT_OPTIONS, loadInputs } from '../inputs.js';
 import type { CommandIO } from '../io.js';
 import { UsageError } from '../usage-error.js';
@@ -61,7 +62,7 @@ async function load(values: Record<string, unknown>, positionals: string[], io: 
   const { model } = context;
   for (const problem of context.problems) {
     const position = locate(problem.resource.object, problem.path).position;
-    io.stderr(`${problem.resource.origin.file}${position ? `:${position.line}:${position.column}` : ''}: NetworkPolicy ${problem.resource.ref.namespace}/${problem.resource.ref.name}: ${problem.path.join('.')}: ${problem.message}\n`);
+    io.stderr(`${sourceLabel(problem.resource.origin.source)}${position ? `:${position.line}:${position.column}` : ''}: NetworkPolicy ${problem.resource.ref.namespace}/${problem.resource.ref.name}: ${problem.path.join('.')}: ${problem.message}\n`);
   }
   io.progress(`${model.workloads.size} workloads in ${model.classes.length} classes, ${model.policies.length} NetworkPolicies`);
   return { context, inputErrors: loaded.errors.length + context.problems.length };

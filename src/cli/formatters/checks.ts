@@ -1,7 +1,6 @@
-import type { CheckInfo, ScanReport } from '../../core/engine/report.js';
-import type { Finding } from '../../core/model/finding.js';
+import type { CheckInfo, ReportFinding, ScanReport } from '../../core/engine/report.js';
 
-function fromFinding(finding: Finding): CheckInfo {
+function fromFinding(finding: ReportFinding): CheckInfo {
   return {
     id: finding.checkId,
     title: finding.title,

@@ -37,16 +37,11 @@ export function imageScanReport(entries: readonly ImageScanEntry[], version: str
       const layer = vulnerability.layer ? `; layer ${vulnerability.layer.index}${vulnerability.layer.createdBy ? ` (${vulnerability.layer.createdBy})` : ''}` : '';
       findings.push({
         checkId: vulnerability.id,
-        title: info.title,
         severity: info.severity,
-        category: 'images',
         message: `${vulnerability.package.name} ${vulnerability.package.version} is affected by ${vulnerability.id}: ${vulnerability.fixedVersion ? `fixed in ${vulnerability.fixedVersion}` : vulnerability.status.replace(/-/g, ' ')}${layer}`,
         object: { apiVersion: 'palisade.dev/v1alpha1', kind: 'Image', name: entry.image.reference },
-        location: { file: `${entry.image.reference}/${vulnerability.package.path}`, document: 0, path: vulnerability.package.name },
-        description: info.description,
-        remediation: info.remediation,
-        references: info.references,
-        standards: {},
+        source: { kind: 'image', reference: entry.image.reference, path: vulnerability.package.path },
+        location: { document: 0, path: vulnerability.package.name },
       });
     }
   }
@@ -54,6 +49,7 @@ export function imageScanReport(entries: readonly ImageScanEntry[], version: str
     version,
     objects: entries.length,
     checks: [],
+    catalog: [...checks.values()],
     findings,
     suppressed: [],
     errors: errors.map((error) => ({ code: 'read-error' as const, message: error.message, file: error.image })),

@@ -1,5 +1,4 @@
-import type { CheckInfo } from '../../core/engine/report.js';
-import type { Finding, Suppression } from '../../core/model/finding.js';
+import type { CheckInfo, ReportFinding, ReportSuppression } from '../../core/engine/report.js';
 import { refToString } from '../../core/model/resource.js';
 import { checksOf } from './checks.js';
 import type { StringFormatter } from './types.js';
@@ -49,11 +48,11 @@ function where(file: string, line?: number, column?: number): string {
   return line === undefined ? file : column === undefined ? `${file}:${line}` : `${file}:${line}:${column}`;
 }
 
-function caseName(finding: Finding): string {
+function caseName(finding: ReportFinding): string {
   return `${refToString(finding.object)} ${finding.location.path || '.'}`;
 }
 
-function failureBody(finding: Finding): string {
+function failureBody(finding: ReportFinding): string {
   const { file, line, column } = finding.location;
   return [
     finding.message,
@@ -82,7 +81,7 @@ function renderSuite(suite: Suite, id: number): string {
   return [head, ...properties, ...suite.cases, '  </testsuite>'].join('\n');
 }
 
-function checkSuite(check: CheckInfo, findings: Finding[], suppressed: Suppression[]): Suite {
+function checkSuite(check: CheckInfo, findings: ReportFinding[], suppressed: ReportSuppression[]): Suite {
   const classname = `palisade.${check.id}`;
   const cases: string[] = [];
   for (const finding of findings) {

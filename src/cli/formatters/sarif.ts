@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { CheckInfo, ScanReport } from '../../core/engine/report.js';
-import type { Finding, InputError, SkippedDocument, Suppression } from '../../core/model/finding.js';
+import { reportedSource, reportFindingKey, type CheckInfo, type ReportFinding, type ReportSuppression, type ScanReport } from '../../core/engine/report.js';
+import type { InputError, SkippedDocument } from '../../core/model/finding.js';
+import { fingerprintTextV1, type FindingKey } from '../../core/model/finding-key.js';
 import { refToString } from '../../core/model/resource.js';
+import { sourceLabel, type Source } from '../../core/model/source.js';
 import type { Severity } from '../../core/model/severity.js';
 import type { StandardsMapping } from '../../core/model/standards.js';
 import { checksOf } from './checks.js';
-import { artifactUri, directoryUri, sourceOf, SRCROOT } from './sources.js';
+import { artifactUri, directoryUri, SRCROOT } from './sources.js';
 import type { StringFormatter } from './types.js';
 
 /**
@@ -66,29 +68,43 @@ function rule(check: CheckInfo): Json {
   };
 }
 
-/** A stable identity for a finding across runs: check, object and path; never the line, which moves with edits. */
-export function findingFingerprint(finding: Finding): string {
-  const { kind, namespace, name } = finding.object;
-  return createHash('sha256')
-    .update(JSON.stringify([finding.checkId, kind, namespace ?? '', name, finding.location.path]))
-    .digest('hex');
+/**
+ * A stable identity for a finding across runs, from its canonical key (`findingKey`): for
+ * `palisadeFinding/v1` the check, object and path; never the line, which moves with edits.
+ */
+export function findingFingerprint(finding: ReportFinding | FindingKey): string {
+  const key = 'location' in finding ? reportFindingKey(finding) : finding;
+  return createHash('sha256').update(fingerprintTextV1(key)).digest('hex');
 }
 
-function physicalLocation(file: string, cwd: string, line: number | undefined, column: number | undefined): Json | undefined {
-  const source = sourceOf(file);
-  if (source.kind === 'stdin') return undefined;
-  if (source.kind === 'rendered') {
-    // Lines count in the rendered stream, not in any file of the chart: name the directory only.
-    return { artifactLocation: artifactUri(source.directory, cwd, true) };
+/** Whether the source's printed name stands for something a reader opens as a file (no prefix in messages). */
+function namedAsFile(source: Source): boolean {
+  return source.kind === 'file' || source.kind === 'cluster' || source.kind === 'image';
+}
+
+function physicalLocation(source: Source, cwd: string, line: number | undefined, column: number | undefined): Json | undefined {
+  switch (source.kind) {
+    case 'stdin':
+    case 'admission':
+      return undefined;
+    case 'rendered':
+      // Lines count in the rendered stream, not in any file of the chart: name the template (else the directory) only.
+      // The URI ends with a slash even for a template, as it always has (kept so no output changes).
+      return { artifactLocation: artifactUri(source.template ?? source.directory, cwd, true) };
+    case 'file':
+    case 'cluster':
+    case 'image': {
+      // A cluster or an image is written as its printed name, relative to the working directory, as it always has been.
+      const region = line === undefined ? undefined : { startLine: line, ...(column !== undefined ? { startColumn: column } : {}) };
+      return { artifactLocation: artifactUri(source.kind === 'file' ? source.path : sourceLabel(source), cwd), ...(region ? { region } : {}) };
+    }
   }
-  const region = line === undefined ? undefined : { startLine: line, ...(column !== undefined ? { startColumn: column } : {}) };
-  return { artifactLocation: artifactUri(source.path, cwd), ...(region ? { region } : {}) };
 }
 
-function location(finding: Finding, cwd: string): Json {
+function location(finding: ReportFinding, cwd: string): Json {
   const { file, line, column, path } = finding.location;
   const object = refToString(finding.object);
-  const physical = physicalLocation(file, cwd, line, column);
+  const physical = physicalLocation(reportedSource(finding, file), cwd, line, column);
   return {
     ...(physical ? { physicalLocation: physical } : {}),
     logicalLocations: [
@@ -102,7 +118,7 @@ function location(finding: Finding, cwd: string): Json {
   };
 }
 
-function result(finding: Finding, ruleIndex: number, cwd: string, suppression?: Suppression): Json {
+function result(finding: ReportFinding, ruleIndex: number, cwd: string, suppression?: ReportSuppression): Json {
   const out: Json = {
     ruleId: finding.checkId,
     ruleIndex,
@@ -131,11 +147,12 @@ function result(finding: Finding, ruleIndex: number, cwd: string, suppression?: 
 }
 
 function errorNotification(error: InputError, cwd: string): Json {
-  const physical = physicalLocation(error.file, cwd, error.line, error.column);
+  const source = reportedSource(error, error.file);
+  const physical = physicalLocation(source, cwd, error.line, error.column);
   const logical = error.field ? [{ name: error.field, kind: 'property' }] : undefined;
   return {
     level: 'error',
-    message: { text: sourceOf(error.file).kind === 'file' ? error.message : `${error.file}: ${error.message}` },
+    message: { text: namedAsFile(source) ? error.message : `${error.file}: ${error.message}` },
     descriptor: { id: error.code },
     ...(physical || logical ? { locations: [{ ...(physical ? { physicalLocation: physical } : {}), ...(logical ? { logicalLocations: logical } : {}) }] } : {}),
     ...(error.document !== undefined ? { properties: { document: error.document } } : {}),
@@ -143,7 +160,7 @@ function errorNotification(error: InputError, cwd: string): Json {
 }
 
 function skippedNotification(item: SkippedDocument, cwd: string): Json {
-  const physical = physicalLocation(item.file, cwd, item.line, undefined);
+  const physical = physicalLocation(reportedSource(item, item.file), cwd, item.line, undefined);
   return {
     level: 'note',
     message: { text: `document ${item.document} skipped: ${item.reason}` },

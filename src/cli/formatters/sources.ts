@@ -1,26 +1,6 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-/**
- * Where a report's `file` came from. The loader labels rendered output
- * `<directory> (helm template)` or `<directory> (kustomize)` (adapters/manifests/render.ts)
- * and standard input `<stdin>`: their line numbers point into rendered text or a
- * stream, not into a file a reader can open.
- */
-export type Source =
-  | { kind: 'file'; path: string }
-  | { kind: 'rendered'; directory: string; renderer: string }
-  | { kind: 'stdin' };
-
-const RENDERED = /^(.*) \((helm template|kustomize)\)$/;
-
-export function sourceOf(file: string): Source {
-  if (file === '<stdin>') return { kind: 'stdin' };
-  const match = RENDERED.exec(file);
-  if (match) return { kind: 'rendered', directory: match[1]!, renderer: match[2]! };
-  return { kind: 'file', path: file };
-}
-
 /** The SARIF base id that relative artifact URIs resolve against (the scan's working directory). */
 export const SRCROOT = '%SRCROOT%';
 

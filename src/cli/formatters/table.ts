@@ -1,6 +1,6 @@
 import { refToString } from '../../core/model/resource.js';
 import { SEVERITIES } from '../../core/model/severity.js';
-import type { Finding } from '../../core/model/finding.js';
+import type { ReportFinding } from '../../core/engine/report.js';
 import { paint, SEVERITY_STYLE } from './colors.js';
 import { visible } from '../output/escape.js';
 import type { Formatter } from './types.js';
@@ -15,7 +15,7 @@ export const formatTable: Formatter = (report, options) => tableChunks(report, o
 /** Yields the report a group at a time, so large reports are never one string. */
 function* tableChunks(report: Parameters<Formatter>[0], color: boolean): Generator<string> {
   const lines: string[] = [];
-  const groups = new Map<string, Finding[]>();
+  const groups = new Map<string, ReportFinding[]>();
   for (const finding of report.findings) {
     const key = `${finding.location.file}\u0000${finding.location.document}\u0000${refToString(finding.object)}`;
     let group = groups.get(key);

@@ -18,9 +18,10 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { workloads: true },
   options: {},
+  messages: { shared: 'the pod shares the node IPC namespace (hostIPC: true)' },
   *evaluate({ workload }) {
     if (workload?.podSpec.hostIPC === true) {
-      yield { path: [...workload.podSpecPath, 'hostIPC'], message: 'the pod shares the node IPC namespace (hostIPC: true)' };
+      yield { path: [...workload.podSpecPath, 'hostIPC'], messageId: 'shared' };
     }
   },
 });

@@ -18,9 +18,10 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { workloads: true },
   options: {},
+  messages: { shared: 'the pod shares the node network namespace (hostNetwork: true)' },
   *evaluate({ workload }) {
     if (workload?.podSpec.hostNetwork === true) {
-      yield { path: [...workload.podSpecPath, 'hostNetwork'], message: 'the pod shares the node network namespace (hostNetwork: true)' };
+      yield { path: [...workload.podSpecPath, 'hostNetwork'], messageId: 'shared' };
     }
   },
 });

@@ -18,9 +18,10 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { workloads: true },
   options: {},
+  messages: { shared: 'the pod shares the node process namespace (hostPID: true)' },
   *evaluate({ workload }) {
     if (workload?.podSpec.hostPID === true) {
-      yield { path: [...workload.podSpecPath, 'hostPID'], message: 'the pod shares the node process namespace (hostPID: true)' };
+      yield { path: [...workload.podSpecPath, 'hostPID'], messageId: 'shared' };
     }
   },
 });

@@ -18,12 +18,14 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { workloads: true },
   options: {},
+  messages: { privileged: 'container "{{container}}" runs privileged' },
   *evaluate({ workload }) {
     for (const container of workload?.containers ?? []) {
       if (container.securityContext.privileged === true) {
         yield {
           path: [...container.securityContextPath, 'privileged'],
-          message: `container "${container.name}" runs privileged`,
+          messageId: 'privileged',
+          data: { container: container.name },
           container: container.name,
         };
       }

@@ -1,6 +1,9 @@
-import type { AnyCheck, Category } from '../model/check.js';
-import type { Finding, InputError, SkippedDocument, Suppression } from '../model/finding.js';
+import type { Category } from '../model/check.js';
+import type { Finding, FindingLocation, InputError, SkippedDocument, Suppression } from '../model/finding.js';
+import { findingKey, type FindingKey } from '../model/finding-key.js';
+import type { ObjectRef } from '../model/resource.js';
 import { SEVERITIES, type Severity } from '../model/severity.js';
+import { fileSource, sourceLabel, type Source } from '../model/source.js';
 import { controlsIn, type StandardId, type StandardsMapping } from '../model/standards.js';
 import type { PlannedCheck } from './config.js';
 
@@ -25,6 +28,43 @@ export interface CheckInfo {
   standards: StandardsMapping;
 }
 
+/**
+ * A finding as the JSON report (v1) writes it: the engine's finding with its check's prose
+ * from the catalog and its source printed as `location.file`.
+ *
+ * In memory the report's findings, errors and skipped documents also carry their typed
+ * `source` as a non-enumerable property: JSON.stringify (and so the JSON and YAML outputs)
+ * never sees it, the other outputs read it with `reportedSource`.
+ */
+export interface ReportFinding {
+  checkId: string;
+  title: string;
+  severity: Severity;
+  category: Category;
+  message: string;
+  object: ObjectRef;
+  container?: string;
+  location: ReportLocation;
+  description: string;
+  remediation: string;
+  references: readonly string[];
+  standards: StandardsMapping;
+  /** in memory only (not enumerable) */
+  readonly source?: Source;
+}
+
+export interface ReportLocation extends FindingLocation {
+  /** the source as reports print it (`sourceLabel`) */
+  file: string;
+}
+
+export interface ReportSuppression {
+  finding: ReportFinding;
+  source: 'annotation' | 'config';
+  reason: string;
+  expires?: string;
+}
+
 /** The scan result every output format renders; JSON output is this object (docs/json-schema.md). */
 export interface ScanReport {
   schemaVersion: typeof SCAN_SCHEMA_VERSION;
@@ -41,15 +81,15 @@ export interface ScanReport {
   };
   /** every check that ran, sorted by id (SARIF rules, JUnit suites) */
   checks: CheckInfo[];
-  findings: Finding[];
-  suppressed: Suppression[];
+  findings: ReportFinding[];
+  suppressed: ReportSuppression[];
   errors: InputError[];
   skipped: SkippedDocument[];
   controls?: ControlResult[];
 }
 
-/** Accepts planned checks (with their configured severity) or bare definitions. */
-export function checkInfo(item: AnyCheck | Pick<PlannedCheck, 'check' | 'severity'>): CheckInfo {
+/** Accepts planned checks (with their configured severity), bare definitions, or catalog entries. */
+export function checkInfo(item: CheckInfo | Pick<PlannedCheck, 'check' | 'severity'>): CheckInfo {
   const check = 'check' in item ? item.check : item;
   return {
     id: check.id,
@@ -63,10 +103,63 @@ export function checkInfo(item: AnyCheck | Pick<PlannedCheck, 'check' | 'severit
   };
 }
 
+/** Gives an in-memory report item its typed source without making it part of the JSON document. */
+function withSource<T extends object>(item: T, source: Source | undefined): T {
+  if (source !== undefined) Object.defineProperty(item, 'source', { value: source, enumerable: false, writable: false, configurable: true });
+  return item;
+}
+
+/**
+ * The typed source of a report item. An item that has none (a report built by hand, or read
+ * back from JSON) names a file in `file`.
+ */
+export function reportedSource(item: { readonly source?: Source }, file: string): Source {
+  const source = item.source;
+  return source !== undefined && typeof source === 'object' ? source : fileSource(file);
+}
+
+/** The canonical key of a report finding (see `findingKey`). */
+export function reportFindingKey(finding: ReportFinding): FindingKey {
+  return findingKey({ ...finding, source: reportedSource(finding, finding.location.file) });
+}
+
+/**
+ * The engine's finding in the JSON v1 shape: the check's title, category, description,
+ * remediation, references and standards from the catalog, the source as `location.file`.
+ * Keys are in the order v1 reports have always written them.
+ */
+export function reportFinding(finding: Finding, check: CheckInfo): ReportFinding {
+  const out: ReportFinding = {
+    checkId: finding.checkId,
+    title: check.title,
+    severity: finding.severity,
+    category: check.category,
+    message: finding.message,
+    object: finding.object,
+    location: { file: sourceLabel(finding.source), ...finding.location },
+    description: check.description,
+    remediation: check.remediation,
+    references: check.references,
+    standards: check.standards,
+  };
+  if (finding.container !== undefined) out.container = finding.container;
+  return withSource(out, finding.source);
+}
+
+/** An input error or skipped document as the report writes it, the typed source kept in memory only. */
+function reportItem<T extends { source?: Source }>(item: T): Omit<T, 'source'> {
+  if (item.source === undefined) return item;
+  const { source, ...rest } = item;
+  return withSource(rest, source);
+}
+
 export function buildReport(input: {
   version: string;
   objects: number;
-  checks: readonly (AnyCheck | Pick<PlannedCheck, 'check' | 'severity'>)[];
+  /** the checks that ran; with `catalog`, what findings are expanded from */
+  checks: readonly (CheckInfo | Pick<PlannedCheck, 'check' | 'severity'>)[];
+  /** entries findings may name beyond `checks` (image advisories); `checks` win */
+  catalog?: readonly CheckInfo[];
   findings: Finding[];
   suppressed: Suppression[];
   errors: InputError[];
@@ -75,6 +168,16 @@ export function buildReport(input: {
 }): ScanReport {
   const bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
   for (const finding of input.findings) bySeverity[finding.severity]++;
+  const checks = input.checks.map(checkInfo);
+  const catalog = new Map<string, CheckInfo>();
+  for (const check of input.catalog ?? []) catalog.set(check.id, check);
+  for (const check of checks) catalog.set(check.id, check);
+  const expand = (finding: Finding): ReportFinding => {
+    const check = catalog.get(finding.checkId);
+    if (!check) throw new Error(`finding of ${finding.checkId}, which is neither a check that ran nor in the catalog`);
+    return reportFinding(finding, check);
+  };
+  const findings = input.findings.map(expand);
   const report: ScanReport = {
     schemaVersion: SCAN_SCHEMA_VERSION,
     tool: { name: 'palisade', version: input.version },
@@ -87,20 +190,20 @@ export function buildReport(input: {
       errors: input.errors.length,
       skipped: input.skipped.length,
     },
-    checks: input.checks.map(checkInfo).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
-    findings: input.findings,
-    suppressed: input.suppressed,
-    errors: input.errors,
-    skipped: input.skipped,
+    checks: checks.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    findings,
+    suppressed: input.suppressed.map(({ finding, ...rest }) => ({ finding: expand(finding), ...rest })),
+    errors: input.errors.map(reportItem),
+    skipped: input.skipped.map(reportItem),
   };
   if (input.standard) {
     report.standard = input.standard;
-    report.controls = controlResults(input.standard, report.checks, input.findings);
+    report.controls = controlResults(input.standard, report.checks, findings);
   }
   return report;
 }
 
-function controlResults(standard: StandardId, checks: readonly CheckInfo[], findings: readonly Finding[]): ControlResult[] {
+function controlResults(standard: StandardId, checks: readonly CheckInfo[], findings: readonly ReportFinding[]): ControlResult[] {
   const controls = new Map<string, ControlResult>();
   for (const check of checks) {
     for (const control of controlsIn(check.standards, standard)) {

@@ -3,7 +3,8 @@ import type { Finding, InputError, Suppression } from '../model/finding.js';
 import { formatPath, locate } from '../model/location.js';
 import { severityRank } from '../model/severity.js';
 import type { Resource } from '../model/resource.js';
-import type { CheckContext, Violation } from '../model/check.js';
+import { sourceLabel } from '../model/source.js';
+import { violationMessage, type CheckContext, type Violation } from '../model/check.js';
 import type { PlannedCheck, ScanPlan } from './config.js';
 import { inlineExceptionsOf, isExpired, ruleMatches, type InlineException } from './exceptions.js';
 import type { Inventory } from './inventory.js';
@@ -51,7 +52,7 @@ export function evaluateResource(resource: Resource, inventory: Inventory, compi
   const context: CheckContext<unknown> = { resource, workload, inventory, options: undefined, now: compiled.plan.now };
   for (const planned of checks) {
     const { check } = planned;
-    let violations: Violation[] | undefined;
+    let violations: Violation<string>[] | undefined;
     try {
       context.options = planned.options;
       // Collected before use, so a check that throws midway reports nothing partial.
@@ -60,7 +61,8 @@ export function evaluateResource(resource: Resource, inventory: Inventory, compi
       out.errors.push({
         code: 'check-error',
         message: `check ${check.id} failed on ${resource.ref.kind}/${resource.ref.name}: ${(error as Error).message}`,
-        file: resource.origin.file,
+        file: sourceLabel(resource.origin.source),
+        source: resource.origin.source,
         document: resource.origin.document,
       });
       continue;
@@ -70,23 +72,21 @@ export function evaluateResource(resource: Resource, inventory: Inventory, compi
       const { position } = locate(resource.object, violation.path);
       const finding: Finding = {
         checkId: check.id,
-        title: check.title,
         severity: planned.severity,
-        category: check.category,
-        message: violation.message,
+        message: violationMessage(check, violation),
         object: resource.ref,
+        source: resource.origin.source,
         location: {
-          file: resource.origin.file,
           document: resource.origin.document,
           path: formatPath(violation.path),
           ...(position ?? resource.origin.position ?? {}),
         },
-        description: check.description,
-        remediation: check.remediation,
-        references: check.references,
-        standards: check.standards,
       };
       if (violation.container !== undefined) finding.container = violation.container;
+      if (violation.messageId !== undefined) {
+        finding.messageId = violation.messageId;
+        if (violation.data !== undefined) finding.data = violation.data;
+      }
 
       if (compiled.plan.inlineExceptions) {
         inline ??= inlineExceptionsOf(resource, workload?.podMetadata.annotations);
@@ -110,7 +110,7 @@ export function evaluateResource(resource: Resource, inventory: Inventory, compi
     inline ??= inlineExceptionsOf(resource, workload?.podMetadata.annotations);
     for (const item of inline) {
       if (item.problem) {
-        out.errors.push({ code: 'invalid-exception', message: `${item.annotation}: ${item.problem}`, file: resource.origin.file, document: resource.origin.document, field: `metadata.annotations[${JSON.stringify(item.annotation)}]` });
+        out.errors.push({ code: 'invalid-exception', message: `${item.annotation}: ${item.problem}`, file: sourceLabel(resource.origin.source), source: resource.origin.source, document: resource.origin.document, field: `metadata.annotations[${JSON.stringify(item.annotation)}]` });
       }
     }
   }
@@ -130,9 +130,12 @@ export function evaluateAll(resources: readonly Resource[], inventory: Inventory
   return out;
 }
 
+/** Ordered by source as printed, then line, column, severity (highest first) and check id. */
 export function compareFindings(a: Finding, b: Finding): number {
+  const fileA = sourceLabel(a.source);
+  const fileB = sourceLabel(b.source);
   return (
-    (a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : 0) ||
+    (fileA < fileB ? -1 : fileA > fileB ? 1 : 0) ||
     (a.location.line ?? 0) - (b.location.line ?? 0) ||
     (a.location.column ?? 0) - (b.location.column ?? 0) ||
     severityRank(b.severity) - severityRank(a.severity) ||

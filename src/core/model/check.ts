@@ -41,15 +41,29 @@ type OptionValue<S extends OptionSpec> = S extends { type: 'string' }
 
 export type OptionValues<S extends OptionSpecs> = { [K in keyof S]: OptionValue<S[K]> };
 
-/** One thing a check found wrong, located by a path into the object. */
-export interface Violation {
+/** What a message template interpolates: `{{name}}` is replaced by `data.name`. */
+export type MessageData = Readonly<Record<string, string | number>>;
+
+/**
+ * One thing a check found wrong, located by a path into the object. Its message is either a
+ * sentence, or (as ESLint's `context.report({ messageId, data })`) the id of one of the
+ * check's `messages` with the data it interpolates; the engine renders the sentence and
+ * keeps the id and data on the finding.
+ */
+export type Violation<M extends string = never> = {
   /** Path into the object; a missing field is reported at its parent. */
   path: Path;
-  /** Human sentence. Never contains secret values. */
-  message: string;
   /** Container the violation concerns, for per-container exceptions. */
   container?: string;
-}
+} & (
+  | {
+      /** Human sentence. Never contains secret values. */
+      message: string;
+      messageId?: undefined;
+      data?: undefined;
+    }
+  | { messageId: M; data?: MessageData; message?: undefined }
+);
 
 export interface CheckContext<O> {
   resource: Resource;
@@ -82,7 +96,7 @@ export interface CheckReads {
   scope: ReadScope;
 }
 
-export interface CheckDefinition<S extends OptionSpecs = OptionSpecs> {
+export interface CheckDefinition<S extends OptionSpecs = OptionSpecs, M extends string = never> {
   id: string;
   title: string;
   severity: Severity;
@@ -103,13 +117,31 @@ export interface CheckDefinition<S extends OptionSpecs = OptionSpecs> {
    */
   liveObjects?: false;
   options: S;
-  evaluate(context: CheckContext<OptionValues<S>>): Iterable<Violation>;
+  /** Message templates by id (`{{name}}` placeholders); violations name one by `messageId`. Never secret values. */
+  messages?: Readonly<Record<M, string>>;
+  evaluate(context: CheckContext<OptionValues<S>>): Iterable<Violation<NoInfer<M>>>;
 }
 
-/** Identity helper that keeps option types precise at the definition site. */
-export function defineCheck<S extends OptionSpecs>(check: CheckDefinition<S>): CheckDefinition<S> {
+/** Identity helper that keeps option types and message ids precise at the definition site. */
+export function defineCheck<S extends OptionSpecs, M extends string = never>(check: CheckDefinition<S, M>): CheckDefinition<S, M> {
   return check;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyCheck = CheckDefinition<any>;
+export type AnyCheck = CheckDefinition<any, string>;
+
+const PLACEHOLDER = /\{\{\s*([^{}\s]+)\s*\}\}/g;
+
+/** A template with its `{{name}}` placeholders filled from `data`; a placeholder without data stays as written (as in ESLint). */
+export function renderMessage(template: string, data: MessageData | undefined): string {
+  if (data === undefined) return template;
+  return template.replace(PLACEHOLDER, (whole, name: string) => (Object.hasOwn(data, name) ? String(data[name]) : whole));
+}
+
+/** The sentence of a violation: its `message`, or its check's message `messageId` rendered with `data`. */
+export function violationMessage(check: AnyCheck, violation: Violation<string>): string {
+  if (violation.messageId === undefined) return violation.message;
+  const template = check.messages?.[violation.messageId];
+  if (template === undefined) throw new Error(`check ${check.id} has no message "${violation.messageId}"`);
+  return renderMessage(template, violation.data);
+}

@@ -1,32 +1,36 @@
-import type { Category } from './check.js';
+import type { MessageData } from './check.js';
 import type { ObjectRef } from './resource.js';
 import type { Severity } from './severity.js';
-import type { StandardsMapping } from './standards.js';
+import type { Source } from './source.js';
 
+/** Where in its source a finding is. The source itself (file, template, cluster, ...) is the finding's `source`. */
 export interface FindingLocation {
-  file: string;
+  /** 0-based index of the document (or, for a cluster, of the object in what was read) */
   document: number;
-  /** 1-based; absent when the object did not come from a file with positions */
-  line?: number;
-  column?: number;
   /** path into the object, e.g. spec.template.spec.containers[0].securityContext */
   path: string;
+  /** 1-based; absent when the object did not come from text with positions */
+  line?: number;
+  column?: number;
 }
 
-/** Every finding carries a stable check id, severity, the object, location, why and how to fix. */
+/**
+ * What a check found on one object, as the engine keeps it: the check is named by id (its
+ * title, description, remediation, references and standards are in the catalog, and the
+ * report adds them: `buildReport`); the severity is the one the check ran at.
+ */
 export interface Finding {
   checkId: string;
-  title: string;
   severity: Severity;
-  category: Category;
+  /** the sentence, rendered by the engine */
   message: string;
+  /** the check's message id and data the sentence was rendered from, when the check used one */
+  messageId?: string;
+  data?: MessageData;
   object: ObjectRef;
   container?: string;
+  source: Source;
   location: FindingLocation;
-  description: string;
-  remediation: string;
-  references: readonly string[];
-  standards: StandardsMapping;
 }
 
 export interface Suppression {
@@ -40,7 +44,10 @@ export interface Suppression {
 export interface InputError {
   code: InputErrorCode;
   message: string;
+  /** the input as reports print it (`sourceLabel(source)` when the input has a typed source) */
   file: string;
+  /** the typed source, when the problem is in one (never written to the JSON report) */
+  source?: Source;
   document?: number;
   line?: number;
   column?: number;
@@ -65,6 +72,8 @@ export type InputErrorCode =
 /** A document that was read but is not a Kubernetes object. */
 export interface SkippedDocument {
   file: string;
+  /** the typed source (never written to the JSON report) */
+  source?: Source;
   document: number;
   line?: number;
   reason: string;

@@ -1,4 +1,5 @@
 import type { Position } from './location.js';
+import type { Source } from './source.js';
 
 /** A plain Kubernetes object as read from a file or the API. */
 export type KubeObject = Record<string, unknown> & {
@@ -7,10 +8,10 @@ export type KubeObject = Record<string, unknown> & {
   metadata?: unknown;
 };
 
-/** Where an object came from. For cluster objects `file` names the cluster. */
+/** Where an object came from: its typed source (`sourceLabel` gives the string reports print) and where in it. */
 export interface Origin {
-  file: string;
-  /** 0-based index of the YAML document within the file */
+  source: Source;
+  /** 0-based index of the YAML document within the file (for a cluster, the object's place in what was read) */
   document: number;
   /** index within a List wrapper, when the object came from one */
   listIndex?: number;

@@ -10,7 +10,7 @@ import type { Severity } from '../model/severity.js';
  * the same methods.
  */
 
-export interface KeyedFinding {
+export interface FindingRecord {
   /** The finding's identity across runs. */
   key: string;
   finding: Finding;
@@ -21,7 +21,7 @@ export interface ScanRun {
   scope: string;
   /** When the run started (ISO 8601); the clock is the caller's. */
   at: string;
-  findings: readonly KeyedFinding[];
+  findings: readonly FindingRecord[];
 }
 
 export interface SavedRun {
@@ -35,7 +35,7 @@ export interface SavedRun {
   unchanged: number;
 }
 
-export interface StoredFinding extends KeyedFinding {
+export interface StoredFinding extends FindingRecord {
   scope: string;
   /** The run that last reported it. */
   run: string;

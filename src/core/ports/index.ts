@@ -1,3 +1,3 @@
 /** The async ports the use cases talk to; adapters (SQLite today, PostgreSQL later) implement them. */
 export type { DataFreshness, ImageResultsStore, StoredImageScan, VulnerabilityDatabase } from './images.js';
-export type { FindingQuery, FindingStore, KeyedFinding, SavedRun, ScanRun, StoredFinding } from './findings.js';
+export type { FindingQuery, FindingStore, FindingRecord, SavedRun, ScanRun, StoredFinding } from './findings.js';
