@@ -4,7 +4,11 @@
  * against a baseline measured in the same run (a plain js-yaml parse of the
  * same files, no positions, no checks).
  *
- *   npm run build && node dist/bench/scan.js [--objects N]
+ *   npm run build && node dist/bench/scan.js [--objects N] [--compare DIR]
+ *
+ * --compare DIR: also runs the CLI of another built checkout (an earlier commit: `git worktree
+ * add DIR COMMIT && (cd DIR && npm ci && npx tsc)`) on the same corpus, alternating runs, and
+ * prints the ratio of wall times and whether the JSON reports are byte-identical.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -14,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { generateCorpus } from './corpus.js';
 import { repoPath, SHARED } from '../test/support/paths.js';
 
-const { values } = parseArgs({ options: { objects: { type: 'string', default: '100000' }, runs: { type: 'string', default: '3' }, keep: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { objects: { type: 'string', default: '100000' }, runs: { type: 'string', default: '3' }, keep: { type: 'boolean' }, compare: { type: 'string' } } });
 const objects = Number(values.objects);
 const runs = Number(values.runs);
 
@@ -72,5 +76,23 @@ console.log('\n| run | wall s | objects/s | MB/s | peak RSS MiB |\n|---|---:|---
 for (const [name, seconds, rate, rss] of rows) console.log(`| ${name} | ${seconds.toFixed(2)} | ${Math.round(rate)} | ${(generated.bytes / 1e6 / seconds).toFixed(1)} | ${rss.toFixed(0)} |`);
 console.log(`\nscan / baseline wall time: ${(scan.seconds / baseline.seconds).toFixed(2)}x; findings: ${findings}`);
 if (kp) console.log(`kube-prometheus (${(kpBytes / 1e6).toFixed(2)} MB): ${kp.seconds.toFixed(2)} s wall, ${kp.rssMiB.toFixed(0)} MiB peak RSS`);
+if (values.compare) {
+  const other = path.resolve(values.compare, 'bin/palisade.js');
+  if (!existsSync(other)) throw new Error(`--compare ${values.compare}: no bin/palisade.js there`);
+  // Alternate the two CLIs run by run, so drift in the machine's load hits both alike.
+  const samples: Record<'current' | 'compared', ReturnType<typeof measure>[]> = { current: [], compared: [] };
+  for (let run = 0; run < runs; run++) {
+    samples.compared.push(measure([other, 'scan', '-o', 'json', corpus]));
+    samples.current.push(measure([cli, 'scan', '-o', 'json', corpus]));
+  }
+  const current = best(samples.current);
+  const compared = best(samples.compared);
+  const report = (binary: string) => spawnSync(process.execPath, [binary, 'scan', '-o', 'json', corpus], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout;
+  const identical = report(cli) === report(other);
+  console.log(`\n| scan -o json, ${objects} objects | wall s | peak RSS MiB |\n|---|---:|---:|`);
+  console.log(`| ${values.compare} | ${compared.seconds.toFixed(2)} | ${compared.rssMiB.toFixed(0)} |`);
+  console.log(`| this checkout | ${current.seconds.toFixed(2)} | ${current.rssMiB.toFixed(0)} |`);
+  console.log(`\nthis checkout / compared wall time: ${(current.seconds / compared.seconds).toFixed(2)}x; JSON reports ${identical ? 'byte-identical' : 'DIFFER'}`);
+}
 if (!values.keep) rmSync(root, { recursive: true, force: true });
 else console.log(`corpus kept in ${corpus}`);

@@ -1,5 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { ANY_KIND } from '../src/core/inventory/analysis.js';
+import { checkNeeds } from '../src/core/inventory/reads.js';
 import type { AnyCheck, OptionSpec } from '../src/core/model/check.js';
 
 /**
@@ -29,6 +31,21 @@ function standardsLines(check: AnyCheck): string[] {
   return lines.length ? lines : ['- (none)'];
 }
 
+/** What the check reads beyond its object: the kinds, and whether in its namespace or the whole cluster. */
+function readsLines(check: AnyCheck): string[] {
+  const needs = checkNeeds(check);
+  if (needs.scope === 'object') return ['**Reads:** the object alone (sound on one object, as at admission).', ''];
+  const kinds = [...needs.reads].filter((kind) => kind !== ANY_KIND).sort();
+  const parts: string[] = [];
+  if (kinds.length > 0 || needs.reads.has(ANY_KIND)) {
+    const where = needs.scope === 'namespace' ? "in the object's namespace" : 'across the cluster';
+    const anyKind = needs.reads.has(ANY_KIND) ? `${kinds.length > 0 ? ', and ' : ''}objects of any kind (custom resources, the namespaces in use)` : '';
+    parts.push(`${kinds.join(', ')}${anyKind} ${where}`);
+  }
+  if (needs.images) parts.push('results of earlier image scans (`palisade image`)');
+  return [`**Reads:** ${parts.join('; ')}.`, ''];
+}
+
 export function checkPage(check: AnyCheck, fixtures: string): string {
   const directory = path.join(fixtures, check.id);
   const files = existsSync(directory) ? readdirSync(directory).sort() : [];
@@ -46,6 +63,7 @@ export function checkPage(check: AnyCheck, fixtures: string): string {
     '',
     `**Applies to:** ${appliesTo}.`,
     '',
+    ...readsLines(check),
     '## Why it matters',
     '',
     check.description,

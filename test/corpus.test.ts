@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { ALL_CHECKS } from '../src/core/checks/index.js';
 import { readdirSync } from 'node:fs';
 import { loadSources } from '../src/adapters/manifests/files.js';
-import { resolvePlan } from '../src/core/engine/config.js';
-import { buildInventory } from '../src/core/engine/inventory.js';
-import { evaluateAll } from '../src/core/engine/run.js';
+import { scanResources } from '../src/app/scan.js';
 import { sourceLabel } from '../src/core/model/source.js';
 import { FIXED_NOW } from './support/scan.js';
 import { SHARED } from './support/paths.js';
@@ -20,8 +17,7 @@ async function scanCorpus(folder: string) {
   const directory = path.join(SHARED, 'corpus', folder);
   const files = readdirSync(directory).filter((file) => file.endsWith('.yaml') && file !== 'kustomization.yaml').sort();
   const loaded = await loadSources(files.map((file) => path.join(directory, file)));
-  const { plan } = resolvePlan(ALL_CHECKS, { now: FIXED_NOW, enable: ['*'] });
-  const evaluation = evaluateAll(loaded.resources, buildInventory(loaded.resources), plan);
+  const { evaluation } = scanResources(loaded, { planRequest: { now: FIXED_NOW, enable: ['*'] }, version: 'test' });
   const at = (checkId: string, file: string) =>
     evaluation.findings
       .filter((finding) => finding.checkId === checkId && path.basename(sourceLabel(finding.source)) === file)
