@@ -10,7 +10,7 @@
  *   npm run build && node dist/bench/netpol.js [--namespaces 1000]
  */
 import { parseArgs } from 'node:util';
-import { buildInventory } from '../src/core/engine/inventory.js';
+import { buildInventory } from '../src/core/inventory/inventory.js';
 import type { KubeObject, Resource } from '../src/core/model/resource.js';
 import { analyzeNetwork } from '../src/core/network/analysis.js';
 import { buildNetworkModel } from '../src/core/network/model.js';

@@ -13,7 +13,7 @@ import jsyaml from 'js-yaml';
 import { loadText } from '../src/adapters/manifests/documents.js';
 import { planScan, scanResources } from '../src/app/scan.js';
 import { ALL_CHECKS } from '../src/core/checks/index.js';
-import { buildInventory } from '../src/core/engine/inventory.js';
+import { buildInventory } from '../src/core/inventory/inventory.js';
 import { findEscalations } from '../src/core/rbac/escalation.js';
 import { buildRbacModel, type NamespacedRequest } from '../src/core/rbac/model.js';
 import { identityOf } from '../src/core/rbac/subjects.js';

@@ -7,7 +7,7 @@
  */
 import { ALL_CHECKS } from '../core/checks/index.js';
 import { describeProblem, resolvePlan, type ConfigProblem, type PlanRequest, type ScanPlan } from '../core/engine/config.js';
-import { buildInventory } from '../core/engine/inventory.js';
+import { buildInventory } from '../core/inventory/inventory.js';
 import { buildReport, type ScanReport } from '../core/engine/report.js';
 import { evaluateAll, type Evaluation } from '../core/engine/run.js';
 import { imageResultsFrom, type ImageResults } from '../core/images/results.js';

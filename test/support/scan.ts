@@ -1,5 +1,5 @@
 import type { PlanRequest, ScanPlan } from '../../src/core/engine/config.js';
-import type { InventoryContext } from '../../src/core/engine/inventory.js';
+import type { InventoryContext } from '../../src/core/inventory/inventory.js';
 import type { Evaluation } from '../../src/core/engine/run.js';
 import type { ScanReport } from '../../src/core/engine/report.js';
 import { loadText, type LoadResult } from '../../src/adapters/manifests/documents.js';

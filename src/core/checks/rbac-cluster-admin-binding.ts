@@ -1,4 +1,4 @@
-import type { Inventory } from '../engine/inventory.js';
+import type { Inventory } from '../inventory/inventory.js';
 import { defineAnalysis, keyed } from '../inventory/analysis.js';
 import { defineCheck } from '../model/check.js';
 import { rbacModel } from '../rbac/analyses.js';

@@ -1,4 +1,4 @@
-import type { Inventory } from '../engine/inventory.js';
+import type { Inventory } from '../inventory/inventory.js';
 import { cachedIn, defineAnalysis } from '../inventory/analysis.js';
 import { WORKLOAD_KINDS } from '../kinds/pod-spec.js';
 import { defineCheck } from '../model/check.js';

@@ -1,7 +1,7 @@
 import type { Resource } from '../model/resource.js';
 import { metadataOf } from '../model/resource.js';
 import { asArray, asRecord, asString } from '../model/values.js';
-import type { Inventory } from './inventory.js';
+import type { Inventory } from '../inventory/inventory.js';
 
 /**
  * Objects whose controller is among the scanned objects (Pods of a ReplicaSet,

@@ -7,7 +7,7 @@ import { sourceLabel } from '../model/source.js';
 import { violationMessage, type CheckContext, type Violation } from '../model/check.js';
 import type { PlannedCheck, ScanPlan } from './config.js';
 import { inlineExceptionsOf, isExpired, ruleMatches, type InlineException } from './exceptions.js';
-import type { Inventory } from './inventory.js';
+import type { Inventory } from '../inventory/inventory.js';
 import { ownedByScannedController } from './ownership.js';
 
 export interface Evaluation {

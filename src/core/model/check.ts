@@ -2,7 +2,7 @@ import type { Path } from './location.js';
 import type { Resource } from './resource.js';
 import type { Severity } from './severity.js';
 import type { StandardsMapping } from './standards.js';
-import type { Inventory } from '../engine/inventory.js';
+import type { Inventory } from '../inventory/inventory.js';
 import type { AnyAnalysis, ReadScope } from '../inventory/analysis.js';
 import type { Workload } from '../kinds/pod-spec.js';
 

@@ -1,4 +1,4 @@
-import type { Inventory } from '../../engine/inventory.js';
+import type { Inventory } from '../../inventory/inventory.js';
 import type { Path } from '../../model/location.js';
 import type { Resource } from '../../model/resource.js';
 import type { NetworkAnalysis } from '../../network/analysis.js';

@@ -2,7 +2,7 @@
  * The effective-permission model for relational checks: built once per inventory,
  * with what a service account can do and how exposed the pods running as it are.
  */
-import type { Inventory } from '../../engine/inventory.js';
+import type { Inventory } from '../../inventory/inventory.js';
 import { defineAnalysis, keyed } from '../../inventory/analysis.js';
 import type { CheckReads } from '../../model/check.js';
 import type { Workload } from '../../kinds/pod-spec.js';

@@ -2,7 +2,7 @@
  * Reading RBAC objects for the per-object checks: located rules and subjects,
  * the permissions a rule grants, and the paths findings point at.
  */
-import type { Inventory } from '../../engine/inventory.js';
+import type { Inventory } from '../../inventory/inventory.js';
 import type { Violation } from '../../model/check.js';
 import { grantedTo } from './rbac-model.js';
 import { isRbacObject } from '../../rbac/model.js';

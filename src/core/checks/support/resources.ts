@@ -1,5 +1,5 @@
 import type { Violation } from '../../model/check.js';
-import type { Inventory } from '../../engine/inventory.js';
+import type { Inventory } from '../../inventory/inventory.js';
 import { hasResource, limitRangeItemDefaults, probedContainers, resourceContainers, type LimitRangeDefaults, type ResourceField, type ResourceName } from '../../kinds/containers.js';
 import type { ContainerView, Workload } from '../../kinds/pod-spec.js';
 import type { Resource } from '../../model/resource.js';

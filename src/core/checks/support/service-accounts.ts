@@ -1,4 +1,4 @@
-import type { Inventory } from '../../engine/inventory.js';
+import type { Inventory } from '../../inventory/inventory.js';
 import type { Workload } from '../../kinds/pod-spec.js';
 import type { Path } from '../../model/location.js';
 import type { Resource } from '../../model/resource.js';
