@@ -49,8 +49,6 @@ export interface ReportFinding {
   remediation: string;
   references: readonly string[];
   standards: StandardsMapping;
-  /** in memory only (not enumerable) */
-  readonly source?: Source;
 }
 
 export interface ReportLocation extends FindingLocation {
@@ -103,9 +101,16 @@ export function checkInfo(item: CheckInfo | Pick<PlannedCheck, 'check' | 'severi
   };
 }
 
+/**
+ * The typed source of each in-memory report item, kept beside it rather than on it: not part
+ * of the JSON document, and the items stay plain objects (a non-enumerable property would turn
+ * each of hundreds of thousands of findings into a slower, larger dictionary-mode object).
+ */
+const SOURCES = new WeakMap<object, Source>();
+
 /** Gives an in-memory report item its typed source without making it part of the JSON document. */
 function withSource<T extends object>(item: T, source: Source | undefined): T {
-  if (source !== undefined) Object.defineProperty(item, 'source', { value: source, enumerable: false, writable: false, configurable: true });
+  if (source !== undefined) SOURCES.set(item, source);
   return item;
 }
 
@@ -113,9 +118,8 @@ function withSource<T extends object>(item: T, source: Source | undefined): T {
  * The typed source of a report item. An item that has none (a report built by hand, or read
  * back from JSON) names a file in `file`.
  */
-export function reportedSource(item: { readonly source?: Source }, file: string): Source {
-  const source = item.source;
-  return source !== undefined && typeof source === 'object' ? source : fileSource(file);
+export function reportedSource(item: object, file: string): Source {
+  return SOURCES.get(item) ?? fileSource(file);
 }
 
 /** The canonical key of a report finding (see `findingKey`). */
