@@ -69,6 +69,50 @@ describe('palisade netpol (built CLI)', () => {
     assert.equal(palisade(['netpol', 'explain', 'shop/web', 'shop/api', '--port', '9000/ICMP', SHOP]).code, 2);
   });
 
+  it('explain: every pod group reported, a top-level answer true for all of them or "partly" (exit 3)', () => {
+    const pod = (name: string, labels: Record<string, string>, owner?: string) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: 'payments', labels, ...(owner ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: owner, uid: 'u1', controller: true }] } : {}) },
+      spec: { containers: [{ name: 'c', image: 'postgres:16', ports: [{ name: 'pg', containerPort: 5432 }] }] },
+    });
+    const objects = [
+      pod('client', { app: 'client' }),
+      pod('db-0', { app: 'db', 'statefulset.kubernetes.io/pod-name': 'db-0' }, 'db'),
+      pod('db-1', { app: 'db', 'statefulset.kubernetes.io/pod-name': 'db-1' }, 'db'),
+      { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'payments' }, spec: { podSelector: {} } },
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'db-1', namespace: 'payments' },
+        spec: { podSelector: { matchLabels: { 'statefulset.kubernetes.io/pod-name': 'db-1' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'client' } } }], ports: [{ port: 5432 }] }] },
+      },
+    ];
+    const input = objects.map((object) => JSON.stringify(object)).join('\n---\n');
+    // db-0 (first group) denies, db-1 allows: the answer is neither yes nor no.
+    const json = palisade(['netpol', 'explain', 'payments/client', 'payments/db', '--port', '5432', '-o', 'json', '-'], { input });
+    assert.equal(json.code, 3, json.stderr);
+    const explanation = JSON.parse(json.stdout);
+    assert.equal(explanation.allowed, 'partly');
+    assert.equal(explanation.ports, 'none', 'no port is allowed to every pod of the workload');
+    assert.equal(explanation.destination, 'payments/StatefulSet/db');
+    assert.equal(explanation.egress, undefined, 'no side of one group passed off as the whole answer');
+    assert.deepEqual(explanation.podGroups.map((group: any) => [group.destinationObjects, group.allowed, group.ingress.selectingPolicies]), [
+      [['Pod/db-0'], false, ['payments/deny']],
+      [['Pod/db-1'], true, ['payments/deny', 'payments/db-1']],
+    ]);
+    const text = palisade(['netpol', 'explain', 'payments/client', 'payments/db', '--port', '5432', '-'], { input });
+    assert.equal(text.code, 3);
+    assert.match(text.stdout, /^payments\/Pod\/client -> payments\/StatefulSet\/db \(port 5432\/TCP\): PARTLY ALLOWED \(1 of 2 pod groups\)$/m);
+    assert.match(text.stdout, /^ {2}payments\/Pod\/client -> payments\/StatefulSet\/db \[Pod\/db-0\]: DENIED$/m);
+    assert.match(text.stdout, /^ {2}payments\/Pod\/client -> payments\/StatefulSet\/db \[Pod\/db-1\]: ALLOWED$/m);
+    // Every group answers alike: the plain answer and its exit code.
+    const denied = palisade(['netpol', 'explain', 'payments/client', 'payments/db', '--port', '80', '-o', 'json', '-'], { input });
+    assert.equal(denied.code, 1);
+    assert.equal(JSON.parse(denied.stdout).allowed, false);
+    assert.equal(JSON.parse(denied.stdout).podGroups.length, 2);
+  });
+
   it('exposure: external, every namespace, Internet and metadata egress; exit 1 when found', () => {
     const result = palisade(['netpol', 'exposure', '-o', 'json', SHOP]);
     assert.equal(result.code, 1);

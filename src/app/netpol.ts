@@ -10,7 +10,7 @@ import { analyzeNetwork, type Endpoint, type NetworkAnalysis, type Scope, type S
 import { networkExposure, type ExposureItem } from '../core/network/exposure.js';
 import { generatePolicies, type ObservedFlow, type Proposal } from '../core/network/generate.js';
 import { buildNetworkModel, type NetworkModel, type PolicyProblem } from '../core/network/model.js';
-import { formatPorts, type PortSet, type Protocol } from '../core/network/ports.js';
+import { formatPorts, intersectPorts, type PortSet, type Protocol } from '../core/network/ports.js';
 import { podIpCaveats, resolveEndpoint, workloadMatrix, type ResolvedEndpoint, type WorkloadConnection } from '../core/network/workloads.js';
 
 export interface NetworkContext {
@@ -47,6 +47,9 @@ export interface ExplainedConnection {
   /** The workload (or address label) at each end. */
   from: string;
   to: string;
+  /** The scanned objects (`Kind/name`) whose pods make up this group at each workload end. */
+  fromObjects?: string[];
+  toObjects?: string[];
   allowed: boolean;
   ports: PortSet;
   egress: Side;
@@ -59,13 +62,28 @@ export interface Explanation {
   port?: { port: number; protocol: Protocol };
   /** One per pair of pod groups (the classes of pods whose labels differ) at the two ends. */
   results: ExplainedConnection[];
-  /** Whether any of them is allowed. */
-  allowed: boolean;
+  /**
+   * The answer true for every pair: `true` when all are allowed (on the port, or on some port
+   * when none is asked), `false` when none is, `'partly'` when some are and some are not.
+   */
+  allowed: boolean | 'partly';
+  /** The ports allowed to every pair (their intersection). */
+  ports: PortSet;
 }
 
-function endpointsOf(resolved: ResolvedEndpoint): Array<{ endpoint: Endpoint; label: string }> {
+function endpointsOf(analysis: NetworkAnalysis, resolved: ResolvedEndpoint): Array<{ endpoint: Endpoint; label: string; objects?: string[] }> {
   if (resolved.type === 'addresses') return [{ endpoint: { type: 'addresses', addresses: resolved.addresses, label: resolved.label }, label: resolved.label }];
-  return resolved.workload.classes.map((id) => ({ endpoint: { type: 'class', id }, label: resolved.workload.id }));
+  const { workload } = resolved;
+  return workload.classes.map((id) => {
+    const objects = analysis.model.classes[id]!.pods.filter((pod) => pod.workload === workload).map((pod) => `${pod.resource.ref.kind}/${pod.resource.ref.name}`);
+    return { endpoint: { type: 'class', id }, label: workload.id, objects: [...new Set(objects)] };
+  });
+}
+
+/** All, none or part of the pairs allowed. */
+export function overallAnswer(results: ReadonlyArray<{ allowed: boolean }>): boolean | 'partly' {
+  const allowed = results.filter((result) => result.allowed).length;
+  return allowed === results.length ? true : allowed === 0 ? false : 'partly';
 }
 
 /**
@@ -84,16 +102,27 @@ export function explainConnection(context: NetworkContext, source: string, desti
   }
   if (from.type === 'addresses' && to.type === 'addresses') throw new NetworkQueryError('no-workload', 'explain needs a workload at one end at least');
   const results: ExplainedConnection[] = [];
-  for (const start of endpointsOf(from)) {
-    for (const end of endpointsOf(to)) {
+  for (const start of endpointsOf(analysis, from)) {
+    for (const end of endpointsOf(analysis, to)) {
       const verdict = port ? analysis.decide(start.endpoint, end.endpoint, port.port, port.protocol) : { ...analysis.connection(start.endpoint, end.endpoint), allowed: undefined };
       const allowed = verdict.allowed ?? formatPorts(verdict.ports) !== 'none';
       const caveats =
         start.endpoint.type === 'class' && end.endpoint.type === 'class' ? [...podIpCaveats(analysis, start.endpoint.id, 'Egress'), ...podIpCaveats(analysis, end.endpoint.id, 'Ingress')] : [];
-      results.push({ from: start.label, to: end.label, allowed, ports: verdict.ports, egress: verdict.egress, ingress: verdict.ingress, caveats });
+      results.push({
+        from: start.label,
+        to: end.label,
+        ...(start.objects ? { fromObjects: start.objects } : {}),
+        ...(end.objects ? { toObjects: end.objects } : {}),
+        allowed,
+        ports: verdict.ports,
+        egress: verdict.egress,
+        ingress: verdict.ingress,
+        caveats,
+      });
     }
   }
-  return { ...(port ? { port } : {}), results, allowed: results.some((result) => result.allowed) };
+  const ports = results.slice(1).reduce((set, result) => intersectPorts(set, result.ports), results[0]!.ports);
+  return { ...(port ? { port } : {}), results, allowed: overallAnswer(results), ports };
 }
 
 /** Workloads reachable from outside or from every namespace, egress open to the Internet or the metadata endpoint. */

@@ -46,7 +46,8 @@ ${INPUT_HELP}
   -h, --help                 this help
 
 Exit codes: 0 done (explain: allowed; exposure: nothing exposed), 1 explain: denied,
-exposure: exposures found, 2 usage or input error.
+exposure: exposures found, 2 usage or input error, 3 explain: partly allowed (some of
+the workload's pod groups are allowed, others denied; each is reported).
 `;
 
 interface Loaded {
@@ -105,7 +106,7 @@ async function explainCommand(values: Record<string, unknown>, positionals: stri
   await writeRendered(io, output, explanation);
   const { allowed } = explanation;
   if (inputErrors > 0) return 2;
-  return allowed ? 0 : 1;
+  return allowed === 'partly' ? 3 : allowed ? 0 : 1;
 }
 
 async function exposureCommand(values: Record<string, unknown>, positionals: string[], io: CommandIO): Promise<number> {
