@@ -21,6 +21,21 @@ export interface NetworkContext {
   problems: readonly PolicyProblem[];
 }
 
+/** The questions the use case answers. */
+export type NetworkQuestion = 'matrix' | 'explain' | 'exposure' | 'generate';
+
+/**
+ * The namespaces whose objects a question about `namespace` needs (undefined: every
+ * namespace). Connections cross namespaces: the matrix of NS lists clients in other
+ * namespaces, and generate infers who calls NS's Services (and whom NS's pods call) from the
+ * clients, Services and Ingresses of every namespace. Explain and exposure answer for pods
+ * of NS from NS's policies, pods and Services (and the Namespaces, which are always read).
+ */
+export function namespacesToRead(question: NetworkQuestion, namespace: string | undefined): string[] | undefined {
+  if (namespace === undefined || question === 'matrix' || question === 'generate') return undefined;
+  return [namespace];
+}
+
 /** Builds the network model of the objects and analyses it. */
 export function buildNetworkContext(input: { resources: readonly Resource[] }): NetworkContext {
   const model = buildNetworkModel(input.resources);
@@ -157,8 +172,14 @@ export interface ConnectionChange {
   after: string;
 }
 
-/** The connections a proposal removes, narrows or adds, when its policies are added to those that exist. */
-export function proposalChanges(context: NetworkContext, proposal: Proposal, options: { namespace?: string } = {}): ConnectionChange[] {
+/**
+ * The connections a proposal removes, narrows or adds, when its policies are added to those
+ * that exist: the whole matrix before and after, one row per pair. A policy selects pods of its
+ * own namespace only, so only connections with an end in a namespace the proposal adds
+ * policies to can change, and only those are compared (the same answer, without the
+ * quadratic rest).
+ */
+export function proposalChanges(context: NetworkContext, proposal: Proposal): ConnectionChange[] {
   const generated: Resource[] = proposal.policies.map((object, index) => {
     const metadata = object.metadata as { name: string; namespace: string };
     return { ref: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', name: metadata.name, namespace: metadata.namespace }, object, origin: { source: fileSource('(generated)'), document: index } };
@@ -166,7 +187,8 @@ export function proposalChanges(context: NetworkContext, proposal: Proposal, opt
   // The proposal replaces nothing: it is added to the policies that exist.
   const after = analyzeNetwork(buildNetworkModel([...context.resources, ...generated]));
   // Expanded: a connection hidden in a `*` row must show up one by one when the proposal cuts it.
-  const scope = { expand: true, ...(options.namespace ? { namespace: options.namespace } : {}) };
+  const namespaces = new Set(proposal.policies.map((object) => (object.metadata as { namespace: string }).namespace));
+  const scope = { expand: true, namespaces };
   const key = (connection: WorkloadConnection) => `${connection.from} -> ${connection.to}`;
   const before = new Map(workloadMatrix(context.analysis, scope).map((connection) => [key(connection), connection]));
   const afterMap = new Map(workloadMatrix(after, scope).map((connection) => [key(connection), connection]));
