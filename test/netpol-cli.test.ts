@@ -69,6 +69,50 @@ describe('palisade netpol (built CLI)', () => {
     assert.equal(palisade(['netpol', 'explain', 'shop/web', 'shop/api', '--port', '9000/ICMP', SHOP]).code, 2);
   });
 
+  it('explain: every pod group reported, a top-level answer true for all of them or "partly" (exit 3)', () => {
+    const pod = (name: string, labels: Record<string, string>, owner?: string) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: 'payments', labels, ...(owner ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: owner, uid: 'u1', controller: true }] } : {}) },
+      spec: { containers: [{ name: 'c', image: 'postgres:16', ports: [{ name: 'pg', containerPort: 5432 }] }] },
+    });
+    const objects = [
+      pod('client', { app: 'client' }),
+      pod('db-0', { app: 'db', 'statefulset.kubernetes.io/pod-name': 'db-0' }, 'db'),
+      pod('db-1', { app: 'db', 'statefulset.kubernetes.io/pod-name': 'db-1' }, 'db'),
+      { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'payments' }, spec: { podSelector: {} } },
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'db-1', namespace: 'payments' },
+        spec: { podSelector: { matchLabels: { 'statefulset.kubernetes.io/pod-name': 'db-1' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'client' } } }], ports: [{ port: 5432 }] }] },
+      },
+    ];
+    const input = objects.map((object) => JSON.stringify(object)).join('\n---\n');
+    // db-0 (first group) denies, db-1 allows: the answer is neither yes nor no.
+    const json = palisade(['netpol', 'explain', 'payments/client', 'payments/db', '--port', '5432', '-o', 'json', '-'], { input });
+    assert.equal(json.code, 3, json.stderr);
+    const explanation = JSON.parse(json.stdout);
+    assert.equal(explanation.allowed, 'partly');
+    assert.equal(explanation.ports, 'none', 'no port is allowed to every pod of the workload');
+    assert.equal(explanation.destination, 'payments/StatefulSet/db');
+    assert.equal(explanation.egress, undefined, 'no side of one group passed off as the whole answer');
+    assert.deepEqual(explanation.podGroups.map((group: any) => [group.destinationObjects, group.allowed, group.ingress.selectingPolicies]), [
+      [['Pod/db-0'], false, ['payments/deny']],
+      [['Pod/db-1'], true, ['payments/deny', 'payments/db-1']],
+    ]);
+    const text = palisade(['netpol', 'explain', 'payments/client', 'payments/db', '--port', '5432', '-'], { input });
+    assert.equal(text.code, 3);
+    assert.match(text.stdout, /^payments\/Pod\/client -> payments\/StatefulSet\/db \(port 5432\/TCP\): PARTLY ALLOWED \(1 of 2 pod groups\)$/m);
+    assert.match(text.stdout, /^ {2}payments\/Pod\/client -> payments\/StatefulSet\/db \[Pod\/db-0\]: DENIED$/m);
+    assert.match(text.stdout, /^ {2}payments\/Pod\/client -> payments\/StatefulSet\/db \[Pod\/db-1\]: ALLOWED$/m);
+    // Every group answers alike: the plain answer and its exit code.
+    const denied = palisade(['netpol', 'explain', 'payments/client', 'payments/db', '--port', '80', '-o', 'json', '-'], { input });
+    assert.equal(denied.code, 1);
+    assert.equal(JSON.parse(denied.stdout).allowed, false);
+    assert.equal(JSON.parse(denied.stdout).podGroups.length, 2);
+  });
+
   it('exposure: external, every namespace, Internet and metadata egress; exit 1 when found', () => {
     const result = palisade(['netpol', 'exposure', '-o', 'json', SHOP]);
     assert.equal(result.code, 1);
@@ -98,6 +142,12 @@ describe('palisade netpol (built CLI)', () => {
     assert.match(diff.stdout, /^- shop\/Deployment\/web -> payments\/StatefulSet\/db {2}all => none$/m);
     assert.match(diff.stdout, /^~ shop\/Deployment\/api -> payments\/StatefulSet\/db {2}all => TCP:5432$/m);
     assert.doesNotMatch(diff.stdout, /web -> shop\/Deployment\/api/, 'an allowed flow stays allowed');
+    // -n: policies for one namespace, inferred from the clients of every namespace and diffed against the whole matrix.
+    const scoped = jsyaml.loadAll(palisade(['netpol', 'generate', '-n', 'payments', SHOP]).stdout) as any[];
+    assert.deepEqual([...new Set(scoped.map((policy) => policy.metadata.namespace))], ['payments']);
+    const scopedDiff = palisade(['netpol', 'generate', '-n', 'payments', '--diff', SHOP]);
+    assert.match(scopedDiff.stdout, /^~ shop\/Deployment\/api -> payments\/StatefulSet\/db {2}all => TCP:5432$/m);
+    assert.doesNotMatch(scopedDiff.stdout, /^[-~+] shop\/Deployment\/web -> shop\//m, 'nothing outside payments changes');
   });
 
   it('generate --flows: observed flows become allows; bad lines are named', () => {
@@ -160,6 +210,60 @@ describe('netpol against a real API server', { skip: clusterAvailable() ? false 
       const ours = defaultedPolicyTypes(spec);
       assert.deepEqual(stored.slice().sort(), (['Ingress', 'Egress'] as const).filter((type) => ours[type]).sort(), JSON.stringify(spec));
     }
+  });
+
+  it('generate --cluster -n NS reads clients and Services of every namespace and proposes for NS only', async () => {
+    const { kubeconfig } = cluster;
+    for (const namespace of ['shop', 'payments', 'ingress-nginx']) {
+      await cluster.post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+      await cluster.post(`/api/v1/namespaces/${namespace}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } });
+    }
+    const pod = (name: string, labels: Record<string, string>, image: string, ports: unknown[], env: unknown[] = []) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels }, spec: { containers: [{ name: 'c', image, ports, env }] } });
+    const service = (name: string, selector: Record<string, string>, port: number, targetPort: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector, ports: [{ port, targetPort }] } });
+    const created = [
+      // shop/api calls payments/db; payments/worker calls shop/api; the controller routes to payments/web.
+      ['shop', 'pods', pod('api', { app: 'api' }, 'shop/api:1', [{ name: 'http', containerPort: 9000 }], [{ name: 'DATABASE_URL', value: 'postgres://db.payments.svc.cluster.local:5432/shop' }])],
+      ['shop', 'services', service('api', { app: 'api' }, 9000, 'http')],
+      ['payments', 'pods', pod('db', { app: 'db' }, 'postgres:16', [{ name: 'pg', containerPort: 5432 }])],
+      ['payments', 'services', service('db', { app: 'db' }, 5432, 'pg')],
+      ['payments', 'pods', pod('worker', { app: 'worker' }, 'payments/worker:1', [], [{ name: 'SHOP_API', value: 'http://api.shop:9000' }])],
+      ['payments', 'pods', pod('web', { app: 'web' }, 'payments/web:1', [{ name: 'http', containerPort: 8080 }])],
+      ['payments', 'services', service('web', { app: 'web' }, 80, 'http')],
+      ['ingress-nginx', 'pods', pod('controller', { app: 'ingress-nginx' }, 'registry.k8s.io/ingress-nginx/controller:v1.11.2', [{ name: 'http', containerPort: 80 }])],
+    ] as const;
+    for (const [namespace, plural, object] of created) assert.equal((await cluster.post(`/api/v1/namespaces/${namespace}/${plural}`, object)).status, 201);
+    // shop/api's egress is isolated: it may open connections to payments only.
+    const egress = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'api-egress' }, spec: { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'payments' } } }] }] } };
+    assert.equal((await cluster.post('/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies', egress)).status, 201);
+    const ingress = { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web' }, spec: { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] } };
+    assert.equal((await cluster.post('/apis/networking.k8s.io/v1/namespaces/payments/ingresses', ingress)).status, 201);
+    const args = ['netpol', 'generate', '--cluster', '--kubeconfig', kubeconfig, '-n', 'payments'];
+
+    const proposal = palisade([...args, '-o', 'json']);
+    assert.equal(proposal.code, 0, proposal.stderr);
+    const policies = JSON.parse(proposal.stdout).items as any[];
+    assert.deepEqual([...new Set(policies.map((policy) => policy.metadata.namespace))], ['payments'], 'policies for NS only');
+    const named = (name: string) => policies.find((policy) => policy.metadata.name === name);
+    assert.deepEqual(named('allow-ingress-db').spec.ingress[0].from, [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: { app: 'api' } } }]);
+    assert.deepEqual(named('allow-egress-worker').spec.egress[0], { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: { app: 'api' } } }], ports: [{ protocol: 'TCP', port: 'http' }] });
+    assert.deepEqual(named('allow-ingress-web').spec.ingress[0].from, [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } }, podSelector: { matchLabels: { app: 'ingress-nginx' } } }]);
+
+    // The diff is against the whole matrix: the flows across namespaces are kept (narrowed), not cut.
+    const diff = palisade([...args, '--diff', '-o', 'json']);
+    assert.equal(diff.code, 0, diff.stderr);
+    const changes = new Map((JSON.parse(diff.stdout).changes as any[]).map((change) => [change.connection, `${change.change} ${change.before} => ${change.after}`]));
+    assert.equal(changes.get('shop/Pod/api -> payments/Pod/db'), 'changed all => TCP:5432');
+    assert.equal(changes.get('payments/Pod/worker -> shop/Pod/api'), 'changed all => TCP:9000');
+    assert.equal(changes.get('ingress-nginx/Pod/controller -> payments/Pod/web'), 'changed all => TCP:8080');
+    assert.equal(changes.get('shop/Pod/api -> payments/Pod/web'), 'removed all => none');
+    assert.ok([...changes.keys()].every((connection) => connection.includes('payments/')), [...changes.keys()].join('\n'));
+
+    // matrix -n: connections with an end in NS, from every namespace.
+    const matrix = palisade(['netpol', 'matrix', '--cluster', '--kubeconfig', kubeconfig, '-n', 'payments', '-o', 'json']);
+    assert.equal(matrix.code, 0, matrix.stderr);
+    const rows = (JSON.parse(matrix.stdout).connections as any[]).map((connection) => `${connection.from} -> ${connection.to}`);
+    assert.ok(rows.includes('shop/Pod/api -> payments/Pod/db'), rows.join('\n'));
+    assert.ok(rows.includes('payments/Pod/worker -> shop/Pod/api'), rows.join('\n'));
   });
 
   it('reads the cluster with --cluster', async () => {

@@ -143,6 +143,29 @@ describe('network model properties', () => {
     );
   });
 
+  it('a matrix kept to one namespace (rows from *) is the full matrix\'s connections with an end there', () => {
+    fc.assert(
+      fc.property(cluster, fc.constantFrom(...NAMESPACES), fc.constantFrom('both', 'ingress', 'egress') as fc.Arbitrary<'both' | 'ingress' | 'egress'>, (value, namespace, scope) => {
+        const { analysis } = analyze(objectsOf(value as Cluster));
+        const key = (from: number, to: number) => `${from}>${to}`;
+        const inNamespace = (id: number) => analysis.model.classes[id]!.namespace === namespace;
+        const full = new Map(
+          analysis.matrix({ scope }).flatMap((cell) => (cell.from.type === 'class' && cell.to.type === 'class' && (inNamespace(cell.from.id) || inNamespace(cell.to.id)) ? [[key(cell.from.id, cell.to.id), formatPorts(cell.ports)] as const] : [])),
+        );
+        const expanded = new Map<string, string>();
+        for (const cell of analysis.matrix({ scope, collapseOpen: true, classFilter: (podClass) => podClass.namespace === namespace })) {
+          if (cell.to.type !== 'class') continue;
+          if (cell.from.type === 'class') expanded.set(key(cell.from.id, cell.to.id), formatPorts(cell.ports));
+          else if (cell.from.type === 'open-egress') {
+            for (const source of analysis.model.classes) if (scope === 'ingress' || !analysis.isolated(source.id, 'Egress')) expanded.set(key(source.id, cell.to.id), formatPorts(cell.ports));
+          }
+        }
+        assert.deepEqual(new Map([...expanded].sort()), new Map([...full].sort()));
+      }),
+      RUNS,
+    );
+  });
+
   it('adding an allow rule never removes a connection', () => {
     fc.assert(
       fc.property(cluster, fc.nat(), fc.constantFrom('ingress', 'egress'), rule('from'), rule('to'), (value, pick, field, ingressRule, egressRule) => {

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { LoadResult } from '../../adapters/manifests/documents.js';
 import { parseStream } from '../../adapters/manifests/yaml.js';
 import { locate } from '../../core/model/location.js';
-import { buildNetworkContext, connectionMatrix, explainConnection, exposureOf, NetworkQueryError, proposalChanges, proposePolicies, type Explanation, type NetworkContext } from '../../app/netpol.js';
+import { buildNetworkContext, connectionMatrix, explainConnection, exposureOf, namespacesToRead, NetworkQueryError, proposalChanges, proposePolicies, type Explanation, type NetworkContext, type NetworkQuestion } from '../../app/netpol.js';
 import type { Scope } from '../../core/network/analysis.js';
 import type { ObservedFlow } from '../../core/network/generate.js';
 import { isProtocol } from '../../core/network/ports.js';
@@ -34,7 +34,10 @@ Subcommands:
 
 Flags:
   -n, --namespace NS         matrix, exposure: only connections with an end in NS;
-                             generate: only this namespace; --cluster: read only NS
+                             generate: policies for NS only; with --cluster, matrix and
+                             generate still read every namespace (clients, Services and
+                             Ingresses elsewhere decide NS's connections), explain and
+                             exposure read only NS
   -o, --output FORMAT        matrix: ${formatList(MATRIX_OUTPUTS)}; explain: ${formatList(EXPLAIN_OUTPUTS)};
                              exposure: ${formatList(EXPOSURE_OUTPUTS)}; generate: ${formatList(GENERATE_OUTPUTS)}
       --direction DIR        matrix: ingress or egress only (the other side is taken as open)
@@ -46,7 +49,8 @@ ${INPUT_HELP}
   -h, --help                 this help
 
 Exit codes: 0 done (explain: allowed; exposure: nothing exposed), 1 explain: denied,
-exposure: exposures found, 2 usage or input error.
+exposure: exposures found, 2 usage or input error, 3 explain: partly allowed (some of
+the workload's pod groups are allowed, others denied; each is reported).
 `;
 
 interface Loaded {
@@ -54,9 +58,10 @@ interface Loaded {
   inputErrors: number;
 }
 
-async function load(values: Record<string, unknown>, positionals: string[], io: CommandIO, command: string): Promise<Loaded> {
-  const namespace = values.namespace as string | undefined;
-  const loaded: LoadResult = await loadInputs(values, positionals, io, { command: `palisade netpol ${command}`, ...(namespace ? { clusterNamespace: namespace } : {}) });
+async function load(values: Record<string, unknown>, positionals: string[], io: CommandIO, command: NetworkQuestion): Promise<Loaded> {
+  // -n scopes the question; what --cluster reads is what the answer needs (every namespace for matrix and generate).
+  const toRead = namespacesToRead(command, values.namespace as string | undefined);
+  const loaded: LoadResult = await loadInputs(values, positionals, io, { command: `palisade netpol ${command}`, ...(toRead?.length === 1 ? { clusterNamespace: toRead[0] } : {}) });
   for (const error of loaded.errors) io.stderr(`${error.file}${error.line ? `:${error.line}${error.column ? `:${error.column}` : ''}` : ''}: ${error.message}\n`);
   const context = buildNetworkContext(loaded);
   const { model } = context;
@@ -105,7 +110,7 @@ async function explainCommand(values: Record<string, unknown>, positionals: stri
   await writeRendered(io, output, explanation);
   const { allowed } = explanation;
   if (inputErrors > 0) return 2;
-  return allowed ? 0 : 1;
+  return allowed === 'partly' ? 3 : allowed ? 0 : 1;
 }
 
 async function exposureCommand(values: Record<string, unknown>, positionals: string[], io: CommandIO): Promise<number> {
@@ -150,7 +155,7 @@ async function generateCommand(values: Record<string, unknown>, positionals: str
   const proposal = proposePolicies(context, { ...(baseline ? { baseline: 'same-namespace' as const } : {}), observed, ...(namespace ? { namespace } : {}) });
   for (const note of proposal.notes) io.stderr(`note: ${note}\n`);
   if (values.diff) {
-    const changes = proposalChanges(context, proposal, namespace ? { namespace } : {});
+    const changes = proposalChanges(context, proposal);
     await writeRendered(io, output, { kind: 'ProposalDiff', policies: proposal.policies.length, changes });
     return inputErrors > 0 ? 2 : 0;
   }

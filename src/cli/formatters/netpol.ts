@@ -87,6 +87,9 @@ function exposureRow(item: ExposureItem): string[] {
 export interface ExplainedPair {
   from: string;
   to: string;
+  /** the scanned objects (`Kind/name`) whose pods make up the group at a workload end */
+  fromObjects?: string[];
+  toObjects?: string[];
   allowed: boolean;
   ports: PortSet;
   egress: Side;
@@ -99,7 +102,13 @@ export interface ExplainedPair {
 export interface Explanation {
   port?: { port: number; protocol: Protocol };
   results: ExplainedPair[];
+  /** true for every pair, false for none, or partly */
+  allowed: boolean | 'partly';
+  /** the ports allowed to every pair */
+  ports: PortSet;
 }
+
+const VERDICT = (allowed: boolean | 'partly') => (allowed === 'partly' ? 'PARTLY ALLOWED' : allowed ? 'ALLOWED' : 'DENIED');
 
 function ruleText(rule: AllowingRule): string {
   const field = rule.direction === 'Ingress' ? 'from' : 'to';
@@ -126,23 +135,49 @@ function sideJson(side: Side) {
   };
 }
 
-function explanationText({ port, results }: Explanation): string {
+/** An end of a pair, with its objects when that end's pods fall in several groups. */
+function endLabel(label: string, objects: string[] | undefined, several: boolean): string {
+  return several && objects ? `${label} [${objects.join(', ')}]` : label;
+}
+
+/**
+ * One pair: its verdict line and each side's policies and rules. With several pairs, a first
+ * line gives the answer true for all of them (or PARTLY ALLOWED), then each pair, indented.
+ */
+function explanationText({ port, results, allowed, ports }: Explanation): string {
   const lines: string[] = [];
-  for (const result of results) {
-    const subject = port ? `port ${port.port}/${port.protocol}` : 'any port';
-    lines.push(`${result.from} -> ${result.to} (${subject}): ${result.allowed ? 'ALLOWED' : 'DENIED'}${port ? '' : `, allowed ports: ${formatPorts(result.ports)}`}`);
-    for (const line of sideText('egress', result.egress)) lines.push(`  ${line}`);
-    for (const line of sideText('ingress', result.ingress)) lines.push(`  ${line}`);
-    for (const caveat of result.caveats) lines.push(`  note: ${caveat} overlaps private ranges: this analysis never matches pod IPs with ipBlock, plugins that do (Calico) may allow more`);
+  const subject = port ? `port ${port.port}/${port.protocol}` : 'any port';
+  const several = results.length > 1;
+  const indent = several ? '  ' : '';
+  const distinct = (objects: Array<string[] | undefined>) => new Set(objects.map((list) => (list ?? []).join(','))).size > 1;
+  const severalFrom = distinct(results.map((result) => result.fromObjects));
+  const severalTo = distinct(results.map((result) => result.toObjects));
+  if (several) {
+    const count = results.filter((result) => result.allowed).length;
+    lines.push(`${results[0]!.from} -> ${results[0]!.to} (${subject}): ${VERDICT(allowed)} (${count} of ${results.length} pod groups)${port ? '' : `, ports allowed to every pod group: ${formatPorts(ports)}`}`);
   }
-  if (results.length > 1) lines.push(`(${results.length} groups of pods whose labels differ; each explained)`);
+  for (const result of results) {
+    const ends = `${endLabel(result.from, result.fromObjects, severalFrom)} -> ${endLabel(result.to, result.toObjects, severalTo)}`;
+    lines.push(`${indent}${ends}${several ? '' : ` (${subject})`}: ${VERDICT(result.allowed)}${port ? '' : `, allowed ports: ${formatPorts(result.ports)}`}`);
+    for (const line of sideText('egress', result.egress)) lines.push(`${indent}  ${line}`);
+    for (const line of sideText('ingress', result.ingress)) lines.push(`${indent}  ${line}`);
+    for (const caveat of result.caveats) lines.push(`${indent}  note: ${caveat} overlaps private ranges: this analysis never matches pod IPs with ipBlock, plugins that do (Calico) may allow more`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
-function explanationJson({ port, results }: Explanation): string {
+/**
+ * One pair: its fields at the top level. Several: the answer true for all of them (`allowed`
+ * true, false or "partly"; `ports` allowed to every pair) and each pair in `podGroups`, with
+ * the objects making up each group; no side of one pair stands for the whole answer.
+ */
+function explanationJson({ port, results, allowed, ports }: Explanation): string {
+  const several = results.length > 1;
   const items = results.map((result) => ({
     source: result.from,
     destination: result.to,
+    ...(several && result.fromObjects ? { sourceObjects: result.fromObjects } : {}),
+    ...(several && result.toObjects ? { destinationObjects: result.toObjects } : {}),
     ...(port ? { port: port.port, protocol: port.protocol } : {}),
     allowed: result.allowed,
     ports: formatPorts(result.ports),
@@ -150,7 +185,10 @@ function explanationJson({ port, results }: Explanation): string {
     ingress: sideJson(result.ingress),
     ...(result.caveats.length > 0 ? { podIpCaveats: result.caveats } : {}),
   }));
-  return `${JSON.stringify({ apiVersion: NETPOL_API_VERSION, kind: 'Explanation', ...items[0]!, ...(items.length > 1 ? { podGroups: items } : {}) }, null, 2)}\n`;
+  const top = several
+    ? { source: results[0]!.from, destination: results[0]!.to, ...(port ? { port: port.port, protocol: port.protocol } : {}), allowed, ports: formatPorts(ports), podGroups: items }
+    : items[0]!;
+  return `${JSON.stringify({ apiVersion: NETPOL_API_VERSION, kind: 'Explanation', ...top }, null, 2)}\n`;
 }
 
 /** `palisade netpol explain -o`. */

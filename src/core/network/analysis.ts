@@ -271,6 +271,13 @@ export function analyzeNetwork(model: NetworkModel): NetworkAnalysis {
     const egressIsolated = new Uint32Array(words);
     if (scope !== 'ingress') for (const podClass of model.classes) if (isolated(podClass.id, 'Egress')) egressIsolated[podClass.id >>> 5]! |= 1 << (podClass.id & 31);
     const external = (addresses: AddressSet): Endpoint => ({ type: 'addresses', addresses, label: 'external' });
+    // Toward an open destination left out by the filter, no `*` row stands for the wanted
+    // sources whose egress is open: they are listed one by one, with the egress-isolated ones.
+    let towardUnwanted: Bitset | undefined;
+    if (options.collapseOpen && options.classFilter) {
+      towardUnwanted = egressIsolated.slice();
+      for (const podClass of model.classes) if (wanted(podClass)) towardUnwanted[podClass.id >>> 5]! |= 1 << (podClass.id & 31);
+    }
     for (const destination of model.classes) {
       const destinationWanted = wanted(destination);
       const open = scope === 'egress' || !isolated(destination.id, 'Ingress');
@@ -278,7 +285,7 @@ export function analyzeNetwork(model: NetworkModel): NetworkAnalysis {
       let candidates: Bitset;
       if (open && options.collapseOpen) {
         if (destinationWanted) cells.push({ from: OPEN_EGRESS, to: { type: 'class', id: destination.id }, ports: ALL_PORTS });
-        candidates = egressIsolated;
+        candidates = destinationWanted || !towardUnwanted ? egressIsolated : towardUnwanted;
       } else if (open || rules.some((entry) => !entry.classes)) candidates = all;
       else {
         candidates = new Uint32Array(words);

@@ -121,6 +121,13 @@ export interface NetworkModel {
 
 const namespaceOf = (resource: Resource) => resource.ref.namespace ?? 'default';
 
+/**
+ * Owners that are not workloads: the kubelet makes its Node the controller of the mirror pod
+ * of every static pod (kube-apiserver-<node>, etcd-<node>), but a Node groups nothing, so each
+ * such pod stays a workload of its own.
+ */
+const NON_GROUPING_OWNERS = new Set(['v1/Node']);
+
 /** Where a controller-owned object (Pod, ReplicaSet, Job) belongs: its controller, a ReplicaSet `<name>-<pod-template-hash>` read as its Deployment. */
 function owningWorkload(resource: Resource, labels: Record<string, string>): { kind: string; name: string } {
   const owner = asArray(metadataOf(resource.object).ownerReferences)
@@ -128,7 +135,7 @@ function owningWorkload(resource: Resource, labels: Record<string, string>): { k
     .find((reference) => reference?.controller === true);
   const kind = asString(owner?.kind);
   const name = asString(owner?.name);
-  if (!kind || !name) return { kind: resource.ref.kind, name: resource.ref.name };
+  if (!kind || !name || NON_GROUPING_OWNERS.has(`${asString(owner?.apiVersion) ?? 'v1'}/${kind}`)) return { kind: resource.ref.kind, name: resource.ref.name };
   const hash = labels['pod-template-hash'];
   if (kind === 'ReplicaSet' && hash && name.endsWith(`-${hash}`)) return { kind: 'Deployment', name: name.slice(0, -hash.length - 1) };
   return { kind, name };

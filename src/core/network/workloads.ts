@@ -20,15 +20,18 @@ export interface WorkloadConnection {
 /**
  * The workload-level matrix: class connections spread over the workloads of
  * each class (a workload is allowed what some of its pods are allowed).
- * With a namespace, only connections with an end in it. A destination whose
+ * With a namespace (or several), only connections with an end in one. A destination whose
  * ingress is not isolated has one row from `*` (every workload whose egress
  * is not isolated) and rows only from the egress-isolated workloads, unless
  * `expand` asks for every row.
  */
-export function workloadMatrix(analysis: NetworkAnalysis, options: { scope?: Scope; namespace?: string; /** one row per source even toward open destinations */ expand?: boolean } = {}): WorkloadConnection[] {
+export function workloadMatrix(
+  analysis: NetworkAnalysis,
+  options: { scope?: Scope; namespace?: string; /** several namespaces (with `namespace`: the union) */ namespaces?: ReadonlySet<string>; /** one row per source even toward open destinations */ expand?: boolean } = {},
+): WorkloadConnection[] {
   const { model } = analysis;
-  const namespace = options.namespace;
-  const cells = analysis.matrix({ collapseOpen: !options.expand, ...(options.scope ? { scope: options.scope } : {}), ...(namespace !== undefined ? { classFilter: (podClass) => podClass.namespace === namespace } : {}) });
+  const kept = options.namespace !== undefined || options.namespaces ? new Set([...(options.namespaces ?? []), ...(options.namespace !== undefined ? [options.namespace] : [])]) : undefined;
+  const cells = analysis.matrix({ collapseOpen: !options.expand, ...(options.scope ? { scope: options.scope } : {}), ...(kept ? { classFilter: (podClass) => kept.has(podClass.namespace) } : {}) });
   const merged = new Map<string, WorkloadConnection>();
   const add = (from: string, to: string, ports: PortSet, addresses: AddressSet | undefined) => {
     const key = `${from}\u0000${to}`;
