@@ -69,7 +69,7 @@ describe('palisade netpol (built CLI)', () => {
     assert.equal(palisade(['netpol', 'explain', 'shop/web', 'shop/api', '--port', '9000/ICMP', SHOP]).code, 2);
   });
 
-  it('explain: every pod group reported, a top-level answer true for all of them or "partly" (exit 3)', () => {
+  it('explain: every pod group reported, a top-level answer true for all of them or "partly" (exit 1, as denied)', () => {
     const pod = (name: string, labels: Record<string, string>, owner?: string) => ({
       apiVersion: 'v1',
       kind: 'Pod',
@@ -91,7 +91,7 @@ describe('palisade netpol (built CLI)', () => {
     const input = objects.map((object) => JSON.stringify(object)).join('\n---\n');
     // db-0 (first group) denies, db-1 allows: the answer is neither yes nor no.
     const json = palisade(['netpol', 'explain', 'payments/client', 'payments/db', '--port', '5432', '-o', 'json', '-'], { input });
-    assert.equal(json.code, 3, json.stderr);
+    assert.equal(json.code, 1, json.stderr);
     const explanation = JSON.parse(json.stdout);
     assert.equal(explanation.allowed, 'partly');
     assert.equal(explanation.ports, 'none', 'no port is allowed to every pod of the workload');
@@ -102,7 +102,7 @@ describe('palisade netpol (built CLI)', () => {
       [['Pod/db-1'], true, ['payments/deny', 'payments/db-1']],
     ]);
     const text = palisade(['netpol', 'explain', 'payments/client', 'payments/db', '--port', '5432', '-'], { input });
-    assert.equal(text.code, 3);
+    assert.equal(text.code, 1);
     assert.match(text.stdout, /^payments\/Pod\/client -> payments\/StatefulSet\/db \(port 5432\/TCP\): PARTLY ALLOWED \(1 of 2 pod groups\)$/m);
     assert.match(text.stdout, /^ {2}payments\/Pod\/client -> payments\/StatefulSet\/db \[Pod\/db-0\]: DENIED$/m);
     assert.match(text.stdout, /^ {2}payments\/Pod\/client -> payments\/StatefulSet\/db \[Pod\/db-1\]: ALLOWED$/m);

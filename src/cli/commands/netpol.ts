@@ -48,9 +48,9 @@ Flags:
 ${INPUT_HELP}
   -h, --help                 this help
 
-Exit codes: 0 done (explain: allowed; exposure: nothing exposed), 1 explain: denied,
-exposure: exposures found, 2 usage or input error, 3 explain: partly allowed (some of
-the workload's pod groups are allowed, others denied; each is reported).
+Exit codes: 0 done (explain: allowed for every pod group; exposure: nothing exposed),
+1 explain: denied or only partly allowed (some of the workload's pod groups are allowed,
+others denied; each is reported), exposure: exposures found, 2 usage or input error.
 `;
 
 interface Loaded {
@@ -110,7 +110,8 @@ async function explainCommand(values: Record<string, unknown>, positionals: stri
   await writeRendered(io, output, explanation);
   const { allowed } = explanation;
   if (inputErrors > 0) return 2;
-  return allowed === 'partly' ? 3 : allowed ? 0 : 1;
+  // Partly allowed is not allowed: exit codes stay 0/1/2 as on every command.
+  return allowed === true ? 0 : 1;
 }
 
 async function exposureCommand(values: Record<string, unknown>, positionals: string[], io: CommandIO): Promise<number> {
