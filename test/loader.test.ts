@@ -182,7 +182,7 @@ describe('typed lists whose items carry no kind (API answers, kubectl get -o jso
     assert.equal(locate(result.resources[0]!.object, ['spec', 'hostNetwork']).position?.line, line);
     const policies = loadText('apiVersion: networking.k8s.io/v1\nkind: NetworkPolicyList\nitems:\n- metadata: {name: deny, namespace: shop}\n  spec: {podSelector: {}}\n', 'np.yaml');
     assert.deepEqual(policies.resources.map((r) => [r.ref.apiVersion, r.ref.kind, r.ref.namespace, r.ref.name, r.origin.position?.line]), [['networking.k8s.io/v1', 'NetworkPolicy', 'shop', 'deny', 4]]);
-    assert.deepEqual(locate(policies.resources[0]!.object, ['spec', 'podSelector']).position, { line: 5, column: 9 });
+    assert.deepEqual(locate(policies.resources[0]!.object, ['spec', 'podSelector']).position, { line: 5, column: 10 });
     const namespaces = loadText('{"apiVersion":"v1","kind":"NamespaceList","items":[{"metadata":{"name":"shop"}}]}', 'ns.json');
     assert.deepEqual(namespaces.resources.map((r) => [r.ref.kind, r.ref.namespace, r.ref.name]), [['Namespace', undefined, 'shop']]);
   });
@@ -232,12 +232,12 @@ describe('fields Kubernetes wants as strings (YAML 1.1 reads on, y, no, 123 othe
     assert.deepEqual(
       result.errors.map((e) => [e.code, e.document, e.line, e.field]),
       [
-        ['not-a-string', 0, 4, 'metadata.name'],
-        ['not-a-string', 1, 10, 'metadata.namespace'],
-        ['not-a-string', 1, 11, 'metadata.labels.enabled'],
-        ['not-a-string', 1, 13, 'metadata.annotations.build'],
-        ['not-a-string', 1, 14, 'metadata.annotations.ratio'],
-        ['not-a-string', 2, 24, 'spec.template.metadata.labels.tier'],
+        ['invalid-object', 0, 4, 'metadata.name'],
+        ['invalid-object', 1, 10, 'metadata.namespace'],
+        ['invalid-object', 1, 11, 'metadata.labels.enabled'],
+        ['invalid-object', 1, 13, 'metadata.annotations.build'],
+        ['invalid-object', 1, 14, 'metadata.annotations.ratio'],
+        ['invalid-object', 2, 24, 'spec.template.metadata.labels.tier'],
       ],
     );
     assert.equal(result.errors[0]!.message, 'metadata.name: `on` is read as the boolean true, but Kubernetes wants a string here (kubectl refuses it: "cannot unmarshal bool into ... of type string"); quote it: "on"');
@@ -253,7 +253,7 @@ describe('fields Kubernetes wants as strings (YAML 1.1 reads on, y, no, 123 othe
   it('keys are converted as kubectl converts them (yes: -> "true") and are no error', () => {
     const result = loadText('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels:\n    yes: "1"\n    123: "2"\n', 'keys.yaml');
     assert.deepEqual(result.errors, []);
-    assert.deepEqual(result.resources[0]!.object.metadata, { name: 'a', labels: { true: '1', 123: '2' } });
+    assert.deepEqual(JSON.parse(JSON.stringify(result.resources[0]!.object.metadata)), { name: 'a', labels: { true: '1', 123: '2' } });
   });
 
   it('JSON numbers and nulls: a number is refused, a null is the empty string Kubernetes makes of it', () => {
