@@ -256,6 +256,43 @@ describe('fields Kubernetes wants as strings (YAML 1.1 reads on, y, no, 123 othe
     assert.deepEqual(JSON.parse(JSON.stringify(result.resources[0]!.object.metadata)), { name: 'a', labels: { true: '1', 123: '2' } });
   });
 
+  it('covers ConfigMap data, container env values and images, StatefulSet claim templates', () => {
+    const text = [
+      'apiVersion: v1', // 1
+      'kind: ConfigMap', // 2
+      'metadata: {name: flags}', // 3
+      'data:', // 4
+      '  enabled: true', // 5
+      '---', // 6
+      'apiVersion: apps/v1', // 7
+      'kind: StatefulSet', // 8
+      'metadata: {name: db}', // 9
+      'spec:', // 10
+      '  selector: {matchLabels: {primary: yes}}', // 11
+      '  template:', // 12
+      '    spec:', // 13
+      '      nodeSelector: {ssd: on}', // 14
+      '      containers:', // 15
+      '      - name: db', // 16
+      '        image: 5', // 17
+      '        env:', // 18
+      '        - {name: DEBUG, value: off}', // 19
+      '  volumeClaimTemplates:', // 20
+      '  - metadata: {name: data, labels: {backup: 0x10}}', // 21
+    ].join('\n');
+    const result = loadText(text, 'more.yaml');
+    assert.deepEqual(result.errors.map((e) => [e.line, e.column, e.field]), [
+      [5, 12, 'data.enabled'],
+      [11, 37, 'spec.selector.matchLabels.primary'],
+      [14, 27, 'spec.template.spec.nodeSelector.ssd'],
+      [17, 16, 'spec.template.spec.containers[0].image'],
+      [19, 32, 'spec.template.spec.containers[0].env[0].value'],
+      [21, 45, 'spec.volumeClaimTemplates[0].metadata.labels.backup'],
+    ]);
+    assert.match(result.errors[5]!.message, /`0x10` is read as the number 16, .*quote it: "0x10"$/);
+    assert.equal(result.resources.length, 0);
+  });
+
   it('JSON numbers and nulls: a number is refused, a null is the empty string Kubernetes makes of it', () => {
     const result = loadText('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a","labels":{"x":null},"annotations":{"n":5}}}', 'x.json');
     assert.deepEqual(result.errors.map((e) => [e.line, e.field]), [[1, 'metadata.annotations.n']]);
