@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-import { main, processIO } from '../dist/src/cli/main.js';
+import { exitQuietlyOnClosedStdout, main, processIO } from '../dist/src/cli/main.js';
+
+exitQuietlyOnClosedStdout();
 
 const code = await main(process.argv.slice(2), processIO());
 // Exit once stdout has taken everything: idle keep-alive sockets of fetch would otherwise hold

@@ -3,7 +3,10 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { spawn } from 'node:child_process';
 import { palisade } from './support/cli.js';
+import { repoPath } from './support/paths.js';
+import { tempDir } from './support/temp.js';
 
 
 function workspace(files: Record<string, string>): string {
@@ -146,5 +149,84 @@ items:
 `;
     const report = JSON.parse(palisade(['scan', '-o', 'json', '--check', 'host-ipc', '-'], { input: dump }).stdout);
     assert.deepEqual(report.findings.map((finding: { object: { kind: string; name: string } }) => `${finding.object.kind}/${finding.object.name}`), ['Deployment/web', 'Pod/orphan']);
+  });
+});
+
+describe('process input and output', () => {
+  it('ends quietly when stdout is closed early (palisade scan -o json | head -1)', async () => {
+    const pods = Array.from({ length: 400 }, (_, index) => PRIVILEGED_POD.replace('name: p', `name: p${index}`)).join('---\n');
+    const child = spawn(process.execPath, [repoPath('bin/palisade.js'), 'scan', '-o', 'json', '-'], { cwd: repoPath('.') });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Read the first chunk, then close the pipe as head does.
+    child.stdout.once('data', () => child.stdout.destroy());
+    child.stdin.end(pods);
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+    assert.equal(stderr, '', 'nothing on stderr');
+    // What a process killed by SIGPIPE reports to a shell: 128 + 13.
+    assert.deepEqual([code, signal], [141, null]);
+  });
+
+  it('stops reading stdin at the size limit instead of buffering all of it', async () => {
+    // Report the peak RSS of the CLI process on exit (stderr writes to a pipe are synchronous).
+    const probe = 'data:text/javascript,process.on("exit",()=>process.stderr.write("maxRSS="+process.resourceUsage().maxRSS+"\\n"))';
+    const child = spawn(process.execPath, ['--import', probe, repoPath('bin/palisade.js'), 'scan', '-o', 'json', '--max-file-size', '1000000', '-'], { cwd: repoPath('.') });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const block = Buffer.alloc(1 << 20, '# padding padding padding padding padding padding padding padding\n');
+    let written = 0;
+    let open = true;
+    child.stdin.on('error', () => (open = false));
+    const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    child.on('exit', () => (open = false));
+    // Up to 400 MiB, as fast as the CLI takes it.
+    while (open && written < 400 * block.length) {
+      written += block.length;
+      if (!child.stdin.write(block)) await new Promise((resolve) => { child.stdin.once('drain', resolve); child.once('exit', resolve); });
+    }
+    if (open) child.stdin.end();
+    const code = await closed;
+    assert.equal(code, 2, stderr);
+    const report = JSON.parse(stdout);
+    assert.deepEqual(report.errors.map((e: { code: string; file: string }) => [e.code, e.file]), [['file-too-large', '<stdin>']]);
+    assert.ok(written < 64 * block.length, `the CLI took ${written >> 20} MiB before refusing`);
+    const maxRss = Number(/maxRSS=(\d+)/.exec(stderr)?.[1]) * 1024;
+    assert.ok(maxRss > 0 && maxRss < 200 * 2 ** 20, `peak RSS ${maxRss >> 20} MiB`);
+  });
+});
+
+describe('palisade scan --cluster without a reachable cluster', () => {
+  it('an unreachable API server is one message naming the context, the server and what failed, exit 2', () => {
+    const home = tempDir('palisade-kube');
+    const kubeconfig = path.join(home, 'config');
+    writeFileSync(kubeconfig, `apiVersion: v1
+kind: Config
+clusters:
+- name: gone
+  cluster: {server: "https://127.0.0.1:1"}
+users:
+- name: u
+  user: {token: t}
+contexts:
+- name: staging
+  context: {cluster: gone, user: u}
+current-context: staging
+`);
+    const result = palisade(['scan', '--cluster', '--kubeconfig', kubeconfig, '-o', 'json']);
+    assert.equal(result.code, 2);
+    assert.equal(result.stdout, '');
+    assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+    assert.match(result.stderr, /^palisade scan: cannot reach the cluster of context "staging" at https:\/\/127\.0\.0\.1:1: .*(ECONNREFUSED|connection refused)/);
+  });
+
+  it('no kubeconfig at all is one message saying so, exit 2', () => {
+    const home = tempDir('palisade-home');
+    const result = palisade(['scan', '--cluster'], { env: { HOME: home, KUBECONFIG: '', KUBERNETES_SERVICE_HOST: '' } });
+    assert.equal(result.code, 2);
+    assert.equal(result.stdout, '');
+    assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+    assert.match(result.stderr, /^palisade scan: no cluster configured: .*--kubeconfig/);
   });
 });

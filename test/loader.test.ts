@@ -5,7 +5,10 @@ import jsyaml from 'js-yaml';
 import { loadText } from '../src/adapters/manifests/documents.js';
 import { parseStream, splitDocuments } from '../src/adapters/manifests/yaml.js';
 import { locate } from '../src/core/model/location.js';
-import { binaryReason } from '../src/adapters/manifests/files.js';
+import { binaryReason, loadSources } from '../src/adapters/manifests/files.js';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { tempDir } from './support/temp.js';
 
 describe('YAML with positions', () => {
   it('locates keys and sequence items exactly, in block and flow style', () => {
@@ -162,6 +165,185 @@ describe('loading manifests', () => {
     const text = 'apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\n';
     assert.deepEqual(loadText(text, 'x').resources.map((r) => r.ref.namespace), [undefined, 'default']);
     assert.deepEqual(loadText(text, 'x', { defaultNamespace: 'team' }).resources.map((r) => r.ref.namespace), [undefined, 'team']);
+  });
+});
+
+describe('typed lists whose items carry no kind (API answers, kubectl get -o json)', () => {
+  it('fills apiVersion and kind from the list: FooList -> Foo, the list\'s apiVersion', () => {
+    const pods = JSON.stringify({ apiVersion: 'v1', kind: 'PodList', metadata: { resourceVersion: '1' }, items: [{ metadata: { name: 'a', namespace: 'x' }, spec: { hostNetwork: true } }, { kind: 'Pod', metadata: { name: 'b' } }] }, null, 2);
+    const result = loadText(pods, 'pods.json');
+    assert.deepEqual(result.skipped, []);
+    assert.deepEqual(result.resources.map((r) => [r.ref.apiVersion, r.ref.kind, r.ref.namespace, r.ref.name, r.object.kind, r.object.apiVersion]), [
+      ['v1', 'Pod', 'x', 'a', 'Pod', 'v1'],
+      ['v1', 'Pod', 'default', 'b', 'Pod', 'v1'],
+    ]);
+    // Positions are still those of the file.
+    const line = pods.split('\n').findIndex((l) => l.includes('"hostNetwork"')) + 1;
+    assert.equal(locate(result.resources[0]!.object, ['spec', 'hostNetwork']).position?.line, line);
+    const policies = loadText('apiVersion: networking.k8s.io/v1\nkind: NetworkPolicyList\nitems:\n- metadata: {name: deny, namespace: shop}\n  spec: {podSelector: {}}\n', 'np.yaml');
+    assert.deepEqual(policies.resources.map((r) => [r.ref.apiVersion, r.ref.kind, r.ref.namespace, r.ref.name, r.origin.position?.line]), [['networking.k8s.io/v1', 'NetworkPolicy', 'shop', 'deny', 4]]);
+    assert.deepEqual(locate(policies.resources[0]!.object, ['spec', 'podSelector']).position, { line: 5, column: 10 });
+    const namespaces = loadText('{"apiVersion":"v1","kind":"NamespaceList","items":[{"metadata":{"name":"shop"}}]}', 'ns.json');
+    assert.deepEqual(namespaces.resources.map((r) => [r.ref.kind, r.ref.namespace, r.ref.name]), [['Namespace', undefined, 'shop']]);
+  });
+
+  it('a plain List still needs kinds on its items (as Kubernetes\' decoder does)', () => {
+    const result = loadText('apiVersion: v1\nkind: List\nitems:\n- metadata: {name: a}\n', 'list.yaml');
+    assert.equal(result.resources.length, 0);
+    assert.deepEqual(result.skipped.map((s) => [s.line, s.reason]), [[4, 'no apiVersion and kind: not a Kubernetes object']]);
+  });
+});
+
+describe('fields Kubernetes wants as strings (YAML 1.1 reads on, y, no, 123 otherwise)', () => {
+  const text = [
+    'apiVersion: v1', // 1
+    'kind: ConfigMap', // 2
+    'metadata:', // 3
+    '  name: on', // 4
+    '---', // 5
+    'apiVersion: v1', // 6
+    'kind: Pod', // 7
+    'metadata:', // 8
+    '  name: fine', // 9
+    '  namespace: y', // 10
+    '  labels: {app: web, enabled: no}', // 11
+    '  annotations:', // 12
+    '    build: 123', // 13
+    '    ratio: 1.10', // 14
+    'spec: {containers: [{name: c, image: x}]}', // 15
+    '---', // 16
+    'apiVersion: apps/v1', // 17
+    'kind: Deployment', // 18
+    'metadata: {name: web, labels: {"yes": "no", on: "x"}}', // 19
+    'spec:', // 20
+    '  template:', // 21
+    '    metadata:', // 22
+    '      labels:', // 23
+    '        tier: Off', // 24
+    '    spec: {containers: [{name: c, image: x}]}', // 25
+    '---', // 26
+    'apiVersion: v1', // 27
+    'kind: ConfigMap', // 28
+    'metadata: {name: quoted, namespace: "y", labels: {enabled: "no", build: \'123\'}}', // 29
+  ].join('\n');
+
+  it('reports each at its line, naming the value and the fix, and scans every other object', () => {
+    const result = loadText(text, 'bools.yaml');
+    assert.deepEqual(
+      result.errors.map((e) => [e.code, e.document, e.line, e.field]),
+      [
+        ['invalid-object', 0, 4, 'metadata.name'],
+        ['invalid-object', 1, 10, 'metadata.namespace'],
+        ['invalid-object', 1, 11, 'metadata.labels.enabled'],
+        ['invalid-object', 1, 13, 'metadata.annotations.build'],
+        ['invalid-object', 1, 14, 'metadata.annotations.ratio'],
+        ['invalid-object', 2, 24, 'spec.template.metadata.labels.tier'],
+      ],
+    );
+    assert.equal(result.errors[0]!.message, 'metadata.name: `on` is read as the boolean true, but Kubernetes wants a string here (kubectl refuses it: "cannot unmarshal bool into ... of type string"); quote it: "on"');
+    assert.match(result.errors[2]!.message, /^metadata\.labels\.enabled: `no` is read as the boolean false, .*quote it: "no"$/);
+    assert.match(result.errors[3]!.message, /^metadata\.annotations\.build: `123` is read as the number 123, .*"cannot unmarshal number into \.\.\. of type string"\); quote it: "123"$/);
+    assert.match(result.errors[4]!.message, /`1\.10` is read as the number 1\.1, .*quote it: "1\.10"$/);
+    // Objects kubectl would refuse are not scanned; the others are. A key YAML reads as a
+    // boolean becomes "true", as kubectl turns it into one, and is no error.
+    assert.deepEqual(result.resources.map((r) => r.ref.name), ['quoted']);
+    assert.deepEqual(result.resources[0]!.ref.namespace, 'y');
+  });
+
+  it('keys are converted as kubectl converts them (yes: -> "true") and are no error', () => {
+    const result = loadText('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels:\n    yes: "1"\n    123: "2"\n', 'keys.yaml');
+    assert.deepEqual(result.errors, []);
+    assert.deepEqual(JSON.parse(JSON.stringify(result.resources[0]!.object.metadata)), { name: 'a', labels: { true: '1', 123: '2' } });
+  });
+
+  it('covers ConfigMap data, container env values and images, StatefulSet claim templates', () => {
+    const text = [
+      'apiVersion: v1', // 1
+      'kind: ConfigMap', // 2
+      'metadata: {name: flags}', // 3
+      'data:', // 4
+      '  enabled: true', // 5
+      '---', // 6
+      'apiVersion: apps/v1', // 7
+      'kind: StatefulSet', // 8
+      'metadata: {name: db}', // 9
+      'spec:', // 10
+      '  selector: {matchLabels: {primary: yes}}', // 11
+      '  template:', // 12
+      '    spec:', // 13
+      '      nodeSelector: {ssd: on}', // 14
+      '      containers:', // 15
+      '      - name: db', // 16
+      '        image: 5', // 17
+      '        env:', // 18
+      '        - {name: DEBUG, value: off}', // 19
+      '  volumeClaimTemplates:', // 20
+      '  - metadata: {name: data, labels: {backup: 0x10}}', // 21
+    ].join('\n');
+    const result = loadText(text, 'more.yaml');
+    assert.deepEqual(result.errors.map((e) => [e.line, e.column, e.field]), [
+      [5, 12, 'data.enabled'],
+      [11, 37, 'spec.selector.matchLabels.primary'],
+      [14, 27, 'spec.template.spec.nodeSelector.ssd'],
+      [17, 16, 'spec.template.spec.containers[0].image'],
+      [19, 32, 'spec.template.spec.containers[0].env[0].value'],
+      [21, 45, 'spec.volumeClaimTemplates[0].metadata.labels.backup'],
+    ]);
+    assert.match(result.errors[5]!.message, /`0x10` is read as the number 16, .*quote it: "0x10"$/);
+    assert.equal(result.resources.length, 0);
+  });
+
+  it('JSON numbers and nulls: a number is refused, a null is the empty string Kubernetes makes of it', () => {
+    const result = loadText('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a","labels":{"x":null},"annotations":{"n":5}}}', 'x.json');
+    assert.deepEqual(result.errors.map((e) => [e.line, e.field]), [[1, 'metadata.annotations.n']]);
+    assert.match(result.errors[0]!.message, /`5` is read as the number 5/);
+  });
+});
+
+describe('reading directories and encodings', () => {
+  const POD = (name: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}}\n`;
+
+  it('follows symbolic links to files and directories, reports loops and dangling links, reads each file once', async () => {
+    const root = tempDir('palisade-links');
+    mkdirSync(path.join(root, 'real/sub'), { recursive: true });
+    writeFileSync(path.join(root, 'real/a.yaml'), POD('a'));
+    writeFileSync(path.join(root, 'real/sub/b.yaml'), POD('b'));
+    mkdirSync(path.join(root, 'scan'));
+    writeFileSync(path.join(root, 'outside.yaml'), POD('outside'));
+    symlinkSync(path.join(root, 'outside.yaml'), path.join(root, 'scan/linked.yaml'));
+    symlinkSync(path.join(root, 'real'), path.join(root, 'scan/dir'));
+    symlinkSync('..', path.join(root, 'real/sub/up')); // a loop: real/sub/up -> real
+    symlinkSync(path.join(root, 'nowhere.yaml'), path.join(root, 'scan/dangling.yaml'));
+    const result = await loadSources([path.join(root, 'scan')]);
+    assert.deepEqual(result.resources.map((r) => r.ref.name).sort(), ['a', 'b', 'outside']);
+    assert.deepEqual(result.errors.map((e) => [e.code, path.relative(root, e.file)]), [['read-error', 'scan/dangling.yaml']]);
+    assert.match(result.errors[0]!.message, /broken symbolic link/);
+    assert.deepEqual(result.skipped.map((s) => [path.relative(root, s.file), s.reason.replace(root, 'ROOT')]), [['scan/dir/sub/up', 'symbolic link loop: ROOT/real is already being read']]);
+  });
+
+  it('decodes UTF-16 and UTF-32 with a byte order mark (kubectl reads UTF-16)', async () => {
+    const root = tempDir('palisade-encodings');
+    const text = POD('wide');
+    const utf32 = (littleEndian: boolean) => {
+      const out = Buffer.alloc(4 * (text.length + 1));
+      const write = (value: number, at: number) => (littleEndian ? out.writeUInt32LE(value, at) : out.writeUInt32BE(value, at));
+      write(0xfeff, 0);
+      [...text].forEach((char, index) => write(char.codePointAt(0)!, 4 * (index + 1)));
+      return out;
+    };
+    writeFileSync(path.join(root, 'utf16le.yaml'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text.replace('wide', 'le16'), 'utf16le')]));
+    writeFileSync(path.join(root, 'utf16be.yaml'), Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text.replace('wide', 'be16'), 'utf16le').swap16()]));
+    writeFileSync(path.join(root, 'utf32le.yaml'), utf32(true));
+    writeFileSync(path.join(root, 'utf32be.yaml'), utf32(false));
+    writeFileSync(path.join(root, 'odd.yaml'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('kind: Pod', 'utf16le'), Buffer.from([0x41])]));
+    const result = await loadSources([root]);
+    assert.deepEqual(result.resources.map((r) => [path.basename(r.origin.source.kind === 'file' ? r.origin.source.path : ''), r.ref.name]), [
+      ['utf16be.yaml', 'be16'],
+      ['utf16le.yaml', 'le16'],
+      ['utf32be.yaml', 'wide'],
+      ['utf32le.yaml', 'wide'],
+    ]);
+    assert.deepEqual(result.errors.map((e) => [path.basename(e.file), e.code, e.message]), [['odd.yaml', 'binary-file', 'not UTF-16LE text (odd number of bytes)']]);
   });
 });
 

@@ -197,6 +197,15 @@ describe('Kustomize directories and Helm charts (rendered by the real programs)'
       assertPointsAt(report.findings[0]!, execFileSync(kubectl!, ['kustomize', path.join(root, overlay)], { encoding: 'utf8' }), 'privileged: true');
     });
 
+    it('kustomizations found while walking a directory are rendered, and their files are not also read as manifests', () => {
+      const { code, report } = scanJson([...CHECKS, 'kustomize'], { cwd: root, path: binDirectory({ kustomize }) });
+      assert.equal(code, 1);
+      // The base renders its Deployment; the overlay its prefixed, patched one; nothing else
+      // (no raw patch read as a Deployment, no Kustomization read as an object).
+      assert.equal(report.summary.objects, 2);
+      assert.deepEqual(report.findings.map(brief), [['privileged-container', 'Deployment shop/prod-api', 'app', 'kustomize/overlays/prod (kustomize)']]);
+    });
+
     it('a kustomization that does not build is a render error (exit 2) naming the program', () => {
       const broken = scratch();
       write(broken, { 'k/kustomization.yaml': 'resources:\n- missing.yaml\n' });

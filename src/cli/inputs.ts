@@ -102,7 +102,9 @@ async function readFromCluster(values: InputValues, scope: InputScope, io: Comma
       progress: (text) => io.progress(text),
     });
   } catch (error) {
-    throw new UsageError(`cannot reach the cluster: ${(error as Error).message}`);
+    // Unreachable, unconfigured, refused credentials: one message saying which context, which server, what failed.
+    const { ClusterUnavailable, describeFailure } = await import('../adapters/cluster/read.js');
+    throw new UsageError(error instanceof ClusterUnavailable ? error.message : `cannot read the cluster: ${describeFailure(error)}`);
   }
   return { resources: read.resources, errors: read.errors, skipped: read.skipped };
 }

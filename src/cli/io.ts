@@ -5,7 +5,8 @@ export interface CommandIO {
   stderr(text: string): void;
   /** progress for long work; silent when stderr is not a terminal */
   progress(text: string): void;
-  stdin(): Promise<Buffer>;
+  /** all of stdin, or with `maxBytes` only its first `maxBytes` + 1 bytes (reading stops there) */
+  stdin(maxBytes?: number): Promise<Buffer>;
   now(): Date;
   cwd: string;
   color: boolean;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { readBounded } from '../adapters/streams.js';
 import type { CommandIO } from './io.js';
 import { UsageError } from './usage-error.js';
 
@@ -42,16 +43,27 @@ export function processIO(): CommandIO {
     progress: (text) => {
       if (stderrTty) process.stderr.write(`${text}\n`);
     },
-    stdin: async () => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks);
-    },
+    stdin: (maxBytes) => readBounded(process.stdin, maxBytes),
     now: () => new Date(),
     cwd: process.cwd(),
     color: Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env && process.env.NO_COLOR !== ''),
     version: packageVersion(),
   };
+}
+
+/** What a shell reports for a process that SIGPIPE ended: 128 + 13. */
+export const CLOSED_PIPE_EXIT = 141;
+
+/**
+ * A reader that stops early (`palisade scan -o json | head -1`) closes stdout; the next write
+ * fails with EPIPE. That ends the process quietly, with the status a process killed by
+ * SIGPIPE has in a shell (Node ignores SIGPIPE, so the signal itself never comes).
+ */
+export function exitQuietlyOnClosedStdout(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(CLOSED_PIPE_EXIT);
+    throw error;
+  });
 }
 
 /** Runs one command line; returns the exit code. */

@@ -1,5 +1,8 @@
+import { existsSync } from 'node:fs';
 import { request } from 'node:https';
 import { request as httpRequest } from 'node:http';
+import { homedir } from 'node:os';
+import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ALL_CHECKS } from '../../core/checks/index.js';
 import { kindsToRead } from '../../core/inventory/reads.js';
@@ -53,17 +56,57 @@ export interface Connection {
   post(path: string, body: unknown): Promise<{ status: number; body: string }>;
 }
 
+const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+/** The cluster cannot be read at all: one message saying which context, which server, what failed. */
+export class ClusterUnavailable extends Error {}
+
+const NETWORK_FAILURES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'timed out',
+};
+
+/** Why a request failed, in words first: `connection refused (connect ECONNREFUSED 127.0.0.1:1)`. */
+export function describeFailure(error: unknown): string {
+  const { code, message } = error as { code?: string; message?: string };
+  const words = code ? NETWORK_FAILURES[code] ?? (/CERT|SSL|TLS|SELF_SIGNED|SIGNATURE/.test(code) ? 'TLS verification failed' : undefined) : undefined;
+  return words ? `${words} (${message ?? code})` : String(message ?? error);
+}
+
 /** Connects with the kubeconfig (--kubeconfig, KUBECONFIG, ~/.kube/config) or in-cluster config, as kubectl does. */
 export async function connect(options: ClusterOptions): Promise<Connection> {
   const config = new KubeConfig();
-  if (options.kubeconfig) config.loadFromFile(options.kubeconfig);
-  else config.loadFromDefault();
+  if (options.kubeconfig) {
+    try {
+      config.loadFromFile(options.kubeconfig);
+    } catch (error) {
+      throw new ClusterUnavailable(`cannot read the kubeconfig ${options.kubeconfig}: ${(error as Error).message}`);
+    }
+  } else {
+    // Without any configuration the client would quietly try http://localhost:8080 (as kubectl
+    // does); saying that nothing is configured is clearer.
+    const kubeconfigs = (process.env.KUBECONFIG ?? '').split(path.delimiter).filter(Boolean);
+    const home = path.join(homedir(), '.kube', 'config');
+    if (kubeconfigs.length === 0 && !existsSync(home) && !existsSync(SERVICE_ACCOUNT_TOKEN)) {
+      throw new ClusterUnavailable(`no cluster configured: KUBECONFIG is not set, ${home} does not exist and this is not a pod with a service account token (give --kubeconfig FILE, or set KUBECONFIG)`);
+    }
+    try {
+      config.loadFromDefault();
+    } catch (error) {
+      throw new ClusterUnavailable(`cannot read the kubeconfig ${kubeconfigs[0] ?? home}: ${(error as Error).message}`);
+    }
+  }
   if (options.context) {
-    if (!config.getContextObject(options.context)) throw new Error(`context "${options.context}" is not in the kubeconfig`);
+    if (!config.getContextObject(options.context)) throw new ClusterUnavailable(`context "${options.context}" is not in the kubeconfig`);
     config.setCurrentContext(options.context);
   }
   const cluster = config.getCurrentCluster();
-  if (!cluster) throw new Error('the kubeconfig has no current cluster (use --context or --kubeconfig)');
+  if (!cluster) throw new ClusterUnavailable(`the kubeconfig has no current cluster${config.getCurrentContext() ? ` (context "${config.getCurrentContext()}")` : ''}: use --context or --kubeconfig`);
   const server = cluster.server.replace(/\/$/, '');
   const base = new URL(server);
   const send = async (method: string, path: string, accept: string, body?: string): Promise<{ status: number; body: string }> => {
@@ -139,9 +182,22 @@ async function listAll(connection: Connection, path: string, accept: string | un
   return { items };
 }
 
-/** Lists every kind the checks need, page by page; Secrets as metadata only. */
+/**
+ * Lists every kind the checks need, page by page; Secrets as metadata only. The API server is
+ * asked for /version first: when it cannot be reached or refuses the credentials, nothing
+ * else is tried and ClusterUnavailable says so once.
+ */
 export async function readCluster(options: ClusterOptions): Promise<ClusterRead> {
   const connection = await connect(options);
+  const where = `the cluster of context "${connection.context}" at ${connection.server}`;
+  let version: { status: number; body: string };
+  try {
+    options.progress?.(`connecting to ${where}`);
+    version = await connection.get('/version');
+  } catch (error) {
+    throw new ClusterUnavailable(`cannot reach ${where}: ${describeFailure(error)}`);
+  }
+  if (version.status === 401) throw new ClusterUnavailable(`${where} refused the credentials (HTTP 401): ${statusMessage(version.body)}`);
   const cluster: Source = { kind: 'cluster', context: connection.context };
   const file = sourceLabel(cluster);
   const resources: Resource[] = [];
@@ -158,8 +214,9 @@ export async function readCluster(options: ClusterOptions): Promise<ClusterRead>
       try {
         listed = await listAll(connection, path, kind.metadataOnly ? METADATA_ONLY : undefined, pageSize);
       } catch (error) {
-        errors.push({ code: 'cluster-error', message: `listing ${kind.plural} failed: ${(error as Error).message}`, file, source: cluster, field: path });
-        continue;
+        // The server answered /version but no longer answers: one error, not one per kind.
+        errors.push({ code: 'cluster-error', message: `${where} stopped answering while listing ${kind.plural}: ${describeFailure(error)}; nothing after it was read`, file, source: cluster, field: path });
+        return { context: connection.context, server: connection.server, resources, errors, skipped: [] };
       }
       // A kind an add-on serves (a CRD) is simply absent where the add-on is not installed.
       if ('status' in listed && listed.status === 404 && kind.optional) break;
@@ -197,7 +254,6 @@ export async function readCluster(options: ClusterOptions): Promise<ClusterRead>
   }
   // The API server's version, as an object the version checks read (kind ClusterVersion).
   try {
-    const version = await connection.get('/version');
     if (version.status === 200) {
       const info = JSON.parse(version.body) as Record<string, unknown>;
       const object: KubeObject = { apiVersion: 'palisade.dev/v1alpha1', kind: 'ClusterVersion', metadata: { name: 'kube-apiserver' }, ...info };

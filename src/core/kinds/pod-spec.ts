@@ -25,6 +25,11 @@ export function isWorkloadKind(kind: string): boolean {
   return Object.prototype.hasOwnProperty.call(POD_TEMPLATE_PATHS, kind);
 }
 
+/** Where a kind keeps its pod spec and its pod template's metadata; undefined for other kinds. */
+export function podTemplatePaths(kind: string): { spec: Path; metadata: Path } | undefined {
+  return Object.prototype.hasOwnProperty.call(POD_TEMPLATE_PATHS, kind) ? POD_TEMPLATE_PATHS[kind] : undefined;
+}
+
 export type ContainerType = 'container' | 'initContainer' | 'ephemeralContainer';
 
 /** A security setting with the path it was read from (container or pod level). */
