@@ -11,7 +11,7 @@
 export type Ecosystem = string;
 
 /** The version ordering a package's versions follow. */
-export type VersionScheme = 'dpkg' | 'apk' | 'rpm' | 'semver' | 'go' | 'pep440' | 'maven' | 'rubygems' | 'nuget' | 'composer' | 'cargo' | 'npm';
+export type VersionScheme = 'dpkg' | 'apk' | 'rpm' | 'semver' | 'go' | 'pep440' | 'maven' | 'rubygems' | 'nuget' | 'composer' | 'cargo' | 'npm' | 'pub';
 
 export interface LayerRef {
   /** Position in the image, 0 = base. */
