@@ -144,6 +144,58 @@ describe('analyzers on real-format content', () => {
     assert.deepEqual(nested.packages?.map((item) => [item.name, item.path]), [['commons-io:commons-io', `app/app.jar!/BOOT-INF/lib/${commons}`], ['app', 'app/app.jar']]);
   });
 
+  it('Go: a (devel) main module reports the version its -X main.version ldflag set', async () => {
+    const go = goTestBinary({ ldflags: '-s -X main.version=1.4.2 -X main.commit=abc' });
+    const output = await parse(goBinaryAnalyzer, 'usr/bin/app', go.binary);
+    const main = output.packages?.find((item) => item.name === go.module);
+    assert.deepEqual([main?.version, main?.purl], ['v1.4.2', `pkg:golang/${go.module}@v1.4.2`]);
+    // Without the flag a (devel) main module has no version and is not reported.
+    const plain = await parse(goBinaryAnalyzer, 'usr/bin/app', goTestBinary().binary);
+    assert.equal(plain.packages?.some((item) => item.name === go.module), false);
+    // What is not a version is not taken for one.
+    const odd = await parse(goBinaryAnalyzer, 'usr/bin/app', goTestBinary({ ldflags: '-X main.version=dev' }).binary);
+    assert.equal(odd.packages?.some((item) => item.name === go.module), false);
+  });
+
+  it('Java: jars without Maven metadata get coordinates only from what identifies them', async () => {
+    const dir = tempDir('palisade-jar-manifest');
+    const jar = (name: string, manifest: Record<string, string>, extra: Record<string, string> = {}): Buffer => {
+      const file = path.join(dir, name);
+      const body = `Manifest-Version: 1.0\r\n${Object.entries(manifest).map(([key, value]) => `${key}: ${value}\r\n`).join('')}\r\n`;
+      const entries = { ...(Object.keys(manifest).length > 0 ? { 'META-INF/MANIFEST.MF': body } : {}), 'x/A.class': 'x', ...extra };
+      const zip = spawnSync('python3', ['-c', 'import sys,json,zipfile\nz=zipfile.ZipFile(sys.argv[1],"w")\nfor k,v in json.loads(sys.argv[2]).items(): z.writestr(k,v)\nz.close()', file, JSON.stringify(entries)]);
+      assert.equal(zip.status, 0, zip.stderr?.toString());
+      return readFileSync(file);
+    };
+    const identity = async (name: string, manifest: Record<string, string>) => {
+      const output = await parse(javaAnalyzer, `app/lib/${name}`, jar(name, manifest));
+      return output.packages?.map((item) => ({ name: item.name, version: item.version, purl: item.purl, groupGuessed: item.groupGuessed }));
+    };
+    // Maven's archiver writes the groupId as Implementation-Vendor-Id; the title is prose, the artifact is the file's.
+    assert.deepEqual(await identity('commons-io-2.11.0.jar', { 'Implementation-Title': 'Apache Commons IO', 'Implementation-Vendor-Id': 'commons-io', 'Implementation-Version': '2.11.0', 'Bundle-SymbolicName': 'org.apache.commons.io' }), [
+      { name: 'commons-io:commons-io', version: '2.11.0', purl: 'pkg:maven/commons-io/commons-io@2.11.0', groupGuessed: undefined },
+    ]);
+    // A group read from Bundle-SymbolicName (maven-bundle-plugin's rules) is a guess, and says so.
+    assert.deepEqual(await identity('jackson-databind-2.15.2.jar', { 'Bundle-SymbolicName': 'com.fasterxml.jackson.core.jackson-databind', 'Bundle-Name': 'jackson-databind', 'Bundle-Version': '2.15.2' }), [
+      { name: 'com.fasterxml.jackson.core:jackson-databind', version: '2.15.2', purl: 'pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.15.2', groupGuessed: true },
+    ]);
+    assert.deepEqual(await identity('commons-lang3-3.12.0.jar', { 'Bundle-SymbolicName': 'org.apache.commons.lang3', 'Implementation-Title': 'Apache Commons Lang', 'Implementation-Version': '3.12.0' }), [
+      { name: 'org.apache.commons:commons-lang3', version: '3.12.0', purl: 'pkg:maven/org.apache.commons/commons-lang3@3.12.0', groupGuessed: true },
+    ]);
+    // A symbolic name that does not end in the artifact gives no group: never `jul.to:slf4j` or `slf4j:api`.
+    assert.deepEqual(await identity('jul-to-slf4j-1.7.36.jar', { 'Bundle-SymbolicName': 'jul.to.slf4j', 'Bundle-Name': 'jul-to-slf4j', 'Implementation-Version': '1.7.36' }), [
+      { name: 'jul-to-slf4j', version: '1.7.36', purl: undefined, groupGuessed: undefined },
+    ]);
+    const slf4j = await identity('slf4j-api-1.7.36.jar', { 'Bundle-SymbolicName': 'slf4j.api', 'Implementation-Title': 'slf4j-api', 'Implementation-Version': '1.7.36' });
+    assert.notEqual(slf4j?.[0]?.name, 'slf4j:api');
+    assert.equal(slf4j?.[0]?.name.split(':').at(-1), 'slf4j-api');
+    // No coordinate ever holds a space (a human-readable title).
+    assert.deepEqual(await identity('util.jar', { 'Implementation-Title': 'Some Utilities', 'Implementation-Version': '1.0' }), [{ name: 'util', version: '1.0', purl: undefined, groupGuessed: undefined }]);
+    // Only the file name: its version is the artifact's.
+    assert.deepEqual(await identity('aopalliance-1.0.jar', {}), [{ name: 'aopalliance', version: '1.0', purl: undefined, groupGuessed: undefined }]);
+    assert.deepEqual(await identity('gettext.jar', {}), []);
+  });
+
   it('Ruby gemspecs as RubyGems writes them', async () => {
     const spec = '# -*- encoding: utf-8 -*-\n# stub: rack 2.2.8 ruby lib\n\nGem::Specification.new do |s|\n  s.name = "rack".freeze\n  s.version = "2.2.8"\n  s.licenses = ["MIT".freeze]\nend\n';
     const output = await parse(rubyAnalyzer, 'usr/local/bundle/specifications/rack-2.2.8.gemspec', spec);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { describeOsSupport, osSupport } from '../src/core/images/os-support.js';
@@ -41,7 +42,10 @@ describe('palisade image matches against the vulnerability database and stores b
     ].join('\n');
     const base = await buildLayer([osReleaseEntry(), { path: 'var/lib/dpkg/status', content: status }], { createdBy: 'ADD rootfs.tar /' });
     const app = await buildLayer([{ path: 'usr/local/bin/app', content: go.binary, mode: 0o755 }], { createdBy: 'COPY app /usr/local/bin/app' });
-    await pushImage(registry, 'vuln/app', '1', buildImage({ layers: [base, app], created: '2026-01-15T00:00:00Z' }));
+    const image = buildImage({ layers: [base, app], created: '2026-01-15T00:00:00Z' });
+    await pushImage(registry, 'vuln/app', '1', image);
+    // The same image under a second name: one digest, two references.
+    await pushImage(registry, 'vuln/copy', 'stable', image);
     ref = `${registry.host}/vuln/app:1`;
     // Real Go advisories from the shared data, and a Debian security tracker extract.
     const dir = tempDir('palisade-vulndb');
@@ -92,13 +96,60 @@ describe('palisade image matches against the vulnerability database and stores b
     assert.deepEqual(findingsOf(pinned.stdout), findingsOf(first.stdout));
   });
 
+  it('a stored scan reports the reference asked for, in JSON and as the SBOM component', async () => {
+    await scan();
+    const other = `${registry.host}/vuln/copy:stable`;
+    const args = ['--insecure-registry', registry.host, '--db', db, '--image-store', store];
+    const copy = JSON.parse((await palisade(['image', '-o', 'json', ...args, other])).stdout).images[0];
+    assert.equal(copy.cached, true);
+    assert.match(copy.image.reference, new RegExp(`^${other.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}@sha256:`));
+    const bom = JSON.parse((await palisade(['image', '-o', 'cyclonedx', ...args, other])).stdout) as { metadata: { component: { name: string } } };
+    assert.equal(bom.metadata.component.name, other);
+    // Pinned by digest under yet another name, read from the store without a registry.
+    const pinned = JSON.parse((await palisade(['image', '-o', 'json', '--db', db, '--image-store', store, `127.0.0.1:9/gone/app@${copy.image.digest}`])).stdout).images[0];
+    assert.equal(pinned.image.reference, `127.0.0.1:9/gone/app@${copy.image.digest}`);
+    // palisade scan finds the scan under the second name too.
+    const dir = tempDir('palisade-manifests');
+    writeFileSync(path.join(dir, 'copy.yaml'), `apiVersion: v1\nkind: Pod\nmetadata:\n  name: copy\n  namespace: shop\nspec:\n  containers:\n    - name: copy\n      image: ${other}\n`);
+    const result = await palisade(['scan', path.join(dir, 'copy.yaml'), '-o', 'json', '--image-store', store], { PALISADE_DB: db });
+    const findings = (JSON.parse(result.stdout) as { findings: { checkId: string }[] }).findings;
+    assert.ok(!findings.some((finding) => finding.checkId === 'image-not-scanned'), JSON.stringify(findings.map((finding) => finding.checkId)));
+  });
+
+  it('a stored scan made with other analyzers (or versions of them) is not reused', async () => {
+    const first = JSON.parse((await scan()).stdout).images[0];
+    const digest = first.image.digest as string;
+    const rewrite = (change: (summary: Record<string, unknown>) => void) => {
+      const sqlite = new Database(store);
+      const row = sqlite.prepare('SELECT summary FROM scans WHERE digest = ?').get(digest) as { summary: string };
+      const summary = JSON.parse(row.summary) as Record<string, unknown>;
+      change(summary);
+      sqlite.prepare('UPDATE scans SET summary = ? WHERE digest = ?').run(JSON.stringify(summary), digest);
+      sqlite.close();
+    };
+    assert.equal(JSON.parse((await scan()).stdout).images[0].cached, true);
+    // As an older Palisade would have stored it: java-archive at version 1.
+    rewrite((summary) => void (summary.analyzers = String(summary.analyzers ?? '').replace(/java-archive@\d+/, 'java-archive@1')));
+    assert.equal(JSON.parse((await scan()).stdout).images[0].cached, undefined);
+    // A store written before analyzer keys existed is not trusted either.
+    rewrite((summary) => void delete summary.analyzers);
+    assert.equal(JSON.parse((await scan()).stdout).images[0].cached, undefined);
+    assert.equal(JSON.parse((await scan()).stdout).images[0].cached, true);
+  });
+
   it('filters by severity and fix, and fails on a severity threshold', async () => {
     const unfixed = findingsOf((await scan('--ignore-unfixed')).stdout);
     assert.ok(unfixed.length > 0 && unfixed.every((finding) => finding.status === 'fixed'));
     const low = findingsOf((await scan('--severity', 'low')).stdout);
     assert.deepEqual([...new Set(low.map((finding) => finding.severity.level))], ['low']);
     assert.equal((await scan('--fail-on', 'low')).code, 1);
-    assert.equal((await scan('--fail-on', 'critical')).code, 0);
+    // The Go advisories carry no severity (and nothing in this database rates them): unknown, and
+    // unknown counts toward any --fail-on unless --no-fail-on-unknown says otherwise.
+    const unknown = findingsOf((await scan('--severity', 'unknown')).stdout);
+    assert.ok(unknown.some((finding) => finding.id === 'GO-2022-1059'));
+    assert.equal((await scan('--fail-on', 'critical')).code, 1);
+    assert.equal((await scan('--fail-on', 'critical', '--no-fail-on-unknown')).code, 0);
+    assert.equal((await scan('--fail-on', 'low', '--no-fail-on-unknown')).code, 1);
     const bad = await scan('--fail-on', 'severe');
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--fail-on: unknown severity "severe"/);

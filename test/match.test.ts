@@ -94,6 +94,17 @@ describe('matching', () => {
     assert.deepEqual([database.findings[0]!.severity.level, database.findings[0]!.severity.from], ['medium', 'database']);
   });
 
+  it('severity: an advisory without a rating takes the CVSS of a record its id or aliases name in the database', () => {
+    const go: InstalledPackage = { ecosystem: 'Go', scheme: 'go', name: 'golang.org/x/text', version: 'v0.3.7', path: 'app' };
+    const unrated = advisory({ id: 'GO-2022-1059', aliases: ['CVE-2022-32149', 'GHSA-69ch-w2m2-3vjp'], ecosystem: 'Go', name: 'golang.org/x/text', ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '0.3.8' }] }] });
+    const rated = advisory({ id: 'GHSA-69ch-w2m2-3vjp', aliases: ['CVE-2022-32149'], ecosystem: 'Go', name: 'golang.org/x/text/language', severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H' }] });
+    const related = (ids: readonly string[]) => [rated, unrated].filter((item) => ids.includes(item.id));
+    const found = matchPackages([go], () => [unrated], { relatedAdvisories: related }).findings[0];
+    assert.deepEqual([found?.severity.level, found?.severity.from, found?.severity.via, found?.severity.cvss[0]?.score], ['high', 'cvss', 'GHSA-69ch-w2m2-3vjp', 7.5]);
+    // Without related records it stays unknown.
+    assert.equal(matchPackages([go], () => [unrated]).findings[0]?.severity.level, 'unknown');
+  });
+
   it('rpm: the source RPM file name gives the source package; the binary epoch carries over', () => {
     const pkg: InstalledPackage = { ecosystem: 'Rocky Linux:9', scheme: 'rpm', name: 'openssl-libs', version: '1:3.0.7-25.el9_3', sourceName: 'openssl-3.0.7-25.el9_3.src.rpm', path: 'var/lib/rpm/rpmdb.sqlite' };
     assert.deepEqual(matchIdentity(pkg), { key: { ecosystem: 'Rocky Linux:9', name: 'openssl' }, version: '1:3.0.7-25.el9_3' });

@@ -93,4 +93,25 @@ print('\\n'.join(out))
     assert.deepEqual(disagreements(pairs, expected, pep440.compare).slice(0, 20), []);
     assert.deepEqual([...new Set(expected)].sort(), [-1, 0, 1]);
   });
+
+  it('PEP 440: numbers beyond 2^53 in every numeric field agree with packaging.version', () => {
+    const big = '9007199254740993';
+    const near = '9007199254740992';
+    const pairs: [string, string][] = [
+      [`1.${big}`, `1.${near}`], [`${big}!1.0`, `${near}!1.0`], [`1.0a${big}`, `1.0a${near}`], [`1.0.post${big}`, `1.0.post${near}`],
+      [`1.0.dev${big}`, `1.0.dev${near}`], [`1.0+${big}`, `1.0+${near}`], [`1.0+${big}`, `1.0+0${big}`], [`1.${big}0`, `1.${big}`],
+    ];
+    const program = `
+import sys
+from packaging.version import Version
+for line in sys.stdin:
+    a, b = (Version(text) for text in line.split())
+    print((a > b) - (a < b))
+`;
+    const result = spawnSync('/usr/bin/python3', ['-c', program], { input: `${pairs.map((pair) => pair.join(' ')).join('\n')}\n`, encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    const expected = result.stdout.trim().split('\n').map(Number);
+    assert.deepEqual(disagreements(pairs, expected, pep440.compare), []);
+    assert.ok(expected.includes(1), 'the oracle tells the big numbers apart');
+  });
 });

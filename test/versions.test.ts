@@ -28,6 +28,7 @@ const GENERATORS: Record<VersionScheme, fc.Arbitrary<string>> = {
   maven: joined([dotted(1, 3), optional(joined([pick('-', '.', ''), pick('alpha', 'beta', 'milestone', 'rc', 'cr', 'snapshot', 'ga', 'final', 'sp', 'foo', 'a', 'b', 'm', '0', '1', '2')])), optional(joined([pick('-', '.'), small]))]),
   rubygems: joined([dotted(1, 3), optional(joined([pick('.'), pick('a', 'b', 'pre', 'rc', 'beta')])), optional(joined([pick('.'), small])), optional(pick('-1', '-x'))]),
   nuget: joined([dotted(1, 4), optional(joined([pick('-'), identifiers])), optional(pick('+meta'))]),
+  pub: semverText,
   composer: joined([optional(pick('v')), dotted(1, 4), optional(joined([pick('-', '', '.', '_'), pick('alpha', 'beta', 'RC', 'a', 'b', 'p', 'pl', 'patch', 'stable'), optional(small)])), optional(pick('-dev'))]),
 };
 
@@ -65,6 +66,8 @@ const KNOWN: Record<VersionScheme, [string, string, number][]> = {
   maven: [['1', '1.0', 0], ['1.0', '1-0', 0], ['1-alpha', '1-beta', -1], ['1-beta', '1-milestone', -1], ['1-milestone', '1-rc', -1], ['1-rc', '1-cr', 0], ['1-rc', '1-snapshot', -1], ['1-snapshot', '1', -1], ['1', '1-sp', -1], ['1-a1', '1-alpha-1', 0], ['1-sp', '1-1', -1], ['1.ga', '1', 0], ['1-foo', '1-sp', 1], ['1.1', '1-1', 1], ['1.0.0.RELEASE', '1.0.0', 0]],
   rubygems: [['1.0.a', '1.0', -1], ['1.0', '1', 0], ['1.0.0.pre', '1.0.0.beta', 1], ['1.0-1', '1.0.pre.1', 0], ['1.0.b1', '1.0.a2', 1], ['1.9.3', '1.10.0', -1]],
   nuget: [['1.0', '1.0.0.0', 0], ['1.0.0-ALPHA', '1.0.0-alpha', 0], ['1.0.0-alpha', '1.0.0', -1], ['1.0.0-1', '1.0.0-a', -1], ['1.0.0.1', '1.0.0', 1], ['1.0.0+abc', '1.0.0', 0]],
+  // pub_semver orders build metadata (a build sorts after no build, then part by part).
+  pub: [['1.2.3+1', '1.2.3+2', -1], ['1.0.0', '1.0.0+1', -1], ['1.0.0+1', '1.0.0+01', 0], ['1.0.0-rc.1+build.1', '1.0.0', -1], ['1.3.7+build.2.b8f12d7', '1.3.7+build.11.e0f985a', -1], ['1.0.0+a', '1.0.0+1', 1], ['1.0.0+1.1', '1.0.0+1', 1]],
   composer: [['1.0.0-beta2', '1.0.0', -1], ['v1.0', '1.0.0.0', 0], ['1.0-dev', '1.0-alpha', -1], ['1.0-p1', '1.0', 1], ['1.0RC1', '1.0-beta', 1], ['1.0.0-alpha1', '1.0.0-a1', 0], ['2.0.0', '10.0.0', -1]],
 };
 
@@ -78,8 +81,36 @@ describe('version ordering: known answers from the package managers', () => {
     });
   }
 
+  it('pub: the ordering of pub_semver\'s own comparison test, every pair', () => {
+    // pub_semver test/version_test.dart, "comparison": each version is less than the ones after it.
+    const ordered = ['1.0.0-alpha', '1.0.0-alpha.1', '1.0.0-beta.2', '1.0.0-beta.11', '1.0.0-rc.1', '1.0.0-rc.1+build.1', '1.0.0', '1.0.0+0.3.7', '1.3.7+build', '1.3.7+build.2.b8f12d7', '1.3.7+build.11.e0f985a', '2.0.0', '2.1.0', '2.2.0', '2.11.0', '2.11.1'];
+    for (let i = 0; i < ordered.length; i++) {
+      for (let j = 0; j < ordered.length; j++) assert.equal(Math.sign(VERSION_ORDERINGS.pub.compare(ordered[i]!, ordered[j]!)), Math.sign(i - j), `${ordered[i]} vs ${ordered[j]}`);
+    }
+  });
+
+  it('numeric segments beyond 2^53 compare exactly', () => {
+    // 9007199254740993 = 2^53 + 1 is the same double as 2^53: compared as numbers these tie.
+    const big: [VersionScheme, string, string][] = [
+      ['rubygems', '1.9007199254740993', '1.9007199254740992'],
+      ['pep440', '1.9007199254740993', '1.9007199254740992'],
+      ['pep440', '1.0.post9007199254740993', '1.0.post9007199254740992'],
+      ['pep440', '1.0+9007199254740993', '1.0+9007199254740992'],
+      ['composer', '1.9007199254740993', '1.9007199254740992'],
+      ['apk', '1.9007199254740993', '1.9007199254740992'],
+      ['apk', '1.0-r9007199254740993', '1.0-r9007199254740992'],
+      ['pub', '1.0.0+9007199254740993', '1.0.0+9007199254740992'],
+      ['pub', '1.0.0-9007199254740993', '1.0.0-9007199254740992'],
+    ];
+    for (const [scheme, greater, lesser] of big) {
+      assert.equal(Math.sign(VERSION_ORDERINGS[scheme].compare(greater, lesser)), 1, `${scheme}: ${greater} > ${lesser}`);
+      assert.equal(Math.sign(VERSION_ORDERINGS[scheme].compare(lesser, greater)), -1, `${scheme}: ${lesser} < ${greater}`);
+    }
+    assert.equal(VERSION_ORDERINGS.rubygems.compare('1.09007199254740993', '1.9007199254740993'), 0);
+  });
+
   it('refuses what the package manager refuses', () => {
-    const invalid: [VersionScheme, string][] = [['dpkg', '1.0:1'], ['dpkg', ''], ['dpkg', 'a:1.0'], ['rpm', '1.0 1'], ['apk', '1.0_foo'], ['apk', 'x1'], ['semver', '1.2'], ['semver', '01.2.3'], ['go', 'v1.2.3.4'], ['pep440', '1.0-foo'], ['nuget', '1.2.3.4.5'], ['rubygems', '1..0'], ['composer', 'dev-feature'], ['maven', '']];
+    const invalid: [VersionScheme, string][] = [['dpkg', '1.0:1'], ['dpkg', ''], ['dpkg', 'a:1.0'], ['rpm', '1.0 1'], ['apk', '1.0_foo'], ['apk', 'x1'], ['semver', '1.2'], ['semver', '01.2.3'], ['go', 'v1.2.3.4'], ['pep440', '1.0-foo'], ['nuget', '1.2.3.4.5'], ['rubygems', '1..0'], ['composer', 'dev-feature'], ['maven', ''], ['pub', '1.2'], ['pub', 'v1.2.3']];
     for (const [scheme, version] of invalid) {
       assert.equal(VERSION_ORDERINGS[scheme].valid(version), false, `${scheme} ${version}`);
       assert.throws(() => VERSION_ORDERINGS[scheme].compare(version, version), new RegExp(`"${version.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`));
@@ -87,7 +118,7 @@ describe('version ordering: known answers from the package managers', () => {
   });
 
   it('maps OSV ecosystems to schemes', () => {
-    const expected: [string, VersionScheme | undefined][] = [['Debian:12', 'dpkg'], ['Ubuntu:22.04:LTS', 'dpkg'], ['Alpine:v3.20', 'apk'], ['Rocky Linux:9', 'rpm'], ['Red Hat', 'rpm'], ['Go', 'go'], ['crates.io', 'cargo'], ['PyPI', 'pep440'], ['Maven', 'maven'], ['npm', 'npm'], ['RubyGems', 'rubygems'], ['NuGet', 'nuget'], ['Packagist', 'composer'], ['Unknown', undefined]];
+    const expected: [string, VersionScheme | undefined][] = [['Debian:12', 'dpkg'], ['Ubuntu:22.04:LTS', 'dpkg'], ['Alpine:v3.20', 'apk'], ['Rocky Linux:9', 'rpm'], ['Red Hat', 'rpm'], ['Go', 'go'], ['crates.io', 'cargo'], ['PyPI', 'pep440'], ['Maven', 'maven'], ['npm', 'npm'], ['RubyGems', 'rubygems'], ['NuGet', 'nuget'], ['Packagist', 'composer'], ['Pub', 'pub'], ['Unknown', undefined]];
     for (const [ecosystem, scheme] of expected) assert.equal(schemeForEcosystem(ecosystem), scheme, ecosystem);
   });
 });

@@ -7,6 +7,7 @@
  */
 import { scanImage, storedReference, storedScan, type ImageScanEntry, type PipelineContext } from '../adapters/images/pipeline.js';
 import type { ImageLocation } from '../adapters/images/locate.js';
+import { formatImageReference } from '../core/images/reference.js';
 import type { OpenedImage } from '../adapters/images/sources.js';
 import type { VulnerabilityFinding, VulnerabilitySeverity } from '../core/images/match.js';
 import type { ImageInventory } from '../core/images/model.js';
@@ -82,7 +83,7 @@ export async function scanImages(images: readonly string[], context: PipelineCon
       // A manifest digest scanned before against the same data needs no registry at all.
       const location = await sources.locate(argument);
       const pinned = location.kind === 'registry' ? location.reference.digest : undefined;
-      const known = pinned ? await storedScan(pinned, context) : undefined;
+      const known = pinned && location.kind === 'registry' ? await storedScan(pinned, context, { report: formatImageReference(location.reference), stored: storedReference(location) }) : undefined;
       if (known) {
         emit({ type: 'stored', argument, scannedAt: known.scannedAt });
         entries.push(withFilters(known));
@@ -105,8 +106,14 @@ export async function scanImages(images: readonly string[], context: PipelineCon
 /** A vulnerability's severity on the scanner's scale (unknown is the lowest, as info is). */
 export const SCAN_SEVERITY: Readonly<Record<VulnerabilitySeverity, Severity>> = { critical: 'critical', high: 'high', medium: 'medium', low: 'low', unknown: 'info' };
 
-/** The verdict on an image scan: errors for images not read, failing vulnerabilities at or above the threshold. */
-export function imageVerdict(result: ImageScanResult, threshold: VulnerabilitySeverity | undefined): Verdict {
-  const findings = result.entries.flatMap((entry) => (entry.vulnerabilities ?? []).map((finding) => ({ severity: SCAN_SEVERITY[finding.severity.level] })));
+/**
+ * The verdict on an image scan: errors for images not read, failing vulnerabilities at or above
+ * the threshold. A vulnerability of unknown severity could be of any: it counts toward any
+ * threshold unless `failOnUnknown` is false (`--no-fail-on-unknown`).
+ */
+export function imageVerdict(result: ImageScanResult, threshold: VulnerabilitySeverity | undefined, options: { failOnUnknown?: boolean } = {}): Verdict {
+  const failOnUnknown = options.failOnUnknown ?? true;
+  const level = (severity: VulnerabilitySeverity): Severity => (severity === 'unknown' && failOnUnknown && threshold !== undefined ? SCAN_SEVERITY[threshold] : SCAN_SEVERITY[severity]);
+  const findings = result.entries.flatMap((entry) => (entry.vulnerabilities ?? []).map((finding) => ({ severity: level(finding.severity.level) })));
   return verdict({ findings, errors: result.errors }, threshold === undefined ? undefined : SCAN_SEVERITY[threshold]);
 }

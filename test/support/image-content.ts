@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -71,12 +72,13 @@ const GO_DEPENDENCY = { path: 'golang.org/x/text', version: 'v0.3.7' }; // CVE-2
  * `go build` of a tiny program importing golang.org/x/text v0.3.7 (vulnerable to
  * CVE-2022-32149). The module cache and the binary are kept under .cache/image-test-go.
  */
-export function goTestBinary(): GoTestBinary {
+export function goTestBinary(options: { ldflags?: string } = {}): GoTestBinary {
   const goVersion = spawnSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' }).stdout.trim();
   if (!goVersion) throw new Error('go is not installed: the Go binary analyzer tests need it');
   const dir = repoPath('.cache/image-test-go');
   const source = path.join(dir, 'src');
-  const output = path.join(dir, `palisade-go-fixture-${goVersion}`);
+  const flavour = options.ldflags ? `-ldflags-${createHash('sha256').update(options.ldflags).digest('hex').slice(0, 12)}` : '';
+  const output = path.join(dir, `palisade-go-fixture-${goVersion}${flavour}`);
   if (!existsSync(output)) {
     mkdirSync(source, { recursive: true });
     writeFileSync(path.join(source, 'go.mod'), `module example.com/palisade-fixture\n\ngo 1.21\n\nrequire ${GO_DEPENDENCY.path} ${GO_DEPENDENCY.version}\n`);
@@ -85,7 +87,9 @@ export function goTestBinary(): GoTestBinary {
       'package main\n\nimport (\n\t"fmt"\n\n\t"golang.org/x/text/language"\n)\n\nfunc main() { fmt.Println(language.MustParse("en-US")) }\n',
     );
     const env = { ...process.env, GOMODCACHE: path.join(dir, 'mod'), GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local', GOSUMDB: 'off', CGO_ENABLED: '0' };
-    const result = spawnSync('go', ['build', '-trimpath', '-o', output, '.'], { cwd: source, env, encoding: 'utf8' });
+    // Go records -ldflags in the build info only without -trimpath (go.dev/issue/52372).
+    const flags = options.ldflags ? ['-buildvcs=false', '-ldflags', options.ldflags] : ['-trimpath'];
+    const result = spawnSync('go', ['build', ...flags, '-o', output, '.'], { cwd: source, env, encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`go build failed: ${result.stderr}`);
   }
   return { binary: readFileSync(output), goVersion, module: 'example.com/palisade-fixture', dependency: GO_DEPENDENCY };

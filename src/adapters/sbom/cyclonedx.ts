@@ -23,6 +23,7 @@ function component(item: InstalledPackage, index: number): Models.Component {
     ['layer:digest', item.layer?.digest],
     ['layer:createdBy', item.layer?.createdBy],
     ['ownedByOsPackage', item.ownedByOsPackage],
+    ['groupGuessed', item.groupGuessed ? 'true' : undefined],
   ];
   for (const [name, value] of properties) if (value !== undefined) result.properties.add(new Models.Property(`${PROPERTY}${name}`, value));
   return result;

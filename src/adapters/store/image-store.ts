@@ -79,9 +79,23 @@ export class ImageStore implements ImageResultsStore {
     return (this.db.prepare('SELECT digest FROM refs WHERE reference = ?').get(reference) as { digest: string } | undefined)?.digest;
   }
 
-  /** Every scan's summary, for the checks (summaries are small; reports stay on disk). */
+  /**
+   * Every scan's summary, for the checks (summaries are small; reports stay on disk); a scan
+   * reused under other references is listed once more under each of them.
+   */
   async summaries(): Promise<ImageScanSummary[]> {
-    return (this.db.prepare('SELECT summary FROM scans').all() as { summary: string }[]).map((row) => JSON.parse(row.summary) as ImageScanSummary);
+    const scans = (this.db.prepare('SELECT summary FROM scans').all() as { summary: string }[]).map((row) => JSON.parse(row.summary) as ImageScanSummary);
+    const byDigest = new Map(scans.map((summary) => [summary.digest, summary]));
+    const others = (this.db.prepare('SELECT reference, digest FROM refs ORDER BY reference').all() as { reference: string; digest: string }[]).flatMap((row) => {
+      const summary = byDigest.get(row.digest);
+      return summary && summary.reference !== row.reference ? [{ ...summary, reference: row.reference }] : [];
+    });
+    return [...scans, ...others];
+  }
+
+  /** Records that a reference names a digest already stored (a scan reused under another name). */
+  async noteReference(reference: string, digest: string, seenAt: string): Promise<void> {
+    this.db.prepare('INSERT OR REPLACE INTO refs (reference, digest, seen_at) VALUES (?, ?, ?)').run(reference, digest, seenAt);
   }
 
   close(): void {

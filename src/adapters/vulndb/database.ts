@@ -123,6 +123,13 @@ export function openVulnerabilityDatabase(file: string, options: { readonly?: bo
   }
   const lookup = db.prepare<[string, string], { feed: AdvisoryFeed; id: string; ecosystem: string; advisory: string }>('SELECT feed, id, ecosystem, advisory FROM affected WHERE ecosystem = ? AND name = ?');
 
+  const byId = db.prepare<[string, string], { feed: AdvisoryFeed; id: string; ecosystem: string; advisory: string }>('SELECT feed, id, ecosystem, advisory FROM affected WHERE feed = ? AND id = ?');
+  /** Every row stored under these ids, in any feed (indexed by feed and id). */
+  const advisoriesById = (ids: readonly string[]): PackageAdvisory[] =>
+    [...new Set(ids)].flatMap((id) =>
+      (['osv', 'debian-tracker', 'alpine-secdb'] as const).flatMap((feed) => byId.all(feed, id).map((row) => ({ feed: row.feed, id: row.id, ecosystem: row.ecosystem, ...(JSON.parse(row.advisory) as StoredAdvisory) }))),
+    );
+
   const advisoriesFor = (keys: readonly PackageKey[]): Map<string, PackageAdvisory[]> => {
     const found = new Map<string, PackageAdvisory[]>();
     for (const key of keys) {
@@ -166,7 +173,8 @@ export function openVulnerabilityDatabase(file: string, options: { readonly?: bo
     async match(packages, matchOptions = {}) {
       // One indexed lookup per distinct package key, then the pure matcher.
       const advisories = advisoriesFor(packages.map(packageKey));
-      return matchPackages(packages, (key) => advisories.get(keyString(key)) ?? [], matchOptions);
+      // Findings without a rating look up the records their id and aliases name (any feed, any package).
+      return matchPackages(packages, (key) => advisories.get(keyString(key)) ?? [], { relatedAdvisories: advisoriesById, ...matchOptions });
     },
     async freshness() {
       const row = db.prepare<[], { updated: string | null }>('SELECT MAX(imported_at) AS updated FROM sources').get();

@@ -48,7 +48,9 @@ Flags:
                                (an imagePullSecret; repeatable)
       --severity LIST          vulnerability severities shown (critical,high,medium,low,unknown; default all)
       --ignore-unfixed         show only vulnerabilities with a released fix
-      --fail-on SEVERITY       exit 1 when a vulnerability shown is at or above SEVERITY
+      --fail-on SEVERITY       exit 1 when a vulnerability shown is at or above SEVERITY; one of
+                               unknown severity counts too (it could be any)
+      --no-fail-on-unknown     do not count vulnerabilities of unknown severity toward --fail-on
       --db FILE                vulnerability database (default $PALISADE_DB or ~/.cache/palisade/vuln.db)
       --image-store FILE       where scans are stored by digest (default $PALISADE_IMAGE_STORE or
                                ~/.cache/palisade/images.db)
@@ -137,6 +139,7 @@ export async function runImageCommand(argv: string[], io: CommandIO, findingSour
       severity: { type: 'string' },
       'ignore-unfixed': { type: 'boolean' },
       'fail-on': { type: 'string' },
+      'no-fail-on-unknown': { type: 'boolean' },
       db: { type: 'string' },
       'image-store': { type: 'string' },
       'no-cache': { type: 'boolean' },
@@ -199,7 +202,7 @@ export async function runImageCommand(argv: string[], io: CommandIO, findingSour
 
   const report: ImageInventoryReport = { apiVersion: IMAGE_INVENTORY_API_VERSION, kind: 'ImageInventoryReport', generator: `palisade ${io.version}`, images: inventories, errors };
   await writeRendered(io, output, report);
-  return exitCodeOf(imageVerdict(result, failOn?.[0]));
+  return exitCodeOf(imageVerdict(result, failOn?.[0], { failOnUnknown: !values['no-fail-on-unknown'] }));
 }
 
 const SEVERITY_ORDER = VULNERABILITY_SEVERITIES;

@@ -23,6 +23,8 @@ export interface FindingSeverity {
   cvss: CvssScore[];
   vendor?: string;
   database?: string;
+  /** When the rating is another record's: the id (an alias of this advisory) it was taken from. */
+  via?: string;
 }
 
 export interface VulnerabilityFinding {
@@ -56,6 +58,11 @@ export interface MatchResult {
 export interface MatchOptions {
   /** Also report advisories whose vendor states the package is not affected. */
   includeNotAffected?: boolean;
+  /**
+   * Records stored under any of these ids (an advisory's own id and its aliases), from every
+   * feed and package: a finding without a rating takes the CVSS or database rating of one.
+   */
+  relatedAdvisories?: (ids: readonly string[]) => readonly PackageAdvisory[];
 }
 
 /** The (ecosystem, name) under which a package's advisories are stored. */
@@ -182,6 +189,23 @@ export function findingSeverity(advisory: PackageAdvisory, osPackage: boolean): 
   return severity;
 }
 
+/**
+ * The rating of a finding that has none, from the records its id and aliases name in the
+ * database (a GHSA with a CVSS vector for a GO- advisory without one): CVSS first, then the
+ * database's rating; distribution ratings are not borrowed across feeds. `via` names the record.
+ */
+function rateFromRelated(finding: VulnerabilityFinding, related: readonly PackageAdvisory[]): FindingSeverity | undefined {
+  const ids = new Set([finding.id, ...finding.aliases]);
+  let best: FindingSeverity | undefined;
+  for (const record of [...related].filter((item) => ids.has(item.id)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+    const { vendorSeverity: _vendor, ...rest } = record;
+    const rating = findingSeverity({ ...rest, severity: record.severity.filter((entry) => entry.type.startsWith('CVSS_')) }, false);
+    if (rating.level === 'unknown') continue;
+    if (!best || (best.from !== 'cvss' && rating.from === 'cvss')) best = { ...rating, via: record.id };
+  }
+  return best;
+}
+
 type Verdict = { affected: false } | { affected: true; fixed?: string; problem?: string };
 
 function evaluateAdvisory(orderings: Orderings, advisory: PackageAdvisory, version: string, pkg: InstalledPackage): Verdict {
@@ -288,7 +312,10 @@ export function matchPackages(packages: readonly InstalledPackage[], advisoriesF
       if (pkg.layer !== undefined) finding.layer = pkg.layer;
       ofPackage.push(finding);
     }
-    findings.push(...mergeByAlias(ofPackage));
+    for (const finding of mergeByAlias(ofPackage)) {
+      const rated = finding.severity.level === 'unknown' && options.relatedAdvisories ? rateFromRelated(finding, options.relatedAdvisories([finding.id, ...finding.aliases])) : undefined;
+      findings.push(rated ? { ...finding, severity: { ...rated, ...(finding.severity.vendor !== undefined ? { vendor: finding.severity.vendor } : {}) } } : finding);
+    }
   }
   return { findings, problems };
 }

@@ -11,7 +11,7 @@
 export type Ecosystem = string;
 
 /** The version ordering a package's versions follow. */
-export type VersionScheme = 'dpkg' | 'apk' | 'rpm' | 'semver' | 'go' | 'pep440' | 'maven' | 'rubygems' | 'nuget' | 'composer' | 'cargo' | 'npm';
+export type VersionScheme = 'dpkg' | 'apk' | 'rpm' | 'semver' | 'go' | 'pep440' | 'maven' | 'rubygems' | 'nuget' | 'composer' | 'cargo' | 'npm' | 'pub';
 
 export interface LayerRef {
   /** Position in the image, 0 = base. */
@@ -43,6 +43,11 @@ export interface InstalledPackage {
   path: string;
   /** The layer that introduced this version of the package. */
   layer?: LayerRef;
+  /**
+   * Maven: the group was inferred (from the manifest's Bundle-SymbolicName), not read from
+   * Maven metadata (pom.properties) or Implementation-Vendor-Id.
+   */
+  groupGuessed?: boolean;
   /** Language packages installed by an OS package are marked, not double counted. */
   ownedByOsPackage?: string;
 }

@@ -29,6 +29,8 @@ export interface ImageScanSummary {
   reference: string;
   /** ISO 8601. */
   scannedAt: string;
+  /** The analyzers and their versions that made the inventory (`analyzerSetKey`): part of the reuse key. */
+  analyzers?: string;
   /** When the vulnerability data the scan used was last updated (ISO 8601), when known. */
   databaseUpdatedAt?: string;
   /** The image's build date from its config; absent when unknown (epoch zero of reproducible builds). */

@@ -19,7 +19,7 @@ export interface StoredImageScan {
 
 /** Scans of images by manifest digest, and which digest a reference named when last scanned. */
 export interface ImageResultsStore {
-  /** Every scan's summary (small: the checks read these; reports stay in the store). */
+  /** Every scan's summary (small: the checks read these; reports stay in the store), once per reference that named it. */
   summaries(): Promise<ImageScanSummary[]>;
   /** The scan of one digest. */
   get(digest: string): Promise<StoredImageScan | undefined>;
@@ -27,6 +27,8 @@ export interface ImageResultsStore {
   digestOf(reference: string): Promise<string | undefined>;
   /** Records a scan; a later scan of the same digest replaces it, and the reference now names that digest. */
   put(summary: ImageScanSummary, report: unknown): Promise<void>;
+  /** Records that `reference` names `digest` (a stored scan reused under another name); summaries() lists the scan under it too. */
+  noteReference(reference: string, digest: string, seenAt: string): Promise<void>;
 }
 
 /** When vulnerability data was last imported, and the newest advisory date in it (ISO 8601). */

@@ -39,6 +39,49 @@ export interface GoBuildInfo {
   path?: string;
   main?: { path: string; version: string };
   deps: { path: string; version: string }[];
+  /** `build` lines: -ldflags, -tags, GOOS, vcs.revision... (values unquoted) */
+  settings: Record<string, string>;
+}
+
+/** A build setting's value as debug.BuildInfo writes it: Go-quoted when it holds spaces, quotes or `=`. */
+function unquoteSetting(value: string): string {
+  if (!value.startsWith('"')) return value;
+  try {
+    return JSON.parse(value) as string;
+  } catch {
+    return value.slice(1, -1);
+  }
+}
+
+/** Splits flags as cmd/go's quoted.Split does: on spaces, with '...' and "..." grouping. */
+function splitFlags(text: string): string[] {
+  const fields: string[] = [];
+  const pattern = /'([^']*)'|"([^"]*)"|(\S+)/g;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) fields.push(match[1] ?? match[2] ?? match[3]!);
+  return fields;
+}
+
+/**
+ * The version a `-X main.version=...` linker flag stamped into a binary (the usual way
+ * releases built from a tarball, without VCS information, carry their version), when it is a
+ * semantic version; with or without the `v`. Only `main.version` / `main.Version` counts: a
+ * variable of another package may be anything.
+ */
+export function ldflagsVersion(ldflags: string): string | undefined {
+  const fields = splitFlags(ldflags);
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!;
+    let assignment: string | undefined;
+    if (field === '-X' || field === '--X') assignment = fields[++i];
+    else if (/^--?X=/.test(field)) assignment = field.slice(field.indexOf('=') + 1);
+    if (assignment === undefined) continue;
+    const equals = assignment.indexOf('=');
+    if (equals < 0 || !/^main\.[vV]ersion$/.test(assignment.slice(0, equals))) continue;
+    const value = assignment.slice(equals + 1).replace(/^['"]|['"]$/g, '');
+    const version = value.startsWith('v') ? value : `v${value}`;
+    if (/^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(version)) return version;
+  }
+  return undefined;
 }
 
 export function readGoBuildInfo(data: Uint8Array): GoBuildInfo | 'legacy' | undefined {
@@ -57,12 +100,17 @@ export function readGoBuildInfo(data: Uint8Array): GoBuildInfo | 'legacy' | unde
     }
     let modinfo = strings[1]!;
     if (modinfo.length >= 33 && modinfo.charCodeAt(modinfo.length - 17) === 0x0a) modinfo = modinfo.slice(16, -16);
-    const info: GoBuildInfo = { goVersion: strings[0]!, deps: [] };
+    const info: GoBuildInfo = { goVersion: strings[0]!, deps: [], settings: {} };
     for (const line of modinfo.split('\n')) {
       const [kind, path, version] = line.split('\t');
       if (kind === 'path' && path) info.path = path;
       else if (kind === 'mod' && path && version) info.main = { path, version };
       else if (kind === 'dep' && path && version) info.deps.push({ path, version });
+      else if (kind === 'build' && path) {
+        // `build\tKEY=VALUE`; the tab split above leaves KEY=VALUE whole in `path`.
+        const equals = path.indexOf('=', path.startsWith('"') ? path.indexOf('"', 1) : 0);
+        if (equals > 0) info.settings[unquoteSetting(path.slice(0, equals))] = unquoteSetting(line.slice(line.indexOf('\t') + 1 + equals + 1));
+      }
       else if (kind === '=>' && path && version) {
         const replaced = info.deps.at(-1);
         if (replaced) info.deps[info.deps.length - 1] = { path, version };
@@ -86,7 +134,7 @@ function goPackage(path: string, version: string, file: string): DetectedPackage
 
 export const goBinaryAnalyzer: Analyzer = {
   id: 'go-binary',
-  version: 1,
+  version: 2,
   kind: 'language',
   match: { executable: true, magic: ELF_MAGIC, maxSize: 128 << 20 },
   parse(file) {
@@ -97,6 +145,11 @@ export const goBinaryAnalyzer: Analyzer = {
     const toolchain = goToolchainSemver(info.goVersion);
     if (toolchain) packages.push(goPackage('stdlib', toolchain, file.path));
     if (info.main && info.main.version !== '(devel)' && info.main.version !== '') packages.push(goPackage(info.main.path, info.main.version, file.path));
+    else if (info.main) {
+      // A (devel) main module has no version of its own; a `-X main.version=` stamp may give it one.
+      const stamped = info.settings['-ldflags'] === undefined ? undefined : ldflagsVersion(info.settings['-ldflags']);
+      if (stamped) packages.push(goPackage(info.main.path, stamped, file.path));
+    }
     for (const dep of info.deps) packages.push(goPackage(dep.path, dep.version, file.path));
     return { packages };
   },

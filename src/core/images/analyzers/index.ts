@@ -68,3 +68,14 @@ export function compileSelector(analyzers: readonly Analyzer[]): (path: string, 
     return selection;
   };
 }
+
+/**
+ * The analyzer set and versions, as part of a stored scan's key (after Trivy's CalcKey): a
+ * scan made by other analyzers, or other versions of them, is not reused. `id@version`, sorted.
+ */
+export function analyzerSetKey(analyzers: readonly Analyzer[]): string {
+  return analyzers
+    .map((analyzer) => `${analyzer.id}@${analyzer.version}`)
+    .sort()
+    .join(',');
+}

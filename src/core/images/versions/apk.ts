@@ -55,13 +55,13 @@ function nextToken(cursor: Cursor): void {
   cursor.type = next;
 }
 
-function getToken(cursor: Cursor): number {
+function getToken(cursor: Cursor): bigint {
   const { text } = cursor;
   if (cursor.at >= text.length) {
     cursor.type = Token.End;
-    return 0;
+    return 0n;
   }
-  let value = 0;
+  let value = 0n;
   let length = 0;
   let forced = Token.Invalid;
   const leadingZero = cursor.type === Token.DigitOrZero && text[cursor.at] === '0';
@@ -70,41 +70,41 @@ function getToken(cursor: Cursor): number {
       // A component with leading zeros compares as a fraction: its value is minus their count.
       while (text[cursor.at + length] === '0') length++;
       forced = Token.Digit;
-      value = -length;
+      value = BigInt(-length);
       break;
     case Token.DigitOrZero:
     case Token.Digit:
     case Token.SuffixNumber:
     case Token.RevisionNumber:
       while (isDigit(text[cursor.at + length])) {
-        value = value * 10 + (text.charCodeAt(cursor.at + length) - 48);
+        value = value * 10n + BigInt(text.charCodeAt(cursor.at + length) - 48);
         length++;
       }
       break;
     case Token.Letter:
-      value = text.charCodeAt(cursor.at);
+      value = BigInt(text.charCodeAt(cursor.at));
       length = 1;
       break;
     case Token.Suffix: {
       const rest = text.slice(cursor.at);
       const pre = PRE_SUFFIXES.findIndex((suffix) => rest.startsWith(suffix));
       if (pre >= 0) {
-        value = pre - PRE_SUFFIXES.length;
+        value = BigInt(pre - PRE_SUFFIXES.length);
         length = PRE_SUFFIXES[pre]!.length;
         break;
       }
       const post = POST_SUFFIXES.findIndex((suffix) => rest.startsWith(suffix));
       if (post >= 0) {
-        value = post;
+        value = BigInt(post);
         length = POST_SUFFIXES[post]!.length;
         break;
       }
       cursor.type = Token.Invalid;
-      return -1;
+      return -1n;
     }
     default:
       cursor.type = Token.Invalid;
-      return -1;
+      return -1n;
   }
   cursor.at += length;
   if (cursor.at >= text.length) cursor.type = Token.End;
@@ -125,8 +125,8 @@ export function compare(a: string, b: string): number {
   if (!valid(b)) throw new Error(`invalid apk version "${b}"`);
   const left: Cursor = { text: a, at: 0, type: Token.Digit };
   const right: Cursor = { text: b, at: 0, type: Token.Digit };
-  let leftValue = 0;
-  let rightValue = 0;
+  let leftValue = 0n;
+  let rightValue = 0n;
   while (left.type === right.type && left.type !== Token.End && left.type !== Token.Invalid && leftValue === rightValue) {
     leftValue = getToken(left);
     rightValue = getToken(right);
@@ -134,8 +134,8 @@ export function compare(a: string, b: string): number {
   if (leftValue !== rightValue) return leftValue < rightValue ? -1 : 1;
   if (left.type === right.type) return 0;
   // Equal so far: the longer version is greater unless what follows is a pre-release suffix.
-  if (left.type === Token.Suffix && getToken({ ...left }) < 0) return -1;
-  if (right.type === Token.Suffix && getToken({ ...right }) < 0) return 1;
+  if (left.type === Token.Suffix && getToken({ ...left }) < 0n) return -1;
+  if (right.type === Token.Suffix && getToken({ ...right }) < 0n) return 1;
   if (left.type > right.type) return -1;
   if (right.type > left.type) return 1;
   return 0;

@@ -85,6 +85,18 @@ function canonicalize(version: string): string {
   return out;
 }
 
+/**
+ * Two runs of digits as integers, exactly (leading zeros dropped, then the longer is greater).
+ * PHP's strtol saturates at PHP_INT_MAX; Composer's own ordering is meant to be numeric, so
+ * numbers past 2^63 are compared exactly here rather than as equal.
+ */
+function compareDigits(a: string, b: string): number {
+  const x = a.replace(/^0+(?=\d)/, '');
+  const y = b.replace(/^0+(?=\d)/, '');
+  if (x.length !== y.length) return x.length < y.length ? -1 : 1;
+  return x === y ? 0 : x < y ? -1 : 1;
+}
+
 /** PHP's version_compare on two strings. */
 export function phpVersionCompare(a: string, b: string): number {
   const left = canonicalize(a).split('.');
@@ -95,7 +107,7 @@ export function phpVersionCompare(a: string, b: string): number {
     const x = left[i]!;
     const y = right[i]!;
     let result: number;
-    if (isNumber(x) && isNumber(y)) result = Math.sign(Number.parseInt(x, 10) - Number.parseInt(y, 10));
+    if (isNumber(x) && isNumber(y)) result = compareDigits(x, y);
     else if (!isNumber(x) && !isNumber(y)) result = Math.sign(specialForm(x) - specialForm(y));
     else result = isNumber(x) ? Math.sign(NUMBER_FORM - specialForm(y)) : Math.sign(specialForm(x) - NUMBER_FORM);
     if (result !== 0) return result;

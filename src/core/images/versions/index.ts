@@ -10,6 +10,7 @@ import * as go from './go.js';
 import * as maven from './maven.js';
 import * as nuget from './nuget.js';
 import * as pep440 from './pep440.js';
+import * as pub from './pub.js';
 import * as rpm from './rpm.js';
 import * as rubygems from './rubygems.js';
 import * as semver from './semver.js';
@@ -36,6 +37,7 @@ export const VERSION_ORDERINGS: Readonly<Record<VersionScheme, VersionOrdering>>
   npm: ordering('npm', semver),
   nuget: ordering('nuget', nuget),
   pep440: ordering('pep440', pep440),
+  pub: ordering('pub', pub),
   rpm: ordering('rpm', rpm),
   rubygems: ordering('rubygems', rubygems),
   semver: ordering('semver', semver),
@@ -51,7 +53,7 @@ const LANGUAGE_SCHEMES: Record<string, VersionScheme> = {
   NuGet: 'nuget',
   Packagist: 'composer',
   Hex: 'semver',
-  Pub: 'semver',
+  Pub: 'pub',
   SwiftURL: 'semver',
 };
 
@@ -68,4 +70,4 @@ export function schemeForEcosystem(ecosystem: Ecosystem): VersionScheme | undefi
   return undefined;
 }
 
-export { apk, composer, dpkg, go, maven, nuget, pep440, rpm, rubygems, semver };
+export { apk, composer, dpkg, go, maven, nuget, pep440, pub, rpm, rubygems, semver };
