@@ -6,7 +6,7 @@
  */
 
 // Use cases: what the CLI, the webhook, the watcher and the server call.
-export { scanResources, planScan, parseScanConfig, loadImageResults, ScanConfigError, type ScanInput, type ScanConfig, type ScanRequest, type ScanResult } from './app/scan.js';
+export { scanResources, planScan, parseScanConfig, loadImageResults, ScanConfigError, EmptyScanError, type ScanInput, type ScanConfig, type ScanRequest, type ScanResult } from './app/scan.js';
 export { verdict, exitCodeOf, type Verdict, type VerdictInput } from './app/verdict.js';
 export {
   scanImages,
@@ -47,7 +47,8 @@ export { checkNeeds, kindsToRead, type CheckNeeds } from './core/inventory/reads
 export { KIND_CATALOG, kindInfo, type KindInfo } from './core/kinds/catalog.js';
 export { compilePlan, evaluateResource, evaluateAll, compareFindings, type CompiledPlan, type Evaluation } from './core/engine/run.js';
 export { buildReport, reportFinding, reportedSource, reportFindingKey, SCAN_SCHEMA_VERSION, type ScanReport, type ControlResult, type CheckInfo, type ReportFinding, type ReportLocation, type ReportSuppression } from './core/engine/report.js';
-export { parseInlineExceptions, INLINE_EXCEPTION_PREFIX, type ExceptionRule, type InlineException } from './core/engine/exceptions.js';
+export type { NotEvaluated } from './core/engine/coverage.js';
+export { parseInlineExceptions, INLINE_EXCEPTION_PREFIX, type ExceptionRule, type InlineException, type ExpiredException } from './core/engine/exceptions.js';
 
 // The model, and the check contract.
 export { defineCheck, CATEGORIES, type AnyCheck, type CheckDefinition, type CheckContext, type CheckReads, type Violation, type Category, type OptionSpec } from './core/model/check.js';

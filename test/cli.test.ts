@@ -92,6 +92,29 @@ describe('palisade scan (built CLI)', () => {
     assert.match(result.stderr, /\.palisade\.yaml:4:7: checks\.disable\[1\]: unknown check id "not-a-check"/);
   });
 
+  it('a run that checks nothing is a usage error unless --allow-empty says it is wanted (issue 18)', () => {
+    const root = workspace({ 'pod.yaml': PRIVILEGED_POD, 'empty/.gitkeep': '', 'notes/readme.yaml': 'title: not a kubernetes object\n' });
+    const noChecks = palisade(['scan', '--check', 'host-network', '--disable', 'host-network', 'pod.yaml'], { cwd: root });
+    assert.equal(noChecks.code, 2);
+    assert.match(noChecks.stderr, /no check selected/);
+    assert.equal(palisade(['scan', '--check', 'host-network', '--disable', 'host-network', '--allow-empty', 'pod.yaml'], { cwd: root }).code, 0);
+    for (const input of ['empty', 'notes']) {
+      const noObjects = palisade(['scan', input], { cwd: root });
+      assert.equal(noObjects.code, 2, input);
+      assert.match(noObjects.stderr, /no Kubernetes object to scan/, input);
+      assert.equal(palisade(['scan', '--allow-empty', input], { cwd: root }).code, 0, input);
+    }
+  });
+
+  it('conflicting or repeated selection flags are usage errors (issue 18)', () => {
+    const both = palisade(['scan', '--standard', 'cis', '--check', 'host-network', 'examples/']);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /--check: cannot be combined with --standard/);
+    const twice = palisade(['scan', '--standard', 'cis', '--standard', 'nsa', 'examples/']);
+    assert.equal(twice.code, 2);
+    assert.match(twice.stderr, /--standard given more than once/);
+  });
+
   it('refuses a binary file and a file over the size limit, naming them', () => {
     const root = workspace({ 'bin.yaml': '\u0000\u0001ELF', 'big.yaml': `${'# padding\n'.repeat(200)}${PRIVILEGED_POD}` });
     const result = palisade(['scan', '-o', 'json', '--max-file-size', '1000', '.'], { cwd: root });

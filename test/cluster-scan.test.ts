@@ -186,6 +186,34 @@ describe('the test control plane (real etcd and kube-apiserver) and palisade sca
     assert.match(forbidden[0].message, /not allowed to list namespaces: its checks did not run/);
   });
 
+  it('a kind the user may not list feeds no "missing" finding: the checks that need it are named as not evaluated (issue 11)', async () => {
+    // carol may list every kind the scanner reads except NetworkPolicies; shop has a default-deny ingress policy.
+    const rules = CLUSTER_KINDS.filter((kind) => kind.kind !== 'NetworkPolicy').map((kind) => ({ apiGroups: [kind.group], resources: [kind.plural], verbs: ['list'] }));
+    for (const [path, object] of [
+      ['/apis/rbac.authorization.k8s.io/v1/clusterroles', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'no-netpol-reader' }, rules }],
+      ['/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'carol-no-netpol' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'no-netpol-reader' }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'carol' }] }],
+      ['/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'default-deny-ingress' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } }],
+    ] as const) {
+      const response = await cluster.post(path, object);
+      assert.equal(response.status, 201, response.body.slice(0, 300));
+    }
+    const checks = ['namespace-without-default-deny-ingress', 'pod-not-selected-by-network-policy', 'privileged-container'];
+    const admin = JSON.parse(palisade(['scan', '--cluster', '--kubeconfig', cluster.kubeconfig, '-o', 'json', '-n', 'shop', ...checks.flatMap((id) => ['--check', id])]).stdout);
+    const shop = (report: { findings: Array<{ checkId: string; object: { name: string } }> }) => report.findings.filter((f) => f.checkId === 'namespace-without-default-deny-ingress' && f.object.name === 'shop');
+    assert.deepEqual(shop(admin), [], 'the admin, who reads the policy, gets no finding on shop');
+    const result = palisade(['scan', '--cluster', '--kubeconfig', cluster.kubeconfig, '--context', 'carol', '-o', 'json', '-n', 'shop', ...checks.flatMap((id) => ['--check', id])]);
+    assert.equal(result.code, 2, result.stderr);
+    const report = JSON.parse(result.stdout);
+    assert.deepEqual(report.errors.map((e: { code: string; kind?: string }) => `${e.code} ${e.kind}`), ['forbidden NetworkPolicy']);
+    assert.deepEqual([...new Set(report.findings.map((f: { checkId: string }) => f.checkId))], ['privileged-container']);
+    assert.deepEqual(report.notEvaluated, [
+      { checkId: 'namespace-without-default-deny-ingress', status: 'skipped', kinds: ['NetworkPolicy'] },
+      { checkId: 'pod-not-selected-by-network-policy', status: 'skipped', kinds: ['NetworkPolicy'] },
+    ]);
+    const table = palisade(['scan', '--cluster', '--kubeconfig', cluster.kubeconfig, '--context', 'carol', '-n', 'shop', ...checks.flatMap((id) => ['--check', id])]).stdout;
+    assert.match(table, /Not evaluated\n {2}namespace-without-default-deny-ingress: did not run: NetworkPolicy not read/);
+  });
+
   it('reads kubelet configurations through nodes/proxy only when allowed, and says why when not', async () => {
     // A node whose kubelet would be on loopback: the API server refuses to proxy there
     // (proxyutil.IsProxyableHostname), so the admin's scan reports that node as not read.

@@ -10,6 +10,7 @@ import { describeProblem, resolvePlan, type ConfigProblem, type PlanRequest, typ
 import { buildInventory } from '../core/inventory/inventory.js';
 import { buildReport, type ScanReport } from '../core/engine/report.js';
 import { evaluateAll, type Evaluation } from '../core/engine/run.js';
+import { planCoverage, unreadKinds } from '../core/engine/coverage.js';
 import { imageResultsFrom, type ImageResults } from '../core/images/results.js';
 import type { InputError, SkippedDocument } from '../core/model/finding.js';
 import { locate } from '../core/model/location.js';
@@ -46,6 +47,20 @@ export class ScanConfigError extends Error {
   }
 }
 
+/**
+ * A scan that would check nothing: no check selected, or no object in an input that had no
+ * errors. Front ends refuse it (a usage error) unless the caller asked for it (allowEmpty).
+ */
+export class EmptyScanError extends Error {
+  override name = 'EmptyScanError';
+  constructor(
+    readonly code: 'no-checks' | 'no-objects',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Parses a configuration's text (YAML or JSON): the first document, `{}` when empty. */
 export function parseScanConfig(text: string, source: string): ScanConfig {
   const first = parseStream(text)[0];
@@ -58,16 +73,20 @@ export function parseScanConfig(text: string, source: string): ScanConfig {
  * over every check Palisade has. Unknown ids and bad options throw a ScanConfigError whose
  * message names each problem at its position in the configuration (or the flag).
  */
-export function planScan(request: PlanRequest, source?: string): ScanPlan {
+export function planScan(request: PlanRequest, source?: string, options: { allowEmpty?: boolean } = {}): ScanPlan {
   const { plan, problems } = resolvePlan(ALL_CHECKS, request);
   if (problems.length > 0) {
     const lines = problems.map((problem) => {
       const flag = typeof problem.path[0] === 'string' && problem.path[0].startsWith('--');
       if (flag) return `${problem.path[0]}: ${problem.message}`;
       const position = locate(request.config, problem.path).position;
-      return `${source ?? 'config'}${position ? `:${position.line}:${position.column}` : ''}: ${describeProblem(problem)}`;
+      const where = `${source ?? 'config'}${position ? `:${position.line}:${position.column}` : ''}`;
+      return problem.path.length === 0 ? `${where}: ${problem.message}` : `${where}: ${describeProblem(problem)}`;
     });
     throw new ScanConfigError('invalid-config', `invalid configuration:\n  ${lines.join('\n  ')}`, problems);
+  }
+  if (plan.checks.length === 0 && !options.allowEmpty) {
+    throw new EmptyScanError('no-checks', 'no check selected: the configuration and --check, --enable, --disable and --standard leave nothing to run (--allow-empty runs anyway)');
   }
   return plan;
 }
@@ -83,6 +102,8 @@ export type ScanRequest = (
   version: string;
   /** The verdict's threshold (`--fail-on`); default info: every finding fails. */
   failOn?: Severity;
+  /** Accept a scan of no check or no object (else EmptyScanError). */
+  allowEmpty?: boolean;
 };
 
 export interface ScanResult {
@@ -96,18 +117,27 @@ export interface ScanResult {
 
 /** Scans objects already read: inventory, evaluation, report and verdict. */
 export function scanResources(input: ScanInput, request: ScanRequest): ScanResult {
-  const plan = request.plan ?? planScan(request.planRequest);
+  const allowEmpty = request.allowEmpty ?? false;
+  const plan = request.plan ?? planScan(request.planRequest, undefined, { allowEmpty });
+  if (input.resources.length === 0 && input.errors.length === 0 && !allowEmpty) {
+    const skipped = input.skipped.length > 0 ? ` (${input.skipped.length} document(s) skipped: not Kubernetes objects)` : '';
+    throw new EmptyScanError('no-objects', `no Kubernetes object to scan in the input${skipped} (--allow-empty accepts an empty input)`);
+  }
+  // Checks that need a kind not read do not run (or run in part) and are reported as such.
+  const { plan: runnable, notEvaluated } = planCoverage(plan, unreadKinds(input.errors));
   const inventory = buildInventory(input.resources, request.images ? { images: request.images } : {});
-  const evaluation = evaluateAll(input.resources, inventory, plan);
+  const evaluation = evaluateAll(input.resources, inventory, runnable);
   const report = buildReport({
     version: request.version,
     objects: input.resources.length,
-    checks: plan.checks,
+    checks: runnable.checks,
     findings: evaluation.findings,
     suppressed: evaluation.suppressed,
     errors: [...input.errors, ...evaluation.errors],
     skipped: [...input.skipped],
     ...(plan.standard ? { standard: plan.standard } : {}),
+    notEvaluated,
+    ...(evaluation.expired ? { expiredExceptions: evaluation.expired } : {}),
   });
   return { plan, evaluation, report, verdict: verdict(report, request.failOn ?? 'info') };
 }

@@ -14,6 +14,7 @@ import { formatToString } from '../../src/cli/formatters/types.js';
 import { formatYaml } from '../../src/cli/formatters/yaml.js';
 import { repoPath, REPO_ROOT } from '../support/paths.js';
 import { reportFromText } from '../support/report.js';
+import { scanText } from '../support/scan.js';
 import { MIXED_FILE, mixedReport } from './report-fixture.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -78,6 +79,15 @@ describe('JSON output schema (schema/scan-report.v1.json)', () => {
     assertValid(jsonOf(reportFromText('')));
     assertValid(jsonOf(reportFromText(readFileSync(repoPath(MIXED_FILE), 'utf8'), {}, { kind: 'rendered', renderer: 'helm', directory: 'charts/web' })));
     assertValid(jsyaml.load(formatYaml(mixedReport('cis'), { color: false, cwd: REPO_ROOT })));
+  });
+
+  it('validates the optional notEvaluated, expiredExceptions and errors[].kind', () => {
+    const namespace = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  annotations: {"ignore-check.palisade.dev/namespace-without-limit-range": "expires=2026-01-01 old"}\n';
+    const report = scanText(namespace, { only: ['namespace-without-limit-range', 'namespace-without-default-deny-ingress'], config: { exceptions: [{ checks: ['*'], reason: 'r', expires: '2025-12-31' }] } }).report;
+    const incomplete = { ...report, errors: [{ code: 'forbidden' as const, message: 'not allowed to list networkpolicies', file: 'cluster:x', kind: 'NetworkPolicy' }], notEvaluated: [{ checkId: 'namespace-without-default-deny-ingress', status: 'skipped' as const, kinds: ['NetworkPolicy'] }], summary: { ...report.summary, errors: 1, notEvaluated: 1 } };
+    const json = jsonOf(incomplete) as Any;
+    assertValid(json);
+    assert.equal(json.expiredExceptions.length, 2);
   });
 
   it('rejects reports that break the contract', () => {

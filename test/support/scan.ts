@@ -17,6 +17,7 @@ export function scanText(
   version = '0.0.0-test',
 ): Evaluation & { loaded: LoadResult; plan: ScanPlan; report: ScanReport } {
   const loaded = loadText(text, file);
-  const { plan, evaluation, report } = scanResources(loaded, { planRequest: { now: FIXED_NOW, ...request }, version, ...(context.images ? { images: context.images } : {}) });
+  // In-process callers may scan nothing on purpose (a clean or empty input): the CLI refuses it.
+  const { plan, evaluation, report } = scanResources(loaded, { planRequest: { now: FIXED_NOW, ...request }, version, allowEmpty: true, ...(context.images ? { images: context.images } : {}) });
   return { ...evaluation, loaded, plan, report };
 }

@@ -12,6 +12,7 @@ import { refOf, type KubeObject, type Resource } from '../../core/model/resource
 import { sourceLabel, type Source } from '../../core/model/source.js';
 import { asArray, asRecord, asString } from '../../core/model/values.js';
 import { readKubeletConfigs } from './kubelets.js';
+import { configzRef } from '../../core/kinds/kubelet.js';
 
 /**
  * What `palisade scan --cluster` lists: every kind a check applies to or reads, derived from
@@ -216,6 +217,7 @@ export async function readCluster(options: ClusterOptions): Promise<ClusterRead>
       } catch (error) {
         // The server answered /version but no longer answers: one error, not one per kind.
         errors.push({ code: 'cluster-error', message: `${where} stopped answering while listing ${kind.plural}: ${describeFailure(error)}; nothing after it was read`, file, source: cluster, field: path });
+        // No kind: every kind from here on is unread, so the gap is of unknown kind.
         return { context: connection.context, server: connection.server, resources, errors, skipped: [] };
       }
       // A kind an add-on serves (a CRD) is simply absent where the add-on is not installed.
@@ -227,6 +229,7 @@ export async function readCluster(options: ClusterOptions): Promise<ClusterRead>
           file,
           source: cluster,
           field: path,
+          kind: kind.kind,
         });
         continue;
       }
@@ -259,10 +262,10 @@ export async function readCluster(options: ClusterOptions): Promise<ClusterRead>
       const object: KubeObject = { apiVersion: 'palisade.dev/v1alpha1', kind: 'ClusterVersion', metadata: { name: 'kube-apiserver' }, ...info };
       resources.push({ ref: refOf(object, isClusterScoped), object, origin: { source: cluster, document: resources.length } });
     } else {
-      errors.push({ code: version.status === 403 ? 'forbidden' : 'cluster-error', message: `reading /version failed with HTTP ${version.status}: version checks did not run`, file, source: cluster, field: '/version' });
+      errors.push({ code: version.status === 403 ? 'forbidden' : 'cluster-error', message: `reading /version failed with HTTP ${version.status}: version checks did not run`, file, source: cluster, field: '/version', kind: 'ClusterVersion' });
     }
   } catch (error) {
-    errors.push({ code: 'cluster-error', message: `reading /version failed: ${(error as Error).message}`, file, source: cluster, field: '/version' });
+    errors.push({ code: 'cluster-error', message: `reading /version failed: ${(error as Error).message}`, file, source: cluster, field: '/version', kind: 'ClusterVersion' });
   }
   let skipped: SkippedDocument[] = [];
   if (options.kubelets !== false) {
@@ -271,7 +274,7 @@ export async function readCluster(options: ClusterOptions): Promise<ClusterRead>
       for (const resource of kubelets.resources) resources.push({ ...resource, origin: { ...resource.origin, document: resources.length } });
       skipped = kubelets.skipped;
     } catch (error) {
-      errors.push({ code: 'cluster-error', message: `reading kubelet configurations failed: ${(error as Error).message}`, file, source: cluster, field: '/api/v1/nodes' });
+      errors.push({ code: 'cluster-error', message: `reading kubelet configurations failed: ${(error as Error).message}`, file, source: cluster, field: '/api/v1/nodes', kind: configzRef().kind });
     }
   }
   return { context: connection.context, server: connection.server, resources, errors, skipped };

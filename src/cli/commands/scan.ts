@@ -5,7 +5,7 @@ import type { ScanPlan } from '../../core/engine/config.js';
 import { isSeverity, SEVERITIES } from '../../core/model/severity.js';
 import { STANDARD_IDS, type StandardId } from '../../core/model/standards.js';
 import type { LoadResult } from '../../adapters/manifests/documents.js';
-import { loadImageResults, parseScanConfig, planScan, scanResources, ScanConfigError, type ScanConfig } from '../../app/scan.js';
+import { EmptyScanError, loadImageResults, parseScanConfig, planScan, scanResources, ScanConfigError, type ScanConfig } from '../../app/scan.js';
 import { exitCodeOf } from '../../app/verdict.js';
 import { SCAN_OUTPUTS } from '../formatters/index.js';
 import { chooseOutput, formatList, renderContext, writeRendered } from '../output/registry.js';
@@ -32,6 +32,7 @@ ${INPUT_HELP}
       --enable ID            also run a check that is off by default (repeatable; '*' for all)
       --disable ID           skip a check (repeatable)
       --no-inline-exceptions ignore ignore-check.palisade.dev/* annotations
+      --allow-empty          accept a scan of no check or no object (else a usage error, exit 2)
   -n, --namespace NS         namespace for objects that name none (as kubectl apply -n)
       --no-color             plain output (also when NO_COLOR is set or not a terminal)
       --image-store FILE     results of earlier image scans for the image checks (default
@@ -62,11 +63,12 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
       output: { type: 'string', short: 'o', default: 'table' },
       'fail-on': { type: 'string', default: 'info' },
       config: { type: 'string' },
-      standard: { type: 'string' },
+      standard: { type: 'string', multiple: true },
       check: { type: 'string', multiple: true },
       enable: { type: 'string', multiple: true },
       disable: { type: 'string', multiple: true },
       'no-inline-exceptions': { type: 'boolean' },
+      'allow-empty': { type: 'boolean' },
       namespace: { type: 'string', short: 'n' },
       'no-color': { type: 'boolean' },
       'image-store': { type: 'string' },
@@ -80,7 +82,9 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   const output = chooseOutput(SCAN_OUTPUTS, values.output);
   const failOn = values['fail-on'] ?? 'info';
   if (!isSeverity(failOn)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}`);
-  const standard = values.standard;
+  if ((values.standard?.length ?? 0) > 1) throw new UsageError(`--standard given more than once (${values.standard!.join(', ')}): a scan runs one standard`);
+  const standard = values.standard?.[0];
+  const allowEmpty = values['allow-empty'] === true;
   if (standard !== undefined && !(STANDARD_IDS as readonly string[]).includes(standard)) throw new UsageError(`unknown standard "${standard}" (one of ${STANDARD_IDS.join(', ')})`);
   let plan: ScanPlan;
   try {
@@ -96,9 +100,10 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
         ...(values.disable ? { disable: values.disable } : {}),
       },
       source,
+      { allowEmpty },
     );
   } catch (error) {
-    if (error instanceof ScanConfigError) throw new UsageError(error.message);
+    if (error instanceof ScanConfigError || error instanceof EmptyScanError) throw new UsageError(error.message);
     throw error;
   }
 
@@ -107,7 +112,14 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     ...(values.namespace ? { defaultNamespace: values.namespace, clusterNamespace: values.namespace } : {}),
   });
   const images = await readImageResults(values['image-store']);
-  const { report, verdict } = scanResources(loaded, { plan, version: io.version, failOn, ...(images ? { images } : {}) });
+  let scanned;
+  try {
+    scanned = scanResources(loaded, { plan, version: io.version, failOn, allowEmpty, ...(images ? { images } : {}) });
+  } catch (error) {
+    if (error instanceof EmptyScanError) throw new UsageError(error.message);
+    throw error;
+  }
+  const { report, verdict } = scanned;
   await writeRendered(io, output, report, renderContext(io, { color: io.color && !values['no-color'] }));
   return exitCodeOf(verdict);
 }

@@ -58,6 +58,22 @@ function* tableChunks(report: Parameters<Formatter>[0], color: boolean): Generat
     }
     lines.push('');
   }
+  if (report.notEvaluated && report.notEvaluated.length > 0) {
+    lines.push(paint(color, 'bold', 'Not evaluated'));
+    for (const item of report.notEvaluated) {
+      const kinds = item.kinds.map((kind) => (kind === '*' ? 'an input of unknown kind (see Errors)' : kind)).join(', ');
+      lines.push(`  ${paint(color, 'bold', item.checkId)}: ${item.status === 'skipped' ? 'did not run' : 'ran only on the objects read'}: ${kinds} not read`);
+    }
+    lines.push('');
+  }
+  if (report.expiredExceptions && report.expiredExceptions.length > 0) {
+    lines.push(paint(color, 'bold', 'Expired exceptions'));
+    for (const item of report.expiredExceptions) {
+      const what = item.source === 'annotation' ? `${visible(item.annotation ?? '')} on ${visible(item.object ? refToString(item.object) : '')}${item.file ? ` (${visible(item.file)})` : ''}` : `configuration exceptions[${item.rule}] (${item.checks.join(', ')})`;
+      lines.push(`  ${what}: expired ${item.expires}: ${visible(item.reason)}`);
+    }
+    lines.push('');
+  }
   if (report.skipped.length > 0) {
     lines.push(paint(color, 'bold', 'Skipped'));
     for (const item of report.skipped) lines.push(`  ${where(visible(item.file), item.line)}: ${visible(item.reason)}`);
@@ -69,7 +85,8 @@ function* tableChunks(report: Parameters<Formatter>[0], color: boolean): Generat
     .map((severity) => paint(color, SEVERITY_STYLE[severity], `${report.summary.bySeverity[severity]} ${severity}`));
   lines.push(
     `${report.summary.objects} object(s), ${report.summary.checks} check(s): ${report.summary.findings} finding(s)${counts.length ? ` (${counts.join(', ')})` : ''}, ` +
-      `${report.summary.suppressed} suppressed, ${report.summary.errors} error(s), ${report.summary.skipped} skipped`,
+      `${report.summary.suppressed} suppressed, ${report.summary.errors} error(s), ${report.summary.skipped} skipped` +
+      (report.summary.notEvaluated ? `, ${report.summary.notEvaluated} check(s) not evaluated` : ''),
   );
   yield `${lines.join('\n')}\n`;
 }

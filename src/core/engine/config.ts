@@ -3,7 +3,7 @@ import { formatPath, type Path } from '../model/location.js';
 import { isSeverity, SEVERITIES, type Severity } from '../model/severity.js';
 import { controlsIn, STANDARD_IDS, type StandardId } from '../model/standards.js';
 import { asArray, asRecord } from '../model/values.js';
-import type { ExceptionRule } from './exceptions.js';
+import { isCalendarDate, type ExceptionRule } from './exceptions.js';
 
 /** The shape of `.palisade.yaml`. Everything is optional. */
 export interface PalisadeConfig {
@@ -40,6 +40,8 @@ export interface ScanPlan {
   /** the clock is an input: the core reads no time of its own */
   now: Date;
   standard?: StandardId;
+  /** The id of every check the plan was resolved from (planned or not): an inline exception naming another is reported. */
+  catalog?: ReadonlySet<string>;
 }
 
 export interface PlanRequest {
@@ -84,6 +86,9 @@ export function resolvePlan(registry: readonly AnyCheck[], request: PlanRequest)
   const problems: ConfigProblem[] = [];
   const byId = new Map(registry.map((check) => [check.id, check]));
   const config = asRecord(request.config) ?? {};
+  if (request.config !== undefined && request.config !== null && !asRecord(request.config)) {
+    problems.push({ path: [], message: `the configuration must be a mapping of settings, not ${Array.isArray(request.config) ? 'a list' : `a ${typeof request.config}`}` });
+  }
   const known = new Set(['checks', 'severity', 'options', 'exceptions', 'inlineExceptions']);
   for (const key of Object.keys(config)) if (!known.has(key)) problems.push({ path: [key], message: `unknown setting "${key}"` });
 
@@ -152,7 +157,10 @@ export function resolvePlan(registry: readonly AnyCheck[], request: PlanRequest)
     requireKnown(checks, [...path, 'checks'], true);
     if (typeof rule.reason !== 'string' || rule.reason.trim() === '') problems.push({ path, message: 'an exception needs a reason' });
     const expires = rule.expires === undefined ? undefined : String(rule.expires);
-    if (expires !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(expires)) problems.push({ path: [...path, 'expires'], message: 'expires must be a date, YYYY-MM-DD' });
+    if (expires !== undefined && !isCalendarDate(expires)) {
+      const shaped = /^\d{4}-\d{2}-\d{2}$/.test(expires);
+      problems.push({ path: [...path, 'expires'], message: `expires must be a date, YYYY-MM-DD${shaped ? ` (${expires} is not a day of the calendar)` : ''}` });
+    }
     const parsed: ExceptionRule = {
       checks,
       kinds: stringList(rule.kinds, [...path, 'kinds'], problems),
@@ -167,6 +175,11 @@ export function resolvePlan(registry: readonly AnyCheck[], request: PlanRequest)
   if (config.exceptions !== undefined && !Array.isArray(config.exceptions)) problems.push({ path: ['exceptions'], message: 'must be a list' });
   if (config.inlineExceptions !== undefined && typeof config.inlineExceptions !== 'boolean') problems.push({ path: ['inlineExceptions'], message: 'must be true or false' });
   if (request.standard !== undefined && !STANDARD_IDS.includes(request.standard)) problems.push({ path: ['--standard'], message: `unknown standard "${request.standard}" (one of ${STANDARD_IDS.join(', ')})` });
+  // A standard selects exactly its checks: a selection beside it would be silently ignored.
+  if (request.standard !== undefined) {
+    if (request.only?.length) problems.push({ path: ['--check'], message: 'cannot be combined with --standard (a standard runs its own checks; --disable leaves some out)' });
+    if (request.enable?.length) problems.push({ path: ['--enable'], message: 'cannot be combined with --standard (a standard runs its own checks; --disable leaves some out)' });
+  }
 
   const onlySet = new Set([...only, ...(request.only ?? [])]);
   const enableSet = new Set([...enable, ...(request.enable ?? [])]);
@@ -190,6 +203,7 @@ export function resolvePlan(registry: readonly AnyCheck[], request: PlanRequest)
     exceptions,
     inlineExceptions: request.inlineExceptions ?? (config.inlineExceptions === false ? false : true),
     now: request.now,
+    catalog: new Set(byId.keys()),
   };
   if (request.standard) plan.standard = request.standard;
   return { plan, problems };

@@ -1,5 +1,5 @@
 import type { Finding } from '../model/finding.js';
-import { metadataOf, type Resource } from '../model/resource.js';
+import { metadataOf, type ObjectRef, type Resource } from '../model/resource.js';
 import { asString } from '../model/values.js';
 
 /**
@@ -8,7 +8,10 @@ import { asString } from '../model/values.js';
  *   ignore-check.palisade.dev/<check-id>: "<reason>"
  *   ignore-check.palisade.dev/<check-id>.<container>: "expires=2027-01-31 <reason>"
  *
- * A reason is required; an expired exception no longer applies.
+ * A reason is required; the expiry, when given, comes first and is a day of the calendar
+ * (YYYY-MM-DD). An annotation that does not follow this (a malformed or misplaced expiry, an
+ * unknown check id or container) is reported and suppresses nothing; an expired exception no
+ * longer applies and is reported as expired.
  */
 export const INLINE_EXCEPTION_PREFIX = 'ignore-check.palisade.dev/';
 
@@ -34,7 +37,33 @@ export interface InlineException {
   problem?: string;
 }
 
-const EXPIRES = /^expires=(\d{4}-\d{2}-\d{2})\s*/;
+/** An exception past its expiry date, reported so that it is renewed or removed. */
+export interface ExpiredException {
+  source: 'annotation' | 'config';
+  /** the annotation's key (source annotation) */
+  annotation?: string;
+  /** the rule's index in the configuration's `exceptions` (source config) */
+  rule?: number;
+  checks: string[];
+  container?: string;
+  reason: string;
+  expires: string;
+  /** the annotated object and its input as reports print it (source annotation) */
+  object?: ObjectRef;
+  file?: string;
+}
+
+/** YYYY-MM-DD naming a day of the calendar (2099-02-30 does not). */
+export function isCalendarDate(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** `expires=...` anywhere in an annotation's value, as a word. */
+const EXPIRES = /(^|\s)expires=(\S*)/;
 
 export function parseInlineExceptions(annotations: Record<string, unknown> | undefined): InlineException[] {
   const out: InlineException[] = [];
@@ -47,16 +76,22 @@ export function parseInlineExceptions(annotations: Record<string, unknown> | und
     const container = dot < 0 ? undefined : target.slice(dot + 1);
     let value = (asString(raw) ?? '').trim();
     let expires: string | undefined;
+    let problem: string | undefined;
     const match = EXPIRES.exec(value);
     if (match) {
-      expires = match[1];
-      value = value.slice(match[0].length).trim();
+      const written = `expires=${match[2]}`;
+      if (match.index !== 0) problem = `the expiry must come before the reason ("expires=YYYY-MM-DD reason"), not after it: ${written}`;
+      else if (!isCalendarDate(match[2] ?? '')) problem = `the expiry ${JSON.stringify(written)} is not a date: write expires=YYYY-MM-DD (a day of the calendar) before the reason`;
+      else {
+        expires = match[2];
+        value = value.slice(match[0].length).trim();
+      }
     }
     const exception: InlineException = { checkId, reason: value, annotation: key };
     if (container) exception.container = container;
     if (expires) exception.expires = expires;
-    if (value === '') exception.problem = 'an exception needs a reason';
-    else if (expires && Number.isNaN(Date.parse(`${expires}T00:00:00Z`))) exception.problem = `invalid expiry date ${expires}`;
+    if (problem) exception.problem = problem;
+    else if (value === '') exception.problem = 'an exception needs a reason';
     out.push(exception);
   }
   return out;

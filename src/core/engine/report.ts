@@ -6,6 +6,8 @@ import { SEVERITIES, type Severity } from '../model/severity.js';
 import { fileSource, sourceLabel, type Source } from '../model/source.js';
 import { controlsIn, type StandardId, type StandardsMapping } from '../model/standards.js';
 import type { PlannedCheck } from './config.js';
+import type { NotEvaluated } from './coverage.js';
+import type { ExpiredException } from './exceptions.js';
 
 export const SCAN_SCHEMA_VERSION = 'palisade.dev/scan/v1';
 
@@ -76,6 +78,8 @@ export interface ScanReport {
     suppressed: number;
     errors: number;
     skipped: number;
+    /** checks not evaluated or evaluated in part (present only when some are) */
+    notEvaluated?: number;
   };
   /** every check that ran, sorted by id (SARIF rules, JUnit suites) */
   checks: CheckInfo[];
@@ -84,6 +88,13 @@ export interface ScanReport {
   errors: InputError[];
   skipped: SkippedDocument[];
   controls?: ControlResult[];
+  /**
+   * Checks that did not run, or ran on part of their input, because kinds they need were not
+   * read (a forbidden list, a file that did not parse). Present only when there are some.
+   */
+  notEvaluated?: NotEvaluated[];
+  /** Exceptions (annotations and configuration) past their expiry date. Present only when there are some. */
+  expiredExceptions?: ExpiredException[];
 }
 
 /** Accepts planned checks (with their configured severity), bare definitions, or catalog entries. */
@@ -169,6 +180,8 @@ export function buildReport(input: {
   errors: InputError[];
   skipped: SkippedDocument[];
   standard?: StandardId;
+  notEvaluated?: readonly NotEvaluated[];
+  expiredExceptions?: readonly ExpiredException[];
 }): ScanReport {
   const bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
   for (const finding of input.findings) bySeverity[finding.severity]++;
@@ -204,6 +217,11 @@ export function buildReport(input: {
     report.standard = input.standard;
     report.controls = controlResults(input.standard, report.checks, findings);
   }
+  if (input.notEvaluated && input.notEvaluated.length > 0) {
+    report.summary.notEvaluated = input.notEvaluated.length;
+    report.notEvaluated = input.notEvaluated.map((item) => ({ ...item, kinds: [...item.kinds] }));
+  }
+  if (input.expiredExceptions && input.expiredExceptions.length > 0) report.expiredExceptions = [...input.expiredExceptions];
   return report;
 }
 

@@ -6,7 +6,8 @@ import type { Resource } from '../model/resource.js';
 import { sourceLabel } from '../model/source.js';
 import { violationMessage, type CheckContext, type Violation } from '../model/check.js';
 import type { PlannedCheck, ScanPlan } from './config.js';
-import { inlineExceptionsOf, isExpired, ruleMatches, type InlineException } from './exceptions.js';
+import { inlineExceptionsOf, isExpired, ruleMatches, type ExpiredException, type InlineException } from './exceptions.js';
+import type { Workload } from '../kinds/pod-spec.js';
 import type { Inventory } from '../inventory/inventory.js';
 import { ownedByScannedController } from './ownership.js';
 
@@ -14,6 +15,23 @@ export interface Evaluation {
   findings: Finding[];
   suppressed: Suppression[];
   errors: InputError[];
+  /** Exceptions past their expiry date (annotations of the objects evaluated, then configured rules). */
+  expired?: ExpiredException[];
+}
+
+/**
+ * Why an inline exception that parsed cannot apply to this object: it names a check Palisade
+ * does not have, or a container the object does not have.
+ */
+function inlineProblem(item: InlineException, plan: ScanPlan, resource: Resource, workload: Workload | undefined): string | undefined {
+  if (item.problem) return item.problem;
+  if (plan.catalog && !plan.catalog.has(item.checkId)) return `unknown check id ${JSON.stringify(item.checkId)} (palisade checks lists them)`;
+  if (item.container !== undefined) {
+    if (!workload) return `names container ${JSON.stringify(item.container)}, but a ${resource.ref.kind} has no containers`;
+    const names = workload.containers.map((container) => container.name);
+    if (!names.includes(item.container)) return `${resource.ref.kind} ${resource.ref.name} has no container ${JSON.stringify(item.container)} (containers: ${names.join(', ')})`;
+  }
+  return undefined;
 }
 
 /** Per-kind check lists, computed once per plan. */
@@ -50,6 +68,11 @@ export function evaluateResource(resource: Resource, inventory: Inventory, compi
   let inline: InlineException[] | undefined;
   // One context per object; only the options change from check to check.
   const context: CheckContext<unknown> = { resource, workload, inventory, options: undefined, now: compiled.plan.now };
+  const validated = (items: InlineException[]): InlineException[] =>
+    items.map((item) => {
+      const problem = inlineProblem(item, compiled.plan, resource, workload);
+      return problem === item.problem ? item : { ...item, problem: problem! };
+    });
   for (const planned of checks) {
     const { check } = planned;
     let violations: Violation<string>[] | undefined;
@@ -89,7 +112,7 @@ export function evaluateResource(resource: Resource, inventory: Inventory, compi
       }
 
       if (compiled.plan.inlineExceptions) {
-        inline ??= inlineExceptionsOf(resource, workload?.podMetadata.annotations);
+        inline ??= validated(inlineExceptionsOf(resource, workload?.podMetadata.annotations));
         const exception = inline.find(
           (item) => item.checkId === check.id && !item.problem && (item.container === undefined || item.container === violation.container) && !isExpired(item.expires, compiled.plan.now),
         );
@@ -107,10 +130,21 @@ export function evaluateResource(resource: Resource, inventory: Inventory, compi
     }
   }
   if (compiled.plan.inlineExceptions) {
-    inline ??= inlineExceptionsOf(resource, workload?.podMetadata.annotations);
+    inline ??= validated(inlineExceptionsOf(resource, workload?.podMetadata.annotations));
     for (const item of inline) {
       if (item.problem) {
         out.errors.push({ code: 'invalid-exception', message: `${item.annotation}: ${item.problem}`, file: sourceLabel(resource.origin.source), source: resource.origin.source, document: resource.origin.document, field: `metadata.annotations[${JSON.stringify(item.annotation)}]` });
+      } else if (item.expires !== undefined && isExpired(item.expires, compiled.plan.now)) {
+        (out.expired ??= []).push({
+          source: 'annotation',
+          annotation: item.annotation,
+          checks: [item.checkId],
+          ...(item.container !== undefined ? { container: item.container } : {}),
+          reason: item.reason,
+          expires: item.expires,
+          object: resource.ref,
+          file: sourceLabel(resource.origin.source),
+        });
       }
     }
   }
@@ -125,6 +159,9 @@ export function evaluateAll(resources: readonly Resource[], inventory: Inventory
   const compiled = compilePlan(plan);
   const out: Evaluation = { findings: [], suppressed: [], errors: [] };
   for (const resource of resources) if (!ownedByScannedController(resource, inventory)) evaluateResource(resource, inventory, compiled, out);
+  plan.exceptions.forEach((rule, index) => {
+    if (rule.expires !== undefined && isExpired(rule.expires, plan.now)) (out.expired ??= []).push({ source: 'config', rule: index, checks: [...rule.checks], reason: rule.reason, expires: rule.expires });
+  });
   out.findings.sort(compareFindings);
   out.suppressed.sort((a, b) => compareFindings(a.finding, b.finding));
   return out;

@@ -52,6 +52,12 @@ export interface InputError {
   line?: number;
   column?: number;
   field?: string;
+  /**
+   * The kind of the objects this error left unread, when the reader knows it (a forbidden or
+   * failed list on --cluster names its kind). Absent on an input that was not read at all or
+   * did not parse: its objects could have been of any kind (see `unreadKinds`).
+   */
+  kind?: string;
 }
 
 export type InputErrorCode =
