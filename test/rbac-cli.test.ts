@@ -214,7 +214,7 @@ describe('palisade rbac (end to end)', () => {
     // an unreachable cluster: nothing loaded, the answer is unknown
     const dir = mkdtempSync(path.join(tmpdir(), 'palisade-rbac-'));
     const kubeconfig = path.join(dir, 'kubeconfig');
-    writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "http://127.0.0.1:9"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n');
+    writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:9", insecure-skip-tls-verify: true}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n');
     const unreachable = palisade(['rbac', 'can', 'user:jane', 'get', 'pods', '-n', 'shop', '--cluster', '--kubeconfig', kubeconfig]);
     assert.equal(unreachable.code, 2);
     assert.doesNotMatch(unreachable.stdout, /^(yes|no):/m);

@@ -21,8 +21,12 @@ Subcommands:
   escalations                 chains of steps by which subjects reach stronger identities
   graph                       subjects, bindings and roles as a graph (-o dot or json)
 
-RESOURCE is RESOURCE[.GROUP][/SUBRESOURCE] (pods, pods/exec, deployments.apps/scale;
-the group of well-known resources is implied) or a non-resource URL (/metrics).
+RESOURCE is RESOURCE[.GROUP][/SUBRESOURCE] or a non-resource URL (/metrics). RESOURCE is
+resolved as kubectl does: plural, singular, short name or kind (pods, pod, po, Pod;
+deploy.apps/scale), from the built-in resources, the CustomResourceDefinitions among the
+inputs and, with --cluster, discovery; an unknown name is an error. Cluster-scoped
+resources and URLs are asked with no namespace; bind on clusterroles in the namespace of
+the binding (-n).
 SUBJECT is user:NAME, group:NAME, serviceaccount:NAMESPACE:NAME or
 system:serviceaccount:NAMESPACE:NAME; a bare name is a user.
 
@@ -30,6 +34,7 @@ Flags:
   -n, --namespace NS         the namespace of the question; without it the question is
                              cluster-wide (as kubectl auth can-i -A), and who-can also
                              lists grants limited to one namespace, with that namespace
+                             (namespaced resources only)
       --name NAME            the object name of the request (resourceNames)
       --subresource S        the subresource (same as RESOURCE/S)
       --group G              can, permissions: a group the user is also in (repeatable)
@@ -38,7 +43,8 @@ Flags:
 ${INPUT_HELP}
 
 Exit codes: 0 done (can: allowed; escalations: none found), 1 can: denied, escalations:
-paths found, 2 usage or input error.
+paths found, 2 usage or input error (can: "unknown" when inputs failed and nothing that
+loaded allows it).
 `;
 
 function subjectArg(text: string | undefined, usage: string): Subject {

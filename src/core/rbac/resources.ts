@@ -229,7 +229,7 @@ export function resolveRequest(spec: RequestSpec, catalog: ResourceCatalog = BUI
     namespaced = true;
   } else {
     const entry = lookup(name, group, catalog);
-    if (!entry) return `unknown resource "${qualified}": not a name, singular, short name or kind in ${catalog.searched}${group === undefined ? '' : ` in group "${group}"`}`;
+    if (!entry) return `unknown resource "${qualified}": no resource${group === undefined ? '' : ` of group "${group}"`} among ${catalog.searched} has that name (plural, singular, short name or kind)`;
     resource = entry.resource;
     apiGroup = entry.group;
     namespaced = entry.namespaced;
