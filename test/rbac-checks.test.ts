@@ -172,4 +172,38 @@ subjects: [{kind: ServiceAccount, name: backup}]
       'rules[0].resources[0]: rules[0] allows list on secrets: list and watch return the value of every secret; granted to serviceaccount:shop:backup by RoleBinding shop/backup, group:ops by ClusterRoleBinding ops-team → ClusterRole ops',
     ]);
   });
+  it('names as holders only the bindings that can grant the permission: a RoleBinding never grants cluster-scoped resources (issue 11 item 4)', () => {
+    const text = `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: node-admin}
+rules:
+  - {apiGroups: [""], resources: ["persistentvolumes"], verbs: ["create"]}
+  - {apiGroups: [""], resources: ["nodes"], verbs: ["patch"]}
+  - {apiGroups: [""], resources: ["pods"], verbs: ["delete"]}
+  - {apiGroups: [rbac.authorization.k8s.io], resources: ["clusterroles"], verbs: ["bind", "escalate"]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: x, namespace: kube-system}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: node-admin}
+subjects: [{kind: User, apiGroup: rbac.authorization.k8s.io, name: jane}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ops}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: node-admin}
+subjects: [{kind: Group, apiGroup: rbac.authorization.k8s.io, name: ops}]
+`;
+    for (const id of ['rbac-create-persistent-volumes', 'rbac-node-taint-pod-delete']) {
+      const messages = findings(text, id);
+      assert.equal(messages.length, 1, id);
+      assert.match(messages[0]!, /group:ops by ClusterRoleBinding ops/, id);
+      assert.doesNotMatch(messages[0]!, /jane/, id);
+    }
+    // bind on clusterroles is checked in the namespace of the RoleBinding being created: the RoleBinding grants it there
+    const bind = findings(text, 'rbac-bind-escalate');
+    assert.equal(bind.length, 1);
+    assert.match(bind[0]!, /user:jane by RoleBinding kube-system\/x/);
+  });
 });

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import jsyaml from 'js-yaml';
@@ -6,6 +8,7 @@ import { palisade } from './support/cli.js';
 import { SHARED } from './support/paths.js';
 
 const FIXTURE = 'test/fixtures/rbac/cluster.yaml';
+const SCOPED = 'test/fixtures/rbac/scoped.yaml';
 
 function json(args: string[]): { code: number | null; body: Record<string, unknown> } {
   const run = palisade([...args, '-o', 'json']);
@@ -133,6 +136,89 @@ describe('palisade rbac (end to end)', () => {
     const help = palisade(['rbac', '--help']);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /who-can VERB RESOURCE/);
+  });
+
+  it('resolves resources as kubectl does: plural, singular, short names, kinds, with the API group (issue 11 item 1)', () => {
+    const can = (resource: string, namespace = 'shop') => palisade(['rbac', 'can', 'group:devs', resource === 'netpol' ? 'list' : 'get', resource, '-n', namespace, SCOPED]);
+    for (const spelling of ['pods', 'pod', 'po', 'Pod', 'Pods', 'POD', 'deploy', 'deployment', 'Deployment', 'deployments.apps', 'Deployment.apps', 'deployments.v1.apps', 'netpol']) {
+      const run = can(spelling);
+      assert.equal(run.code, 0, `${spelling}: ${run.stdout}${run.stderr}`);
+    }
+    const pods = json(['rbac', 'can', 'group:devs', 'get', 'pod', '-n', 'shop', SCOPED]).body as { request: { resource: string; apiGroup: string } };
+    assert.deepEqual([pods.request.apiGroup, pods.request.resource], ['', 'pods']);
+    const whoCan = json(['rbac', 'who-can', 'get', 'Pods', SCOPED]).body as { subjects: string[]; request: { resource: string } };
+    assert.equal(whoCan.request.resource, 'pods');
+    assert.deepEqual(whoCan.subjects, ['group:devs', 'serviceaccount:team:deployer']);
+    // an unknown resource is an error that names it, not a silent no
+    const unknown = palisade(['rbac', 'can', 'group:devs', 'get', 'pdos', '-n', 'shop', SCOPED]);
+    assert.equal(unknown.code, 2);
+    assert.equal(unknown.stdout, '');
+    assert.match(unknown.stderr, /unknown resource "pdos"/);
+    assert.match(palisade(['rbac', 'who-can', 'get', 'deployments.core', SCOPED]).stderr, /unknown resource "deployments\.core"/);
+    // custom resources: from a CustomResourceDefinition among the inputs
+    assert.match(palisade(['rbac', 'can', 'group:devs', 'get', 'widgets.example.com', '-n', 'shop', SCOPED]).stderr, /unknown resource "widgets\.example\.com".*CustomResourceDefinition/);
+    for (const spelling of ['widgets.example.com', 'widget', 'wg', 'Widget']) {
+      const run = palisade(['rbac', 'can', 'group:devs', 'get', spelling, '-n', 'shop', SCOPED, 'test/fixtures/rbac/widgets-crd.yaml']);
+      assert.equal(run.code, 0, `${spelling}: ${run.stdout}${run.stderr}`);
+    }
+  });
+
+  it('who-can without -n lists only ClusterRoleBinding grants for cluster-scoped resources and URLs (issue 11 item 2)', () => {
+    for (const [verb, resource] of [['create', 'persistentvolumes'], ['patch', 'nodes'], ['get', 'nodes/proxy'], ['impersonate', 'users'], ['get', '/metrics'], ['patch', 'node'], ['create', 'pv']]) {
+      const body = json(['rbac', 'who-can', verb!, resource!, SCOPED]).body as { subjects: string[]; grants: Array<{ namespace: string }> };
+      assert.deepEqual(body.subjects, ['group:ops', 'serviceaccount:team:deployer'], `${verb} ${resource}`);
+      assert.ok(body.grants.every((grant) => grant.namespace === ''), `${verb} ${resource}`);
+      assert.equal(palisade(['rbac', 'can', 'user:jane', verb!, resource!, SCOPED]).code, 1, `${verb} ${resource}`);
+    }
+    const escalate = json(['rbac', 'who-can', 'escalate', 'clusterroles', SCOPED]).body as { subjects: string[] };
+    assert.deepEqual(escalate.subjects, ['serviceaccount:team:deployer']);
+    // a namespaced resource still lists RoleBinding grants, each with its namespace
+    const remove = json(['rbac', 'who-can', 'delete', 'pods', SCOPED]).body as { grants: Array<{ subject: string; namespace: string }> };
+    assert.deepEqual(remove.grants.map((grant) => `${grant.subject}@${grant.namespace}`), ['group:ops@', 'serviceaccount:team:deployer@', 'user:jane@kube-system']);
+  });
+
+  it('can bind clusterroles -n NS answers in the namespace of the binding, as the API server and escalations do (issue 11 item 3)', () => {
+    const bind = (namespace?: string) => palisade(['rbac', 'can', 'user:lee', 'bind', 'clusterroles', '--name', 'cluster-admin', ...(namespace ? ['-n', namespace] : []), SCOPED]);
+    const team = bind('team');
+    assert.equal(team.code, 0, team.stdout);
+    assert.match(team.stdout, /^yes: user:lee may bind clusterroles\.rbac\.authorization\.k8s\.io "cluster-admin" in namespace "team"/);
+    assert.equal(bind('shop').code, 1);
+    assert.equal(bind().code, 1);
+    const who = json(['rbac', 'who-can', 'bind', 'clusterroles', '--name', 'cluster-admin', SCOPED]).body as { grants: Array<{ subject: string; namespace: string }> };
+    assert.ok(who.grants.some((grant) => grant.subject === 'user:lee' && grant.namespace === 'team'));
+    // escalate on a ClusterRole is checked with no namespace (a ClusterRole update has none)
+    assert.equal(palisade(['rbac', 'can', 'user:kim', 'escalate', 'clusterroles', '-n', 'default', SCOPED]).code, 1);
+    // escalations agrees: lee binds cluster-admin in team, then runs a pod as team's deployer
+    const paths = (json(['rbac', 'escalations', SCOPED]).body as { paths: Array<{ subject: string; steps: Array<{ action: string; text: string }> }> }).paths;
+    const lee = paths.find((path) => path.subject === 'user:lee');
+    assert.equal(lee?.steps[0]?.action, 'bind');
+    assert.match(lee?.steps[0]?.text ?? '', /namespace "team"/);
+  });
+
+  it('says the answer is unknown when inputs failed, with why, exit 2 (issue 11 item 19)', () => {
+    const broken = 'apiVersion: v1\nkind: [broken\n';
+    const denied = palisade(['rbac', 'can', 'user:jane', 'get', 'pods', '-n', 'shop', SCOPED, '-'], { input: broken });
+    assert.equal(denied.code, 2);
+    assert.match(denied.stdout, /^unknown: /);
+    assert.doesNotMatch(denied.stdout, /^(yes|no):/m);
+    assert.match(denied.stdout, /1 input failed to load/);
+    assert.match(denied.stderr, /<stdin>:\d+/);
+    const asJson = palisade(['rbac', 'can', 'user:jane', 'get', 'pods', '-n', 'shop', SCOPED, '-', '-o', 'json'], { input: broken });
+    const body = JSON.parse(asJson.stdout) as { allowed: unknown; answer: string; incomplete: string[] };
+    assert.deepEqual([asJson.code, body.allowed, body.answer], [2, null, 'unknown']);
+    assert.equal(body.incomplete.length, 1);
+    // RBAC only allows: a grant found among the objects that loaded stays a yes, still exit 2
+    const allowed = palisade(['rbac', 'can', 'group:devs', 'get', 'pods', '-n', 'shop', SCOPED, '-'], { input: broken });
+    assert.equal(allowed.code, 2);
+    assert.match(allowed.stdout, /^yes: /);
+    // an unreachable cluster: nothing loaded, the answer is unknown
+    const dir = mkdtempSync(path.join(tmpdir(), 'palisade-rbac-'));
+    const kubeconfig = path.join(dir, 'kubeconfig');
+    writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:9", insecure-skip-tls-verify: true}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n');
+    const unreachable = palisade(['rbac', 'can', 'user:jane', 'get', 'pods', '-n', 'shop', '--cluster', '--kubeconfig', kubeconfig]);
+    assert.equal(unreachable.code, 2);
+    assert.doesNotMatch(unreachable.stdout, /^(yes|no):/m);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('reports a broken document by file and line and still answers from the others', () => {

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import type { KubeObject, Resource } from '../src/core/model/resource.js';
 import { findEscalations } from '../src/core/rbac/escalation.js';
 import { buildRbacModel, type NamespacedRequest } from '../src/core/rbac/model.js';
-import { parseRequest } from '../src/core/rbac/resources.js';
+import { parseRequest, resolveRequest, resourceCatalog, type ResourceCatalog } from '../src/core/rbac/resources.js';
 import { formatSubject, identityOf, parseSubject, type Identity } from '../src/core/rbac/subjects.js';
 
 function resource(object: KubeObject): Resource {
@@ -55,10 +55,60 @@ describe('rbac subjects', () => {
 
   it('parses resources as kubectl names them', () => {
     assert.deepEqual(parseRequest({ verb: 'get', resource: 'deployments/scale', namespace: 'x' }), { verb: 'get', apiGroup: 'apps', resource: 'deployments', subresource: 'scale', namespace: 'x' });
-    assert.deepEqual(parseRequest({ verb: 'get', resource: 'widgets.example.com', name: 'w' }), { verb: 'get', apiGroup: 'example.com', resource: 'widgets', name: 'w', namespace: '' });
     assert.deepEqual(parseRequest({ verb: 'get', resource: 'nodes', subresource: 'proxy', namespace: 'x' }), { verb: 'get', apiGroup: '', resource: 'nodes', subresource: 'proxy', namespace: '' });
     assert.deepEqual(parseRequest({ verb: 'get', resource: '/healthz' }), { verb: 'get', path: '/healthz' });
     assert.equal(typeof parseRequest({ verb: 'get', resource: 'pods/exec', subresource: 'log' }), 'string');
+  });
+});
+
+describe('rbac resource names (issue 11 items 1-3)', () => {
+  const get = (resource: string, namespace?: string, catalog?: ResourceCatalog) => parseRequest({ verb: 'get', resource, ...(namespace ? { namespace } : {}) }, catalog);
+  it('resolves plural, singular, short names and kinds, case-insensitively, with the API group, from the built-in table', () => {
+    const pods = { verb: 'get', apiGroup: '', resource: 'pods', namespace: 'x' };
+    for (const spelling of ['pods', 'pod', 'po', 'Pod', 'PODS']) assert.deepEqual(get(spelling, 'x'), pods, spelling);
+    for (const spelling of ['deploy', 'deployment', 'Deployment', 'deployments.apps', 'deploy.apps', 'deployments.v1.apps']) assert.deepEqual(get(spelling, 'x'), { ...pods, apiGroup: 'apps', resource: 'deployments' }, spelling);
+    assert.deepEqual(get('netpol', 'x'), { ...pods, apiGroup: 'networking.k8s.io', resource: 'networkpolicies' });
+    assert.deepEqual(get('NetworkPolicy', 'x'), { ...pods, apiGroup: 'networking.k8s.io', resource: 'networkpolicies' });
+    // events: the core group first, as kubectl's discovery order prefers it
+    assert.deepEqual(get('ev', 'x'), { ...pods, resource: 'events' });
+    assert.deepEqual(get('events.events.k8s.io', 'x'), { ...pods, apiGroup: 'events.k8s.io', resource: 'events' });
+    // resources only RBAC knows (impersonation, signers), and the wildcard
+    assert.deepEqual(parseRequest({ verb: 'impersonate', resource: 'userextras/scopes' }), { verb: 'impersonate', apiGroup: 'authentication.k8s.io', resource: 'userextras', subresource: 'scopes', namespace: '' });
+    assert.deepEqual(parseRequest({ verb: 'approve', resource: 'signers', name: 'kubernetes.io/kube-apiserver-client' }), { verb: 'approve', apiGroup: 'certificates.k8s.io', resource: 'signers', name: 'kubernetes.io/kube-apiserver-client', namespace: '' });
+    assert.deepEqual(get('*', 'x'), { ...pods, resource: '*' });
+    assert.deepEqual(get('*.apps', 'x'), { ...pods, apiGroup: 'apps', resource: '*' });
+  });
+
+  it('an unknown resource is an error that names it', () => {
+    for (const text of ['pdos', 'deployments.core', 'widgets.example.com', 'po.apps']) {
+      const result = get(text, 'x');
+      assert.equal(typeof result, 'string', text);
+      assert.match(result as string, new RegExp(`unknown resource "${text.replace(/\./g, '\\.')}"`));
+    }
+  });
+
+  it('custom resources resolve from CustomResourceDefinitions among the objects and from discovery', () => {
+    const crd = resource({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' }, spec: { group: 'example.com', scope: 'Cluster', names: { plural: 'widgets', singular: 'widget', kind: 'Widget', shortNames: ['wg'] } } });
+    const catalog = resourceCatalog({ objects: [crd] });
+    for (const spelling of ['widgets.example.com', 'widget', 'wg', 'Widget']) assert.deepEqual(get(spelling, 'x', catalog), { verb: 'get', apiGroup: 'example.com', resource: 'widgets', namespace: '' }, spelling);
+    const discovered = resourceCatalog({ discovered: [{ group: 'example.org', resource: 'gadgets', singular: 'gadget', kind: 'Gadget', shortNames: ['gd'], namespaced: true }] });
+    assert.deepEqual(get('gd', 'x', discovered), { verb: 'get', apiGroup: 'example.org', resource: 'gadgets', namespace: 'x' });
+    assert.deepEqual(get('po', 'x', discovered), { verb: 'get', apiGroup: '', resource: 'pods', namespace: 'x' });
+  });
+
+  it('knows which questions are asked in a namespace: bind on clusterroles is checked in the binding namespace, escalate on them cluster-wide', () => {
+    const scoped = (verb: string, text: string, namespace?: string) => {
+      const result = resolveRequest({ verb, resource: text, ...(namespace ? { namespace } : {}) });
+      assert.notEqual(typeof result, 'string');
+      return result as Exclude<typeof result, string>;
+    };
+    assert.deepEqual(scoped('bind', 'clusterroles', 'team'), { request: { verb: 'bind', apiGroup: 'rbac.authorization.k8s.io', resource: 'clusterroles', namespace: 'team' }, namespaced: true });
+    assert.deepEqual(scoped('escalate', 'clusterroles', 'team'), { request: { verb: 'escalate', apiGroup: 'rbac.authorization.k8s.io', resource: 'clusterroles', namespace: '' }, namespaced: false });
+    assert.equal(scoped('get', 'pods').namespaced, true);
+    assert.equal(scoped('create', 'pv', 'x').namespaced, false);
+    assert.equal(scoped('impersonate', 'users').namespaced, false);
+    assert.equal(scoped('impersonate', 'serviceaccounts').namespaced, true);
+    assert.equal(scoped('get', '/metrics').namespaced, false);
   });
 });
 

@@ -7,6 +7,10 @@ import type { KubeObject, Resource } from '../src/core/model/resource.js';
 import { asArray, asRecord } from '../src/core/model/values.js';
 import { buildRbacModel, type AccessRequest, type RbacModel } from '../src/core/rbac/model.js';
 import { formatSubject, identityOf, parseSubject, serviceAccountUser, type Identity } from '../src/core/rbac/subjects.js';
+import { BUILTIN_RESOURCES, resolveRequest } from '../src/core/rbac/resources.js';
+import { answerRbac } from '../src/app/rbac.js';
+import { connect } from '../src/adapters/cluster/read.js';
+import { discoverResources } from '../src/adapters/cluster/discovery.js';
 import { palisade } from './support/cli.js';
 import { SHARED } from './support/paths.js';
 import { clusterAvailable, startCluster, type TestCluster } from './support/cluster.js';
@@ -152,12 +156,12 @@ describe('rbac model against the API server (SubjectAccessReview)', { skip: !clu
   let serverObjects: Resource[];
   let kubePrometheus: KubeObject[];
 
-  const call = (method: string, pathname: string, body?: unknown) =>
+  const call = (method: string, pathname: string, body?: unknown, headers: Record<string, string> = {}) =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const req = request(
         `${cluster.url}${pathname}`,
-        { method, agent, ca: cluster.ca, cert: cluster.admin.cert, key: cluster.admin.key, headers: payload ? { 'content-type': 'application/json' } : {}, timeout: 20_000 },
+        { method, agent, ca: cluster.ca, cert: cluster.admin.cert, key: cluster.admin.key, headers: { ...(payload ? { 'content-type': 'application/json' } : {}), ...headers }, timeout: 20_000 },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -391,5 +395,116 @@ describe('rbac model against the API server (SubjectAccessReview)', { skip: !clu
       const server = await review(identityOf(parsed), request);
       assert.equal(run.code, server ? 0 : 1, `${subject} ${verb} ${resource} ${namespace}: ${run.stdout}${run.stderr}`);
     }
+  });
+  it('resolves resource names from a built-in table equal to the server discovery (issue 11 item 1)', async () => {
+    const discovered = await discoverResources(await connect({ kubeconfig: cluster.kubeconfig }));
+    assert.ok(discovered.length > 50, `${discovered.length} resources discovered`);
+    const table = new Map(BUILTIN_RESOURCES.map((entry) => [`${entry.group}/${entry.resource}`, entry]));
+    const differing: string[] = [];
+    for (const served of discovered) {
+      const entry = table.get(`${served.group}/${served.resource}`);
+      if (!entry) differing.push(`missing from the table: ${served.resource}.${served.group}`);
+      else if (JSON.stringify([entry.singular, entry.kind, [...entry.shortNames].sort(), entry.namespaced]) !== JSON.stringify([served.singular, served.kind, [...served.shortNames].sort(), served.namespaced]))
+        differing.push(`${served.resource}.${served.group}: table ${JSON.stringify(entry)}, server ${JSON.stringify(served)}`);
+    }
+    assert.deepEqual(differing, []);
+    // every spelling of every served resource resolves to it, from the table alone (files) and from discovery (--cluster)
+    for (const served of discovered) {
+      for (const spelling of [served.resource, served.singular, served.kind, ...served.shortNames, `${served.resource}.${served.group || 'core'}`].filter((text) => text !== '')) {
+        if (spelling.endsWith('.core')) continue;
+        const resolved = resolveRequest({ verb: 'get', resource: served.group && !spelling.includes('.') && discovered.some((other) => other !== served && [other.resource, other.singular, other.kind.toLowerCase(), ...other.shortNames].includes(spelling.toLowerCase())) ? `${spelling}.${served.group}` : spelling });
+        assert.notEqual(typeof resolved, 'string', `${spelling}: ${String(resolved)}`);
+        const { request, namespaced } = resolved as Exclude<typeof resolved, string>;
+        assert.ok(!('path' in request) && request.resource === served.resource, spelling);
+        if (!('path' in request)) assert.equal(request.apiGroup, served.group, spelling);
+        assert.equal(namespaced, served.namespaced, spelling);
+      }
+    }
+  });
+
+  it('who-can without -n lists exactly the subjects the server allows: cluster-scoped questions and URLs only through ClusterRoleBindings (issue 11 item 2)', async () => {
+    const subjects = new Map<string, Identity>();
+    for (const binding of model.bindings) {
+      for (const subject of binding.subjects) {
+        if (!subject.principal) continue;
+        const identity: Identity = subject.kind === 'Group' ? { user: '', groups: [subject.name] } : { user: subject.kind === 'ServiceAccount' ? serviceAccountUser(subject.namespace ?? '', subject.name) : subject.name, groups: [] };
+        subjects.set(formatSubject(subject), identity);
+      }
+    }
+    const mismatches: string[] = [];
+    let listed = 0;
+    for (const [verb, text] of [['get', 'nodes'], ['get', 'nodes/proxy'], ['escalate', 'clusterroles'], ['delete', 'clusterroles'], ['impersonate', 'users'], ['impersonate', 'groups'], ['get', '/healthz'], ['get', '/metrics'], ['create', 'persistentvolumes']] as const) {
+      const resolved = resolveRequest({ verb, resource: text });
+      assert.notEqual(typeof resolved, 'string', text);
+      const { request, namespaced } = resolved as Exclude<typeof resolved, string>;
+      assert.equal(namespaced, false, text);
+      const view = answerRbac(model, { kind: 'who-can', request, anyNamespace: namespaced }).view;
+      listed += view.subjects.length;
+      for (const [subject, identity] of subjects) {
+        const server = await review(identity, request);
+        if (server !== view.subjects.includes(subject)) mismatches.push(`${verb} ${text}: ${subject} server ${server}`);
+      }
+    }
+    assert.deepEqual(mismatches.slice(0, 20), [], `${mismatches.length} differ`);
+    assert.ok(listed > 10, `${listed} subjects listed`);
+    // a namespaced question lists RoleBinding grants with their namespace, each honoured there
+    for (const [verb, text] of [['get', 'pods'], ['bind', 'clusterroles']] as const) {
+      const { request, namespaced } = resolveRequest({ verb, resource: text }) as Exclude<ReturnType<typeof resolveRequest>, string>;
+      assert.equal(namespaced, true);
+      const view = answerRbac(model, { kind: 'who-can', request, anyNamespace: true }).view;
+      for (const grant of view.grants) {
+        const identity = subjects.get(grant.subject);
+        if (identity && !(await review(identity, { ...request, namespace: grant.namespace } as AccessRequest))) mismatches.push(`${verb} ${text}: ${grant.subject} in "${grant.namespace}"`);
+      }
+    }
+    assert.deepEqual(mismatches.slice(0, 20), []);
+  });
+
+  it('can bind/escalate agree with what the server lets the subject do: create a RoleBinding, update a ClusterRole (issue 11 item 3)', async () => {
+    const rbac = 'rbac.authorization.k8s.io/v1';
+    const ref = (kind: string, name: string) => ({ apiGroup: 'rbac.authorization.k8s.io', kind, name });
+    const user = (name: string) => [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name }];
+    for (const object of [
+      { apiVersion: rbac, kind: 'ClusterRole', metadata: { name: 'oracle-bind-admin' }, rules: [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['bind'], resourceNames: ['cluster-admin'] }] },
+      { apiVersion: rbac, kind: 'ClusterRole', metadata: { name: 'oracle-role-writer' }, rules: [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings', 'clusterroles'], verbs: ['create', 'get', 'update'] }] },
+      { apiVersion: rbac, kind: 'ClusterRole', metadata: { name: 'oracle-escalate' }, rules: [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['escalate'] }] },
+      { apiVersion: rbac, kind: 'ClusterRole', metadata: { name: 'oracle-target' }, rules: [] },
+      { apiVersion: rbac, kind: 'RoleBinding', metadata: { name: 'oracle-lee-binds', namespace: 'ns-a' }, roleRef: ref('ClusterRole', 'oracle-bind-admin'), subjects: user('oracle-lee') },
+      { apiVersion: rbac, kind: 'RoleBinding', metadata: { name: 'oracle-kim-escalates', namespace: 'ns-a' }, roleRef: ref('ClusterRole', 'oracle-escalate'), subjects: user('oracle-kim') },
+      { apiVersion: rbac, kind: 'ClusterRoleBinding', metadata: { name: 'oracle-kay-escalates' }, roleRef: ref('ClusterRole', 'oracle-escalate'), subjects: user('oracle-kay') },
+      { apiVersion: rbac, kind: 'ClusterRoleBinding', metadata: { name: 'oracle-writers' }, roleRef: ref('ClusterRole', 'oracle-role-writer'), subjects: [...user('oracle-lee'), ...user('oracle-kim'), ...user('oracle-kay')] },
+    ])
+      await create(object as KubeObject);
+    while (!(await review({ user: 'oracle-kay', groups: [] }, { verb: 'escalate', apiGroup: 'rbac.authorization.k8s.io', resource: 'clusterroles', namespace: '' }))) await new Promise((resolve) => setTimeout(resolve, 100));
+    const as = (name: string) => ({ 'impersonate-user': name });
+    const cases: Array<{ args: string[]; server: () => Promise<number> }> = [];
+    for (const namespace of ['ns-a', 'ns-b']) {
+      cases.push({
+        args: ['user:oracle-lee', 'bind', 'clusterroles', '--name', 'cluster-admin', '-n', namespace],
+        server: async () => (await call('POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/rolebindings?dryRun=All`, { apiVersion: rbac, kind: 'RoleBinding', metadata: { name: 'oracle-lee-admin', namespace }, roleRef: ref('ClusterRole', 'cluster-admin'), subjects: user('oracle-lee') }, as('oracle-lee'))).status,
+      });
+    }
+    for (const name of ['oracle-kim', 'oracle-kay']) {
+      cases.push({
+        args: [`user:${name}`, 'escalate', 'clusterroles', '--name', 'oracle-target', '-n', 'ns-a'],
+        server: async () => {
+          const current = JSON.parse((await call('GET', '/apis/rbac.authorization.k8s.io/v1/clusterroles/oracle-target')).body) as KubeObject;
+          return (await call('PUT', '/apis/rbac.authorization.k8s.io/v1/clusterroles/oracle-target?dryRun=All', { ...current, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['list'] }] }, as(name))).status;
+        },
+      });
+    }
+    const answers: string[] = [];
+    for (const { args, server } of cases) {
+      const status = await server();
+      assert.ok(status === 201 || status === 200 || status === 403, `${args.join(' ')}: HTTP ${status}`);
+      const run = palisade(['rbac', 'can', ...args, '--cluster', '--kubeconfig', cluster.kubeconfig]);
+      answers.push(`${args[0]} ${args[1]} ${args.at(-1)}: server ${status === 403 ? 'denied' : 'allowed'}, palisade ${run.code === 0 ? 'allowed' : run.code === 1 ? 'denied' : `exit ${run.code}: ${run.stderr}`}`);
+    }
+    assert.deepEqual(answers, [
+      'user:oracle-lee bind ns-a: server allowed, palisade allowed',
+      'user:oracle-lee bind ns-b: server denied, palisade denied',
+      'user:oracle-kim escalate ns-a: server denied, palisade denied',
+      'user:oracle-kay escalate ns-a: server allowed, palisade allowed',
+    ]);
   });
 });

@@ -35,19 +35,30 @@ export interface RbacAnswer<V> {
   flagged: boolean;
 }
 
-/** Builds the model from the objects and answers one question. */
-export function answerRbac<Q extends RbacQuestion>(input: { resources: readonly Resource[] } | RbacModel, question: Q): RbacAnswer<Views[Q['kind']]> {
-  const model = 'resources' in input ? buildRbacModel(input.resources) : input;
-  return { model, ...answer(model, question) } as RbacAnswer<Views[Q['kind']]>;
+/** An input that did not load: a file (and line) or a cluster read, and what went wrong. */
+export interface FailedInput {
+  file: string;
+  line?: number;
+  message: string;
 }
 
-function answer(model: RbacModel, question: RbacQuestion): { view: Views[RbacQuestion['kind']]; flagged: boolean } {
+/**
+ * Builds the model from the objects and answers one question. `errors`: the inputs that
+ * failed to load; `can` then answers unknown rather than no.
+ */
+export function answerRbac<Q extends RbacQuestion>(input: { resources: readonly Resource[]; errors?: readonly FailedInput[] } | RbacModel, question: Q): RbacAnswer<Views[Q['kind']]> {
+  const model = 'resources' in input ? buildRbacModel(input.resources) : input;
+  const failed = 'resources' in input ? (input.errors ?? []).map((error) => `${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}`) : [];
+  return { model, ...answer(model, question, failed) } as RbacAnswer<Views[Q['kind']]>;
+}
+
+function answer(model: RbacModel, question: RbacQuestion, failed: readonly string[]): { view: Views[RbacQuestion['kind']]; flagged: boolean } {
   switch (question.kind) {
     case 'who-can':
       return { view: whoCanView(model, question.request, question.anyNamespace), flagged: false };
     case 'can': {
-      const view = canView(model, question.subject, identityOf(question.subject, [...(question.groups ?? [])]), question.request);
-      return { view, flagged: !view.allowed };
+      const view = canView(model, question.subject, identityOf(question.subject, [...(question.groups ?? [])]), question.request, failed);
+      return { view, flagged: view.answer !== 'yes' };
     }
     case 'permissions':
       return { view: permissionsView(model, question.subject, identityOf(question.subject, [...(question.groups ?? [])])), flagged: false };

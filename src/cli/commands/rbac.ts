@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { LoadResult } from '../../adapters/manifests/documents.js';
 import { answerRbac, type RbacQuestion } from '../../app/rbac.js';
-import { parseRequest } from '../../core/rbac/resources.js';
+import { checkRequestSyntax, resolveRequest, resourceCatalog, type ApiResource, type RequestSpec } from '../../core/rbac/resources.js';
 import { parseSubject, type Subject } from '../../core/rbac/subjects.js';
 import { RBAC_GRAPH_OUTPUTS, RBAC_OUTPUTS } from '../formatters/rbac.js';
 import { chooseOutput, formatList, writeRendered } from '../output/registry.js';
@@ -21,8 +21,12 @@ Subcommands:
   escalations                 chains of steps by which subjects reach stronger identities
   graph                       subjects, bindings and roles as a graph (-o dot or json)
 
-RESOURCE is RESOURCE[.GROUP][/SUBRESOURCE] (pods, pods/exec, deployments.apps/scale;
-the group of well-known resources is implied) or a non-resource URL (/metrics).
+RESOURCE is RESOURCE[.GROUP][/SUBRESOURCE] or a non-resource URL (/metrics). RESOURCE is
+resolved as kubectl does: plural, singular, short name or kind (pods, pod, po, Pod;
+deploy.apps/scale), from the built-in resources, the CustomResourceDefinitions among the
+inputs and, with --cluster, discovery; an unknown name is an error. Cluster-scoped
+resources and URLs are asked with no namespace; bind on clusterroles in the namespace of
+the binding (-n).
 SUBJECT is user:NAME, group:NAME, serviceaccount:NAMESPACE:NAME or
 system:serviceaccount:NAMESPACE:NAME; a bare name is a user.
 
@@ -30,6 +34,7 @@ Flags:
   -n, --namespace NS         the namespace of the question; without it the question is
                              cluster-wide (as kubectl auth can-i -A), and who-can also
                              lists grants limited to one namespace, with that namespace
+                             (namespaced resources only)
       --name NAME            the object name of the request (resourceNames)
       --subresource S        the subresource (same as RESOURCE/S)
       --group G              can, permissions: a group the user is also in (repeatable)
@@ -38,7 +43,8 @@ Flags:
 ${INPUT_HELP}
 
 Exit codes: 0 done (can: allowed; escalations: none found), 1 can: denied, escalations:
-paths found, 2 usage or input error.
+paths found, 2 usage or input error (can: "unknown" when inputs failed and nothing that
+loaded allows it).
 `;
 
 function subjectArg(text: string | undefined, usage: string): Subject {
@@ -82,45 +88,73 @@ export async function rbacCommand(argv: string[], io: CommandIO): Promise<number
     return loaded.errors.length > 0 ? 2 : 0;
   }
   const output = chooseOutput(RBAC_OUTPUTS, values.output);
-  const request = (verb: string | undefined, resource: string | undefined, usage: string) => {
+  // The resource is resolved once the objects are read (CustomResourceDefinitions among them,
+  // the cluster's discovery); its syntax is checked before anything is read.
+  const requestSpec = (verb: string | undefined, resource: string | undefined, usage: string): RequestSpec => {
     if (verb === undefined || resource === undefined) throw new UsageError(`missing VERB or RESOURCE: ${usage}`);
-    const parsed = parseRequest({ verb, resource, ...(values.subresource ? { subresource: values.subresource } : {}), ...(values.name ? { name: values.name } : {}), ...(values.namespace ? { namespace: values.namespace } : {}) });
-    if (typeof parsed === 'string') throw new UsageError(parsed);
-    return parsed;
+    const spec: RequestSpec = { verb, resource, ...(values.subresource ? { subresource: values.subresource } : {}), ...(values.name ? { name: values.name } : {}), ...(values.namespace ? { namespace: values.namespace } : {}) };
+    const error = checkRequestSyntax(spec);
+    if (error !== undefined) throw new UsageError(error);
+    return spec;
   };
-  // Flags and arguments to a question (usage errors before anything is read), then the use case.
-  let question: Exclude<RbacQuestion, { kind: 'graph' }>;
+  let spec: RequestSpec | undefined;
+  let subject: Subject | undefined;
   let paths: string[];
   switch (subcommand) {
     case 'who-can': {
       const [verb, resource, ...inputs] = rest;
-      question = { kind: 'who-can', request: request(verb, resource, 'palisade rbac who-can VERB RESOURCE [PATH...]'), anyNamespace: values.namespace === undefined };
+      spec = requestSpec(verb, resource, 'palisade rbac who-can VERB RESOURCE [PATH...]');
       paths = inputs;
       break;
     }
     case 'can': {
       const [subjectText, verb, resource, ...inputs] = rest;
       const usage = 'palisade rbac can SUBJECT VERB RESOURCE [PATH...]';
-      const subject = subjectArg(subjectText, usage);
-      question = { kind: 'can', subject, groups: values.group ?? [], request: request(verb, resource, usage) };
+      subject = subjectArg(subjectText, usage);
+      spec = requestSpec(verb, resource, usage);
       paths = inputs;
       break;
     }
     case 'permissions': {
       const [subjectText, ...inputs] = rest;
-      question = { kind: 'permissions', subject: subjectArg(subjectText, 'palisade rbac permissions SUBJECT [PATH...]'), groups: values.group ?? [] };
+      subject = subjectArg(subjectText, 'palisade rbac permissions SUBJECT [PATH...]');
       paths = inputs;
       break;
     }
     case 'escalations':
-      question = { kind: 'escalations' };
       paths = rest;
       break;
     default:
       throw new UsageError(`unknown subcommand "${subcommand}" (who-can, can, permissions, escalations, graph)`);
   }
   const loaded = await loadObjects(values, paths, io, command);
-  const { view, flagged } = answerRbac(loaded, question);
+  const errors = [...loaded.errors];
+  let question: Exclude<RbacQuestion, { kind: 'graph' }>;
+  if (spec) {
+    const discovered = values.cluster ? await discover(values, command, io, errors) : undefined;
+    const resolved = resolveRequest(spec, resourceCatalog({ ...(discovered ? { discovered } : {}), objects: loaded.resources }));
+    if (typeof resolved === 'string') throw new UsageError(resolved);
+    question =
+      subject !== undefined
+        ? { kind: 'can', subject, groups: values.group ?? [], request: resolved.request }
+        : // without -n: every namespace, for requests made in one; cluster-scoped ones are granted only cluster-wide
+          { kind: 'who-can', request: resolved.request, anyNamespace: values.namespace === undefined && resolved.namespaced };
+  } else question = subject !== undefined ? { kind: 'permissions', subject, groups: values.group ?? [] } : { kind: 'escalations' };
+  const { view, flagged } = answerRbac({ resources: loaded.resources, errors }, question);
   await writeRendered(io, output, view);
-  return loaded.errors.length > 0 ? 2 : flagged ? 1 : 0;
+  return errors.length > 0 ? 2 : flagged ? 1 : 0;
+}
+
+/** The cluster's resource types (kubectl's discovery); undefined, with an input error, when discovery fails. */
+async function discover(values: Parameters<typeof loadInputs>[0], command: string, io: CommandIO, errors: LoadResult['errors']): Promise<ApiResource[] | undefined> {
+  try {
+    const { connect } = await import('../../adapters/cluster/read.js');
+    const { discoverResources } = await import('../../adapters/cluster/discovery.js');
+    return await discoverResources(await connect({ ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}), ...(values.context ? { context: values.context } : {}) }));
+  } catch (error) {
+    const message = `resource discovery failed: ${(error as Error).message}`;
+    io.stderr(`${command}: cluster: ${message}\n`);
+    errors.push({ code: 'cluster-error', message, file: 'cluster' });
+    return undefined;
+  }
 }

@@ -41,7 +41,7 @@ function* renderView(view: RbacView, format: TextFormat): Generator<string> {
       return;
     }
     case 'Can': {
-      yield `${view.allowed ? 'yes' : 'no'}: ${view.subject} ${view.allowed ? 'may' : 'may not'} ${view.request.text}\n`;
+      yield `${view.answer}: ${view.subject} ${view.answer === 'yes' ? 'may' : view.answer === 'no' ? 'may not' : 'may or may not'} ${view.request.text}\n`;
       yield `reason: ${view.reason}\n`;
       if (view.grants.length > 1) {
         yield '\n';

@@ -101,23 +101,48 @@ export interface CanView {
   subject: string;
   identity: Identity;
   request: RequestView;
-  allowed: boolean;
+  /** null when unknown: no grant among the objects that loaded, but some inputs failed */
+  allowed: boolean | null;
+  answer: 'yes' | 'no' | 'unknown';
   /** allowed as a member of system:masters, before RBAC */
   superuser: boolean;
   grants: GrantView[];
   reason: string;
+  /** the inputs that failed to load (files, cluster reads), when any did */
+  incomplete?: string[];
 }
 
-export function canView(model: RbacModel, subject: Subject, identity: Identity, request: AccessRequest): CanView {
+/**
+ * Whether the subject may make the request. `failedInputs`: inputs that did not load. RBAC
+ * only allows, so a grant among the objects that loaded is a yes whatever the others held;
+ * without one the answer is unknown, since a failed input may hold the binding that allows it.
+ */
+export function canView(model: RbacModel, subject: Subject, identity: Identity, request: AccessRequest, failedInputs: readonly string[] = []): CanView {
   const decision = model.authorize(identity, request);
   const grants = decision.grants.map(grantView).sort(byGrant);
   const first = grants[0];
+  const unknown = !decision.allowed && failedInputs.length > 0;
+  const failed = `${failedInputs.length} input${failedInputs.length === 1 ? '' : 's'} failed to load (${failedInputs.slice(0, 3).join('; ')}${failedInputs.length > 3 ? `; and ${failedInputs.length - 3} more` : ''})`;
   const reason = decision.superuser
     ? `member of ${SUPERUSER_GROUP}: authorized before RBAC`
     : first
       ? `${first.binding.kind} ${qualified(first.binding)} binds ${first.subject} to ${first.role.kind} ${qualified(first.role)}, whose rule ${first.rule.declaredIn} rules[${first.rule.index}] allows it`
-      : 'no binding of the subject or its groups allows it';
-  return { apiVersion: RBAC_VIEW_API_VERSION, kind: 'Can', subject: formatSubject(subject), identity: { user: identity.user, groups: [...identity.groups] }, request: requestView(request), allowed: decision.allowed, superuser: decision.superuser, grants, reason };
+      : unknown
+        ? `no binding among the objects that loaded allows it, but ${failed}: a binding in them may`
+        : 'no binding of the subject or its groups allows it';
+  return {
+    apiVersion: RBAC_VIEW_API_VERSION,
+    kind: 'Can',
+    subject: formatSubject(subject),
+    identity: { user: identity.user, groups: [...identity.groups] },
+    request: requestView(request),
+    allowed: unknown ? null : decision.allowed,
+    answer: unknown ? 'unknown' : decision.allowed ? 'yes' : 'no',
+    superuser: decision.superuser,
+    grants,
+    reason: decision.allowed && failedInputs.length > 0 ? `${reason}; ${failed}, but RBAC only allows: they cannot take this away` : reason,
+    ...(failedInputs.length > 0 ? { incomplete: [...failedInputs] } : {}),
+  };
 }
 
 export function qualified(object: ObjectView): string {

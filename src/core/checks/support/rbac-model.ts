@@ -92,9 +92,11 @@ export function podExposure(workload: Workload, resource: Resource, inventory: I
 /**
  * `; granted to serviceaccount:ci:deployer by RoleBinding ci/deploy, group:devs by ...`:
  * who holds a role's rules, through bindings to it or to aggregated ClusterRoles that
- * include them; '' when nobody among the scanned objects does.
+ * include them; '' when nobody among the scanned objects does. `permissions`: what the
+ * finding is about; a RoleBinding grants only in its namespace, so it holds none of them
+ * when every one is cluster-scoped (a request that carries no namespace).
  */
-export function grantedTo(role: Resource, inventory: Inventory): string {
+export function grantedTo(role: Resource, inventory: Inventory, permissions: ReadonlyArray<{ clusterScoped?: boolean }> = []): string {
   const model = rbacModelOf(inventory);
   // role key -> aggregated ClusterRoles holding some of its rules
   const aggregators = inventory.get(rbacAggregators);
@@ -103,6 +105,7 @@ export function grantedTo(role: Resource, inventory: Inventory): string {
   for (const holderRole of [key, ...(aggregators.get(key) ?? [])]) {
     for (const binding of model.bindingsOfRole(holderRole)) {
       if (!binding.role) continue;
+      if (binding.kind === 'RoleBinding' && permissions.length > 0 && permissions.every((permission) => permission.clusterScoped)) continue;
       const where = binding.namespace ? `RoleBinding ${binding.namespace}/${binding.name}` : `ClusterRoleBinding ${binding.name}`;
       const via = holderRole === key ? where : `${where} → ${binding.role.kind} ${binding.role.name}`;
       for (const subject of binding.subjects) if (subject.principal) holders.add(`${formatSubject(subject)} by ${via}`);

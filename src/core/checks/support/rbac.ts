@@ -178,7 +178,7 @@ export function* permissionViolations(
     const grants = grantsOf(resource, located, permissions).filter(filter);
     if (grants.length === 0) continue;
     const text = message(grants, located);
-    if (text !== undefined) yield { path: grantPath(located, grants), message: `${text}${grantedTo(resource, inventory)}` };
+    if (text !== undefined) yield { path: grantPath(located, grants), message: `${text}${grantedTo(resource, inventory, grants.map((grant) => grant.permission))}` };
   }
 }
 
