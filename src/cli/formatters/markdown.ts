@@ -11,8 +11,9 @@ import type { StringFormatter } from './types.js';
 /**
  * One table cell. Text from manifests (names, messages) may hold anything:
  * Markdown punctuation is backslash-escaped, `&` and angle brackets become
- * entities so no HTML or entity is interpreted, pipes cannot end the cell and
- * line breaks become <br>.
+ * entities so no HTML or entity is interpreted, pipes cannot end the cell,
+ * line breaks become <br>, and other control characters (C0, DEL, C1, bidirectional
+ * overrides and isolates) are shown as \uXXXX.
  */
 export function escapeCell(text: string): string {
   return (
@@ -22,7 +23,7 @@ export function escapeCell(text: string): string {
       .replace(/>/g, '&gt;')
       .replace(/[\\`*_[\]|~]/g, '\\$&')
       // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, (char) => `\\u${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`)
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g, (char) => `\\u${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`)
       .replace(/\r\n|\r|\n|\u2028|\u2029/g, '<br>')
       .trim()
   );
