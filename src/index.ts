@@ -53,7 +53,7 @@ export { parseInlineExceptions, INLINE_EXCEPTION_PREFIX, type ExceptionRule, typ
 // The model, and the check contract.
 export { defineCheck, CATEGORIES, type AnyCheck, type CheckDefinition, type CheckContext, type CheckReads, type Violation, type Category, type OptionSpec } from './core/model/check.js';
 export type { Finding, FindingLocation, Suppression, InputError, InputErrorCode, SkippedDocument } from './core/model/finding.js';
-export { findingKey, findingKeyString, fingerprintTextV1, groupOf, type FindingKey, type KeyedFinding } from './core/model/finding-key.js';
+export { findingKey, findingKeyString, fingerprintTextV1, fingerprintTextV2, groupOf, type FindingKey, type KeyedFinding } from './core/model/finding-key.js';
 export { sourceLabel, artifactOf, fileSource, STDIN, type Source, type SourceKind, type Renderer, type AdmissionOperation } from './core/model/source.js';
 export { locate, formatPath, type Path, type Position } from './core/model/location.js';
 export { refToString, type KubeObject, type ObjectRef, type Resource, type Origin } from './core/model/resource.js';

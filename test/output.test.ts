@@ -8,8 +8,15 @@ import { markdownTableChunks } from '../src/cli/output/markdown-table.js';
 import { chooseOutput, defineOutputs, formatChoice, formatList, type RenderContext } from '../src/cli/output/registry.js';
 import { columnWidths, tableChunks, tableText } from '../src/cli/output/table.js';
 import { writeOutput } from '../src/cli/output/write.js';
-import { MATRIX_OUTPUTS } from '../src/cli/formatters/netpol.js';
-import { RBAC_OUTPUTS } from '../src/cli/formatters/rbac.js';
+import { CATALOG_OUTPUTS } from '../src/cli/formatters/catalog.js';
+import { IMAGE_OUTPUTS, type ImageInventoryReport } from '../src/cli/formatters/image.js';
+import { EXPLAIN_OUTPUTS, EXPOSURE_OUTPUTS, GENERATE_OUTPUTS, MATRIX_OUTPUTS, type Explanation, type GenerateResult } from '../src/cli/formatters/netpol.js';
+import { RBAC_OUTPUTS, type RbacView } from '../src/cli/formatters/rbac.js';
+import type { ImageScanEntry } from '../src/adapters/images/pipeline.js';
+import type { AnyCheck } from '../src/core/model/check.js';
+import type { Side } from '../src/core/network/analysis.js';
+import type { ExposureItem } from '../src/core/network/exposure.js';
+import type { EscalationsView } from '../src/core/rbac/escalation.js';
 import { ALL_PORTS, portSetOf } from '../src/core/network/ports.js';
 import type { WorkloadConnection } from '../src/core/network/workloads.js';
 import type { GrantView, WhoCanView } from '../src/core/rbac/views.js';
@@ -199,5 +206,96 @@ describe('command tables at scale', () => {
     assert.equal(lines.length, 3 + 200_001 + 1);
     assert.match(lines[3]!, /^SUBJECT {2,}WHERE {2,}BINDING {2,}ROLE {2,}RULE$/);
     assert.equal(lines[3]!.indexOf('WHERE'), 'serviceaccount:ns-999:sa-199999'.length + 2);
+  });
+});
+
+/** Text a terminal shows as written: no control character, no Unicode line break, no bidi override; only the line feeds between lines. */
+function assertInert(text: string, label: string): void {
+  // eslint-disable-next-line no-control-regex
+  const bad = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.exec(text);
+  assert.equal(bad, null, `${label}: raw U+${bad?.[0].charCodeAt(0).toString(16).padStart(4, '0')} in ${JSON.stringify(text.slice(Math.max(0, (bad?.index ?? 0) - 40), (bad?.index ?? 0) + 40))}`);
+  for (const line of text.split('\n')) assert.ok(!line.startsWith('FAKE'), `${label}: a fake line: ${line}`);
+}
+
+const EVIL = 'x\nFAKE line\r\u001b[2J\u2028\u202e';
+
+function grant(subject: string, index = 0): GrantView {
+  return {
+    subject,
+    namespace: 'shop',
+    binding: { kind: 'RoleBinding', name: `b${EVIL}`, namespace: 'shop' },
+    role: { kind: 'Role', name: `r${EVIL}`, namespace: 'shop' },
+    rule: { verbs: ['get'], apiGroups: [''], resources: ['secrets'], resourceNames: [`n${EVIL}`], nonResourceURLs: [], declaredIn: `Role/shop/r${EVIL}`, index },
+  };
+}
+
+function imageEntry(packages: number): ImageScanEntry {
+  const layer = { index: 0, digest: 'sha256:0' };
+  return {
+    image: { reference: `registry.example/app${EVIL}:1`, digest: 'sha256:1', user: `root${EVIL}`, exposedPorts: [`80${EVIL}`], created: `2024${EVIL}`, platform: { os: `linux${EVIL}`, architecture: 'amd64' }, layers: [layer] },
+    os: { id: 'debian', versionId: '12', prettyName: `Debian${EVIL}` },
+    osSupport: { state: 'supported', dataAsOf: '2026-01-01' },
+    scannedAt: '2026-01-01T00:00:00Z',
+    packages: Array.from({ length: packages }, (_, index) => ({ ecosystem: 'npm', scheme: 'npm' as const, name: index === 0 ? `pkg${EVIL}` : `pkg-${index}`, version: `1.0.${index}`, path: `app/node_modules/pkg-${index}/package.json`, layer, ...(index === 1 ? { ownedByOsPackage: `deb${EVIL}` } : {}) })),
+    problems: [{ path: `etc/${EVIL}`, message: `bad${EVIL}` }],
+    vulnerabilities: [],
+  };
+}
+
+describe('every command table: control characters escaped, any size streamed', () => {
+  it('netpol: matrix, exposure, explain and generate --diff', async () => {
+    const connections: WorkloadConnection[] = [{ from: `a/Deployment/${EVIL}`, to: 'b/Deployment/y', ports: ALL_PORTS }];
+    for (const format of ['table', 'markdown'] as const) assertInert(await rendered(MATRIX_OUTPUTS.formats[format]!({ connections, scope: 'both' }, CONTEXT)), `matrix ${format}`);
+    // CSV is data (RFC 4180): the value is kept as it is, quoted, a carriage return included.
+    assert.equal(await rendered(MATRIX_OUTPUTS.formats.csv!({ connections: [{ from: 'a\rb', to: 'c', ports: ALL_PORTS }], scope: 'both' }, CONTEXT)), 'from,to,ports,addresses\n"a\rb",c,all,\n');
+    const items: ExposureItem[] = [{ workload: `a/Deployment/${EVIL}`, exposure: 'external-ingress', ports: ALL_PORTS, detail: `Service ${EVIL}` }];
+    for (const format of ['table', 'markdown'] as const) assertInert(await rendered(EXPOSURE_OUTPUTS.formats[format]!(items, CONTEXT)), `exposure ${format}`);
+    const side: Side = { isolated: true, applies: true, selectingPolicies: [`p${EVIL}`], allowingRules: [{ policy: `p${EVIL}`, direction: 'Ingress', rule: 0, ports: ALL_PORTS }], ports: ALL_PORTS } as Side;
+    const explanation: Explanation = { allowed: true, ports: ALL_PORTS, results: [{ from: `a/Deployment/${EVIL}`, to: `b/Deployment/${EVIL}`, allowed: true, ports: ALL_PORTS, egress: side, ingress: side, caveats: [`10.0.0.0/8${EVIL}`] }] };
+    assertInert(await rendered(EXPLAIN_OUTPUTS.formats.text!(explanation, CONTEXT)), 'explain text');
+    const diff: GenerateResult = { kind: 'ProposalDiff', policies: 1, changes: [{ change: 'removed', connection: `a/Deployment/${EVIL} -> b`, before: `all${EVIL}`, after: 'none' }] };
+    assertInert(await rendered(GENERATE_OUTPUTS.formats.yaml!(diff, CONTEXT)), 'generate --diff');
+  });
+
+  it('rbac: who-can, can, permissions and escalations, as a table and as Markdown', async () => {
+    const request = { verb: 'get', resource: 'secrets', text: `get secrets ${EVIL}` };
+    const identity = { user: `jane${EVIL}`, groups: [`devs${EVIL}`] };
+    const views: RbacView[] = [
+      { apiVersion: 'palisade.dev/rbac/v1', kind: 'WhoCan', request, superuserGroups: ['system:masters'], subjects: [`user:${EVIL}`], grants: [grant(`user:${EVIL}`)] },
+      { apiVersion: 'palisade.dev/rbac/v1', kind: 'Can', subject: `user:${EVIL}`, identity, request, allowed: true, answer: 'yes', superuser: false, grants: [grant('u', 0), grant('u', 1)], reason: `RoleBinding ${EVIL}` },
+      { apiVersion: 'palisade.dev/rbac/v1', kind: 'Permissions', subject: `user:${EVIL}`, identity, superuser: false, clusterWide: [], namespaces: { [`shop${EVIL}`]: [grant('u')] }, danglingBindings: [{ kind: 'RoleBinding', name: `d${EVIL}`, namespace: 'shop' }] },
+      { apiVersion: 'palisade.dev/rbac/v1', kind: 'Escalations', paths: [{ subject: `user:${EVIL}`, reaches: 'cluster-admin', steps: [{ action: 'bind', from: `user:${EVIL}`, to: 'cluster-admin', text: `binds ${EVIL}`, via: `RoleBinding ${EVIL}` } as EscalationsView['paths'][number]['steps'][number]] }] },
+    ];
+    for (const view of views) for (const format of ['table', 'markdown'] as const) assertInert(await rendered(RBAC_OUTPUTS.formats[format]!(view, CONTEXT)), `rbac ${view.kind} ${format}`);
+  });
+
+  it('image: 200,000 packages as a table, streamed in small chunks, every field from the image escaped', async () => {
+    const report: ImageInventoryReport = { apiVersion: 'palisade.dev/image/v1', kind: 'ImageInventoryReport', generator: 'test', images: [imageEntry(200_000)], errors: [{ image: `bad${EVIL}`, message: `unreachable${EVIL}` }] };
+    const output = await IMAGE_OUTPUTS.formats.table!(report, CONTEXT);
+    assert.notEqual(typeof output, 'string', 'the table is written in chunks');
+    const chunks = [...(output as Iterable<string>)];
+    const largest = chunks.reduce((most, chunk) => Math.max(most, chunk.length), 0);
+    assert.ok(largest < 64 * 1024, `largest chunk ${largest} characters`);
+    const text = await rendered(chunks);
+    assertInert(text, 'image table');
+    assert.ok(text.split('\n').length > 200_000);
+    assert.match(text, /^pkg-199999 {2,}1\.0\.199999/m);
+  });
+
+  it('checks: 200,000 catalog entries as a table; a title with a line feed stays on its row', async () => {
+    const checks = Array.from({ length: 200_000 }, (_, index) => ({ id: `check-${index}`, severity: 'low', category: 'workload', enabledByDefault: index % 2 === 0, title: index === 7 ? `title ${EVIL}` : `title ${index}` })) as unknown as AnyCheck[];
+    const text = await rendered(CATALOG_OUTPUTS.formats.table!(checks, CONTEXT));
+    assert.equal(text.split('\n').length, 200_001);
+    assertInert(text, 'checks table');
+  });
+
+  it('scan: the table and Markdown reports', async () => {
+    const run = memoryIO();
+    const manifest = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${JSON.stringify(`web${EVIL}`)}\n  namespace: shop\nspec:\n  hostNetwork: true\n  containers: [{name: ${JSON.stringify(`app${EVIL}`)}, image: nginx}]\n`;
+    for (const format of ['table', 'markdown']) {
+      run.io.stdin = async () => Buffer.from(manifest);
+      await main(['scan', '--check', 'host-network', '--check', 'run-as-root', '-o', format, '-'], run.io);
+    }
+    assertInert(run.out(), 'scan');
   });
 });

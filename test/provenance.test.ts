@@ -7,12 +7,13 @@ import { FINGERPRINT_KEY, toSarif } from '../src/cli/formatters/sarif.js';
 import { formatJson } from '../src/cli/formatters/json.js';
 import { formatToString } from '../src/cli/formatters/types.js';
 import { buildReport, reportedSource, reportFindingKey } from '../src/core/engine/report.js';
-import { findingKey, findingKeyString, fingerprintTextV1, groupOf } from '../src/core/model/finding-key.js';
+import { findingKey, findingKeyString, fingerprintTextV1, fingerprintTextV2, groupOf } from '../src/core/model/finding-key.js';
 import { artifactOf, sourceLabel, type Source } from '../src/core/model/source.js';
 import { renderMessage } from '../src/core/model/check.js';
 import { reportFromText } from './support/report.js';
 import { scanText } from './support/scan.js';
-import { mixedReport } from './formatters/report-fixture.js';
+import { MIXED_FILE, mixedReport } from './formatters/report-fixture.js';
+import { REPO_ROOT } from './support/paths.js';
 
 const POD = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: team}\nspec:\n  hostNetwork: true\n  containers: [{name: c, image: x}]\n';
 
@@ -62,10 +63,14 @@ describe('typed sources', () => {
     assert.ok(!formatToString(formatJson(report, { color: false, cwd: '/' })).includes('"source": {'));
     assert.ok(!JSON.stringify(report).includes('"kind":"stdin"'));
     // A file that happens to be called <stdin> is a file: SARIF locates it (no label is parsed back).
-    const odd = toSarif(reportFromText(POD, {}, '<stdin>'), '/work') as { runs: { results: { locations: { physicalLocation?: unknown }[] }[] }[] };
+    type Log = { runs: { results: { locations: { physicalLocation?: { artifactLocation: { uri: string } } }[]; partialFingerprints: Record<string, string> }[] }[] };
+    const odd = toSarif(reportFromText(POD, {}, '<stdin>'), '/work') as Log;
     assert.ok(odd.runs[0]!.results[0]!.locations[0]!.physicalLocation);
-    const stdin = toSarif(report, '/work') as typeof odd;
-    assert.equal(stdin.runs[0]!.results[0]!.locations[0]!.physicalLocation, undefined);
+    // Standard input gets a virtual path (GitHub places no result without a physical location);
+    // the typed source keeps it apart from that file in the fingerprint, which has no artifact.
+    const stdin = toSarif(report, '/work') as Log;
+    assert.equal(stdin.runs[0]!.results[0]!.locations[0]!.physicalLocation?.artifactLocation.uri, '%3Cstdin%3E');
+    assert.notEqual(stdin.runs[0]!.results[0]!.partialFingerprints[FINGERPRINT_KEY], odd.runs[0]!.results[0]!.partialFingerprints[FINGERPRINT_KEY]);
   });
 });
 
@@ -112,16 +117,18 @@ describe('finding keys', () => {
     assert.notEqual(findingKeyString(key), findingKeyString({ ...key, container: undefined }));
   });
 
-  it('give the SARIF fingerprints published so far (check, kind, namespace, name, path)', () => {
+  it('give the SARIF fingerprints: v2 hashes the whole key with the artifact as printed; v1 stays what was published', () => {
     const report = mixedReport();
-    const log = toSarif(report, '/work') as { runs: { results: { partialFingerprints: Record<string, string> }[] }[] };
+    const log = toSarif(report, REPO_ROOT) as { runs: { results: { partialFingerprints: Record<string, string> }[] }[] };
     const all = [...report.findings, ...report.suppressed.map((item) => item.finding)];
     assert.ok(all.length > 3);
     all.forEach((finding, index) => {
       const { kind, namespace, name } = finding.object;
-      const before = createHash('sha256').update(JSON.stringify([finding.checkId, kind, namespace ?? '', name, finding.location.path])).digest('hex');
-      assert.equal(log.runs[0]!.results[index]!.partialFingerprints[FINGERPRINT_KEY], before);
-      assert.equal(fingerprintTextV1(reportFindingKey(finding)), JSON.stringify([finding.checkId, kind, namespace ?? '', name, finding.location.path]));
+      const key = reportFindingKey(finding);
+      assert.equal(key.artifact, MIXED_FILE);
+      const v2 = createHash('sha256').update(fingerprintTextV2(key)).digest('hex');
+      assert.equal(log.runs[0]!.results[index]!.partialFingerprints[FINGERPRINT_KEY], v2);
+      assert.equal(fingerprintTextV1(key), JSON.stringify([finding.checkId, kind, namespace ?? '', name, finding.location.path]));
     });
   });
 });

@@ -60,3 +60,27 @@ describe('palisade scan -o FORMAT', () => {
     assert.match(stderr, /unknown output format "html" \(one of table, json, yaml, sarif, junit, markdown\)/);
   });
 });
+
+describe('palisade scan -o markdown --max-markdown-bytes', () => {
+  it('caps the report, says what it left out, and refuses a cap too small or a format it does not apply to', () => {
+    const capped = palisade('scan', 'examples', '-o', 'markdown', '--max-markdown-bytes', '2500');
+    assert.equal(capped.status, 1, capped.stderr);
+    assert.ok(Buffer.byteLength(capped.stdout) <= 2500, `${Buffer.byteLength(capped.stdout)} bytes`);
+    assert.match(capped.stdout, /not shown/);
+    const whole = palisade('scan', 'examples', '-o', 'markdown', '--max-markdown-bytes', '0');
+    assert.equal(whole.stdout, palisade('scan', 'examples', '-o', 'markdown').stdout, 'the example fits under the default cap');
+    assert.doesNotMatch(whole.stdout, /not shown/);
+    for (const [value, message] of [
+      ['100', /--max-markdown-bytes must be 0 \(no cap\) or at least 2048/],
+      ['ten', /--max-markdown-bytes must be 0 \(no cap\) or at least 2048/],
+    ] as const) {
+      const run = palisade('scan', 'examples', '-o', 'markdown', '--max-markdown-bytes', value);
+      assert.equal(run.status, 2);
+      assert.match(run.stderr, message);
+    }
+    const json = palisade('scan', 'examples', '-o', 'json', '--max-markdown-bytes', '5000');
+    assert.equal(json.status, 2);
+    assert.match(json.stderr, /--max-markdown-bytes applies to -o markdown only/);
+    assert.match(palisade('scan', '--help').stdout, /--max-markdown-bytes N/);
+  });
+});

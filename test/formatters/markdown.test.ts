@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { marked } from 'marked';
 import type { ScanReport } from '../../src/core/engine/report.js';
 import { refToString } from '../../src/core/model/resource.js';
-import { escapeCell, formatMarkdown } from '../../src/cli/formatters/markdown.js';
+import { DEFAULT_MAX_MARKDOWN_BYTES, escapeCell, formatMarkdown } from '../../src/cli/formatters/markdown.js';
 import { repoPath, REPO_ROOT } from '../support/paths.js';
 import { reportFromText } from '../support/report.js';
 import { mixedReport } from './report-fixture.js';
@@ -125,5 +125,68 @@ describe('markdown formatter', () => {
     const markdown = markdownOf(reportFromText(readFileSync(repoPath('examples/insecure.yaml'), 'utf8'), {}, 'examples/insecure.yaml'));
     assert.match(markdown, /^# Palisade scan report\n/);
     assert.match(markdown, /\| critical \| `privileged-container` \| Deployment\/shop\/web \(container sidecar\) \| examples\/insecure\.yaml:\d+<br>/);
+  });
+});
+
+/** A scan of many objects: each Pod has a critical, a high and a medium finding. */
+function largeReport(pods: number, standard?: ScanReport['standard']): ScanReport {
+  const docs: string[] = [];
+  for (let index = 0; index < pods; index++) {
+    docs.push(`apiVersion: v1\nkind: Pod\nmetadata: {name: pod-with-a-rather-long-name-${index}, namespace: shop}\nspec:\n  hostNetwork: ${index % 2 === 0}\n  containers: [{name: app, image: nginx, securityContext: {privileged: true}}]\n`);
+  }
+  return reportFromText(docs.join('---\n'), standard ? { standard } : {}, 'deploy/pods.yaml');
+}
+
+describe('markdown for pull-request comments: a size cap that says what it left out', () => {
+  const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+
+  it('is identical to the uncapped report when it fits', () => {
+    const report = mixedReport('pss-restricted');
+    assert.equal(formatMarkdown(report, { color: false, cwd: REPO_ROOT }), formatMarkdown(report, { color: false, cwd: REPO_ROOT, maxMarkdownBytes: 0 }));
+    assert.ok(DEFAULT_MAX_MARKDOWN_BYTES < 65_536);
+  });
+
+  it('stays under the default cap (GitHub comments stop at 65,536 characters) with the summary first', () => {
+    const report = largeReport(700);
+    assert.ok(bytes(formatMarkdown(report, { color: false, cwd: REPO_ROOT, maxMarkdownBytes: 0 })) > 65_536, 'the uncapped report is too large for a comment');
+    const markdown = markdownOf(report);
+    assert.ok(bytes(markdown) <= DEFAULT_MAX_MARKDOWN_BYTES, `${bytes(markdown)} bytes`);
+    assert.deepEqual(tables(markdown)[0]!.heading, 'Summary');
+    assert.ok(markdown.indexOf('## Summary') < markdown.indexOf('## Findings'));
+  });
+
+  it('keeps the most severe findings, and says how many of which severity it left out and how to get them', () => {
+    const report = largeReport(400);
+    const cap = 20_000;
+    const markdown = formatMarkdown(report, { color: false, cwd: REPO_ROOT, maxMarkdownBytes: cap });
+    assert.ok(bytes(markdown) <= cap, `${bytes(markdown)} bytes`);
+    const findings = tables(markdown).find((table) => table.heading === 'Findings')!;
+    for (const row of findings.rows) assert.equal(row.length, 5);
+    const shown = findings.rows.map((row) => row[0]!);
+    const rank = (severity: string) => ['info', 'low', 'medium', 'high', 'critical'].indexOf(severity);
+    const counts = report.summary.bySeverity;
+    assert.ok(shown.length > 0 && shown.length < report.findings.length);
+    // every critical finding fits before any high one is shown; shown findings are in severity order
+    assert.deepEqual([...shown].sort((a, b) => rank(b) - rank(a)), shown);
+    assert.equal(shown.filter((severity) => severity === 'critical').length, Math.min(counts.critical, shown.length));
+    const left = report.findings.length - shown.length;
+    const leftOf = (['critical', 'high', 'medium', 'low', 'info'] as const)
+      .map((severity) => [severity, counts[severity] - shown.filter((item) => item === severity).length] as const)
+      .filter(([, count]) => count > 0)
+      .map(([severity, count]) => `${count} ${severity}`);
+    assert.ok(leftOf.length > 1);
+    assert.match(markdown, new RegExp(`${shown.length} of ${report.findings.length} findings`));
+    assert.match(markdown, new RegExp(`${left} more finding\\(s\\) not shown \\(${leftOf.join(', ')}\\)`));
+    assert.match(markdown, /--max-markdown-bytes 0/);
+    assert.match(markdown, /-o json/);
+  });
+
+  it('reports controls before findings when both cannot fit', () => {
+    const report = largeReport(400, 'pss-restricted');
+    const markdown = formatMarkdown(report, { color: false, cwd: REPO_ROOT, maxMarkdownBytes: 8_000 });
+    assert.ok(bytes(markdown) <= 8_000);
+    const controls = tables(markdown).find((table) => table.heading.startsWith('Controls'));
+    assert.ok(controls, markdown);
+    assert.equal(controls.rows.length, report.controls!.length);
   });
 });

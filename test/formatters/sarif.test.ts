@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { ScanReport } from '../../src/core/engine/report.js';
+import { createHash } from 'node:crypto';
+import { reportFindingKey, type ScanReport } from '../../src/core/engine/report.js';
+import { findingKeyString, fingerprintTextV2 } from '../../src/core/model/finding-key.js';
 import { artifactUri } from '../../src/cli/formatters/sources.js';
 import { sourceLabel, type Source } from '../../src/core/model/source.js';
 import { FINGERPRINT_KEY, formatSarif, SARIF_SCHEMA_URI, standardTags, toSarif } from '../../src/cli/formatters/sarif.js';
@@ -205,13 +207,67 @@ describe('sarif formatter', () => {
     assert.deepEqual(clean, { executionSuccessful: true, toolExecutionNotifications: [] });
   });
 
-  it('names rendered and streamed sources without a misleading region', () => {
+  it('gives every result, from every source kind, a location GitHub code scanning can place', () => {
     const text = readFileSync(repoPath(MIXED_FILE), 'utf8');
-    const helm = sarifOf(reportFromText(text, {}, { kind: 'rendered', renderer: 'helm', directory: 'charts/web' })).runs[0].results[0].locations[0];
-    assert.deepEqual(helm.physicalLocation, { artifactLocation: { uri: 'charts/web/', uriBaseId: '%SRCROOT%' } });
-    const stdin = sarifOf(reportFromText(text, {}, { kind: 'stdin' })).runs[0].results[0].locations[0];
-    assert.equal(stdin.physicalLocation, undefined);
-    assert.ok(stdin.logicalLocations[0].name);
+    const sources: Source[] = [
+      { kind: 'file', path: MIXED_FILE },
+      { kind: 'stdin' },
+      { kind: 'rendered', renderer: 'helm', directory: 'charts/web', template: 'charts/web/templates/deployment.yaml' },
+      { kind: 'rendered', renderer: 'helm', directory: 'charts/web' },
+      { kind: 'rendered', renderer: 'kustomize', directory: 'overlays/prod' },
+      { kind: 'cluster', context: 'kind-dev', uid: 'u-1' },
+      { kind: 'cluster', context: 'arn:aws:eks:eu-west-1:1:cluster/prod', path: '/nodes/n1/configz' },
+      { kind: 'image', reference: 'ghcr.io/acme/web:1.2', path: 'var/lib/dpkg/status' },
+    ];
+    for (const source of sources) {
+      const log = sarifOf(reportFromText(text, {}, source));
+      assertValid(log);
+      const results = log.runs[0].results;
+      assert.ok(results.length > 0);
+      for (const result of results) {
+        const physical = result.locations[0]?.physicalLocation;
+        const label = `${sourceLabel(source)}: ${JSON.stringify(physical)}`;
+        assert.ok(physical, label);
+        const uri: string = physical.artifactLocation.uri;
+        // GitHub rejects an empty URI and any scheme but file:, and places a result on a file and a line.
+        assert.ok(uri.length > 0 && !uri.endsWith('/') && !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(uri) && !uri.startsWith('/'), label);
+        assert.ok(Number.isInteger(physical.region?.startLine) && physical.region.startLine >= 1, label);
+        assert.ok(result.locations[0].logicalLocations[0].name, label);
+      }
+    }
+  });
+
+  it('names the Helm template (not a directory), the chart or kustomization file, and a virtual path for streams and clusters', () => {
+    const text = readFileSync(repoPath(MIXED_FILE), 'utf8');
+    const first = (source: Source) => sarifOf(reportFromText(text, {}, source)).runs[0].results[0];
+    const helm = first({ kind: 'rendered', renderer: 'helm', directory: 'charts/web', template: 'charts/web/templates/deployment.yaml' });
+    // Lines count in the rendered stream, not in the template: the template as a whole, the rendered line as a property.
+    assert.deepEqual(helm.locations[0].physicalLocation, { artifactLocation: { uri: 'charts/web/templates/deployment.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 1 } });
+    assert.equal(typeof helm.properties.renderedLine, 'number');
+    assert.equal(first({ kind: 'rendered', renderer: 'helm', directory: 'charts/web' }).locations[0].physicalLocation.artifactLocation.uri, 'charts/web/Chart.yaml');
+    assert.equal(first({ kind: 'rendered', renderer: 'kustomize', directory: 'overlays/prod' }).locations[0].physicalLocation.artifactLocation.uri, 'overlays/prod/kustomization.yaml');
+    const stdin = first({ kind: 'stdin' });
+    assert.equal(stdin.locations[0].physicalLocation.artifactLocation.uri, '%3Cstdin%3E');
+    assert.ok(stdin.locations[0].physicalLocation.region.startLine > 1, 'lines in the stream are known');
+    const cluster = first({ kind: 'cluster', context: 'kind-dev', uid: 'u-1' });
+    assert.deepEqual(cluster.locations[0].physicalLocation, { artifactLocation: { uri: 'cluster/kind-dev/Deployment/shop/web%7C%3Cb%3E%26\'x\'', uriBaseId: '%SRCROOT%' }, region: { startLine: 1 } });
+  });
+
+  it('fingerprints the whole finding key, the artifact included: one object in two files is two alerts', () => {
+    const text = readFileSync(repoPath(MIXED_FILE), 'utf8');
+    const prints = (source: Source | string, cwd = REPO_ROOT) => sarifOf(reportFromText(text, {}, source), cwd).runs[0].results.map((result: Any) => result.partialFingerprints[FINGERPRINT_KEY]);
+    assert.equal(FINGERPRINT_KEY, 'palisadeFinding/v2');
+    const dev = prints('envs/dev/app.yaml');
+    const prod = prints('envs/prod/app.yaml');
+    assert.equal(dev.length, prod.length);
+    dev.forEach((print: string, index: number) => assert.notEqual(print, prod[index]));
+    // The artifact is hashed as the result's URI: the same file named another way is the same alert.
+    assert.deepEqual(prints('./envs/dev/../dev/app.yaml'), dev);
+    assert.deepEqual(prints(path.join(REPO_ROOT, 'envs/dev/app.yaml')), dev);
+    const report = reportFromText(text, {}, 'envs/dev/app.yaml');
+    const key = { ...reportFindingKey(report.findings[0]!), artifact: 'envs/dev/app.yaml' };
+    assert.equal(dev[0], createHash('sha256').update(fingerprintTextV2(key)).digest('hex'));
+    assert.equal(fingerprintTextV2(key), findingKeyString(key));
   });
 });
 

@@ -8,6 +8,7 @@ import type { LoadResult } from '../../adapters/manifests/documents.js';
 import { EmptyScanError, loadImageResults, parseScanConfig, planScan, scanResources, ScanConfigError, type ScanConfig } from '../../app/scan.js';
 import { exitCodeOf } from '../../app/verdict.js';
 import { SCAN_OUTPUTS } from '../formatters/index.js';
+import { DEFAULT_MAX_MARKDOWN_BYTES, MIN_MARKDOWN_BYTES } from '../formatters/markdown.js';
 import { chooseOutput, formatList, renderContext, writeRendered } from '../output/registry.js';
 import { INPUT_HELP, INPUT_OPTIONS, loadInputs } from '../inputs.js';
 import { defaultImageStorePath } from '../../adapters/store/paths.js';
@@ -25,6 +26,9 @@ directories and Helm charts) for security misconfigurations.
 Flags:
 ${INPUT_HELP}
   -o, --output FORMAT        ${formatList(SCAN_OUTPUTS)} (default ${SCAN_OUTPUTS.default})
+      --max-markdown-bytes N with -o markdown: cut the report to N bytes, summary first, most
+                             severe findings kept, saying what was left out (default
+                             ${DEFAULT_MAX_MARKDOWN_BYTES}: a pull-request comment holds 65,536 characters; 0: no cap)
       --fail-on SEVERITY     exit 1 only for findings at or above (${SEVERITIES.join(', ')}; default info)
       --config FILE          configuration (default: .palisade.yaml when present)
       --standard NAME        run exactly one standard: ${STANDARD_IDS.join(', ')}
@@ -61,6 +65,7 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     options: {
       ...INPUT_OPTIONS,
       output: { type: 'string', short: 'o', default: 'table' },
+      'max-markdown-bytes': { type: 'string' },
       'fail-on': { type: 'string', default: 'info' },
       config: { type: 'string' },
       standard: { type: 'string', multiple: true },
@@ -80,6 +85,7 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     return 0;
   }
   const output = chooseOutput(SCAN_OUTPUTS, values.output);
+  const maxMarkdownBytes = markdownCap(values['max-markdown-bytes'], output.name);
   const failOn = values['fail-on'] ?? 'info';
   if (!isSeverity(failOn)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}`);
   if ((values.standard?.length ?? 0) > 1) throw new UsageError(`--standard given more than once (${values.standard!.join(', ')}): a scan runs one standard`);
@@ -120,8 +126,17 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     throw error;
   }
   const { report, verdict } = scanned;
-  await writeRendered(io, output, report, renderContext(io, { color: io.color && !values['no-color'] }));
+  await writeRendered(io, output, report, { ...renderContext(io, { color: io.color && !values['no-color'] }), ...(maxMarkdownBytes !== undefined ? { maxMarkdownBytes } : {}) });
   return exitCodeOf(verdict);
+}
+
+/** `--max-markdown-bytes`: 0 (no cap) or at least MIN_MARKDOWN_BYTES, and only with `-o markdown`. */
+function markdownCap(value: string | undefined, format: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (format !== 'markdown') throw new UsageError(`--max-markdown-bytes applies to -o markdown only (the output is ${format})`);
+  const bytes = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(bytes) || (bytes !== 0 && bytes < MIN_MARKDOWN_BYTES)) throw new UsageError(`--max-markdown-bytes must be 0 (no cap) or at least ${MIN_MARKDOWN_BYTES}, not "${value}"`);
+  return bytes;
 }
 
 /**

@@ -3,7 +3,8 @@ import { VULNERABILITY_SEVERITIES } from '../../core/images/match.js';
 import { formatPlatform } from '../../core/images/oci.js';
 import { describeOsSupport } from '../../core/images/os-support.js';
 import { defineOutputs, type Render } from '../output/registry.js';
-import { tableLines } from '../output/table.js';
+import { visible } from '../output/escape.js';
+import { tableChunks } from '../output/table.js';
 import { imageScanReport } from './image-report.js';
 
 /** What `palisade image` reports: every image scanned, and the ones that could not be read. */
@@ -17,29 +18,34 @@ export interface ImageInventoryReport {
 
 const SEVERITY_ORDER = VULNERABILITY_SEVERITIES;
 
-function vulnerabilityLines(entry: ImageScanEntry, lines: string[]): void {
+/**
+ * Everything here comes from the image (os-release, the config's user and ports, package
+ * names and paths) or from the command line: each line is made `visible` (control characters
+ * escaped), the tables escape their cells.
+ */
+function* vulnerabilityChunks(entry: ImageScanEntry): Generator<string> {
   if (!entry.vulnerabilities) {
-    lines.push('VULNERABILITIES  not matched (no vulnerability database)', '');
+    yield 'VULNERABILITIES  not matched (no vulnerability database)\n\n';
     return;
   }
   const found = [...entry.vulnerabilities].sort((a, b) => SEVERITY_ORDER.indexOf(b.severity.level) - SEVERITY_ORDER.indexOf(a.severity.level) || a.package.name.localeCompare(b.package.name) || a.id.localeCompare(b.id));
   const counts = [...SEVERITY_ORDER].reverse().map((level) => [level, found.filter((finding) => finding.severity.level === level).length] as const).filter(([, count]) => count > 0);
   const data = entry.database?.updatedAt ? `, data updated ${entry.database.updatedAt.slice(0, 10)}` : '';
-  lines.push(`VULNERABILITIES  ${found.length}${counts.length ? ` (${counts.map(([level, count]) => `${level} ${count}`).join(', ')})` : ''}${data}${entry.cached ? `, from the store (scanned ${entry.scannedAt.slice(0, 10)})` : ''}`);
+  yield `${visible(`VULNERABILITIES  ${found.length}${counts.length ? ` (${counts.map(([level, count]) => `${level} ${count}`).join(', ')})` : ''}${data}${entry.cached ? `, from the store (scanned ${entry.scannedAt.slice(0, 10)})` : ''}`)}\n`;
   if (found.length > 0) {
     const rows = found.map((finding) => {
       const cve = finding.aliases.find((alias) => alias.startsWith('CVE-'));
       return [finding.severity.level, cve && cve !== finding.id ? `${finding.id} (${cve})` : finding.id, finding.package.name, finding.package.version, finding.fixedVersion ?? '-', finding.status, finding.layer ? String(finding.layer.index) : '-'];
     });
-    for (const line of tableLines(rows, { header: ['SEVERITY', 'ID', 'PACKAGE', 'INSTALLED', 'FIXED', 'STATUS', 'LAYER'], max: 60 })) lines.push(line);
+    yield* tableChunks(rows, { header: ['SEVERITY', 'ID', 'PACKAGE', 'INSTALLED', 'FIXED', 'STATUS', 'LAYER'], max: 60 });
   }
-  lines.push('');
+  yield '\n';
 }
 
-/** One image as text: its facts, its vulnerabilities, then its packages with the layer of each. */
-function imageTable(inventory: ImageScanEntry): string {
+/** One image as text, a line or a table row at a time: its facts, its vulnerabilities, then its packages with the layer of each. */
+function* imageChunks(inventory: ImageScanEntry): Generator<string> {
   const { image } = inventory;
-  const lines = [`IMAGE     ${image.reference}`];
+  yield `IMAGE     ${visible(image.reference)}\n`;
   const facts = [
     image.platform ? `platform ${formatPlatform(image.platform)}` : undefined,
     inventory.os ? `os ${inventory.os.prettyName ?? `${inventory.os.id} ${inventory.os.versionId ?? ''}`.trim()}, ${describeOsSupport(inventory.osSupport)}` : 'os unknown',
@@ -48,15 +54,22 @@ function imageTable(inventory: ImageScanEntry): string {
     image.exposedPorts ? `ports ${image.exposedPorts.join(',')}` : undefined,
     `${image.layers.length} layers`,
   ].filter(Boolean);
-  lines.push(`          ${facts.join('  ')}`);
+  yield `          ${visible(facts.join('  '))}\n`;
   const counts = new Map<string, number>();
   for (const item of inventory.packages) counts.set(item.ecosystem, (counts.get(item.ecosystem) ?? 0) + 1);
-  vulnerabilityLines(inventory, lines);
-  lines.push(`PACKAGES  ${inventory.packages.length}${counts.size ? ` (${[...counts].map(([ecosystem, count]) => `${ecosystem} ${count}`).join(', ')})` : ''}`, '');
+  yield* vulnerabilityChunks(inventory);
+  yield `${visible(`PACKAGES  ${inventory.packages.length}${counts.size ? ` (${[...counts].map(([ecosystem, count]) => `${ecosystem} ${count}`).join(', ')})` : ''}`)}\n\n`;
   const rows = inventory.packages.map((item) => [item.name, item.version, item.ecosystem, item.layer ? String(item.layer.index) : '-', `/${item.path}${item.ownedByOsPackage ? ` (from ${item.ownedByOsPackage})` : ''}`]);
-  for (const line of tableLines(rows, { header: ['NAME', 'VERSION', 'ECOSYSTEM', 'LAYER', 'PATH'], max: 48 })) lines.push(line);
-  for (const problem of inventory.problems) lines.push(`warning: /${problem.path}: ${problem.message}`);
-  return `${lines.join('\n')}\n`;
+  yield* tableChunks(rows, { header: ['NAME', 'VERSION', 'ECOSYSTEM', 'LAYER', 'PATH'], max: 48 });
+  for (const problem of inventory.problems) yield `${visible(`warning: /${problem.path}: ${problem.message}`)}\n`;
+}
+
+/** Every image, a blank line between two. */
+function* imagesTable(report: ImageInventoryReport): Generator<string> {
+  for (const [index, entry] of report.images.entries()) {
+    if (index > 0) yield '\n';
+    yield* imageChunks(entry);
+  }
 }
 
 /** The images as the scanner's report, rendered by the scan report's own SARIF, JUnit or Markdown writer. */
@@ -71,7 +84,7 @@ function asScanReport(format: 'sarif' | 'junit' | 'markdown'): Render<ImageInven
 export const IMAGE_OUTPUTS = defineOutputs<ImageInventoryReport>({
   default: 'table',
   formats: {
-    table: (report) => report.images.map(imageTable).join('\n'),
+    table: (report) => imagesTable(report),
     json: (report) => `${JSON.stringify(report, null, 2)}\n`,
     yaml: async (report) => (await import('js-yaml')).default.dump(report, { noRefs: true, lineWidth: -1 }),
     sarif: asScanReport('sarif'),

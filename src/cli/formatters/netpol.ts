@@ -4,6 +4,7 @@ import type { AllowingRule, Scope, Side } from '../../core/network/analysis.js';
 import type { ExposureItem } from '../../core/network/exposure.js';
 import { formatPorts, type PortSet, type Protocol } from '../../core/network/ports.js';
 import { addressList, type WorkloadConnection } from '../../core/network/workloads.js';
+import { visible } from '../output/escape.js';
 import { markdownTableChunks } from '../output/markdown-table.js';
 import { defineOutputs } from '../output/registry.js';
 import { tableChunks } from '../output/table.js';
@@ -17,7 +18,7 @@ export interface MatrixResult {
   scope: Scope;
 }
 
-const csvCell = (cell: string) => (/[",\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
+const csvCell = (cell: string) => (/[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
 
 function matrixRow(connection: WorkloadConnection): string[] {
   return [connection.from, connection.to, formatPorts(connection.ports), addressList(connection.addresses).join(' ')];
@@ -163,7 +164,8 @@ function explanationText({ port, results, allowed, ports }: Explanation): string
     for (const line of sideText('ingress', result.ingress)) lines.push(`${indent}  ${line}`);
     for (const caveat of result.caveats) lines.push(`${indent}  note: ${caveat} overlaps private ranges: this analysis never matches pod IPs with ipBlock, plugins that do (Calico) may allow more`);
   }
-  return `${lines.join('\n')}\n`;
+  // Workload, policy and rule names come from manifests: each line made visible (no value holds a line feed of ours).
+  return `${lines.map(visible).join('\n')}\n`;
 }
 
 /**
@@ -212,7 +214,7 @@ export type GenerateResult = { kind: 'Proposal'; policies: readonly KubeObject[]
 const SIGN: Record<ProposalChange['change'], string> = { removed: '-', changed: '~', added: '+' };
 
 function diffText(policies: number, changes: readonly ProposalChange[]): string {
-  const lines = changes.map((change) => `${SIGN[change.change]} ${change.connection}  ${change.before} => ${change.after}`);
+  const lines = changes.map((change) => visible(`${SIGN[change.change]} ${change.connection}  ${change.before} => ${change.after}`));
   const count = (kind: ProposalChange['change']) => changes.filter((change) => change.change === kind).length;
   lines.push(`${policies} policies proposed: ${count('removed')} connections removed, ${count('changed')} changed, ${count('added')} added`);
   return `${lines.join('\n')}\n`;

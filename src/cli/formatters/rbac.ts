@@ -1,6 +1,7 @@
 import jsyaml from 'js-yaml';
 import type { EscalationsView } from '../../core/rbac/escalation.js';
 import { graphDot, qualified, ruleText, type CanView, type GrantView, type GraphView, type PermissionsView, type WhoCanView } from '../../core/rbac/views.js';
+import { visible } from '../output/escape.js';
 import { markdownTableChunks } from '../output/markdown-table.js';
 import { defineOutputs, type Rendered } from '../output/registry.js';
 import { tableChunks } from '../output/table.js';
@@ -30,19 +31,24 @@ function grid(grants: readonly GrantView[], withSubject: boolean, format: TextFo
   return format === 'markdown' ? markdownTableChunks(header, rows) : tableChunks(rows, { header });
 }
 
-/** A view as a text table or as Markdown, in chunks (a who-can over a large cluster lists many grants). */
+/**
+ * A view as a text table or as Markdown, in chunks (a who-can over a large cluster lists many
+ * grants). Names come from manifests and the cluster: every one is made `visible` (control
+ * characters escaped), in the lines around the tables as in their cells.
+ */
 function* renderView(view: RbacView, format: TextFormat): Generator<string> {
   const heading = (text: string) => (format === 'markdown' ? `## ${text}\n\n` : `${text}\n`);
+  const v = visible;
   switch (view.kind) {
     case 'WhoCan': {
-      yield heading(`Who can ${view.request.text}`);
-      yield `${view.subjects.length} subject(s); members of ${view.superuserGroups.join(', ')} are always allowed.\n\n`;
+      yield heading(`Who can ${v(view.request.text)}`);
+      yield `${view.subjects.length} subject(s); members of ${v(view.superuserGroups.join(', '))} are always allowed.\n\n`;
       if (view.grants.length > 0) yield* grid(view.grants, true, format);
       return;
     }
     case 'Can': {
-      yield `${view.answer}: ${view.subject} ${view.answer === 'yes' ? 'may' : view.answer === 'no' ? 'may not' : 'may or may not'} ${view.request.text}\n`;
-      yield `reason: ${view.reason}\n`;
+      yield `${view.answer}: ${v(view.subject)} ${view.answer === 'yes' ? 'may' : view.answer === 'no' ? 'may not' : 'may or may not'} ${v(view.request.text)}\n`;
+      yield `reason: ${v(view.reason)}\n`;
       if (view.grants.length > 1) {
         yield '\n';
         yield* grid(view.grants, false, format);
@@ -50,7 +56,7 @@ function* renderView(view: RbacView, format: TextFormat): Generator<string> {
       return;
     }
     case 'Permissions': {
-      yield heading(`Permissions of ${view.subject} (user "${view.identity.user}", groups ${view.identity.groups.join(', ') || 'none'})`);
+      yield heading(`Permissions of ${v(view.subject)} (user "${v(view.identity.user)}", groups ${v(view.identity.groups.join(', ')) || 'none'})`);
       if (view.superuser) yield 'member of system:masters: every request is allowed, before RBAC\n';
       yield '\n';
       yield heading('Cluster-wide');
@@ -58,17 +64,17 @@ function* renderView(view: RbacView, format: TextFormat): Generator<string> {
       else yield 'none\n';
       for (const [namespace, grants] of Object.entries(view.namespaces)) {
         yield '\n';
-        yield heading(`Namespace ${namespace}`);
+        yield heading(`Namespace ${v(namespace)}`);
         yield* grid(grants, false, format);
       }
-      if (view.danglingBindings.length > 0) yield `\nbindings to missing roles (they grant nothing until the role appears): ${view.danglingBindings.map((binding) => `${binding.kind}/${qualified(binding)}`).join(', ')}\n`;
+      if (view.danglingBindings.length > 0) yield `\nbindings to missing roles (they grant nothing until the role appears): ${view.danglingBindings.map((binding) => v(`${binding.kind}/${qualified(binding)}`)).join(', ')}\n`;
       return;
     }
     case 'Escalations': {
       yield heading(`Escalation paths (${view.paths.length})`);
       for (const path of view.paths) {
-        yield format === 'markdown' ? `\n### ${path.subject} → ${path.reaches}\n\n` : `\n${path.subject} → ${path.reaches}\n`;
-        for (const [index, step] of path.steps.entries()) yield `${format === 'markdown' ? `${index + 1}.` : `  ${index + 1}.`} ${step.text}${step.via ? ` (via ${step.via})` : ''}\n`;
+        yield format === 'markdown' ? `\n### ${v(path.subject)} → ${v(path.reaches)}\n\n` : `\n${v(path.subject)} → ${v(path.reaches)}\n`;
+        for (const [index, step] of path.steps.entries()) yield `${format === 'markdown' ? `${index + 1}.` : `  ${index + 1}.`} ${v(step.text)}${step.via ? ` (via ${v(step.via)})` : ''}\n`;
       }
       return;
     }

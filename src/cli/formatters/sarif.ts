@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { reportedSource, reportFindingKey, type CheckInfo, type ReportFinding, type ReportSuppression, type ScanReport } from '../../core/engine/report.js';
 import type { InputError, SkippedDocument } from '../../core/model/finding.js';
-import { fingerprintTextV1, type FindingKey } from '../../core/model/finding-key.js';
-import { refToString } from '../../core/model/resource.js';
+import { fingerprintTextV2, type FindingKey } from '../../core/model/finding-key.js';
+import { refToString, type ObjectRef } from '../../core/model/resource.js';
 import { sourceLabel, type Source } from '../../core/model/source.js';
 import type { Severity } from '../../core/model/severity.js';
 import type { StandardsMapping } from '../../core/model/standards.js';
 import { checksOf } from './checks.js';
-import { artifactUri, directoryUri, SRCROOT } from './sources.js';
+import { artifactUri, directoryUri, kustomizationFile, SRCROOT, virtualUri } from './sources.js';
 import type { StringFormatter } from './types.js';
 
 /**
@@ -18,8 +19,12 @@ import type { StringFormatter } from './types.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json';
 export const INFORMATION_URI = 'https://palisade.dev';
-/** The partialFingerprints key: bump the version when the hashed identity changes. */
-export const FINGERPRINT_KEY = 'palisadeFinding/v1';
+/**
+ * The partialFingerprints key: bump the version when the hashed identity changes. v2 hashes
+ * the whole finding key, the artifact included (v1, `fingerprintTextV1`, left the artifact
+ * out, so one object in envs/dev and envs/prod was one alert).
+ */
+export const FINGERPRINT_KEY = 'palisadeFinding/v2';
 
 export type SarifLevel = 'error' | 'warning' | 'note';
 
@@ -70,11 +75,17 @@ function rule(check: CheckInfo): Json {
 
 /**
  * A stable identity for a finding across runs, from its canonical key (`findingKey`): for
- * `palisadeFinding/v1` the check, object and path; never the line, which moves with edits.
+ * `palisadeFinding/v2` the whole key (check, object, path, container and artifact), never the
+ * line, which moves with edits. A file or template artifact is hashed as the result's URI
+ * (relative to `cwd`, normalized), so `./envs/dev/a.yaml` and `envs/dev/a.yaml` are one alert.
  */
-export function findingFingerprint(finding: ReportFinding | FindingKey): string {
-  const key = 'location' in finding ? reportFindingKey(finding) : finding;
-  return createHash('sha256').update(fingerprintTextV1(key)).digest('hex');
+export function findingFingerprint(finding: ReportFinding | FindingKey, cwd?: string): string {
+  let key = 'location' in finding ? reportFindingKey(finding) : finding;
+  if (cwd !== undefined && key.artifact !== undefined && 'location' in finding) {
+    const kind = reportedSource(finding, finding.location.file).kind;
+    if (kind === 'file' || kind === 'rendered') key = { ...key, artifact: artifactUri(key.artifact!, cwd).uri };
+  }
+  return createHash('sha256').update(fingerprintTextV2(key)).digest('hex');
 }
 
 /** Whether the source's printed name stands for something a reader opens as a file (no prefix in messages). */
@@ -82,31 +93,55 @@ function namedAsFile(source: Source): boolean {
   return source.kind === 'file' || source.kind === 'cluster' || source.kind === 'image';
 }
 
-function physicalLocation(source: Source, cwd: string, line: number | undefined, column: number | undefined): Json | undefined {
+/** An object as path segments: kind, namespace (when it has one), name. */
+function objectSegments(object: ObjectRef | undefined): string[] {
+  if (!object) return [];
+  return [object.kind, ...(object.namespace ? [object.namespace] : []), object.name];
+}
+
+/**
+ * Where GitHub code scanning (and any SARIF viewer) places a result: always a non-empty
+ * relative URI with no scheme, never a directory, and a region with a start line.
+ *
+ * - a file: the file, at the line and column;
+ * - standard input: the virtual path `<stdin>` (percent-encoded), at the line in the stream;
+ * - rendered Helm: the template file, region line 1 (lines count in the rendered stream, not
+ *   in the template: the result carries that line as `properties.renderedLine`); without a
+ *   template, the chart's `Chart.yaml`; rendered Kustomize: the kustomization file;
+ * - a cluster: the virtual path `cluster/<context>/<kind>/<namespace>/<name>` (or the resource
+ *   read, `cluster/<context>/nodes/<node>/configz`), line 1; an admission request likewise
+ *   under `admission/<uid>`; an image file: `<reference>/<path in the image>`, line 1.
+ *
+ * Virtual paths name no file of the repository: GitHub shows the path and the message (which
+ * names the object) without a code snippet; the logical location names the object in any case.
+ */
+function physicalLocation(source: Source, cwd: string, object: ObjectRef | undefined, line: number | undefined, column: number | undefined): Json {
+  const at = line === undefined ? { startLine: 1 } : { startLine: line, ...(column !== undefined ? { startColumn: column } : {}) };
   switch (source.kind) {
-    case 'stdin':
-    case 'admission':
-      return undefined;
-    case 'rendered':
-      // Lines count in the rendered stream, not in any file of the chart: name the template (else the directory) only.
-      // The URI ends with a slash even for a template, as it always has (kept so no output changes).
-      return { artifactLocation: artifactUri(source.template ?? source.directory, cwd, true) };
     case 'file':
-    case 'cluster':
-    case 'image': {
-      // A cluster or an image is written as its printed name, relative to the working directory, as it always has been.
-      const region = line === undefined ? undefined : { startLine: line, ...(column !== undefined ? { startColumn: column } : {}) };
-      return { artifactLocation: artifactUri(source.kind === 'file' ? source.path : sourceLabel(source), cwd), ...(region ? { region } : {}) };
+      return { artifactLocation: artifactUri(source.path, cwd), region: at };
+    case 'stdin':
+      return { artifactLocation: virtualUri([sourceLabel(source)]), region: at };
+    case 'rendered': {
+      const file = source.template ?? (source.renderer === 'helm' ? path.join(source.directory, 'Chart.yaml') : kustomizationFile(source.directory, cwd));
+      return { artifactLocation: artifactUri(file, cwd), region: { startLine: 1 } };
     }
+    case 'cluster': {
+      const resource = source.path !== undefined ? source.path.split('/').filter(Boolean) : objectSegments(object);
+      return { artifactLocation: virtualUri(['cluster', source.context, ...resource]), region: { startLine: 1 } };
+    }
+    case 'admission':
+      return { artifactLocation: virtualUri(['admission', source.uid, ...objectSegments(object)]), region: { startLine: 1 } };
+    case 'image':
+      return { artifactLocation: virtualUri([...source.reference.split('/'), ...source.path.split('/').filter(Boolean)]), region: at };
   }
 }
 
-function location(finding: ReportFinding, cwd: string): Json {
-  const { file, line, column, path } = finding.location;
+function location(finding: ReportFinding, source: Source, cwd: string): Json {
+  const { line, column, path } = finding.location;
   const object = refToString(finding.object);
-  const physical = physicalLocation(reportedSource(finding, file), cwd, line, column);
   return {
-    ...(physical ? { physicalLocation: physical } : {}),
+    physicalLocation: physicalLocation(source, cwd, finding.object, line, column),
     logicalLocations: [
       {
         name: object,
@@ -119,17 +154,19 @@ function location(finding: ReportFinding, cwd: string): Json {
 }
 
 function result(finding: ReportFinding, ruleIndex: number, cwd: string, suppression?: ReportSuppression): Json {
+  const source = reportedSource(finding, finding.location.file);
   const out: Json = {
     ruleId: finding.checkId,
     ruleIndex,
     level: SARIF_LEVEL[finding.severity],
     message: { text: `${refToString(finding.object)}: ${finding.message}` },
-    locations: [location(finding, cwd)],
-    partialFingerprints: { [FINGERPRINT_KEY]: findingFingerprint(finding) },
+    locations: [location(finding, source, cwd)],
+    partialFingerprints: { [FINGERPRINT_KEY]: findingFingerprint(finding, cwd) },
     properties: {
       severity: finding.severity,
       category: finding.category,
       document: finding.location.document,
+      ...(source.kind === 'rendered' && finding.location.line !== undefined ? { renderedLine: finding.location.line } : {}),
       ...(finding.container !== undefined ? { container: finding.container } : {}),
     },
   };
@@ -148,24 +185,24 @@ function result(finding: ReportFinding, ruleIndex: number, cwd: string, suppress
 
 function errorNotification(error: InputError, cwd: string): Json {
   const source = reportedSource(error, error.file);
-  const physical = physicalLocation(source, cwd, error.line, error.column);
+  const physical = physicalLocation(source, cwd, undefined, error.line, error.column);
   const logical = error.field ? [{ name: error.field, kind: 'property' }] : undefined;
   return {
     level: 'error',
     message: { text: namedAsFile(source) ? error.message : `${error.file}: ${error.message}` },
     descriptor: { id: error.code },
-    ...(physical || logical ? { locations: [{ ...(physical ? { physicalLocation: physical } : {}), ...(logical ? { logicalLocations: logical } : {}) }] } : {}),
+    locations: [{ physicalLocation: physical, ...(logical ? { logicalLocations: logical } : {}) }],
     ...(error.document !== undefined ? { properties: { document: error.document } } : {}),
   };
 }
 
 function skippedNotification(item: SkippedDocument, cwd: string): Json {
-  const physical = physicalLocation(reportedSource(item, item.file), cwd, item.line, undefined);
+  const physical = physicalLocation(reportedSource(item, item.file), cwd, undefined, item.line, undefined);
   return {
     level: 'note',
     message: { text: `document ${item.document} skipped: ${item.reason}` },
     descriptor: { id: 'skipped-document' },
-    ...(physical ? { locations: [{ physicalLocation: physical }] } : {}),
+    locations: [{ physicalLocation: physical }],
     properties: { document: item.document },
   };
 }

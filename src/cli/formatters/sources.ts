@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -31,4 +32,22 @@ export function artifactUri(file: string, cwd: string, directory = false): Artif
 export function directoryUri(cwd: string): string {
   const href = pathToFileURL(path.resolve(cwd)).href;
   return href.endsWith('/') ? href : `${href}/`;
+}
+
+/**
+ * A path that names no file (standard input, an object read from a cluster) as a relative URI
+ * reference: each segment percent-encoded, so a colon never reads as a URI scheme (GitHub
+ * code scanning rejects any scheme but file:) and a slash inside a segment never splits it.
+ */
+export function virtualUri(segments: readonly string[]): ArtifactUri {
+  return { uri: segments.map(encodeURIComponent).join('/'), uriBaseId: SRCROOT };
+}
+
+/** The names kubectl kustomize accepts, in the order it looks for them. */
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+/** The kustomization file of a directory (the one present, else `kustomization.yaml`). */
+export function kustomizationFile(directory: string, cwd: string): string {
+  const name = KUSTOMIZATION_FILES.find((file) => existsSync(path.resolve(cwd, directory, file))) ?? KUSTOMIZATION_FILES[0]!;
+  return path.join(directory, name);
 }

@@ -4,6 +4,8 @@ export interface FormatOptions {
   color: boolean;
   /** directory that file paths in the report are relative to (SARIF uses it) */
   cwd: string;
+  /** Markdown: the largest report in UTF-8 bytes (0: no cap; default DEFAULT_MAX_MARKDOWN_BYTES) */
+  maxMarkdownBytes?: number;
 }
 
 /** A report as text: one string, or chunks for reports too large to hold as one string. */

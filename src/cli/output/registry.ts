@@ -12,6 +12,8 @@ export interface RenderContext {
   /** the palisade version, for generator fields */
   version: string;
   now: Date;
+  /** Markdown of a scan report: the largest output in UTF-8 bytes (0: no cap); absent, the formatter's default */
+  maxMarkdownBytes?: number;
 }
 
 /** One format of one result type: the value in, text (or chunks of it) out. */

@@ -57,9 +57,22 @@ export function findingKeyString(key: FindingKey): string {
 
 /**
  * The text the SARIF fingerprint `palisadeFinding/v1` hashes (sha256): check, kind,
- * namespace, name and path. It leaves out the group, the container and the artifact, as
- * the fingerprints published so far did; a new fingerprint version will hash the whole key.
+ * namespace, name and path. It leaves out the group, the container and the artifact, so the
+ * same object in two files (envs/dev and envs/prod) had one fingerprint. SARIF output
+ * publishes `palisadeFinding/v2` (`fingerprintTextV2`) instead; this stays for readers of
+ * earlier logs and baselines.
  */
 export function fingerprintTextV1(key: FindingKey): string {
   return JSON.stringify([key.checkId, key.object.kind, key.object.namespace ?? '', key.object.name, key.path]);
+}
+
+/**
+ * The text the SARIF fingerprint `palisadeFinding/v2` hashes (sha256): the whole key
+ * (`findingKeyString`), the group, the container and the artifact included. Outputs that
+ * print the artifact differently from the loader (SARIF writes it relative to the working
+ * directory) pass the key with the artifact as they print it, so one file named two ways
+ * is one fingerprint.
+ */
+export function fingerprintTextV2(key: FindingKey): string {
+  return findingKeyString(key);
 }
