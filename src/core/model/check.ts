@@ -45,6 +45,19 @@ export type OptionValues<S extends OptionSpecs> = { [K in keyof S]: OptionValue<
 export type MessageData = Readonly<Record<string, string | number>>;
 
 /**
+ * The data a violation passes. An undefined value counts as absent: TypeScript gives the
+ * object literals of a check's several yields each other's keys as optional undefined ones.
+ */
+export type ViolationData = Readonly<Record<string, string | number | undefined>>;
+
+/** The data of a violation without its absent (undefined) values, as a finding keeps it. */
+export function definedData(data: ViolationData): MessageData {
+  const out: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(data)) if (value !== undefined) out[name] = value;
+  return out;
+}
+
+/**
  * One thing a check found wrong, located by a path into the object. Its message is either a
  * sentence, or (as ESLint's `context.report({ messageId, data })`) the id of one of the
  * check's `messages` with the data it interpolates; the engine renders the sentence and
@@ -62,7 +75,7 @@ export type Violation<M extends string = never> = {
       messageId?: undefined;
       data?: undefined;
     }
-  | { messageId: M; data?: MessageData; message?: undefined }
+  | { messageId: M; data?: ViolationData; message?: undefined }
 );
 
 export interface CheckContext<O> {
@@ -133,9 +146,9 @@ export type AnyCheck = CheckDefinition<any, string>;
 const PLACEHOLDER = /\{\{\s*([^{}\s]+)\s*\}\}/g;
 
 /** A template with its `{{name}}` placeholders filled from `data`; a placeholder without data stays as written (as in ESLint). */
-export function renderMessage(template: string, data: MessageData | undefined): string {
+export function renderMessage(template: string, data: ViolationData | undefined): string {
   if (data === undefined) return template;
-  return template.replace(PLACEHOLDER, (whole, name: string) => (Object.hasOwn(data, name) ? String(data[name]) : whole));
+  return template.replace(PLACEHOLDER, (whole, name: string) => (Object.hasOwn(data, name) && data[name] !== undefined ? String(data[name]) : whole));
 }
 
 /** The sentence of a violation: its `message`, or its check's message `messageId` rendered with `data`. */
