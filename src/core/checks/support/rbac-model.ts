@@ -90,11 +90,11 @@ export function podExposure(workload: Workload, resource: Resource, inventory: I
 }
 
 /**
- * `; granted to serviceaccount:ci:deployer by RoleBinding ci/deploy, group:devs by ...`:
- * who holds a role's rules, through bindings to it or to aggregated ClusterRoles that
- * include them; '' when nobody among the scanned objects does.
+ * `serviceaccount:ci:deployer by RoleBinding ci/deploy, group:devs by ...`: who holds a
+ * role's rules, through bindings to it or to aggregated ClusterRoles that include them;
+ * undefined when nobody among the scanned objects does.
  */
-export function grantedTo(role: Resource, inventory: Inventory): string {
+export function grantedTo(role: Resource, inventory: Inventory): string | undefined {
   const model = rbacModelOf(inventory);
   // role key -> aggregated ClusterRoles holding some of its rules
   const aggregators = inventory.get(rbacAggregators);
@@ -108,9 +108,9 @@ export function grantedTo(role: Resource, inventory: Inventory): string {
       for (const subject of binding.subjects) if (subject.principal) holders.add(`${formatSubject(subject)} by ${via}`);
     }
   }
-  if (holders.size === 0) return '';
+  if (holders.size === 0) return undefined;
   const list = [...holders];
-  return `; granted to ${list.slice(0, 3).join(', ')}${list.length > 3 ? ` and ${list.length - 3} more` : ''}`;
+  return `${list.slice(0, 3).join(', ')}${list.length > 3 ? ` and ${list.length - 3} more` : ''}`;
 }
 
 /** What the checks that name a role's holders (grantedTo) read. */
