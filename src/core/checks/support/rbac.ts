@@ -49,11 +49,6 @@ export function rulesOf(resource: Resource): LocatedRule[] {
   return out;
 }
 
-/** `rules[2]`, the way messages name a rule. */
-export function ruleName(located: LocatedRule): string {
-  return `rules[${located.index}]`;
-}
-
 /** Index in the raw list of the first string entry satisfying the predicate. */
 export function entryIndex(raw: Record<string, unknown>, field: string, predicate: (entry: string) => boolean): number {
   return asArray(raw[field]).findIndex((entry) => typeof entry === 'string' && predicate(entry));
@@ -308,14 +303,6 @@ export function refersToClusterRole(roleRef: RoleRef | undefined, name: string):
 export function shortList(items: readonly string[], limit = 4): string {
   if (items.length <= limit) return items.join(', ');
   return `${items.slice(0, limit).join(', ')} and ${items.length - limit} more`;
-}
-
-/** What a rule is about, for messages: its resources or its non-resource URLs. */
-export function ruleTarget(located: LocatedRule): string {
-  const { resources, nonResourceURLs } = located.rule;
-  if (resources.length > 0) return `resources ${shortList(resources)}`;
-  if (nonResourceURLs.length > 0) return `non-resource URLs ${shortList(nonResourceURLs)}`;
-  return 'no resources';
 }
 
 export const RBAC_REFERENCES = {
