@@ -1,8 +1,12 @@
 import { defineCheck } from '../model/check.js';
 import { DEFAULT_SENSITIVE_HOST_PATHS, hostPathExposures, matchSensitivePath, type SensitiveMatch } from '../pod-security/host-paths.js';
 
-/** The suffix of the message ids saying how the mounted path relates to the sensitive one. */
-const RELATION = { equal: 'Equal', contains: 'Contains', inside: 'Inside' } as const satisfies Record<SensitiveMatch['relation'], string>;
+/** The messages saying how the mounted path relates to the sensitive one, for a subPath mount and for a volume. */
+const RELATION = {
+  equal: { subPath: 'subPathEqual', volume: 'volumeEqual' },
+  contains: { subPath: 'subPathContains', volume: 'volumeContains' },
+  inside: { subPath: 'subPathInside', volume: 'volumeInside' },
+} as const satisfies Record<SensitiveMatch['relation'], { subPath: string; volume: string }>;
 
 export default defineCheck({
   id: 'host-path-sensitive',
@@ -48,12 +52,12 @@ export default defineCheck({
       if (exposure.container !== undefined) {
         yield {
           path: exposure.path,
-          messageId: `subPath${RELATION[match.relation]}`,
+          messageId: RELATION[match.relation].subPath,
           data: { ...data, container: exposure.container, subPath: exposure.subPath },
           container: exposure.container,
         };
       } else {
-        yield { path: exposure.path, messageId: `volume${RELATION[match.relation]}`, data };
+        yield { path: exposure.path, messageId: RELATION[match.relation].volume, data };
       }
     }
   },

@@ -16,11 +16,18 @@ const SELECTORS: Record<string, { path: Path; map: boolean }> = {
   StatefulSet: { path: ['spec', 'selector'], map: false },
 };
 
-type MismatchId = 'labelDiffers' | 'labelMissing' | 'expressionDiffers' | 'expressionMissing' | 'expressionValuesDiffers' | 'expressionValuesMissing';
+/** The messages of a requirement the pod template does not meet: it has the label with another value, or not at all. */
+const MISMATCH = {
+  label: { differs: 'labelDiffers', missing: 'labelMissing' },
+  expression: { differs: 'expressionDiffers', missing: 'expressionMissing' },
+  expressionValues: { differs: 'expressionValuesDiffers', missing: 'expressionValuesMissing' },
+} as const;
 
-/** How the pod template stands on `key`: the message id ending (`Differs`, `Missing`) and its value. */
-function describeLabel(labels: Record<string, string>, key: string): { ending: 'Differs' | 'Missing'; actual: string | undefined } {
-  return key in labels ? { ending: 'Differs', actual: labels[key] } : { ending: 'Missing', actual: undefined };
+type MismatchId = (typeof MISMATCH)[keyof typeof MISMATCH][keyof (typeof MISMATCH)['label']];
+
+/** The message of requirement `kind` on `key`, and the value the pod template has. */
+function describeLabel(kind: keyof typeof MISMATCH, labels: Record<string, string>, key: string): { messageId: MismatchId; actual: string | undefined } {
+  return key in labels ? { messageId: MISMATCH[kind].differs, actual: labels[key] } : { messageId: MISMATCH[kind].missing, actual: undefined };
 }
 
 /** One violation per requirement of the selector that the template labels fail. */
@@ -30,8 +37,8 @@ function* mismatches(selector: Record<string, unknown>, path: Path, labels: Reco
     if (labels[key] === value) continue;
     yield {
       path: map ? [...path, key] : [...path, 'matchLabels', key],
-      messageId: `label${describeLabel(labels, key).ending}`,
-      data: { key, value, actual: describeLabel(labels, key).actual },
+      messageId: describeLabel('label', labels, key).messageId,
+      data: { key, value, actual: describeLabel('label', labels, key).actual },
     };
   }
   if (map) return;
@@ -42,8 +49,8 @@ function* mismatches(selector: Record<string, unknown>, path: Path, labels: Reco
     const key = String(record.key ?? '');
     yield {
       path: [...path, 'matchExpressions', index],
-      messageId: `${values.length ? 'expressionValues' : 'expression'}${describeLabel(labels, key).ending}`,
-      data: { key, operator: String(record.operator ?? ''), values: values.join(', '), actual: describeLabel(labels, key).actual },
+      messageId: describeLabel(values.length ? 'expressionValues' : 'expression', labels, key).messageId,
+      data: { key, operator: String(record.operator ?? ''), values: values.join(', '), actual: describeLabel('label', labels, key).actual },
     };
   }
 }

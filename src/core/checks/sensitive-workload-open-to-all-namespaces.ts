@@ -57,7 +57,7 @@ export default defineCheck({
       .find((reference) => reference !== undefined && options.images.includes(imagePathSegments(reference).at(-1) ?? ''));
     const marked = String(labels[options.labelKey] ?? '') === 'true';
     if (image === undefined && !marked) return;
-    const what = image !== undefined ? 'image' : 'label';
+    const byImage = image !== undefined;
     const data = { kind: resource.ref.kind, name: resource.ref.name, image, label: options.labelKey };
     const analysis = networkAnalysisOf(inventory);
     const podClass = analysis.model.classOf(resource);
@@ -67,13 +67,13 @@ export default defineCheck({
       const namespace = podClass.namespace;
       const declared = inventory.find('Namespace', undefined, namespace) !== undefined;
       if (!declared && inventory.ofKind('NetworkPolicy').length === 0) return;
-      yield { path, messageId: `${what}NotIsolated`, data };
+      yield { path, messageId: byImage ? 'imageNotIsolated' : 'labelNotIsolated', data };
       return;
     }
     for (const policy of analysis.isolatingPolicies(podClass.id, 'Ingress')) {
       for (const rule of policy.ingress) {
         if (!admitsEveryNamespace(rule)) continue;
-        yield { path, messageId: `${what}OpenRule`, data: { ...data, policy: policy.name, rule: rule.index } };
+        yield { path, messageId: byImage ? 'imageOpenRule' : 'labelOpenRule', data: { ...data, policy: policy.name, rule: rule.index } };
       }
     }
   },

@@ -83,10 +83,8 @@ export function evaluateResource(resource: Resource, inventory: Inventory, compi
         },
       };
       if (violation.container !== undefined) finding.container = violation.container;
-      if (violation.messageId !== undefined) {
-        finding.messageId = violation.messageId;
-        if (violation.data !== undefined) finding.data = definedData(violation.data);
-      }
+      finding.messageId = violation.messageId;
+      if (violation.data !== undefined) finding.data = definedData(violation.data);
 
       if (compiled.plan.inlineExceptions) {
         inline ??= inlineExceptionsOf(resource, workload?.podMetadata.annotations);
