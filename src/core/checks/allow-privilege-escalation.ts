@@ -22,6 +22,13 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { workloads: true },
   options: {},
+  messages: {
+    privileged: 'container "{{container}}" sets allowPrivilegeEscalation: false but runs privileged, so it can escalate anyway (the API server rejects this combination)',
+    sysAdmin: 'container "{{container}}" sets allowPrivilegeEscalation: false but adds "{{capability}}", so it can escalate anyway',
+    unset: 'container "{{container}}" does not set allowPrivilegeEscalation: false (it defaults to true)',
+    enabled: 'container "{{container}}" sets allowPrivilegeEscalation: true',
+    notBoolean: 'container "{{container}}" sets allowPrivilegeEscalation to {{value}}, which is not the boolean false',
+  },
   *evaluate({ workload }) {
     // Pod Security exempts pods that declare spec.os.name: windows (v1.25+); the API server forbids the field there.
     if (!workload || declaresWindows(workload)) return;
@@ -33,7 +40,8 @@ export default defineCheck({
         if (securityContext.privileged === true) {
           yield {
             path: [...securityContextPath, 'allowPrivilegeEscalation'],
-            message: `container "${name}" sets allowPrivilegeEscalation: false but runs privileged, so it can escalate anyway (the API server rejects this combination)`,
+            messageId: 'privileged',
+            data: { container: name },
             container: name,
           };
         } else {
@@ -41,23 +49,17 @@ export default defineCheck({
           if (sysAdmin) {
             yield {
               path: [...securityContextPath, 'allowPrivilegeEscalation'],
-              message: `container "${name}" sets allowPrivilegeEscalation: false but adds "${sysAdmin.raw}", so it can escalate anyway`,
+              messageId: 'sysAdmin',
+              data: { container: name, capability: sysAdmin.raw },
               container: name,
             };
           }
         }
         continue;
       }
-      yield value === undefined || value === null
-        ? { path: securityContextPath, message: `container "${name}" does not set allowPrivilegeEscalation: false (it defaults to true)`, container: name }
-        : {
-            path: [...securityContextPath, 'allowPrivilegeEscalation'],
-            message:
-              typeof value === 'boolean'
-                ? `container "${name}" sets allowPrivilegeEscalation: true`
-                : `container "${name}" sets allowPrivilegeEscalation to ${JSON.stringify(value)}, which is not the boolean false`,
-            container: name,
-          };
+      if (value === undefined || value === null) yield { path: securityContextPath, messageId: 'unset', data: { container: name }, container: name };
+      else if (typeof value === 'boolean') yield { path: [...securityContextPath, 'allowPrivilegeEscalation'], messageId: 'enabled', data: { container: name }, container: name };
+      else yield { path: [...securityContextPath, 'allowPrivilegeEscalation'], messageId: 'notBoolean', data: { container: name, value: JSON.stringify(value) }, container: name };
     }
   },
 });

@@ -17,11 +17,14 @@ export default defineFlagCheck({
   standards: { cis: ['1.2.16'], nsa: ['Audit logging and threat detection'] },
   enabledByDefault: true,
   options: {},
+  messages: {
+    none: 'container "{{container}}" runs {{component}} without --audit-log-path or --audit-webhook-config-file: no audit events are written',
+    emptyPath: 'container "{{container}}" runs {{component}} with an empty --audit-log-path and without --audit-webhook-config-file: no audit events are written',
+  },
   evaluate: function* (invocation) {
     const path = invocation.flag('audit-log-path');
     if (isConfigured(path) !== false || isConfigured(invocation.flag('audit-webhook-config-file')) !== false) return;
     const empty = path.state === 'set' ? path.setting.valuePath : undefined;
-    const how = empty ? 'with an empty --audit-log-path and without --audit-webhook-config-file' : 'without --audit-log-path or --audit-webhook-config-file';
-    yield { path: empty ?? invocation.listPath, message: `${subject(invocation)} ${how}: no audit events are written` };
+    yield { path: empty ?? invocation.listPath, messageId: empty ? 'emptyPath' : 'none', data: subject(invocation) };
   },
 });

@@ -1,4 +1,4 @@
-import { defineFlagCheck, subject, withSetting } from './support/flag-checks.js';
+import { defineFlagCheck, describeSetting, subject } from './support/flag-checks.js';
 import { parseGoInt } from '../control-plane/flags.js';
 
 export default defineFlagCheck({
@@ -21,17 +21,25 @@ export default defineFlagCheck({
     minBackups: { type: 'number', default: 10, description: 'Fewest old audit log files to keep (--audit-log-maxbackup; 0, the default, keeps all).' },
     minSizeMegabytes: { type: 'number', default: 100, description: 'Smallest size in MB at which the audit log may rotate (--audit-log-maxsize; 0, the default, means 100).' },
   },
+  messages: {
+    ageSet: 'container "{{container}}" runs {{component}} with {{setting}}: old files are deleted after {{value}} days, fewer than {{minimum}}',
+    ageUnset: 'container "{{container}}" runs {{component}} without --audit-log-maxage, so old files are deleted after {{value}} days, fewer than {{minimum}}',
+    backupsSet: 'container "{{container}}" runs {{component}} with {{setting}}: only {{value}} old files are kept, fewer than {{minimum}}',
+    backupsUnset: 'container "{{container}}" runs {{component}} without --audit-log-maxbackup, so only {{value}} old files are kept, fewer than {{minimum}}',
+    sizeSet: 'container "{{container}}" runs {{component}} with {{setting}}: the file rotates at {{value}} MB, less than {{minimum}}',
+    sizeUnset: 'container "{{container}}" runs {{component}} without --audit-log-maxsize, so the file rotates at {{value}} MB, less than {{minimum}}',
+  },
   evaluate: function* (invocation, options) {
     // Only the file backend rotates: no path means no log (apiserver-audit-log-disabled), "-" means standard output.
     const path = invocation.flag('audit-log-path');
     if (path.state !== 'set' || path.setting.value === undefined || path.setting.value === '' || path.setting.value === '-') return;
     const limits = [
-      { flag: 'audit-log-maxage', minimum: options.minAgeDays, zero: Infinity, unit: (n: number) => `old files are deleted after ${n} days, fewer than ${options.minAgeDays}` },
-      { flag: 'audit-log-maxbackup', minimum: options.minBackups, zero: Infinity, unit: (n: number) => `only ${n} old files are kept, fewer than ${options.minBackups}` },
+      { flag: 'audit-log-maxage', minimum: options.minAgeDays, zero: Infinity, set: 'ageSet', unset: 'ageUnset' },
+      { flag: 'audit-log-maxbackup', minimum: options.minBackups, zero: Infinity, set: 'backupsSet', unset: 'backupsUnset' },
       // lumberjack rotates at 100 MB when the size is 0.
-      { flag: 'audit-log-maxsize', minimum: options.minSizeMegabytes, zero: 100, unit: (n: number) => `the file rotates at ${n} MB, less than ${options.minSizeMegabytes}` },
-    ];
-    for (const { flag, minimum, zero, unit } of limits) {
+      { flag: 'audit-log-maxsize', minimum: options.minSizeMegabytes, zero: 100, set: 'sizeSet', unset: 'sizeUnset' },
+    ] as const;
+    for (const { flag, minimum, zero, set, unset } of limits) {
       const lookup = invocation.flag(flag);
       if (lookup.state === 'unknown') continue;
       const given = lookup.state === 'set' ? (lookup.setting.value === undefined ? undefined : parseGoInt(lookup.setting.value)) : 0;
@@ -39,8 +47,10 @@ export default defineFlagCheck({
       if (given === undefined || given < 0) continue;
       const effective = given === 0 ? zero : given;
       if (effective >= minimum) continue;
-      if (lookup.state === 'set') yield { path: lookup.setting.valuePath, message: `${withSetting(invocation, lookup.setting)}: ${unit(effective)}` };
-      else yield { path: invocation.listPath, message: `${subject(invocation)} without --${flag}, so ${unit(effective)}` };
+      const data = { ...subject(invocation), value: effective, minimum };
+      // A numeric flag is never a bare boolean with a stray argument: the setting reads as --name=value.
+      if (lookup.state === 'set') yield { path: lookup.setting.valuePath, messageId: set, data: { ...data, setting: describeSetting(lookup.setting) } };
+      else yield { path: invocation.listPath, messageId: unset, data };
     }
   },
 });

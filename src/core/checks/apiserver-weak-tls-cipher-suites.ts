@@ -25,18 +25,22 @@ export default defineFlagCheck({
     },
     reportUnset: { type: 'boolean', default: false, description: "Also report an API server without --tls-cipher-suites (Go's defaults held static-RSA suites before Go 1.22)." },
   },
+  messages: {
+    unset: "container \"{{container}}\" runs {{component}} without --tls-cipher-suites: the cipher suites are Go's defaults, which depend on the Go release the binary was built with",
+    weakOne: 'container "{{container}}" runs {{component}} with --tls-cipher-suites listing {{suites}}, which is not in the strong list',
+    weakSeveral: 'container "{{container}}" runs {{component}} with --tls-cipher-suites listing {{suites}}, which are not in the strong list',
+  },
   evaluate: function* (invocation, options) {
     const weak = weakCipherSuites(invocation, options.strongCipherSuites);
     if (!weak) return;
     if (invocation.occurrences('tls-cipher-suites').length === 0) {
-      if (options.reportUnset) yield { path: invocation.listPath, message: `${subject(invocation)} without --tls-cipher-suites: the cipher suites are Go's defaults, which depend on the Go release the binary was built with` };
+      if (options.reportUnset) yield { path: invocation.listPath, messageId: 'unset', data: subject(invocation) };
       return;
     }
     const bySetting = new Map<FlagSetting, string[]>();
     for (const { suite, setting } of weak) bySetting.set(setting, [...(bySetting.get(setting) ?? []), suite]);
     for (const [setting, suites] of bySetting) {
-      const list = suites.join(', ');
-      yield { path: setting.valuePath, message: `${subject(invocation)} with --tls-cipher-suites listing ${list}, ${suites.length === 1 ? 'which is' : 'which are'} not in the strong list` };
+      yield { path: setting.valuePath, messageId: suites.length === 1 ? 'weakOne' : 'weakSeveral', data: { ...subject(invocation), suites: suites.join(', ') } };
     }
   },
 });

@@ -1,6 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { asRecord, asStringRecord } from '../model/values.js';
-import { inheritedBy } from './support/inheritance.js';
+import { heirMessages, inheritedBy } from './support/inheritance.js';
 
 const ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 
@@ -13,8 +13,9 @@ function allowedAnnotationValue(value: string): boolean {
   return value === '' || value === 'runtime/default' || value.startsWith('localhost/');
 }
 
-function describe(type: unknown): string {
-  return typeof type === 'string' ? `appArmorProfile.type: ${type}` : 'an appArmorProfile without a type';
+/** Which message describes a profile: with its type, or without one. */
+function describe<K extends string>(type: unknown, withType: K, withoutType: K): { id: K; data: { type?: string } } {
+  return typeof type === 'string' ? { id: withType, data: { type } } : { id: withoutType, data: {} };
 }
 
 export default defineCheck({
@@ -37,23 +38,25 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { workloads: true },
   options: {},
+  messages: {
+    ...heirMessages({ podType: 'the pod sets appArmorProfile.type: {{type}}', podNoType: 'the pod sets an appArmorProfile without a type' }),
+    containerType: 'container "{{container}}" sets appArmorProfile.type: {{type}}',
+    containerNoType: 'container "{{container}}" sets an appArmorProfile without a type',
+    annotation: 'container "{{container}}" has the annotation {{key}}: "{{value}}"',
+    orphanAnnotation: 'the annotation {{key}} is "{{value}}" (no container is named "{{container}}")',
+  },
   *evaluate({ workload }) {
     if (!workload) return;
     const podProfile = asRecord(workload.podSecurityContext.appArmorProfile);
     if (podProfile && !allowedType(podProfile.type)) {
-      yield {
-        path: [...workload.podSecurityContextPath, 'appArmorProfile', 'type'],
-        message: `the pod sets ${describe(podProfile.type)}${inheritedBy(workload, 'appArmorProfile')}`,
-      };
+      const { id, data } = describe(podProfile.type, 'podType', 'podNoType');
+      yield { path: [...workload.podSecurityContextPath, 'appArmorProfile', 'type'], ...inheritedBy(id, workload, 'appArmorProfile', data) };
     }
     for (const container of workload.containers) {
       const profile = asRecord(container.securityContext.appArmorProfile);
       if (profile && !allowedType(profile.type)) {
-        yield {
-          path: [...container.securityContextPath, 'appArmorProfile', 'type'],
-          message: `container "${container.name}" sets ${describe(profile.type)}`,
-          container: container.name,
-        };
+        const { id, data } = describe(profile.type, 'containerType', 'containerNoType');
+        yield { path: [...container.securityContextPath, 'appArmorProfile', 'type'], messageId: id, data: { ...data, container: container.name }, container: container.name };
       }
     }
     // Pod Security checks every annotation with the prefix, whether or not the container exists.
@@ -63,7 +66,8 @@ export default defineCheck({
       const name = key.slice(ANNOTATION_PREFIX.length);
       yield {
         path: [...workload.podMetadataPath, 'annotations', key],
-        message: names.has(name) ? `container "${name}" has the annotation ${key}: "${value}"` : `the annotation ${key} is "${value}" (no container is named "${name}")`,
+        messageId: names.has(name) ? 'annotation' : 'orphanAnnotation',
+        data: { container: name, key, value },
         ...(names.has(name) ? { container: name } : {}),
       };
     }

@@ -18,13 +18,16 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: ['Pod'] },
   options: {},
+  messages: {
+    unmanaged: 'the pod is not managed by a controller (no ownerReference with controller: true)',
+  },
   *evaluate({ resource }) {
     if (hasControllerOwner(resource.object)) return;
     const annotations = metadataOf(resource.object).annotations;
     if (annotations && typeof annotations === 'object' && MIRROR_ANNOTATION in annotations) return;
     yield {
       path: ['metadata', 'ownerReferences'],
-      message: 'the pod is not managed by a controller (no ownerReference with controller: true)',
+      messageId: 'unmanaged',
     };
   },
 });

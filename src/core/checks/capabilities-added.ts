@@ -21,6 +21,9 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { workloads: true },
   options: {},
+  messages: {
+    added: 'container "{{container}}" adds the capability {{capability}} (restricted allows only NET_BIND_SERVICE)',
+  },
   *evaluate({ workload }) {
     // Pod Security exempts pods that declare spec.os.name: windows (v1.25+).
     if (!workload || declaresWindows(workload)) return;
@@ -30,7 +33,8 @@ export default defineCheck({
         if (entry.raw === 'NET_BIND_SERVICE' || !BASELINE_CAPABILITIES.has(entry.raw)) continue;
         yield {
           path: entry.path,
-          message: `container "${container.name}" adds the capability ${entry.raw} (restricted allows only NET_BIND_SERVICE)`,
+          messageId: 'added',
+          data: { container: container.name, capability: entry.raw },
           container: container.name,
         };
       }

@@ -22,6 +22,11 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { workloads: true },
   options: {},
+  messages: {
+    variant: 'container "{{container}}" drops "{{capability}}": the runtime drops every capability, but Pod Security accepts only "ALL"',
+    dropsOnly: 'container "{{container}}" drops only {{drops}}, not ALL',
+    noDrop: 'container "{{container}}" does not drop ALL capabilities',
+  },
   *evaluate({ workload }) {
     // Pod Security exempts pods that declare spec.os.name: windows (v1.25+).
     if (!workload || declaresWindows(workload)) return;
@@ -33,17 +38,19 @@ export default defineCheck({
       if (variant) {
         yield {
           path: variant.path,
-          message: `container "${container.name}" drops "${variant.raw}": the runtime drops every capability, but Pod Security accepts only "ALL"`,
+          messageId: 'variant',
+          data: { container: container.name, capability: variant.raw },
           container: container.name,
         };
       } else if (drops.length > 0) {
         yield {
           path: [...capabilitiesPath(container), 'drop'],
-          message: `container "${container.name}" drops only ${quoteAll(drops.map((entry) => entry.raw))}, not ALL`,
+          messageId: 'dropsOnly',
+          data: { container: container.name, drops: quoteAll(drops.map((entry) => entry.raw)) },
           container: container.name,
         };
       } else {
-        yield { path: capabilitiesPath(container), message: `container "${container.name}" does not drop ALL capabilities`, container: container.name };
+        yield { path: capabilitiesPath(container), messageId: 'noDrop', data: { container: container.name }, container: container.name };
       }
     }
   },

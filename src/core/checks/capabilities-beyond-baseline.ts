@@ -23,16 +23,17 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { workloads: true },
   options: {},
+  messages: {
+    all: 'container "{{container}}" adds ALL capabilities',
+    inexact: 'container "{{container}}" adds "{{capability}}", which Pod Security rejects because it compares names exactly (write {{name}})',
+    beyond: 'container "{{container}}" adds the capability {{capability}}, outside the baseline set',
+  },
   *evaluate({ workload }) {
     for (const container of workload?.containers ?? []) {
       for (const entry of capabilityEntries(container, 'add')) {
         if (BASELINE_CAPABILITIES.has(entry.raw)) continue;
-        let message: string;
-        if (isAllCapabilities(entry.raw)) message = `container "${container.name}" adds ALL capabilities`;
-        else if (BASELINE_CAPABILITIES.has(entry.name))
-          message = `container "${container.name}" adds "${entry.raw}", which Pod Security rejects because it compares names exactly (write ${entry.name})`;
-        else message = `container "${container.name}" adds the capability ${entry.raw}, outside the baseline set`;
-        yield { path: entry.path, message, container: container.name };
+        const messageId = isAllCapabilities(entry.raw) ? 'all' : BASELINE_CAPABILITIES.has(entry.name) ? 'inexact' : 'beyond';
+        yield { path: entry.path, messageId, data: { container: container.name, capability: entry.raw, name: entry.name }, container: container.name };
       }
     }
   },

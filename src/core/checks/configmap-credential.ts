@@ -21,6 +21,16 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: ['ConfigMap'] },
   options: {},
+  messages: {
+    namedKey: 'key "{{key}}" holds a literal value, and its name suggests a credential',
+    patternKey: 'key "{{key}}" holds a value that {{description}}',
+    lineNamed: 'key "{{key}}", line {{line}}: "{{name}}" is set to a literal value, and its name suggests a credential',
+    settingNamed: 'key "{{key}}": "{{name}}" is set to a literal value, and its name suggests a credential',
+    linePattern: 'key "{{key}}", line {{line}} {{description}}',
+    linePatternNamed: 'key "{{key}}", line {{line}} ("{{name}}") {{description}}',
+    settingPattern: 'key "{{key}}" {{description}}',
+    settingPatternNamed: 'key "{{key}}" ("{{name}}") {{description}}',
+  },
   *evaluate({ resource }) {
     const data = asRecord(resource.object.data);
     if (!data) return;
@@ -34,25 +44,17 @@ export default defineCheck({
         // A single value: judged by its key and shape, or as a one-line config (`password=...`).
         const hit = classifyNamedValue(key, value);
         if (hit) {
-          yield {
-            path,
-            message:
-              hit.kind === 'credential-name'
-                ? `key "${key}" holds a literal value, and its name suggests a credential`
-                : `key "${key}" holds a value that ${hit.description}`,
-          };
+          if (hit.kind === 'credential-name') yield { path, messageId: 'namedKey', data: { key } };
+          else yield { path, messageId: 'patternKey', data: { key, description: hit.description } };
           continue;
         }
       }
       for (const line of scanConfigText(value)) {
-        const where = multiline ? `key "${key}", line ${line.line}` : `key "${key}"`;
-        yield {
-          path,
-          message:
-            line.hit.kind === 'credential-name'
-              ? `${where}: "${line.key ?? ''}" is set to a literal value, and its name suggests a credential`
-              : `${where}${line.key !== undefined ? ` ("${line.key}")` : ''} ${line.hit.description}`,
-        };
+        // Never the value: the key, the line, the setting's name and what the value looks like.
+        const data = { key, line: line.line, name: line.key ?? '', description: line.hit.description };
+        if (line.hit.kind === 'credential-name') yield { path, messageId: multiline ? 'lineNamed' : 'settingNamed', data };
+        else if (line.key !== undefined) yield { path, messageId: multiline ? 'linePatternNamed' : 'settingPatternNamed', data };
+        else yield { path, messageId: multiline ? 'linePattern' : 'settingPattern', data };
       }
     }
   },

@@ -28,23 +28,28 @@ export default defineCheck({
         'Container runtime socket paths; mounting one of them or a directory above it is reported. Files named docker.sock, containerd.sock, crio.sock, cri-dockerd.sock, dockershim.sock or podman.sock are reported wherever they are.',
     },
   },
+  messages: {
+    subPathSocket: 'container "{{container}}" mounts subPath "{{subPath}}" of volume "{{volume}}": the container runtime socket {{socket}}',
+    subPathParent: 'container "{{container}}" mounts subPath "{{subPath}}" of volume "{{volume}}": the host path {{hostPath}}, which contains the container runtime socket {{socket}}',
+    volumeSocket: 'volume "{{volume}}" mounts the container runtime socket {{socket}}',
+    volumeParent: 'volume "{{volume}}" mounts the host path {{hostPath}}, which contains the container runtime socket {{socket}}',
+  },
   *evaluate({ workload, options }) {
     if (!workload) return;
     for (const exposure of hostPathExposures(workload)) {
       const match = matchRuntimeSocket(exposure.hostPath, options.socketPaths);
       if (!match) continue;
-      const what =
-        match.relation === 'equal'
-          ? `the container runtime socket ${match.socket}`
-          : `the host path ${exposure.hostPath}, which contains the container runtime socket ${match.socket}`;
+      const equal = match.relation === 'equal';
+      const data = { volume: exposure.volume.name, hostPath: exposure.hostPath, socket: match.socket };
       if (exposure.container !== undefined) {
         yield {
           path: exposure.path,
-          message: `container "${exposure.container}" mounts subPath "${exposure.subPath}" of volume "${exposure.volume.name}": ${what}`,
+          messageId: equal ? 'subPathSocket' : 'subPathParent',
+          data: { ...data, container: exposure.container, subPath: exposure.subPath },
           container: exposure.container,
         };
       } else {
-        yield { path: exposure.path, message: `volume "${exposure.volume.name}" mounts ${what}` };
+        yield { path: exposure.path, messageId: equal ? 'volumeSocket' : 'volumeParent', data };
       }
     }
   },

@@ -41,6 +41,11 @@ export default defineCheck({
       description: 'Capabilities to report when added, in any case, with or without the CAP_ prefix; ALL stands for add: [ALL].',
     },
   },
+  messages: {
+    all: 'container "{{container}}" adds ALL capabilities',
+    capability: 'container "{{container}}" adds the capability {{name}}',
+    variant: 'container "{{container}}" adds "{{capability}}" ({{name}})',
+  },
   *evaluate({ workload, options }) {
     const dangerous = new Set(options.capabilities.map(normalizeCapability));
     for (const container of workload?.containers ?? []) {
@@ -51,15 +56,15 @@ export default defineCheck({
         if (isAllCapabilities(entry.raw)) {
           // drop: [ALL] is applied after add: [ALL] and cancels it.
           if (dangerous.has('ALL') && !drops.some((drop) => isAllCapabilities(drop.raw))) {
-            yield { path: entry.path, message: `container "${container.name}" adds ALL capabilities`, container: container.name };
+            yield { path: entry.path, messageId: 'all', data: { container: container.name }, container: container.name };
           }
           continue;
         }
         if (!dangerous.has(entry.name)) continue;
         // An individual drop is applied after the adds.
         if (drops.some((drop) => dropsReliably(drop.raw, entry.name))) continue;
-        const what = entry.raw === entry.name ? `the capability ${entry.name}` : `"${entry.raw}" (${entry.name})`;
-        yield { path: entry.path, message: `container "${container.name}" adds ${what}`, container: container.name };
+        const data = { container: container.name, capability: entry.raw, name: entry.name };
+        yield { path: entry.path, messageId: entry.raw === entry.name ? 'capability' : 'variant', data, container: container.name };
       }
     }
   },

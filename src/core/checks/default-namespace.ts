@@ -21,10 +21,13 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: TENANT_KINDS },
   options: {},
+  messages: {
+    placed: '{{kind}} "{{name}}" is placed in the default namespace',
+  },
   *evaluate({ resource }) {
     const metadata = metadataOf(resource.object);
     if (metadata.namespace !== 'default') return;
     if (isBuiltInObject(resource.ref.kind, resource.ref.name)) return;
-    yield { path: ['metadata', 'namespace'], message: `${resource.ref.kind} "${resource.ref.name}" is placed in the default namespace` };
+    yield { path: ['metadata', 'namespace'], messageId: 'placed', data: { kind: resource.ref.kind, name: resource.ref.name } };
   },
 });

@@ -20,16 +20,18 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: ['ServiceAccount'] },
   options: {},
+  messages: {
+    enabled: 'the default ServiceAccount of namespace "{{namespace}}" sets automountServiceAccountToken: true',
+    unset: 'the default ServiceAccount of namespace "{{namespace}}" does not set automountServiceAccountToken: false',
+  },
   *evaluate({ resource }) {
     if (resource.ref.name !== 'default') return;
     const value = resource.object.automountServiceAccountToken;
     if (value === false) return;
     yield {
       path: ['automountServiceAccountToken'],
-      message:
-        value === true
-          ? `the default ServiceAccount of namespace "${resource.ref.namespace ?? 'default'}" sets automountServiceAccountToken: true`
-          : `the default ServiceAccount of namespace "${resource.ref.namespace ?? 'default'}" does not set automountServiceAccountToken: false`,
+      messageId: value === true ? 'enabled' : 'unset',
+      data: { namespace: resource.ref.namespace ?? 'default' },
     };
   },
 });

@@ -14,6 +14,9 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: BINDING_KINDS },
   options: {},
+  messages: {
+    bound: 'grants {{role}} {{scope}} to the default service account of namespace "{{namespace}}": every pod there that names no service account gets it',
+  },
   *evaluate({ resource }) {
     const roleRef = roleRefOf(resource);
     if (!roleRef) return;
@@ -25,7 +28,8 @@ export default defineCheck({
       if (!namespace) continue;
       yield {
         path: [...subject.path, 'name'],
-        message: `grants ${roleRefLabel(roleRef, resource.ref.namespace)} ${bindingScope(resource)} to the default service account of namespace "${namespace}": every pod there that names no service account gets it`,
+        messageId: 'bound',
+        data: { role: roleRefLabel(roleRef, resource.ref.namespace), scope: bindingScope(resource), namespace },
       };
     }
   },

@@ -24,16 +24,22 @@ export default defineCheck({
   appliesTo: { workloads: true },
   reads: { kinds: ['ServiceAccount'], scope: 'namespace' },
   options: {},
+  messages: {
+    unnamedMounted: 'the pod sets no serviceAccountName, so it runs as "default", with its API token mounted',
+    namedMounted: 'the pod runs as the "default" service account, with its API token mounted',
+    unnamedProjected: 'the pod sets no serviceAccountName, so it runs as "default" and requests its token through projected volume "{{volume}}"',
+    namedProjected: 'the pod runs as the "default" service account and requests its token through projected volume "{{volume}}"',
+  },
   *evaluate({ workload, resource, inventory }) {
     if (!workload) return;
     const account = podServiceAccount(workload);
     if (account.name !== 'default') return;
-    const named = account.source === 'default' ? 'the pod sets no serviceAccountName, so it runs as "default"' : `the pod runs as the "default" service account`;
+    const unnamed = account.source === 'default';
     if (tokenAutomount(workload, resource, inventory).mounted) {
-      yield { path: account.path, message: `${named}, with its API token mounted` };
+      yield { path: account.path, messageId: unnamed ? 'unnamedMounted' : 'namedMounted' };
       return;
     }
     const projected = projectedTokenVolumes(workload)[0];
-    if (projected) yield { path: account.path, message: `${named} and requests its token through projected volume "${projected.name}"` };
+    if (projected) yield { path: account.path, messageId: unnamed ? 'unnamedProjected' : 'namedProjected', data: { volume: projected.name } };
   },
 });

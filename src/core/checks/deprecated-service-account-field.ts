@@ -13,6 +13,10 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { workloads: true },
   options: {},
+  messages: {
+    deprecated: 'the pod names service account "{{account}}" with the deprecated serviceAccount field instead of serviceAccountName',
+    differs: 'serviceAccount "{{account}}" differs from serviceAccountName "{{name}}": the pod runs as "{{name}}" and serviceAccount is ignored',
+  },
   *evaluate({ workload }) {
     if (!workload) return;
     const deprecated = workload.podSpec.serviceAccount;
@@ -20,11 +24,12 @@ export default defineCheck({
     const name = workload.podSpec.serviceAccountName;
     const path = [...workload.podSpecPath, 'serviceAccount'];
     if (typeof name !== 'string' || name === '') {
-      yield { path, message: `the pod names service account "${deprecated}" with the deprecated serviceAccount field instead of serviceAccountName` };
+      yield { path, messageId: 'deprecated', data: { account: deprecated } };
     } else if (name !== deprecated) {
       yield {
         path,
-        message: `serviceAccount "${deprecated}" differs from serviceAccountName "${name}": the pod runs as "${name}" and serviceAccount is ignored`,
+        messageId: 'differs',
+        data: { account: deprecated, name },
       };
     }
   },

@@ -21,6 +21,10 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { workloads: true },
   options: {},
+  messages: {
+    named: 'container "{{container}}" sets environment variable "{{variable}}" to a literal value, and its name suggests a credential',
+    pattern: 'container "{{container}}" sets environment variable "{{variable}}" to a literal value that {{description}}',
+  },
   *evaluate({ workload }) {
     for (const container of workload?.containers ?? []) {
       for (const [index, item] of asArray(container.container.env).entries()) {
@@ -32,10 +36,8 @@ export default defineCheck({
         if (!hit) continue;
         yield {
           path: [...container.path, 'env', index, 'value'],
-          message:
-            hit.kind === 'credential-name'
-              ? `container "${container.name}" sets environment variable "${name}" to a literal value, and its name suggests a credential`
-              : `container "${container.name}" sets environment variable "${name}" to a literal value that ${hit.description}`,
+          messageId: hit.kind === 'credential-name' ? 'named' : 'pattern',
+          data: { container: container.name, variable: name, description: hit.description },
           container: container.name,
         };
       }

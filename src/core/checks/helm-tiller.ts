@@ -28,16 +28,20 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { workloads: true },
   options: {},
+  messages: {
+    image: '{{kind}} "{{name}}" runs the Helm 2 Tiller image {{image}}',
+    deployment: 'Deployment "tiller-deploy" deploys Helm 2 Tiller',
+  },
   *evaluate({ resource, workload }) {
     if (!workload || workload.kind === 'PodTemplate') return;
     for (const container of workload.containers) {
       const image = asString(container.container.image);
       if (image === undefined || !isTillerImage(image)) continue;
-      yield { path: [...container.path, 'image'], message: `${resource.ref.kind} "${resource.ref.name}" runs the Helm 2 Tiller image ${image}`, container: container.name };
+      yield { path: [...container.path, 'image'], messageId: 'image', data: { kind: resource.ref.kind, name: resource.ref.name, image }, container: container.name };
       return;
     }
     if (resource.ref.kind === 'Deployment' && metadataOf(resource.object).name === 'tiller-deploy') {
-      yield { path: ['metadata', 'name'], message: 'Deployment "tiller-deploy" deploys Helm 2 Tiller' };
+      yield { path: ['metadata', 'name'], messageId: 'deployment' };
     }
   },
 });

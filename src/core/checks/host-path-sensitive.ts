@@ -1,16 +1,12 @@
 import { defineCheck } from '../model/check.js';
 import { DEFAULT_SENSITIVE_HOST_PATHS, hostPathExposures, matchSensitivePath, type SensitiveMatch } from '../pod-security/host-paths.js';
 
-function describe(hostPath: string, match: SensitiveMatch): string {
-  switch (match.relation) {
-    case 'equal':
-      return `the sensitive host path ${hostPath}`;
-    case 'contains':
-      return `the host path ${hostPath}, which contains the sensitive path ${match.entry}`;
-    case 'inside':
-      return `the host path ${hostPath}, inside the sensitive path ${match.entry}`;
-  }
-}
+/** The messages saying how the mounted path relates to the sensitive one, for a subPath mount and for a volume. */
+const RELATION = {
+  equal: { subPath: 'subPathEqual', volume: 'volumeEqual' },
+  contains: { subPath: 'subPathContains', volume: 'volumeContains' },
+  inside: { subPath: 'subPathInside', volume: 'volumeInside' },
+} as const satisfies Record<SensitiveMatch['relation'], { subPath: string; volume: string }>;
 
 export default defineCheck({
   id: 'host-path-sensitive',
@@ -39,19 +35,29 @@ export default defineCheck({
         'Sensitive host paths. A path matches itself and its ancestors (mounting /var exposes /var/log); a path ending in /** also matches everything below it.',
     },
   },
+  messages: {
+    subPathEqual: 'container "{{container}}" mounts subPath "{{subPath}}" of volume "{{volume}}": the sensitive host path {{hostPath}}',
+    subPathContains: 'container "{{container}}" mounts subPath "{{subPath}}" of volume "{{volume}}": the host path {{hostPath}}, which contains the sensitive path {{entry}}',
+    subPathInside: 'container "{{container}}" mounts subPath "{{subPath}}" of volume "{{volume}}": the host path {{hostPath}}, inside the sensitive path {{entry}}',
+    volumeEqual: 'volume "{{volume}}" mounts the sensitive host path {{hostPath}}',
+    volumeContains: 'volume "{{volume}}" mounts the host path {{hostPath}}, which contains the sensitive path {{entry}}',
+    volumeInside: 'volume "{{volume}}" mounts the host path {{hostPath}}, inside the sensitive path {{entry}}',
+  },
   *evaluate({ workload, options }) {
     if (!workload) return;
     for (const exposure of hostPathExposures(workload)) {
       const match = matchSensitivePath(exposure.hostPath, options.sensitivePaths);
       if (!match) continue;
+      const data = { volume: exposure.volume.name, hostPath: exposure.hostPath, entry: match.entry };
       if (exposure.container !== undefined) {
         yield {
           path: exposure.path,
-          message: `container "${exposure.container}" mounts subPath "${exposure.subPath}" of volume "${exposure.volume.name}": ${describe(exposure.hostPath, match)}`,
+          messageId: RELATION[match.relation].subPath,
+          data: { ...data, container: exposure.container, subPath: exposure.subPath },
           container: exposure.container,
         };
       } else {
-        yield { path: exposure.path, message: `volume "${exposure.volume.name}" mounts ${describe(exposure.hostPath, match)}` };
+        yield { path: exposure.path, messageId: RELATION[match.relation].volume, data };
       }
     }
   },

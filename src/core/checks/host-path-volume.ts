@@ -22,12 +22,17 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { workloads: true },
   options: {},
+  messages: {
+    noPath: 'volume "{{volume}}" is a hostPath volume without a path',
+    mounts: 'volume "{{volume}}" mounts the host path {{hostPath}}',
+  },
   *evaluate({ workload }) {
     if (!workload) return;
     for (const volume of hostPathVolumes(workload)) {
       yield {
         path: volume.pathField,
-        message: volume.rawPath === '' ? `volume "${volume.name}" is a hostPath volume without a path` : `volume "${volume.name}" mounts the host path ${volume.hostPath}`,
+        messageId: volume.rawPath === '' ? 'noPath' : 'mounts',
+        data: { volume: volume.name, hostPath: volume.hostPath },
       };
     }
   },

@@ -22,6 +22,9 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { workloads: true },
   options: {},
+  messages: {
+    writable: 'container "{{container}}" mounts the host path {{hostPath}} (volume "{{volume}}") writable',
+  },
   *evaluate({ workload }) {
     if (!workload) return;
     for (const volume of hostPathVolumes(workload)) {
@@ -31,7 +34,8 @@ export default defineCheck({
         const hostPath = subPath ? joinHostPath(volume.rawPath, subPath) : volume.hostPath;
         yield {
           path: mount.readOnly === undefined || mount.readOnly === null ? path : [...path, 'readOnly'],
-          message: `container "${container.name}" mounts the host path ${hostPath} (volume "${volume.name}") writable`,
+          messageId: 'writable',
+          data: { container: container.name, hostPath, volume: volume.name },
           container: container.name,
         };
       }

@@ -42,6 +42,10 @@ export default defineCheck({
       description: 'Host ports that are accepted: single ports ("443") or inclusive ranges ("30000-32767").',
     },
   },
+  messages: {
+    hostPort: 'container "{{container}}" binds host port {{port}}',
+    hostNetwork: 'container "{{container}}" binds host port {{port}} (hostNetwork: true makes every containerPort a host port)',
+  },
   *evaluate({ workload, options }) {
     if (!workload) return;
     const hostNetwork = workload.podSpec.hostNetwork === true;
@@ -54,7 +58,8 @@ export default defineCheck({
           if (allows(options.allowedHostPorts, port.hostPort)) continue;
           yield {
             path: [...portsPath, index, 'hostPort'],
-            message: `container "${container.name}" binds host port ${port.hostPort}`,
+            messageId: 'hostPort',
+            data: { container: container.name, port: port.hostPort },
             container: container.name,
           };
         } else if (hostNetwork && isPort(port.containerPort) && (port.hostPort === undefined || port.hostPort === null || port.hostPort === 0)) {
@@ -62,7 +67,8 @@ export default defineCheck({
           if (allows(options.allowedHostPorts, port.containerPort)) continue;
           yield {
             path: [...portsPath, index, 'containerPort'],
-            message: `container "${container.name}" binds host port ${port.containerPort} (hostNetwork: true makes every containerPort a host port)`,
+            messageId: 'hostNetwork',
+            data: { container: container.name, port: port.containerPort },
             container: container.name,
           };
         }

@@ -53,15 +53,19 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { workloads: true },
   options: {},
+  messages: {
+    frozen: 'container "{{container}}" uses image "{{image}}" from the frozen registry {{registry}}: use {{replacement}}',
+    retired: 'container "{{container}}" uses image "{{image}}" from the retired registry {{registry}}: move it to {{advice}}',
+  },
   *evaluate({ workload }) {
     for (const { container, image, reference, path } of containerImages(workload)) {
       const deprecation = deprecationOf(reference);
       if (!deprecation) continue;
       yield {
         path,
-        message: deprecation.replacement
-          ? `container "${container.name}" uses image "${image}" from the frozen registry ${deprecation.registry}: use ${deprecation.replacement}`
-          : `container "${container.name}" uses image "${familiarName(reference)}" from the retired registry ${deprecation.registry}: move it to ${deprecation.advice}`,
+        ...(deprecation.replacement
+          ? { messageId: 'frozen' as const, data: { container: container.name, image, registry: deprecation.registry, replacement: deprecation.replacement } }
+          : { messageId: 'retired' as const, data: { container: container.name, image: familiarName(reference), registry: deprecation.registry, advice: deprecation.advice } }),
         container: container.name,
       };
     }

@@ -21,16 +21,18 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { workloads: true },
   options: {},
+  messages: {
+    untagged: 'container "{{container}}" uses image "{{image}}" without a tag, which means :latest',
+    latest: 'container "{{container}}" uses image "{{image}}" with the latest tag',
+  },
   *evaluate({ workload }) {
     for (const { container, image, reference, path } of containerImages(workload)) {
       if (reference.digest !== undefined) continue;
       if (effectiveTag(reference) !== 'latest') continue;
       yield {
         path,
-        message:
-          reference.tag === undefined
-            ? `container "${container.name}" uses image "${image}" without a tag, which means :latest`
-            : `container "${container.name}" uses image "${image}" with the latest tag`,
+        messageId: reference.tag === undefined ? 'untagged' : 'latest',
+        data: { container: container.name, image },
         container: container.name,
       };
     }

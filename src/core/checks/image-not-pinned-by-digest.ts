@@ -21,10 +21,13 @@ export default defineCheck({
   enabledByDefault: false,
   appliesTo: { workloads: true },
   options: {},
+  messages: {
+    unpinned: 'container "{{container}}" uses image "{{image}}", which is not pinned by digest',
+  },
   *evaluate({ workload }) {
     for (const { container, image, reference, path } of containerImages(workload)) {
       if (reference.digest !== undefined) continue;
-      yield { path, message: `container "${container.name}" uses image "${image}", which is not pinned by digest`, container: container.name };
+      yield { path, messageId: 'unpinned', data: { container: container.name, image }, container: container.name };
     }
   },
 });

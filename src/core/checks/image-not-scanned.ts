@@ -15,13 +15,18 @@ export default defineCheck({
   appliesTo: { workloads: true },
   reads: { images: true, scope: 'namespace' },
   options: {},
+  messages: {
+    neverScanned: 'container "{{container}}" runs image "{{image}}", which was never scanned',
+    outdated: 'container "{{container}}" runs image "{{image}}", last scanned {{scanned}} with vulnerability data of {{dataDate}}; the data was updated since ({{updated}})',
+    outdatedUnknown: 'container "{{container}}" runs image "{{image}}", last scanned {{scanned}} with vulnerability data of unknown date; the current data is of {{updated}}',
+  },
   *evaluate({ workload, inventory }) {
     const results = inventory.images;
     if (!results) return;
     for (const { container, image, path } of containerImages(workload)) {
       const scan = results.lookup(image);
       if (!scan) {
-        yield { path, container: container.name, message: `container "${container.name}" runs image "${image}", which was never scanned` };
+        yield { path, container: container.name, messageId: 'neverScanned', data: { container: container.name, image } };
         continue;
       }
       const updated = results.databaseUpdatedAt;
@@ -29,9 +34,8 @@ export default defineCheck({
         yield {
           path,
           container: container.name,
-          message: scan.databaseUpdatedAt
-            ? `container "${container.name}" runs image "${image}", last scanned ${scan.scannedAt.slice(0, 10)} with vulnerability data of ${scan.databaseUpdatedAt.slice(0, 10)}; the data was updated since (${updated.slice(0, 10)})`
-            : `container "${container.name}" runs image "${image}", last scanned ${scan.scannedAt.slice(0, 10)} with vulnerability data of unknown date; the current data is of ${updated.slice(0, 10)}`,
+          messageId: scan.databaseUpdatedAt ? 'outdated' : 'outdatedUnknown',
+          data: { container: container.name, image, scanned: scan.scannedAt.slice(0, 10), dataDate: scan.databaseUpdatedAt?.slice(0, 10), updated: updated.slice(0, 10) },
         };
       }
     }

@@ -16,6 +16,9 @@ export default defineCheck({
   appliesTo: { workloads: true },
   reads: { images: true, scope: 'namespace' },
   options: {},
+  messages: {
+    endOfLife: 'container "{{container}}" runs image "{{image}}" built on {{release}}, end of life since {{endOfLife}} (release data as of {{dataAsOf}})',
+  },
   *evaluate({ workload, inventory, now }) {
     const results = inventory.images;
     if (!results) return;
@@ -28,7 +31,8 @@ export default defineCheck({
       yield {
         path,
         container: container.name,
-        message: `container "${container.name}" runs image "${image}" built on ${release}, end of life since ${support.ltsEndOfLife ?? support.endOfLife} (release data as of ${support.dataAsOf})`,
+        messageId: 'endOfLife',
+        data: { container: container.name, image, release, endOfLife: support.ltsEndOfLife ?? support.endOfLife, dataAsOf: support.dataAsOf },
       };
     }
   },

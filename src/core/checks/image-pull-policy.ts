@@ -20,6 +20,10 @@ export default defineCheck({
   enabledByDefault: false,
   appliesTo: { workloads: true },
   options: {},
+  messages: {
+    explicit: 'container "{{container}}" uses the mutable image "{{image}}" with imagePullPolicy: {{policy}}',
+    defaulted: 'container "{{container}}" uses the mutable image "{{image}}" without imagePullPolicy, which defaults to IfNotPresent for this tag',
+  },
   *evaluate({ workload }) {
     for (const { container, image, reference, path } of containerImages(workload)) {
       if (reference.digest !== undefined) continue;
@@ -28,13 +32,15 @@ export default defineCheck({
         if (explicit === 'Always') continue;
         yield {
           path: [...container.path, 'imagePullPolicy'],
-          message: `container "${container.name}" uses the mutable image "${image}" with imagePullPolicy: ${explicit}`,
+          messageId: 'explicit',
+          data: { container: container.name, image, policy: explicit },
           container: container.name,
         };
       } else if (defaultPullPolicy(reference) !== 'Always') {
         yield {
           path,
-          message: `container "${container.name}" uses the mutable image "${image}" without imagePullPolicy, which defaults to IfNotPresent for this tag`,
+          messageId: 'defaulted',
+          data: { container: container.name, image },
           container: container.name,
         };
       }

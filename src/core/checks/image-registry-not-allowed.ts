@@ -29,13 +29,17 @@ export default defineCheck({
         'Registries images may come from: a host (ghcr.io, localhost:5000), a host with a leading wildcard (*.dkr.ecr.eu-west-1.amazonaws.com) or a host and repository prefix (ghcr.io/acme, docker.io/library). Empty: the check reports nothing.',
     },
   },
+  messages: {
+    notAllowed: 'container "{{container}}" uses image "{{image}}" from {{registry}}/{{repository}}, which no allowedRegistries entry covers',
+  },
   *evaluate({ workload, options }) {
     if (options.allowedRegistries.length === 0) return;
     for (const { container, image, reference, path } of containerImages(workload)) {
       if (options.allowedRegistries.some((entry) => matchesRegistryEntry(reference, entry))) continue;
       yield {
         path,
-        message: `container "${container.name}" uses image "${image}" from ${reference.registry}/${reference.repository}, which no allowedRegistries entry covers`,
+        messageId: 'notAllowed',
+        data: { container: container.name, image, registry: reference.registry, repository: reference.repository },
         container: container.name,
       };
     }

@@ -18,6 +18,9 @@ export default defineCheck({
   options: {
     maxAgeDays: { type: 'number', default: 90, description: 'oldest acceptable build date, in days before the scan' },
   },
+  messages: {
+    tooOld: 'container "{{container}}" runs image "{{image}}" built {{created}}, {{age}} days ago (more than {{maxAge}})',
+  },
   *evaluate({ workload, inventory, options, now }) {
     const results = inventory.images;
     if (!results) return;
@@ -30,7 +33,8 @@ export default defineCheck({
       yield {
         path,
         container: container.name,
-        message: `container "${container.name}" runs image "${image}" built ${created.slice(0, 10)}, ${age} days ago (more than ${options.maxAgeDays})`,
+        messageId: 'tooOld',
+        data: { container: container.name, image, created: created.slice(0, 10), age, maxAge: options.maxAgeDays },
       };
     }
   },

@@ -23,6 +23,12 @@ export default defineCheck({
     severities: { type: 'string[]', default: ['critical', 'high'], description: 'vulnerability severities reported (critical, high, medium, low, unknown)' },
     includeUnfixed: { type: 'boolean', default: false, description: 'also report vulnerabilities with no fix released yet' },
   },
+  messages: {
+    fixable: 'container "{{container}}" runs image "{{image}}" ({{digest}}, scanned {{scanned}}) with {{counts}} vulnerabilities that have a fix: {{examples}}',
+    fixableMore: 'container "{{container}}" runs image "{{image}}" ({{digest}}, scanned {{scanned}}) with {{counts}} vulnerabilities that have a fix: {{examples}}; and {{more}} more',
+    any: 'container "{{container}}" runs image "{{image}}" ({{digest}}, scanned {{scanned}}) with {{counts}} vulnerabilities: {{examples}}',
+    anyMore: 'container "{{container}}" runs image "{{image}}" ({{digest}}, scanned {{scanned}}) with {{counts}} vulnerabilities: {{examples}}; and {{more}} more',
+  },
   *evaluate({ workload, inventory, options }) {
     const results = inventory.images;
     if (!results) return;
@@ -42,7 +48,8 @@ export default defineCheck({
       yield {
         path,
         container: container.name,
-        message: `container "${container.name}" runs image "${image}" (${scan.digest.slice(0, 19)}, scanned ${scan.scannedAt.slice(0, 10)}) with ${counts} vulnerabilities${options.includeUnfixed ? '' : ' that have a fix'}: ${examples}${found.length > 3 ? `; and ${found.length - 3} more` : ''}`,
+        messageId: options.includeUnfixed ? (found.length > 3 ? 'anyMore' : 'any') : found.length > 3 ? 'fixableMore' : 'fixable',
+        data: { container: container.name, image, digest: scan.digest.slice(0, 19), scanned: scan.scannedAt.slice(0, 10), counts, examples, more: found.length - 3 },
       };
     }
   },

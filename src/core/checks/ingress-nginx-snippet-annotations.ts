@@ -36,12 +36,15 @@ export default defineCheck({
       description: 'Annotation keys that inject configuration; add your own keys when the controller runs with a custom --annotations-prefix.',
     },
   },
+  messages: {
+    snippet: 'annotation "{{key}}" injects raw NGINX configuration',
+  },
   *evaluate({ resource, options }) {
     const annotations = asRecord(metadataOf(resource.object).annotations) ?? {};
     for (const key of Object.keys(annotations)) {
       if (!options.annotations.includes(key)) continue;
       // The value is configuration text and may embed credentials: name the key only.
-      yield { path: ['metadata', 'annotations', key], message: `annotation "${key}" injects raw NGINX configuration` };
+      yield { path: ['metadata', 'annotations', key], messageId: 'snippet', data: { key } };
     }
   },
 });

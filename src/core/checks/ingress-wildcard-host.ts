@@ -14,11 +14,14 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: ['Ingress'] },
   options: {},
+  messages: {
+    wildcard: 'rule {{index}} routes the wildcard host "{{host}}"',
+  },
   *evaluate({ resource }) {
     for (const [index, item] of asArray(asRecord(resource.object.spec)?.rules).entries()) {
       const host = asString(asRecord(item)?.host);
       if (host === undefined || !host.startsWith('*')) continue;
-      yield { path: ['spec', 'rules', index, 'host'], message: `rule ${index} routes the wildcard host "${host}"` };
+      yield { path: ['spec', 'rules', index, 'host'], messageId: 'wildcard', data: { index, host } };
     }
   },
 });

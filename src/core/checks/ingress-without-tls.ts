@@ -40,13 +40,17 @@ export default defineCheck({
       description: 'Annotations through which a controller attaches a certificate outside spec.tls; an Ingress with any of them is not reported.',
     },
   },
+  messages: {
+    noTls: 'Ingress "{{name}}" has no TLS entry: it serves plain HTTP',
+    hostWithoutTls: 'host "{{host}}" is in no TLS entry: it is served over plain HTTP',
+  },
   *evaluate({ resource, options }) {
     const annotations = asRecord(metadataOf(resource.object).annotations) ?? {};
     if (options.tlsAnnotations.some((key) => annotations[key] !== undefined && annotations[key] !== null)) return;
     const spec = asRecord(resource.object.spec) ?? {};
     const tls = asArray(spec.tls).map(asRecord).filter((entry) => entry !== undefined);
     if (tls.length === 0) {
-      yield { path: ['spec', 'tls'], message: `Ingress "${resource.ref.name}" has no TLS entry: it serves plain HTTP` };
+      yield { path: ['spec', 'tls'], messageId: 'noTls', data: { name: resource.ref.name } };
       return;
     }
     if (tls.some((entry) => asArray(entry.hosts).length === 0)) return;
@@ -55,7 +59,7 @@ export default defineCheck({
       const host = asString(asRecord(item)?.host);
       if (host === undefined || host === '') continue;
       if (tlsHosts.some((tlsHost) => covers(tlsHost, host))) continue;
-      yield { path: ['spec', 'rules', index, 'host'], message: `host "${host}" is in no TLS entry: it is served over plain HTTP` };
+      yield { path: ['spec', 'rules', index, 'host'], messageId: 'hostWithoutTls', data: { host } };
     }
   },
 });

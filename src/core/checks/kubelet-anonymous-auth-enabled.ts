@@ -22,6 +22,10 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: KUBELET_CONFIG_KINDS },
   options: {},
+  messages: {
+    alwaysAllow: 'anonymous authentication is enabled and authorization mode is AlwaysAllow: anyone who reaches the kubelet port can run commands in every pod on the node',
+    enabled: 'anonymous authentication is enabled: requests without credentials reach the kubelet API as system:anonymous',
+  },
   *evaluate({ resource }) {
     const view = kubeletConfigOf(resource);
     if (!view) return;
@@ -30,10 +34,7 @@ export default defineCheck({
     const mode = stringSetting(view, ['authorization', 'mode']).value ?? KUBELET_DEFAULTS.authorizationMode;
     yield {
       path: anonymous.path,
-      message:
-        mode === 'AlwaysAllow'
-          ? 'anonymous authentication is enabled and authorization mode is AlwaysAllow: anyone who reaches the kubelet port can run commands in every pod on the node'
-          : 'anonymous authentication is enabled: requests without credentials reach the kubelet API as system:anonymous',
+      messageId: mode === 'AlwaysAllow' ? 'alwaysAllow' : 'enabled',
     };
   },
 });

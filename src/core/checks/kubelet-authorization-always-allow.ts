@@ -22,6 +22,10 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: KUBELET_CONFIG_KINDS },
   options: {},
+  messages: {
+    anonymous: 'authorization mode is AlwaysAllow and anonymous authentication is enabled: anyone who reaches the kubelet port can run commands in every pod on the node',
+    alwaysAllow: 'authorization mode is AlwaysAllow: any client the kubelet authenticates can run commands in every pod on the node',
+  },
   *evaluate({ resource }) {
     const view = kubeletConfigOf(resource);
     if (!view) return;
@@ -30,9 +34,7 @@ export default defineCheck({
     const anonymous = booleanSetting(view, ['authentication', 'anonymous', 'enabled'], KUBELET_DEFAULTS.anonymousAuth)?.value === true;
     yield {
       path: mode.path,
-      message: anonymous
-        ? 'authorization mode is AlwaysAllow and anonymous authentication is enabled: anyone who reaches the kubelet port can run commands in every pod on the node'
-        : 'authorization mode is AlwaysAllow: any client the kubelet authenticates can run commands in every pod on the node',
+      messageId: anonymous ? 'anonymous' : 'alwaysAllow',
     };
   },
 });

@@ -21,11 +21,14 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: KUBELET_CONFIG_KINDS },
   options: {},
+  messages: {
+    unset: "authentication.x509.clientCAFile is not set: the kubelet cannot verify client certificates, such as the API server's",
+  },
   *evaluate({ resource }) {
     const view = kubeletConfigOf(resource);
     if (!view) return;
     const clientCA = stringSetting(view, ['authentication', 'x509', 'clientCAFile']);
     if (clientCA.value !== undefined) return;
-    yield { path: clientCA.path, message: 'authentication.x509.clientCAFile is not set: the kubelet cannot verify client certificates, such as the API server\'s' };
+    yield { path: clientCA.path, messageId: 'unset' };
   },
 });

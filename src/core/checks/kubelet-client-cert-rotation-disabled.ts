@@ -21,13 +21,16 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: KUBELET_CONFIG_KINDS },
   options: {},
+  messages: {
+    false: 'rotateCertificates is false: the kubelet never renews its client certificate',
+    unset: 'rotateCertificates is not set (default false): the kubelet never renews its client certificate',
+  },
   *evaluate({ resource }) {
     const view = kubeletConfigOf(resource);
     if (!view) return;
     const rotate = booleanSetting(view, ['rotateCertificates'], KUBELET_DEFAULTS.rotateCertificates);
     if (!rotate || rotate.value) return;
     // A /configz answer omits false booleans: absent there means false, not unset.
-    const state = rotate.explicit || view.effective ? 'is false' : 'is not set (default false)';
-    yield { path: rotate.path, message: `rotateCertificates ${state}: the kubelet never renews its client certificate` };
+    yield { path: rotate.path, messageId: rotate.explicit || view.effective ? 'false' : 'unset' };
   },
 });

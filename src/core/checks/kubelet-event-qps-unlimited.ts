@@ -22,11 +22,14 @@ export default defineCheck({
   enabledByDefault: false,
   appliesTo: { kinds: KUBELET_CONFIG_KINDS },
   options: {},
+  messages: {
+    unlimited: 'eventRecordQPS is 0: the kubelet sends events to the API server without a rate limit',
+  },
   *evaluate({ resource }) {
     const view = kubeletConfigOf(resource);
     if (!view) return;
     const qps = numberSetting(view, ['eventRecordQPS'], KUBELET_DEFAULTS.eventRecordQPS);
     if (qps?.value !== 0) return;
-    yield { path: qps.path, message: 'eventRecordQPS is 0: the kubelet sends events to the API server without a rate limit' };
+    yield { path: qps.path, messageId: 'unlimited' };
   },
 });

@@ -21,11 +21,14 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: KUBELET_CONFIG_KINDS },
   options: {},
+  messages: {
+    disabled: 'makeIPTablesUtilChains is false: the kubelet does not install its iptables rules, including the drop of remote packets to localhost',
+  },
   *evaluate({ resource }) {
     const view = kubeletConfigOf(resource);
     if (!view) return;
     const chains = booleanSetting(view, ['makeIPTablesUtilChains'], KUBELET_DEFAULTS.makeIPTablesUtilChains);
     if (chains?.value !== false) return;
-    yield { path: chains.path, message: 'makeIPTablesUtilChains is false: the kubelet does not install its iptables rules, including the drop of remote packets to localhost' };
+    yield { path: chains.path, messageId: 'disabled' };
   },
 });

@@ -19,12 +19,15 @@ export default defineCheck({
   enabledByDefault: false,
   appliesTo: { kinds: KUBELET_CONFIG_KINDS },
   options: {},
+  messages: {
+    false: 'protectKernelDefaults is false: the kubelet overrides kernel parameters instead of failing on unexpected values',
+    unset: 'protectKernelDefaults is not set (default false): the kubelet overrides kernel parameters instead of failing on unexpected values',
+  },
   *evaluate({ resource }) {
     const view = kubeletConfigOf(resource);
     if (!view) return;
     const protect = booleanSetting(view, ['protectKernelDefaults'], KUBELET_DEFAULTS.protectKernelDefaults);
     if (!protect || protect.value) return;
-    const state = protect.explicit || view.effective ? 'is false' : 'is not set (default false)';
-    yield { path: protect.path, message: `protectKernelDefaults ${state}: the kubelet overrides kernel parameters instead of failing on unexpected values` };
+    yield { path: protect.path, messageId: protect.explicit || view.effective ? 'false' : 'unset' };
   },
 });

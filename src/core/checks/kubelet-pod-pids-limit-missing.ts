@@ -22,13 +22,17 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: KUBELET_CONFIG_KINDS },
   options: {},
+  messages: {
+    set: "podPidsLimit is {{value}}: a pod can exhaust the node's process IDs",
+    unset: "podPidsLimit is not set (default {{default}}): a pod can exhaust the node's process IDs",
+  },
   *evaluate({ resource }) {
     const view = kubeletConfigOf(resource);
     if (!view) return;
     const limit = numberSetting(view, ['podPidsLimit'], KUBELET_DEFAULTS.podPidsLimit);
     // The kubelet applies a pod PID limit only when it is positive (pkg/kubelet/cm: podPidsLimit > 0).
     if (!limit || limit.value > 0) return;
-    const state = limit.explicit ? `is ${limit.value}` : `is not set (default ${KUBELET_DEFAULTS.podPidsLimit})`;
-    yield { path: limit.path, message: `podPidsLimit ${state}: a pod can exhaust the node's process IDs` };
+    if (limit.explicit) yield { path: limit.path, messageId: 'set', data: { value: limit.value } };
+    else yield { path: limit.path, messageId: 'unset', data: { default: KUBELET_DEFAULTS.podPidsLimit } };
   },
 });

@@ -22,11 +22,14 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: KUBELET_CONFIG_KINDS },
   options: {},
+  messages: {
+    enabled: 'readOnlyPort is {{port}}: the kubelet serves pod specs and node metrics there without authentication',
+  },
   *evaluate({ resource }) {
     const view = kubeletConfigOf(resource);
     if (!view) return;
     const port = numberSetting(view, ['readOnlyPort'], KUBELET_DEFAULTS.readOnlyPort);
     if (!port || port.value <= 0) return;
-    yield { path: port.path, message: `readOnlyPort is ${port.value}: the kubelet serves pod specs and node metrics there without authentication` };
+    yield { path: port.path, messageId: 'enabled', data: { port: port.value } };
   },
 });

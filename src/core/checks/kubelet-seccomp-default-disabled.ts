@@ -20,12 +20,15 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: KUBELET_CONFIG_KINDS },
   options: {},
+  messages: {
+    false: 'seccompDefault is false: containers without a seccomp profile run Unconfined',
+    unset: 'seccompDefault is not set (default false): containers without a seccomp profile run Unconfined',
+  },
   *evaluate({ resource }) {
     const view = kubeletConfigOf(resource);
     if (!view) return;
     const seccomp = booleanSetting(view, ['seccompDefault'], KUBELET_DEFAULTS.seccompDefault);
     if (!seccomp || seccomp.value) return;
-    const state = seccomp.explicit || view.effective ? 'is false' : 'is not set (default false)';
-    yield { path: seccomp.path, message: `seccompDefault ${state}: containers without a seccomp profile run Unconfined` };
+    yield { path: seccomp.path, messageId: seccomp.explicit || view.effective ? 'false' : 'unset' };
   },
 });

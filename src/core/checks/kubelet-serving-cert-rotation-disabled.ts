@@ -21,17 +21,21 @@ export default defineCheck({
   enabledByDefault: false,
   appliesTo: { kinds: KUBELET_CONFIG_KINDS },
   options: {},
+  messages: {
+    gateOff: 'the RotateKubeletServerCertificate feature gate is off: the kubelet cannot request or renew its serving certificate',
+    false: 'serverTLSBootstrap is false: the kubelet never requests or renews its serving certificate',
+    unset: 'serverTLSBootstrap is not set (default false): the kubelet never requests or renews its serving certificate',
+  },
   *evaluate({ resource }) {
     const view = kubeletConfigOf(resource);
     if (!view) return;
     const gate = booleanSetting(view, ['featureGates', 'RotateKubeletServerCertificate'], KUBELET_DEFAULTS.rotateKubeletServerCertificateGate);
     if (gate?.value === false) {
-      yield { path: gate.path, message: 'the RotateKubeletServerCertificate feature gate is off: the kubelet cannot request or renew its serving certificate' };
+      yield { path: gate.path, messageId: 'gateOff' };
       return;
     }
     const bootstrap = booleanSetting(view, ['serverTLSBootstrap'], KUBELET_DEFAULTS.serverTLSBootstrap);
     if (!bootstrap || bootstrap.value) return;
-    const state = bootstrap.explicit || view.effective ? 'is false' : 'is not set (default false)';
-    yield { path: bootstrap.path, message: `serverTLSBootstrap ${state}: the kubelet never requests or renews its serving certificate` };
+    yield { path: bootstrap.path, messageId: bootstrap.explicit || view.effective ? 'false' : 'unset' };
   },
 });

@@ -21,6 +21,9 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: KUBELET_CONFIG_KINDS },
   options: {},
+  messages: {
+    selfSigned: 'neither tlsCertFile nor serverTLSBootstrap is set: the kubelet serves a self-signed certificate nobody can verify',
+  },
   *evaluate({ resource }) {
     const view = kubeletConfigOf(resource);
     if (!view) return;
@@ -28,6 +31,6 @@ export default defineCheck({
     const certificate = stringSetting(view, ['tlsCertFile']);
     const key = stringSetting(view, ['tlsPrivateKeyFile']);
     if (certificate.value !== undefined || key.value !== undefined) return;
-    yield { path: settingPath(view, ['tlsCertFile']), message: 'neither tlsCertFile nor serverTLSBootstrap is set: the kubelet serves a self-signed certificate nobody can verify' };
+    yield { path: settingPath(view, ['tlsCertFile']), messageId: 'selfSigned' };
   },
 });

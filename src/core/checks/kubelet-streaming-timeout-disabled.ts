@@ -21,6 +21,9 @@ export default defineCheck({
   enabledByDefault: false,
   appliesTo: { kinds: KUBELET_CONFIG_KINDS },
   options: {},
+  messages: {
+    disabled: 'streamingConnectionIdleTimeout is 0: idle exec, attach and port-forward streams are never closed',
+  },
   *evaluate({ resource }) {
     const view = kubeletConfigOf(resource);
     // A config file's zero duration is defaulted to 4h (SetDefaults_KubeletConfiguration); only the values in effect can be 0.
@@ -28,6 +31,6 @@ export default defineCheck({
     const raw = view.config.streamingConnectionIdleTimeout;
     const seconds = typeof raw === 'number' ? raw : typeof raw === 'string' ? parseGoDuration(raw) : undefined;
     if (seconds !== 0) return;
-    yield { path: settingPath(view, ['streamingConnectionIdleTimeout']), message: 'streamingConnectionIdleTimeout is 0: idle exec, attach and port-forward streams are never closed' };
+    yield { path: settingPath(view, ['streamingConnectionIdleTimeout']), messageId: 'disabled' };
   },
 });

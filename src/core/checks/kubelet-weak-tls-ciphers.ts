@@ -3,13 +3,14 @@ import { asArray } from '../model/values.js';
 import { KUBELET_CONFIG_KINDS, kubeletConfigOf, settingPath, stringSetting } from '../kinds/kubelet.js';
 
 /** Why a Go cipher suite name is weak, when it is one of the known weak families. */
-function weakness(suite: string): string {
-  if (/_RC4_/.test(suite)) return 'RC4 is broken';
-  if (/_3DES_/.test(suite)) return '3DES has 64-bit blocks (Sweet32)';
-  if (/^TLS_RSA_/.test(suite)) return 'RSA key exchange has no forward secrecy';
-  if (/_CBC_/.test(suite)) return 'CBC mode invites padding-oracle attacks';
-  if (/_NULL_|_EXPORT_|_anon_/i.test(suite)) return 'it does not protect the traffic';
-  return 'it is not in the allowed list';
+/** The message saying what is wrong with a suite. */
+function weakness(suite: string) {
+  if (/_RC4_/.test(suite)) return 'rc4' as const;
+  if (/_3DES_/.test(suite)) return 'tripleDes' as const;
+  if (/^TLS_RSA_/.test(suite)) return 'rsaKeyExchange' as const;
+  if (/_CBC_/.test(suite)) return 'cbc' as const;
+  if (/_NULL_|_EXPORT_|_anon_/i.test(suite)) return 'unprotected' as const;
+  return 'notAllowed' as const;
 }
 
 const WEAK_VERSIONS = new Set(['VersionTLS10', 'VersionTLS11']);
@@ -59,23 +60,33 @@ export default defineCheck({
       description: "Also report a configuration that leaves tlsCipherSuites unset (Go's defaults), as a strict reading of CIS 4.2.12 does.",
     },
   },
+  messages: {
+    weakVersion: 'tlsMinVersion is {{version}}: the kubelet accepts TLS versions with known weaknesses',
+    suitesUnset: "tlsCipherSuites is not set: the kubelet accepts Go's default cipher suites",
+    rc4: 'tlsCipherSuites allows {{suite}}: RC4 is broken',
+    tripleDes: 'tlsCipherSuites allows {{suite}}: 3DES has 64-bit blocks (Sweet32)',
+    rsaKeyExchange: 'tlsCipherSuites allows {{suite}}: RSA key exchange has no forward secrecy',
+    cbc: 'tlsCipherSuites allows {{suite}}: CBC mode invites padding-oracle attacks',
+    unprotected: 'tlsCipherSuites allows {{suite}}: it does not protect the traffic',
+    notAllowed: 'tlsCipherSuites allows {{suite}}: it is not in the allowed list',
+  },
   *evaluate({ resource, options }) {
     const view = kubeletConfigOf(resource);
     if (!view) return;
     const minVersion = stringSetting(view, ['tlsMinVersion']);
     if (minVersion.value !== undefined && WEAK_VERSIONS.has(minVersion.value)) {
-      yield { path: minVersion.path, message: `tlsMinVersion is ${minVersion.value}: the kubelet accepts TLS versions with known weaknesses` };
+      yield { path: minVersion.path, messageId: 'weakVersion', data: { version: minVersion.value } };
     }
     if (minVersion.value === 'VersionTLS13') return;
     const suites = view.config.tlsCipherSuites;
     if (!Array.isArray(suites) || suites.length === 0) {
-      if (options.requireCipherSuites) yield { path: settingPath(view, ['tlsCipherSuites']), message: "tlsCipherSuites is not set: the kubelet accepts Go's default cipher suites" };
+      if (options.requireCipherSuites) yield { path: settingPath(view, ['tlsCipherSuites']), messageId: 'suitesUnset' };
       return;
     }
     const allowed = new Set(options.allowedCipherSuites);
     for (const [index, item] of asArray(suites).entries()) {
       if (typeof item !== 'string' || allowed.has(item.trim())) continue;
-      yield { path: settingPath(view, ['tlsCipherSuites', index]), message: `tlsCipherSuites allows ${item.trim()}: ${weakness(item.trim())}` };
+      yield { path: settingPath(view, ['tlsCipherSuites', index]), messageId: weakness(item.trim()), data: { suite: item.trim() } };
     }
   },
 });

@@ -30,16 +30,20 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { workloads: true },
   options: {},
+  messages: {
+    image: '{{kind}} "{{name}}" runs the Kubernetes Dashboard image {{image}}',
+    named: '{{kind}} "kubernetes-dashboard" deploys the Kubernetes Dashboard',
+  },
   *evaluate({ resource, workload }) {
     if (!workload || workload.kind === 'PodTemplate') return;
     for (const container of workload.containers) {
       const image = asString(container.container.image);
       if (image === undefined || !isDashboardImage(image)) continue;
-      yield { path: [...container.path, 'image'], message: `${resource.ref.kind} "${resource.ref.name}" runs the Kubernetes Dashboard image ${image}`, container: container.name };
+      yield { path: [...container.path, 'image'], messageId: 'image', data: { kind: resource.ref.kind, name: resource.ref.name, image }, container: container.name };
       return;
     }
     if (metadataOf(resource.object).name === 'kubernetes-dashboard') {
-      yield { path: ['metadata', 'name'], message: `${resource.ref.kind} "kubernetes-dashboard" deploys the Kubernetes Dashboard` };
+      yield { path: ['metadata', 'name'], messageId: 'named', data: { kind: resource.ref.kind } };
     }
   },
 });

@@ -14,6 +14,9 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: [CLUSTER_VERSION_KIND, 'DaemonSet', 'Deployment', 'Pod', 'PodTemplate'] },
   options: {},
+  messages: {
+    behind: '{{subject}} runs Kubernetes {{version}}: the newest {{minor}} patch is {{minor}}.{{latest}} (released {{released}}), {{behind}} patch release(s) of fixes behind ({{dataNote}})',
+  },
   *evaluate({ resource, workload, now }) {
     for (const { version, path, what, container } of kubernetesVersions(resource, workload)) {
       const minor = minorOf(version);
@@ -28,7 +31,8 @@ export default defineCheck({
       yield {
         path,
         ...(container ? { container } : {}),
-        message: `${what} runs Kubernetes ${version}: the newest ${minor} patch is ${minor}.${latest.patch} (released ${latest.released}), ${behind} patch release(s) of fixes behind (${dataNote(now)})`,
+        messageId: 'behind',
+        data: { subject: what, version, minor, latest: latest.patch, released: latest.released, behind, dataNote: dataNote(now) },
       };
     }
   },

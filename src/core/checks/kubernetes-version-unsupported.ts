@@ -1,16 +1,16 @@
 import { defineCheck, type Violation } from '../model/check.js';
 import { CLUSTER_VERSION_KIND, dataNote, kubernetesVersions, minorOf, supportOf, type RunningVersion } from '../releases/kubernetes-releases.js';
 
-function judge({ version, path, what, container }: RunningVersion, now: Date): Violation | undefined {
+function judge({ version, path, what, container }: RunningVersion, now: Date): Violation<'endOfLife' | 'olderThanData'> | undefined {
   const minor = minorOf(version);
   if (!minor) return undefined;
   const support = supportOf(minor, now);
   const base = { path, ...(container ? { container } : {}) };
   switch (support.state) {
     case 'end-of-life':
-      return { ...base, message: `${what} runs Kubernetes ${version}: ${minor} reached end of life on ${support.endOfLife} and gets no security fixes (${dataNote(now)})` };
+      return { ...base, messageId: 'endOfLife', data: { subject: what, version, minor, endOfLife: support.endOfLife, dataNote: dataNote(now) } };
     case 'unknown-older':
-      return { ...base, message: `${what} runs Kubernetes ${version}, older than every release in the data: long out of support (${dataNote(now)})` };
+      return { ...base, messageId: 'olderThanData', data: { subject: what, version, dataNote: dataNote(now) } };
     case 'unknown-newer':
     case 'supported':
       return undefined;
@@ -30,6 +30,10 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: [CLUSTER_VERSION_KIND, 'DaemonSet', 'Deployment', 'Pod', 'PodTemplate'] },
   options: {},
+  messages: {
+    endOfLife: '{{subject}} runs Kubernetes {{version}}: {{minor}} reached end of life on {{endOfLife}} and gets no security fixes ({{dataNote}})',
+    olderThanData: '{{subject}} runs Kubernetes {{version}}, older than every release in the data: long out of support ({{dataNote}})',
+  },
   *evaluate({ resource, workload, now }) {
     for (const running of kubernetesVersions(resource, workload)) {
       const violation = judge(running, now);

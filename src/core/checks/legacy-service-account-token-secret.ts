@@ -20,16 +20,17 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: ['Secret'] },
   options: {},
+  messages: {
+    named: 'the Secret holds a long-lived, non-expiring token for ServiceAccount "{{account}}"',
+    unnamed: 'the Secret holds a long-lived, non-expiring service account token',
+  },
   *evaluate({ resource }) {
     if (resource.object.type !== 'kubernetes.io/service-account-token') return;
     const annotations = asRecord(asRecord(resource.object.metadata)?.annotations);
     const account = asString(annotations?.['kubernetes.io/service-account.name']);
     yield {
       path: ['type'],
-      message:
-        account !== undefined && account !== ''
-          ? `the Secret holds a long-lived, non-expiring token for ServiceAccount "${account}"`
-          : 'the Secret holds a long-lived, non-expiring service account token',
+      ...(account !== undefined && account !== '' ? { messageId: 'named' as const, data: { account } } : { messageId: 'unnamed' as const }),
     };
   },
 });

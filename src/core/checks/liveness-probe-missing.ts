@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { missingProbe } from './support/resources.js';
+import { missingProbe, missingProbeMessages } from './support/resources.js';
 
 export default defineCheck({
   id: 'liveness-probe-missing',
@@ -15,6 +15,7 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { workloads: true },
   options: {},
+  messages: missingProbeMessages('livenessProbe'),
   evaluate({ workload }) {
     return missingProbe(workload, 'livenessProbe');
   },

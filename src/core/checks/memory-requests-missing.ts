@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { missingResource } from './support/resources.js';
+import { missingResource, missingResourceMessages } from './support/resources.js';
 
 export default defineCheck({
   id: 'memory-requests-missing',
@@ -22,6 +22,7 @@ export default defineCheck({
   appliesTo: { workloads: true },
   reads: { kinds: ['LimitRange'], scope: 'namespace' },
   options: {},
+  messages: missingResourceMessages('requests', 'memory'),
   evaluate({ resource, workload, inventory }) {
     return missingResource(resource, workload, inventory, 'requests', 'memory');
   },

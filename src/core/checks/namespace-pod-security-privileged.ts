@@ -30,11 +30,14 @@ export default defineCheck({
       description: 'Namespaces allowed to enforce the privileged level (the control plane\'s own namespaces by default).',
     },
   },
+  messages: {
+    privileged: 'namespace "{{namespace}}" enforces the privileged Pod Security level (no restriction)',
+  },
   *evaluate({ resource, options }) {
     const name = namespaceName(resource.object);
     if (name === undefined || options.ignoreNamespaces.includes(name)) return;
     const value = asRecord(metadataOf(resource.object).labels)?.[POD_SECURITY_ENFORCE];
     if (value !== 'privileged') return;
-    yield { path: ['metadata', 'labels', POD_SECURITY_ENFORCE], message: `namespace "${name}" enforces the privileged Pod Security level (no restriction)` };
+    yield { path: ['metadata', 'labels', POD_SECURITY_ENFORCE], messageId: 'privileged', data: { namespace: name } };
   },
 });

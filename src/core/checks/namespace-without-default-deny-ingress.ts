@@ -28,10 +28,13 @@ export default defineCheck({
   options: {
     ignoreNamespaces: ignoreNamespacesOption('a default-deny ingress policy'),
   },
+  messages: {
+    missing: 'namespace "{{namespace}}" has no default-deny ingress NetworkPolicy',
+  },
   *evaluate({ resource, inventory, options }) {
     const name = namespaceName(resource.object);
     if (name === undefined || options.ignoreNamespaces.includes(name)) return;
     if (networkAnalysisOf(inventory).model.policiesIn(name).some((policy) => isDefaultDeny(policy, 'Ingress'))) return;
-    yield { path: ['metadata', 'name'], message: `namespace "${name}" has no default-deny ingress NetworkPolicy` };
+    yield { path: ['metadata', 'name'], messageId: 'missing', data: { namespace: name } };
   },
 });

@@ -24,10 +24,13 @@ export default defineCheck({
   options: {
     ignoreNamespaces: ignoreNamespacesOption('a LimitRange'),
   },
+  messages: {
+    missing: 'namespace "{{namespace}}" has no LimitRange',
+  },
   *evaluate({ resource, inventory, options }) {
     const name = namespaceName(resource.object);
     if (name === undefined || options.ignoreNamespaces.includes(name)) return;
     if (inventory.ofKindIn('LimitRange', name).length > 0) return;
-    yield { path: ['metadata', 'name'], message: `namespace "${name}" has no LimitRange` };
+    yield { path: ['metadata', 'name'], messageId: 'missing', data: { namespace: name } };
   },
 });

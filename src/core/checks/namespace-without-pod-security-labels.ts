@@ -26,6 +26,10 @@ export default defineCheck({
   options: {
     ignoreNamespaces: ignoreNamespacesOption('a Pod Security enforce label'),
   },
+  messages: {
+    notEnforced: 'namespace "{{namespace}}" has pod-security {{modes}} labels but no enforce label: violations are reported, never blocked',
+    missing: 'namespace "{{namespace}}" has no {{label}} label',
+  },
   *evaluate({ resource, options }) {
     const name = namespaceName(resource.object);
     if (name === undefined || options.ignoreNamespaces.includes(name)) return;
@@ -35,10 +39,8 @@ export default defineCheck({
     const modes = [POD_SECURITY_WARN, POD_SECURITY_AUDIT].filter((key) => labels[key] !== undefined && labels[key] !== null).map((key) => key.slice(key.indexOf('/') + 1));
     yield {
       path: ['metadata', 'labels'],
-      message:
-        modes.length > 0
-          ? `namespace "${name}" has pod-security ${modes.join(' and ')} labels but no enforce label: violations are reported, never blocked`
-          : `namespace "${name}" has no ${POD_SECURITY_ENFORCE} label`,
+      messageId: modes.length > 0 ? 'notEnforced' : 'missing',
+      data: { namespace: name, modes: modes.join(' and '), label: POD_SECURITY_ENFORCE },
     };
   },
 });

@@ -21,6 +21,12 @@ export default defineCheck({
   enabledByDefault: false,
   appliesTo: { workloads: true },
   options: {},
+  messages: {
+    added: 'container "{{container}}" adds {{capability}}',
+    addedAll: 'container "{{container}}" adds ALL capabilities, NET_RAW included',
+    prefixed: 'container "{{container}}" drops "{{capability}}", which containerd does not recognise (write NET_RAW)',
+    notDropped: 'container "{{container}}" does not drop NET_RAW or ALL',
+  },
   *evaluate({ workload }) {
     if (!workload || targetsWindows(workload)) return;
     for (const container of workload.containers) {
@@ -32,14 +38,13 @@ export default defineCheck({
       const added = adds.find((entry) => entry.name === 'NET_RAW');
       const addedAll = adds.find((entry) => isAllCapabilities(entry.raw));
       const prefixed = drops.find((entry) => entry.name === 'NET_RAW');
-      let violation;
-      if (added) violation = { path: added.path, message: `container "${container.name}" adds ${added.raw}` };
-      else if (addedAll) violation = { path: addedAll.path, message: `container "${container.name}" adds ALL capabilities, NET_RAW included` };
-      else if (prefixed)
-        violation = { path: prefixed.path, message: `container "${container.name}" drops "${prefixed.raw}", which containerd does not recognise (write NET_RAW)` };
-      else if (drops.length > 0) violation = { path: [...capabilitiesPath(container), 'drop'], message: `container "${container.name}" does not drop NET_RAW or ALL` };
-      else violation = { path: capabilitiesPath(container), message: `container "${container.name}" does not drop NET_RAW or ALL` };
-      yield { ...violation, container: container.name };
+      const data = { container: container.name };
+      const common = { data, container: container.name };
+      if (added) yield { path: added.path, messageId: 'added', ...common, data: { ...data, capability: added.raw } };
+      else if (addedAll) yield { path: addedAll.path, messageId: 'addedAll', ...common };
+      else if (prefixed) yield { path: prefixed.path, messageId: 'prefixed', ...common, data: { ...data, capability: prefixed.raw } };
+      else if (drops.length > 0) yield { path: [...capabilitiesPath(container), 'drop'], messageId: 'notDropped', ...common };
+      else yield { path: capabilitiesPath(container), messageId: 'notDropped', ...common };
     }
   },
 });

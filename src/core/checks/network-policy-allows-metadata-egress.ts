@@ -24,18 +24,22 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: ['NetworkPolicy'] },
   options: {},
+  messages: {
+    noTo: 'egress rule {{rule}} has no `to`: it allows every address, the metadata API 169.254.169.254 included',
+    ipBlock: 'egress rule {{rule}}: ipBlock {{cidr}} includes the metadata API (169.254.169.254 or fd00:ec2::254) with no except for it',
+  },
   *evaluate({ resource }) {
     const policy = parsedPolicyOf(resource);
     if (!policy) return;
     for (const rule of policy.egress) {
       if (!hasPort(rulePortsToward(rule, undefined), 80, 'TCP')) continue;
       if (!rule.peers) {
-        yield { path: rule.path, message: `egress rule ${rule.index} has no \`to\`: it allows every address, the metadata API 169.254.169.254 included` };
+        yield { path: rule.path, messageId: 'noTo', data: { rule: rule.index } };
         continue;
       }
       for (const peer of rule.peers) {
         if (peer.type !== 'ipBlock' || isEmptyAddresses(intersectAddresses(peer.addresses, METADATA_ADDRESSES))) continue;
-        yield { path: [...rule.path, 'to', peer.index, 'ipBlock'], message: `egress rule ${rule.index}: ipBlock ${peer.cidr} includes the metadata API (169.254.169.254 or fd00:ec2::254) with no except for it` };
+        yield { path: [...rule.path, 'to', peer.index, 'ipBlock'], messageId: 'ipBlock', data: { rule: rule.index, cidr: peer.cidr } };
       }
     }
   },

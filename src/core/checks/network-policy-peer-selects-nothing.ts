@@ -29,6 +29,12 @@ export default defineCheck({
   appliesTo: { kinds: ['NetworkPolicy'] },
   reads: { analyses: [namespacesComplete, networkAnalysis, operatorPodsByNamespace], scope: 'cluster' },
   options: {},
+  messages: {
+    noNamespace: '{{field}}[{{peer}}] of {{direction}} rule {{rule}}: namespaceSelector matches no namespace',
+    noPodInOwnNamespace: '{{field}}[{{peer}}] of {{direction}} rule {{rule}}: podSelector matches no pod template in namespace "{{namespace}}"',
+    noPodInSelectedNamespace: '{{field}}[{{peer}}] of {{direction}} rule {{rule}}: podSelector matches no pod template in namespace "{{namespace}}", the one its namespaceSelector matches',
+    noPodInSelectedNamespaces: '{{field}}[{{peer}}] of {{direction}} rule {{rule}}: podSelector matches no pod template in the {{count}} namespaces its namespaceSelector matches',
+  },
   *evaluate({ resource, inventory }) {
     const policy = parsedPolicyOf(resource);
     if (!policy) return;
@@ -40,16 +46,19 @@ export default defineCheck({
       for (const peer of rule.peers ?? []) {
         if (peer.type !== 'pods') continue;
         const path: Path = [...rule.path, field, peer.index];
+        const data = { field, peer: peer.index, direction: rule.direction.toLowerCase(), rule: rule.index };
         const namespaces = peer.namespaceSelector ? analysis.selectedNamespaces(peer.namespaceSelector) : [policy.namespace];
         if (peer.namespaceSelector && namespaces.length === 0) {
-          if (complete) yield { path: [...path, 'namespaceSelector'], message: `${field}[${peer.index}] of ${rule.direction.toLowerCase()} rule ${rule.index}: namespaceSelector matches no namespace` };
+          if (complete) yield { path: [...path, 'namespaceSelector'], messageId: 'noNamespace', data };
           continue;
         }
         if (analysis.peerClasses(peer, policy.namespace).length > 0) continue;
         const known = namespaces.every((namespace) => analysis.model.classesIn(namespace).length > 0 && !mayHoldOperatorPods(inventory, namespace));
         if (!known) continue;
-        const where = !peer.namespaceSelector ? `namespace "${policy.namespace}"` : namespaces.length === 1 ? `namespace "${namespaces[0]}", the one its namespaceSelector matches` : `the ${namespaces.length} namespaces its namespaceSelector matches`;
-        yield { path: [...path, 'podSelector'], message: `${field}[${peer.index}] of ${rule.direction.toLowerCase()} rule ${rule.index}: podSelector matches no pod template in ${where}` };
+        const at = [...path, 'podSelector'];
+        if (!peer.namespaceSelector) yield { path: at, messageId: 'noPodInOwnNamespace', data: { ...data, namespace: policy.namespace } };
+        else if (namespaces.length === 1) yield { path: at, messageId: 'noPodInSelectedNamespace', data: { ...data, namespace: String(namespaces[0]) } };
+        else yield { path: at, messageId: 'noPodInSelectedNamespaces', data: { ...data, count: namespaces.length } };
       }
     }
   },

@@ -32,23 +32,28 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: ['NetworkPolicy'] },
   options: {},
+  messages: {
+    everyAddress: '{{direction}} rule {{rule}}: ipBlock {{cidr}} is every address',
+    everyNamespace: '{{direction}} rule {{rule}}: this {{field}} entry selects every pod of every namespace',
+    everyPort: '{{direction}} rule {{rule}}: ports {{start}}-{{end}} is every {{protocol}} port',
+  },
   *evaluate({ resource }) {
     const policy = parsedPolicyOf(resource);
     if (!policy) return;
     for (const rule of [...policy.ingress, ...policy.egress]) {
       const field = rule.direction === 'Ingress' ? 'from' : 'to';
-      const where = `${rule.direction.toLowerCase()} rule ${rule.index}`;
+      const where = { direction: rule.direction.toLowerCase(), rule: rule.index };
       for (const peer of rule.peers ?? []) {
         const path = [...rule.path, field, peer.index];
         if (peer.type === 'ipBlock') {
-          if (/\/0$/.test(peer.cidr.trim()) && peer.except.length === 0) yield { path: [...path, 'ipBlock', 'cidr'], message: `${where}: ipBlock ${peer.cidr} is every address` };
+          if (/\/0$/.test(peer.cidr.trim()) && peer.except.length === 0) yield { path: [...path, 'ipBlock', 'cidr'], messageId: 'everyAddress', data: { ...where, cidr: peer.cidr } };
         } else if (peer.namespaceSelector && selectsEveryNamespace(peer.namespaceSelector) && isEmptySelector(peer.podSelector)) {
-          yield { path: [...path, 'namespaceSelector'], message: `${where}: this ${field} entry selects every pod of every namespace` };
+          yield { path: [...path, 'namespaceSelector'], messageId: 'everyNamespace', data: { ...where, field } };
         }
       }
       for (const port of rule.ports ?? []) {
         // A port entry without a number is how "every port of this protocol" is written on purpose.
-        if ('start' in port && !port.omitted && port.start <= 1 && port.end >= 65535) yield { path: [...rule.path, 'ports', port.index], message: `${where}: ports ${port.start}-${port.end} is every ${port.protocol} port` };
+        if ('start' in port && !port.omitted && port.start <= 1 && port.end >= 65535) yield { path: [...rule.path, 'ports', port.index], messageId: 'everyPort', data: { ...where, start: port.start, end: port.end, protocol: port.protocol } };
       }
     }
   },

@@ -19,12 +19,15 @@ export default defineCheck({
   appliesTo: { kinds: ['NetworkPolicy'] },
   reads: { analyses: [networkAnalysis, operatorPodsByNamespace], scope: 'cluster' },
   options: {},
+  messages: {
+    noPods: 'podSelector matches no pod template in namespace "{{namespace}}"',
+  },
   *evaluate({ resource, inventory }) {
     const policy = parsedPolicyOf(resource);
     if (!policy || isEmptySelector(policy.podSelector)) return;
     const classes = networkAnalysisOf(inventory).model.classesIn(policy.namespace);
     if (classes.length === 0 || mayHoldOperatorPods(inventory, resource.ref.namespace)) return;
     if (classes.some((podClass) => policy.selects(podClass.labels))) return;
-    yield { path: ['spec', 'podSelector'], message: `podSelector matches no pod template in namespace "${resource.ref.namespace}"` };
+    yield { path: ['spec', 'podSelector'], messageId: 'noPods', data: { namespace: String(resource.ref.namespace) } };
   },
 });

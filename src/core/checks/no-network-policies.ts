@@ -93,6 +93,11 @@ export default defineCheck({
       description: 'Also report scans that hold workloads but no Namespace object, on the first workload.',
     },
   },
+  messages: {
+    oneNamespace: 'none of the scanned objects is a NetworkPolicy ({{count}} namespace): no pod is isolated, every pod accepts traffic from any source',
+    namespaces: 'none of the scanned objects is a NetworkPolicy ({{count}} namespaces): no pod is isolated, every pod accepts traffic from any source',
+    workloads: 'none of the scanned objects is a NetworkPolicy (the scanned workloads): no pod is isolated, every pod accepts traffic from any source',
+  },
   *evaluate({ resource, inventory, options }) {
     const kinds = options.policyKinds;
     const hasPolicy = inventory.get(anyPolicyOfKinds)(kinds.join(','));
@@ -100,10 +105,10 @@ export default defineCheck({
     const anchor = inventory.get(noPolicyAnchor)(options.reportWithoutNamespaces);
     if (anchor !== resource) return;
     const namespaces = inventory.ofKind('Namespace').length;
-    const scope = namespaces > 0 ? `${namespaces} namespace${namespaces === 1 ? '' : 's'}` : 'the scanned workloads';
     yield {
       path: ['metadata', 'name'],
-      message: `none of the scanned objects is a NetworkPolicy (${scope}): no pod is isolated, every pod accepts traffic from any source`,
+      messageId: namespaces === 0 ? 'workloads' : namespaces === 1 ? 'oneNamespace' : 'namespaces',
+      data: { count: namespaces },
     };
   },
 });

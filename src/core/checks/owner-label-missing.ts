@@ -40,6 +40,12 @@ export default defineCheck({
       description: 'Annotation keys that name an owner; any one of them, non-empty, is enough.',
     },
   },
+  messages: {
+    labelsAndAnnotations: '{{kind}} "{{name}}" names no owner: no {{labels}} label and no {{annotations}} annotation',
+    labels: '{{kind}} "{{name}}" names no owner: no {{labels}} label',
+    annotations: '{{kind}} "{{name}}" names no owner: no {{annotations}} annotation',
+    nothingAsked: '{{kind}} "{{name}}" names no owner: ',
+  },
   *evaluate({ resource, options }) {
     if (hasControllerOwner(resource.object) || isBuiltInObject(resource.ref.kind, resource.ref.name)) return;
     const namespace = resource.ref.kind === 'Namespace' ? resource.ref.name : resource.ref.namespace;
@@ -47,13 +53,12 @@ export default defineCheck({
     const metadata = metadataOf(resource.object);
     if (options.labels.some((key) => hasNonEmpty(metadata.labels, key))) return;
     if (options.annotations.some((key) => hasNonEmpty(metadata.annotations, key))) return;
-    const parts = [
-      options.labels.length > 0 ? `no ${orList(options.labels)} label` : '',
-      options.annotations.length > 0 ? `no ${orList(options.annotations)} annotation` : '',
-    ].filter(Boolean);
+    const labels = options.labels.length > 0;
+    const annotations = options.annotations.length > 0;
     yield {
       path: ['metadata', 'labels'],
-      message: `${resource.ref.kind} "${resource.ref.name}" names no owner: ${parts.join(' and ')}`,
+      messageId: labels && annotations ? 'labelsAndAnnotations' : labels ? 'labels' : annotations ? 'annotations' : 'nothingAsked',
+      data: { kind: resource.ref.kind, name: resource.ref.name, labels: orList(options.labels), annotations: orList(options.annotations) },
     };
   },
 });

@@ -49,17 +49,23 @@ export default defineCheck({
   appliesTo: { kinds: ['PodDisruptionBudget'] },
   reads: { kinds: ['HorizontalPodAutoscaler', ANY_KIND], analyses: [operatorPodsByNamespace], scope: 'cluster' },
   options: {},
+  messages: {
+    maxUnavailable: 'maxUnavailable {{value}} allows no pod to be evicted',
+    minAvailable: 'minAvailable {{value}} allows no pod to be evicted',
+    onlyPod: 'minAvailable {{value}} needs the only pod of {{workloads}} up: no pod can be evicted',
+    allPods: 'minAvailable {{value}} needs all {{count}} pods of {{workloads}} up: no pod can be evicted',
+  },
   *evaluate({ resource, inventory }) {
     const spec = asRecord(resource.object.spec) ?? {};
     const maxUnavailable = parseIntOrPercent(spec.maxUnavailable);
     if (spec.maxUnavailable !== undefined && spec.maxUnavailable !== null && maxUnavailable?.value === 0) {
-      yield { path: ['spec', 'maxUnavailable'], message: `maxUnavailable ${String(spec.maxUnavailable)} allows no pod to be evicted` };
+      yield { path: ['spec', 'maxUnavailable'], messageId: 'maxUnavailable', data: { value: String(spec.maxUnavailable) } };
       return;
     }
     const minAvailable = parseIntOrPercent(spec.minAvailable);
     if (!minAvailable) return;
     if (minAvailable.percent && minAvailable.value >= 100) {
-      yield { path: ['spec', 'minAvailable'], message: `minAvailable ${String(spec.minAvailable)} allows no pod to be evicted` };
+      yield { path: ['spec', 'minAvailable'], messageId: 'minAvailable', data: { value: String(spec.minAvailable) } };
       return;
     }
     // Relational: compare with the pods its selector matches among the scanned controllers.
@@ -88,7 +94,8 @@ export default defineCheck({
     if (required < expected) return;
     yield {
       path: ['spec', 'minAvailable'],
-      message: `minAvailable ${String(spec.minAvailable)} needs ${expected === 1 ? 'the only pod' : `all ${expected} pods`} of ${matched.join(', ')} up: no pod can be evicted`,
+      messageId: expected === 1 ? 'onlyPod' : 'allPods',
+      data: { value: String(spec.minAvailable), count: expected, workloads: matched.join(', ') },
     };
   },
 });

@@ -28,6 +28,12 @@ export default defineCheck({
   options: {
     ignoreNamespaces: ignoreNamespacesOption('their pods selected by a NetworkPolicy'),
   },
+  messages: {
+    podNotSelected: 'no NetworkPolicy in namespace "{{namespace}}" selects Pod "{{name}}": it accepts traffic from anywhere',
+    podsNotSelected: 'no NetworkPolicy in namespace "{{namespace}}" selects the pods of {{kind}} "{{name}}": they accept traffic from anywhere',
+    podNoPolicy: 'namespace "{{namespace}}" has no NetworkPolicy: Pod "{{name}}" accepts traffic from anywhere',
+    podsNoPolicy: 'namespace "{{namespace}}" has no NetworkPolicy: the pods of {{kind}} "{{name}}" accept traffic from anywhere',
+  },
   *evaluate({ resource, workload, inventory, options }) {
     if (!workload || workload.kind === 'PodTemplate' || workload.podSpec.hostNetwork === true) return;
     // Pods and ReplicaSets of a controller are reported on the controller.
@@ -39,15 +45,15 @@ export default defineCheck({
     if (!podClass) return;
     const policies = model.policiesIn(namespace);
     const path = [...workload.podMetadataPath, 'labels'];
-    const subject = resource.ref.kind === 'Pod' ? `Pod "${resource.ref.name}"` : `the pods of ${resource.ref.kind} "${resource.ref.name}"`;
-    const accept = resource.ref.kind === 'Pod' ? 'it accepts' : 'they accept';
+    const pod = resource.ref.kind === 'Pod';
+    const data = { namespace, kind: resource.ref.kind, name: resource.ref.name };
     if (policies.length > 0) {
       if (policies.some((policy) => policy.selects(podClass.labels))) return;
-      yield { path, message: `no NetworkPolicy in namespace "${namespace}" selects ${subject}: ${accept} traffic from anywhere` };
+      yield { path, messageId: pod ? 'podNotSelected' : 'podsNotSelected', data };
       return;
     }
     const declared = inventory.find('Namespace', undefined, namespace) !== undefined;
     if (!declared && inventory.ofKind('NetworkPolicy').length === 0) return;
-    yield { path, message: `namespace "${namespace}" has no NetworkPolicy: ${subject}${accept.slice(accept.indexOf(' '))} traffic from anywhere` };
+    yield { path, messageId: pod ? 'podNoPolicy' : 'podsNoPolicy', data };
   },
 });

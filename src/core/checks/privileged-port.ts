@@ -1,6 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { containerPorts } from './support/network.js';
-import { describeContainer } from './support/resources.js';
+import { containerData } from './support/resources.js';
 
 export default defineCheck({
   id: 'privileged-port',
@@ -18,11 +18,14 @@ export default defineCheck({
   enabledByDefault: false,
   appliesTo: { workloads: true },
   options: {},
+  messages: {
+    privilegedPort: '{{containerType}} "{{container}}" listens on privileged port {{port}}',
+  },
   *evaluate({ workload }) {
     for (const container of workload?.containers ?? []) {
       for (const port of containerPorts(container)) {
         if (port.port <= 0 || port.port >= 1024) continue;
-        yield { path: port.path, message: `${describeContainer(container)} listens on privileged port ${port.port}`, container: container.name };
+        yield { path: port.path, messageId: 'privilegedPort', data: { ...containerData(container), port: port.port }, container: container.name };
       }
     }
   },

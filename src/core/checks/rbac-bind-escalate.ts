@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { describeGrants, namesNote, permissionsFor, permissionViolations, RBAC_REFERENCES, ROLE_KINDS, ruleName, type Permission } from './support/rbac.js';
+import { allows, grantMessages, permissionsFor, permissionViolations, RBAC_REFERENCES, ROLE_KINDS, type Permission } from './support/rbac.js';
 import { RBAC_API_GROUP } from '../rbac/model.js';
 import { GRANT_HOLDER_READS } from './support/rbac-model.js';
 
@@ -31,15 +31,16 @@ export default defineCheck({
   appliesTo: { kinds: ROLE_KINDS },
   reads: GRANT_HOLDER_READS,
   options: {},
+  messages: grantMessages({
+    escalate: 'rules[{{rule}}] allows {{grants}}: it can write roles with permissions it does not hold',
+    bind: 'rules[{{rule}}] allows {{grants}}: it can grant roles it does not hold',
+    bindings: 'rules[{{rule}}] allows {{grants}}: it can grant its permissions, and roles it may bind, to any subject',
+  }),
   *evaluate({ resource, inventory }) {
     yield* permissionViolations({ resource, inventory }, PERMISSIONS, (grants, located) => {
       const verbs = new Set(grants.map(({ permission }) => permission.verb));
-      const why = verbs.has('escalate')
-        ? 'it can write roles with permissions it does not hold'
-        : verbs.has('bind')
-          ? 'it can grant roles it does not hold'
-          : 'it can grant its permissions, and roles it may bind, to any subject';
-      return `${ruleName(located)} allows ${describeGrants(grants)}${namesNote(located, grants)}: ${why}`;
+      const messageId = verbs.has('escalate') ? 'escalate' : verbs.has('bind') ? 'bind' : 'bindings';
+      return allows(messageId, located, grants);
     });
   },
 });

@@ -42,6 +42,9 @@ export default defineCheck({
       description: 'Role and ClusterRole names that exist in the cluster though not in the scanned files (a Role as namespace/name).',
     },
   },
+  messages: {
+    missing: '{{role}} is not among the scanned objects: the binding grants nothing until a role of that name appears',
+  },
   *evaluate({ resource, inventory, options }) {
     const roleRef: RoleRef | undefined = roleRefOf(resource);
     if (!roleRef) return;
@@ -60,7 +63,8 @@ export default defineCheck({
     }
     yield {
       path: ['roleRef', 'name'],
-      message: `${roleRefLabel(roleRef, namespace)} is not among the scanned objects: the binding grants nothing until a role of that name appears`,
+      messageId: 'missing',
+      data: { role: roleRefLabel(roleRef, namespace) },
     };
   },
 });

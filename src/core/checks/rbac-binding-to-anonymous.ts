@@ -21,6 +21,9 @@ export default defineCheck({
         'ClusterRoles that may be bound to unauthenticated users; the default is the bootstrap binding that serves /healthz, /livez, /readyz and /version.',
     },
   },
+  messages: {
+    anonymous: 'grants {{role}} {{scope}} to {{subject}}: anyone who can reach the API server, without credentials',
+  },
   *evaluate({ resource, options }) {
     const roleRef = roleRefOf(resource);
     if (!roleRef) return;
@@ -29,7 +32,8 @@ export default defineCheck({
       if (!isUser(subject, 'system:anonymous') && !isGroup(subject, 'system:unauthenticated')) continue;
       yield {
         path: [...subject.path, 'name'],
-        message: `grants ${roleRefLabel(roleRef, resource.ref.namespace)} ${bindingScope(resource)} to ${subjectLabel(subject, resource.ref.namespace)}: anyone who can reach the API server, without credentials`,
+        messageId: 'anonymous',
+        data: { role: roleRefLabel(roleRef, resource.ref.namespace), scope: bindingScope(resource), subject: subjectLabel(subject, resource.ref.namespace) },
       };
     }
   },

@@ -1,10 +1,11 @@
 import { defineCheck } from '../model/check.js';
 import { BINDING_KINDS, bindingScope, isGroup, RBAC_REFERENCES, roleRefLabel, roleRefOf, subjectLabel, subjectsOf } from './support/rbac.js';
 
-const WHO: Record<string, string> = {
-  'system:authenticated': 'every user and service account with a valid credential',
-  'system:serviceaccounts': 'every service account of every namespace',
-};
+/** The groups reported, with the message saying who they hold. */
+const WHO = {
+  'system:authenticated': 'authenticated',
+  'system:serviceaccounts': 'serviceAccounts',
+} as const;
 
 export default defineCheck({
   id: 'rbac-binding-to-authenticated',
@@ -25,16 +26,21 @@ export default defineCheck({
       description: 'ClusterRoles that may be bound to these groups; the defaults are the bootstrap discovery roles every cluster binds to system:authenticated.',
     },
   },
+  messages: {
+    authenticated: 'grants {{role}} {{scope}} to {{subject}}: every user and service account with a valid credential',
+    serviceAccounts: 'grants {{role}} {{scope}} to {{subject}}: every service account of every namespace',
+  },
   *evaluate({ resource, options }) {
     const roleRef = roleRefOf(resource);
     if (!roleRef) return;
     if (roleRef.kind === 'ClusterRole' && options.allowedClusterRoles.includes(roleRef.name)) return;
     for (const subject of subjectsOf(resource)) {
-      const group = Object.keys(WHO).find((name) => isGroup(subject, name));
+      const group = (Object.keys(WHO) as (keyof typeof WHO)[]).find((name) => isGroup(subject, name));
       if (group === undefined) continue;
       yield {
         path: [...subject.path, 'name'],
-        message: `grants ${roleRefLabel(roleRef, resource.ref.namespace)} ${bindingScope(resource)} to ${subjectLabel(subject, resource.ref.namespace)}: ${WHO[group]}`,
+        messageId: WHO[group],
+        data: { role: roleRefLabel(roleRef, resource.ref.namespace), scope: bindingScope(resource), subject: subjectLabel(subject, resource.ref.namespace) },
       };
     }
   },

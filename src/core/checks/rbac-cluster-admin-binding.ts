@@ -41,6 +41,10 @@ export default defineCheck({
   appliesTo: { kinds: BINDING_KINDS },
   reads: { analyses: [everythingRules], scope: 'cluster' },
   options: {},
+  messages: {
+    clusterAdmin: 'binds ClusterRole "cluster-admin" {{scope}} to {{subjects}}',
+    equivalent: 'binds ClusterRole "{{role}}", which allows everything as cluster-admin does ({{rule}}), {{scope}} to {{subjects}}',
+  },
   *evaluate({ resource, inventory }) {
     const roleRef = roleRefOf(resource);
     if (!roleRef) return;
@@ -51,7 +55,8 @@ export default defineCheck({
     const subjects = subjectsOf(resource).filter((subject) => !isGroup(subject, 'system:masters'));
     if (subjects.length === 0) return;
     const names = subjects.map((subject) => subjectLabel(subject, resource.ref.namespace));
-    const role = equivalent ? `ClusterRole "${roleRef.name}", which allows everything as cluster-admin does (${equivalent}),` : 'ClusterRole "cluster-admin"';
-    yield { path: ['roleRef', 'name'], message: `binds ${role} ${bindingScope(resource)} to ${shortList(names)}` };
+    const data = { scope: bindingScope(resource), subjects: shortList(names) };
+    if (equivalent) yield { path: ['roleRef', 'name'], messageId: 'equivalent', data: { ...data, role: roleRef.name, rule: equivalent } };
+    else yield { path: ['roleRef', 'name'], messageId: 'clusterAdmin', data };
   },
 });

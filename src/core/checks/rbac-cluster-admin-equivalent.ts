@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { allowsEverything, entryPath, RBAC_REFERENCES, ROLE_KINDS, ruleName, rulesOf } from './support/rbac.js';
+import { allowsEverything, entryPath, RBAC_REFERENCES, ROLE_KINDS, rulesOf } from './support/rbac.js';
 import { RESOURCE_ALL } from '../rbac/rules.js';
 
 export default defineCheck({
@@ -15,19 +15,18 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: ROLE_KINDS },
   options: {},
+  messages: {
+    role: 'rules[{{rule}}] allows every verb on every resource in every API group: full control of namespace "{{namespace}}"',
+    clusterRole: 'rules[{{rule}}] allows every verb on every resource in every API group: cluster-admin when bound by a ClusterRoleBinding, namespace admin when bound by a RoleBinding',
+  },
   *evaluate({ resource }) {
     for (const located of rulesOf(resource)) {
       // Verbs, groups, resources and names are open sets: the rule allows a request made of
       // values it does not list exactly when it holds '*' in all three lists and no names.
       if (!allowsEverything(located)) continue;
-      const scope =
-        resource.ref.kind === 'Role'
-          ? `full control of namespace "${resource.ref.namespace ?? 'default'}"`
-          : 'cluster-admin when bound by a ClusterRoleBinding, namespace admin when bound by a RoleBinding';
-      yield {
-        path: entryPath(located, 'resources', (entry) => entry === RESOURCE_ALL),
-        message: `${ruleName(located)} allows every verb on every resource in every API group: ${scope}`,
-      };
+      const path = entryPath(located, 'resources', (entry) => entry === RESOURCE_ALL);
+      if (resource.ref.kind === 'Role') yield { path, messageId: 'role', data: { rule: located.index, namespace: resource.ref.namespace ?? 'default' } };
+      else yield { path, messageId: 'clusterRole', data: { rule: located.index } };
     }
   },
 });

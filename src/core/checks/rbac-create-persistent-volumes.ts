@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { describeGrants, permissionsFor, permissionViolations, RBAC_REFERENCES, ROLE_KINDS, ruleName } from './support/rbac.js';
+import { allows, grantMessages, permissionsFor, permissionViolations, RBAC_REFERENCES, ROLE_KINDS } from './support/rbac.js';
 import { GRANT_HOLDER_READS } from './support/rbac-model.js';
 
 /** PersistentVolumes are cluster-scoped: a Role cannot grant them. */
@@ -19,11 +19,12 @@ export default defineCheck({
   appliesTo: { kinds: ROLE_KINDS },
   reads: GRANT_HOLDER_READS,
   options: {},
+  messages: grantMessages({ allows: "rules[{{rule}}] allows {{grants}}: a hostPath volume exposes the node's file system to pods that claim it" }),
   *evaluate({ resource, inventory }) {
     yield* permissionViolations(
       { resource, inventory },
       PERMISSIONS,
-      (grants, located) => `${ruleName(located)} allows ${describeGrants(grants)}: a hostPath volume exposes the node's file system to pods that claim it`,
+      (grants, located) => allows('allows', located, grants, false),
     );
   },
 });

@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { describeGrants, permissionsFor, permissionViolations, RBAC_REFERENCES, ROLE_KINDS, ruleName } from './support/rbac.js';
+import { allows, grantMessages, permissionsFor, permissionViolations, RBAC_REFERENCES, ROLE_KINDS } from './support/rbac.js';
 import { GRANT_HOLDER_READS } from './support/rbac-model.js';
 
 /** Every built-in kind whose objects make the cluster run pods from a template. */
@@ -30,13 +30,13 @@ export default defineCheck({
       description: 'Verbs that count as creating pods; add update and patch to also report edits of existing controllers, which replace their pod template.',
     },
   },
+  messages: grantMessages({ allows: "rules[{{rule}}] allows {{grants}}: the pods can run as any service account of the namespace and mount its secrets" }),
   *evaluate({ resource, inventory, options }) {
     const permissions = POD_CREATORS.flatMap(([group, resources]) => permissionsFor(options.verbs, group, resources));
     yield* permissionViolations(
       { resource, inventory },
       permissions,
-      (grants, located) =>
-        `${ruleName(located)} allows ${describeGrants(grants)}: the pods can run as any service account of the namespace and mount its secrets`,
+      (grants, located) => allows('allows', located, grants, false),
     );
   },
 });

@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { describeGrants, grantPath, grantsOf, namesNote, permissionsFor, RBAC_REFERENCES, ROLE_KINDS, ruleName, rulesOf, type Permission } from './support/rbac.js';
+import { allowsData, grantPath, grantsOf, permissionsFor, RBAC_REFERENCES, ROLE_KINDS, rulesOf, type Permission } from './support/rbac.js';
 
 const GROUP = 'certificates.k8s.io';
 /** Approving a CSR takes update on its approval subresource and approve on its signer; both are cluster-scoped. */
@@ -21,6 +21,12 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: ROLE_KINDS },
   options: {},
+  messages: {
+    both: 'rules[{{rule}}] allows {{grants}}: it can approve certificate requests',
+    withOther: 'rules[{{rule}}] allows {{grants}}: with rules[{{other}}] it can approve certificate requests',
+    approvalHalf: 'rules[{{rule}}] allows {{grants}}: half of approving certificate requests; the other half is approve on signers',
+    signersHalf: 'rules[{{rule}}] allows {{grants}}: half of approving certificate requests; the other half is update on certificatesigningrequests/approval',
+  },
   *evaluate({ resource }) {
     const halves = rulesOf(resource).map((located) => {
       const grants = grantsOf(resource, located, PERMISSIONS);
@@ -33,16 +39,15 @@ export default defineCheck({
     });
     for (const { located, grants, approval, signers } of halves) {
       if (grants.length === 0) continue;
-      let why: string;
+      const path = grantPath(located, grants);
+      const data = allowsData(located, grants);
       if (approval && signers) {
-        why = 'it can approve certificate requests';
-      } else {
-        const other = halves.find((half) => (approval ? half.signers : half.approval));
-        why = other
-          ? `with ${ruleName(other.located)} it can approve certificate requests`
-          : `half of approving certificate requests; the other half is ${approval ? 'approve on signers' : 'update on certificatesigningrequests/approval'}`;
+        yield { path, messageId: 'both', data };
+        continue;
       }
-      yield { path: grantPath(located, grants), message: `${ruleName(located)} allows ${describeGrants(grants)}${namesNote(located, grants)}: ${why}` };
+      const other = halves.find((half) => (approval ? half.signers : half.approval));
+      if (other) yield { path, messageId: 'withOther', data: { ...data, other: other.located.index } };
+      else yield { path, messageId: approval ? 'approvalHalf' : 'signersHalf', data };
     }
   },
 });

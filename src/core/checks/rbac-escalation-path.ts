@@ -20,6 +20,10 @@ export default defineCheck({
   appliesTo: { kinds: BINDING_KINDS },
   reads: { analyses: [rbacBindingsByResource, rbacEscalations], scope: 'cluster' },
   options: {},
+  messages: {
+    clusterAdmin: '{{subject}} reaches cluster-admin in {{steps}} step(s): {{path}}',
+    secrets: '{{subject}} reaches every secret of the cluster in {{steps}} step(s): {{path}}',
+  },
   *evaluate({ resource, inventory }) {
     if (!isRbacObject(resource)) return;
     const binding = inventory.get(rbacBindingsByResource).get(resource);
@@ -29,8 +33,8 @@ export default defineCheck({
       const path = paths.get(formatSubject(subject.kind === 'ServiceAccount' ? { kind: 'ServiceAccount', namespace: subject.namespace ?? '', name: subject.name } : subject));
       const first = path?.steps[0]?.binding;
       if (!path || !first || first.kind !== binding.kind || first.name !== binding.name || first.namespace !== binding.namespace || first.subjectIndex !== subject.index) continue;
-      const goal = path.reaches === 'cluster-admin' ? 'cluster-admin' : 'every secret of the cluster';
-      yield { path: ['subjects', subject.index, 'name'], message: `${path.subject} reaches ${goal} in ${path.steps.length} step(s): ${pathText(path)}` };
+      const data = { subject: path.subject, steps: path.steps.length, path: pathText(path) };
+      yield { path: ['subjects', subject.index, 'name'], messageId: path.reaches === 'cluster-admin' ? 'clusterAdmin' : 'secrets', data };
     }
   },
 });

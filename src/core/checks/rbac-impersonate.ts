@@ -7,7 +7,6 @@ import {
   permissionsFor,
   RBAC_REFERENCES,
   ROLE_KINDS,
-  ruleName,
   rulesOf,
   type Permission,
 } from './support/rbac.js';
@@ -50,15 +49,15 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: ROLE_KINDS },
   options: {},
+  messages: {
+    allows: 'rules[{{rule}}] allows {{grants}}: requests can be sent as those identities, with their permissions',
+  },
   *evaluate({ resource }) {
     for (const located of rulesOf(resource)) {
       const grants = grantsOf(resource, located, [...FIXED, ...extrasProbes(located.rule.resources)]);
       if (grants.length === 0) continue;
       const what = describeGrants(grants).replace(`userextras/${ANY_EXTRA}`, 'userextras/<any key>');
-      yield {
-        path: grantPath(located, grants),
-        message: `${ruleName(located)} allows ${what}${namesNote(located, grants)}: requests can be sent as those identities, with their permissions`,
-      };
+      yield { path: grantPath(located, grants), messageId: 'allows', data: { rule: located.index, grants: `${what}${namesNote(located, grants)}` } };
     }
   },
 });

@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { describeGrants, namesNote, permissionsFor, permissionViolations, RBAC_REFERENCES, ROLE_KINDS, ruleName } from './support/rbac.js';
+import { allows, allowsData, grantMessages, permissionsFor, permissionViolations, RBAC_REFERENCES, ROLE_KINDS } from './support/rbac.js';
 import { GRANT_HOLDER_READS } from './support/rbac-model.js';
 
 /**
@@ -22,10 +22,14 @@ export default defineCheck({
   appliesTo: { kinds: ROLE_KINDS },
   reads: GRANT_HOLDER_READS,
   options: {},
+  messages: grantMessages({
+    allows: 'rules[{{rule}}] allows {{grants}}: it can change Pod Security levels and the labels NetworkPolicies select on',
+    ownNamespace: 'rules[{{rule}}] allows {{grants}} (namespace "{{namespace}}" itself): it can change Pod Security levels and the labels NetworkPolicies select on',
+  }),
   *evaluate({ resource, inventory }) {
     yield* permissionViolations({ resource, inventory }, PERMISSIONS, (grants, located) => {
-      const scope = resource.ref.kind === 'Role' ? ` (namespace "${resource.ref.namespace ?? 'default'}" itself)` : namesNote(located, grants);
-      return `${ruleName(located)} allows ${describeGrants(grants)}${scope}: it can change Pod Security levels and the labels NetworkPolicies select on`;
+      if (resource.ref.kind === 'Role') return { messageId: 'ownNamespace' as const, data: { ...allowsData(located, grants, false), namespace: resource.ref.namespace ?? 'default' } };
+      return allows('allows', located, grants);
     });
   },
 });

@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { describeGrants, grantsOf, namesNote, permissionsFor, permissionViolations, RBAC_REFERENCES, ruleName, rulesOf } from './support/rbac.js';
+import { allowsData, describeGrants, grantMessages, grantsOf, permissionsFor, permissionViolations, RBAC_REFERENCES, rulesOf } from './support/rbac.js';
 import { GRANT_HOLDER_READS } from './support/rbac-model.js';
 
 /** Tainting a node (or cordoning it) is an update of the Node object; nodes are cluster-scoped. */
@@ -21,14 +21,19 @@ export default defineCheck({
   appliesTo: { kinds: ['ClusterRole'] },
   reads: GRANT_HOLDER_READS,
   options: {},
+  messages: grantMessages({
+    sameRule: 'rules[{{rule}}] allows {{grants}} and {{podGrants}}: it can taint nodes and push pods onto the node it chooses',
+    otherRule: 'rules[{{rule}}] allows {{grants}} and rules[{{podRule}}] allows {{podGrants}}: it can taint nodes and push pods onto the node it chooses',
+  }),
   *evaluate({ resource, inventory }) {
     // The pod half, from any rule of the role: named for the message.
     const podRule = rulesOf(resource).find((located) => grantsOf(resource, located, POD_REMOVAL).length > 0);
     if (!podRule) return;
     const podGrants = grantsOf(resource, podRule, POD_REMOVAL);
     yield* permissionViolations({ resource, inventory }, NODE_WRITE, (grants, located) => {
-      const together = ruleName(located) === ruleName(podRule) ? `and ${describeGrants(podGrants)}` : `and ${ruleName(podRule)} allows ${describeGrants(podGrants)}`;
-      return `${ruleName(located)} allows ${describeGrants(grants)}${namesNote(located, grants)} ${together}: it can taint nodes and push pods onto the node it chooses`;
+      const data = { ...allowsData(located, grants), podGrants: describeGrants(podGrants) };
+      if (located.index === podRule.index) return { messageId: 'sameRule' as const, data };
+      return { messageId: 'otherRule' as const, data: { ...data, podRule: podRule.index } };
     });
   },
 });

@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { describeGrants, grantPath, grantsOf, namesNote, permissionsFor, RBAC_REFERENCES, ROLE_KINDS, ruleName, rulesOf } from './support/rbac.js';
+import { allowsData, grantPath, grantsOf, permissionsFor, RBAC_REFERENCES, ROLE_KINDS, rulesOf } from './support/rbac.js';
 
 export default defineCheck({
   id: 'rbac-nodes-proxy',
@@ -14,6 +14,9 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: ROLE_KINDS },
   options: {},
+  messages: {
+    allows: 'rules[{{rule}}] allows {{grants}}: the kubelet API it reaches runs commands in every pod of a node',
+  },
   *evaluate({ resource }) {
     for (const located of rulesOf(resource)) {
       // Any verb counts: probe with the verbs the rule lists. Nodes are cluster-scoped, so a Role grants nothing here.
@@ -21,7 +24,8 @@ export default defineCheck({
       if (grants.length === 0) continue;
       yield {
         path: grantPath(located, grants),
-        message: `${ruleName(located)} allows ${describeGrants(grants)}${namesNote(located, grants)}: the kubelet API it reaches runs commands in every pod of a node`,
+        messageId: 'allows',
+        data: allowsData(located, grants),
       };
     }
   },

@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { describeGrants, namesNote, permissionsFor, permissionViolations, RBAC_REFERENCES, ROLE_KINDS, ruleName, type Permission } from './support/rbac.js';
+import { allows, grantMessages, permissionsFor, permissionViolations, RBAC_REFERENCES, ROLE_KINDS, type Permission } from './support/rbac.js';
 import { GRANT_HOLDER_READS } from './support/rbac-model.js';
 
 const STREAMS = ['pods/exec', 'pods/attach', 'pods/portforward'];
@@ -26,6 +26,7 @@ export default defineCheck({
         'Also report get on pods/exec, pods/attach and pods/portforward, which opens the stream over WebSocket on clusters before 1.35; set false when every cluster checks create for these upgrades.',
     },
   },
+  messages: grantMessages({ allows: "rules[{{rule}}] allows {{grants}}: code runs inside existing pods with their credentials" }),
   *evaluate({ resource, inventory, options }) {
     const permissions: Permission[] = [
       ...permissionsFor(options.getOverWebSocket ? ['create', 'get'] : ['create'], '', STREAMS),
@@ -34,8 +35,7 @@ export default defineCheck({
     yield* permissionViolations(
       { resource, inventory },
       permissions,
-      (grants, located) =>
-        `${ruleName(located)} allows ${describeGrants(grants)}${namesNote(located, grants)}: code runs inside existing pods with their credentials`,
+      (grants, located) => allows('allows', located, grants),
     );
   },
 });

@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { describeGrants, permissionsFor, permissionViolations, RBAC_REFERENCES, ROLE_KINDS, ruleName, namesNote } from './support/rbac.js';
+import { allows, grantMessages, permissionsFor, permissionViolations, RBAC_REFERENCES, ROLE_KINDS } from './support/rbac.js';
 import { GRANT_HOLDER_READS } from './support/rbac-model.js';
 
 const READ_SECRETS = permissionsFor(['list', 'watch', 'get'], '', ['secrets']);
@@ -24,18 +24,18 @@ export default defineCheck({
       description: 'Also report rules limited by resourceNames to specific secrets (the least-privilege form of secret access).',
     },
   },
+  messages: grantMessages({
+    named: 'rules[{{rule}}] allows {{grants}}: the named secrets are readable',
+    bulk: 'rules[{{rule}}] allows {{grants}}: list and watch return the value of every secret',
+    byName: 'rules[{{rule}}] allows {{grants}}: any secret can be read by name',
+  }),
   *evaluate({ resource, inventory, options }) {
     yield* permissionViolations(
       { resource, inventory },
       READ_SECRETS,
       (grants, located) => {
         const bulk = grants.some(({ permission }) => permission.verb !== 'get');
-        const why = grants[0]?.namedOnly
-          ? 'the named secrets are readable'
-          : bulk
-            ? 'list and watch return the value of every secret'
-            : 'any secret can be read by name';
-        return `${ruleName(located)} allows ${describeGrants(grants)}${namesNote(located, grants)}: ${why}`;
+        return allows(grants[0]?.namedOnly ? 'named' : bulk ? 'bulk' : 'byName', located, grants);
       },
       (grant) => options.includeNamedSecrets || !grant.namedOnly,
     );

@@ -22,10 +22,13 @@ export default defineCheck({
   appliesTo: { kinds: ROLE_KINDS },
   reads: { analyses: [rbacUsedRoles], scope: 'cluster' },
   options: {},
+  messages: {
+    unused: 'no binding refers to {{kind}} "{{name}}" and no bound aggregated role includes it',
+  },
   *evaluate({ resource, inventory }) {
     if (!isRbacObject(resource) || isWellKnown(resource.ref.name)) return;
     const key = roleKey(resource.ref.kind, resource.ref.namespace, resource.ref.name);
     if (inventory.get(rbacUsedRoles).has(key)) return;
-    yield { path: ['metadata', 'name'], message: `no binding refers to ${resource.ref.kind} "${resource.ref.name}" and no bound aggregated role includes it` };
+    yield { path: ['metadata', 'name'], messageId: 'unused', data: { kind: resource.ref.kind, name: resource.ref.name } };
   },
 });

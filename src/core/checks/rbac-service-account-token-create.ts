@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { describeGrants, namesNote, permissionsFor, permissionViolations, RBAC_REFERENCES, ROLE_KINDS, ruleName } from './support/rbac.js';
+import { allows, grantMessages, permissionsFor, permissionViolations, RBAC_REFERENCES, ROLE_KINDS } from './support/rbac.js';
 import { GRANT_HOLDER_READS } from './support/rbac-model.js';
 
 const PERMISSIONS = permissionsFor(['create'], '', ['serviceaccounts/token']);
@@ -18,11 +18,12 @@ export default defineCheck({
   appliesTo: { kinds: ROLE_KINDS },
   reads: GRANT_HOLDER_READS,
   options: {},
+  messages: grantMessages({ allows: "rules[{{rule}}] allows {{grants}}: it can obtain tokens for those service accounts" }),
   *evaluate({ resource, inventory }) {
     yield* permissionViolations(
       { resource, inventory },
       PERMISSIONS,
-      (grants, located) => `${ruleName(located)} allows ${describeGrants(grants)}${namesNote(located, grants)}: it can obtain tokens for those service accounts`,
+      (grants, located) => allows('allows', located, grants),
     );
   },
 });

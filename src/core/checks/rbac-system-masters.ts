@@ -14,6 +14,9 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: BINDING_KINDS },
   options: {},
+  messages: {
+    masters: 'group "system:masters" is authorized before RBAC: its members are superusers whatever this binding grants',
+  },
   *evaluate({ resource }) {
     // The bootstrap ClusterRoleBinding cluster-admin -> system:masters exists in every cluster and grants nothing new.
     if (resource.ref.kind === 'ClusterRoleBinding' && refersToClusterRole(roleRefOf(resource), 'cluster-admin')) return;
@@ -21,7 +24,7 @@ export default defineCheck({
       if (!isGroup(subject, 'system:masters')) continue;
       yield {
         path: [...subject.path, 'name'],
-        message: 'group "system:masters" is authorized before RBAC: its members are superusers whatever this binding grants',
+        messageId: 'masters',
       };
     }
   },

@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { describeGrants, namesNote, permissionsFor, permissionViolations, RBAC_REFERENCES, ROLE_KINDS, ruleName } from './support/rbac.js';
+import { allows, grantMessages, permissionsFor, permissionViolations, RBAC_REFERENCES, ROLE_KINDS } from './support/rbac.js';
 import { GRANT_HOLDER_READS } from './support/rbac-model.js';
 
 const ADMISSION_RESOURCES = [
@@ -27,11 +27,12 @@ export default defineCheck({
   appliesTo: { kinds: ROLE_KINDS },
   reads: GRANT_HOLDER_READS,
   options: {},
+  messages: grantMessages({ allows: "rules[{{rule}}] allows {{grants}}: it can disable or subvert admission control" }),
   *evaluate({ resource, inventory }) {
     yield* permissionViolations(
       { resource, inventory },
       PERMISSIONS,
-      (grants, located) => `${ruleName(located)} allows ${describeGrants(grants)}${namesNote(located, grants)}: it can disable or subvert admission control`,
+      (grants, located) => allows('allows', located, grants),
     );
   },
 });

@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { entryIndex, RBAC_REFERENCES, ROLE_KINDS, ruleName, rulesOf, shortList } from './support/rbac.js';
+import { entryIndex, RBAC_REFERENCES, ROLE_KINDS, rulesOf, shortList } from './support/rbac.js';
 import { API_GROUP_ALL } from '../rbac/rules.js';
 
 export default defineCheck({
@@ -15,13 +15,17 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: ROLE_KINDS },
   options: {},
+  messages: {
+    wildcard: 'rules[{{rule}}] matches resources {{resources}} in every API group (*)',
+  },
   *evaluate({ resource }) {
     for (const located of rulesOf(resource)) {
       const index = entryIndex(located.raw, 'apiGroups', (entry) => entry === API_GROUP_ALL);
       if (index < 0) continue;
       yield {
         path: [...located.path, 'apiGroups', index],
-        message: `${ruleName(located)} matches resources ${shortList(located.rule.resources) || '(none)'} in every API group (*)`,
+        messageId: 'wildcard',
+        data: { rule: located.index, resources: shortList(located.rule.resources) || '(none)' },
       };
     }
   },

@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { entryIndex, RBAC_REFERENCES, ROLE_KINDS, ruleName, rulesOf, shortList } from './support/rbac.js';
+import { entryIndex, RBAC_REFERENCES, ROLE_KINDS, rulesOf, shortList } from './support/rbac.js';
 import { NON_RESOURCE_ALL, RESOURCE_ALL } from '../rbac/rules.js';
 
 export default defineCheck({
@@ -15,6 +15,10 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: ROLE_KINDS },
   options: {},
+  messages: {
+    resources: 'rules[{{rule}}] grants {{verbs}} on every resource (*) of API groups {{groups}}',
+    nonResourceUrls: 'rules[{{rule}}] grants {{verbs}} on every non-resource URL (*)',
+  },
   *evaluate({ resource }) {
     for (const located of rulesOf(resource)) {
       const verbs = shortList(located.rule.verbs);
@@ -23,12 +27,13 @@ export default defineCheck({
         const groups = located.rule.apiGroups.map((group) => (group === '' ? '"" (core)' : group));
         yield {
           path: [...located.path, 'resources', index],
-          message: `${ruleName(located)} grants ${verbs || 'no verbs'} on every resource (*) of API groups ${shortList(groups) || '(none)'}`,
+          messageId: 'resources',
+          data: { rule: located.index, verbs: verbs || 'no verbs', groups: shortList(groups) || '(none)' },
         };
       }
       const urlIndex = entryIndex(located.raw, 'nonResourceURLs', (entry) => entry === NON_RESOURCE_ALL);
       if (urlIndex >= 0) {
-        yield { path: [...located.path, 'nonResourceURLs', urlIndex], message: `${ruleName(located)} grants ${verbs || 'no verbs'} on every non-resource URL (*)` };
+        yield { path: [...located.path, 'nonResourceURLs', urlIndex], messageId: 'nonResourceUrls', data: { rule: located.index, verbs: verbs || 'no verbs' } };
       }
     }
   },

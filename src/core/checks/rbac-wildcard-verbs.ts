@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { entryIndex, RBAC_REFERENCES, ROLE_KINDS, ruleName, rulesOf, ruleTarget } from './support/rbac.js';
+import { entryIndex, RBAC_REFERENCES, ROLE_KINDS, rulesOf, shortList } from './support/rbac.js';
 import { VERB_ALL } from '../rbac/rules.js';
 
 export default defineCheck({
@@ -15,11 +15,20 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: ROLE_KINDS },
   options: {},
+  messages: {
+    resources: 'rules[{{rule}}] grants every verb (*) on resources {{resources}}',
+    nonResourceUrls: 'rules[{{rule}}] grants every verb (*) on non-resource URLs {{urls}}',
+    nothing: 'rules[{{rule}}] grants every verb (*) on no resources',
+  },
   *evaluate({ resource }) {
     for (const located of rulesOf(resource)) {
       const index = entryIndex(located.raw, 'verbs', (entry) => entry === VERB_ALL);
       if (index < 0) continue;
-      yield { path: [...located.path, 'verbs', index], message: `${ruleName(located)} grants every verb (*) on ${ruleTarget(located)}` };
+      const path = [...located.path, 'verbs', index];
+      const { resources, nonResourceURLs } = located.rule;
+      if (resources.length > 0) yield { path, messageId: 'resources', data: { rule: located.index, resources: shortList(resources) } };
+      else if (nonResourceURLs.length > 0) yield { path, messageId: 'nonResourceUrls', data: { rule: located.index, urls: shortList(nonResourceURLs) } };
+      else yield { path, messageId: 'nothing', data: { rule: located.index } };
     }
   },
 });

@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { missingProbe } from './support/resources.js';
+import { missingProbe, missingProbeMessages } from './support/resources.js';
 
 export default defineCheck({
   id: 'readiness-probe-missing',
@@ -14,6 +14,7 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { workloads: true },
   options: {},
+  messages: missingProbeMessages('readinessProbe'),
   evaluate({ workload }) {
     return missingProbe(workload, 'readinessProbe');
   },

@@ -27,6 +27,10 @@ export default defineCheck({
       description: 'Label keys every object must carry, non-empty.',
     },
   },
+  messages: {
+    one: '{{kind}} "{{name}}" lacks the recommended label {{labels}}',
+    several: '{{kind}} "{{name}}" lacks the recommended labels {{labels}}',
+  },
   *evaluate({ resource, options }) {
     if (hasControllerOwner(resource.object) || isBuiltInObject(resource.ref.kind, resource.ref.name)) return;
     const namespace = resource.ref.kind === 'Namespace' ? resource.ref.name : resource.ref.namespace;
@@ -36,7 +40,8 @@ export default defineCheck({
     if (missing.length === 0) return;
     yield {
       path: ['metadata', 'labels'],
-      message: `${resource.ref.kind} "${resource.ref.name}" lacks the recommended label${missing.length === 1 ? '' : 's'} ${missing.join(', ')}`,
+      messageId: missing.length === 1 ? 'one' : 'several',
+      data: { kind: resource.ref.kind, name: resource.ref.name, labels: missing.join(', ') },
     };
   },
 });

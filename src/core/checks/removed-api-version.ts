@@ -26,6 +26,9 @@ export default defineCheck({
       description: 'The Kubernetes release to check against, as major.minor ("1.32"); APIs removed in later releases are not reported.',
     },
   },
+  messages: {
+    removed: '{{apiVersion}} {{kind}} was removed in Kubernetes {{removedIn}}: use {{replacement}}',
+  },
   *evaluate({ resource, options }) {
     const target = parseMinorVersion(options.targetVersion);
     if (!target) throw new Error(`option targetVersion "${options.targetVersion}" is not a Kubernetes version such as 1.32`);
@@ -35,7 +38,8 @@ export default defineCheck({
     if (!removedIn || !releasedBy(removedIn, target)) return;
     yield {
       path: ['apiVersion'],
-      message: `${removed.apiVersion} ${resource.ref.kind} was removed in Kubernetes ${removed.removedIn}: use ${removed.replacement}`,
+      messageId: 'removed',
+      data: { apiVersion: removed.apiVersion, kind: resource.ref.kind, removedIn: removed.removedIn, replacement: removed.replacement },
     };
   },
 });

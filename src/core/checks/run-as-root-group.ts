@@ -1,6 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { asArray } from '../model/values.js';
-import { inheritedBy } from './support/inheritance.js';
+import { heirMessages, inheritedBy } from './support/inheritance.js';
 import { usesUserNamespace } from '../pod-security/pods.js';
 
 export default defineCheck({
@@ -21,26 +21,32 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { workloads: true },
   options: {},
+  messages: {
+    ...heirMessages({ podGroup: 'the pod sets runAsGroup: 0' }),
+    fsGroup: 'the pod sets fsGroup: 0, so its volumes are group-owned by root and every container runs with group 0',
+    supplementalGroup: 'the pod lists group 0 in supplementalGroups, a group of every container',
+    containerGroup: 'container "{{container}}" sets runAsGroup: 0',
+  },
   *evaluate({ workload }) {
     // In a user namespace GID 0 maps to an unprivileged group of the node.
     if (!workload || usesUserNamespace(workload)) return;
     const pod = workload.podSecurityContext;
     const podPath = workload.podSecurityContextPath;
     if (pod.runAsGroup === 0) {
-      yield { path: [...podPath, 'runAsGroup'], message: `the pod sets runAsGroup: 0${inheritedBy(workload, 'runAsGroup')}` };
+      yield { path: [...podPath, 'runAsGroup'], ...inheritedBy('podGroup', workload, 'runAsGroup') };
     }
     if (pod.fsGroup === 0) {
-      yield { path: [...podPath, 'fsGroup'], message: 'the pod sets fsGroup: 0, so its volumes are group-owned by root and every container runs with group 0' };
+      yield { path: [...podPath, 'fsGroup'], messageId: 'fsGroup' };
     }
     const supplemental = asArray(pod.supplementalGroups);
     for (let index = 0; index < supplemental.length; index++) {
       if (supplemental[index] === 0) {
-        yield { path: [...podPath, 'supplementalGroups', index], message: 'the pod lists group 0 in supplementalGroups, a group of every container' };
+        yield { path: [...podPath, 'supplementalGroups', index], messageId: 'supplementalGroup' };
       }
     }
     for (const container of workload.containers) {
       if (container.securityContext.runAsGroup === 0) {
-        yield { path: [...container.securityContextPath, 'runAsGroup'], message: `container "${container.name}" sets runAsGroup: 0`, container: container.name };
+        yield { path: [...container.securityContextPath, 'runAsGroup'], messageId: 'containerGroup', data: { container: container.name }, container: container.name };
       }
     }
   },

@@ -18,6 +18,10 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { workloads: true },
   options: {},
+  messages: {
+    nonRootFalse: 'container "{{container}}" sets runAsNonRoot: false',
+    unset: 'container "{{container}}" does not set runAsNonRoot: true or a non-zero runAsUser (neither does the pod)',
+  },
   *evaluate({ workload }) {
     for (const container of workload?.containers ?? []) {
       const { runAsNonRoot, runAsUser } = container.effective;
@@ -28,10 +32,8 @@ export default defineCheck({
       const path = runAsNonRoot?.value === false ? runAsNonRoot.path : container.securityContextPath;
       yield {
         path,
-        message:
-          runAsNonRoot?.value === false
-            ? `container "${container.name}" sets runAsNonRoot: false`
-            : `container "${container.name}" does not set runAsNonRoot: true or a non-zero runAsUser (neither does the pod)`,
+        messageId: runAsNonRoot?.value === false ? 'nonRootFalse' : 'unset',
+        data: { container: container.name },
         container: container.name,
       };
     }

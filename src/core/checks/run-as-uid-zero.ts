@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { inheritedBy } from './support/inheritance.js';
+import { heirMessages, inheritedBy } from './support/inheritance.js';
 import { usesUserNamespace } from '../pod-security/pods.js';
 
 export default defineCheck({
@@ -23,6 +23,10 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { workloads: true },
   options: {},
+  messages: {
+    ...heirMessages({ pod: 'the pod sets runAsUser: 0' }),
+    container: 'container "{{container}}" sets runAsUser: 0',
+  },
   *evaluate({ workload }) {
     // In a user namespace UID 0 maps to an unprivileged node UID; Pod Security allows it (v1.35+).
     if (!workload || usesUserNamespace(workload)) return;
@@ -30,14 +34,15 @@ export default defineCheck({
     if (workload.podSecurityContext.runAsUser === 0) {
       yield {
         path: [...workload.podSecurityContextPath, 'runAsUser'],
-        message: `the pod sets runAsUser: 0${inheritedBy(workload, 'runAsUser')}`,
+        ...inheritedBy('pod', workload, 'runAsUser'),
       };
     }
     for (const container of workload.containers) {
       if (container.securityContext.runAsUser === 0) {
         yield {
           path: [...container.securityContextPath, 'runAsUser'],
-          message: `container "${container.name}" sets runAsUser: 0`,
+          messageId: 'container',
+          data: { container: container.name },
           container: container.name,
         };
       }

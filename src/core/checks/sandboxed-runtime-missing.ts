@@ -50,6 +50,11 @@ export default defineCheck({
       description: 'RuntimeClass names, or handlers of scanned RuntimeClass objects, that count as sandboxed.',
     },
   },
+  messages: {
+    noRuntimeClass: 'the workload is marked sensitive ({{marker}}) but sets no runtimeClassName, so it runs in the default runtime',
+    notSandboxed: 'the workload is marked sensitive ({{marker}}) but its runtimeClassName "{{runtimeClass}}" is not a sandboxed runtime',
+    handlerNotSandboxed: 'the workload is marked sensitive ({{marker}}) but its runtimeClassName "{{runtimeClass}}" (handler "{{handler}}") is not a sandboxed runtime',
+  },
   *evaluate({ resource, workload, inventory, options }) {
     if (!workload) return;
     const metadata = metadataOf(resource.object);
@@ -67,7 +72,7 @@ export default defineCheck({
     if (marker === undefined) return;
     const runtimeClassName = asString(workload.podSpec.runtimeClassName);
     if (runtimeClassName === undefined || runtimeClassName === '') {
-      yield { path: workload.podSpecPath, message: `the workload is marked sensitive (${marker}) but sets no runtimeClassName, so it runs in the default runtime` };
+      yield { path: workload.podSpecPath, messageId: 'noRuntimeClass', data: { marker } };
       return;
     }
     if (options.sandboxedRuntimeClasses.includes(runtimeClassName)) return;
@@ -76,7 +81,8 @@ export default defineCheck({
     if (handler !== undefined && options.sandboxedRuntimeClasses.includes(handler)) return;
     yield {
       path: [...workload.podSpecPath, 'runtimeClassName'],
-      message: `the workload is marked sensitive (${marker}) but its runtimeClassName "${runtimeClassName}"${handler === undefined ? '' : ` (handler "${handler}")`} is not a sandboxed runtime`,
+      messageId: handler === undefined ? 'notSandboxed' : 'handlerNotSandboxed',
+      data: { marker, runtimeClass: runtimeClassName, handler },
     };
   },
 });

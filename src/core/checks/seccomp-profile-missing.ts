@@ -23,6 +23,13 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { workloads: true },
   options: {},
+  messages: {
+    missing: 'container "{{container}}" has no seccomp profile: neither it nor the pod sets seccompProfile.type',
+    setsNoType: 'container "{{container}}" sets a seccompProfile without a type',
+    inheritsNoType: 'container "{{container}}" inherits a seccompProfile without a type from the pod',
+    setsType: 'container "{{container}}" sets the seccomp profile type "{{type}}", which is not RuntimeDefault or Localhost',
+    inheritsType: 'container "{{container}}" inherits the seccomp profile type "{{type}}" from the pod, which is not RuntimeDefault or Localhost',
+  },
   *evaluate({ workload }) {
     // Pod Security exempts pods that declare spec.os.name: windows (v1.25+).
     if (!workload || declaresWindows(workload)) return;
@@ -31,7 +38,8 @@ export default defineCheck({
       if (!profile) {
         yield {
           path: container.securityContextPath,
-          message: `container "${container.name}" has no seccomp profile: neither it nor the pod sets seccompProfile.type`,
+          messageId: 'missing',
+          data: { container: container.name },
           container: container.name,
         };
         continue;
@@ -39,14 +47,10 @@ export default defineCheck({
       const type = asString(asRecord(profile.value)?.type);
       if (type === 'RuntimeDefault' || type === 'Localhost') continue;
       if (type === 'Unconfined') continue; // reported by seccomp-unconfined, where it is written
-      const verb = profile.inherited ? 'inherits' : 'sets';
-      const from = profile.inherited ? ' from the pod' : '';
       yield {
         path: [...profile.path, 'type'],
-        message:
-          type === undefined
-            ? `container "${container.name}" ${verb} a seccompProfile without a type${from}`
-            : `container "${container.name}" ${verb} the seccomp profile type "${type}"${from}, which is not RuntimeDefault or Localhost`,
+        messageId: type === undefined ? (profile.inherited ? 'inheritsNoType' : 'setsNoType') : profile.inherited ? 'inheritsType' : 'setsType',
+        data: { container: container.name, type },
         container: container.name,
       };
     }

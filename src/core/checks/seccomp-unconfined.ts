@@ -1,6 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { asRecord, asStringRecord } from '../model/values.js';
-import { inheritedBy } from './support/inheritance.js';
+import { heirMessages, inheritedBy } from './support/inheritance.js';
 
 const POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
 const CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
@@ -31,19 +31,26 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { workloads: true },
   options: {},
+  messages: {
+    ...heirMessages({ pod: 'the pod sets seccompProfile.type: Unconfined' }),
+    container: 'container "{{container}}" sets seccompProfile.type: Unconfined',
+    podAnnotation: 'the pod annotation {{key}} is "{{value}}"',
+    containerAnnotation: 'container "{{container}}" has the annotation {{key}}: "{{value}}"',
+  },
   *evaluate({ workload }) {
     if (!workload) return;
     if (asRecord(workload.podSecurityContext.seccompProfile)?.type === 'Unconfined') {
       yield {
         path: [...workload.podSecurityContextPath, 'seccompProfile', 'type'],
-        message: `the pod sets seccompProfile.type: Unconfined${inheritedBy(workload, 'seccompProfile')}`,
+        ...inheritedBy('pod', workload, 'seccompProfile'),
       };
     }
     for (const container of workload.containers) {
       if (asRecord(container.securityContext.seccompProfile)?.type === 'Unconfined') {
         yield {
           path: [...container.securityContextPath, 'seccompProfile', 'type'],
-          message: `container "${container.name}" sets seccompProfile.type: Unconfined`,
+          messageId: 'container',
+          data: { container: container.name },
           container: container.name,
         };
       }
@@ -52,13 +59,13 @@ export default defineCheck({
     const annotationsPath = [...workload.podMetadataPath, 'annotations'];
     const podValue = annotations[POD_ANNOTATION];
     if (podValue !== undefined && !allowedAnnotationValue(podValue)) {
-      yield { path: [...annotationsPath, POD_ANNOTATION], message: `the pod annotation ${POD_ANNOTATION} is "${podValue}"` };
+      yield { path: [...annotationsPath, POD_ANNOTATION], messageId: 'podAnnotation', data: { key: POD_ANNOTATION, value: podValue } };
     }
     for (const container of workload.containers) {
       const key = CONTAINER_ANNOTATION_PREFIX + container.name;
       const value = annotations[key];
       if (value !== undefined && !allowedAnnotationValue(value)) {
-        yield { path: [...annotationsPath, key], message: `container "${container.name}" has the annotation ${key}: "${value}"`, container: container.name };
+        yield { path: [...annotationsPath, key], messageId: 'containerAnnotation', data: { container: container.name, key, value }, container: container.name };
       }
     }
   },

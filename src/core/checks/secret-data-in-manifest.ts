@@ -22,6 +22,10 @@ export default defineCheck({
   enabledByDefault: false,
   appliesTo: { kinds: ['Secret'] },
   options: {},
+  messages: {
+    oneValue: "the Secret's {{field}} holds a value in the manifest (keys: {{keys}})",
+    values: "the Secret's {{field}} holds {{count}} values in the manifest (keys: {{keys}})",
+  },
   *evaluate({ resource }) {
     const type = typeof resource.object.type === 'string' ? resource.object.type : 'Opaque';
     if (CONTROLLER_FILLED.has(type)) return;
@@ -33,7 +37,9 @@ export default defineCheck({
       if (keys.length === 0) continue;
       yield {
         path: [field],
-        message: `the Secret's ${field} holds ${keys.length === 1 ? 'a value' : `${keys.length} values`} in the manifest (keys: ${keys.map((key) => `"${key}"`).join(', ')})`,
+        messageId: keys.length === 1 ? 'oneValue' : 'values',
+        // The names of the keys, never their values.
+        data: { field, count: keys.length, keys: keys.map((key) => `"${key}"`).join(', ') },
       };
     }
   },

@@ -20,6 +20,10 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { workloads: true },
   options: {},
+  messages: {
+    key: 'container "{{container}}" reads key "{{key}}" of Secret "{{secret}}" into environment variable "{{variable}}"',
+    everyKey: 'container "{{container}}" loads every key of Secret "{{secret}}" into its environment',
+  },
   *evaluate({ workload }) {
     for (const container of workload?.containers ?? []) {
       for (const [index, item] of asArray(container.container.env).entries()) {
@@ -31,7 +35,8 @@ export default defineCheck({
         const key = asString(ref.key) ?? '';
         yield {
           path: [...container.path, 'env', index, 'valueFrom', 'secretKeyRef'],
-          message: `container "${container.name}" reads key "${key}" of Secret "${secret}" into environment variable "${variable}"`,
+          messageId: 'key',
+          data: { container: container.name, key, secret, variable },
           container: container.name,
         };
       }
@@ -40,7 +45,8 @@ export default defineCheck({
         if (!ref) continue;
         yield {
           path: [...container.path, 'envFrom', index, 'secretRef'],
-          message: `container "${container.name}" loads every key of Secret "${asString(ref.name) ?? ''}" into its environment`,
+          messageId: 'everyKey',
+          data: { container: container.name, secret: asString(ref.name) ?? '' },
           container: container.name,
         };
       }

@@ -16,18 +16,29 @@ const SELECTORS: Record<string, { path: Path; map: boolean }> = {
   StatefulSet: { path: ['spec', 'selector'], map: false },
 };
 
-function describeLabel(labels: Record<string, string>, key: string): string {
-  return key in labels ? `has ${key}=${labels[key]}` : `has no label ${key}`;
+/** The messages of a requirement the pod template does not meet: it has the label with another value, or not at all. */
+const MISMATCH = {
+  label: { differs: 'labelDiffers', missing: 'labelMissing' },
+  expression: { differs: 'expressionDiffers', missing: 'expressionMissing' },
+  expressionValues: { differs: 'expressionValuesDiffers', missing: 'expressionValuesMissing' },
+} as const;
+
+type MismatchId = (typeof MISMATCH)[keyof typeof MISMATCH][keyof (typeof MISMATCH)['label']];
+
+/** The message of requirement `kind` on `key`, and the value the pod template has. */
+function describeLabel(kind: keyof typeof MISMATCH, labels: Record<string, string>, key: string): { messageId: MismatchId; actual: string | undefined } {
+  return key in labels ? { messageId: MISMATCH[kind].differs, actual: labels[key] } : { messageId: MISMATCH[kind].missing, actual: undefined };
 }
 
 /** One violation per requirement of the selector that the template labels fail. */
-function* mismatches(selector: Record<string, unknown>, path: Path, labels: Record<string, string>, map: boolean): Iterable<Violation> {
+function* mismatches(selector: Record<string, unknown>, path: Path, labels: Record<string, string>, map: boolean): Iterable<Violation<MismatchId>> {
   const matchLabels = map ? asStringRecord(selector) : asStringRecord(selector.matchLabels);
   for (const [key, value] of Object.entries(matchLabels)) {
     if (labels[key] === value) continue;
     yield {
       path: map ? [...path, key] : [...path, 'matchLabels', key],
-      message: `selector requires ${key}=${value} but the pod template ${describeLabel(labels, key)}`,
+      messageId: describeLabel('label', labels, key).messageId,
+      data: { key, value, actual: describeLabel('label', labels, key).actual },
     };
   }
   if (map) return;
@@ -38,7 +49,8 @@ function* mismatches(selector: Record<string, unknown>, path: Path, labels: Reco
     const key = String(record.key ?? '');
     yield {
       path: [...path, 'matchExpressions', index],
-      message: `selector requires ${key} ${String(record.operator ?? '')}${values.length ? ` (${values.join(', ')})` : ''} but the pod template ${describeLabel(labels, key)}`,
+      messageId: describeLabel(values.length ? 'expressionValues' : 'expression', labels, key).messageId,
+      data: { key, operator: String(record.operator ?? ''), values: values.join(', '), actual: describeLabel('label', labels, key).actual },
     };
   }
 }
@@ -59,6 +71,15 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: Object.keys(SELECTORS).sort() },
   options: {},
+  messages: {
+    empty: 'the selector is empty: it would claim every pod of the namespace',
+    labelDiffers: 'selector requires {{key}}={{value}} but the pod template has {{key}}={{actual}}',
+    labelMissing: 'selector requires {{key}}={{value}} but the pod template has no label {{key}}',
+    expressionDiffers: 'selector requires {{key}} {{operator}} but the pod template has {{key}}={{actual}}',
+    expressionMissing: 'selector requires {{key}} {{operator}} but the pod template has no label {{key}}',
+    expressionValuesDiffers: 'selector requires {{key}} {{operator}} ({{values}}) but the pod template has {{key}}={{actual}}',
+    expressionValuesMissing: 'selector requires {{key}} {{operator}} ({{values}}) but the pod template has no label {{key}}',
+  },
   *evaluate({ resource, workload }) {
     const where = SELECTORS[resource.ref.kind];
     if (!where || !workload) return;
@@ -70,7 +91,7 @@ export default defineCheck({
       // An empty map selector is defaulted to the template labels as well.
       if (Object.keys(asStringRecord(selector)).length === 0) return;
     } else if (isEmptySelector(selector)) {
-      yield { path: where.path, message: 'the selector is empty: it would claim every pod of the namespace' };
+      yield { path: where.path, messageId: 'empty' };
       return;
     }
     yield* mismatches(selector, where.path, labels, where.map);

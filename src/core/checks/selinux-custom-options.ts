@@ -1,21 +1,21 @@
-import { defineCheck, type Violation } from '../model/check.js';
+import { defineCheck } from '../model/check.js';
 import type { Path } from '../model/location.js';
 import { asRecord } from '../model/values.js';
-import { inheritedBy } from './support/inheritance.js';
+import { heirMessages, inheritedBy } from './support/inheritance.js';
 
 /** SELinux types Pod Security baseline allows (container_engine_t since v1.31). */
 const ALLOWED_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
 
-function* badOptions(options: Record<string, unknown>, path: Path, who: string, container?: string, suffix = ''): Generator<Violation> {
-  const extra = container === undefined ? {} : { container };
+/** The custom options of a seLinuxOptions: a type outside the allowed ones, any user or role. */
+function* badOptions(options: Record<string, unknown>, path: Path): Generator<{ path: Path; field: 'type' | 'user' | 'role'; value: string }> {
   const type = options.type;
   if (type !== undefined && type !== null && !(typeof type === 'string' && ALLOWED_TYPES.has(type))) {
-    yield { path: [...path, 'type'], message: `${who} sets the SELinux type "${String(type)}"${suffix}`, ...extra };
+    yield { path: [...path, 'type'], field: 'type', value: String(type) };
   }
   for (const field of ['user', 'role'] as const) {
     const value = options[field];
     if (value !== undefined && value !== null && value !== '') {
-      yield { path: [...path, field], message: `${who} sets the SELinux ${field} "${String(value)}"${suffix}`, ...extra };
+      yield { path: [...path, field], field, value: String(value) };
     }
   }
 }
@@ -40,13 +40,22 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { workloads: true },
   options: {},
+  messages: {
+    ...heirMessages({ podType: 'the pod sets the SELinux type "{{value}}"', podField: 'the pod sets the SELinux {{field}} "{{value}}"' }),
+    containerType: 'container "{{container}}" sets the SELinux type "{{value}}"',
+    containerField: 'container "{{container}}" sets the SELinux {{field}} "{{value}}"',
+  },
   *evaluate({ workload }) {
     if (!workload) return;
     const podOptions = asRecord(workload.podSecurityContext.seLinuxOptions);
-    if (podOptions) yield* badOptions(podOptions, [...workload.podSecurityContextPath, 'seLinuxOptions'], 'the pod', undefined, inheritedBy(workload, 'seLinuxOptions'));
+    for (const { path, field, value } of podOptions ? badOptions(podOptions, [...workload.podSecurityContextPath, 'seLinuxOptions']) : []) {
+      yield { path, ...inheritedBy(field === 'type' ? 'podType' : 'podField', workload, 'seLinuxOptions', { field, value }) };
+    }
     for (const container of workload.containers) {
       const options = asRecord(container.securityContext.seLinuxOptions);
-      if (options) yield* badOptions(options, [...container.securityContextPath, 'seLinuxOptions'], `container "${container.name}"`, container.name);
+      for (const { path, field, value } of options ? badOptions(options, [...container.securityContextPath, 'seLinuxOptions']) : []) {
+        yield { path, messageId: field === 'type' ? 'containerType' : 'containerField', data: { container: container.name, field, value }, container: container.name };
+      }
     }
   },
 });

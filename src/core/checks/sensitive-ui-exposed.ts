@@ -213,6 +213,11 @@ export default defineCheck({
       description: 'Ingress annotations that put authentication in front of the backends; an Ingress with one (other than none, off, false or optional) is not reported.',
     },
   },
+  messages: {
+    serviceExternalIps: 'Service "{{service}}" has external IPs and selects {{behind}}: a sensitive UI reachable from outside the cluster',
+    serviceType: 'Service "{{service}}" is of type {{type}} and selects {{behind}}: a sensitive UI reachable from outside the cluster',
+    route: '{{kind}} "{{name}}" routes to Service "{{service}}", which selects {{behind}}: a sensitive UI reachable from outside the cluster',
+  },
   *evaluate({ resource, inventory, options }) {
     const ui: UiOptions = { images: options.images, labelKeys: options.labelKeys, labelValues: options.labelValues };
     const kind = resource.ref.kind;
@@ -221,7 +226,7 @@ export default defineCheck({
       if (!exposure) return;
       const behind = sensitiveUiBehind(resource, inventory, ui);
       if (behind === undefined) return;
-      yield { path: exposure.path, message: `Service "${resource.ref.name}" ${exposure.how} and selects ${behind}: a sensitive UI reachable from outside the cluster` };
+      yield { path: exposure.path, messageId: exposure.via === 'externalIPs' ? 'serviceExternalIps' : 'serviceType', data: { service: resource.ref.name, type: exposure.via, behind } };
       return;
     }
     const namespace = resource.ref.namespace ?? 'default';
@@ -246,7 +251,7 @@ export default defineCheck({
       if (!service) continue;
       const behind = sensitiveUiBehind(service, inventory, ui);
       if (behind === undefined) continue;
-      yield { path: backend.path, message: `${kind} "${resource.ref.name}" routes to Service "${backend.name}", which selects ${behind}: a sensitive UI reachable from outside the cluster` };
+      yield { path: backend.path, messageId: 'route', data: { kind, name: resource.ref.name, service: backend.name, behind } };
     }
   },
 });

@@ -42,6 +42,12 @@ export default defineCheck({
       description: 'A pod template label that marks a workload as sensitive when its value is "true".',
     },
   },
+  messages: {
+    imageNotIsolated: '{{kind}} "{{name}}" runs {{image}} and no NetworkPolicy isolates it for ingress: every pod of every namespace can connect',
+    labelNotIsolated: '{{kind}} "{{name}}" is labelled {{label}}=true and no NetworkPolicy isolates it for ingress: every pod of every namespace can connect',
+    imageOpenRule: '{{kind}} "{{name}}" runs {{image}} and NetworkPolicy "{{policy}}" ingress rule {{rule}} admits every namespace',
+    labelOpenRule: '{{kind}} "{{name}}" is labelled {{label}}=true and NetworkPolicy "{{policy}}" ingress rule {{rule}} admits every namespace',
+  },
   *evaluate({ resource, workload, inventory, options }) {
     if (!workload || workload.kind === 'PodTemplate' || workload.podSpec.hostNetwork === true || hasControllerOwner(resource.object)) return;
     const labels = workload.podMetadata.labels ?? {};
@@ -51,7 +57,8 @@ export default defineCheck({
       .find((reference) => reference !== undefined && options.images.includes(imagePathSegments(reference).at(-1) ?? ''));
     const marked = String(labels[options.labelKey] ?? '') === 'true';
     if (image === undefined && !marked) return;
-    const what = image !== undefined ? `runs ${image}` : `is labelled ${options.labelKey}=true`;
+    const byImage = image !== undefined;
+    const data = { kind: resource.ref.kind, name: resource.ref.name, image, label: options.labelKey };
     const analysis = networkAnalysisOf(inventory);
     const podClass = analysis.model.classOf(resource);
     if (!podClass) return;
@@ -60,13 +67,13 @@ export default defineCheck({
       const namespace = podClass.namespace;
       const declared = inventory.find('Namespace', undefined, namespace) !== undefined;
       if (!declared && inventory.ofKind('NetworkPolicy').length === 0) return;
-      yield { path, message: `${resource.ref.kind} "${resource.ref.name}" ${what} and no NetworkPolicy isolates it for ingress: every pod of every namespace can connect` };
+      yield { path, messageId: byImage ? 'imageNotIsolated' : 'labelNotIsolated', data };
       return;
     }
     for (const policy of analysis.isolatingPolicies(podClass.id, 'Ingress')) {
       for (const rule of policy.ingress) {
         if (!admitsEveryNamespace(rule)) continue;
-        yield { path, message: `${resource.ref.kind} "${resource.ref.name}" ${what} and NetworkPolicy "${policy.name}" ingress rule ${rule.index} admits every namespace` };
+        yield { path, messageId: byImage ? 'imageOpenRule' : 'labelOpenRule', data: { ...data, policy: policy.name, rule: rule.index } };
       }
     }
   },

@@ -34,6 +34,10 @@ export default defineCheck({
   appliesTo: { workloads: true },
   reads: { kinds: ['Namespace', 'ServiceAccount'], analyses: [namespacesByAccountName], scope: 'cluster' },
   options: {},
+  messages: {
+    missing: 'ServiceAccount "{{account}}" is not among the scanned objects of namespace "{{namespace}}"',
+    missingHere: 'ServiceAccount "{{account}}" is not among the scanned objects of namespace "{{namespace}}" (one exists in namespace "{{elsewhere}}")',
+  },
   *evaluate({ workload, resource, inventory }) {
     if (!workload) return;
     const account = podServiceAccount(workload);
@@ -48,9 +52,8 @@ export default defineCheck({
     const elsewhere = inventory.get(namespacesByAccountName).get(account.name)?.find((other) => other !== namespace);
     yield {
       path: account.path,
-      message:
-        `ServiceAccount "${account.name}" is not among the scanned objects of namespace "${namespace}"` +
-        (elsewhere !== undefined ? ` (one exists in namespace "${elsewhere}")` : ''),
+      messageId: elsewhere !== undefined ? 'missingHere' : 'missing',
+      data: { account: account.name, namespace, elsewhere },
     };
   },
 });

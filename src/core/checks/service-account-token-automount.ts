@@ -30,6 +30,12 @@ export default defineCheck({
       description: 'Also report pods that set automountServiceAccountToken: true themselves (a deliberate opt-in, typical of operators that call the API).',
     },
   },
+  messages: {
+    podTrue: 'the pod sets automountServiceAccountToken: true: the API token of service account "{{account}}" is mounted',
+    serviceAccountTrue: 'the pod does not set automountServiceAccountToken and ServiceAccount "{{account}}" sets it to true: its API token is mounted',
+    neither: 'neither the pod nor ServiceAccount "{{account}}" sets automountServiceAccountToken: false: its API token is mounted',
+    unknownAccount: 'the pod does not set automountServiceAccountToken: false (ServiceAccount "{{account}}" is not among the scanned objects): its API token is mounted',
+  },
   *evaluate({ workload, resource, inventory, options }) {
     if (!workload) return;
     const decision = tokenAutomount(workload, resource, inventory);
@@ -38,20 +44,20 @@ export default defineCheck({
     switch (decision.decidedBy) {
       case 'pod':
         if (!options.reportExplicitTrue) return;
-        yield { path: decision.path, message: `the pod sets automountServiceAccountToken: true: the API token of service account "${account}" is mounted` };
+        yield { path: decision.path, messageId: 'podTrue', data: { account } };
         return;
       case 'service-account':
         yield {
           path: workload.podSpecPath,
-          message: `the pod does not set automountServiceAccountToken and ServiceAccount "${account}" sets it to true: its API token is mounted`,
+          messageId: 'serviceAccountTrue',
+          data: { account },
         };
         return;
       case 'default':
         yield {
           path: workload.podSpecPath,
-          message: decision.serviceAccount
-            ? `neither the pod nor ServiceAccount "${account}" sets automountServiceAccountToken: false: its API token is mounted`
-            : `the pod does not set automountServiceAccountToken: false (ServiceAccount "${account}" is not among the scanned objects): its API token is mounted`,
+          messageId: decision.serviceAccount ? 'neither' : 'unknownAccount',
+          data: { account },
         };
         return;
     }

@@ -18,6 +18,10 @@ export default defineCheck({
   appliesTo: { kinds: ['ServiceAccount'] },
   reads: { analyses: [rbacModel], scope: 'cluster' },
   options: {},
+  messages: {
+    unused: 'no scanned workload runs as service account "{{name}}"',
+    unusedBound: 'no scanned workload runs as service account "{{name}}", yet {{count}} binding(s) grant it roles ({{bindings}})',
+  },
   *evaluate({ resource, inventory }) {
     const namespace = resource.ref.namespace ?? 'default';
     // every namespace has a default service account, created by the controller whether used or not
@@ -25,7 +29,11 @@ export default defineCheck({
     const account = rbacModelOf(inventory).serviceAccounts.get(serviceAccountKey(namespace, resource.ref.name));
     if (!account || account.workloads.length > 0) return;
     const bindings = rbacModelOf(inventory).bindingsFor({ user: serviceAccountUser(namespace, resource.ref.name), groups: [] });
-    const held = bindings.length > 0 ? `, yet ${bindings.length} binding(s) grant it roles (${[...new Set(bindings.map(({ binding }) => `${binding.kind} ${binding.namespace ? `${binding.namespace}/` : ''}${binding.name}`))].join(', ')})` : '';
-    yield { path: ['metadata', 'name'], message: `no scanned workload runs as service account "${resource.ref.name}"${held}` };
+    if (bindings.length === 0) {
+      yield { path: ['metadata', 'name'], messageId: 'unused', data: { name: resource.ref.name } };
+      return;
+    }
+    const names = [...new Set(bindings.map(({ binding }) => `${binding.kind} ${binding.namespace ? `${binding.namespace}/` : ''}${binding.name}`))].join(', ');
+    yield { path: ['metadata', 'name'], messageId: 'unusedBound', data: { name: resource.ref.name, count: bindings.length, bindings: names } };
   },
 });

@@ -20,12 +20,17 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: ['Service'] },
   options: {},
+  messages: {
+    one: 'Service "{{service}}" claims external IP {{ips}}',
+    several: 'Service "{{service}}" claims external IPs {{ips}}',
+  },
   *evaluate({ resource }) {
     const ips = asArray(asRecord(resource.object.spec)?.externalIPs);
     if (ips.length === 0) return;
     yield {
       path: ['spec', 'externalIPs'],
-      message: `Service "${resource.ref.name}" claims external IP${ips.length === 1 ? '' : 's'} ${ips.map(String).join(', ')}`,
+      messageId: ips.length === 1 ? 'one' : 'several',
+      data: { service: resource.ref.name, ips: ips.map(String).join(', ') },
     };
   },
 });

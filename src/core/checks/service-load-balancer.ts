@@ -35,6 +35,10 @@ export default defineCheck({
   enabledByDefault: false,
   appliesTo: { kinds: ['Service'] },
   options: {},
+  messages: {
+    openRange: 'Service "{{service}}" accepts load balancer traffic from {{range}}',
+    open: 'Service "{{service}}" is exposed through an external load balancer open to any source',
+  },
   *evaluate({ resource }) {
     if (serviceType(resource) !== 'LoadBalancer') return;
     const annotations = asRecord(metadataOf(resource.object).annotations) ?? {};
@@ -47,9 +51,9 @@ export default defineCheck({
     if (ranges.length > 0) {
       const open = ranges.findIndex((range) => OPEN_RANGES.has(range));
       if (open < 0) return;
-      yield { path: ['spec', 'loadBalancerSourceRanges', open], message: `Service "${resource.ref.name}" accepts load balancer traffic from ${ranges[open]}` };
+      yield { path: ['spec', 'loadBalancerSourceRanges', open], messageId: 'openRange', data: { service: resource.ref.name, range: String(ranges[open]) } };
       return;
     }
-    yield { path: ['spec', 'type'], message: `Service "${resource.ref.name}" is exposed through an external load balancer open to any source` };
+    yield { path: ['spec', 'type'], messageId: 'open', data: { service: resource.ref.name } };
   },
 });

@@ -16,8 +16,11 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: ['Service'] },
   options: {},
+  messages: {
+    nodePort: 'Service "{{service}}" is of type NodePort: its ports open on every node',
+  },
   *evaluate({ resource }) {
     if (serviceType(resource) !== 'NodePort') return;
-    yield { path: ['spec', 'type'], message: `Service "${resource.ref.name}" is of type NodePort: its ports open on every node` };
+    yield { path: ['spec', 'type'], messageId: 'nodePort', data: { service: resource.ref.name } };
   },
 });

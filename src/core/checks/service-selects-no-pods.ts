@@ -19,6 +19,9 @@ export default defineCheck({
   appliesTo: { kinds: ['Service'] },
   reads: { analyses: [podLabelsByNamespace, operatorPodsByNamespace], scope: 'namespace' },
   options: {},
+  messages: {
+    noPods: 'selector {{selector}} matches no pod template in namespace "{{namespace}}"',
+  },
   *evaluate({ resource, inventory }) {
     if (serviceType(resource) === 'ExternalName') return;
     const selector = asStringRecord(asRecord(resource.object.spec)?.selector);
@@ -27,6 +30,6 @@ export default defineCheck({
     if (pods.length === 0 || mayHoldOperatorPods(inventory, resource.ref.namespace)) return;
     if (pods.some((labels) => matchesMapSelector(selector, labels))) return;
     const text = Object.entries(selector).map(([key, value]) => `${key}=${value}`).join(',');
-    yield { path: ['spec', 'selector'], message: `selector ${text} matches no pod template in namespace "${resource.ref.namespace}"` };
+    yield { path: ['spec', 'selector'], messageId: 'noPods', data: { selector: text, namespace: String(resource.ref.namespace) } };
   },
 });

@@ -15,11 +15,14 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { workloads: true },
   options: {},
+  messages: {
+    shared: 'the containers of the pod share one process namespace (shareProcessNamespace: true)',
+  },
   *evaluate({ workload }) {
     if (workload?.podSpec.shareProcessNamespace === true) {
       yield {
         path: [...workload.podSpecPath, 'shareProcessNamespace'],
-        message: 'the containers of the pod share one process namespace (shareProcessNamespace: true)',
+        messageId: 'shared',
       };
     }
   },

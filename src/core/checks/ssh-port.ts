@@ -2,7 +2,7 @@ import { defineCheck } from '../model/check.js';
 import { WORKLOAD_KINDS } from '../kinds/pod-spec.js';
 import { asArray, asRecord, asString } from '../model/values.js';
 import { containerPorts } from './support/network.js';
-import { describeContainer } from './support/resources.js';
+import { containerData } from './support/resources.js';
 
 const SSH = 22;
 
@@ -24,12 +24,17 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { kinds: [...WORKLOAD_KINDS, 'Service'].sort() },
   options: {},
+  messages: {
+    container: '{{containerType}} "{{container}}" exposes the SSH port 22',
+    servicePort: 'Service "{{service}}" exposes port 22 (SSH)',
+    serviceTarget: 'Service "{{service}}" forwards port {{port}} to the SSH port 22',
+  },
   *evaluate({ resource, workload }) {
     if (workload) {
       for (const container of workload.containers) {
         for (const port of containerPorts(container)) {
           if (port.port !== SSH || port.protocol !== 'TCP') continue;
-          yield { path: port.path, message: `${describeContainer(container)} exposes the SSH port 22`, container: container.name };
+          yield { path: port.path, messageId: 'container', data: containerData(container), container: container.name };
         }
       }
       return;
@@ -39,9 +44,9 @@ export default defineCheck({
       const entry = asRecord(item);
       if (!entry || (asString(entry.protocol) ?? 'TCP') !== 'TCP') continue;
       if (entry.port === SSH) {
-        yield { path: ['spec', 'ports', index, 'port'], message: `Service "${resource.ref.name}" exposes port 22 (SSH)` };
+        yield { path: ['spec', 'ports', index, 'port'], messageId: 'servicePort', data: { service: resource.ref.name } };
       } else if (entry.targetPort === SSH) {
-        yield { path: ['spec', 'ports', index, 'targetPort'], message: `Service "${resource.ref.name}" forwards port ${String(entry.port)} to the SSH port 22` };
+        yield { path: ['spec', 'ports', index, 'targetPort'], messageId: 'serviceTarget', data: { service: resource.ref.name, port: String(entry.port) } };
       }
     }
   },

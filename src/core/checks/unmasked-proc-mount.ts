@@ -27,6 +27,10 @@ export default defineCheck({
       description: 'Accept an unmasked /proc in pods with hostUsers: false, as Pod Security baseline does since v1.35 (restricted still forbids it).',
     },
   },
+  messages: {
+    unmasked: 'container "{{container}}" sets procMount: {{procMount}}',
+    unmaskedInUserNamespace: 'container "{{container}}" sets procMount: {{procMount}} (in a user namespace)',
+  },
   *evaluate({ workload, options }) {
     if (!workload) return;
     const userNamespace = usesUserNamespace(workload);
@@ -36,7 +40,8 @@ export default defineCheck({
       if (procMount === undefined || procMount === null || procMount === 'Default') continue;
       yield {
         path: [...container.securityContextPath, 'procMount'],
-        message: `container "${container.name}" sets procMount: ${String(procMount)}${userNamespace ? ' (in a user namespace)' : ''}`,
+        messageId: userNamespace ? 'unmaskedInUserNamespace' : 'unmasked',
+        data: { container: container.name, procMount: String(procMount) },
         container: container.name,
       };
     }

@@ -62,6 +62,10 @@ export default defineCheck({
       description: 'Sysctls to accept besides the Pod Security safe set (exact names, or a prefix ending in *), for example those your nodes allow with --allowed-unsafe-sysctls.',
     },
   },
+  messages: {
+    inexact: 'the pod sets the sysctl "{{name}}", which Pod Security rejects because it compares names exactly (write "{{dotted}}")',
+    unsafe: 'the pod sets the sysctl "{{name}}", which is outside the Pod Security safe set',
+  },
   *evaluate({ workload, options }) {
     if (!workload) return;
     const sysctls = asArray(workload.podSecurityContext.sysctls);
@@ -70,9 +74,7 @@ export default defineCheck({
       if (typeof name !== 'string') continue;
       if (SAFE_SYSCTLS.has(name) || allowedBy(options.allowedSysctls, name) || allowedBy(options.allowedSysctls, withDots(name))) continue;
       const path = [...workload.podSecurityContextPath, 'sysctls', index, 'name'];
-      yield SAFE_SYSCTLS.has(withDots(name))
-        ? { path, message: `the pod sets the sysctl "${name}", which Pod Security rejects because it compares names exactly (write "${withDots(name)}")` }
-        : { path, message: `the pod sets the sysctl "${name}", which is outside the Pod Security safe set` };
+      yield { path, messageId: SAFE_SYSCTLS.has(withDots(name)) ? 'inexact' : 'unsafe', data: { name, dotted: withDots(name) } };
     }
   },
 });

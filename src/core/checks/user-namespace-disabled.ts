@@ -20,14 +20,17 @@ export default defineCheck({
   enabledByDefault: false,
   appliesTo: { workloads: true },
   options: {},
+  messages: {
+    unset: 'the pod does not set hostUsers: false, so it shares the node user namespace',
+    set: 'the pod sets hostUsers: {{value}}, so it shares the node user namespace',
+  },
   *evaluate({ workload }) {
     if (!workload || targetsWindows(workload)) return;
     const spec = workload.podSpec;
     if (spec.hostUsers === false) return;
     // The API server rejects hostUsers: false with host namespaces; host-network and its peers report those.
     if (spec.hostNetwork === true || spec.hostPID === true || spec.hostIPC === true) return;
-    yield spec.hostUsers === undefined || spec.hostUsers === null
-      ? { path: workload.podSpecPath, message: 'the pod does not set hostUsers: false, so it shares the node user namespace' }
-      : { path: [...workload.podSpecPath, 'hostUsers'], message: `the pod sets hostUsers: ${JSON.stringify(spec.hostUsers)}, so it shares the node user namespace` };
+    if (spec.hostUsers === undefined || spec.hostUsers === null) yield { path: workload.podSpecPath, messageId: 'unset' };
+    else yield { path: [...workload.podSpecPath, 'hostUsers'], messageId: 'set', data: { value: JSON.stringify(spec.hostUsers) } };
   },
 });

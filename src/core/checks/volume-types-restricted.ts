@@ -38,6 +38,9 @@ export default defineCheck({
       description: 'Volume source fields that are allowed (the restricted Pod Security Standard list by default).',
     },
   },
+  messages: {
+    restricted: 'volume "{{volume}}" uses the {{type}} volume type, which the restricted set does not include',
+  },
   *evaluate({ workload, options }) {
     if (!workload) return;
     for (const [index, item] of asArray(workload.podSpec.volumes).entries()) {
@@ -50,7 +53,8 @@ export default defineCheck({
         if (options.allowedVolumeTypes.includes(field)) continue;
         yield {
           path: [...workload.podSpecPath, 'volumes', index, field],
-          message: `volume "${name}" uses the ${field} volume type, which the restricted set does not include`,
+          messageId: 'restricted',
+          data: { volume: name, type: field },
         };
       }
     }

@@ -1,6 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { asRecord } from '../model/values.js';
-import { describeHeirs } from './support/inheritance.js';
+import { describeHeirs, heirMessages } from './support/inheritance.js';
 
 function hostProcessOf(securityContext: Record<string, unknown>): unknown {
   const value = asRecord(securityContext.windowsOptions)?.hostProcess;
@@ -28,20 +28,25 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { workloads: true },
   options: {},
+  messages: {
+    ...heirMessages({ pod: 'the pod sets windowsOptions.hostProcess: true' }),
+    container: 'container "{{container}}" sets windowsOptions.hostProcess: true',
+  },
   *evaluate({ workload }) {
     if (!workload) return;
     // The kubelet merges windowsOptions field by field: a container inherits hostProcess unless it sets that field.
     if (hostProcessOf(workload.podSecurityContext) === true) {
       yield {
         path: [...workload.podSecurityContextPath, 'windowsOptions', 'hostProcess'],
-        message: `the pod sets windowsOptions.hostProcess: true${describeHeirs(workload, (container) => hostProcessOf(container.securityContext) === undefined)}`,
+        ...describeHeirs('pod', workload, (container) => hostProcessOf(container.securityContext) === undefined),
       };
     }
     for (const container of workload.containers) {
       if (hostProcessOf(container.securityContext) === true) {
         yield {
           path: [...container.securityContextPath, 'windowsOptions', 'hostProcess'],
-          message: `container "${container.name}" sets windowsOptions.hostProcess: true`,
+          messageId: 'container',
+          data: { container: container.name },
           container: container.name,
         };
       }

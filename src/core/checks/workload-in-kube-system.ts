@@ -34,6 +34,9 @@ export default defineCheck({
       description: 'Label keys that mark a cluster component (on the object or its pod template); such workloads are not reported.',
     },
   },
+  messages: {
+    system: '{{kind}} "{{name}}" runs in the system namespace "{{namespace}}"',
+  },
   *evaluate({ resource, workload, options }) {
     const metadata = metadataOf(resource.object);
     const namespace = metadata.namespace;
@@ -43,6 +46,6 @@ export default defineCheck({
     if (asRecord(metadata.annotations)?.['kubernetes.io/config.mirror'] !== undefined) return;
     const labels = { ...(asRecord(metadata.labels) ?? {}), ...(asRecord(workload?.podMetadata.labels) ?? {}) };
     if (options.systemLabels.some((key) => key in labels)) return;
-    yield { path: ['metadata', 'namespace'], message: `${resource.ref.kind} "${resource.ref.name}" runs in the system namespace "${namespace}"` };
+    yield { path: ['metadata', 'namespace'], messageId: 'system', data: { kind: resource.ref.kind, name: resource.ref.name, namespace } };
   },
 });

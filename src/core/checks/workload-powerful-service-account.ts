@@ -1,5 +1,5 @@
 import { defineCheck } from '../model/check.js';
-import { podExposure, serviceAccountPower, serviceAccountPowers } from './support/rbac-model.js';
+import { podExposure, powerMessages, serviceAccountPower, serviceAccountPowers } from './support/rbac-model.js';
 import { RBAC_REFERENCES } from './support/rbac.js';
 import { podServiceAccount, projectedTokenVolumes } from '../kinds/service-accounts.js';
 import { tokenAutomount } from './support/service-accounts.js';
@@ -19,6 +19,7 @@ export default defineCheck({
   appliesTo: { workloads: true },
   reads: { kinds: ['Ingress', 'Service', 'ServiceAccount'], analyses: [serviceAccountPowers], scope: 'cluster' },
   options: {},
+  messages: powerMessages('the pod runs as serviceaccount:{{namespace}}:{{account}} with its token, which ', ': code execution in the pod is worth that much'),
   *evaluate({ workload, resource, inventory }) {
     if (!workload || resource.ref.kind === 'PodTemplate') return;
     if (!tokenAutomount(workload, resource, inventory).mounted && projectedTokenVolumes(workload).length === 0) return;
@@ -26,6 +27,6 @@ export default defineCheck({
     const namespace = resource.ref.namespace ?? 'default';
     const power = serviceAccountPower(inventory, namespace, account.name);
     if (!power || podExposure(workload, resource, inventory).length > 0) return;
-    yield { path: account.path, message: `the pod runs as serviceaccount:${namespace}:${account.name} with its token, which ${power.text}: code execution in the pod is worth that much` };
+    yield { path: account.path, messageId: power.how, data: { namespace, account: account.name, detail: power.detail } };
   },
 });

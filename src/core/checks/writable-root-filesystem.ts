@@ -19,22 +19,21 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { workloads: true },
   options: {},
+  messages: {
+    unset: 'container "{{container}}" does not set readOnlyRootFilesystem: true',
+    writable: 'container "{{container}}" sets readOnlyRootFilesystem: false',
+    notBoolean: 'container "{{container}}" sets readOnlyRootFilesystem to {{value}}, which is not the boolean true',
+  },
   *evaluate({ workload }) {
     // Windows containers have no read-only root filesystem; the API server forbids the field for Windows pods.
     if (!workload || targetsWindows(workload)) return;
     for (const container of workload.containers) {
       const value = container.securityContext.readOnlyRootFilesystem;
       if (value === true) continue;
-      yield value === undefined || value === null
-        ? { path: container.securityContextPath, message: `container "${container.name}" does not set readOnlyRootFilesystem: true`, container: container.name }
-        : {
-            path: [...container.securityContextPath, 'readOnlyRootFilesystem'],
-            message:
-              typeof value === 'boolean'
-                ? `container "${container.name}" sets readOnlyRootFilesystem: false`
-                : `container "${container.name}" sets readOnlyRootFilesystem to ${JSON.stringify(value)}, which is not the boolean true`,
-            container: container.name,
-          };
+      const data = { container: container.name };
+      if (value === undefined || value === null) yield { path: container.securityContextPath, messageId: 'unset', data, container: container.name };
+      else if (typeof value === 'boolean') yield { path: [...container.securityContextPath, 'readOnlyRootFilesystem'], messageId: 'writable', data, container: container.name };
+      else yield { path: [...container.securityContextPath, 'readOnlyRootFilesystem'], messageId: 'notBoolean', data: { ...data, value: JSON.stringify(value) }, container: container.name };
     }
   },
 });

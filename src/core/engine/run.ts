@@ -4,7 +4,7 @@ import { formatPath, locate } from '../model/location.js';
 import { severityRank } from '../model/severity.js';
 import type { Resource } from '../model/resource.js';
 import { sourceLabel } from '../model/source.js';
-import { violationMessage, type CheckContext, type Violation } from '../model/check.js';
+import { definedData, violationMessage, type CheckContext, type Violation } from '../model/check.js';
 import type { PlannedCheck, ScanPlan } from './config.js';
 import { inlineExceptionsOf, isExpired, ruleMatches, type ExpiredException, type InlineException } from './exceptions.js';
 import type { Workload } from '../kinds/pod-spec.js';
@@ -106,10 +106,8 @@ export function evaluateResource(resource: Resource, inventory: Inventory, compi
         },
       };
       if (violation.container !== undefined) finding.container = violation.container;
-      if (violation.messageId !== undefined) {
-        finding.messageId = violation.messageId;
-        if (violation.data !== undefined) finding.data = violation.data;
-      }
+      finding.messageId = violation.messageId;
+      if (violation.data !== undefined) finding.data = definedData(violation.data);
 
       if (compiled.plan.inlineExceptions) {
         inline ??= validated(inlineExceptionsOf(resource, workload?.podMetadata.annotations));

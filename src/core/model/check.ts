@@ -45,25 +45,34 @@ export type OptionValues<S extends OptionSpecs> = { [K in keyof S]: OptionValue<
 export type MessageData = Readonly<Record<string, string | number>>;
 
 /**
- * One thing a check found wrong, located by a path into the object. Its message is either a
- * sentence, or (as ESLint's `context.report({ messageId, data })`) the id of one of the
- * check's `messages` with the data it interpolates; the engine renders the sentence and
- * keeps the id and data on the finding.
+ * The data a violation passes. An undefined value counts as absent: TypeScript gives the
+ * object literals of a check's several yields each other's keys as optional undefined ones.
  */
-export type Violation<M extends string = never> = {
+export type ViolationData = Readonly<Record<string, string | number | undefined>>;
+
+/** The data of a violation without its absent (undefined) values, as a finding keeps it. */
+export function definedData(data: ViolationData): MessageData {
+  const out: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(data)) if (value !== undefined) out[name] = value;
+  return out;
+}
+
+/**
+ * One thing a check found wrong, located by a path into the object. Its message is (as
+ * ESLint's `context.report({ messageId, data })`) the id of one of the check's `messages`
+ * with the data it interpolates; the engine renders the sentence and keeps the id and data
+ * on the finding. A check never writes a sentence itself.
+ */
+export interface Violation<M extends string = never> {
   /** Path into the object; a missing field is reported at its parent. */
   path: Path;
   /** Container the violation concerns, for per-container exceptions. */
   container?: string;
-} & (
-  | {
-      /** Human sentence. Never contains secret values. */
-      message: string;
-      messageId?: undefined;
-      data?: undefined;
-    }
-  | { messageId: M; data?: MessageData; message?: undefined }
-);
+  /** One of the check's `messages`. */
+  messageId: M;
+  /** The values of the template's placeholders. Never secret values. */
+  data?: ViolationData;
+}
 
 export interface CheckContext<O> {
   resource: Resource;
@@ -118,7 +127,7 @@ export interface CheckDefinition<S extends OptionSpecs = OptionSpecs, M extends 
   liveObjects?: false;
   options: S;
   /** Message templates by id (`{{name}}` placeholders); violations name one by `messageId`. Never secret values. */
-  messages?: Readonly<Record<M, string>>;
+  messages: Readonly<Record<M, string>>;
   evaluate(context: CheckContext<OptionValues<S>>): Iterable<Violation<NoInfer<M>>>;
 }
 
@@ -133,15 +142,14 @@ export type AnyCheck = CheckDefinition<any, string>;
 const PLACEHOLDER = /\{\{\s*([^{}\s]+)\s*\}\}/g;
 
 /** A template with its `{{name}}` placeholders filled from `data`; a placeholder without data stays as written (as in ESLint). */
-export function renderMessage(template: string, data: MessageData | undefined): string {
+export function renderMessage(template: string, data: ViolationData | undefined): string {
   if (data === undefined) return template;
-  return template.replace(PLACEHOLDER, (whole, name: string) => (Object.hasOwn(data, name) ? String(data[name]) : whole));
+  return template.replace(PLACEHOLDER, (whole, name: string) => (Object.hasOwn(data, name) && data[name] !== undefined ? String(data[name]) : whole));
 }
 
-/** The sentence of a violation: its `message`, or its check's message `messageId` rendered with `data`. */
+/** The sentence of a violation: its check's message `messageId` rendered with `data`. */
 export function violationMessage(check: AnyCheck, violation: Violation<string>): string {
-  if (violation.messageId === undefined) return violation.message;
-  const template = check.messages?.[violation.messageId];
+  const template = Object.hasOwn(check.messages, violation.messageId) ? check.messages[violation.messageId] : undefined;
   if (template === undefined) throw new Error(`check ${check.id} has no message "${violation.messageId}"`);
   return renderMessage(template, violation.data);
 }

@@ -24,7 +24,7 @@ export interface Finding {
   severity: Severity;
   /** the sentence, rendered by the engine */
   message: string;
-  /** the check's message id and data the sentence was rendered from, when the check used one */
+  /** the check's message id and data the sentence was rendered from (the engine sets them on every finding it makes) */
   messageId?: string;
   data?: MessageData;
   object: ObjectRef;

@@ -26,17 +26,42 @@ export function describeSetting(setting: FlagSetting): string {
   return setting.source === 'environment' ? `${setting.variable}=${value}` : `--${setting.name}=${value}`;
 }
 
-/** The start of every message: which container runs which component. */
-export function subject(invocation: Invocation): string {
-  return `container "${invocation.container.name}" runs ${invocation.component}`;
+/** The data every flag message starts with: which container runs which component (`container "{{container}}" runs {{component}}`). */
+export function subject(invocation: Invocation): { container: string; component: string } {
+  return { container: invocation.container.name, component: invocation.component };
 }
 
-/** `container "x" runs kube-apiserver with --profiling=true`, explaining a bare boolean followed by a stray argument. */
-export function withSetting(invocation: Invocation, setting: FlagSetting): string {
+/**
+ * The sentence shapes of the control-plane checks, declared once by defineFlagCheck for
+ * every check it builds. Each starts with the container and the component it runs; the
+ * consequence is the check's own clause.
+ */
+export const FLAG_MESSAGES = {
+  set: 'container "{{container}}" runs {{component}} with {{setting}}: {{consequence}}',
+  setStray:
+    'container "{{container}}" runs {{component}} with "--{{flag}} {{stray}}", which sets --{{flag}}=true (a boolean flag takes a value only after "=") and leaves "{{stray}}" as an argument the binary rejects: {{consequence}}',
+  defaulted: 'container "{{container}}" runs {{component}} without --{{flag}}, which defaults to {{default}}: {{consequence}}',
+  missing: 'container "{{container}}" runs {{component}} without {{flags}}: {{consequence}}',
+  empty: 'container "{{container}}" runs {{component}} with no value for {{flags}}: {{consequence}}',
+  pluginNotListed: 'container "{{container}}" runs {{component}} with {{setting}}, which does not list {{plugin}}: {{consequence}}',
+  pluginDefaultOn: 'container "{{container}}" runs {{component}} with {{plugin}} enabled by default: {{consequence}}',
+  pluginDefaultOff: 'container "{{container}}" runs {{component}} without {{plugin}} in --enable-admission-plugins (it is off by default): {{consequence}}',
+  authorizationDefault: 'container "{{container}}" runs {{component}} without --authorization-mode, which defaults to AlwaysAllow: {{consequence}}',
+  authorizationChain: 'container "{{container}}" runs {{component}} with {{setting}}, which makes the chain {{chain}}: {{consequence}}',
+  authorizationLacks: 'container "{{container}}" runs {{component}} with {{setting}}, which does not include {{mode}}: {{consequence}}',
+  authorizationChainLacks: 'container "{{container}}" runs {{component}} with {{setting}}, which makes the chain {{chain}} without {{mode}}: {{consequence}}',
+  bindDefault: 'container "{{container}}" runs {{component}} without --bind-address, which defaults to 0.0.0.0 (every interface): {{consequence}}',
+  bindEveryInterface: 'container "{{container}}" runs {{component}} with {{setting}} (every interface): {{consequence}}',
+} as const;
+
+export type FlagMessageId = keyof typeof FLAG_MESSAGES;
+
+/** `... with --profiling=true: <consequence>`, explaining a bare boolean followed by a stray argument. */
+export function withSetting(invocation: Invocation, setting: FlagSetting, path: Path, consequence: string): Violation<FlagMessageId> {
   if (setting.bare && setting.stray !== undefined) {
-    return `${subject(invocation)} with "--${setting.name} ${setting.stray}", which sets --${setting.name}=true (a boolean flag takes a value only after "=") and leaves "${setting.stray}" as an argument the binary rejects`;
+    return { path, messageId: 'setStray', data: { ...subject(invocation), flag: setting.name, stray: setting.stray, consequence } };
   }
-  return `${subject(invocation)} with ${describeSetting(setting)}`;
+  return { path, messageId: 'set', data: { ...subject(invocation), setting: describeSetting(setting), consequence } };
 }
 
 function listing(names: readonly string[]): string {
@@ -47,15 +72,17 @@ function listing(names: readonly string[]): string {
 // ---------------------------------------------------------------------------
 // The template
 
-export type FlagRule<S extends OptionSpecs> = (invocation: Invocation, options: OptionValues<S>) => Iterable<Violation>;
+export type FlagRule<S extends OptionSpecs, M extends string = FlagMessageId> = (invocation: Invocation, options: OptionValues<S>) => Iterable<Violation<M>>;
 
 /** A rule that takes no options. */
-export type SimpleFlagRule = (invocation: Invocation) => Iterable<Violation>;
+export type SimpleFlagRule = (invocation: Invocation) => Iterable<Violation<FlagMessageId>>;
 
-export interface FlagCheckSpec<S extends OptionSpecs> extends Omit<CheckDefinition<S>, 'category' | 'appliesTo' | 'evaluate'> {
+export interface FlagCheckSpec<S extends OptionSpecs, M extends string> extends Omit<CheckDefinition<S, M>, 'category' | 'appliesTo' | 'evaluate' | 'messages'> {
   /** The component whose flags the check reads. */
   component: Component;
-  evaluate: FlagRule<S>;
+  /** The check's own sentence shapes, besides the template's FLAG_MESSAGES. */
+  messages?: Readonly<Record<M, string>>;
+  evaluate: FlagRule<S, FlagMessageId | NoInfer<M>>;
 }
 
 /**
@@ -63,11 +90,12 @@ export interface FlagCheckSpec<S extends OptionSpecs> extends Omit<CheckDefiniti
  * each container that runs `component` (unless its flags cannot tell, as with
  * etcd --config-file).
  */
-export function defineFlagCheck<S extends OptionSpecs>(spec: FlagCheckSpec<S>): CheckDefinition<S> {
-  const { component, evaluate, ...metadata } = spec;
-  return defineCheck<S>({
+export function defineFlagCheck<S extends OptionSpecs, M extends string = never>(spec: FlagCheckSpec<S, M>): CheckDefinition<S, FlagMessageId | M> {
+  const { component, evaluate, messages, ...metadata } = spec;
+  return defineCheck<S, FlagMessageId | M>({
     ...metadata,
     category: 'control-plane',
+    messages: { ...FLAG_MESSAGES, ...messages } as Readonly<Record<FlagMessageId | M, string>>,
     appliesTo: { workloads: true },
     *evaluate({ workload, options }) {
       for (const container of workload?.containers ?? []) {
@@ -90,13 +118,13 @@ export function booleanFlag(flag: string, rule: { risky: boolean; defaultValue: 
     if (lookup.state === 'unknown') return;
     if (lookup.state === 'absent') {
       if (rule.defaultValue === rule.risky) {
-        yield { path: invocation.listPath, message: `${subject(invocation)} without --${flag}, which defaults to ${rule.defaultValue}: ${rule.consequence}` };
+        yield { path: invocation.listPath, messageId: 'defaulted', data: { ...subject(invocation), flag, default: String(rule.defaultValue), consequence: rule.consequence } };
       }
       return;
     }
     const { setting } = lookup;
     if (setting.value === undefined || parseGoBool(setting.value) !== rule.risky) return;
-    yield { path: setting.valuePath, message: `${withSetting(invocation, setting)}: ${rule.consequence}` };
+    yield withSetting(invocation, setting, setting.valuePath, rule.consequence);
   };
 }
 
@@ -119,8 +147,7 @@ export function requiredFlags(flags: readonly string[], consequence: string): Si
       }
     }
     if (missing.length === 0) return;
-    const how = emptyAt ? `with no value for ${listing(missing)}` : `without ${listing(missing)}`;
-    yield { path: emptyAt ?? invocation.listPath, message: `${subject(invocation)} ${how}: ${consequence}` };
+    yield { path: emptyAt ?? invocation.listPath, messageId: emptyAt ? 'empty' : 'missing', data: { ...subject(invocation), flags: listing(missing), consequence } };
   };
 }
 
@@ -129,30 +156,25 @@ export function forbiddenFlag(flag: string, consequence: string): SimpleFlagRule
   return function* (invocation) {
     const lookup = invocation.flag(flag);
     if (lookup.state !== 'set' || lookup.setting.value === '') return;
-    yield { path: lookup.setting.path, message: `${withSetting(invocation, lookup.setting)}: ${consequence}` };
+    yield withSetting(invocation, lookup.setting, lookup.setting.path, consequence);
   };
 }
 
 // ---------------------------------------------------------------------------
 // Rules on the control-plane semantics
 
-/** Explains a plugin's state as "with ..." / "without ..." and the element to point at. */
-function explainPlugin(invocation: Invocation, plugin: string, state: PluginState): { path: Path; text: string } {
+/** Explains a plugin's state ("with ..." / "without ...") at the element to point at. */
+function explainPlugin(invocation: Invocation, plugin: string, state: PluginState, consequence: string): Violation<FlagMessageId> {
   const who = subject(invocation);
   if (state.decidedBy) {
-    const setting = describeSetting(state.decidedBy);
     const path = state.decidedBy.valuePath;
-    if (state.by === 'disable-admission-plugins') return { path, text: `${who} with ${setting}` };
-    if (state.enabled) return { path, text: `${who} with ${setting}` };
-    return { path, text: `${who} with ${setting}, which does not list ${plugin}` };
+    if (state.by === 'disable-admission-plugins' || state.enabled) return { path, messageId: 'set', data: { ...who, setting: describeSetting(state.decidedBy), consequence } };
+    return { path, messageId: 'pluginNotListed', data: { ...who, setting: describeSetting(state.decidedBy), plugin, consequence } };
   }
   const enable = invocation.occurrences('enable-admission-plugins');
   const last = enable[enable.length - 1];
-  if (!state.enabled && last) return { path: last.valuePath, text: `${who} with ${describeSetting(last)}, which does not list ${plugin}` };
-  return {
-    path: invocation.listPath,
-    text: state.enabled ? `${who} with ${plugin} enabled by default` : `${who} without ${plugin} in --enable-admission-plugins (it is off by default)`,
-  };
+  if (!state.enabled && last) return { path: last.valuePath, messageId: 'pluginNotListed', data: { ...who, setting: describeSetting(last), plugin, consequence } };
+  return { path: invocation.listPath, messageId: state.enabled ? 'pluginDefaultOn' : 'pluginDefaultOff', data: { ...who, plugin, consequence } };
 }
 
 /** Reports when an admission plugin's state is the risky one. */
@@ -160,8 +182,7 @@ export function admissionPluginRule(plugin: string, rule: { riskyWhenEnabled: bo
   return function* (invocation) {
     const state = admissionPlugin(invocation, plugin);
     if (!state || state.enabled !== rule.riskyWhenEnabled) return;
-    const { path, text } = explainPlugin(invocation, plugin, state);
-    yield { path, message: `${text}: ${rule.consequence}` };
+    yield explainPlugin(invocation, plugin, state, rule.consequence);
   };
 }
 
@@ -173,14 +194,17 @@ export function authorizationModeRule(mode: string, rule: { riskyWhenPresent: bo
     // An empty chain stops the binary ("at least one authorization-mode must be passed").
     if (!chain || chain.modes.length === 0 || chain.modes.includes(mode) !== rule.riskyWhenPresent) return;
     const who = subject(invocation);
+    const { consequence } = rule;
     if (chain.settings.length === 0) {
-      yield { path: invocation.listPath, message: `${who} without --authorization-mode, which defaults to AlwaysAllow: ${rule.consequence}` };
+      yield { path: invocation.listPath, messageId: 'authorizationDefault', data: { ...who, consequence } };
       return;
     }
     const holder = rule.riskyWhenPresent ? chain.settings.find((setting) => splitList(setting.value!).includes(mode))! : chain.settings[chain.settings.length - 1]!;
-    const shown = chain.settings.length > 1 ? `, which makes the chain ${chain.modes.join(',')}` : '';
-    const lacks = rule.riskyWhenPresent ? '' : chain.settings.length > 1 ? ` without ${mode}` : `, which does not include ${mode}`;
-    yield { path: holder.valuePath, message: `${who} with ${describeSetting(holder)}${shown}${lacks}: ${rule.consequence}` };
+    const data = { ...who, setting: describeSetting(holder), consequence };
+    const several = chain.settings.length > 1;
+    const chainData = { ...data, chain: chain.modes.join(',') };
+    if (rule.riskyWhenPresent) yield several ? { path: holder.valuePath, messageId: 'authorizationChain', data: chainData } : { path: holder.valuePath, messageId: 'set', data };
+    else yield several ? { path: holder.valuePath, messageId: 'authorizationChainLacks', data: { ...chainData, mode } } : { path: holder.valuePath, messageId: 'authorizationLacks', data: { ...data, mode } };
   };
 }
 
@@ -191,14 +215,13 @@ export function bindAddressRule(consequence: string): SimpleFlagRule {
     const lookup = invocation.flag('bind-address');
     const who = subject(invocation);
     if (lookup.state === 'absent') {
-      yield { path: invocation.listPath, message: `${who} without --bind-address, which defaults to 0.0.0.0 (every interface): ${consequence}` };
+      yield { path: invocation.listPath, messageId: 'bindDefault', data: { ...who, consequence } };
       return;
     }
     if (lookup.state !== 'set' || lookup.setting.value === undefined) return;
     // pflag's IP flags trim spaces; an empty or unparseable address stops the binary.
     const kind = classifyIp(lookup.setting.value.trim());
     if (kind === undefined || kind === 'loopback') return;
-    const where = kind === 'unspecified' ? ' (every interface)' : '';
-    yield { path: lookup.setting.valuePath, message: `${who} with ${describeSetting(lookup.setting)}${where}: ${consequence}` };
+    yield { path: lookup.setting.valuePath, messageId: kind === 'unspecified' ? 'bindEveryInterface' : 'set', data: { ...who, setting: describeSetting(lookup.setting), consequence } };
   };
 }

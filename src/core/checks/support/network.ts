@@ -69,9 +69,9 @@ export function mayHoldOperatorPods(inventory: Inventory, namespace: string | un
   return inventory.get(operatorPodsByNamespace)(namespace);
 }
 
-/** How a Service is reachable from outside the cluster, worded for messages, with the field that makes it so. */
-export function exposureOf(service: Resource): { path: Path; how: string } | undefined {
+/** How a Service is reachable from outside the cluster (`via`, and worded for messages), with the field that makes it so. */
+export function exposureOf(service: Resource): { path: Path; how: string; via: string } | undefined {
   const exposure = serviceExposure(service);
   if (!exposure) return undefined;
-  return { path: exposure.path, how: exposure.via === 'externalIPs' ? 'has external IPs' : `is of type ${exposure.via}` };
+  return { path: exposure.path, via: exposure.via, how: exposure.via === 'externalIPs' ? 'has external IPs' : `is of type ${exposure.via}` };
 }

@@ -29,11 +29,33 @@ export function pathText(path: EscalationPath): string {
   return path.steps.map((step, index) => `(${index + 1}) ${step.text}${step.via ? ` [${step.via}]` : ''}`).join(', ');
 }
 
+/** How a service account holds its power, each with its own sentence (POWER_PHRASES). */
+export type PowerHow = 'clusterAdmin' | 'reachesClusterAdmin' | 'readsSecrets' | 'reachesSecrets';
+
+const POWER_PHRASES: Record<PowerHow, string> = {
+  clusterAdmin: 'is cluster-admin equivalent ({{detail}})',
+  reachesClusterAdmin: 'can reach cluster-admin: {{detail}}',
+  readsSecrets: 'can read every secret in the cluster ({{detail}})',
+  reachesSecrets: 'can reach every secret in the cluster: {{detail}}',
+};
+
+/** The templates of a check naming a service account's power: `before` + what it can do + `after`, one per PowerHow (data `detail`). */
+export function powerMessages(before: string, after: string): Record<PowerHow, string> {
+  return {
+    clusterAdmin: `${before}${POWER_PHRASES.clusterAdmin}${after}`,
+    reachesClusterAdmin: `${before}${POWER_PHRASES.reachesClusterAdmin}${after}`,
+    readsSecrets: `${before}${POWER_PHRASES.readsSecrets}${after}`,
+    reachesSecrets: `${before}${POWER_PHRASES.reachesSecrets}${after}`,
+  };
+}
+
 export interface ServiceAccountPower {
   /** reads-all-secrets: directly or through an escalation path */
   level: 'cluster-admin' | 'reaches-cluster-admin' | 'reads-all-secrets';
-  /** what it can do and the path that grants it */
-  text: string;
+  /** what it can do: the message id of powerMessages */
+  how: PowerHow;
+  /** the binding or escalation path that grants it */
+  detail: string;
 }
 
 /** What a service account can do that makes a pod running as it a prize, strongest first; undefined when nothing such. */
@@ -56,13 +78,13 @@ export const serviceAccountPowers = defineAnalysis({
       const identity = identityOf({ kind: 'ServiceAccount', namespace, name });
       let power: ServiceAccountPower | undefined;
       const admin = isClusterAdminEquivalent(model, identity);
-      if (admin && admin !== 'superuser') power = { level: 'cluster-admin', text: `is cluster-admin equivalent (${viaText(admin)})` };
+      if (admin && admin !== 'superuser') power = { level: 'cluster-admin', how: 'clusterAdmin', detail: viaText(admin) };
       const path = power ? undefined : inventory.get(rbacEscalations).get(formatSubject({ kind: 'ServiceAccount', namespace, name }));
-      if (path?.reaches === 'cluster-admin') power = { level: 'reaches-cluster-admin', text: `can reach cluster-admin: ${pathText(path)}` };
+      if (path?.reaches === 'cluster-admin') power = { level: 'reaches-cluster-admin', how: 'reachesClusterAdmin', detail: pathText(path) };
       if (!power) {
         const secrets = model.authorize(identity, { verb: 'list', apiGroup: '', resource: 'secrets', namespace: '' }).grants[0];
-        if (secrets) power = { level: 'reads-all-secrets', text: `can read every secret in the cluster (${viaText({ ...secrets, namespace: '' })})` };
-        else if (path) power = { level: 'reads-all-secrets', text: `can reach every secret in the cluster: ${pathText(path)}` };
+        if (secrets) power = { level: 'reads-all-secrets', how: 'readsSecrets', detail: viaText({ ...secrets, namespace: '' }) };
+        else if (path) power = { level: 'reads-all-secrets', how: 'reachesSecrets', detail: pathText(path) };
       }
       return power;
     }),
@@ -90,13 +112,13 @@ export function podExposure(workload: Workload, resource: Resource, inventory: I
 }
 
 /**
- * `; granted to serviceaccount:ci:deployer by RoleBinding ci/deploy, group:devs by ...`:
- * who holds a role's rules, through bindings to it or to aggregated ClusterRoles that
- * include them; '' when nobody among the scanned objects does. `permissions`: what the
- * finding is about; a RoleBinding grants only in its namespace, so it holds none of them
- * when every one is cluster-scoped (a request that carries no namespace).
+ * `serviceaccount:ci:deployer by RoleBinding ci/deploy, group:devs by ...`: who holds a
+ * role's rules, through bindings to it or to aggregated ClusterRoles that include them;
+ * undefined when nobody among the scanned objects does. `permissions`: what the finding is
+ * about; a RoleBinding grants only in its namespace, so it holds none of them when every one
+ * is cluster-scoped (a request that carries no namespace).
  */
-export function grantedTo(role: Resource, inventory: Inventory, permissions: ReadonlyArray<{ clusterScoped?: boolean }> = []): string {
+export function grantedTo(role: Resource, inventory: Inventory, permissions: ReadonlyArray<{ clusterScoped?: boolean }> = []): string | undefined {
   const model = rbacModelOf(inventory);
   // role key -> aggregated ClusterRoles holding some of its rules
   const aggregators = inventory.get(rbacAggregators);
@@ -111,9 +133,9 @@ export function grantedTo(role: Resource, inventory: Inventory, permissions: Rea
       for (const subject of binding.subjects) if (subject.principal) holders.add(`${formatSubject(subject)} by ${via}`);
     }
   }
-  if (holders.size === 0) return '';
+  if (holders.size === 0) return undefined;
   const list = [...holders];
-  return `; granted to ${list.slice(0, 3).join(', ')}${list.length > 3 ? ` and ${list.length - 3} more` : ''}`;
+  return `${list.slice(0, 3).join(', ')}${list.length > 3 ? ` and ${list.length - 3} more` : ''}`;
 }
 
 /** What the checks that name a role's holders (grantedTo) read. */

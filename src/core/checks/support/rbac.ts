@@ -3,7 +3,7 @@
  * the permissions a rule grants, and the paths findings point at.
  */
 import type { Inventory } from '../../inventory/inventory.js';
-import type { Violation } from '../../model/check.js';
+import type { Violation, ViolationData } from '../../model/check.js';
 import { grantedTo } from './rbac-model.js';
 import { isRbacObject } from '../../rbac/model.js';
 import type { Path } from '../../model/location.js';
@@ -47,11 +47,6 @@ export function rulesOf(resource: Resource): LocatedRule[] {
     if (raw) out.push({ index, rule: toPolicyRule(raw), raw, path: ['rules', index] });
   });
   return out;
-}
-
-/** `rules[2]`, the way messages name a rule. */
-export function ruleName(located: LocatedRule): string {
-  return `rules[${located.index}]`;
 }
 
 /** Index in the raw list of the first string entry satisfying the predicate. */
@@ -164,21 +159,52 @@ export function grantPath(located: LocatedRule, grants: readonly PermissionGrant
 }
 
 /**
- * One violation per rule that grants any of `permissions`, at the entry granting the
- * first of them, with a message built from what the rule grants and the subjects the
- * role is bound to (binding → role → rule).
+ * The data of `rules[{{rule}}] allows {{grants}}`: the rule's index and what it grants
+ * (describeGrants), with the names it is limited to (namesNote) unless `names` is false.
  */
-export function* permissionViolations(
+export function allowsData(located: LocatedRule, grants: readonly PermissionGrant[], names = true): { rule: number; grants: string } {
+  return { rule: located.index, grants: `${describeGrants(grants)}${names ? namesNote(located, grants) : ''}` };
+}
+
+/** A permissionViolations report: message `messageId` with allowsData. */
+export function allows<K extends string>(messageId: K, located: LocatedRule, grants: readonly PermissionGrant[], names = true): { messageId: K; data: ViolationData } {
+  return { messageId, data: allowsData(located, grants, names) };
+}
+
+/** The id of a permissionViolations message that also names who holds the role. */
+export type GrantedId<K extends string> = `${K}Granted`;
+
+/**
+ * The templates of a check built on permissionViolations: each sentence shape as given,
+ * and the same shape followed by who holds the role (`; granted to {{holders}}`).
+ */
+export function grantMessages<K extends string>(messages: Readonly<Record<K, string>>): Readonly<Record<K | GrantedId<K>, string>> {
+  const out: Record<string, string> = { ...messages };
+  for (const [id, template] of Object.entries<string>(messages)) out[`${id}Granted`] = `${template}; granted to {{holders}}`;
+  return out as Record<K | GrantedId<K>, string>;
+}
+
+/**
+ * One violation per rule that grants any of `permissions`, at the entry granting the
+ * first of them, with a message chosen from what the rule grants and, when the role is
+ * bound, naming the subjects it is bound to (binding → role → rule): `messages` of the
+ * check come from grantMessages.
+ */
+export function* permissionViolations<K extends string>(
   { resource, inventory }: { resource: Resource; inventory: Inventory },
   permissions: readonly Permission[],
-  message: (grants: PermissionGrant[], located: LocatedRule) => string | undefined,
+  message: (grants: PermissionGrant[], located: LocatedRule) => { messageId: K; data: ViolationData } | undefined,
   filter: (grant: PermissionGrant) => boolean = () => true,
-): Generator<Violation> {
+): Generator<Violation<K | GrantedId<K>>> {
   for (const located of rulesOf(resource)) {
     const grants = grantsOf(resource, located, permissions).filter(filter);
     if (grants.length === 0) continue;
-    const text = message(grants, located);
-    if (text !== undefined) yield { path: grantPath(located, grants), message: `${text}${grantedTo(resource, inventory, grants.map((grant) => grant.permission))}` };
+    const report = message(grants, located);
+    if (report === undefined) continue;
+    const holders = grantedTo(resource, inventory, grants.map((grant) => grant.permission));
+    const path = grantPath(located, grants);
+    if (holders === undefined) yield { path, messageId: report.messageId, data: report.data };
+    else yield { path, messageId: `${report.messageId}Granted`, data: { ...report.data, holders } };
   }
 }
 
@@ -277,14 +303,6 @@ export function refersToClusterRole(roleRef: RoleRef | undefined, name: string):
 export function shortList(items: readonly string[], limit = 4): string {
   if (items.length <= limit) return items.join(', ');
   return `${items.slice(0, limit).join(', ')} and ${items.length - limit} more`;
-}
-
-/** What a rule is about, for messages: its resources or its non-resource URLs. */
-export function ruleTarget(located: LocatedRule): string {
-  const { resources, nonResourceURLs } = located.rule;
-  if (resources.length > 0) return `resources ${shortList(resources)}`;
-  if (nonResourceURLs.length > 0) return `non-resource URLs ${shortList(nonResourceURLs)}`;
-  return 'no resources';
 }
 
 export const RBAC_REFERENCES = {

@@ -20,36 +20,54 @@ export function limitRangeDefaults(inventory: Inventory, namespace: string | und
   return { requests, limits };
 }
 
-/** `container "app"`, `init container "setup"`, `sidecar container "proxy"`. */
-export function describeContainer(container: ContainerView): string {
-  const prefix = container.type === 'ephemeralContainer' ? 'ephemeral container' : container.type === 'initContainer' ? (container.sidecar ? 'sidecar container' : 'init container') : 'container';
-  return `${prefix} "${container.name}"`;
+/** `container`, `init container`, `sidecar container`, `ephemeral container`. */
+export function containerType(container: ContainerView): string {
+  return container.type === 'ephemeralContainer' ? 'ephemeral container' : container.type === 'initContainer' ? (container.sidecar ? 'sidecar container' : 'init container') : 'container';
+}
+
+/** The data of a message naming a container as `{{containerType}} "{{container}}"` (`init container "setup"`). */
+export function containerData(container: ContainerView): { containerType: string; container: string } {
+  return { containerType: containerType(container), container: container.name };
 }
 
 const LABELS: Record<ResourceName, string> = { cpu: 'CPU', memory: 'memory' };
 const NOUNS: Record<ResourceField, string> = { requests: 'request', limits: 'limit' };
 
-/** The shared logic of cpu/memory requests/limits-missing. */
-export function* missingResource(resource: Resource, workload: Workload | undefined, inventory: Inventory, field: ResourceField, name: ResourceName): Iterable<Violation> {
+/** The message of a cpu/memory requests/limits-missing check: `init container "setup" has no CPU limit`. */
+export function missingResourceMessages(field: ResourceField, name: ResourceName): { missing: string } {
+  return { missing: `{{containerType}} "{{container}}" has no ${LABELS[name]} ${NOUNS[field]}` };
+}
+
+/** The shared logic of cpu/memory requests/limits-missing (messages: missingResourceMessages). */
+export function* missingResource(resource: Resource, workload: Workload | undefined, inventory: Inventory, field: ResourceField, name: ResourceName): Iterable<Violation<'missing'>> {
   if (!workload) return;
   const defaults = limitRangeDefaults(inventory, resource.ref.namespace);
   for (const container of resourceContainers(workload)) {
     if (hasResource(container, workload, field, name, defaults)) continue;
     yield {
       path: [...container.path, 'resources', field, name],
-      message: `${describeContainer(container)} has no ${LABELS[name]} ${NOUNS[field]}`,
+      messageId: 'missing',
+      data: containerData(container),
       container: container.name,
     };
   }
 }
 
-/** The shared logic of liveness/readiness-probe-missing. */
-export function* missingProbe(workload: Workload | undefined, probe: 'livenessProbe' | 'readinessProbe'): Iterable<Violation> {
+const PROBES = { livenessProbe: 'liveness', readinessProbe: 'readiness' } as const;
+
+/** The message of liveness/readiness-probe-missing: `container "app" has no liveness probe`. */
+export function missingProbeMessages(probe: keyof typeof PROBES): { missing: string } {
+  return { missing: `{{containerType}} "{{container}}" has no ${PROBES[probe]} probe` };
+}
+
+/** The shared logic of liveness/readiness-probe-missing (messages: missingProbeMessages). */
+export function* missingProbe(workload: Workload | undefined, probe: keyof typeof PROBES): Iterable<Violation<'missing'>> {
   for (const container of probedContainers(workload)) {
     if (asRecord(container.container[probe])) continue;
     yield {
       path: [...container.path, probe],
-      message: `${describeContainer(container)} has no ${probe === 'livenessProbe' ? 'liveness' : 'readiness'} probe`,
+      messageId: 'missing',
+      data: containerData(container),
       container: container.name,
     };
   }
