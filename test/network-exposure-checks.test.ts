@@ -40,11 +40,24 @@ describe('no-network-policies', () => {
       (finding) => `${finding.object.kind}/${finding.object.name}`,
     );
 
-  it('is silent on a bundle without Namespace objects by default', () => {
-    assert.deepEqual(run(), []);
+  it('reports a bundle without Namespace objects once by default, on the first workload by namespace, kind and name (controller-owned pods skipped)', () => {
+    assert.deepEqual(run(), ['Deployment/web']);
   });
-  it('reports once, on the first workload by namespace, kind and name, with reportWithoutNamespaces (controller-owned pods skipped)', () => {
-    assert.deepEqual(run({ reportWithoutNamespaces: true }), ['Deployment/web']);
+  it('is silent on such a bundle for teams whose policies live elsewhere (reportWithoutNamespaces: false)', () => {
+    assert.deepEqual(run({ reportWithoutNamespaces: false }), []);
+  });
+  it('reports an application of 12 Deployments and no NetworkPolicy once, naming the workloads left open (issue 11)', () => {
+    const names = ['ad', 'cart', 'checkout', 'currency', 'email', 'frontend', 'loadgen', 'payment', 'catalog', 'recommend', 'redis', 'shipping'];
+    const text = names
+      .map((name) => `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: "r/${name}:1"}]`)
+      .join('\n---\n');
+    const findings = scanText(text, { only: ['no-network-policies'] }).findings;
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0]!.object.name, 'ad');
+    assert.equal(
+      findings[0]!.message,
+      'none of the scanned objects is a NetworkPolicy: no pod is isolated, every pod accepts traffic from any source; 12 workloads left open: Deployment default/ad, Deployment default/cart, Deployment default/catalog, Deployment default/checkout and 8 more',
+    );
   });
   it('counts only the configured policy kinds', () => {
     const withCalico = `${bundle}\n---\napiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: {name: deny}\nspec: {selector: all()}\n`;

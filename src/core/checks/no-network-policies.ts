@@ -4,6 +4,7 @@ import { WORKLOAD_KINDS } from '../kinds/pod-spec.js';
 import { defineCheck } from '../model/check.js';
 import type { Resource } from '../model/resource.js';
 import { hasControllerOwner } from './support/ownership.js';
+import { shortList } from './support/rbac.js';
 
 /** Orders resources by (namespace, kind, name); earlier wins ties, so the choice is stable. */
 function before(a: Resource, b: Resource): boolean {
@@ -15,22 +16,28 @@ function before(a: Resource, b: Resource): boolean {
   return false;
 }
 
-/**
- * The one object the finding goes on: the Namespace whose name sorts first,
- * or, when no Namespace is scanned and workloads may stand in, the workload
- * that sorts first by namespace, kind and name (controller-owned objects and
- * PodTemplates excluded, as they are reported through their owner).
- */
-function anchorOf(inventory: Inventory, useWorkloads: boolean): Resource | undefined {
-  let best: Resource | undefined;
-  for (const namespace of inventory.ofKind('Namespace')) if (!best || before(namespace, best)) best = namespace;
-  if (best || !useWorkloads) return best;
+/** The workloads that run pods of their own (controller-owned objects and PodTemplates are reported through their owner), sorted by namespace, kind and name. */
+function openWorkloads(inventory: Inventory): Resource[] {
+  const out: Resource[] = [];
   for (const resource of inventory.ofKinds(WORKLOAD_KINDS)) {
     const workload = inventory.workloadOf(resource);
     if (!workload || workload.kind === 'PodTemplate' || hasControllerOwner(resource.object)) continue;
-    if (!best || before(resource, best)) best = resource;
+    out.push(resource);
   }
-  return best;
+  return out.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+}
+
+/**
+ * The one object the finding goes on: the Namespace whose name sorts first,
+ * or, when no Namespace is scanned and workloads may stand in, the workload
+ * that sorts first by namespace, kind and name.
+ */
+function anchorOf(inventory: Inventory, useWorkloads: boolean): { anchor: Resource | undefined; open: Resource[] } {
+  let best: Resource | undefined;
+  for (const namespace of inventory.ofKind('Namespace')) if (!best || before(namespace, best)) best = namespace;
+  if (best || !useWorkloads) return { anchor: best, open: [] };
+  const open = openWorkloads(inventory);
+  return { anchor: open[0], open };
 }
 
 /** Whether any object of the given policy kinds (a comma-separated list) is among the scanned objects. */
@@ -42,7 +49,7 @@ const anyPolicyOfKinds = defineAnalysis({
   build: (inventory) => keyed((kinds: string) => kinds.split(',').some((kind) => inventory.ofKind(kind).length > 0)),
 });
 
-/** The object the finding goes on, without and with workloads standing in for Namespaces. */
+/** The object the finding goes on, without and with workloads standing in for Namespaces, and the workloads left open. */
 const noPolicyAnchor = defineAnalysis({
   id: 'network/no-policy-anchor',
   reads: ['Namespace', ...WORKLOAD_KINDS],
@@ -56,7 +63,7 @@ export default defineCheck({
   severity: 'medium',
   category: 'network',
   description:
-    'When not a single NetworkPolicy (or other policy kind the CNI enforces) exists, no pod is isolated: every pod accepts connections from every other pod and from anything that reaches the pod network, and nothing shows the CNI enforces policy at all. Reported once per scan, on the Namespace whose name sorts first; scans without Namespace objects (a chart or an application bundle, which may rely on policies kept elsewhere) are reported only with reportWithoutNamespaces, on the workload that sorts first by namespace, kind and name.',
+    'When not a single NetworkPolicy (or other policy kind the CNI enforces) exists, no pod is isolated: every pod accepts connections from every other pod and from anything that reaches the pod network, and nothing shows the CNI enforces policy at all; it is the first default the hardening guides warn about. Reported once per scan, not once per workload (the fix is one default-deny policy per namespace, not a change to each workload): on the Namespace whose name sorts first, or, in a scan without Namespace objects (a chart, an application bundle), on the workload that sorts first by namespace, kind and name, naming the workloads left open. Teams whose policies live in another repository set reportWithoutNamespaces to false.',
   remediation:
     'Confirm the CNI enforces NetworkPolicy (Calico, Cilium, Antrea...), then add a default-deny NetworkPolicy to every namespace and policies that allow only the traffic each workload needs.',
   references: [
@@ -89,26 +96,28 @@ export default defineCheck({
     },
     reportWithoutNamespaces: {
       type: 'boolean',
-      default: false,
-      description: 'Also report scans that hold workloads but no Namespace object, on the first workload.',
+      default: true,
+      description: 'Report scans that hold workloads but no Namespace object (an application bundle) too, on the first workload; false when the bundle\'s policies live in another repository.',
     },
   },
   messages: {
     oneNamespace: 'none of the scanned objects is a NetworkPolicy ({{count}} namespace): no pod is isolated, every pod accepts traffic from any source',
     namespaces: 'none of the scanned objects is a NetworkPolicy ({{count}} namespaces): no pod is isolated, every pod accepts traffic from any source',
-    workloads: 'none of the scanned objects is a NetworkPolicy (the scanned workloads): no pod is isolated, every pod accepts traffic from any source',
+    workloads: 'none of the scanned objects is a NetworkPolicy: no pod is isolated, every pod accepts traffic from any source; {{count}} workloads left open: {{workloads}}',
+    oneWorkload: 'none of the scanned objects is a NetworkPolicy: no pod is isolated, every pod accepts traffic from any source; the workload left open: {{workloads}}',
   },
   *evaluate({ resource, inventory, options }) {
     const kinds = options.policyKinds;
     const hasPolicy = inventory.get(anyPolicyOfKinds)(kinds.join(','));
     if (hasPolicy) return;
-    const anchor = inventory.get(noPolicyAnchor)(options.reportWithoutNamespaces);
+    const { anchor, open } = inventory.get(noPolicyAnchor)(options.reportWithoutNamespaces);
     if (anchor !== resource) return;
     const namespaces = inventory.ofKind('Namespace').length;
-    yield {
-      path: ['metadata', 'name'],
-      messageId: namespaces === 0 ? 'workloads' : namespaces === 1 ? 'oneNamespace' : 'namespaces',
-      data: { count: namespaces },
-    };
+    if (namespaces > 0) {
+      yield { path: ['metadata', 'name'], messageId: namespaces === 1 ? 'oneNamespace' : 'namespaces', data: { count: namespaces } };
+      return;
+    }
+    const workloads = shortList(open.map((item) => `${item.ref.kind} ${item.ref.namespace ?? 'default'}/${item.ref.name}`));
+    yield { path: ['metadata', 'name'], messageId: open.length === 1 ? 'oneWorkload' : 'workloads', data: { count: open.length, workloads } };
   },
 });
