@@ -69,6 +69,7 @@ export function defineFlagCheck<S extends OptionSpecs>(spec: FlagCheckSpec<S>): 
     ...metadata,
     category: 'control-plane',
     appliesTo: { workloads: true },
+    appliesWhen: { description: `workloads that run ${component} configured by flags`, test: ({ workload }) => workload?.containers.some((container) => { const invocation = readInvocation(container); return invocation?.component === component && !invocation.opaque; }) ?? false },
     *evaluate({ workload, options }) {
       for (const container of workload?.containers ?? []) {
         const invocation = readInvocation(container);
