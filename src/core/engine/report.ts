@@ -24,7 +24,7 @@ export interface ControlResult {
   checks: string[];
   status: 'pass' | 'fail' | 'not-evaluated';
   findings: number;
-  /** Present exactly when status is not-evaluated: why, a clause per check not evaluated. */
+  /** Present exactly when status is not-evaluated: why: the checks not evaluated, grouped by explanation. */
   reason?: string;
   /** The checks behind it that were not evaluated (with any status), sorted by check id; absent when none. */
   unevaluated?: UnevaluatedCheck[];
@@ -298,7 +298,7 @@ function controlResults(
     .map(({ unevaluated: items, ...entry }) => {
       if (!items) return entry;
       if (entry.status === 'fail') return { ...entry, unevaluated: items };
-      const reason = items.map((item) => unevaluatedClause(item, definitions.get(item.checkId))).join('; ');
+      const reason = unevaluatedReason(items, definitions);
       return { ...entry, status: 'not-evaluated' as const, reason, unevaluated: items };
     });
 }
@@ -307,16 +307,31 @@ function copyUnevaluated(item: UnevaluatedCheck): UnevaluatedCheck {
   return { checkId: item.checkId, reason: item.reason, ...(item.kinds ? { kinds: [...item.kinds] } : {}), ...(item.options ? { options: [...item.options] } : {}) };
 }
 
-/** Why one check was not evaluated, as a control's `reason` says it. */
-export function unevaluatedClause(item: UnevaluatedCheck, check?: AnyCheck): string {
+/**
+ * Why checks were not evaluated, as a control's `reason` says it: one clause per explanation,
+ * naming the checks it holds for, e.g. `apiserver-profiling-enabled, apiserver-token-auth-file:
+ * nothing they apply to was scanned (workloads that run kube-apiserver configured by flags)`.
+ */
+export function unevaluatedReason(items: readonly UnevaluatedCheck[], definitions: ReadonlyMap<string, AnyCheck> = new Map()): string {
+  const groups = new Map<string, string[]>();
+  for (const item of items) {
+    const why = unevaluatedWhy(item, definitions.get(item.checkId));
+    let ids = groups.get(why);
+    if (!ids) groups.set(why, (ids = []));
+    ids.push(item.checkId);
+  }
+  return [...groups].map(([why, ids]) => `${ids.join(', ')}: ${why.replace('{it}', ids.length === 1 ? 'it applies' : 'they apply')}`).join('; ');
+}
+
+function unevaluatedWhy(item: UnevaluatedCheck, check: AnyCheck | undefined): string {
   switch (item.reason) {
     case 'needs-configuration':
-      return `${item.checkId} needs configuration: ${(item.options ?? []).map((name) => `options.${item.checkId}.${name}`).join(', ')} is empty`;
+      return `needs configuration (${(item.options ?? []).map((name) => `options.${item.checkId}.${name}`).join(', ')} empty)`;
     case 'input-not-read':
-      return `${item.checkId}: its input was not fully read (${(item.kinds ?? []).map((kind) => (kind === ANY_KIND ? 'an input of unknown kind' : kind)).join(', ')})`;
-    case 'no-objects':
-      if (check?.appliesWhen) return `${item.checkId}: no scanned object is one it applies to (${check.appliesWhen.description})`;
-      if (check && 'workloads' in check.appliesTo) return `${item.checkId}: no workload (object with a pod template) was scanned`;
-      return `${item.checkId}: no object of the kinds it applies to was scanned (${(item.kinds ?? []).join(', ')})`;
+      return `input not fully read (${(item.kinds ?? []).map((kind) => (kind === ANY_KIND ? 'an input of unknown kind' : kind)).join(', ')})`;
+    case 'no-objects': {
+      const what = check?.appliesWhen ? check.appliesWhen.description : check && 'workloads' in check.appliesTo ? 'workloads: objects with a pod template' : (item.kinds ?? []).join(', ');
+      return `nothing {it} to was scanned (${what})`;
+    }
   }
 }
