@@ -21,6 +21,10 @@ function optionDefault(spec: OptionSpec): string {
   return Array.isArray(spec.default) ? (spec.default.length ? spec.default.join(', ') : '(none)') : String(spec.default);
 }
 
+function optionRequired(spec: OptionSpec): string {
+  return 'required' in spec && spec.required ? ' **Required:** while it is empty the check reports nothing, and under `--standard` the controls it implements are not evaluated (never passed).' : '';
+}
+
 function standardsLines(check: AnyCheck): string[] {
   const lines: string[] = [];
   const { pss, cis, nsa, mitre } = check.standards;
@@ -79,7 +83,7 @@ export function checkPage(check: AnyCheck, fixtures: string): string {
   ];
   if (options.length) {
     lines.push('## Options', '', '| option | type | default | meaning |', '|---|---|---|---|');
-    for (const [name, spec] of options) lines.push(`| \`${name}\` | ${spec.type} | ${optionDefault(spec)} | ${spec.description} |`);
+    for (const [name, spec] of options) lines.push(`| \`${name}\` | ${spec.type} | ${optionDefault(spec)} | ${spec.description}${optionRequired(spec)} |`);
     lines.push('', `Set them in \`.palisade.yaml\` under \`options: {${check.id}: {...}}\`.`, '');
   }
   if (invalid) {

@@ -46,8 +46,8 @@ export { defineAnalysis, ANY_KIND, type Analysis, type AnyAnalysis, type ReadSco
 export { checkNeeds, kindsToRead, type CheckNeeds } from './core/inventory/reads.js';
 export { KIND_CATALOG, kindInfo, type KindInfo } from './core/kinds/catalog.js';
 export { compilePlan, evaluateResource, evaluateAll, compareFindings, type CompiledPlan, type Evaluation } from './core/engine/run.js';
-export { buildReport, reportFinding, reportedSource, reportFindingKey, SCAN_SCHEMA_VERSION, type ScanReport, type ControlResult, type CheckInfo, type ReportFinding, type ReportLocation, type ReportSuppression } from './core/engine/report.js';
-export type { NotEvaluated } from './core/engine/coverage.js';
+export { buildReport, reportFinding, reportedSource, reportFindingKey, SCAN_SCHEMA_VERSION, type ScanReport, type ControlResult, type ControlSummary, type CheckInfo, type ReportFinding, type ReportLocation, type ReportSuppression } from './core/engine/report.js';
+export type { NotEvaluated, UnevaluatedCheck, UnevaluatedReason } from './core/engine/coverage.js';
 export { parseInlineExceptions, INLINE_EXCEPTION_PREFIX, type ExceptionRule, type InlineException, type ExpiredException } from './core/engine/exceptions.js';
 
 // The model, and the check contract.

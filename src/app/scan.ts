@@ -10,7 +10,7 @@ import { describeProblem, resolvePlan, type ConfigProblem, type PlanRequest, typ
 import { buildInventory } from '../core/inventory/inventory.js';
 import { buildReport, type ScanReport } from '../core/engine/report.js';
 import { evaluateAll, type Evaluation } from '../core/engine/run.js';
-import { planCoverage, unreadKinds } from '../core/engine/coverage.js';
+import { planCoverage, unevaluatedChecks, unreadKinds } from '../core/engine/coverage.js';
 import { imageResultsFrom, type ImageResults } from '../core/images/results.js';
 import type { InputError, SkippedDocument } from '../core/model/finding.js';
 import { locate } from '../core/model/location.js';
@@ -135,7 +135,8 @@ export function scanResources(input: ScanInput, request: ScanRequest): ScanResul
     suppressed: evaluation.suppressed,
     errors: [...input.errors, ...evaluation.errors],
     skipped: [...input.skipped],
-    ...(plan.standard ? { standard: plan.standard } : {}),
+    // A standard's controls list every check planned for it, and pass only on checks evaluated.
+    ...(plan.standard ? { standard: plan.standard, planned: plan.checks, unevaluated: unevaluatedChecks(plan, notEvaluated, evaluation.evaluated ?? new Set()) } : {}),
     notEvaluated,
     ...(evaluation.expired ? { expiredExceptions: evaluation.expired } : {}),
   });

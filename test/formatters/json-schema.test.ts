@@ -73,6 +73,27 @@ describe('JSON output schema (schema/scan-report.v1.json)', () => {
     }
   });
 
+  it('validates controls not evaluated, their reasons and the compliance summary (summary.controls)', () => {
+    const json = jsonOf(mixedReport('cis')) as Any;
+    assertValid(json);
+    const statuses = json.controls.map((control: Any) => control.status);
+    assert.ok(statuses.includes('not-evaluated') && statuses.includes('pass') && statuses.includes('fail'), statuses.join());
+    const count = (status: string) => statuses.filter((item: string) => item === status).length;
+    assert.deepEqual(json.summary.controls, { passed: count('pass'), failed: count('fail'), notEvaluated: count('not-evaluated') });
+    const broken: [string, (report: Any) => void][] = [
+      ['not evaluated without a reason', (report) => delete report.controls.find((control: Any) => control.status === 'not-evaluated').reason],
+      ['a reason on a passing control', (report) => (report.controls.find((control: Any) => control.status === 'pass').reason = 'x')],
+      ['controls without summary.controls', (report) => delete report.summary.controls],
+      ['summary.controls without controls', (report) => (delete report.controls, delete report.standard)],
+      ['an unknown reason code', (report) => (report.controls.find((control: Any) => control.unevaluated).unevaluated[0].reason = 'tired')],
+    ];
+    for (const [name, breakIt] of broken) {
+      const report = structuredClone(json);
+      breakIt(report);
+      assert.equal(validate(report), false, name);
+    }
+  });
+
   it('validates the bundled example, a clean scan, cluster-scoped objects and YAML output read back', () => {
     assertValid(jsonOf(reportFromText(readFileSync(repoPath('examples/insecure.yaml'), 'utf8'), {}, 'examples/insecure.yaml')));
     assertValid(jsonOf(reportFromText('apiVersion: v1\nkind: Namespace\nmetadata: {name: team}\n')));

@@ -1,4 +1,4 @@
-import type { CheckInfo, ReportFinding, ReportSuppression } from '../../core/engine/report.js';
+import type { CheckInfo, ControlResult, ControlSummary, ReportFinding, ReportSuppression } from '../../core/engine/report.js';
 import { refToString } from '../../core/model/resource.js';
 import { checksOf } from './checks.js';
 import type { StringFormatter } from './types.js';
@@ -109,6 +109,30 @@ function checkSuite(check: CheckInfo, findings: ReportFinding[], suppressed: Rep
   };
 }
 
+/**
+ * The controls of a `--standard` run: a test case per control, failing when it fails, skipped
+ * (with the reason) when it was not evaluated; the suite's properties hold the compliance summary.
+ */
+function controlSuite(standard: string, controls: readonly ControlResult[], summary: ControlSummary): Suite {
+  const classname = `palisade.controls.${standard}`;
+  const cases = controls.map((control) => {
+    const open = `    <testcase${attributes({ classname, name: control.control, time: 0 })}`;
+    if (control.status === 'pass') return `${open}/>`;
+    if (control.status === 'not-evaluated') return `${open}>\n      <skipped${attributes({ message: `not evaluated: ${control.reason ?? ''}` })}/>\n    </testcase>`;
+    const body = [`${control.findings} finding(s) of ${control.checks.join(', ')}`, ...(control.unevaluated ?? []).map((item) => `not evaluated: ${item.checkId} (${item.reason})`)].join('\n');
+    return `${open}>\n      <failure${attributes({ message: `${control.findings} finding(s)`, type: 'control' })}>${escapeText(body)}</failure>\n    </testcase>`;
+  });
+  return {
+    name: `controls (${standard})`,
+    cases,
+    tests: cases.length,
+    failures: summary.failed,
+    errors: 0,
+    skipped: summary.notEvaluated,
+    properties: { standard, passed: String(summary.passed), failed: String(summary.failed), notEvaluated: String(summary.notEvaluated) },
+  };
+}
+
 export const formatJunit: StringFormatter = (report) => {
   const suites: Suite[] = [];
   for (const check of checksOf(report)) {
@@ -120,6 +144,7 @@ export const formatJunit: StringFormatter = (report) => {
       ),
     );
   }
+  if (report.controls && report.summary.controls) suites.push(controlSuite(report.standard ?? 'standard', report.controls, report.summary.controls));
   if (report.errors.length > 0 || report.skipped.length > 0) {
     const cases: string[] = [];
     for (const error of report.errors) {

@@ -80,6 +80,9 @@ function head(report: ScanReport): string[] {
     `${escapeCell(`${report.tool.name} ${report.tool.version}`)}: ${summary.objects} object(s), ${summary.checks} check(s)${report.standard ? `, standard ${code(report.standard)}` : ''}: ` +
       `**${summary.findings} finding(s)**, ${summary.suppressed} suppressed, ${summary.errors} error(s), ${summary.skipped} skipped.`,
     '',
+    ...(summary.controls
+      ? [`Controls (${code(report.standard ?? 'standard')}): ${summary.controls.passed} passed, **${summary.controls.failed} failed**, ${summary.controls.notEvaluated} not evaluated.`, '']
+      : []),
   ];
 }
 
@@ -115,9 +118,15 @@ function sections(report: ScanReport, findings: readonly ReportFinding[]): Secti
     out.push({
       id: 'controls',
       heading: `## Controls (${escapeCell(report.standard ?? '')})`,
-      header: ['Control', 'Status', 'Findings', 'Checks'],
-      align: ['left', 'left', 'right', 'left'],
-      rows: report.controls.map((control) => [escapeCell(control.control), control.status === 'pass' ? 'pass' : '**fail**', String(control.findings), control.checks.map(code).join(', ')]),
+      header: ['Control', 'Status', 'Findings', 'Checks', 'Not evaluated because'],
+      align: ['left', 'left', 'right', 'left', 'left'],
+      rows: report.controls.map((control) => [
+        escapeCell(control.control),
+        control.status === 'pass' ? 'pass' : control.status === 'fail' ? '**fail**' : '_not evaluated_',
+        String(control.findings),
+        control.checks.map(code).join(', '),
+        control.reason !== undefined ? escapeCell(control.reason) : '',
+      ]),
       empty: 'header-only',
       noun: 'control(s)',
     });

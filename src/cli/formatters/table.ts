@@ -1,9 +1,14 @@
 import { refToString } from '../../core/model/resource.js';
 import { SEVERITIES } from '../../core/model/severity.js';
-import type { ReportFinding } from '../../core/engine/report.js';
+import type { ControlSummary, ReportFinding } from '../../core/engine/report.js';
 import { paint, SEVERITY_STYLE } from './colors.js';
 import { visible } from '../output/escape.js';
 import type { Formatter } from './types.js';
+
+/** The compliance summary: `Controls (cis): 12 passed, 3 failed, 40 not evaluated`. */
+export function compliance(standard: string | undefined, counts: ControlSummary): string {
+  return `Controls (${standard ?? 'standard'}): ${counts.passed} passed, ${counts.failed} failed, ${counts.notEvaluated} not evaluated`;
+}
 
 function where(file: string, line?: number, column?: number): string {
   return line === undefined ? file : `${file}:${line}:${column ?? 1}`;
@@ -38,8 +43,9 @@ function* tableChunks(report: Parameters<Formatter>[0], color: boolean): Generat
   if (report.controls) {
     lines.push(paint(color, 'bold', `Controls (${report.standard})`));
     for (const control of report.controls) {
-      const status = control.status === 'pass' ? paint(color, 'cyan', 'PASS') : paint(color, 'red', 'FAIL');
-      lines.push(`  ${status}  ${control.control}  ${paint(color, 'dim', `${control.findings} finding(s); ${control.checks.join(', ')}`)}`);
+      const status = control.status === 'pass' ? paint(color, 'cyan', 'PASS'.padEnd(13)) : control.status === 'fail' ? paint(color, 'red', 'FAIL'.padEnd(13)) : paint(color, 'yellow', 'NOT EVALUATED');
+      lines.push(`  ${status}  ${visible(control.control)}  ${paint(color, 'dim', `${control.findings} finding(s); ${control.checks.join(', ')}`)}`);
+      if (control.reason !== undefined) lines.push(paint(color, 'dim', `                 why: ${visible(control.reason)}`));
     }
     lines.push('');
   }
@@ -83,6 +89,7 @@ function* tableChunks(report: Parameters<Formatter>[0], color: boolean): Generat
     .reverse()
     .filter((severity) => report.summary.bySeverity[severity] > 0)
     .map((severity) => paint(color, SEVERITY_STYLE[severity], `${report.summary.bySeverity[severity]} ${severity}`));
+  if (report.summary.controls) lines.push(`${compliance(report.standard, report.summary.controls)}`);
   lines.push(
     `${report.summary.objects} object(s), ${report.summary.checks} check(s): ${report.summary.findings} finding(s)${counts.length ? ` (${counts.join(', ')})` : ''}, ` +
       `${report.summary.suppressed} suppressed, ${report.summary.errors} error(s), ${report.summary.skipped} skipped` +

@@ -13,6 +13,7 @@ export default defineCheck({
   standards: { nsa: ['Pod security: building secure container images'], mitre: ['T1204.003'] },
   enabledByDefault: true,
   appliesTo: { workloads: true },
+  appliesWhen: { description: 'workloads with images, when image scan results were loaded', test: ({ workload, inventory }) => inventory.images !== undefined && containerImages(workload).length > 0 },
   reads: { images: true, scope: 'namespace' },
   options: {},
   messages: {

@@ -25,6 +25,7 @@ export default defineCheck({
     allowedRegistries: {
       type: 'string[]',
       default: [],
+      required: true,
       description:
         'Registries images may come from: a host (ghcr.io, localhost:5000), a host with a leading wildcard (*.dkr.ecr.eu-west-1.amazonaws.com) or a host and repository prefix (ghcr.io/acme, docker.io/library). Empty: the check reports nothing.',
     },

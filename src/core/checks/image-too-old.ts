@@ -14,6 +14,7 @@ export default defineCheck({
   standards: { nsa: ['Upgrading and application security practices'], mitre: ['T1525'] },
   enabledByDefault: true,
   appliesTo: { workloads: true },
+  appliesWhen: { description: 'workloads with an image scanned by palisade image', test: ({ workload, inventory }) => containerImages(workload).some(({ image }) => inventory.images?.lookup(image) !== undefined) },
   reads: { images: true, scope: 'namespace' },
   options: {
     maxAgeDays: { type: 'number', default: 90, description: 'oldest acceptable build date, in days before the scan' },

@@ -18,6 +18,7 @@ export default defineCheck({
   standards: { nsa: ['Pod security: building secure container images', 'Upgrading and application security practices'], mitre: ['T1190', 'T1068'] },
   enabledByDefault: true,
   appliesTo: { workloads: true },
+  appliesWhen: { description: 'workloads with an image scanned by palisade image', test: ({ workload, inventory }) => containerImages(workload).some(({ image }) => inventory.images?.lookup(image) !== undefined) },
   reads: { images: true, scope: 'namespace' },
   options: {
     severities: { type: 'string[]', default: ['critical', 'high'], description: 'vulnerability severities reported (critical, high, medium, low, unknown)' },

@@ -1,7 +1,9 @@
+import type { OptionSpec } from '../model/check.js';
 import type { InputError, InputErrorCode } from '../model/finding.js';
+import { WORKLOAD_KINDS } from '../kinds/pod-spec.js';
 import { ANY_KIND } from '../inventory/analysis.js';
 import { checkNeeds } from '../inventory/reads.js';
-import type { ScanPlan } from './config.js';
+import type { PlannedCheck, ScanPlan } from './config.js';
 
 /**
  * Whether an input error leaves objects unread, by code. Every code must decide (a new code
@@ -77,4 +79,56 @@ export function planCoverage(plan: ScanPlan, unread: ReadonlySet<string>): { pla
   });
   notEvaluated.sort((a, b) => (a.checkId < b.checkId ? -1 : a.checkId > b.checkId ? 1 : 0));
   return { plan: { ...plan, checks }, notEvaluated };
+}
+
+/**
+ * Why a planned check was not evaluated, as a standard's controls say it:
+ *
+ * - `needs-configuration`: an option it requires (`required` in its option spec) is empty, so it
+ *   has nothing to compare against (image-registry-not-allowed without allowedRegistries);
+ * - `input-not-read`: kinds it needs were not fully read (it is in `notEvaluated`, skipped or
+ *   partial: what was not read may hold what it looks for);
+ * - `no-objects`: it ran on no object it applies to (no object of its kinds was scanned, or none
+ *   its `appliesWhen` accepts, or it failed on every one).
+ */
+export type UnevaluatedReason = 'needs-configuration' | 'input-not-read' | 'no-objects';
+
+export interface UnevaluatedCheck {
+  checkId: string;
+  reason: UnevaluatedReason;
+  /** input-not-read: the kinds not read (ANY_KIND for an input of unknown kind); no-objects: the kinds it applies to. Sorted. */
+  kinds?: string[];
+  /** needs-configuration: the required options that are empty, in the check's order. */
+  options?: string[];
+}
+
+/** The options `planned` requires (`required: true`) that are empty in its configuration. */
+export function unsetRequiredOptions(planned: Pick<PlannedCheck, 'check' | 'options'>): string[] {
+  const unset: string[] = [];
+  for (const [name, spec] of Object.entries(planned.check.options as Record<string, OptionSpec>)) {
+    if (!('required' in spec) || spec.required !== true) continue;
+    const value = planned.options[name];
+    if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) unset.push(name);
+  }
+  return unset;
+}
+
+/**
+ * The planned checks that were not evaluated and why, in plan order: `plan` is the whole plan
+ * (before `planCoverage`), `notEvaluated` what coverage stopped or cut, `evaluated` the ids the
+ * engine evaluated on at least one object they apply to (`Evaluation.evaluated`). The first
+ * reason that holds is given: a check that needs configuration says so whatever was read.
+ */
+export function unevaluatedChecks(plan: Pick<ScanPlan, 'checks'>, notEvaluated: readonly NotEvaluated[], evaluated: ReadonlySet<string>): UnevaluatedCheck[] {
+  const cut = new Map(notEvaluated.map((item) => [item.checkId, item]));
+  const out: UnevaluatedCheck[] = [];
+  for (const planned of plan.checks) {
+    const { check } = planned;
+    const options = unsetRequiredOptions(planned);
+    const notRead = cut.get(check.id);
+    if (options.length > 0) out.push({ checkId: check.id, reason: 'needs-configuration', options });
+    else if (notRead) out.push({ checkId: check.id, reason: 'input-not-read', kinds: [...notRead.kinds] });
+    else if (!evaluated.has(check.id)) out.push({ checkId: check.id, reason: 'no-objects', kinds: [...('workloads' in check.appliesTo ? WORKLOAD_KINDS : check.appliesTo.kinds)].sort() });
+  }
+  return out;
 }

@@ -1,4 +1,4 @@
-import type { Category } from '../model/check.js';
+import type { AnyCheck, Category } from '../model/check.js';
 import type { Finding, FindingLocation, InputError, SkippedDocument, Suppression } from '../model/finding.js';
 import { findingKey, type FindingKey } from '../model/finding-key.js';
 import type { ObjectRef } from '../model/resource.js';
@@ -6,16 +6,35 @@ import { SEVERITIES, type Severity } from '../model/severity.js';
 import { fileSource, sourceLabel, type Source } from '../model/source.js';
 import { controlsIn, type StandardId, type StandardsMapping } from '../model/standards.js';
 import type { PlannedCheck } from './config.js';
-import type { NotEvaluated } from './coverage.js';
+import { ANY_KIND } from '../inventory/analysis.js';
+import type { NotEvaluated, UnevaluatedCheck } from './coverage.js';
 import type { ExpiredException } from './exceptions.js';
 
 export const SCAN_SCHEMA_VERSION = 'palisade.dev/scan/v1';
 
+/**
+ * One control of a standard. It fails when a check behind it has an unsuppressed finding; else it
+ * passes only when every check behind it was evaluated (ran on at least one object it applies
+ * to, with its input fully read and its required options set); else it is not evaluated, and
+ * `reason` says why.
+ */
 export interface ControlResult {
   control: string;
+  /** The standard's checks that implement it (whether or not they were evaluated), sorted by id. */
   checks: string[];
-  status: 'pass' | 'fail';
+  status: 'pass' | 'fail' | 'not-evaluated';
   findings: number;
+  /** Present exactly when status is not-evaluated: why: the checks not evaluated, grouped by explanation. */
+  reason?: string;
+  /** The checks behind it that were not evaluated (with any status), sorted by check id; absent when none. */
+  unevaluated?: UnevaluatedCheck[];
+}
+
+/** How many controls of the standard passed, failed, or were not evaluated. */
+export interface ControlSummary {
+  passed: number;
+  failed: number;
+  notEvaluated: number;
 }
 
 /** A check that ran, with the severity it ran at (configuration may override the default). */
@@ -80,6 +99,8 @@ export interface ScanReport {
     skipped: number;
     /** checks not evaluated or evaluated in part (present only when some are) */
     notEvaluated?: number;
+    /** the compliance summary: present exactly when `controls` is */
+    controls?: ControlSummary;
   };
   /** every check that ran, sorted by id (SARIF rules, JUnit suites) */
   checks: CheckInfo[];
@@ -180,6 +201,17 @@ export function buildReport(input: {
   errors: InputError[];
   skipped: SkippedDocument[];
   standard?: StandardId;
+  /**
+   * With `standard`: every check planned for it, those that did not run included (`checks` are
+   * those that ran), so each of its controls is listed. Default: `checks`.
+   */
+  planned?: readonly (CheckInfo | Pick<PlannedCheck, 'check' | 'severity'>)[];
+  /**
+   * With `standard`: the planned checks that were not evaluated (`unevaluatedChecks`). A control
+   * passes only when none of its checks is among them; a caller that does not know (a report
+   * built by hand) leaves every check taken as evaluated.
+   */
+  unevaluated?: readonly UnevaluatedCheck[];
   notEvaluated?: readonly NotEvaluated[];
   expiredExceptions?: readonly ExpiredException[];
 }): ScanReport {
@@ -215,7 +247,15 @@ export function buildReport(input: {
   };
   if (input.standard) {
     report.standard = input.standard;
-    report.controls = controlResults(input.standard, report.checks, findings);
+    const definitions = new Map<string, AnyCheck>();
+    for (const item of input.planned ?? input.checks) if ('check' in item) definitions.set(item.check.id, item.check);
+    const planned = input.planned ? input.planned.map(checkInfo) : report.checks;
+    report.controls = controlResults(input.standard, planned, findings, input.unevaluated ?? [], definitions);
+    report.summary.controls = {
+      passed: report.controls.filter((control) => control.status === 'pass').length,
+      failed: report.controls.filter((control) => control.status === 'fail').length,
+      notEvaluated: report.controls.filter((control) => control.status === 'not-evaluated').length,
+    };
   }
   if (input.notEvaluated && input.notEvaluated.length > 0) {
     report.summary.notEvaluated = input.notEvaluated.length;
@@ -225,13 +265,23 @@ export function buildReport(input: {
   return report;
 }
 
-function controlResults(standard: StandardId, checks: readonly CheckInfo[], findings: readonly ReportFinding[]): ControlResult[] {
+function controlResults(
+  standard: StandardId,
+  checks: readonly CheckInfo[],
+  findings: readonly ReportFinding[],
+  unevaluated: readonly UnevaluatedCheck[],
+  definitions: ReadonlyMap<string, AnyCheck>,
+): ControlResult[] {
+  const why = new Map(unevaluated.map((item) => [item.checkId, item]));
   const controls = new Map<string, ControlResult>();
-  for (const check of checks) {
+  for (const check of [...checks].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
     for (const control of controlsIn(check.standards, standard)) {
       let entry = controls.get(control);
       if (!entry) controls.set(control, (entry = { control, checks: [], status: 'pass', findings: 0 }));
+      if (entry.checks.includes(check.id)) continue;
       entry.checks.push(check.id);
+      const item = why.get(check.id);
+      if (item) (entry.unevaluated ??= []).push(copyUnevaluated(item));
     }
   }
   for (const finding of findings) {
@@ -243,5 +293,45 @@ function controlResults(standard: StandardId, checks: readonly CheckInfo[], find
       }
     }
   }
-  return [...controls.values()].sort((a, b) => a.control.localeCompare(b.control, 'en', { numeric: true }));
+  return [...controls.values()]
+    .sort((a, b) => a.control.localeCompare(b.control, 'en', { numeric: true }))
+    .map(({ unevaluated: items, ...entry }) => {
+      if (!items) return entry;
+      if (entry.status === 'fail') return { ...entry, unevaluated: items };
+      const reason = unevaluatedReason(items, definitions);
+      return { ...entry, status: 'not-evaluated' as const, reason, unevaluated: items };
+    });
+}
+
+function copyUnevaluated(item: UnevaluatedCheck): UnevaluatedCheck {
+  return { checkId: item.checkId, reason: item.reason, ...(item.kinds ? { kinds: [...item.kinds] } : {}), ...(item.options ? { options: [...item.options] } : {}) };
+}
+
+/**
+ * Why checks were not evaluated, as a control's `reason` says it: one clause per explanation,
+ * naming the checks it holds for, e.g. `apiserver-profiling-enabled, apiserver-token-auth-file:
+ * nothing they apply to was scanned (workloads that run kube-apiserver configured by flags)`.
+ */
+export function unevaluatedReason(items: readonly UnevaluatedCheck[], definitions: ReadonlyMap<string, AnyCheck> = new Map()): string {
+  const groups = new Map<string, string[]>();
+  for (const item of items) {
+    const why = unevaluatedWhy(item, definitions.get(item.checkId));
+    let ids = groups.get(why);
+    if (!ids) groups.set(why, (ids = []));
+    ids.push(item.checkId);
+  }
+  return [...groups].map(([why, ids]) => `${ids.join(', ')}: ${why.replace('{it}', ids.length === 1 ? 'it applies' : 'they apply')}`).join('; ');
+}
+
+function unevaluatedWhy(item: UnevaluatedCheck, check: AnyCheck | undefined): string {
+  switch (item.reason) {
+    case 'needs-configuration':
+      return `needs configuration (${(item.options ?? []).map((name) => `options.${item.checkId}.${name}`).join(', ')} empty)`;
+    case 'input-not-read':
+      return `input not fully read (${(item.kinds ?? []).map((kind) => (kind === ANY_KIND ? 'an input of unknown kind' : kind)).join(', ')})`;
+    case 'no-objects': {
+      const what = check?.appliesWhen ? check.appliesWhen.description : check && 'workloads' in check.appliesTo ? 'workloads: objects with a pod template' : (item.kinds ?? []).join(', ');
+      return `nothing {it} to was scanned (${what})`;
+    }
+  }
 }

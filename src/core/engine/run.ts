@@ -17,6 +17,12 @@ export interface Evaluation {
   errors: InputError[];
   /** Exceptions past their expiry date (annotations of the objects evaluated, then configured rules). */
   expired?: ExpiredException[];
+  /**
+   * Ids of the checks that ran to the end on at least one object they apply to (of their kinds,
+   * and accepted by their `appliesWhen`). A standard's control passes only on such checks.
+   * Recorded when present: `evaluateAll` always creates it.
+   */
+  evaluated?: Set<string>;
 }
 
 /**
@@ -90,6 +96,7 @@ export function evaluateResource(resource: Resource, inventory: Inventory, compi
       });
       continue;
     }
+    if (out.evaluated && !out.evaluated.has(check.id) && (check.appliesWhen === undefined || check.appliesWhen.test(context as never))) out.evaluated.add(check.id);
     if (violations === undefined) continue;
     for (const violation of violations) {
       const { position } = locate(resource.object, violation.path);
@@ -155,7 +162,7 @@ export function evaluateResource(resource: Resource, inventory: Inventory, compi
  */
 export function evaluateAll(resources: readonly Resource[], inventory: Inventory, plan: ScanPlan): Evaluation {
   const compiled = compilePlan(plan);
-  const out: Evaluation = { findings: [], suppressed: [], errors: [] };
+  const out: Evaluation = { findings: [], suppressed: [], errors: [], evaluated: new Set() };
   for (const resource of resources) if (!ownedByScannedController(resource, inventory)) evaluateResource(resource, inventory, compiled, out);
   plan.exceptions.forEach((rule, index) => {
     if (rule.expires !== undefined && isExpired(rule.expires, plan.now)) (out.expired ??= []).push({ source: 'config', rule: index, checks: [...rule.checks], reason: rule.reason, expires: rule.expires });

@@ -22,10 +22,15 @@ export const CATEGORIES = [
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
-/** Typed options: each has a type, a default and a sentence saying what it does. */
+/**
+ * Typed options: each has a type, a default and a sentence saying what it does. `required` marks
+ * an option the check cannot do without: while it is empty (the empty string or list, as by
+ * default) the check has nothing to compare against and reports nothing, so a standard's control
+ * behind it is not evaluated ("needs configuration") rather than passed.
+ */
 export type OptionSpec =
-  | { type: 'string'; default: string; description: string }
-  | { type: 'string[]'; default: readonly string[]; description: string }
+  | { type: 'string'; default: string; description: string; required?: true }
+  | { type: 'string[]'; default: readonly string[]; description: string; required?: true }
   | { type: 'number'; default: number; description: string }
   | { type: 'boolean'; default: boolean; description: string };
 
@@ -125,6 +130,14 @@ export interface CheckDefinition<S extends OptionSpecs = OptionSpecs, M extends 
    * serves): a live object is read at a served version, so a cluster scan lists nothing for it.
    */
   liveObjects?: false;
+  /**
+   * Narrows `appliesTo` to the objects the check is about, when the kind does not say it (a
+   * control-plane check runs on every workload but concerns those that run its component).
+   * The check still runs on every object of its kinds; an object `test` rejects does not count
+   * as one it was evaluated on, so a standard's control behind it is not passed on such objects
+   * alone. `description` names those objects in that case ("workloads that run kube-apiserver").
+   */
+  appliesWhen?: { description: string; test(context: CheckContext<OptionValues<S>>): boolean };
   options: S;
   /** Message templates by id (`{{name}}` placeholders); violations name one by `messageId`. Never secret values. */
   messages: Readonly<Record<M, string>>;

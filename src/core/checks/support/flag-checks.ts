@@ -97,6 +97,7 @@ export function defineFlagCheck<S extends OptionSpecs, M extends string = never>
     category: 'control-plane',
     messages: { ...FLAG_MESSAGES, ...messages } as Readonly<Record<FlagMessageId | M, string>>,
     appliesTo: { workloads: true },
+    appliesWhen: { description: `workloads that run ${component} configured by flags`, test: ({ workload }) => workload?.containers.some((container) => { const invocation = readInvocation(container); return invocation?.component === component && !invocation.opaque; }) ?? false },
     *evaluate({ workload, options }) {
       for (const container of workload?.containers ?? []) {
         const invocation = readInvocation(container);
