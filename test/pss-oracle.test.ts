@@ -14,7 +14,8 @@ import { clusterAvailable, startCluster, type TestCluster } from './support/clus
  * latest); ephemeral containers go through the pods/ephemeralcontainers subresource of a
  * pod that exists. Palisade's verdict (any finding on the pod under the standard) must
  * equal the server's (admitted or forbidden), except for the documented divergences
- * below. Pods the server refuses as invalid (422) have no verdict and are counted apart.
+ * below (also listed in README's Standards section). Pods the server refuses as invalid
+ * (422) have no verdict and are counted apart.
  *
  * The test control plane is v1.32; it runs with the feature gates that make it judge
  * user-namespace pods as v1.35+ does (hostUsers and procMount kept, runAsNonRoot and
@@ -63,7 +64,7 @@ const DIVERGENCES: readonly Divergence[] = [
     levels: ['baseline', 'restricted'],
     palisade: 'admitted',
     applies: (item) => sysctlNames(item.spec).some((name) => name === 'net.ipv4.tcp_slow_start_after_idle' || name === 'net.ipv4.tcp_notsent_lowat'),
-    reason: 'Palisade follows the newest safe sysctl set (tcp_slow_start_after_idle, tcp_notsent_lowat); the v1.32 test server predates them',
+    reason: 'Palisade follows the newest safe sysctl set (tcp_slow_start_after_idle and tcp_notsent_lowat joined it in v1.37); the v1.32 test server predates them',
   },
   {
     id: 'deprecated-seccomp-annotations',
