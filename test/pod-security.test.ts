@@ -116,6 +116,25 @@ spec:
     );
   });
 
+  it('pss-restricted reports a pod-level runAsNonRoot: false even when every container sets true, as Pod Security does', () => {
+    const text = `apiVersion: v1
+kind: Pod
+metadata: {name: pod-false}
+spec:
+  securityContext: {runAsNonRoot: false, seccompProfile: {type: RuntimeDefault}}
+  containers:
+    - name: app
+      image: x
+      securityContext: {runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
+`;
+    const findings = scanText(text, { standard: 'pss-restricted' }).findings;
+    assert.deepEqual(findings.map((f) => [f.checkId, f.location.path, f.container]), [['run-as-root', 'spec.securityContext.runAsNonRoot', undefined]]);
+    // Only an explicit runAsNonRoot counts: runAsUser alone does not; a user namespace relaxes the control.
+    const uidOnly = text.replace('runAsNonRoot: false, ', 'runAsUser: 1000, ').replace('runAsNonRoot: true, ', '');
+    assert.deepEqual(scanText(uidOnly, { standard: 'pss-restricted' }).findings.map((f) => f.messageId), ['uidOnly']);
+    assert.deepEqual(scanText(text.replace('spec:\n', 'spec:\n  hostUsers: false\n'), { standard: 'pss-restricted' }).findings, []);
+  });
+
   it('a container override wins over the pod: Unconfined at the pod, RuntimeDefault in every container', () => {
     const text = `apiVersion: v1
 kind: Pod

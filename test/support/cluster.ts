@@ -46,6 +46,8 @@ export interface ClusterOptions {
    * ClusterRole aggregation, service accounts and their token Secrets.
    */
   controllerManager?: boolean;
+  /** kube-apiserver feature gates to set (`--feature-gates`), e.g. to behave as a newer release does by default. */
+  featureGates?: Record<string, boolean>;
 }
 
 export function clusterAvailable(): boolean {
@@ -225,6 +227,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
     '--enable-priority-and-fairness=false',
     '--allow-privileged=true',
     '--v=1',
+    ...(options.featureGates ? [`--feature-gates=${Object.entries(options.featureGates).map(([gate, on]) => `${gate}=${on}`).join(',')}`] : []),
   ];
   const apiserver = spawn(CLUSTER_BINARIES.apiserver, apiserverArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
   started(apiserver, 'kube-apiserver', log);

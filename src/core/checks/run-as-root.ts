@@ -1,4 +1,6 @@
 import { defineCheck } from '../model/check.js';
+import { usesUserNamespace } from '../pod-security/pods.js';
+import { heirMessages, inheritedBy } from './support/inheritance.js';
 
 export default defineCheck({
   id: 'run-as-root',
@@ -6,7 +8,7 @@ export default defineCheck({
   severity: 'medium',
   category: 'pod-security',
   description:
-    'Without runAsNonRoot: true or a non-zero runAsUser, the container runs as whatever user the image names, usually root; a root process that escapes the container is root on the node.',
+    'Only runAsNonRoot: true makes the kubelet refuse to start a container as root; without it the container runs as whatever user the image (or a runAsUser) names, usually root, and a root process that escapes the container is root on the node. Pod Security restricted requires runAsNonRoot: true on the pod or on every container, and rejects an explicit false wherever it is written.',
   remediation: 'Set securityContext.runAsNonRoot: true (on the pod, or per container) and run the image as a non-zero UID.',
   references: ['https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted'],
   standards: {
@@ -19,21 +21,44 @@ export default defineCheck({
   appliesTo: { workloads: true },
   options: {},
   messages: {
+    ...heirMessages({ pod: 'the pod sets runAsNonRoot: false' }),
     nonRootFalse: 'container "{{container}}" sets runAsNonRoot: false',
-    unset: 'container "{{container}}" does not set runAsNonRoot: true or a non-zero runAsUser (neither does the pod)',
+    uidOnly: 'container "{{container}}" runs as UID {{uid}} but does not set runAsNonRoot: true (neither does the pod), which Pod Security restricted requires',
+    unset: 'container "{{container}}" does not set runAsNonRoot: true (neither does the pod)',
   },
   *evaluate({ workload }) {
-    for (const container of workload?.containers ?? []) {
-      const { runAsNonRoot, runAsUser } = container.effective;
-      // The kubelet's rule: runAsNonRoot true, or a non-zero UID, keeps root out.
-      if (runAsNonRoot?.value === true) continue;
-      if (typeof runAsUser?.value === 'number' && runAsUser.value !== 0) continue;
-      if (runAsUser?.value === 0) continue; // reported by run-as-uid-zero
-      const path = runAsNonRoot?.value === false ? runAsNonRoot.path : container.securityContextPath;
+    // In a user namespace root is not the node's root; Pod Security relaxes this control there (v1.35+).
+    if (!workload || usesUserNamespace(workload)) return;
+    // Pod Security's rule: an explicit false is a violation wherever it is written (the pod's
+    // false is one even when every container sets true: containers added later inherit it);
+    // a container that sets nothing needs the pod's true. runAsUser does not count.
+    const pod = workload.podSecurityContext.runAsNonRoot;
+    if (pod === false) {
       yield {
-        path,
-        messageId: runAsNonRoot?.value === false ? 'nonRootFalse' : 'unset',
-        data: { container: container.name },
+        path: [...workload.podSecurityContextPath, 'runAsNonRoot'],
+        ...inheritedBy('pod', workload, 'runAsNonRoot'),
+      };
+    }
+    for (const container of workload.containers) {
+      const own = container.securityContext.runAsNonRoot;
+      if (own === true) continue;
+      if (own === false) {
+        yield {
+          path: [...container.securityContextPath, 'runAsNonRoot'],
+          messageId: 'nonRootFalse',
+          data: { container: container.name },
+          container: container.name,
+        };
+        continue;
+      }
+      if (pod === true || pod === false) continue; // true keeps root out; false is reported once, at the pod
+      const { runAsUser } = container.effective;
+      if (runAsUser?.value === 0) continue; // reported by run-as-uid-zero
+      const uid = typeof runAsUser?.value === 'number' ? runAsUser.value : undefined;
+      yield {
+        path: container.securityContextPath,
+        messageId: uid === undefined ? 'unset' : 'uidOnly',
+        data: uid === undefined ? { container: container.name } : { container: container.name, uid },
         container: container.name,
       };
     }
