@@ -70,7 +70,7 @@ interface Issued {
   key: string;
 }
 
-async function certificateAuthority(): Promise<{ issue: (subject: string, usage: 'server' | 'client', names?: x509.JsonGeneralNames) => Promise<Issued>; pem: string }> {
+export async function certificateAuthority(): Promise<{ issue: (subject: string, usage: 'server' | 'client', names?: x509.JsonGeneralNames) => Promise<Issued>; pem: string }> {
   const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
   const notBefore = new Date(Date.now() - 60_000);
   const notAfter = new Date(Date.now() + 86_400_000);

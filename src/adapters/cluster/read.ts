@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { request } from 'node:https';
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -55,6 +55,8 @@ export interface Connection {
   server: string;
   get(path: string, accept?: string): Promise<{ status: number; body: string }>;
   post(path: string, body: unknown): Promise<{ status: number; body: string }>;
+  /** A streamed GET (a watch): the response as it arrives, ended by the signal. */
+  stream(path: string, accept: string, signal: AbortSignal): Promise<IncomingMessage>;
 }
 
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
@@ -126,9 +128,21 @@ export async function connect(options: ClusterOptions): Promise<Connection> {
       req.end(body);
     });
   };
+  const stream = async (path: string, accept: string, signal: AbortSignal): Promise<IncomingMessage> => {
+    const options: import('node:https').RequestOptions = { method: 'GET', headers: { accept } };
+    await config.applyToHTTPSOptions(options);
+    const url = new URL(`${base.pathname.replace(/\/$/, '')}${path}`, base);
+    return new Promise((resolve, reject) => {
+      const open = url.protocol === 'http:' ? httpRequest : request;
+      const req = open(url, { ...options, signal }, resolve);
+      req.on('error', reject);
+      req.end();
+    });
+  };
   return {
     context: config.getCurrentContext(),
     server,
+    stream,
     get: (path, accept = 'application/json') => send('GET', path, accept),
     post: (path, body) => send('POST', path, 'application/json', JSON.stringify(body)),
   };
@@ -150,7 +164,7 @@ export const METADATA_ONLY = 'application/json;as=PartialObjectMetadataList;g=me
 const SECRET_BEARING_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration'];
 
 /** Drops what no check reads and what could carry secret values. */
-function tidy(object: KubeObject, secret: boolean): KubeObject {
+export function tidy(object: KubeObject, secret: boolean): KubeObject {
   const metadata = asRecord(object.metadata);
   if (metadata) {
     delete metadata.managedFields;

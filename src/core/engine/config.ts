@@ -19,6 +19,8 @@ export interface PalisadeConfig {
   exceptions?: ExceptionRule[];
   /** false forbids self-exemption through annotations */
   inlineExceptions?: boolean;
+  /** The admission webhook's policy (modes, exemptions): read by `palisade admission`, ignored by scan. */
+  admission?: unknown;
 }
 
 export interface ConfigProblem {
@@ -89,7 +91,8 @@ export function resolvePlan(registry: readonly AnyCheck[], request: PlanRequest)
   if (request.config !== undefined && request.config !== null && !asRecord(request.config)) {
     problems.push({ path: [], message: `the configuration must be a mapping of settings, not ${Array.isArray(request.config) ? 'a list' : `a ${typeof request.config}`}` });
   }
-  const known = new Set(['checks', 'severity', 'options', 'exceptions', 'inlineExceptions']);
+  // `admission` is validated by the admission use case (app/admission.ts), not here.
+  const known = new Set(['checks', 'severity', 'options', 'exceptions', 'inlineExceptions', 'admission']);
   for (const key of Object.keys(config)) if (!known.has(key)) problems.push({ path: [key], message: `unknown setting "${key}"` });
 
   const requireKnown = (ids: string[], path: Path, allowStar: boolean) =>

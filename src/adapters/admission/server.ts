@@ -1,0 +1,310 @@
+/**
+ * The admission webhook's HTTPS server. It translates HTTP only: a POST /validate body becomes
+ * the argument of the admission use case (app/admission.ts), its answer becomes the response.
+ * Around it: TLS 1.2+ with certificates reloaded when their files change, a body size limit,
+ * a content-type check, a per-request deadline (below the webhook's timeout), a concurrency
+ * limit, /healthz, /readyz, /metrics (prom-client), one JSON log line per decision (pino), and a
+ * graceful shutdown that finishes the reviews in flight.
+ */
+import { readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { admit, deadlineAnswer, type AdmissionAnswer, type AdmissionController } from '../../app/admission.js';
+import type { Inventory } from '../../core/inventory/inventory.js';
+
+export interface InventoryState {
+  kind: string;
+  objects: number;
+  lastHeard: number;
+}
+
+export interface AdmissionServerOptions {
+  controller: AdmissionController;
+  inventory: Inventory;
+  /** Ready once the informers have synced. */
+  ready: () => boolean;
+  /** Per kind, for the metrics. */
+  inventoryState?: () => readonly InventoryState[];
+  certFile: string;
+  keyFile: string;
+  port: number;
+  host?: string;
+  /** A review not answered in this time gets the deadline answer (default 8000: under the webhook's 10 s timeout). */
+  deadlineMs?: number;
+  /** Bodies over this size are refused with 413 (default 8 MiB: an object and its old version, each up to 1.5 MiB in etcd, as JSON). */
+  maxBodyBytes?: number;
+  /** Reviews judged at once; the rest wait, within their deadline (default 64). */
+  maxInFlight?: number;
+  /** How often certificate files are checked for changes (default 2000 ms). */
+  certPollMs?: number;
+  logger: Logger;
+  registry?: Registry;
+  now?: () => Date;
+  /** Tests only: a delay before each review is judged (to exercise the deadline). */
+  injectDelayMs?: number;
+}
+
+export interface AdmissionServer {
+  port: number;
+  registry: Registry;
+  /** Stops accepting, finishes the reviews in flight (up to graceMs), then closes. */
+  close(graceMs?: number): Promise<void>;
+  /** Re-reads the certificate files now (also done when they change). */
+  reloadCertificates(): boolean;
+}
+
+class BodyError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (Number.isFinite(declared) && declared > limit) {
+      req.resume();
+      reject(new BodyError(413, `the body (${declared} bytes) is over the limit of ${limit} bytes`));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new BodyError(413, `the body is over the limit of ${limit} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown, type = 'application/json'): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export async function startAdmissionServer(options: AdmissionServerOptions): Promise<AdmissionServer> {
+  const { controller, inventory, logger } = options;
+  const deadlineMs = options.deadlineMs ?? 8000;
+  const maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024;
+  const maxInFlight = options.maxInFlight ?? 64;
+  const now = options.now ?? (() => new Date());
+  const registry = options.registry ?? new Registry();
+
+  const decisions = new Counter({ name: 'palisade_admission_decisions_total', help: 'Admission decisions by verdict (allowed, warned, denied, exempt, error) and operation.', labelNames: ['verdict', 'operation'], registers: [registry] });
+  const checkOutcomes = new Counter({ name: 'palisade_admission_check_outcomes_total', help: 'Violations met at admission by check and outcome (deny, warn, audit, preexisting, suppressed).', labelNames: ['check', 'outcome'], registers: [registry] });
+  const latency = new Histogram({ name: 'palisade_admission_review_duration_seconds', help: 'Time from receiving a review to answering it.', labelNames: ['verdict'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 2.5, 10], registers: [registry] });
+  const inFlightGauge = new Gauge({ name: 'palisade_admission_in_flight', help: 'Reviews being judged or waiting.', registers: [registry] });
+  new Gauge({
+    name: 'palisade_admission_inventory_objects',
+    help: 'Objects in the live inventory, by kind.',
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const state of options.inventoryState?.() ?? []) this.set({ kind: state.kind }, state.objects);
+    },
+  });
+  new Gauge({
+    name: 'palisade_admission_inventory_lag_seconds',
+    help: "Seconds since each kind's watch last heard from the API server (an event or a bookmark).",
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const at = now().getTime();
+      for (const state of options.inventoryState?.() ?? []) if (state.lastHeard > 0) this.set({ kind: state.kind }, Math.max(0, (at - state.lastHeard) / 1000));
+    },
+  });
+
+  let cert = readFileSync(options.certFile);
+  let key = readFileSync(options.keyFile);
+  const server: Server = createServer({ cert, key, minVersion: 'TLSv1.2' });
+  const reloadCertificates = (): boolean => {
+    try {
+      const nextCert = readFileSync(options.certFile);
+      const nextKey = readFileSync(options.keyFile);
+      if (nextCert.equals(cert) && nextKey.equals(key)) return false;
+      // Throws on a mismatched or half-written pair: the old certificate stays in use.
+      server.setSecureContext({ cert: nextCert, key: nextKey, minVersion: 'TLSv1.2' });
+      cert = nextCert;
+      key = nextKey;
+      logger.info({ event: 'certificates-reloaded', certFile: options.certFile }, 'serving certificate reloaded');
+      return true;
+    } catch (error) {
+      logger.warn({ event: 'certificates-reload-failed', error: (error as Error).message }, 'serving certificate not reloaded; the previous one stays in use');
+      return false;
+    }
+  };
+  const poll = options.certPollMs ?? 2000;
+  const onChange = () => void reloadCertificates();
+  watchFile(options.certFile, { interval: poll, persistent: false }, onChange);
+  watchFile(options.keyFile, { interval: poll, persistent: false }, onChange);
+
+  let inFlight = 0;
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  let closing = false;
+  let drained: (() => void) | undefined;
+  const acquire = (): Promise<void> =>
+    running < maxInFlight
+      ? (running++, Promise.resolve())
+      : new Promise<void>((resolve) => waiting.push(() => (running++, resolve())));
+  const release = () => {
+    running--;
+    waiting.shift()?.();
+  };
+
+  const record = (answer: AdmissionAnswer, started: bigint) => {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const { decision } = answer;
+    decisions.inc({ verdict: decision.verdict, operation: decision.operation ?? 'unknown' });
+    for (const check of decision.checks) checkOutcomes.inc({ check: check.checkId, outcome: check.outcome });
+    latency.observe({ verdict: decision.verdict }, seconds);
+    // Who, what, which checks, the verdict and the latency; never object content.
+    logger.info(
+      {
+        event: 'admission-decision',
+        uid: decision.uid,
+        verdict: decision.verdict,
+        operation: decision.operation,
+        kind: decision.kind,
+        subResource: decision.subResource,
+        namespace: decision.namespace,
+        name: decision.name,
+        user: decision.user,
+        groups: decision.groups,
+        dryRun: decision.dryRun,
+        owner: decision.owner,
+        exemption: decision.exemption,
+        mode: decision.namespaceMode,
+        checks: decision.checks.map((check) => `${check.checkId}:${check.outcome}`),
+        error: decision.error,
+        latencyMs: Math.round(seconds * 1e6) / 1e3,
+      },
+      'admission decision',
+    );
+  };
+
+  const validate = async (req: IncomingMessage, res: ServerResponse, started: bigint) => {
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      return send(res, 405, { error: `${req.method} not allowed: POST an AdmissionReview` });
+    }
+    const type = String(req.headers['content-type'] ?? '');
+    if (!/^application\/json\s*(;|$)/i.test(type)) {
+      req.resume();
+      return send(res, 415, { error: `content type ${JSON.stringify(type)} is not served: application/json` });
+    }
+    let body: unknown;
+    let finished = false;
+    const timer = new Promise<'deadline'>((resolve) => setTimeout(() => resolve('deadline'), deadlineMs).unref());
+    const work = (async (): Promise<AdmissionAnswer> => {
+      const bytes = await readBody(req, maxBodyBytes);
+      try {
+        body = JSON.parse(bytes.toString('utf8'));
+      } catch (error) {
+        throw new BodyError(400, `the body is not JSON: ${(error as Error).message}`);
+      }
+      await acquire();
+      try {
+        if (options.injectDelayMs) await new Promise((resolve) => setTimeout(resolve, options.injectDelayMs));
+        if (finished) throw new Error('late');
+        return admit(body, inventory, controller, now());
+      } finally {
+        release();
+      }
+    })();
+    let answer: AdmissionAnswer;
+    try {
+      const winner = await Promise.race([work, timer]);
+      finished = true;
+      if (winner === 'deadline') {
+        work.catch(() => undefined);
+        answer = body === undefined ? { httpStatus: 400, body: { error: `the body did not arrive within ${deadlineMs} ms` }, decision: { verdict: 'error', checks: [], error: 'deadline reading the body' } } : deadlineAnswer(body, inventory, controller, deadlineMs);
+      } else answer = winner;
+    } catch (error) {
+      finished = true;
+      const status = error instanceof BodyError ? error.status : 500;
+      answer = { httpStatus: 400, body: { error: (error as Error).message }, decision: { verdict: 'error', checks: [], error: (error as Error).message } };
+      send(res, status, answer.body);
+      record(answer, started);
+      return;
+    }
+    send(res, answer.httpStatus, answer.body);
+    record(answer, started);
+  };
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const started = process.hrtime.bigint();
+    const url = (req.url ?? '/').split('?')[0];
+    if (url === '/healthz') return send(res, 200, 'ok', 'text/plain');
+    if (url === '/readyz') return closing ? send(res, 503, 'shutting down', 'text/plain') : options.ready() ? send(res, 200, 'ok', 'text/plain') : send(res, 503, 'informers not synced', 'text/plain');
+    if (url === '/metrics') {
+      registry.metrics().then(
+        (text) => send(res, 200, text, registry.contentType),
+        (error: Error) => send(res, 500, error.message, 'text/plain'),
+      );
+      return;
+    }
+    if (url !== '/validate') return send(res, 404, { error: `no such path ${url}: POST /validate` });
+    inFlight++;
+    inFlightGauge.set(inFlight);
+    validate(req, res, started)
+      .catch((error: Error) => {
+        logger.error({ event: 'admission-error', error: error.message }, 'review failed');
+        if (!res.headersSent) send(res, 500, { error: error.message });
+      })
+      .finally(() => {
+        inFlight--;
+        inFlightGauge.set(inFlight);
+        if (closing && inFlight === 0) drained?.();
+      });
+  });
+  // A slow or idle client cannot hold a connection for ever.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = deadlineMs + 5000;
+  server.keepAliveTimeout = 30_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '0.0.0.0', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ event: 'listening', port, host: options.host ?? '0.0.0.0', deadlineMs, maxInFlight, maxBodyBytes }, 'admission webhook listening');
+
+  return {
+    port,
+    registry,
+    reloadCertificates,
+    async close(graceMs = deadlineMs + 1000) {
+      closing = true;
+      unwatchFile(options.certFile, onChange);
+      unwatchFile(options.keyFile, onChange);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        await Promise.race([new Promise<void>((resolve) => (drained = resolve)), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+      }
+      server.closeAllConnections();
+      await closed;
+      logger.info({ event: 'stopped' }, 'admission webhook stopped');
+    },
+  };
+}
