@@ -35,7 +35,8 @@ const HEADER = `# The Palisade admission webhook as plain manifests: deploy/char
 # (base64 of "PLACEHOLDER: ..."): before applying, put your own certificate and key in the
 # Secret ${RELEASE}-admission-tls (DNS name ${RELEASE}-admission.${NAMESPACE}.svc) and its CA in
 # both caBundle fields, or install with Helm or cert-manager instead (README, "Installing the
-# webhook"). Create the namespace first: kubectl create namespace ${NAMESPACE}
+# webhook"). The Secret ${RELEASE}-admission-ca is where Helm keeps its CA across upgrades;
+# kubectl users may drop it. Create the namespace first: kubectl create namespace ${NAMESPACE}
 `;
 
 /** Replaces every generated certificate and key of a render with its placeholder. */

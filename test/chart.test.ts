@@ -105,9 +105,13 @@ describe('deploy/chart (the admission webhook chart)', () => {
   });
 
   it('refuses a default mode other than enforce, warn or audit', () => {
+    // values.schema.json says so, and the template too when the schema is skipped.
     const result = helmRun(['template', RELEASE, CHART, '-n', NAMESPACE, '--set', 'config.admission.mode=deny']);
     assert.notEqual(result.code, 0);
-    assert.match(result.output, /config\.admission\.mode must be enforce, warn or audit, not "deny"/);
+    assert.match(result.output, /config\.admission\.mode must be one of the following: "enforce", "warn", "audit"/);
+    const unchecked = helmRun(['template', RELEASE, CHART, '-n', NAMESPACE, '--skip-schema-validation', '--set', 'config.admission.mode=deny']);
+    assert.notEqual(unchecked.code, 0);
+    assert.match(unchecked.output, /config\.admission\.mode must be enforce, warn or audit, not "deny"/);
   });
 
   it('grants list and watch on exactly the kinds the checks read, bound to the webhook\'s service account', () => {
@@ -202,6 +206,7 @@ describe('deploy/chart (the admission webhook chart)', () => {
       assert.equal(names?.operator, 'NotIn');
       assert.deepEqual(names?.values, ['kube-system', NAMESPACE]);
       assert.ok(webhook.matchConditions.some((condition) => condition.expression.includes(`"system:serviceaccount:${NAMESPACE}:${RELEASE}-admission"`)), 'requests of its own service account are skipped');
+      assert.ok(webhook.matchConditions.some((condition) => condition.expression.includes('"system:apiserver"')), "the API server's own requests are skipped");
       // Nothing else than what the issue lists: no leases, events, or status subresources.
       for (const key of covered(webhook)) assert.doesNotMatch(key, /leases|events|\/status/);
     }
