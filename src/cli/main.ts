@@ -12,6 +12,7 @@ Commands:
   db             update or show the local vulnerability database
   netpol         NetworkPolicy analysis: matrix, explain, exposure, generate
   rbac           effective RBAC permissions: who-can, can, permissions, escalations, graph
+  admission      enforce checks at admission: export-vap (ValidatingAdmissionPolicies)
   version        print the version
 
 Run 'palisade COMMAND --help' for a command's flags.
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   db: async () => (await import('./commands/db.js')).dbCommand,
   netpol: async () => (await import('./commands/netpol.js')).netpolCommand,
   rbac: async () => (await import('./commands/rbac.js')).rbacCommand,
+  admission: async () => (await import('./commands/admission.js')).admissionCommand,
 };
 
 export function packageVersion(): string {
