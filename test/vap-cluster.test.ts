@@ -190,14 +190,14 @@ describe('export-vap against the real API server', { skip: !clusterAvailable() &
     // document Palisade reports (any of them: the comparison below says which it does not deny).
     for (const id of ids) {
       const probes = cases.filter((item) => item.id === id && item.palisade && item.baseline?.kind === 'admitted' && KNOWN_DIFFERENCES[`${id}/${item.file}#${item.index}`] === undefined);
-      assert.ok(probes.length > 0, `${id}: no fixture document that Palisade reports is admissible without policies: nothing to wait on`);
+      // None (every reported document is a known difference): the others, created with it, are in force.
       const deadline = Date.now() + 30_000;
-      let ready = false;
+      let ready = probes.length === 0;
       while (!ready && Date.now() < deadline) {
         for (const probe of probes) if ((await attempt(probe)).kind === 'denied-by-policy') ready = true;
         if (!ready) await new Promise((resolve) => setTimeout(resolve, 250));
       }
-      if (!ready) console.log(`${id}: no reported document was denied within 30 s`);
+      if (!ready && probes.length > 0) console.log(`${id}: no reported document was denied within 30 s`);
     }
     // Status of the policies: a type-checking warning would say a field does not exist.
     for (const object of policies) {
