@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ALL_CHECKS } from '../src/core/checks/index.js';
 import { REPO_ROOT } from '../test/support/paths.js';
 import { renderDocs } from './docs.js';
+import { renderVapDocs, VAP_DOCS_FILE } from './vap-docs.js';
 
 const generated = renderDocs(ALL_CHECKS, REPO_ROOT);
 const pages = path.join(REPO_ROOT, 'docs/checks');
@@ -10,4 +11,5 @@ mkdirSync(pages, { recursive: true });
 // Pages of checks that no longer exist go away.
 for (const file of readdirSync(pages)) if (!generated.has(`docs/checks/${file}`)) rmSync(path.join(pages, file));
 for (const [file, content] of generated) writeFileSync(path.join(REPO_ROOT, file), content);
-console.log(`wrote ${generated.size} files`);
+writeFileSync(path.join(REPO_ROOT, VAP_DOCS_FILE), renderVapDocs(ALL_CHECKS));
+console.log(`wrote ${generated.size + 1} files`);

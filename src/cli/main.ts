@@ -12,7 +12,7 @@ Commands:
   db             update or show the local vulnerability database
   netpol         NetworkPolicy analysis: matrix, explain, exposure, generate
   rbac           effective RBAC permissions: who-can, can, permissions, escalations, graph
-  admission      the validating admission webhook (admission serve)
+  admission      enforce checks at admission: serve (the webhook), export-vap (ValidatingAdmissionPolicies)
   version        print the version
 
 Run 'palisade COMMAND --help' for a command's flags.
