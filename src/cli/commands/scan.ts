@@ -5,7 +5,7 @@ import type { ScanPlan } from '../../core/engine/config.js';
 import { isSeverity, SEVERITIES } from '../../core/model/severity.js';
 import { STANDARD_IDS, type StandardId } from '../../core/model/standards.js';
 import type { LoadResult } from '../../adapters/manifests/documents.js';
-import { EmptyScanError, loadImageResults, parseScanConfig, planScan, scanResources, ScanConfigError, type ScanConfig } from '../../app/scan.js';
+import { EmptyScanError, type ScanResult, loadImageResults, parseScanConfig, planScan, scanResources, ScanConfigError, type ScanConfig } from '../../app/scan.js';
 import { exitCodeOf } from '../../app/verdict.js';
 import { SCAN_OUTPUTS } from '../formatters/index.js';
 import { DEFAULT_MAX_MARKDOWN_BYTES, MIN_MARKDOWN_BYTES } from '../formatters/markdown.js';
@@ -118,16 +118,23 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     ...(values.namespace ? { defaultNamespace: values.namespace, clusterNamespace: values.namespace } : {}),
   });
   const images = await readImageResults(values['image-store']);
-  let scanned;
+  const { report, verdict } = reportAndVerdict(() => scanResources(loaded, { plan, version: io.version, failOn, allowEmpty, ...(images ? { images } : {}) }));
+  await writeRendered(io, output, report, { ...renderContext(io, { color: io.color && !values['no-color'] }), ...(maxMarkdownBytes !== undefined ? { maxMarkdownBytes } : {}) });
+  return exitCodeOf(verdict);
+}
+
+/**
+ * Only the report and the verdict outlive the scan: the engine's findings are garbage before the
+ * report is written (on a large scan, hundreds of MB the writing would otherwise carry).
+ */
+function reportAndVerdict(scan: () => ScanResult): Pick<ScanResult, 'report' | 'verdict'> {
   try {
-    scanned = scanResources(loaded, { plan, version: io.version, failOn, allowEmpty, ...(images ? { images } : {}) });
+    const { report, verdict } = scan();
+    return { report, verdict };
   } catch (error) {
     if (error instanceof EmptyScanError) throw new UsageError(error.message);
     throw error;
   }
-  const { report, verdict } = scanned;
-  await writeRendered(io, output, report, { ...renderContext(io, { color: io.color && !values['no-color'] }), ...(maxMarkdownBytes !== undefined ? { maxMarkdownBytes } : {}) });
-  return exitCodeOf(verdict);
 }
 
 /** `--max-markdown-bytes`: 0 (no cap) or at least MIN_MARKDOWN_BYTES, and only with `-o markdown`. */

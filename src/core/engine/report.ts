@@ -142,7 +142,8 @@ const SOURCES = new WeakMap<object, Source>();
 
 /** Gives an in-memory report item its typed source without making it part of the JSON document. */
 function withSource<T extends object>(item: T, source: Source | undefined): T {
-  if (source !== undefined) SOURCES.set(item, source);
+  // A file's source is what reportedSource rebuilds from the printed path: nothing to keep.
+  if (source !== undefined && source.kind !== 'file') SOURCES.set(item, source);
   return item;
 }
 

@@ -45,43 +45,53 @@ function wrong(value: unknown): boolean {
 /** Every listed field of the object whose value is not a string, in document order of the listing above. */
 export function nonStringFields(object: KubeObject): NotAString[] {
   const out: NotAString[] = [];
-  const field = (path: Path) => {
-    const value = at(object, path);
-    if (wrong(value)) out.push({ path, value });
+  // Values are read from their parent; a path is built only for a value that is wrong (rare),
+  // so a scan of many objects allocates nothing here.
+  const field = (parent: Record<string, unknown> | undefined, base: Path, name: string | number) => {
+    const value = parent?.[name];
+    if (wrong(value)) out.push({ path: [...base, name], value });
   };
-  const stringMap = (path: Path) => {
-    const map = asRecord(at(object, path));
-    if (map) for (const [key, value] of Object.entries(map)) if (wrong(value)) out.push({ path: [...path, key], value });
+  const stringMap = (map: Record<string, unknown> | undefined, base: Path) => {
+    if (map) for (const key in map) if (wrong(map[key])) out.push({ path: [...base, key], value: map[key] });
   };
   const meta = (path: Path) => {
-    for (const name of META_STRINGS) field([...path, name]);
-    for (const name of META_MAPS) stringMap([...path, name]);
+    const metadata = asRecord(at(object, path));
+    if (!metadata) return;
+    for (const name of META_STRINGS) field(metadata, path, name);
+    for (const name of META_MAPS) stringMap(asRecord(metadata[name]), [...path, name]);
   };
   const kind = typeof object.kind === 'string' ? object.kind : '';
   meta(['metadata']);
-  if (kind === 'ConfigMap') stringMap(['data']);
+  if (kind === 'ConfigMap') stringMap(asRecord(object.data), ['data']);
   if (kind === 'Secret') {
-    stringMap(['data']);
-    stringMap(['stringData']);
+    stringMap(asRecord(object.data), ['data']);
+    stringMap(asRecord(object.stringData), ['stringData']);
   }
-  if (kind === 'Service') stringMap(['spec', 'selector']);
+  if (kind === 'Service') stringMap(asRecord(asRecord(object.spec)?.selector), ['spec', 'selector']);
   const template = podTemplatePaths(kind);
   if (template) {
     if (kind !== 'Pod') {
-      stringMap(['spec', 'selector', 'matchLabels']);
+      stringMap(asRecord(asRecord(asRecord(object.spec)?.selector)?.matchLabels), ['spec', 'selector', 'matchLabels']);
       meta(template.metadata);
     }
-    stringMap([...template.spec, 'nodeSelector']);
-    field([...template.spec, 'serviceAccountName']);
     const spec = asRecord(at(object, template.spec));
+    stringMap(asRecord(spec?.nodeSelector), [...template.spec, 'nodeSelector']);
+    field(spec, template.spec, 'serviceAccountName');
     for (const list of CONTAINER_LISTS) {
-      asArray(spec?.[list]).forEach((_container, index) => {
-        const path = [...template.spec, list, index];
-        field([...path, 'name']);
-        field([...path, 'image']);
-        asArray(at(object, [...path, 'env'])).forEach((_variable, envIndex) => {
-          field([...path, 'env', envIndex, 'name']);
-          field([...path, 'env', envIndex, 'value']);
+      const containers = spec?.[list];
+      if (!Array.isArray(containers)) continue;
+      containers.forEach((item, index) => {
+        const container = asRecord(item);
+        if (!container) return;
+        const path = (): Path => [...template.spec, list, index];
+        if (wrong(container.name)) out.push({ path: [...path(), 'name'], value: container.name });
+        if (wrong(container.image)) out.push({ path: [...path(), 'image'], value: container.image });
+        const env = container.env;
+        if (!Array.isArray(env)) return;
+        env.forEach((entry, envIndex) => {
+          const variable = asRecord(entry);
+          if (variable && wrong(variable.name)) out.push({ path: [...path(), 'env', envIndex, 'name'], value: variable.name });
+          if (variable && wrong(variable.value)) out.push({ path: [...path(), 'env', envIndex, 'value'], value: variable.value });
         });
       });
     }

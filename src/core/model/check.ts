@@ -57,6 +57,10 @@ export type ViolationData = Readonly<Record<string, string | number | undefined>
 
 /** The data of a violation without its absent (undefined) values, as a finding keeps it. */
 export function definedData(data: ViolationData): MessageData {
+  // Most data has no undefined value: keep the check's own object (no copy per finding).
+  let complete = true;
+  for (const name in data) if (data[name] === undefined) complete = false;
+  if (complete) return data as MessageData;
   const out: Record<string, string | number> = {};
   for (const [name, value] of Object.entries(data)) if (value !== undefined) out[name] = value;
   return out;
@@ -154,10 +158,37 @@ export type AnyCheck = CheckDefinition<any, string>;
 
 const PLACEHOLDER = /\{\{\s*([^{}\s]+)\s*\}\}/g;
 
+/** A template split once into its text and placeholders: [text, name, whole, text, name, whole, ..., text]. */
+const compiled = new Map<string, string[]>();
+
+function compile(template: string): string[] {
+  let parts = compiled.get(template);
+  if (!parts) {
+    parts = [];
+    let last = 0;
+    for (const match of template.matchAll(PLACEHOLDER)) {
+      parts.push(template.slice(last, match.index), match[1]!, match[0]);
+      last = match.index + match[0].length;
+    }
+    parts.push(template.slice(last));
+    compiled.set(template, parts);
+  }
+  return parts;
+}
+
 /** A template with its `{{name}}` placeholders filled from `data`; a placeholder without data stays as written (as in ESLint). */
 export function renderMessage(template: string, data: ViolationData | undefined): string {
   if (data === undefined) return template;
-  return template.replace(PLACEHOLDER, (whole, name: string) => (Object.hasOwn(data, name) && data[name] !== undefined ? String(data[name]) : whole));
+  // Rendered once per finding: the template is parsed once, not matched per finding.
+  const parts = compile(template);
+  if (parts.length === 1) return template;
+  let out = parts[0]!;
+  for (let index = 1; index < parts.length; index += 3) {
+    const name = parts[index]!;
+    const value = Object.hasOwn(data, name) ? data[name] : undefined;
+    out += (value !== undefined ? String(value) : parts[index + 1]!) + parts[index + 2]!;
+  }
+  return out;
 }
 
 /** The sentence of a violation: its check's message `messageId` rendered with `data`. */
