@@ -211,7 +211,12 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
     }
     let body: unknown;
     let finished = false;
-    const timer = new Promise<'deadline'>((resolve) => setTimeout(() => resolve('deadline'), deadlineMs).unref());
+    // Cleared as soon as the review is answered: at thousands of reviews a second, timers left
+    // to run out their deadline pile up by the ten thousand and stall the event loop.
+    let deadlineTimer: NodeJS.Timeout | undefined;
+    const timer = new Promise<'deadline'>((resolve) => {
+      deadlineTimer = setTimeout(() => resolve('deadline'), deadlineMs).unref();
+    });
     const work = (async (): Promise<AdmissionAnswer> => {
       const bytes = await readBody(req, maxBodyBytes);
       try {
@@ -231,12 +236,14 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
     let answer: AdmissionAnswer;
     try {
       const winner = await Promise.race([work, timer]);
+      clearTimeout(deadlineTimer);
       finished = true;
       if (winner === 'deadline') {
         work.catch(() => undefined);
         answer = body === undefined ? { httpStatus: 400, body: { error: `the body did not arrive within ${deadlineMs} ms` }, decision: { verdict: 'error', checks: [], error: 'deadline reading the body' } } : deadlineAnswer(body, inventory, controller, deadlineMs);
       } else answer = winner;
     } catch (error) {
+      clearTimeout(deadlineTimer);
       finished = true;
       const status = error instanceof BodyError ? error.status : 500;
       answer = { httpStatus: 400, body: { error: (error as Error).message }, decision: { verdict: 'error', checks: [], error: (error as Error).message } };
