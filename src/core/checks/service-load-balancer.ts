@@ -1,19 +1,7 @@
 import { defineCheck } from '../model/check.js';
 import { metadataOf } from '../model/resource.js';
 import { asArray, asRecord, asString } from '../model/values.js';
-import { serviceType } from '../network/exposure.js';
-
-/** Cloud annotations that make a LoadBalancer internal: key, and the values that mean internal (undefined: any value but "false"). */
-const INTERNAL_ANNOTATIONS: ReadonlyArray<[string, readonly string[] | undefined]> = [
-  ['service.beta.kubernetes.io/aws-load-balancer-internal', undefined],
-  ['service.beta.kubernetes.io/aws-load-balancer-scheme', ['internal']],
-  ['networking.gke.io/load-balancer-type', ['Internal']],
-  ['cloud.google.com/load-balancer-type', ['Internal', 'internal']],
-  ['service.beta.kubernetes.io/azure-load-balancer-internal', ['true']],
-  ['service.beta.kubernetes.io/oci-load-balancer-internal', ['true']],
-  ['service.beta.kubernetes.io/openstack-internal-load-balancer', ['true']],
-  ['service.kubernetes.io/ibm-load-balancer-cloud-provider-ip-type', ['private']],
-];
+import { INTERNAL_LOAD_BALANCER_ANNOTATIONS as INTERNAL_ANNOTATIONS, serviceType } from '../network/exposure.js';
 
 const OPEN_RANGES = new Set(['0.0.0.0/0', '::/0']);
 

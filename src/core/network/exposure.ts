@@ -153,3 +153,15 @@ export function networkExposure(analysis: NetworkAnalysis, resources: readonly R
   }
   return items.sort((a, b) => (a.workload < b.workload ? -1 : a.workload > b.workload ? 1 : a.exposure < b.exposure ? -1 : a.exposure > b.exposure ? 1 : 0));
 }
+
+/** Cloud annotations that make a LoadBalancer internal: key, and the values that mean internal (undefined: any value but "false"). */
+export const INTERNAL_LOAD_BALANCER_ANNOTATIONS: ReadonlyArray<[string, readonly string[] | undefined]> = [
+  ['service.beta.kubernetes.io/aws-load-balancer-internal', undefined],
+  ['service.beta.kubernetes.io/aws-load-balancer-scheme', ['internal']],
+  ['networking.gke.io/load-balancer-type', ['Internal']],
+  ['cloud.google.com/load-balancer-type', ['Internal', 'internal']],
+  ['service.beta.kubernetes.io/azure-load-balancer-internal', ['true']],
+  ['service.beta.kubernetes.io/oci-load-balancer-internal', ['true']],
+  ['service.beta.kubernetes.io/openstack-internal-load-balancer', ['true']],
+  ['service.kubernetes.io/ibm-load-balancer-cloud-provider-ip-type', ['private']],
+];

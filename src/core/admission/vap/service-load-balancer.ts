@@ -1,20 +1,5 @@
+import { INTERNAL_LOAD_BALANCER_ANNOTATIONS as INTERNAL_ANNOTATIONS } from '../../network/exposure.js';
 import { celString, celStrings, type VapTranslation } from './translation.js';
-
-/**
- * Cloud annotations that make a LoadBalancer internal, as the check has them
- * (src/core/checks/service-load-balancer.ts keeps them private: on merge, move them to
- * core/network/exposure.ts and import them from both). undefined: any value but "false".
- */
-const INTERNAL_ANNOTATIONS: ReadonlyArray<[string, readonly string[] | undefined]> = [
-  ['service.beta.kubernetes.io/aws-load-balancer-internal', undefined],
-  ['service.beta.kubernetes.io/aws-load-balancer-scheme', ['internal']],
-  ['networking.gke.io/load-balancer-type', ['Internal']],
-  ['cloud.google.com/load-balancer-type', ['Internal', 'internal']],
-  ['service.beta.kubernetes.io/azure-load-balancer-internal', ['true']],
-  ['service.beta.kubernetes.io/oci-load-balancer-internal', ['true']],
-  ['service.beta.kubernetes.io/openstack-internal-load-balancer', ['true']],
-  ['service.kubernetes.io/ibm-load-balancer-cloud-provider-ip-type', ['private']],
-];
 
 export default {
   id: 'service-load-balancer',
