@@ -156,13 +156,32 @@ export function parseAdmissionPolicy(config: unknown, checkIds: ReadonlySet<stri
 export interface AdmissionController {
   plan: ScanPlan;
   policy: AdmissionPolicy;
-  /** Checks by id, with whether each may deny (read the object only) or only warn. */
-  checks: ReadonlyMap<string, { planned: PlannedCheck; objectOnly: boolean }>;
+  /**
+   * Checks by id, with whether each may deny by default (`mayDeny`: it reads nothing of the
+   * cluster, see mayDenyByDefault) or only warns unless a per-check entry enforces it.
+   */
+  checks: ReadonlyMap<string, { planned: PlannedCheck; mayDeny: boolean }>;
   compiled: CompiledPlan;
 }
 
+/**
+ * Whether a check's enforce mode denies without a per-check entry. Checks that read other
+ * objects of the cluster (network policy coverage, service account power) judge against an
+ * inventory that may lag the cluster, so they warn unless enforced by name. The image checks
+ * (`reads: { images: true }`, no kinds, no analyses) read the incoming object and the image
+ * store's results for the digests it names, nothing of the cluster: a verdict on the image
+ * itself, as definite as one on the object, so they deny in enforce mode like object-only
+ * checks (the image gates of docs/admission.md). Their `scope` says 'namespace' only because
+ * they read something besides the object.
+ */
+export function mayDenyByDefault(check: PlannedCheck['check']): boolean {
+  const needs = checkNeeds(check);
+  if (needs.scope === 'object') return true;
+  return needs.images && needs.reads.size === 0 && needs.analyses.size === 0;
+}
+
 export function createAdmissionController(plan: ScanPlan, policy: AdmissionPolicy = DEFAULT_ADMISSION_POLICY): AdmissionController {
-  const checks = new Map(plan.checks.map((planned) => [planned.check.id, { planned, objectOnly: checkNeeds(planned.check).scope === 'object' }]));
+  const checks = new Map(plan.checks.map((planned) => [planned.check.id, { planned, mayDeny: mayDenyByDefault(planned.check) }]));
   return { plan, policy, checks, compiled: compilePlan(plan) };
 }
 
@@ -446,13 +465,13 @@ function namespaceLabelOf(request: Request, inventory: Inventory): string | unde
   return asString(metadataOf(inventory.find('Namespace', undefined, request.namespace)?.object ?? {}).labels?.[MODE_LABEL]);
 }
 
-/** The checks' modes, with the caps: below failOn, relational (unless explicitly enforced) → warn at most. */
+/** The checks' modes, with the caps: below failOn, relational (unless explicitly enforced) → warn at most; image checks may deny. */
 function effectiveMode(controller: AdmissionController, finding: Finding, namespace: string | undefined, label: string | undefined): AdmissionMode {
   const choice = modeFor(controller.policy, finding.checkId, namespace, label);
   if (choice.mode !== 'enforce') return choice.mode;
   if (!atLeast(finding.severity, controller.policy.failOn)) return 'warn';
   const info = controller.checks.get(finding.checkId);
-  if (info && !info.objectOnly && !choice.explicit) return 'warn';
+  if (info && !info.mayDeny && !choice.explicit) return 'warn';
   return 'enforce';
 }
 

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { admit, deadlineAnswer, type AdmissionAnswer, type AdmissionController } from '../../app/admission.js';
+import type { ImageResults } from '../../core/images/results.js';
 import type { Inventory } from '../../core/inventory/inventory.js';
 
 export interface InventoryState {
@@ -45,6 +46,13 @@ export interface AdmissionServerOptions {
   now?: () => Date;
   /** Tests only: a delay before each review is judged (to exercise the deadline). */
   injectDelayMs?: number;
+  /**
+   * The image checks' results (the image gates): `load` reads them through the image store port
+   * before the server listens and every `refreshMs` after (default 30,000), never during a
+   * review, so a review's answer never waits on the store; `apply` gives them to the inventory
+   * (IncrementalInventory.setImages). A failed refresh keeps the previous results and is logged.
+   */
+  images?: { load: () => Promise<ImageResults>; apply: (results: ImageResults) => void; refreshMs?: number };
 }
 
 export interface AdmissionServer {
@@ -54,6 +62,8 @@ export interface AdmissionServer {
   close(graceMs?: number): Promise<void>;
   /** Re-reads the certificate files now (also done when they change). */
   reloadCertificates(): boolean;
+  /** Reloads the image results now (also done every images.refreshMs); false when there is no image store or the load failed. */
+  refreshImages(): Promise<boolean>;
 }
 
 class BodyError extends Error {
@@ -129,6 +139,49 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
       for (const state of options.inventoryState?.() ?? []) if (state.lastHeard > 0) this.set({ kind: state.kind }, Math.max(0, (at - state.lastHeard) / 1000));
     },
   });
+
+  const imageRefreshes = new Counter({ name: 'palisade_admission_image_refreshes_total', help: 'Reloads of the image results from the image store, by result (ok, failed).', labelNames: ['result'], registers: [registry] });
+  let imagesLoadedAt = 0;
+  new Gauge({
+    name: 'palisade_admission_image_results_age_seconds',
+    help: 'Seconds since the image results were last loaded from the image store (absent without a store).',
+    registers: [registry],
+    collect() {
+      this.reset();
+      if (imagesLoadedAt > 0) this.set(Math.max(0, (now().getTime() - imagesLoadedAt) / 1000));
+    },
+  });
+  let imagesLoading: Promise<boolean> | undefined;
+  const refreshImages = (): Promise<boolean> => {
+    const images = options.images;
+    if (!images) return Promise.resolve(false);
+    // One load at a time: a slow store is not asked again before it answers.
+    imagesLoading ??= images
+      .load()
+      .then(
+        (results) => {
+          images.apply(results);
+          imagesLoadedAt = now().getTime();
+          imageRefreshes.inc({ result: 'ok' });
+          return true;
+        },
+        (error: Error) => {
+          imageRefreshes.inc({ result: 'failed' });
+          logger.warn({ event: 'image-results-refresh-failed', error: error.message }, 'image results not reloaded; the previous ones stay in use');
+          return false;
+        },
+      )
+      .finally(() => (imagesLoading = undefined));
+    return imagesLoading;
+  };
+  let imageTimer: NodeJS.Timeout | undefined;
+  if (options.images) {
+    // Before listening, and fatal when it fails: the first review already sees the store's results.
+    options.images.apply(await options.images.load());
+    imagesLoadedAt = now().getTime();
+    imageRefreshes.inc({ result: 'ok' });
+    imageTimer = setInterval(() => void refreshImages(), options.images.refreshMs ?? 30_000).unref();
+  }
 
   let cert = readFileSync(options.certFile);
   let key = readFileSync(options.keyFile);
@@ -300,8 +353,10 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
     port,
     registry,
     reloadCertificates,
+    refreshImages,
     async close(graceMs = deadlineMs + 1000) {
       closing = true;
+      clearInterval(imageTimer);
       unwatchFile(options.certFile, onChange);
       unwatchFile(options.keyFile, onChange);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

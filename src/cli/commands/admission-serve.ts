@@ -1,8 +1,9 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { createAdmissionController, parseAdmissionPolicy } from '../../app/admission.js';
-import { EmptyScanError, parseScanConfig, planScan, ScanConfigError, type ScanConfig } from '../../app/scan.js';
+import { EmptyScanError, loadImageResults, parseScanConfig, planScan, ScanConfigError, type ScanConfig } from '../../app/scan.js';
 import { ALL_CHECKS } from '../../core/checks/index.js';
 import { describeProblem } from '../../core/engine/config.js';
 import { kindsToRead } from '../../core/inventory/reads.js';
@@ -11,6 +12,9 @@ import { locate } from '../../core/model/location.js';
 import { startAdmissionServer } from '../../adapters/admission/server.js';
 import { watchInventory } from '../../adapters/cluster/informers.js';
 import { ClusterUnavailable } from '../../adapters/cluster/read.js';
+import { defaultImageStorePath } from '../../adapters/store/paths.js';
+import { defaultDatabasePath } from '../../adapters/vulndb/paths.js';
+import type { ImageResults } from '../../core/images/results.js';
 import { UsageError } from '../usage-error.js';
 import type { CommandIO } from '../io.js';
 
@@ -36,6 +40,14 @@ Flags:
                                    enforced namespaces, admitted with a warning elsewhere
       --max-in-flight N            reviews judged at once (default 64)
       --max-body-bytes N           largest review accepted (default 8388608)
+      --image-store FILE           results of earlier image scans for the image gates (default
+                                   $PALISADE_IMAGE_STORE or ~/.cache/palisade/images.db, when it
+                                   exists): image-vulnerabilities-fixable, image-not-scanned,
+                                   image-too-old and image-os-end-of-life judge each pod template's
+                                   images from it, and deny in enforce mode
+      --image-store-refresh-seconds N
+                                   reload the store's results every N seconds (default 30; never
+                                   during a review)
 
 Exit codes: 0 stopped by SIGTERM or SIGINT after finishing the reviews in flight, 2 usage error
 or the cluster cannot be reached.
@@ -75,6 +87,8 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
       'deadline-ms': { type: 'string' },
       'max-in-flight': { type: 'string' },
       'max-body-bytes': { type: 'string' },
+      'image-store': { type: 'string' },
+      'image-store-refresh-seconds': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -108,6 +122,8 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
     throw new UsageError(`invalid admission configuration:\n  ${lines.join('\n  ')}`);
   }
   const controller = createAdmissionController(plan, policy);
+  const refreshSeconds = positiveInteger(values['image-store-refresh-seconds'], '--image-store-refresh-seconds', 30);
+  const loadImages = imageResultsLoader(values['image-store']);
   const logger = pino({ base: { component: 'palisade-admission' } });
   // The kinds every planned check needs, plus Namespaces (their mode label) and Pods (CONNECT).
   const kinds = kindsToRead(plan.checks.map((planned) => planned.check));
@@ -137,6 +153,7 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
     maxInFlight: positiveInteger(values['max-in-flight'], '--max-in-flight', 64),
     maxBodyBytes: positiveInteger(values['max-body-bytes'], '--max-body-bytes', 8 * 1024 * 1024),
     logger,
+    ...(loadImages ? { images: { load: loadImages, apply: (results: ImageResults) => live.inventory.setImages(results), refreshMs: refreshSeconds * 1000 } } : {}),
   });
   live.synced.then(
     () => logger.info({ event: 'synced', kinds: kinds.length, objects: live.inventory.resources.length }, 'inventory synced: ready'),
@@ -151,4 +168,34 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
   await server.close();
   live.stop();
   return 0;
+}
+
+/**
+ * The image gates read what \`palisade image\` stored, as \`palisade scan --image-store\` does: the
+ * store given (a usage error when it does not exist), or the default one when it exists; no
+ * store, no image gates. Each load opens the store (and the vulnerability database, whose date
+ * tells stale scans) read-only, reads every summary through the ImageResultsStore port and
+ * closes them, so a store replaced on disk is read afresh.
+ */
+function imageResultsLoader(file: string | undefined): (() => Promise<ImageResults>) | undefined {
+  const location = file ?? defaultImageStorePath();
+  if (!existsSync(location)) {
+    if (file !== undefined) throw new UsageError(`--image-store ${file}: no such image store`);
+    return undefined;
+  }
+  return async () => {
+    // Loaded only when there is a store: SQLite is not needed otherwise.
+    const { ImageStore } = await import('../../adapters/store/image-store.js');
+    const store = ImageStore.open(location, { readonly: true });
+    const dbPath = defaultDatabasePath();
+    let db: { close(): void } | undefined;
+    try {
+      const database = existsSync(dbPath) ? (await import('../../adapters/vulndb/database.js')).openVulnerabilityDatabase(dbPath, { readonly: true }) : undefined;
+      db = database;
+      return await loadImageResults(store, database);
+    } finally {
+      db?.close();
+      store.close();
+    }
+  };
 }

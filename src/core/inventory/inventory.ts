@@ -37,6 +37,11 @@ export interface IncrementalInventory extends Inventory {
   upsert(resource: Resource): void;
   /** Removes the object with this identity; false when there was none. */
   delete(identity: ObjectIdentity): boolean;
+  /**
+   * Replaces the image scan results the image checks read (the webhook reloads them from the
+   * image store on a timer); undefined removes them. No analysis reads images, so none is dropped.
+   */
+  setImages(results: ImageResults | undefined): void;
 }
 
 export interface InventoryContext {
@@ -59,7 +64,8 @@ function removeFrom(list: Resource[], resource: Resource): void {
  * is added, replaced or deleted.
  */
 class IndexedInventory implements IncrementalInventory {
-  readonly images?: ImageResults;
+  /** Replaced whole by setImages: a check reads one set of results per evaluation. */
+  images?: ImageResults;
   private readonly all: Resource[] = [];
   private readonly byKind = new Map<string, Resource[]>();
   private readonly byNamespace = new Map<string, Resource[]>();
@@ -128,6 +134,12 @@ class IndexedInventory implements IncrementalInventory {
     const value = analysis.build(this);
     this.analyses.set(analysis, value);
     return value;
+  }
+
+  setImages(results: ImageResults | undefined): void {
+    // Analyses are built from objects only (none reads images): nothing cached depends on these.
+    if (results) this.images = results;
+    else delete this.images;
   }
 
   /** Appends an object (a snapshot's only operation). */
