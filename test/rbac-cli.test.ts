@@ -226,5 +226,14 @@ describe('palisade rbac (end to end)', () => {
     const run = palisade(['rbac', 'who-can', 'get', 'pods', '-'], { input });
     assert.equal(run.code, 2);
     assert.match(run.stderr, /<stdin>:\d+/);
+    // the list answers from what loaded, and says it may lack what the broken input held
+    assert.match(run.stdout, /^incomplete: 1 input\(s\) failed to load, so this list may lack what they held \(<stdin>:\d+/);
+    for (const args of [['who-can', 'get', 'pods'], ['permissions', 'user:zed'], ['escalations']]) {
+      const json = palisade(['rbac', ...args, '-', '-o', 'json'], { input });
+      assert.equal(json.code, 2, args.join(' '));
+      assert.equal((JSON.parse(json.stdout) as { incomplete?: string[] }).incomplete?.length, 1, args.join(' '));
+    }
+    const complete = palisade(['rbac', 'who-can', 'get', 'pods', '-', '-o', 'json'], { input: input.split('---')[0]! });
+    assert.equal((JSON.parse(complete.stdout) as { incomplete?: string[] }).incomplete, undefined);
   });
 });

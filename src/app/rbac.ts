@@ -49,7 +49,11 @@ export interface FailedInput {
 export function answerRbac<Q extends RbacQuestion>(input: { resources: readonly Resource[]; errors?: readonly FailedInput[] } | RbacModel, question: Q): RbacAnswer<Views[Q['kind']]> {
   const model = 'resources' in input ? buildRbacModel(input.resources) : input;
   const failed = 'resources' in input ? (input.errors ?? []).map((error) => `${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}`) : [];
-  return { model, ...answer(model, question, failed) } as RbacAnswer<Views[Q['kind']]>;
+  const answered = answer(model, question, failed);
+  // A list built from what loaded is not the whole answer: every list says so (`can` says
+  // "unknown" itself, the graph is drawn from what loaded).
+  if (failed.length > 0 && (answered.view.kind === 'WhoCan' || answered.view.kind === 'Permissions' || answered.view.kind === 'Escalations')) answered.view.incomplete = [...failed];
+  return { model, ...answered } as RbacAnswer<Views[Q['kind']]>;
 }
 
 function answer(model: RbacModel, question: RbacQuestion, failed: readonly string[]): { view: Views[RbacQuestion['kind']]; flagged: boolean } {

@@ -1,13 +1,13 @@
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseLabelSelector, VAP_ACTIONS, type VapAction } from '../../core/admission/vap/policies.js';
 import { STANDARD_IDS, type StandardId } from '../../core/model/standards.js';
-import { EmptyScanError, parseScanConfig, ScanConfigError, type ScanConfig } from '../../app/scan.js';
+import { EmptyScanError, ScanConfigError } from '../../app/scan.js';
 import { exportVap } from '../../app/vap.js';
 import { VAP_OUTPUTS } from '../formatters/vap.js';
 import { chooseOutput, formatList, renderContext, writeRendered } from '../output/registry.js';
 import type { CommandIO } from '../io.js';
 import { UsageError } from '../usage-error.js';
+import { loadConfigFile } from '../config.js';
 
 export const EXPORT_VAP_HELP = `Usage: palisade admission export-vap [flags]
 
@@ -39,18 +39,6 @@ function parseActions(text: string): VapAction[] {
   for (const action of actions) if (!(VAP_ACTIONS as readonly string[]).includes(action)) throw new UsageError(`--action: unknown action "${action}" (${VAP_ACTIONS.join(', ')})`);
   if (actions.includes('Deny') && actions.includes('Warn')) throw new UsageError('--action: Deny and Warn cannot be combined (the API server refuses it)');
   return [...new Set(actions)] as VapAction[];
-}
-
-async function loadConfig(file: string | undefined): Promise<ScanConfig> {
-  const path = file ?? '.palisade.yaml';
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if (file === undefined) return {};
-    throw new UsageError(`cannot read config ${file}: ${(error as Error).message}`);
-  }
-  return parseScanConfig(text, path);
 }
 
 export async function exportVapCommand(argv: string[], io: CommandIO): Promise<number> {
@@ -86,7 +74,7 @@ export async function exportVapCommand(argv: string[], io: CommandIO): Promise<n
   }
   let result;
   try {
-    const { config, source } = await loadConfig(values.config);
+    const { config, source } = await loadConfigFile(values.config);
     result = exportVap({
       planRequest: {
         config,

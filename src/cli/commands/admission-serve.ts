@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { createAdmissionController, parseAdmissionPolicy } from '../../app/admission.js';
-import { EmptyScanError, loadImageResults, parseScanConfig, planScan, ScanConfigError, type ScanConfig } from '../../app/scan.js';
+import { EmptyScanError, loadImageResults, planScan, ScanConfigError } from '../../app/scan.js';
 import { ALL_CHECKS } from '../../core/checks/index.js';
 import { describeProblem } from '../../core/engine/config.js';
 import { kindsToRead } from '../../core/inventory/reads.js';
@@ -17,6 +16,7 @@ import { defaultDatabasePath } from '../../adapters/vulndb/paths.js';
 import type { ImageResults } from '../../core/images/results.js';
 import { UsageError } from '../usage-error.js';
 import type { CommandIO } from '../io.js';
+import { loadConfigFile } from '../config.js';
 
 export const SERVE_HELP = `Usage: palisade admission serve [flags]
 
@@ -60,18 +60,6 @@ function positiveInteger(value: string | undefined, flag: string, fallback: numb
   return number;
 }
 
-async function loadConfig(file: string | undefined): Promise<ScanConfig> {
-  const path = file ?? '.palisade.yaml';
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if (file === undefined) return {};
-    throw new UsageError(`cannot read config ${file}: ${(error as Error).message}`);
-  }
-  return parseScanConfig(text, path);
-}
-
 export async function serveCommand(rest: string[], io: CommandIO): Promise<number> {
   const { values } = parseArgs({
     args: rest,
@@ -102,7 +90,7 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
   const port = positiveInteger(values['secure-port'], '--secure-port', 8443);
   if (port > 65535) throw new UsageError(`--secure-port must be at most 65535, not ${port}`);
 
-  const { config, source } = await loadConfig(values.config).catch((error: unknown) => {
+  const { config, source } = await loadConfigFile(values.config).catch((error: unknown) => {
     if (error instanceof ScanConfigError) throw new UsageError(error.message);
     throw error;
   });

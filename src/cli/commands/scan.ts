@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { ScanPlan } from '../../core/engine/config.js';
 import { isSeverity, SEVERITIES } from '../../core/model/severity.js';
 import { STANDARD_IDS, type StandardId } from '../../core/model/standards.js';
 import type { LoadResult } from '../../adapters/manifests/documents.js';
-import { EmptyScanError, type ScanResult, loadImageResults, parseScanConfig, planScan, scanResources, ScanConfigError, type ScanConfig } from '../../app/scan.js';
+import { EmptyScanError, type ScanResult, loadImageResults, planScan, scanResources, ScanConfigError } from '../../app/scan.js';
 import { exitCodeOf } from '../../app/verdict.js';
 import { SCAN_OUTPUTS } from '../formatters/index.js';
 import { DEFAULT_MAX_MARKDOWN_BYTES, MIN_MARKDOWN_BYTES } from '../formatters/markdown.js';
@@ -17,6 +16,7 @@ import type { SqliteVulnerabilityDatabase } from '../../adapters/vulndb/database
 import type { ImageResults } from '../../core/images/results.js';
 import { UsageError } from '../usage-error.js';
 import type { CommandIO } from '../io.js';
+import { loadConfigFile } from '../config.js';
 
 export const SCAN_HELP = `Usage: palisade scan [PATH...] [flags]
 
@@ -44,19 +44,6 @@ ${INPUT_HELP}
 
 Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage or input error.
 `;
-
-/** Reads the configuration: the file given, else .palisade.yaml when present. */
-async function loadConfig(file: string | undefined): Promise<ScanConfig> {
-  const path = file ?? '.palisade.yaml';
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if (file === undefined) return {};
-    throw new UsageError(`cannot read config ${file}: ${(error as Error).message}`);
-  }
-  return parseScanConfig(text, path);
-}
 
 export async function scanCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -94,7 +81,7 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   if (standard !== undefined && !(STANDARD_IDS as readonly string[]).includes(standard)) throw new UsageError(`unknown standard "${standard}" (one of ${STANDARD_IDS.join(', ')})`);
   let plan: ScanPlan;
   try {
-    const { config, source } = await loadConfig(values.config);
+    const { config, source } = await loadConfigFile(values.config);
     plan = planScan(
       {
         config,

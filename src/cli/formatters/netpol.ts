@@ -1,8 +1,9 @@
 import jsyaml from 'js-yaml';
+import type { ConnectionChange, Explanation } from '../../app/netpol.js';
 import type { KubeObject } from '../../core/model/resource.js';
 import type { AllowingRule, Scope, Side } from '../../core/network/analysis.js';
 import type { ExposureItem } from '../../core/network/exposure.js';
-import { formatPorts, type PortSet, type Protocol } from '../../core/network/ports.js';
+import { formatPorts } from '../../core/network/ports.js';
 import { addressList, type WorkloadConnection } from '../../core/network/workloads.js';
 import { visible } from '../output/escape.js';
 import { markdownTableChunks } from '../output/markdown-table.js';
@@ -84,30 +85,8 @@ function exposureRow(item: ExposureItem): string[] {
   return [item.workload, item.exposure, formatPorts(item.ports), item.detail];
 }
 
-/** One pair of pod groups explained: the verdict, the ports, and each side's policies and rules. */
-export interface ExplainedPair {
-  from: string;
-  to: string;
-  /** the scanned objects (`Kind/name`) whose pods make up the group at a workload end */
-  fromObjects?: string[];
-  toObjects?: string[];
-  allowed: boolean;
-  ports: PortSet;
-  egress: Side;
-  ingress: Side;
-  /** ipBlocks over private ranges that some plugins match against pod IPs */
-  caveats: string[];
-}
-
-/** `palisade netpol explain`: one pair, or one per group of pods whose labels differ. */
-export interface Explanation {
-  port?: { port: number; protocol: Protocol };
-  results: ExplainedPair[];
-  /** true for every pair, false for none, or partly */
-  allowed: boolean | 'partly';
-  /** the ports allowed to every pair */
-  ports: PortSet;
-}
+// The renderers take the use cases' own result types (src/app/netpol.ts): one definition each.
+export type { Explanation } from '../../app/netpol.js';
 
 const VERDICT = (allowed: boolean | 'partly') => (allowed === 'partly' ? 'PARTLY ALLOWED' : allowed ? 'ALLOWED' : 'DENIED');
 
@@ -201,21 +180,14 @@ export const EXPLAIN_OUTPUTS = defineOutputs<Explanation>({
 });
 
 /** A connection the proposal removes, changes or adds (`generate --diff`). */
-export interface ProposalChange {
-  change: 'removed' | 'changed' | 'added';
-  connection: string;
-  before: string;
-  after: string;
-}
-
 /** `palisade netpol generate`: the proposed policies, or with --diff what they would change. */
-export type GenerateResult = { kind: 'Proposal'; policies: readonly KubeObject[] } | { kind: 'ProposalDiff'; policies: number; changes: readonly ProposalChange[] };
+export type GenerateResult = { kind: 'Proposal'; policies: readonly KubeObject[] } | { kind: 'ProposalDiff'; policies: number; changes: readonly ConnectionChange[] };
 
-const SIGN: Record<ProposalChange['change'], string> = { removed: '-', changed: '~', added: '+' };
+const SIGN: Record<ConnectionChange['change'], string> = { removed: '-', changed: '~', added: '+' };
 
-function diffText(policies: number, changes: readonly ProposalChange[]): string {
+function diffText(policies: number, changes: readonly ConnectionChange[]): string {
   const lines = changes.map((change) => visible(`${SIGN[change.change]} ${change.connection}  ${change.before} => ${change.after}`));
-  const count = (kind: ProposalChange['change']) => changes.filter((change) => change.change === kind).length;
+  const count = (kind: ConnectionChange['change']) => changes.filter((change) => change.change === kind).length;
   lines.push(`${policies} policies proposed: ${count('removed')} connections removed, ${count('changed')} changed, ${count('added')} added`);
   return `${lines.join('\n')}\n`;
 }

@@ -39,6 +39,9 @@ function grid(grants: readonly GrantView[], withSubject: boolean, format: TextFo
 function* renderView(view: RbacView, format: TextFormat): Generator<string> {
   const heading = (text: string) => (format === 'markdown' ? `## ${text}\n\n` : `${text}\n`);
   const v = visible;
+  if ('incomplete' in view && view.incomplete && view.kind !== 'Can') {
+    yield `incomplete: ${view.incomplete.length} input(s) failed to load, so this list may lack what they held (${v(view.incomplete.slice(0, 3).join('; '))}${view.incomplete.length > 3 ? '; ...' : ''})\n${format === 'markdown' ? '\n' : ''}`;
+  }
   switch (view.kind) {
     case 'WhoCan': {
       yield heading(`Who can ${v(view.request.text)}`);

@@ -1,6 +1,6 @@
 import type { Path } from '../model/location.js';
 import type { KubeObject, Metadata } from '../model/resource.js';
-import { asArray, asRecord } from '../model/values.js';
+import { asArray, asRecord, getPath } from '../model/values.js';
 
 /** Where each kind keeps its pod template. One table, read by one extractor. */
 const POD_TEMPLATE_PATHS: Record<string, { spec: Path; metadata: Path }> = {
@@ -89,15 +89,6 @@ export interface Workload {
   containers: ContainerView[];
 }
 
-function at(object: unknown, path: Path): unknown {
-  let node = object;
-  for (const segment of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string | number, unknown>)[segment];
-  }
-  return node;
-}
-
 const CONTAINER_LISTS: ReadonlyArray<[string, ContainerType]> = [
   ['initContainers', 'initContainer'],
   ['containers', 'container'],
@@ -109,9 +100,9 @@ export function extractWorkload(object: KubeObject): Workload | undefined {
   const kind = typeof object.kind === 'string' ? object.kind : '';
   const paths = POD_TEMPLATE_PATHS[kind];
   if (!paths) return undefined;
-  const podSpec = asRecord(at(object, paths.spec));
+  const podSpec = asRecord(getPath(object, paths.spec));
   if (!podSpec) return undefined;
-  const podMetadata = (asRecord(at(object, paths.metadata)) ?? {}) as Metadata;
+  const podMetadata = (asRecord(getPath(object, paths.metadata)) ?? {}) as Metadata;
   const podSecurityContext = asRecord(podSpec.securityContext) ?? {};
   const podSecurityContextPath = [...paths.spec, 'securityContext'];
   const containers: ContainerView[] = [];

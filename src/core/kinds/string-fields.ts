@@ -1,6 +1,6 @@
 import type { Path } from '../model/location.js';
 import type { KubeObject } from '../model/resource.js';
-import { asArray, asRecord } from '../model/values.js';
+import { asArray, asRecord, getPath } from '../model/values.js';
 import { podTemplatePaths } from './pod-spec.js';
 
 /**
@@ -29,15 +29,6 @@ const META_STRINGS = ['name', 'namespace', 'generateName'] as const;
 const META_MAPS = ['labels', 'annotations'] as const;
 const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
 
-function at(object: unknown, path: Path): unknown {
-  let node = object;
-  for (const segment of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string | number, unknown>)[segment];
-  }
-  return node;
-}
-
 function wrong(value: unknown): boolean {
   return value !== undefined && value !== null && typeof value !== 'string';
 }
@@ -55,7 +46,7 @@ export function nonStringFields(object: KubeObject): NotAString[] {
     if (map) for (const key in map) if (wrong(map[key])) out.push({ path: [...base, key], value: map[key] });
   };
   const meta = (path: Path) => {
-    const metadata = asRecord(at(object, path));
+    const metadata = asRecord(getPath(object, path));
     if (!metadata) return;
     for (const name of META_STRINGS) field(metadata, path, name);
     for (const name of META_MAPS) stringMap(asRecord(metadata[name]), [...path, name]);
@@ -74,7 +65,7 @@ export function nonStringFields(object: KubeObject): NotAString[] {
       stringMap(asRecord(asRecord(asRecord(object.spec)?.selector)?.matchLabels), ['spec', 'selector', 'matchLabels']);
       meta(template.metadata);
     }
-    const spec = asRecord(at(object, template.spec));
+    const spec = asRecord(getPath(object, template.spec));
     stringMap(asRecord(spec?.nodeSelector), [...template.spec, 'nodeSelector']);
     field(spec, template.spec, 'serviceAccountName');
     for (const list of CONTAINER_LISTS) {
@@ -96,6 +87,6 @@ export function nonStringFields(object: KubeObject): NotAString[] {
       });
     }
   }
-  if (kind === 'StatefulSet') asArray(at(object, ['spec', 'volumeClaimTemplates'])).forEach((_claim, index) => meta(['spec', 'volumeClaimTemplates', index, 'metadata']));
+  if (kind === 'StatefulSet') asArray(getPath(object, ['spec', 'volumeClaimTemplates'])).forEach((_claim, index) => meta(['spec', 'volumeClaimTemplates', index, 'metadata']));
   return out;
 }

@@ -344,6 +344,8 @@ export function findEscalations(model: RbacModel): EscalationPath[] {
 }
 
 export interface EscalationsView {
+  /** Inputs that failed to load: paths through what they held are missing. */
+  incomplete?: string[];
   apiVersion: string;
   kind: 'Escalations';
   paths: EscalationPath[];

@@ -75,6 +75,8 @@ function byGrant(a: GrantView, b: GrantView): number {
 
 export interface WhoCanView {
   apiVersion: string;
+  /** Inputs that failed to load: the list may lack subjects and grants they held. */
+  incomplete?: string[];
   kind: 'WhoCan';
   request: RequestView;
   /** allowed whatever the bindings say */
@@ -150,6 +152,8 @@ export function qualified(object: ObjectView): string {
 }
 
 export interface PermissionsView {
+  /** Inputs that failed to load: the rules they granted are missing. */
+  incomplete?: string[];
   apiVersion: string;
   kind: 'Permissions';
   subject: string;
