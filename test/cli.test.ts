@@ -253,3 +253,27 @@ current-context: staging
     assert.match(result.stderr, /^palisade scan: no cluster configured: .*--kubeconfig/);
   });
 });
+
+describe('palisade admission serve: flags checked before the cluster is contacted', () => {
+  it('names a missing certificate file or a bad number as a usage error, whatever the kubeconfig', () => {
+    const dir = tempDir('palisade-serve-flags');
+    const cert = path.join(dir, 'tls.crt');
+    const key = path.join(dir, 'tls.key');
+    writeFileSync(cert, '');
+    writeFileSync(key, '');
+    // A kubeconfig pointing nowhere: were the flags checked after connecting, the error would be the cluster's.
+    const kubeconfig = path.join(dir, 'kubeconfig');
+    writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:9"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n');
+    const cases: Array<[string[], RegExp]> = [
+      [['--tls-cert-file', path.join(dir, 'missing.crt'), '--tls-private-key-file', key], /--tls-cert-file .*missing\.crt: ENOENT/],
+      [['--tls-cert-file', cert, '--tls-private-key-file', key, '--deadline-ms', 'soon'], /--deadline-ms must be a positive integer, not "soon"/],
+      [['--tls-cert-file', cert, '--tls-private-key-file', key, '--image-store-refresh-seconds=0'], /--image-store-refresh-seconds must be a positive integer, not "0"/],
+      [['--tls-cert-file', cert, '--tls-private-key-file', key, '--image-store', path.join(dir, 'none.db')], /no such image store/],
+    ];
+    for (const [flags, message] of cases) {
+      const result = palisade(['admission', 'serve', '--kubeconfig', kubeconfig, ...flags]);
+      assert.equal(result.code, 2, flags.join(' '));
+      assert.match(result.stderr, message);
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
@@ -89,6 +90,19 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
   if (!certFile || !keyFile) throw new UsageError('--tls-cert-file and --tls-private-key-file are required (the API server calls webhooks over HTTPS only)');
   const port = positiveInteger(values['secure-port'], '--secure-port', 8443);
   if (port > 65535) throw new UsageError(`--secure-port must be at most 65535, not ${port}`);
+  // Every flag is checked before the cluster is contacted: a typo is a usage error, not a
+  // server that starts watching and then fails.
+  const deadlineMs = positiveInteger(values['deadline-ms'], '--deadline-ms', 8000);
+  const maxInFlight = positiveInteger(values['max-in-flight'], '--max-in-flight', 64);
+  const maxBodyBytes = positiveInteger(values['max-body-bytes'], '--max-body-bytes', 8 * 1024 * 1024);
+  const refreshSeconds = positiveInteger(values['image-store-refresh-seconds'], '--image-store-refresh-seconds', 30);
+  for (const [flag, file] of [['--tls-cert-file', certFile], ['--tls-private-key-file', keyFile]] as const) {
+    try {
+      readFileSync(file);
+    } catch (error) {
+      throw new UsageError(`${flag} ${file}: ${(error as Error).message}`);
+    }
+  }
 
   const { config, source } = await loadConfigFile(values.config).catch((error: unknown) => {
     if (error instanceof ScanConfigError) throw new UsageError(error.message);
@@ -110,7 +124,6 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
     throw new UsageError(`invalid admission configuration:\n  ${lines.join('\n  ')}`);
   }
   const controller = createAdmissionController(plan, policy);
-  const refreshSeconds = positiveInteger(values['image-store-refresh-seconds'], '--image-store-refresh-seconds', 30);
   const loadImages = imageResultsLoader(values['image-store']);
   const logger = pino({ base: { component: 'palisade-admission' } });
   // The kinds every planned check needs, plus Namespaces (their mode label) and Pods (CONNECT).
@@ -137,9 +150,9 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
     keyFile,
     port,
     ...(values['bind-address'] ? { host: values['bind-address'] } : {}),
-    deadlineMs: positiveInteger(values['deadline-ms'], '--deadline-ms', 8000),
-    maxInFlight: positiveInteger(values['max-in-flight'], '--max-in-flight', 64),
-    maxBodyBytes: positiveInteger(values['max-body-bytes'], '--max-body-bytes', 8 * 1024 * 1024),
+    deadlineMs,
+    maxInFlight,
+    maxBodyBytes,
     logger,
     ...(loadImages ? { images: { load: loadImages, apply: (results: ImageResults) => live.inventory.setImages(results), refreshMs: refreshSeconds * 1000 } } : {}),
   });

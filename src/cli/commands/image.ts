@@ -48,8 +48,8 @@ Flags:
                                (an imagePullSecret; repeatable)
       --severity LIST          vulnerability severities shown (critical,high,medium,low,unknown; default all)
       --ignore-unfixed         show only vulnerabilities with a released fix
-      --fail-on SEVERITY       exit 1 when a vulnerability shown is at or above SEVERITY; one of
-                               unknown severity counts too (it could be any)
+      --fail-on SEVERITY       exit 1 when a vulnerability shown is at or above SEVERITY (critical,
+                               high, medium, low); one of unknown severity counts too (it could be any)
       --no-fail-on-unknown     do not count vulnerabilities of unknown severity toward --fail-on
       --db FILE                vulnerability database (default $PALISADE_DB or ~/.cache/palisade/vuln.db)
       --image-store FILE       where scans are stored by digest (default $PALISADE_IMAGE_STORE or
