@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { main } from '../src/cli/main.js';
 import type { CommandIO } from '../src/cli/io.js';
 import { FIXED_NOW } from './support/scan.js';
-import { REPO_ROOT, repoPath, SHARED } from './support/paths.js';
+import { repoPath, SHARED } from './support/paths.js';
 
 /**
  * The reports of the shared corpus, in every output format, must stay byte-identical across
@@ -18,8 +18,8 @@ import { REPO_ROOT, repoPath, SHARED } from './support/paths.js';
  */
 const DIGESTS = JSON.parse(readFileSync(repoPath('test/fixtures/corpus-report.digests.json'), 'utf8')) as Record<string, string>;
 
-/** The corpus folder relative to the repository root, as the file arguments name it. */
-const CORPUS_PREFIX = path.relative(REPO_ROOT, path.join(SHARED, 'corpus'));
+/** The corpus folder, as the (absolute) file arguments name it. */
+const CORPUS_PREFIX = path.join(SHARED, 'corpus');
 
 const FORMATS = ['json', 'yaml', 'sarif', 'junit', 'markdown', 'table'] as const;
 const VARIANTS: Record<string, string[]> = {
@@ -37,7 +37,9 @@ async function run(argv: string[]): Promise<{ code: number; stdout: string; stde
     progress: () => undefined,
     stdin: async () => Buffer.alloc(0),
     now: () => FIXED_NOW,
-    cwd: REPO_ROOT,
+    // The working directory is the shared folder, so SARIF's relative artifacts, and the
+    // fingerprints hashed from them, are the same wherever the checkout and the corpus live.
+    cwd: SHARED,
     color: false,
     version: '0.0.0-corpus',
   };
@@ -47,12 +49,12 @@ async function run(argv: string[]): Promise<{ code: number; stdout: string; stde
 
 function corpusFiles(folder: string): string[] {
   const directory = path.join(SHARED, 'corpus', folder);
-  // Files one by one (a kustomization.yaml would make the folder a rendered build), relative
-  // to the repository root so the digest does not depend on where the checkout lives.
+  // Files one by one (a kustomization.yaml would make the folder a rendered build), by
+  // absolute path; the outputs name them as <corpus>/ (and SARIF relative to the shared folder).
   return readdirSync(directory)
     .filter((file) => file.endsWith('.yaml') && file !== 'kustomization.yaml')
     .sort()
-    .map((file) => path.relative(REPO_ROOT, path.join(directory, file)));
+    .map((file) => path.join(directory, file));
 }
 
 describe('corpus reports are byte-identical to the recorded ones', () => {
@@ -64,10 +66,10 @@ describe('corpus reports are byte-identical to the recorded ones', () => {
           const result = await run(['scan', '-o', format, ...flags, ...corpusFiles(folder)]);
           assert.equal(result.stderr, '');
           assert.equal(result.code, 1, 'the corpus has findings');
-          // SARIF names the working directory as its base URI: the checkout's place is not part of the output compared.
-          // Nor is where the shared corpus sits beside it (../shared here, elsewhere in CI): its
-          // files' paths, as given on the command line, are written as <corpus>/.
-          const output = result.stdout.replaceAll(pathToFileURL(`${REPO_ROOT}/`).href, 'file:///checkout/').replaceAll(`${CORPUS_PREFIX}/`, '<corpus>/');
+          // SARIF names the working directory (the shared folder) as its base URI, and the other
+          // formats name the files by absolute path: where the shared folder lives (../shared
+          // here, elsewhere in CI) is not part of the output compared.
+          const output = result.stdout.replaceAll(pathToFileURL(`${SHARED}/`).href, 'file:///checkout/').replaceAll(`${CORPUS_PREFIX}/`, '<corpus>/');
           const digest = createHash('sha256').update(output).digest('hex');
           if (process.env.PALISADE_RECORD_DIGESTS) {
             DIGESTS[key] = digest;
