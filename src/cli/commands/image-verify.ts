@@ -1,0 +1,140 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { verifyImageSignatures } from '../../app/signatures.js';
+import { ScanConfigError } from '../../app/scan.js';
+import { parseSignaturePolicy, type KeylessIdentity, type SignaturePolicy } from '../../core/images/signatures.js';
+import { describeProblem } from '../../core/engine/config.js';
+import { locate } from '../../core/model/location.js';
+import { parseImageReference } from '../../core/images/reference.js';
+import { loadConfigFile } from '../config.js';
+import { SIGNATURE_OUTPUTS } from '../formatters/signatures.js';
+import type { CommandIO } from '../io.js';
+import { chooseOutput, formatList, writeRendered } from '../output/registry.js';
+import { UsageError } from '../usage-error.js';
+
+export const VERIFY_HELP = `Usage: palisade image verify IMAGE... [flags]
+
+Verifies the Sigstore/cosign signatures of images in their registries, offline (no Rekor,
+Fulcio or TUF is contacted): cosign's classic layout (the sha256-<digest>.sig tag) and Sigstore
+bundles attached through the OCI referrers API (or its sha256-<digest> tag fallback). A
+signature counts when it verifies with a trusted key or keyless identity AND names the image's
+own digest. A tag is resolved to its digest first. Who may sign comes from the flags, or else
+from the signatures: section of the configuration (see README, Image signatures).
+
+Flags:
+  -o, --output FORMAT                ${formatList(SIGNATURE_OUTPUTS)} (default ${SIGNATURE_OUTPUTS.default})
+      --key FILE                     a trusted PEM public key (cosign.pub; repeatable: any one verifying is enough);
+                                     key signatures are judged without a transparency log, as
+                                     cosign verify --key --insecure-ignore-tlog=true
+      --certificate-identity S       keyless: the certificate's subject (email or URI), exactly
+      --certificate-identity-regexp R keyless: a regular expression the whole subject matches
+      --certificate-oidc-issuer S    keyless: the OIDC issuer in the certificate, exactly
+      --certificate-oidc-issuer-regexp R
+      --trusted-root FILE            Sigstore trusted_root.json (Fulcio CAs, Rekor and CT log keys): keyless
+                                     certificates chain to it, their Rekor entry and SCT are checked against it
+      --insecure-ignore-sct          keyless: accept a certificate without a CT log SCT
+      --config FILE                  configuration with a signatures: section (default .palisade.yaml), used
+                                     when no --key or --certificate-* flag is given
+      --insecure-registry HOST       plain HTTP for this registry host[:port] (repeatable)
+  -h, --help                         this help
+
+Exit codes: 0 every image verified, 1 an image unsigned, badly signed or not verifiable (the
+registry could not be read), 2 usage error.
+`;
+
+export async function imageVerifyCommand(argv: string[], io: CommandIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      output: { type: 'string', short: 'o' },
+      key: { type: 'string', multiple: true },
+      'certificate-identity': { type: 'string' },
+      'certificate-identity-regexp': { type: 'string' },
+      'certificate-oidc-issuer': { type: 'string' },
+      'certificate-oidc-issuer-regexp': { type: 'string' },
+      'trusted-root': { type: 'string' },
+      'insecure-ignore-sct': { type: 'boolean' },
+      config: { type: 'string' },
+      'insecure-registry': { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.stdout(VERIFY_HELP);
+    return 0;
+  }
+  const output = chooseOutput(SIGNATURE_OUTPUTS, values.output);
+  if (positionals.length === 0) throw new UsageError(`no image given\n\n${VERIFY_HELP}`);
+  for (const image of positionals) {
+    const parsed = parseImageReference(image);
+    if (!parsed.ok) throw new UsageError(`${image}: not an image reference (${parsed.error})`);
+  }
+  const { policy, baseDir } = await policyFrom(values, io);
+  const { createRegistryClient } = await import('../../adapters/registry/client.js');
+  const { loadSignatureVerifier, SignaturePolicyError } = await import('../../adapters/registry/signature-policy.js');
+  const client = createRegistryClient({ insecureRegistries: values['insecure-registry'] ?? [], userAgent: `palisade/${io.version}` });
+  let verifier;
+  try {
+    verifier = await loadSignatureVerifier(policy, baseDir, client);
+  } catch (error) {
+    if (error instanceof SignaturePolicyError) throw new UsageError(error.message);
+    throw error;
+  }
+  const report = await verifyImageSignatures(positionals, verifier);
+  await writeRendered(io, output, { verdicts: report.verdicts });
+  return report.allVerified ? 0 : 1;
+}
+
+type Flags = { key?: string[]; 'certificate-identity'?: string; 'certificate-identity-regexp'?: string; 'certificate-oidc-issuer'?: string; 'certificate-oidc-issuer-regexp'?: string; 'trusted-root'?: string; 'insecure-ignore-sct'?: boolean; config?: string };
+
+/** The policy the flags give, or the configuration's signatures: section when no flag names a signer. */
+async function policyFrom(values: Flags, io: CommandIO): Promise<{ policy: SignaturePolicy; baseDir: string }> {
+  const identityFlags = ['certificate-identity', 'certificate-identity-regexp', 'certificate-oidc-issuer', 'certificate-oidc-issuer-regexp'] as const;
+  const keyless = identityFlags.some((flag) => values[flag] !== undefined);
+  if ((values.key?.length ?? 0) > 0 || keyless) {
+    const identities: KeylessIdentity[] = [];
+    if (keyless) {
+      if ((values['certificate-identity'] === undefined) === (values['certificate-identity-regexp'] === undefined)) throw new UsageError('keyless verification needs exactly one of --certificate-identity or --certificate-identity-regexp');
+      if ((values['certificate-oidc-issuer'] === undefined) === (values['certificate-oidc-issuer-regexp'] === undefined)) throw new UsageError('keyless verification needs exactly one of --certificate-oidc-issuer or --certificate-oidc-issuer-regexp');
+      if (values['trusted-root'] === undefined) throw new UsageError('keyless verification needs --trusted-root FILE (a Sigstore trusted_root.json): Palisade verifies offline');
+      for (const flag of ['certificate-identity-regexp', 'certificate-oidc-issuer-regexp'] as const) {
+        const pattern = values[flag];
+        if (pattern === undefined) continue;
+        try {
+          new RegExp(pattern);
+        } catch (error) {
+          throw new UsageError(`--${flag}: invalid regular expression (${(error as Error).message})`);
+        }
+      }
+      identities.push({
+        ...(values['certificate-identity'] !== undefined ? { subject: values['certificate-identity'] } : {}),
+        ...(values['certificate-identity-regexp'] !== undefined ? { subjectRegExp: values['certificate-identity-regexp'] } : {}),
+        ...(values['certificate-oidc-issuer'] !== undefined ? { issuer: values['certificate-oidc-issuer'] } : {}),
+        ...(values['certificate-oidc-issuer-regexp'] !== undefined ? { issuerRegExp: values['certificate-oidc-issuer-regexp'] } : {}),
+      });
+    }
+    const policy: SignaturePolicy = {
+      keys: (values.key ?? []).map((file) => ({ name: path.basename(file), file })),
+      keyless: identities,
+      ...(values['trusted-root'] !== undefined ? { trustedRoot: values['trusted-root'] } : {}),
+      requireSct: !values['insecure-ignore-sct'],
+      cacheSeconds: 0,
+    };
+    return { policy, baseDir: io.cwd };
+  }
+  const { config, source } = await loadConfigFile(values.config).catch((error: unknown) => {
+    if (error instanceof ScanConfigError) throw new UsageError(error.message);
+    throw error;
+  });
+  const { policy, problems } = parseSignaturePolicy(config);
+  if (problems.length > 0) {
+    const lines = problems.map((problem) => {
+      const position = locate(config, problem.path).position;
+      return `${source ?? 'config'}${position ? `:${position.line}:${position.column}` : ''}: ${describeProblem(problem)}`;
+    });
+    throw new UsageError(`invalid signatures configuration:\n  ${lines.join('\n  ')}`);
+  }
+  if (!policy) throw new UsageError('no signer to verify against: give --key FILE, or --certificate-identity and --certificate-oidc-issuer with --trusted-root, or a signatures: section in the configuration');
+  return { policy, baseDir: path.resolve(io.cwd, source ? path.dirname(source) : '.') };
+}
