@@ -8,7 +8,8 @@ import { extractWorkload } from '../core/kinds/pod-spec.js';
 import { containerImages } from '../core/kinds/images.js';
 import { signatureResultsFrom, type SignatureResults, type SignatureVerdict } from '../core/images/signatures.js';
 import type { KubeObject } from '../core/model/resource.js';
-import { asRecord } from '../core/model/values.js';
+import { asRecord, asString } from '../core/model/values.js';
+import type { Inventory } from '../core/inventory/inventory.js';
 import type { SignatureVerifier } from '../core/ports/signatures.js';
 
 /** The images of these objects' containers (init and ephemeral included), each once, in order. */
@@ -18,9 +19,20 @@ export function imagesOf(objects: readonly KubeObject[]): string[] {
   return [...images];
 }
 
-/** The images an AdmissionReview's object runs (none for a body that is no review or an object without containers). */
-export function reviewImages(body: unknown): string[] {
-  const object = asRecord(asRecord(asRecord(body)?.request)?.object);
+/**
+ * The images an AdmissionReview makes the webhook judge: those of its object, or for CONNECT
+ * (exec, attach, port-forward) those of the target pod in the inventory. None for a body that is
+ * no review or an object without containers.
+ */
+export function reviewImages(body: unknown, inventory: Pick<Inventory, 'find'>): string[] {
+  const request = asRecord(asRecord(body)?.request);
+  if (request?.operation === 'CONNECT') {
+    const namespace = asString(request.namespace);
+    const name = asString(request.name);
+    const pod = name !== undefined ? inventory.find('Pod', namespace, name) : undefined;
+    return pod ? imagesOf([pod.object]) : [];
+  }
+  const object = asRecord(request?.object);
   return object ? imagesOf([object as KubeObject]) : [];
 }
 

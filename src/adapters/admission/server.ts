@@ -53,6 +53,12 @@ export interface AdmissionServerOptions {
    * (IncrementalInventory.setImages). A failed refresh keeps the previous results and is logged.
    */
   images?: { load: () => Promise<ImageResults>; apply: (results: ImageResults) => void; refreshMs?: number };
+  /**
+   * Work a review needs before it is judged, given the time it may take (the signature gate
+   * verifies the images the review names, through its cache). What does not finish in time is
+   * left to the checks to report as not evaluated; the review is answered within its deadline.
+   */
+  prepare?: (body: unknown, budgetMs: number) => Promise<void>;
 }
 
 export interface AdmissionServer {
@@ -276,6 +282,11 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
         body = JSON.parse(bytes.toString('utf8'));
       } catch (error) {
         throw new BodyError(400, `the body is not JSON: ${(error as Error).message}`);
+      }
+      if (options.prepare) {
+        // Keep a quarter of the deadline (at most a second) for judging and answering.
+        const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+        await options.prepare(body, Math.max(0, deadlineMs - elapsed - Math.min(1000, deadlineMs / 4)));
       }
       await acquire();
       try {

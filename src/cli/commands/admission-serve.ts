@@ -18,6 +18,9 @@ import type { ImageResults } from '../../core/images/results.js';
 import { UsageError } from '../usage-error.js';
 import type { CommandIO } from '../io.js';
 import { loadConfigFile } from '../config.js';
+import { signatureGate } from '../signatures.js';
+import { reviewImages } from '../../app/signatures.js';
+import { createSignatureCache } from '../../adapters/registry/signature-cache.js';
 
 export const SERVE_HELP = `Usage: palisade admission serve [flags]
 
@@ -49,6 +52,8 @@ Flags:
       --image-store-refresh-seconds N
                                    reload the store's results every N seconds (default 30; never
                                    during a review)
+      --insecure-registry HOST     plain HTTP for this registry when verifying image signatures
+                                   (the signatures: section of the configuration; repeatable)
 
 Exit codes: 0 stopped by SIGTERM or SIGINT after finishing the reviews in flight, 2 usage error
 or the cluster cannot be reached.
@@ -78,6 +83,7 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
       'max-body-bytes': { type: 'string' },
       'image-store': { type: 'string' },
       'image-store-refresh-seconds': { type: 'string' },
+      'insecure-registry': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -124,6 +130,9 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
     throw new UsageError(`invalid admission configuration:\n  ${lines.join('\n  ')}`);
   }
   const controller = createAdmissionController(plan, policy);
+  // The signature gate: verdicts cached per image for signatures.cacheSeconds, verified within each review's deadline.
+  const gate = await signatureGate(config, source, process.cwd(), { insecureRegistries: values['insecure-registry'] ?? [], userAgent: 'palisade-admission' });
+  const signatureCache = gate ? createSignatureCache(gate.verifier, { ttlMs: gate.policy.cacheSeconds * 1000 }) : undefined;
   const loadImages = imageResultsLoader(values['image-store']);
   const logger = pino({ base: { component: 'palisade-admission' } });
   // The kinds every planned check needs, plus Namespaces (their mode label) and Pods (CONNECT).
@@ -141,6 +150,7 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
     if (error instanceof ClusterUnavailable) throw new UsageError(error.message);
     throw error;
   }
+  if (signatureCache) live.inventory.setSignatures(signatureCache.results);
   const server = await startAdmissionServer({
     controller,
     inventory: live.inventory,
@@ -154,6 +164,7 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
     maxInFlight,
     maxBodyBytes,
     logger,
+    ...(signatureCache ? { prepare: (body: unknown, budgetMs: number) => signatureCache.prepare(reviewImages(body, live.inventory), budgetMs) } : {}),
     ...(loadImages ? { images: { load: loadImages, apply: (results: ImageResults) => live.inventory.setImages(results), refreshMs: refreshSeconds * 1000 } } : {}),
   });
   live.synced.then(

@@ -2,11 +2,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { verifyImageSignatures } from '../../app/signatures.js';
 import { ScanConfigError } from '../../app/scan.js';
-import { parseSignaturePolicy, type KeylessIdentity, type SignaturePolicy } from '../../core/images/signatures.js';
-import { describeProblem } from '../../core/engine/config.js';
-import { locate } from '../../core/model/location.js';
+import type { KeylessIdentity, SignaturePolicy } from '../../core/images/signatures.js';
+import type { SignatureVerifier } from '../../core/ports/signatures.js';
 import { parseImageReference } from '../../core/images/reference.js';
 import { loadConfigFile } from '../config.js';
+import { signatureGate, verifierFor } from '../signatures.js';
 import { SIGNATURE_OUTPUTS } from '../formatters/signatures.js';
 import type { CommandIO } from '../io.js';
 import { chooseOutput, formatList, writeRendered } from '../output/registry.js';
@@ -70,26 +70,17 @@ export async function imageVerifyCommand(argv: string[], io: CommandIO): Promise
     const parsed = parseImageReference(image);
     if (!parsed.ok) throw new UsageError(`${image}: not an image reference (${parsed.error})`);
   }
-  const { policy, baseDir } = await policyFrom(values, io);
-  const { createRegistryClient } = await import('../../adapters/registry/client.js');
-  const { loadSignatureVerifier, SignaturePolicyError } = await import('../../adapters/registry/signature-policy.js');
-  const client = createRegistryClient({ insecureRegistries: values['insecure-registry'] ?? [], userAgent: `palisade/${io.version}` });
-  let verifier;
-  try {
-    verifier = await loadSignatureVerifier(policy, baseDir, client);
-  } catch (error) {
-    if (error instanceof SignaturePolicyError) throw new UsageError(error.message);
-    throw error;
-  }
+  const verifier = await verifierFrom(values, io);
   const report = await verifyImageSignatures(positionals, verifier);
   await writeRendered(io, output, { verdicts: report.verdicts });
   return report.allVerified ? 0 : 1;
 }
 
-type Flags = { key?: string[]; 'certificate-identity'?: string; 'certificate-identity-regexp'?: string; 'certificate-oidc-issuer'?: string; 'certificate-oidc-issuer-regexp'?: string; 'trusted-root'?: string; 'insecure-ignore-sct'?: boolean; config?: string };
+type Flags = { key?: string[]; 'certificate-identity'?: string; 'certificate-identity-regexp'?: string; 'certificate-oidc-issuer'?: string; 'certificate-oidc-issuer-regexp'?: string; 'trusted-root'?: string; 'insecure-ignore-sct'?: boolean; config?: string; 'insecure-registry'?: string[] };
 
-/** The policy the flags give, or the configuration's signatures: section when no flag names a signer. */
-async function policyFrom(values: Flags, io: CommandIO): Promise<{ policy: SignaturePolicy; baseDir: string }> {
+/** A verifier for the policy the flags give, or the configuration's signatures: section when no flag names a signer. */
+async function verifierFrom(values: Flags, io: CommandIO): Promise<SignatureVerifier> {
+  const options = { insecureRegistries: values['insecure-registry'] ?? [], userAgent: `palisade/${io.version}` };
   const identityFlags = ['certificate-identity', 'certificate-identity-regexp', 'certificate-oidc-issuer', 'certificate-oidc-issuer-regexp'] as const;
   const keyless = identityFlags.some((flag) => values[flag] !== undefined);
   if ((values.key?.length ?? 0) > 0 || keyless) {
@@ -121,20 +112,13 @@ async function policyFrom(values: Flags, io: CommandIO): Promise<{ policy: Signa
       requireSct: !values['insecure-ignore-sct'],
       cacheSeconds: 0,
     };
-    return { policy, baseDir: io.cwd };
+    return verifierFor(policy, io.cwd, options);
   }
   const { config, source } = await loadConfigFile(values.config).catch((error: unknown) => {
     if (error instanceof ScanConfigError) throw new UsageError(error.message);
     throw error;
   });
-  const { policy, problems } = parseSignaturePolicy(config);
-  if (problems.length > 0) {
-    const lines = problems.map((problem) => {
-      const position = locate(config, problem.path).position;
-      return `${source ?? 'config'}${position ? `:${position.line}:${position.column}` : ''}: ${describeProblem(problem)}`;
-    });
-    throw new UsageError(`invalid signatures configuration:\n  ${lines.join('\n  ')}`);
-  }
-  if (!policy) throw new UsageError('no signer to verify against: give --key FILE, or --certificate-identity and --certificate-oidc-issuer with --trusted-root, or a signatures: section in the configuration');
-  return { policy, baseDir: path.resolve(io.cwd, source ? path.dirname(source) : '.') };
+  const gate = await signatureGate(config, source, io.cwd, options);
+  if (!gate) throw new UsageError('no signer to verify against: give --key FILE, or --certificate-identity and --certificate-oidc-issuer with --trusted-root, or a signatures: section in the configuration');
+  return gate.verifier;
 }

@@ -17,6 +17,8 @@ import type { ImageResults } from '../../core/images/results.js';
 import { UsageError } from '../usage-error.js';
 import type { CommandIO } from '../io.js';
 import { loadConfigFile } from '../config.js';
+import { imagesOf, verifyImageSignatures } from '../../app/signatures.js';
+import { signatureGate } from '../signatures.js';
 
 export const SCAN_HELP = `Usage: palisade scan [PATH...] [flags]
 
@@ -80,8 +82,10 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   const allowEmpty = values['allow-empty'] === true;
   if (standard !== undefined && !(STANDARD_IDS as readonly string[]).includes(standard)) throw new UsageError(`unknown standard "${standard}" (one of ${STANDARD_IDS.join(', ')})`);
   let plan: ScanPlan;
+  let configFile: Awaited<ReturnType<typeof loadConfigFile>>;
   try {
-    const { config, source } = await loadConfigFile(values.config);
+    configFile = await loadConfigFile(values.config);
+    const { config, source } = configFile;
     plan = planScan(
       {
         config,
@@ -105,7 +109,10 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     ...(values.namespace ? { defaultNamespace: values.namespace, clusterNamespace: values.namespace } : {}),
   });
   const images = await readImageResults(values['image-store']);
-  const { report, verdict } = reportAndVerdict(() => scanResources(loaded, { plan, version: io.version, failOn, allowEmpty, ...(images ? { images } : {}) }));
+  // With a signatures: section, every image the objects run is verified in its registry first.
+  const gate = await signatureGate(configFile.config, configFile.source, io.cwd, { userAgent: `palisade/${io.version}` });
+  const signatures = gate ? (await verifyImageSignatures(imagesOf(loaded.resources.map((resource) => resource.object)), gate.verifier)).results : undefined;
+  const { report, verdict } = reportAndVerdict(() => scanResources(loaded, { plan, version: io.version, failOn, allowEmpty, ...(images ? { images } : {}), ...(signatures ? { signatures } : {}) }));
   await writeRendered(io, output, report, { ...renderContext(io, { color: io.color && !values['no-color'] }), ...(maxMarkdownBytes !== undefined ? { maxMarkdownBytes } : {}) });
   return exitCodeOf(verdict);
 }
