@@ -1,0 +1,282 @@
+/**
+ * Image signatures against the real tools: cosign (built from Go modules by provision.sh) signs
+ * images in a real registry (docker-registry on loopback) with keys it generates, in both of its
+ * layouts (the classic .sig tag, and v0.3 Sigstore bundles attached through the referrers API's
+ * tag fallback); some signatures are then tampered with. `cosign verify` is the oracle: on every
+ * image, Palisade's verdict (palisade image verify, as a user runs it) must equal cosign's.
+ * Then the admission use case: with a signatures: section, the webhook denies an unsigned image
+ * in an enforced namespace, admits a signed one, and fails closed when verification cannot
+ * finish within the review's deadline.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createRegistryClient } from '../src/adapters/registry/client.js';
+import { createSignatureCache } from '../src/adapters/registry/signature-cache.js';
+import { loadSignatureVerifier } from '../src/adapters/registry/signature-policy.js';
+import { admit, createAdmissionController, parseAdmissionPolicy, type AdmissionReviewResponse } from '../src/app/admission.js';
+import { planScan } from '../src/app/scan.js';
+import { reviewImages, verifyImageSignatures } from '../src/app/signatures.js';
+import { ALL_CHECKS } from '../src/core/checks/index.js';
+import { parseSignaturePolicy, type SignatureVerdict } from '../src/core/images/signatures.js';
+import { createIncrementalInventory } from '../src/core/inventory/inventory.js';
+import type { SignatureVerifier } from '../src/core/ports/signatures.js';
+import { palisadeAsync } from './support/cli.js';
+import { buildImage, buildLayer, MEDIA, pushBlob, pushImage, pushManifest } from './support/images.js';
+import { repoPath } from './support/paths.js';
+import { requireProgram } from './support/programs.js';
+import { sha256Digest, startRegistry, type TestRegistry } from './support/registry.js';
+
+const NOW = new Date('2026-03-01T00:00:00Z');
+const PASSWORD = 'palisade-test-only';
+
+let dir: string;
+let registry: TestRegistry;
+let cosignBinary: string;
+
+/** cosign with a private HOME and TUF root (nothing cached from elsewhere, nothing fetched). */
+function cosign(args: string[]): { status: number; output: string } {
+  const result = spawnSync(cosignBinary, args, {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { PATH: process.env.PATH ?? '', HOME: path.join(dir, 'home'), TUF_ROOT: path.join(dir, 'tuf'), COSIGN_PASSWORD: PASSWORD, COSIGN_YES: 'true' },
+  });
+  if (result.error) throw result.error;
+  return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
+}
+
+function sign(key: string, reference: string, layout: 'classic' | 'bundle'): void {
+  // Offline: no Rekor upload, no TUF signing config; plain HTTP to the loopback registry.
+  const result = cosign(['sign', '--key', key, '--tlog-upload=false', '--use-signing-config=false', `--new-bundle-format=${layout === 'bundle'}`, '--allow-http-registry', reference]);
+  assert.equal(result.status, 0, `cosign sign ${reference}: ${result.output}`);
+}
+
+async function getJson(repository: string, reference: string, accept: string): Promise<Record<string, any>> {
+  const response = await fetch(`${registry.url}/v2/${repository}/manifests/${reference}`, { headers: { accept } });
+  assert.equal(response.status, 200, `GET ${repository}:${reference}`);
+  return (await response.json()) as Record<string, any>;
+}
+
+async function getBlob(repository: string, digest: string): Promise<Buffer> {
+  const response = await fetch(`${registry.url}/v2/${repository}/blobs/${digest}`);
+  assert.equal(response.status, 200, `GET blob ${digest}`);
+  return Buffer.from(await response.arrayBuffer());
+}
+
+async function push(repository: string, tag: string, content: string): Promise<string> {
+  const image = buildImage({ layers: [await buildLayer([{ path: 'etc/content', content }])] });
+  await pushImage(registry, repository, tag, image);
+  return image.manifestDigest;
+}
+
+const sigTag = (digest: string) => `${digest.replace(':', '-')}.sig`;
+
+/** The images, what was done to each, and what Palisade must conclude (cosign must agree). */
+const CASES: { name: string; reference: () => string; expected: SignatureVerdict['status']; layout?: 'classic' | 'bundle' }[] = [];
+
+describe('image signatures: Palisade and cosign verify agree (docker-registry on loopback)', () => {
+  before(async () => {
+    cosignBinary = requireProgram('cosign');
+    dir = mkdtempSync(path.join(tmpdir(), 'palisade-signatures-'));
+    for (const sub of ['home', 'tuf', 'trusted', 'other']) mkdirSync(path.join(dir, sub));
+    for (const sub of ['trusted', 'other']) {
+      const result = spawnSync(cosignBinary, ['generate-key-pair'], { cwd: path.join(dir, sub), encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: path.join(dir, 'home'), COSIGN_PASSWORD: PASSWORD } });
+      assert.equal(result.status, 0, `cosign generate-key-pair: ${result.stderr}`);
+    }
+    const trusted = 'trusted/cosign.key';
+    registry = await startRegistry();
+    const host = registry.host;
+
+    const classic = await push('sig/classic', 'v1', 'classic');
+    sign(trusted, `${host}/sig/classic@${classic}`, 'classic');
+    CASES.push({ name: 'signed (.sig tag)', reference: () => `${host}/sig/classic:v1`, expected: 'verified', layout: 'classic' });
+    CASES.push({ name: 'signed (.sig tag), by digest', reference: () => `${host}/sig/classic@${classic}`, expected: 'verified', layout: 'classic' });
+
+    const bundle = await push('sig/bundle', 'v1', 'bundle');
+    sign(trusted, `${host}/sig/bundle@${bundle}`, 'bundle');
+    CASES.push({ name: 'signed (Sigstore bundle, referrers)', reference: () => `${host}/sig/bundle:v1`, expected: 'verified', layout: 'bundle' });
+
+    await push('sig/unsigned', 'v1', 'unsigned');
+    CASES.push({ name: 'unsigned', reference: () => `${host}/sig/unsigned:v1`, expected: 'unsigned' });
+
+    const other = await push('sig/other-key', 'v1', 'other-key');
+    sign('other/cosign.key', `${host}/sig/other-key@${other}`, 'classic');
+    CASES.push({ name: 'signed with an untrusted key', reference: () => `${host}/sig/other-key:v1`, expected: 'invalid' });
+
+    // Tampered: the signed payload changed after signing (the signature annotation kept).
+    const tampered = await push('sig/tampered', 'v1', 'tampered');
+    sign(trusted, `${host}/sig/tampered@${tampered}`, 'classic');
+    const manifest = await getJson('sig/tampered', sigTag(tampered), MEDIA.ociManifest);
+    const layer = manifest.layers[0];
+    const payload = JSON.parse((await getBlob('sig/tampered', layer.digest)).toString('utf8'));
+    payload.optional = { note: 'added after signing' };
+    const changed = Buffer.from(JSON.stringify(payload));
+    await pushBlob(registry, 'sig/tampered', changed);
+    layer.digest = sha256Digest(changed);
+    layer.size = changed.length;
+    await pushManifest(registry, 'sig/tampered', sigTag(tampered), Buffer.from(JSON.stringify(manifest)), manifest.mediaType ?? MEDIA.ociManifest);
+    CASES.push({ name: 'tampered payload (.sig tag)', reference: () => `${host}/sig/tampered:v1`, expected: 'invalid' });
+
+    // Copied: a valid signature of another image of the repository, put under this image's .sig tag.
+    const good = await push('sig/copied', 'good', 'good');
+    const copy = await push('sig/copied', 'v1', 'copy');
+    sign(trusted, `${host}/sig/copied@${good}`, 'classic');
+    const goodSignature = await getJson('sig/copied', sigTag(good), MEDIA.ociManifest);
+    await pushManifest(registry, 'sig/copied', sigTag(copy), Buffer.from(JSON.stringify(goodSignature)), goodSignature.mediaType ?? MEDIA.ociManifest);
+    CASES.push({ name: "another image's signature copied", reference: () => `${host}/sig/copied:v1`, expected: 'invalid' });
+
+    // A bundle whose DSSE signature was altered (re-attached through the referrers tag fallback).
+    const broken = await push('sig/bundle-tampered', 'v1', 'bundle-tampered');
+    sign(trusted, `${host}/sig/bundle-tampered@${broken}`, 'bundle');
+    const fallbackTag = broken.replace(':', '-');
+    const index = await getJson('sig/bundle-tampered', fallbackTag, MEDIA.ociIndex);
+    const entry = index.manifests[0];
+    const bundleManifest = await getJson('sig/bundle-tampered', entry.digest, MEDIA.ociManifest);
+    const bundleJson = JSON.parse((await getBlob('sig/bundle-tampered', bundleManifest.layers[0].digest)).toString('utf8'));
+    const signature = Buffer.from(bundleJson.dsseEnvelope.signatures[0].sig, 'base64');
+    signature[signature.length - 1]! ^= 0x01;
+    bundleJson.dsseEnvelope.signatures[0].sig = signature.toString('base64');
+    const bundleBytes = Buffer.from(JSON.stringify(bundleJson));
+    await pushBlob(registry, 'sig/bundle-tampered', bundleBytes);
+    bundleManifest.layers[0].digest = sha256Digest(bundleBytes);
+    bundleManifest.layers[0].size = bundleBytes.length;
+    const manifestBytes = Buffer.from(JSON.stringify(bundleManifest));
+    const manifestDigest = await pushManifest(registry, 'sig/bundle-tampered', sha256Digest(manifestBytes), manifestBytes, MEDIA.ociManifest);
+    index.manifests = [{ ...entry, digest: manifestDigest, size: manifestBytes.length }];
+    await pushManifest(registry, 'sig/bundle-tampered', fallbackTag, Buffer.from(JSON.stringify(index)), MEDIA.ociIndex);
+    CASES.push({ name: 'tampered bundle signature (referrers)', reference: () => `${host}/sig/bundle-tampered:v1`, expected: 'invalid' });
+
+    // The tag moved: the signed digest is no longer what the tag names.
+    const before = await push('sig/moved', 'v1', 'moved-signed');
+    sign(trusted, `${host}/sig/moved@${before}`, 'classic');
+    await push('sig/moved', 'v1', 'moved-replaced');
+    CASES.push({ name: 'tag moved to an unsigned image', reference: () => `${host}/sig/moved:v1`, expected: 'unsigned' });
+  });
+
+  after(async () => {
+    await registry?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('every verdict of palisade image verify equals cosign verify --key (table below)', async () => {
+    const references = CASES.map((item) => item.reference());
+    const run = await palisadeAsync(['image', 'verify', '--key', path.join(dir, 'trusted/cosign.pub'), '--insecure-registry', registry.host, '-o', 'json', ...references]);
+    assert.equal(run.code, 1, `some images are not verified: exit 1\n${run.stderr}`);
+    const verdicts = (JSON.parse(run.stdout) as { verdicts: SignatureVerdict[] }).verdicts;
+    const rows: string[] = [];
+    const disagreements: string[] = [];
+    for (const [index, item] of CASES.entries()) {
+      const verdict = verdicts[index]!;
+      assert.equal(verdict.image, references[index]);
+      const oracle = cosign(['verify', '--key', 'trusted/cosign.pub', '--insecure-ignore-tlog=true', '--allow-http-registry', references[index]!]);
+      const cosignVerified = oracle.status === 0;
+      const palisadeVerified = verdict.status === 'verified';
+      rows.push(`${item.name.padEnd(40)} cosign ${cosignVerified ? 'verified' : 'rejected'}  palisade ${verdict.status.padEnd(8)} ${verdict.status === 'verified' ? `${verdict.signer} (${verdict.layout})` : verdict.reason.slice(0, 90)}`);
+      if (cosignVerified !== palisadeVerified) disagreements.push(`${item.name}: cosign ${cosignVerified ? 'verified' : `rejected (${oracle.output.trim().split('\n').pop()})`}, palisade ${verdict.status} (${verdict.reason})`);
+      assert.equal(verdict.status, item.expected, `${item.name}: ${verdict.reason}`);
+      if (item.layout) assert.equal(verdict.layout, item.layout, item.name);
+    }
+    console.log(`\n${rows.join('\n')}\n`);
+    assert.deepEqual(disagreements, []);
+  });
+
+  it('exit 0 when every image verifies; a table names the signer and the layout', async () => {
+    const run = await palisadeAsync(['image', 'verify', '--key', path.join(dir, 'trusted/cosign.pub'), '--insecure-registry', registry.host, `${registry.host}/sig/classic:v1`, `${registry.host}/sig/bundle:v1`]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /sig\/classic:v1\s+sha256:\w+\s+verified\s+key cosign\.pub \(\.sig tag\)/);
+    assert.match(run.stdout, /sig\/bundle:v1\s+sha256:\w+\s+verified\s+key cosign\.pub \(Sigstore bundle\)/);
+    assert.match(run.stdout, /2 of 2 images verified/);
+  });
+
+  it('usage errors exit 2: no signer, a private key given as --key, keyless without a trusted root', async () => {
+    const image = `${registry.host}/sig/classic:v1`;
+    const none = await palisadeAsync(['image', 'verify', '--config', path.join(dir, 'missing.yaml'), image]);
+    assert.equal(none.code, 2);
+    const privateKey = await palisadeAsync(['image', 'verify', '--key', path.join(dir, 'trusted/cosign.key'), image]);
+    assert.equal(privateKey.code, 2);
+    assert.match(privateKey.stderr, /not a PEM public key/);
+    assert.doesNotMatch(privateKey.stderr + privateKey.stdout, /ENCRYPTED|BEGIN/, 'never prints key material');
+    const keyless = await palisadeAsync(['image', 'verify', '--certificate-identity', 'me@example.com', '--certificate-oidc-issuer', 'https://accounts.example.com', image]);
+    assert.equal(keyless.code, 2);
+    assert.match(keyless.stderr, /--trusted-root/);
+  });
+
+  describe('at admission (the use case, with the verdict cache)', () => {
+    const config = () => ({ admission: { mode: 'enforce' }, signatures: { keys: [{ file: 'trusted/cosign.pub' }], cacheSeconds: 60 } });
+
+    function review(image: string, uid: string): Record<string, any> {
+      const body = JSON.parse(readFileSync(repoPath('test/fixtures/admission/deployment-create-compliant.json'), 'utf8')) as Record<string, any>;
+      body.request.uid = uid;
+      for (const container of body.request.object.spec.template.spec.containers) container.image = image;
+      return body;
+    }
+
+    async function setup(wrap: (verifier: SignatureVerifier) => SignatureVerifier = (verifier) => verifier) {
+      const { policy, problems } = parseSignaturePolicy(config());
+      assert.deepEqual(problems, []);
+      const verifier = await loadSignatureVerifier(policy!, dir, createRegistryClient({ insecureRegistries: [registry.host] }));
+      const admission = parseAdmissionPolicy(config(), new Set(ALL_CHECKS.map((check) => check.id)));
+      assert.deepEqual(admission.problems, []);
+      const controller = createAdmissionController(planScan({ config: config(), now: NOW }), admission.policy);
+      const inventory = createIncrementalInventory([]);
+      const cache = createSignatureCache(wrap(verifier), { ttlMs: 60_000 });
+      inventory.setSignatures(cache.results);
+      // What the server's prepare hook does before each review.
+      const judge = async (body: unknown, budgetMs = 5000) => {
+        await cache.prepare(reviewImages(body, inventory), budgetMs);
+        return admit(body, inventory, controller, NOW);
+      };
+      return { judge, cache };
+    }
+
+    const responseOf = (answer: { body: unknown }) => (answer.body as AdmissionReviewResponse).response;
+
+    it('denies an unsigned image and a tampered one, admits a signed one; verdicts are cached per image', async () => {
+      const { judge, cache } = await setup();
+      const unsigned = responseOf(await judge(review(`${registry.host}/sig/unsigned:v1`, 'unsigned')));
+      assert.equal(unsigned.allowed, false);
+      assert.match(unsigned.status!.message, /image-signature-unverified \(high\).*has no signature/);
+      const tampered = responseOf(await judge(review(`${registry.host}/sig/tampered:v1`, 'tampered')));
+      assert.equal(tampered.allowed, false);
+      assert.match(tampered.status!.message, /image-signature-unverified.*do not verify/);
+      const signed = await judge(review(`${registry.host}/sig/classic:v1`, 'signed'));
+      assert.equal(responseOf(signed).allowed, true, JSON.stringify(responseOf(signed)));
+      assert.ok(!signed.decision.checks.some((check) => check.checkId === 'image-signature-unverified'));
+      const verifiedBefore = cache.stats.verified;
+      assert.equal(responseOf(await judge(review(`${registry.host}/sig/classic:v1`, 'signed-again'))).allowed, true);
+      assert.equal(cache.stats.verified, verifiedBefore, 'the second review of the image reads the cache, not the registry');
+    });
+
+    it('fails closed: a verification that cannot finish within the budget is not evaluated and denied; the retry finds it cached', async () => {
+      const slow = (verifier: SignatureVerifier): SignatureVerifier => ({
+        verify: async (image) => {
+          await new Promise((resolve) => setTimeout(resolve, 400));
+          return verifier.verify(image);
+        },
+      });
+      const { judge } = await setup(slow);
+      const body = review(`${registry.host}/sig/bundle:v1`, 'slow');
+      const late = responseOf(await judge(body, 50));
+      assert.equal(late.allowed, false);
+      assert.match(late.status!.message, /could not be verified \(not evaluated\): no verdict reached in time/);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      assert.equal(responseOf(await judge(body, 50)).allowed, true);
+    });
+
+    it('scan and admission reach the same verdict on the same images', async () => {
+      const { policy } = parseSignaturePolicy(config());
+      const verifier = await loadSignatureVerifier(policy!, dir, createRegistryClient({ insecureRegistries: [registry.host] }));
+      const { judge } = await setup();
+      for (const item of CASES) {
+        const reference = item.reference();
+        const report = await verifyImageSignatures([reference], verifier);
+        const answer = responseOf(await judge(review(reference, `same-${item.name}`)));
+        assert.equal(answer.allowed, report.allVerified, `${item.name}: scan says ${report.verdicts[0]!.status}, admission ${answer.allowed ? 'allowed' : 'denied'}`);
+      }
+    });
+  });
+});
