@@ -10,10 +10,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { request } from 'node:https';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { startAdmissionServer } from '../src/adapters/admission/server.js';
 import { createRegistryClient } from '../src/adapters/registry/client.js';
 import { createSignatureCache } from '../src/adapters/registry/signature-cache.js';
 import { loadSignatureVerifier } from '../src/adapters/registry/signature-policy.js';
@@ -25,6 +29,7 @@ import { parseSignaturePolicy, type SignatureVerdict } from '../src/core/images/
 import { createIncrementalInventory } from '../src/core/inventory/inventory.js';
 import type { SignatureVerifier } from '../src/core/ports/signatures.js';
 import { palisadeAsync } from './support/cli.js';
+import { certificateAuthority } from './support/cluster.js';
 import { buildImage, buildLayer, MEDIA, pushBlob, pushImage, pushManifest } from './support/images.js';
 import { repoPath } from './support/paths.js';
 import { requireProgram } from './support/programs.js';
@@ -230,7 +235,7 @@ describe('image signatures: Palisade and cosign verify agree (docker-registry on
         await cache.prepare(reviewImages(body, inventory), budgetMs);
         return admit(body, inventory, controller, NOW);
       };
-      return { judge, cache };
+      return { judge, cache, controller, inventory };
     }
 
     const responseOf = (answer: { body: unknown }) => (answer.body as AdmissionReviewResponse).response;
@@ -265,6 +270,58 @@ describe('image signatures: Palisade and cosign verify agree (docker-registry on
       assert.match(late.status!.message, /could not be verified \(not evaluated\): no verdict reached in time/);
       await new Promise((resolve) => setTimeout(resolve, 1500));
       assert.equal(responseOf(await judge(body, 50)).allowed, true);
+    });
+
+    it('through the HTTPS server: its prepare hook verifies within the deadline; the deadline answer denies when the registry is slower', async () => {
+      const slowMs = { value: 0 };
+      const { cache, controller, inventory } = await setup((verifier) => ({
+        verify: async (image) => {
+          await new Promise((resolve) => setTimeout(resolve, slowMs.value));
+          return verifier.verify(image);
+        },
+      }));
+      const authority = await certificateAuthority();
+      const serving = await authority.issue('CN=palisade-webhook', 'server', [{ type: 'ip', value: '127.0.0.1' }]);
+      writeFileSync(path.join(dir, 'tls.crt'), serving.cert);
+      writeFileSync(path.join(dir, 'tls.key'), serving.key, { mode: 0o600 });
+      const server = await startAdmissionServer({
+        controller,
+        inventory,
+        ready: () => true,
+        certFile: path.join(dir, 'tls.crt'),
+        keyFile: path.join(dir, 'tls.key'),
+        port: 0,
+        host: '127.0.0.1',
+        now: () => NOW,
+        deadlineMs: 1000,
+        logger: pino({}, new Writable({ write: (_chunk, _encoding, done) => done() })),
+        prepare: (body, budgetMs) => cache.prepare(reviewImages(body, inventory), budgetMs),
+      });
+      const post = (body: unknown) =>
+        new Promise<AdmissionReviewResponse>((resolve, reject) => {
+          const req = request({ host: '127.0.0.1', port: server.port, path: '/validate', method: 'POST', ca: authority.pem, headers: { 'content-type': 'application/json' } }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (chunk: Buffer) => chunks.push(chunk));
+            res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as AdmissionReviewResponse));
+          });
+          req.on('error', reject);
+          req.end(JSON.stringify(body));
+        });
+      try {
+        assert.equal((await post(review(`${registry.host}/sig/bundle:v1`, 'server-signed'))).response.allowed, true);
+        const unsigned = (await post(review(`${registry.host}/sig/unsigned:v1`, 'server-unsigned'))).response;
+        assert.equal(unsigned.allowed, false);
+        assert.match(unsigned.status!.message, /image-signature-unverified/);
+        // A registry slower than the deadline: the review is answered in time, denied as not evaluated.
+        slowMs.value = 3000;
+        const started = Date.now();
+        const late = (await post(review(`${registry.host}/sig/classic:v1`, 'server-late'))).response;
+        assert.ok(Date.now() - started < 2000, `answered within the deadline (${Date.now() - started} ms)`);
+        assert.equal(late.allowed, false);
+        assert.match(late.status!.message, /not evaluated/);
+      } finally {
+        await server.close();
+      }
     });
 
     it('scan and admission reach the same verdict on the same images', async () => {
