@@ -210,6 +210,22 @@ describe('image signatures: Palisade and cosign verify agree (docker-registry on
     assert.match(keyless.stderr, /--trusted-root/);
   });
 
+  it('palisade scan with a signatures: section reports the unsigned and tampered images, not the signed ones', async () => {
+    const manifest = (name: string, image: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  namespace: shop\nspec:\n  containers:\n    - name: app\n      image: ${image}\n`;
+    writeFileSync(
+      path.join(dir, 'pods.yaml'),
+      [manifest('signed', `${registry.host}/sig/classic:v1`), manifest('bundle', `${registry.host}/sig/bundle:v1`), manifest('unsigned', `${registry.host}/sig/unsigned:v1`), manifest('tampered', `${registry.host}/sig/tampered:v1`)].join('---\n'),
+    );
+    writeFileSync(path.join(dir, 'palisade.yaml'), `signatures:\n  keys:\n    - file: trusted/cosign.pub\n  insecureRegistries: ["${registry.host}"]\n`);
+    const run = await palisadeAsync(['scan', '--config', path.join(dir, 'palisade.yaml'), '--check', 'image-signature-unverified', '-o', 'json', path.join(dir, 'pods.yaml')]);
+    assert.equal(run.code, 1, run.stderr);
+    const findings = (JSON.parse(run.stdout) as { findings: { checkId: string; object: { name: string }; message: string }[] }).findings;
+    assert.deepEqual(findings.map((finding) => `${finding.checkId} ${finding.object.name}`).sort(), ['image-signature-unverified tampered', 'image-signature-unverified unsigned']);
+    // Without the section the check does not run: nothing to verify against.
+    const none = await palisadeAsync(['scan', '--check', 'image-signature-unverified', '-o', 'json', path.join(dir, 'pods.yaml')]);
+    assert.equal(none.code, 0, none.stderr);
+  });
+
   describe('at admission (the use case, with the verdict cache)', () => {
     const config = () => ({ admission: { mode: 'enforce' }, signatures: { keys: [{ file: 'trusted/cosign.pub' }], cacheSeconds: 60 } });
 

@@ -26,7 +26,7 @@ export async function signatureGate(config: unknown, source: string | undefined,
 export async function verifierFor(policy: SignaturePolicy, baseDir: string, options: { insecureRegistries?: string[]; userAgent: string }): Promise<SignatureVerifier> {
   const { createRegistryClient } = await import('../adapters/registry/client.js');
   const { loadSignatureVerifier, SignaturePolicyError } = await import('../adapters/registry/signature-policy.js');
-  const client = createRegistryClient({ insecureRegistries: options.insecureRegistries ?? [], userAgent: options.userAgent });
+  const client = createRegistryClient({ insecureRegistries: [...(options.insecureRegistries ?? []), ...policy.insecureRegistries], userAgent: options.userAgent });
   try {
     return await loadSignatureVerifier(policy, baseDir, client);
   } catch (error) {

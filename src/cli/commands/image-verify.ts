@@ -111,6 +111,7 @@ async function verifierFrom(values: Flags, io: CommandIO): Promise<SignatureVeri
       ...(values['trusted-root'] !== undefined ? { trustedRoot: values['trusted-root'] } : {}),
       requireSct: !values['insecure-ignore-sct'],
       cacheSeconds: 0,
+      insecureRegistries: [],
     };
     return verifierFor(policy, io.cwd, options);
   }

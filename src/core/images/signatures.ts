@@ -53,6 +53,7 @@ export interface KeylessIdentity {
  *   trustedRoot: trusted_root.json   # Sigstore trusted root (Fulcio CAs, Rekor and CT log keys), for keyless
  *   requireSct: true           # keyless: the certificate must carry a CT log's SCT (default true)
  *   cacheSeconds: 300          # the webhook keeps a verdict this long per digest
+ *   insecureRegistries: [127.0.0.1:5000]   # read over plain HTTP (test registries)
  * ```
  */
 export interface SignaturePolicy {
@@ -61,9 +62,11 @@ export interface SignaturePolicy {
   trustedRoot?: string;
   requireSct: boolean;
   cacheSeconds: number;
+  /** Registries (host[:port]) read over plain HTTP. */
+  insecureRegistries: string[];
 }
 
-const KNOWN = ['keys', 'keyless', 'trustedRoot', 'requireSct', 'cacheSeconds'];
+const KNOWN = ['keys', 'keyless', 'trustedRoot', 'requireSct', 'cacheSeconds', 'insecureRegistries'];
 
 /** Reads the `signatures` section of a configuration; undefined when there is none (no signature gate). */
 export function parseSignaturePolicy(config: unknown): { policy?: SignaturePolicy; problems: ConfigProblem[] } {
@@ -134,8 +137,13 @@ export function parseSignaturePolicy(config: unknown): { policy?: SignaturePolic
     if (typeof section.cacheSeconds === 'number' && Number.isInteger(section.cacheSeconds) && section.cacheSeconds >= 0) cacheSeconds = section.cacheSeconds;
     else problems.push({ path: ['signatures', 'cacheSeconds'], message: 'must be a whole number of seconds (0 or more)' });
   }
+  const insecureRegistries: string[] = [];
+  list('insecureRegistries').forEach((item, index) => {
+    if (typeof item === 'string' && /^[^\s/]+$/.test(item)) insecureRegistries.push(item);
+    else problems.push({ path: ['signatures', 'insecureRegistries', index], message: 'must be a registry host[:port]' });
+  });
   if (keys.length === 0 && keyless.length === 0) problems.push({ path: ['signatures'], message: 'names no keys and no keyless identities: no signature could ever verify' });
-  return { policy: { keys, keyless, ...(trustedRoot !== undefined ? { trustedRoot } : {}), requireSct, cacheSeconds }, problems };
+  return { policy: { keys, keyless, ...(trustedRoot !== undefined ? { trustedRoot } : {}), requireSct, cacheSeconds, insecureRegistries }, problems };
 }
 
 function regExpError(pattern: string): string | undefined {
