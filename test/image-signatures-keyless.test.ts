@@ -208,6 +208,18 @@ describe('keyless signatures against a trusted root (a test CA and log key; dock
     assert.ok(messages.includes('signatures.keyless.0: give exactly one of issuer or issuerRegExp'), messages.join('\n'));
     assert.ok(messages.some((message) => message.startsWith('signatures.keyless.1.subjectRegExp: invalid regular expression')), messages.join('\n'));
     assert.ok(messages.includes('signatures.trustedRoot: keyless identities need a trustedRoot (a Sigstore trusted_root.json) to verify certificates offline'), messages.join('\n'));
+    const keys = parseSignaturePolicy({ signatures: { keys: [{ file: 'a.pub', pem: '-----BEGIN PUBLIC KEY-----' }, { pem: 'not a key' }, 'a.pub'], cacheSeconds: -1, color: 'red' } });
+    assert.deepEqual(
+      keys.problems.map((problem) => `${problem.path.join('.')}: ${problem.message}`),
+      [
+        'signatures.color: unknown setting "color" (one of keys, keyless, trustedRoot, requireSct, cacheSeconds, insecureRegistries)',
+        'signatures.keys.0: give exactly one of file (a PEM public key file) or pem (its text)',
+        'signatures.keys.1.pem: must be a PEM public key (-----BEGIN PUBLIC KEY-----)',
+        'signatures.keys.2: must be a mapping (file or pem, name)',
+        'signatures.cacheSeconds: must be a whole number of seconds (0 or more)',
+      ],
+    );
+    assert.equal(parseSignaturePolicy({}).policy, undefined, 'no section: no signature gate');
   });
 
   it('palisade image verify with --certificate-identity, --certificate-oidc-issuer and --trusted-root; cosign verify agrees on every image', async () => {

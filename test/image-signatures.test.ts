@@ -226,6 +226,27 @@ describe('image signatures: Palisade and cosign verify agree (docker-registry on
     assert.equal(none.code, 0, none.stderr);
   });
 
+  it('the cache keeps a verdict for its TTL and an error verdict briefly, then verifies again', async () => {
+    const { policy } = parseSignaturePolicy({ signatures: { keys: [{ file: 'trusted/cosign.pub' }] } });
+    const verifier = await loadSignatureVerifier(policy!, dir, createRegistryClient({ insecureRegistries: [registry.host, '127.0.0.1:1'], retries: 0 }));
+    let clock = 0;
+    const cache = createSignatureCache(verifier, { ttlMs: 60_000, errorTtlMs: 5_000, now: () => clock });
+    const signed = `${registry.host}/sig/classic:v1`;
+    const unreachable = '127.0.0.1:1/nothing/here:v1';
+    await cache.prepare([signed, unreachable, signed], 10_000);
+    assert.equal(cache.stats.verified, 2, 'each image once');
+    assert.equal(cache.results.lookup(signed)?.status, 'verified');
+    assert.equal(cache.results.lookup(unreachable)?.status, 'error');
+    clock += 6_000;
+    assert.equal(cache.results.lookup(unreachable), undefined, 'an error verdict expires after errorTtlMs');
+    assert.equal(cache.results.lookup(signed)?.status, 'verified');
+    await cache.prepare([signed, unreachable], 10_000);
+    assert.equal(cache.stats.verified, 3, 'only the expired error is verified again');
+    clock += 60_000;
+    await cache.prepare([signed], 10_000);
+    assert.equal(cache.stats.verified, 4, 'a verdict is verified again after its TTL');
+  });
+
   describe('at admission (the use case, with the verdict cache)', () => {
     const config = () => ({ admission: { mode: 'enforce' }, signatures: { keys: [{ file: 'trusted/cosign.pub' }], cacheSeconds: 60 } });
 
