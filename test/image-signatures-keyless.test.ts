@@ -4,9 +4,10 @@
  * signing certificate carrying an OIDC issuer (Fulcio's extension 1.3.6.1.4.1.57264.1.1) and a
  * subject (the SAN), and a "Rekor" key signs the entry's signed entry timestamp. The trusted
  * root (trusted_root.json, as Sigstore's TUF repository serves it) names that CA and that log
- * key. The signature is attached in cosign's classic layout (certificate, chain and Rekor bundle
- * annotations) to an image in a real registry; cosign verify, given the same trusted root, is
- * the oracle on every case.
+ * key. Signatures are attached to images in a real registry in both of cosign's layouts: the
+ * classic one (certificate, chain and Rekor bundle annotations on the .sig tag) and v0.3 Sigstore
+ * bundles through the referrers tag fallback; cosign verify, given the same trusted root, is the
+ * oracle on every case.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -137,6 +138,78 @@ async function attach(repository: string, digest: string, options: { subject?: s
   await pushManifest(registry, repository, `${digest.replace(':', '-')}.sig`, Buffer.from(JSON.stringify(manifest)), MEDIA.ociManifest);
 }
 
+/**
+ * Signs `digest` keylessly in cosign's new bundle format (a v0.3 Sigstore bundle: DSSE envelope of
+ * an in-toto statement, the certificate, a Rekor `dsse` entry with its signed entry timestamp and an
+ * inclusion proof in a one-entry tree with a signed checkpoint) and attaches it through the
+ * referrers API's tag fallback, as cosign v3 does on a registry without the API.
+ */
+async function attachBundle(repository: string, digest: string, options: { subject?: string; log?: ReturnType<typeof logKey> } = {}): Promise<void> {
+  const issued = await ca.issue(options.subject ?? SUBJECT, ISSUER);
+  const statement = Buffer.from(JSON.stringify({ _type: 'https://in-toto.io/Statement/v1', subject: [{ digest: { sha256: digest.slice('sha256:'.length) } }], predicateType: 'https://sigstore.dev/cosign/sign/v1', predicate: {} }));
+  const payloadType = 'application/vnd.in-toto+json';
+  const pae = Buffer.concat([Buffer.from(`DSSEv1 ${payloadType.length} ${payloadType} ${statement.length} `), statement]);
+  const signature = sign('sha256', pae, issued.key);
+  const envelope = { payload: statement.toString('base64'), payloadType, signatures: [{ sig: signature.toString('base64'), keyid: '' }] };
+  const body = Buffer.from(
+    sigstoreJson.canonicalize({
+      apiVersion: '0.0.1',
+      kind: 'dsse',
+      spec: {
+        envelopeHash: { algorithm: 'sha256', value: createHash('sha256').update(JSON.stringify(envelope)).digest('hex') },
+        payloadHash: { algorithm: 'sha256', value: createHash('sha256').update(statement).digest('hex') },
+        signatures: [{ signature: signature.toString('base64'), verifier: Buffer.from(issued.certPem).toString('base64') }],
+      },
+    }),
+  );
+  const entryLog = options.log ?? log;
+  const integratedTime = Math.floor(Date.now() / 1000);
+  const set = sign('sha256', Buffer.from(sigstoreJson.canonicalize({ body: body.toString('base64'), integratedTime, logIndex: 0, logID: log.logId.toString('hex') })), entryLog.privateKey);
+  // A tree of one leaf: its root is the leaf's hash (RFC 6962), the checkpoint a signed note.
+  const root = createHash('sha256').update(Buffer.concat([Buffer.from([0]), body])).digest();
+  const note = `rekor.invalid - 1\n1\n${root.toString('base64')}\n`;
+  const noteSignature = Buffer.concat([log.logId.subarray(0, 4), sign('sha256', Buffer.from(note), entryLog.privateKey)]);
+  const bundle = {
+    mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+    verificationMaterial: {
+      certificate: { rawBytes: Buffer.from(new x509.X509Certificate(issued.certPem).rawData).toString('base64') },
+      tlogEntries: [
+        {
+          logIndex: '0',
+          logId: { keyId: log.logId.toString('base64') },
+          kindVersion: { kind: 'dsse', version: '0.0.1' },
+          integratedTime: String(integratedTime),
+          inclusionPromise: { signedEntryTimestamp: set.toString('base64') },
+          inclusionProof: { logIndex: '0', rootHash: root.toString('base64'), treeSize: '1', hashes: [], checkpoint: { envelope: `${note}\n\u2014 rekor.invalid ${noteSignature.toString('base64')}\n` } },
+          canonicalizedBody: body.toString('base64'),
+        },
+      ],
+    },
+    dsseEnvelope: envelope,
+  };
+  const bundleBytes = Buffer.from(JSON.stringify(bundle));
+  const empty = Buffer.from('{}');
+  await pushBlob(registry, repository, empty);
+  await pushBlob(registry, repository, bundleBytes);
+  const imageManifest = await fetch(`${registry.url}/v2/${repository}/manifests/${digest}`, { headers: { accept: MEDIA.ociManifest } });
+  const imageBytes = Buffer.from(await imageManifest.arrayBuffer());
+  const artifactType = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MEDIA.ociManifest,
+      artifactType,
+      config: { mediaType: 'application/vnd.oci.empty.v1+json', size: empty.length, digest: sha256Digest(empty) },
+      layers: [{ mediaType: artifactType, size: bundleBytes.length, digest: sha256Digest(bundleBytes) }],
+      subject: { mediaType: MEDIA.ociManifest, size: imageBytes.length, digest },
+      annotations: { 'dev.sigstore.bundle.content': 'dsse-envelope', 'dev.sigstore.bundle.predicateType': 'https://sigstore.dev/cosign/sign/v1' },
+    }),
+  );
+  const manifestDigest = await pushManifest(registry, repository, sha256Digest(manifest), manifest, MEDIA.ociManifest);
+  const index = { schemaVersion: 2, mediaType: MEDIA.ociIndex, manifests: [{ mediaType: MEDIA.ociManifest, size: manifest.length, digest: manifestDigest, artifactType }] };
+  await pushManifest(registry, repository, digest.replace(':', '-'), Buffer.from(JSON.stringify(index)), MEDIA.ociIndex);
+}
+
 async function image(repository: string): Promise<string> {
   const built = buildImage({ layers: [await buildLayer([{ path: 'etc/name', content: repository }])] });
   await pushImage(registry, repository, 'v1', built);
@@ -158,6 +231,9 @@ describe('keyless signatures against a trusted root (a test CA and log key; dock
     await attach('keyless/other-log', await image('keyless/other-log'), { log: logKey() });
     const digest = await image('keyless/copied');
     await attach('keyless/copied', digest, { payloadDigest: images['keyless/good']! });
+    await attachBundle('keyless/bundle', await image('keyless/bundle'));
+    await attachBundle('keyless/bundle-other-subject', await image('keyless/bundle-other-subject'), { subject: 'https://ci.example.com/fork@refs/heads/main' });
+    await attachBundle('keyless/bundle-other-log', await image('keyless/bundle-other-log'), { log: logKey() });
   });
 
   after(async () => {
@@ -223,11 +299,11 @@ describe('keyless signatures against a trusted root (a test CA and log key; dock
   });
 
   it('palisade image verify with --certificate-identity, --certificate-oidc-issuer and --trusted-root; cosign verify agrees on every image', async () => {
-    const references = ['keyless/good', 'keyless/other-subject', 'keyless/other-issuer', 'keyless/other-ca', 'keyless/other-log', 'keyless/copied'].map((repository) => `${registry.host}/${repository}:v1`);
+    const references = ['keyless/good', 'keyless/other-subject', 'keyless/other-issuer', 'keyless/other-ca', 'keyless/other-log', 'keyless/copied', 'keyless/bundle', 'keyless/bundle-other-subject', 'keyless/bundle-other-log'].map((repository) => `${registry.host}/${repository}:v1`);
     const run = await palisadeAsync(['image', 'verify', '--certificate-identity', SUBJECT, '--certificate-oidc-issuer', ISSUER, '--trusted-root', path.join(dir, 'trusted_root.json'), '--insecure-ignore-sct', '--insecure-registry', registry.host, '-o', 'json', ...references]);
     assert.equal(run.code, 1, run.stderr);
     const statuses = (JSON.parse(run.stdout) as { verdicts: { status: string }[] }).verdicts.map((verdict) => verdict.status);
-    assert.deepEqual(statuses, ['verified', 'invalid', 'invalid', 'invalid', 'invalid', 'invalid']);
+    assert.deepEqual(statuses, ['verified', 'invalid', 'invalid', 'invalid', 'invalid', 'invalid', 'verified', 'invalid', 'invalid']);
     const cosign = requireProgram('cosign');
     const rows: string[] = [];
     const disagreements: string[] = [];
