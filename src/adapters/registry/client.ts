@@ -272,8 +272,9 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       const what = `referrers of ${reference.registry}/${reference.repository}@${digest}`;
       const response = await get(reference, `/v2/${reference.repository}/referrers/${digest}`, MEDIA_TYPES.ociIndex);
       let bytes: Buffer;
-      if (response.status === 404) {
-        // No referrers API: the tag schema (an index tagged with the digest, algorithm-hex).
+      // No referrers API (404; some registries answer 400, 405 or 501 to a path they do not
+      // route): the tag schema, an index tagged with the digest as algorithm-hex.
+      if ([400, 404, 405, 501].includes(response.status)) {
         await response.body?.cancel();
         const fallback = await get(reference, `/v2/${reference.repository}/manifests/${digest.replace(':', '-')}`, MEDIA_TYPES.ociIndex);
         if (fallback.status === 404) {
