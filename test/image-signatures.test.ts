@@ -293,6 +293,21 @@ describe('image signatures: Palisade and cosign verify agree (docker-registry on
       assert.equal(cache.stats.verified, verifiedBefore, 'the second review of the image reads the cache, not the registry');
     });
 
+    it('an UPDATE that leaves an unsigned image as it was (a scale) is not denied, only warned; changing to it is denied', async () => {
+      const { judge } = await setup();
+      const scale = review(`${registry.host}/sig/unsigned:v1`, 'scale');
+      scale.request.operation = 'UPDATE';
+      scale.request.oldObject = structuredClone(scale.request.object);
+      scale.request.object.spec.replicas = 5;
+      const scaled = responseOf(await judge(scale));
+      assert.equal(scaled.allowed, true, JSON.stringify(scaled));
+      assert.ok(scaled.warnings?.some((warning) => /image-signature-unverified .*not changed by this update/.test(warning)), JSON.stringify(scaled.warnings));
+      const change = review(`${registry.host}/sig/unsigned:v1`, 'change');
+      change.request.operation = 'UPDATE';
+      change.request.oldObject = review(`${registry.host}/sig/classic:v1`, 'old').request.object;
+      assert.equal(responseOf(await judge(change)).allowed, false);
+    });
+
     it('fails closed: a verification that cannot finish within the budget is not evaluated and denied; the retry finds it cached', async () => {
       const slow = (verifier: SignatureVerifier): SignatureVerifier => ({
         verify: async (image) => {

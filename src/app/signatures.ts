@@ -21,7 +21,8 @@ export function imagesOf(objects: readonly KubeObject[]): string[] {
 
 /**
  * The images an AdmissionReview makes the webhook judge: those of its object, or for CONNECT
- * (exec, attach, port-forward) those of the target pod in the inventory. None for a body that is
+ * (exec, attach, port-forward) those of the target pod in the inventory, and for UPDATE those of
+ * the old object as well. None for a body that is
  * no review or an object without containers.
  */
 export function reviewImages(body: unknown, inventory: Pick<Inventory, 'find'>): string[] {
@@ -32,8 +33,9 @@ export function reviewImages(body: unknown, inventory: Pick<Inventory, 'find'>):
     const pod = name !== undefined ? inventory.find('Pod', namespace, name) : undefined;
     return pod ? imagesOf([pod.object]) : [];
   }
-  const object = asRecord(request?.object);
-  return object ? imagesOf([object as KubeObject]) : [];
+  // An UPDATE is judged against the old object too (what changed): its images get the same verdicts.
+  const objects = [asRecord(request?.object), asRecord(request?.oldObject)].filter((object): object is Record<string, unknown> => object !== undefined);
+  return imagesOf(objects as KubeObject[]);
 }
 
 export interface SignatureReport {
