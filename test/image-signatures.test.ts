@@ -226,6 +226,41 @@ describe('image signatures: Palisade and cosign verify agree (docker-registry on
     assert.equal(none.code, 0, none.stderr);
   });
 
+  it('a registry with token auth: signatures are read with the credentials of a Docker config (never printed)', async () => {
+    const secured = await startRegistry({ tokenRealm: { users: { ci: 'ci-password-1234' } } });
+    try {
+      // cosign refuses a token realm on a loopback address (go-containerregistry's guard), so the
+      // image and the bundle cosign attached to it in the open registry are copied, byte for byte.
+      const copy = async (reference: string, accept: string): Promise<{ digest: string; document: Record<string, any> }> => {
+        const response = await fetch(`${registry.url}/v2/sig/bundle/manifests/${reference}`, { headers: { accept } });
+        assert.equal(response.status, 200, `GET sig/bundle:${reference}`);
+        const bytes = Buffer.from(await response.arrayBuffer());
+        const document = JSON.parse(bytes.toString('utf8')) as Record<string, any>;
+        for (const descriptor of [document.config, ...(document.layers ?? [])].filter(Boolean)) await pushBlob(secured, 'private/app', await getBlob('sig/bundle', descriptor.digest));
+        await pushManifest(secured, 'private/app', reference, bytes, document.mediaType);
+        return { digest: sha256Digest(bytes), document };
+      };
+      const { digest } = await copy('v1', MEDIA.ociManifest);
+      const referrers = await getJson('sig/bundle', digest.replace(':', '-'), MEDIA.ociIndex);
+      for (const entry of referrers.manifests) await copy(entry.digest, MEDIA.ociManifest);
+      await copy(digest.replace(':', '-'), MEDIA.ociIndex);
+      const docker = path.join(dir, 'docker');
+      mkdirSync(docker, { recursive: true });
+      writeFileSync(path.join(docker, 'config.json'), JSON.stringify({ auths: { [secured.host]: { auth: Buffer.from('ci:ci-password-1234').toString('base64') } } }));
+      const args = ['image', 'verify', '--key', path.join(dir, 'trusted/cosign.pub'), '--insecure-registry', secured.host, `${secured.host}/private/app:v1`];
+      const env = { HOME: path.join(dir, 'nobody'), DOCKER_CONFIG: path.join(dir, 'nobody') };
+      const anonymous = await palisadeAsync(args, { env });
+      assert.equal(anonymous.code, 1);
+      assert.match(anonymous.stdout, /NOT EVALUATED\s+cannot resolve .*unauthorized/);
+      const authorized = await palisadeAsync([...args, '--docker-config', path.join(docker, 'config.json')], { env });
+      assert.equal(authorized.code, 0, authorized.stdout + authorized.stderr);
+      assert.match(authorized.stdout, /verified\s+key cosign\.pub \(Sigstore bundle\)/);
+      assert.doesNotMatch(anonymous.stdout + anonymous.stderr + authorized.stdout + authorized.stderr, /ci-password-1234|Y2k6Y2ktcGFzc3dvcmQ/);
+    } finally {
+      await secured.stop();
+    }
+  });
+
   it('the cache keeps a verdict for its TTL and an error verdict briefly, then verifies again', async () => {
     const { policy } = parseSignaturePolicy({ signatures: { keys: [{ file: 'trusted/cosign.pub' }] } });
     const verifier = await loadSignatureVerifier(policy!, dir, createRegistryClient({ insecureRegistries: [registry.host, '127.0.0.1:1'], retries: 0 }));

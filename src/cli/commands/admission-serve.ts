@@ -54,6 +54,8 @@ Flags:
                                    during a review)
       --insecure-registry HOST     plain HTTP for this registry when verifying image signatures
                                    (the signatures: section of the configuration; repeatable)
+      --docker-config FILE         registry credentials for verifying signatures: a Docker
+                                   config.json (e.g. a mounted kubernetes.io/dockerconfigjson Secret)
 
 Exit codes: 0 stopped by SIGTERM or SIGINT after finishing the reviews in flight, 2 usage error
 or the cluster cannot be reached.
@@ -84,6 +86,7 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
       'image-store': { type: 'string' },
       'image-store-refresh-seconds': { type: 'string' },
       'insecure-registry': { type: 'string', multiple: true },
+      'docker-config': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -131,7 +134,8 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
   }
   const controller = createAdmissionController(plan, policy);
   // The signature gate: verdicts cached per image for signatures.cacheSeconds, verified within each review's deadline.
-  const gate = await signatureGate(config, source, process.cwd(), { insecureRegistries: values['insecure-registry'] ?? [], userAgent: 'palisade-admission' });
+  const credentials = values['docker-config'] !== undefined ? await dockerConfigCredentials(values['docker-config']) : undefined;
+  const gate = await signatureGate(config, source, process.cwd(), { insecureRegistries: values['insecure-registry'] ?? [], userAgent: 'palisade-admission', ...(credentials ? { credentials } : {}) });
   const signatureCache = gate ? createSignatureCache(gate.verifier, { ttlMs: gate.policy.cacheSeconds * 1000 }) : undefined;
   const loadImages = imageResultsLoader(values['image-store']);
   const logger = pino({ base: { component: 'palisade-admission' } });
@@ -210,4 +214,20 @@ function imageResultsLoader(file: string | undefined): (() => Promise<ImageResul
       store.close();
     }
   };
+}
+
+/** The credentials of a Docker config.json (never printed: a bad file is named, not shown). */
+async function dockerConfigCredentials(file: string) {
+  const { parseDockerConfig } = await import('../../adapters/registry/credentials.js');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--docker-config ${file}: ${(error as Error).message}`);
+  }
+  try {
+    return parseDockerConfig(text, file);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }

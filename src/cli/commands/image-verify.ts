@@ -4,6 +4,7 @@ import { verifyImageSignatures } from '../../app/signatures.js';
 import { ScanConfigError } from '../../app/scan.js';
 import type { KeylessIdentity, SignaturePolicy } from '../../core/images/signatures.js';
 import type { SignatureVerifier } from '../../core/ports/signatures.js';
+import type { CredentialEntry } from '../../adapters/registry/credentials.js';
 import { parseImageReference } from '../../core/images/reference.js';
 import { loadConfigFile } from '../config.js';
 import { signatureGate, verifierFor } from '../signatures.js';
@@ -36,6 +37,11 @@ Flags:
       --config FILE                  configuration with a signatures: section (default .palisade.yaml), used
                                      when no --key or --certificate-* flag is given
       --insecure-registry HOST       plain HTTP for this registry host[:port] (repeatable)
+      --username USER                registry user for the images named (with --password-stdin)
+      --password-stdin               read the password or token from stdin
+      --docker-config FILE           Docker config.json with credentials (default $DOCKER_CONFIG/config.json
+                                     or ~/.docker/config.json when present)
+      --pull-secret FILE             a Kubernetes Secret of type kubernetes.io/dockerconfigjson (repeatable)
   -h, --help                         this help
 
 Exit codes: 0 every image verified, 1 an image unsigned, badly signed or not verifiable (the
@@ -57,6 +63,10 @@ export async function imageVerifyCommand(argv: string[], io: CommandIO): Promise
       'insecure-ignore-sct': { type: 'boolean' },
       config: { type: 'string' },
       'insecure-registry': { type: 'string', multiple: true },
+      username: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
+      'docker-config': { type: 'string' },
+      'pull-secret': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -70,17 +80,19 @@ export async function imageVerifyCommand(argv: string[], io: CommandIO): Promise
     const parsed = parseImageReference(image);
     if (!parsed.ok) throw new UsageError(`${image}: not an image reference (${parsed.error})`);
   }
-  const verifier = await verifierFrom(values, io);
+  const registries = [...new Set(positionals.map((image) => (parseImageReference(image) as { ok: true; reference: { registry: string } }).reference.registry))];
+  const credentials = await (await import('./image.js')).loadCredentials(values, registries, io);
+  const verifier = await verifierFrom({ ...values, credentials }, io);
   const report = await verifyImageSignatures(positionals, verifier);
   await writeRendered(io, output, { verdicts: report.verdicts });
   return report.allVerified ? 0 : 1;
 }
 
-type Flags = { key?: string[]; 'certificate-identity'?: string; 'certificate-identity-regexp'?: string; 'certificate-oidc-issuer'?: string; 'certificate-oidc-issuer-regexp'?: string; 'trusted-root'?: string; 'insecure-ignore-sct'?: boolean; config?: string; 'insecure-registry'?: string[] };
+type Flags = { key?: string[]; 'certificate-identity'?: string; 'certificate-identity-regexp'?: string; 'certificate-oidc-issuer'?: string; 'certificate-oidc-issuer-regexp'?: string; 'trusted-root'?: string; 'insecure-ignore-sct'?: boolean; config?: string; 'insecure-registry'?: string[]; credentials?: CredentialEntry[] };
 
 /** A verifier for the policy the flags give, or the configuration's signatures: section when no flag names a signer. */
 async function verifierFrom(values: Flags, io: CommandIO): Promise<SignatureVerifier> {
-  const options = { insecureRegistries: values['insecure-registry'] ?? [], userAgent: `palisade/${io.version}` };
+  const options = { insecureRegistries: values['insecure-registry'] ?? [], userAgent: `palisade/${io.version}`, ...(values.credentials ? { credentials: values.credentials } : {}) };
   const identityFlags = ['certificate-identity', 'certificate-identity-regexp', 'certificate-oidc-issuer', 'certificate-oidc-issuer-regexp'] as const;
   const keyless = identityFlags.some((flag) => values[flag] !== undefined);
   if ((values.key?.length ?? 0) > 0 || keyless) {

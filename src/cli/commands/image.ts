@@ -73,7 +73,8 @@ function defaultPlatformText(): string {
   return formatPlatform(defaultPlatform());
 }
 
-async function loadCredentials(values: { username?: string; 'password-stdin'?: boolean; 'docker-config'?: string; 'pull-secret'?: string[] }, registries: string[], io: CommandIO): Promise<CredentialEntry[]> {
+/** Registry credentials from the flags, pull secrets and the Docker config, as `image` and `image verify` read them. */
+export async function loadCredentials(values: { username?: string; 'password-stdin'?: boolean; 'docker-config'?: string; 'pull-secret'?: string[] }, registries: string[], io: CommandIO): Promise<CredentialEntry[]> {
   const { parseDockerConfig, parsePullSecret } = await import('../../adapters/registry/credentials.js');
   const entries: CredentialEntry[] = [];
   if (values['password-stdin'] && values.username === undefined) throw new UsageError('--password-stdin needs --username');

@@ -111,7 +111,9 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   const images = await readImageResults(values['image-store']);
   // With a signatures: section, every image the objects run is verified in its registry first.
   // (Not when the signature check is not planned: no registry call for nothing.)
-  const gate = await signatureGate(configFile.config, configFile.source, io.cwd, { userAgent: `palisade/${io.version}` });
+  // Registry credentials: the Docker config ($DOCKER_CONFIG/config.json or ~/.docker/config.json) when present.
+  const credentials = configFile.config !== undefined && (configFile.config as Record<string, unknown>).signatures !== undefined ? await (await import('./image.js')).loadCredentials({}, [], io) : [];
+  const gate = await signatureGate(configFile.config, configFile.source, io.cwd, { userAgent: `palisade/${io.version}`, credentials });
   const signatures = gate && plan.checks.some((planned) => planned.check.id === 'image-signature-unverified') ? (await verifyImageSignatures(imagesOf(loaded.resources.map((resource) => resource.object)), gate.verifier)).results : undefined;
   const { report, verdict } = reportAndVerdict(() => scanResources(loaded, { plan, version: io.version, failOn, allowEmpty, ...(images ? { images } : {}), ...(signatures ? { signatures } : {}) }));
   await writeRendered(io, output, report, { ...renderContext(io, { color: io.color && !values['no-color'] }), ...(maxMarkdownBytes !== undefined ? { maxMarkdownBytes } : {}) });
