@@ -32,7 +32,9 @@ ${INPUT_HELP}
                              severe findings kept, saying what was left out (default
                              ${DEFAULT_MAX_MARKDOWN_BYTES}: a pull-request comment holds 65,536 characters; 0: no cap)
       --fail-on SEVERITY     exit 1 only for findings at or above (${SEVERITIES.join(', ')}; default info)
-      --config FILE          configuration (default: .palisade.yaml when present)
+      --config FILE          configuration (default: .palisade.yaml when present); with a
+                             signatures: section every image is verified in its registry
+                             (image-signature-unverified; README, Image signatures)
       --standard NAME        run exactly one standard: ${STANDARD_IDS.join(', ')}
       --check ID             run only this check (repeatable)
       --enable ID            also run a check that is off by default (repeatable; '*' for all)
