@@ -48,6 +48,7 @@ import defaultServiceAccountBound from './default-service-account-bound.js';
 import deprecatedServiceAccountField from './deprecated-service-account-field.js';
 import envLiteralCredential from './env-literal-credential.js';
 import etcdAutoTlsEnabled from './etcd-auto-tls-enabled.js';
+import etcdBackupMissing from './etcd-backup-missing.js';
 import etcdClientCertAuthDisabled from './etcd-client-cert-auth-disabled.js';
 import etcdClientTlsMissing from './etcd-client-tls-missing.js';
 import etcdPeerAutoTlsEnabled from './etcd-peer-auto-tls-enabled.js';
@@ -223,6 +224,7 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   deprecatedServiceAccountField,
   envLiteralCredential,
   etcdAutoTlsEnabled,
+  etcdBackupMissing,
   etcdClientCertAuthDisabled,
   etcdClientTlsMissing,
   etcdPeerAutoTlsEnabled,

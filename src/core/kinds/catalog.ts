@@ -51,6 +51,8 @@ export const KIND_CATALOG: readonly KindInfo[] = [
   { kind: 'PodTemplate', group: '', version: 'v1', plural: 'podtemplates', namespaced: true, list: 'objects' },
   { kind: 'HTTPRoute', group: 'gateway.networking.k8s.io', version: 'v1', plural: 'httproutes', namespaced: true, list: 'objects', optional: true },
   { kind: 'DeploymentConfig', group: 'apps.openshift.io', version: 'v1', plural: 'deploymentconfigs', namespaced: true, list: 'objects', optional: true },
+  { kind: 'Schedule', group: 'velero.io', version: 'v1', plural: 'schedules', namespaced: true, list: 'objects', optional: true },
+  { kind: 'EtcdBackup', group: 'etcd.database.coreos.com', version: 'v1beta2', plural: 'etcdbackups', namespaced: true, list: 'objects', optional: true },
   { kind: 'PersistentVolumeClaim', group: '', version: 'v1', plural: 'persistentvolumeclaims', namespaced: true, list: 'objects' },
   { kind: 'Endpoints', group: '', version: 'v1', plural: 'endpoints', namespaced: true, list: 'no', source: 'the control plane, from each Service: a finding on the Service covers them (manifests only)' },
   { kind: 'EndpointSlice', group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices', namespaced: true, list: 'no', source: 'the control plane, from each Service: a finding on the Service covers them (manifests only)' },
