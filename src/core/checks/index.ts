@@ -167,6 +167,8 @@ import sshPort from './ssh-port.js';
 import unmaskedProcMount from './unmasked-proc-mount.js';
 import unsafeSysctls from './unsafe-sysctls.js';
 import userNamespaceDisabled from './user-namespace-disabled.js';
+import veleroScheduleExcludesSecrets from './velero-schedule-excludes-secrets.js';
+import veleroScheduleTtlMissing from './velero-schedule-ttl-missing.js';
 import volumeTypesRestricted from './volume-types-restricted.js';
 import windowsHostProcess from './windows-host-process.js';
 import workloadInKubeSystem from './workload-in-kube-system.js';
@@ -343,6 +345,8 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   unmaskedProcMount,
   unsafeSysctls,
   userNamespaceDisabled,
+  veleroScheduleExcludesSecrets,
+  veleroScheduleTtlMissing,
   volumeTypesRestricted,
   windowsHostProcess,
   workloadInKubeSystem,
