@@ -111,6 +111,7 @@ import noNetworkPolicies from './no-network-policies.js';
 import ownerLabelMissing from './owner-label-missing.js';
 import podDisruptionBudgetBlocksEviction from './pod-disruption-budget-blocks-eviction.js';
 import podNotSelectedByNetworkPolicy from './pod-not-selected-by-network-policy.js';
+import portRangeWide from './port-range-wide.js';
 import powerfulServiceAccountExposed from './powerful-service-account-exposed.js';
 import privilegedContainer from './privileged-container.js';
 import privilegedPort from './privileged-port.js';
@@ -289,6 +290,7 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   ownerLabelMissing,
   podDisruptionBudgetBlocksEviction,
   podNotSelectedByNetworkPolicy,
+  portRangeWide,
   powerfulServiceAccountExposed,
   privilegedContainer,
   privilegedPort,
