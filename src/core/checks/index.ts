@@ -157,6 +157,7 @@ import selinuxCustomOptions from './selinux-custom-options.js';
 import sensitiveUiExposed from './sensitive-ui-exposed.js';
 import sensitiveWorkloadOpenToAllNamespaces from './sensitive-workload-open-to-all-namespaces.js';
 import serviceAccountMissing from './service-account-missing.js';
+import serviceAccountShared from './service-account-shared.js';
 import serviceAccountTokenAutomount from './service-account-token-automount.js';
 import serviceAccountUnused from './service-account-unused.js';
 import serviceExternalIps from './service-external-ips.js';
@@ -336,6 +337,7 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   sensitiveUiExposed,
   sensitiveWorkloadOpenToAllNamespaces,
   serviceAccountMissing,
+  serviceAccountShared,
   serviceAccountTokenAutomount,
   serviceAccountUnused,
   serviceExternalIps,
