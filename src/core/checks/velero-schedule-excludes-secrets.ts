@@ -5,7 +5,7 @@ export default defineCheck({
   id: 'velero-schedule-excludes-secrets',
   title: 'Velero Schedule leaves Secrets out of its backups',
   severity: 'low',
-  category: 'resources',
+  category: 'add-ons',
   description:
     "A Velero Schedule whose template lists secrets among excludedResources (or excludedNamespaceScopedResources), or lists includedResources (or includedNamespaceScopedResources) without secrets or `*`, makes backups that restore workloads without their credentials, TLS keys and service account tokens: after a disaster the restored applications do not start, and the Secrets have to be found elsewhere in a hurry. Leaving them out is sometimes deliberate (Secrets re-created from an external store, or kept out of the backup bucket): record that with an exception. Only Velero Schedules (velero.io) are judged.",
   remediation:

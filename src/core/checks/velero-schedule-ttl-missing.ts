@@ -5,7 +5,7 @@ export default defineCheck({
   id: 'velero-schedule-ttl-missing',
   title: 'Velero Schedule does not say how long its backups are kept',
   severity: 'info',
-  category: 'resources',
+  category: 'add-ons',
   description:
     "A Velero Schedule without `template.ttl` (or with a zero one) keeps its backups for whatever the Velero server's --default-backup-ttl says, 30 days unless changed: how far back a restore can go, and how long deleted data and old Secrets stay in the backup bucket, is then decided by a server flag nobody reviews with the schedule, and changes silently with it. Only Velero Schedules (velero.io) are judged.",
   remediation: 'Set spec.template.ttl to the retention the schedule needs (for example 720h0m0s for 30 days, 2160h0m0s for 90).',
