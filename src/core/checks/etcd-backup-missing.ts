@@ -26,7 +26,7 @@ const controlPlaneAnchor = defineAnalysis({
   id: 'backup/control-plane-anchor',
   reads: WORKLOAD_KINDS,
   scope: 'cluster',
-  build: (inventory): Resource | undefined => {
+  build: (inventory): { resource: Resource; etcd: boolean } | undefined => {
     const etcd: Resource[] = [];
     const apiservers: Resource[] = [];
     for (const resource of inventory.ofKinds(WORKLOAD_KINDS)) {
@@ -36,7 +36,10 @@ const controlPlaneAnchor = defineAnalysis({
       if (components.has('etcd')) etcd.push(resource);
       else if (components.has('kube-apiserver')) apiservers.push(resource);
     }
-    return [...etcd].sort(compare)[0] ?? [...apiservers].sort(compare)[0];
+    const first = [...etcd].sort(compare)[0];
+    if (first) return { resource: first, etcd: true };
+    const apiserver = [...apiservers].sort(compare)[0];
+    return apiserver ? { resource: apiserver, etcd: false } : undefined;
   },
 });
 
@@ -126,6 +129,8 @@ export default defineCheck({
   messages: {
     missing:
       'no backup of the cluster among the scanned objects: no workload runs "etcdctl snapshot save", no Velero Schedule, no {{kinds}}; losing etcd would lose every object of the cluster',
+    missingExternal:
+      'no backup of the cluster among the scanned objects: no workload runs "etcdctl snapshot save", no Velero Schedule, no {{kinds}}; etcd runs outside the scanned objects, so if its snapshots are taken where it runs, record that with an exception',
     paused: 'no etcd snapshot is taken and every Velero Schedule is paused ({{schedules}}): no backup of the cluster is being made',
     partial:
       'no etcd snapshot is taken, and the running Velero Schedules ({{schedules}}) leave {{count}} namespace(s) out of every backup: {{namespaces}}',
@@ -133,7 +138,8 @@ export default defineCheck({
       'the only etcd snapshots ({{workloads}}) are written to the node\'s own disk (hostPath {{hostPaths}}) and nothing copies them elsewhere: losing the node loses the cluster and its backup',
   },
   *evaluate({ resource, inventory, options }) {
-    if (inventory.get(controlPlaneAnchor) !== resource) return;
+    const anchor = inventory.get(controlPlaneAnchor);
+    if (anchor?.resource !== resource) return;
     const evidence = inventory.get(backupEvidence)(JSON.stringify([[...options.backupKinds].sort(), [...options.ignoredNamespaces].sort()]));
     if (evidence.operatorObjects.length > 0) return;
     if (evidence.snapshots.some((snapshot) => !snapshot.hostPathOnly)) return;
@@ -157,6 +163,6 @@ export default defineCheck({
       return;
     }
     const kinds = options.backupKinds.filter((kind) => kind !== 'Schedule');
-    yield { path, messageId: 'missing', data: { kinds: kinds.length > 0 ? `${kinds.join(' or ')} object` : 'backup operator object' } };
+    yield { path, messageId: anchor.etcd ? 'missing' : 'missingExternal', data: { kinds: kinds.length > 0 ? `${kinds.join(' or ')} object` : 'backup operator object' } };
   },
 });
