@@ -110,8 +110,10 @@ export default defineCheck({
       for (const run of wideRuns(ports, max)) yield { path: run.path, messageId: 'servicePorts', data: { count: run.end - run.start + 1, protocol: run.protocol, start: run.start, end: run.end, max } };
       return;
     }
+    // In a hostNetwork pod every containerPort is a port of the node.
+    const hostNetwork = workload?.podSpec.hostNetwork === true;
     for (const container of workload?.containers ?? []) {
-      for (const [field, messageId] of [['containerPort', 'containerPorts'], ['hostPort', 'hostPorts']] as const) {
+      for (const [field, messageId] of [['containerPort', hostNetwork ? 'hostPorts' : 'containerPorts'], ['hostPort', 'hostPorts']] as const) {
         for (const run of wideRuns(containerPorts(container, field), max)) {
           yield { path: run.path, container: container.name, messageId, data: { container: container.name, count: run.end - run.start + 1, protocol: run.protocol, start: run.start, end: run.end, max } };
         }
