@@ -112,7 +112,7 @@ export function createTagResolver(options: TagResolverOptions): TagResolver {
       if (!request) return { ok: false, reason: `${maxInFlight} tag resolutions already in flight` };
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), Math.max(0, budgetMs)).unref();
+        timer = setTimeout(() => resolve(undefined), Math.max(0, budgetMs));
       });
       const entry = await Promise.race([request, timeout]);
       clearTimeout(timer);
