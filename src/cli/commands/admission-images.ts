@@ -23,6 +23,7 @@ export const IMAGE_GATE_FLAGS = {
   'scan-concurrency': { type: 'string' },
   'scan-queue-size': { type: 'string' },
   'scan-platform': { type: 'string' },
+  'scan-store': { type: 'string' },
   db: { type: 'string' },
   'docker-config': { type: 'string' },
   'insecure-registry': { type: 'string', multiple: true },
@@ -44,6 +45,9 @@ export const IMAGE_GATE_HELP = `      --resolve-tags               resolve each 
                                    deny in enforce mode, or admission.unscannedImages: warn)
       --scan-concurrency N         scans at once, 1 or 2 (default 1)
       --scan-queue-size N          digests waiting at most (default 100; more are asked again later)
+      --scan-store FILE            where the queue writes its scans (default the --image-store file;
+                                   give a local file when the image store is a read-only snapshot):
+                                   read with the image store on every refresh
       --scan-platform OS/ARCH[/V]  platform scanned in a multi-arch image (default ${formatPlatform(defaultPlatform())})
       --db FILE                    vulnerability database for the scan queue (default $PALISADE_DB
                                    or ~/.cache/palisade/vuln.db)
@@ -87,7 +91,7 @@ export async function imageGateSettings(values: Values): Promise<ImageGateSettin
   const resolveTags = values['resolve-tags'] ?? false;
   const scanQueue = values['scan-queue'] ?? false;
   for (const flag of ['tag-cache-seconds', 'tag-cache-size', 'resolve-timeout-ms'] as const) if (values[flag] !== undefined && !resolveTags) throw new UsageError(`--${flag} needs --resolve-tags`);
-  for (const flag of ['scan-concurrency', 'scan-queue-size', 'scan-platform', 'db'] as const) if (values[flag] !== undefined && !scanQueue) throw new UsageError(`--${flag} needs --scan-queue`);
+  for (const flag of ['scan-concurrency', 'scan-queue-size', 'scan-platform', 'scan-store', 'db'] as const) if (values[flag] !== undefined && !scanQueue) throw new UsageError(`--${flag} needs --scan-queue`);
   const settings: ImageGateSettings = {
     resolveTags,
     tagTtlMs: integer(values['tag-cache-seconds'], '--tag-cache-seconds', 60) * 1000,
@@ -110,15 +114,18 @@ export async function imageGateSettings(values: Values): Promise<ImageGateSettin
     } catch (error) {
       throw new UsageError(`--scan-platform: ${(error as Error).message}`);
     }
-    if (!existsSync(storeFile)) {
+    const scanStore = values['scan-store'] ?? storeFile;
+    if (scanStore !== storeFile && !existsSync(storeFile)) throw new UsageError(`--scan-store needs an image store to read besides it (--image-store FILE; none at ${storeFile})`);
+    if (!existsSync(scanStore)) {
       try {
+        // Created empty: the queue fills it.
         const { ImageStore } = await import('../../adapters/store/image-store.js');
-        ImageStore.open(storeFile).close();
+        ImageStore.open(scanStore).close();
       } catch (error) {
-        throw new UsageError(`--image-store ${storeFile}: ${(error as Error).message}`);
+        throw new UsageError(`${values['scan-store'] !== undefined ? '--scan-store' : '--image-store'} ${scanStore}: ${(error as Error).message}`);
       }
     }
-    settings.scanQueue = { imageStoreFile: storeFile, databaseFile, concurrency: integer(values['scan-concurrency'], '--scan-concurrency', 1, 2), maxQueued: integer(values['scan-queue-size'], '--scan-queue-size', 100), platform };
+    settings.scanQueue = { imageStoreFile: scanStore, databaseFile, concurrency: integer(values['scan-concurrency'], '--scan-concurrency', 1, 2), maxQueued: integer(values['scan-queue-size'], '--scan-queue-size', 100), platform };
   }
   const dockerConfig = values['docker-config'];
   if (dockerConfig !== undefined) {

@@ -128,7 +128,7 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
   }
   const controller = createAdmissionController(plan, policy);
   const gateSettings = await imageGateSettings(values);
-  const loadImages = imageResultsLoader(values['image-store']);
+  const loadImages = imageResultsLoader(values['image-store'], gateSettings.scanQueue?.imageStoreFile, gateSettings.scanQueue?.databaseFile);
   const logger = pino({ base: { component: 'palisade-admission' } });
   const registry = new Registry();
   const { gate, decisions } = await startImageGate(gateSettings, { registry, logger, userAgent: `palisade/${io.version}` });
@@ -189,7 +189,7 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
  * tells stale scans) read-only, reads every summary through the ImageResultsStore port and
  * closes them, so a store replaced on disk is read afresh.
  */
-function imageResultsLoader(file: string | undefined): (() => Promise<ImageResults>) | undefined {
+function imageResultsLoader(file: string | undefined, scanStore?: string, databaseFile?: string): (() => Promise<ImageResults>) | undefined {
   const location = file ?? defaultImageStorePath();
   if (!existsSync(location)) {
     if (file !== undefined) throw new UsageError(`--image-store ${file}: no such image store`);
@@ -199,14 +199,17 @@ function imageResultsLoader(file: string | undefined): (() => Promise<ImageResul
     // Loaded only when there is a store: SQLite is not needed otherwise.
     const { ImageStore } = await import('../../adapters/store/image-store.js');
     const store = ImageStore.open(location, { readonly: true });
-    const dbPath = defaultDatabasePath();
+    // The scan queue's own store, when it writes elsewhere (--scan-store): read with it.
+    const scans = scanStore !== undefined && scanStore !== location && existsSync(scanStore) ? ImageStore.open(scanStore, { readonly: true }) : undefined;
+    const dbPath = databaseFile ?? defaultDatabasePath();
     let db: { close(): void } | undefined;
     try {
       const database = existsSync(dbPath) ? (await import('../../adapters/vulndb/database.js')).openVulnerabilityDatabase(dbPath, { readonly: true }) : undefined;
       db = database;
-      return await loadImageResults(store, database);
+      return await loadImageResults({ summaries: async () => [...(await store.summaries()), ...((await scans?.summaries()) ?? [])] }, database);
     } finally {
       db?.close();
+      scans?.close();
       store.close();
     }
   };
