@@ -16,12 +16,15 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { createImageGate, type ImageGate } from '../src/adapters/admission/image-gate.js';
 import { startAdmissionServer, type AdmissionServer } from '../src/adapters/admission/server.js';
+import { createRegistryClient, RegistryError } from '../src/adapters/registry/client.js';
+import { parseDockerConfig } from '../src/adapters/registry/credentials.js';
 import { ImageStore } from '../src/adapters/store/image-store.js';
 import { SqliteDecisionStore } from '../src/adapters/store/decision-store.js';
 import { importFrom, openVulnerabilityDatabase } from '../src/adapters/vulndb/index.js';
 import { createAdmissionController, parseAdmissionPolicy, type AdmissionResponse, type AdmissionReviewResponse } from '../src/app/admission.js';
 import { loadImageResults, planScan } from '../src/app/scan.js';
 import { ALL_CHECKS } from '../src/core/checks/index.js';
+import { parseImageReference } from '../src/core/images/reference.js';
 import { createIncrementalInventory } from '../src/core/inventory/inventory.js';
 import { isClusterScoped } from '../src/core/kinds/scope.js';
 import { refOf, type KubeObject } from '../src/core/model/resource.js';
@@ -309,6 +312,24 @@ describe('admission image gate (registry on loopback, real stores)', () => {
     } finally {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it('resolves a tag behind token auth with the configured credentials (HEAD, Docker-Content-Digest); anonymous is refused and says so', async () => {
+    const privateRegistry = await startRegistry({ tokenRealm: { users: { alice: 's3cret' } } });
+    try {
+      await pushImage(privateRegistry, 'private/app', 'v1', clean);
+      const credentials = parseDockerConfig(JSON.stringify({ auths: { [privateRegistry.host]: { auth: Buffer.from('alice:s3cret').toString('base64') } } }), 'config.json');
+      const client = createRegistryClient({ insecureRegistries: [privateRegistry.host], credentials, retries: 0 });
+      const reference = parseImageReference(`${privateRegistry.host}/private/app:v1`);
+      assert.ok(reference.ok);
+      assert.equal(await client.headDigest(reference.reference, 'v1'), clean.manifestDigest);
+      assert.deepEqual(privateRegistry.tokenRequests.map((item) => item.user), ['alice']);
+      const anonymous = createRegistryClient({ insecureRegistries: [privateRegistry.host], retries: 0 });
+      await assert.rejects(anonymous.headDigest(reference.reference, 'v1'), /unauthorized|refused/);
+      await assert.rejects(client.headDigest(reference.reference, 'v9'), (error: RegistryError) => error.code === 'NOT_FOUND');
+    } finally {
+      await privateRegistry.stop();
     }
   });
 

@@ -88,7 +88,8 @@ export function createImageGate(options: ImageGateOptions): ImageGate {
   let closeStores: (() => void) | undefined;
   if (options.scanQueue) {
     const settings = options.scanQueue;
-    const client = createRegistryClient({ ...common, fetch: fetchWithTimeout(120_000) });
+    // Every request of a scan (a layer's download included) is cut after 10 minutes.
+    const client = createRegistryClient({ ...common, fetch: fetchWithTimeout(600_000) });
     let store: import('../store/image-store.js').ImageStore | undefined;
     closeStores = () => store?.close();
     queue = createScanQueue({

@@ -297,9 +297,15 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
       if (options.prepareImages) {
         // Tags are resolved within the deadline, leaving time to judge and answer.
         const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
-        const prepared = await options.prepareImages(body, inventory.images, deadlineMs - elapsed - Math.min(1000, deadlineMs / 4));
-        notes = prepared.notes;
-        judged = inventoryWithImages(inventory, prepared.images);
+        const prepared = await options.prepareImages(body, inventory.images, deadlineMs - elapsed - Math.min(1000, deadlineMs / 4)).catch((error: Error) => {
+          // A bug, not a registry failure (those are answers): judged on the stored results, and said.
+          logger.error({ event: 'image-gate-failed', error: error.message }, 'image gate failed; judged on the stored image results');
+          return undefined;
+        });
+        if (prepared) {
+          notes = prepared.notes;
+          judged = inventoryWithImages(inventory, prepared.images);
+        }
       }
       await acquire();
       try {
