@@ -91,6 +91,7 @@ export async function imageGateSettings(values: Values): Promise<ImageGateSettin
   const resolveTags = values['resolve-tags'] ?? false;
   const scanQueue = values['scan-queue'] ?? false;
   for (const flag of ['tag-cache-seconds', 'tag-cache-size', 'resolve-timeout-ms'] as const) if (values[flag] !== undefined && !resolveTags) throw new UsageError(`--${flag} needs --resolve-tags`);
+  for (const flag of ['docker-config', 'insecure-registry'] as const) if (values[flag] !== undefined && !resolveTags && !scanQueue) throw new UsageError(`--${flag} needs --resolve-tags or --scan-queue (the webhook asks no registry otherwise)`);
   for (const flag of ['scan-concurrency', 'scan-queue-size', 'scan-platform', 'scan-store', 'db'] as const) if (values[flag] !== undefined && !scanQueue) throw new UsageError(`--${flag} needs --scan-queue`);
   const settings: ImageGateSettings = {
     resolveTags,
@@ -114,6 +115,8 @@ export async function imageGateSettings(values: Values): Promise<ImageGateSettin
     } catch (error) {
       throw new UsageError(`--scan-platform: ${(error as Error).message}`);
     }
+    const concurrency = integer(values['scan-concurrency'], '--scan-concurrency', 1, 2);
+    const maxQueued = integer(values['scan-queue-size'], '--scan-queue-size', 100);
     const scanStore = values['scan-store'] ?? storeFile;
     if (scanStore !== storeFile && !existsSync(storeFile)) throw new UsageError(`--scan-store needs an image store to read besides it (--image-store FILE; none at ${storeFile})`);
     if (!existsSync(scanStore)) {
@@ -125,7 +128,7 @@ export async function imageGateSettings(values: Values): Promise<ImageGateSettin
         throw new UsageError(`${values['scan-store'] !== undefined ? '--scan-store' : '--image-store'} ${scanStore}: ${(error as Error).message}`);
       }
     }
-    settings.scanQueue = { imageStoreFile: scanStore, databaseFile, concurrency: integer(values['scan-concurrency'], '--scan-concurrency', 1, 2), maxQueued: integer(values['scan-queue-size'], '--scan-queue-size', 100), platform };
+    settings.scanQueue = { imageStoreFile: scanStore, databaseFile, concurrency, maxQueued, platform };
   }
   const dockerConfig = values['docker-config'];
   if (dockerConfig !== undefined) {
