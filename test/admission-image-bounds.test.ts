@@ -2,12 +2,17 @@
  * The bounds of the image gate's parts, on their own: the tag cache (TTL, refresh ahead, LRU
  * size, one request per tag, the review's budget, remembered failures, requests in flight) and
  * the scan queue (dedup by digest, size, concurrency, failures not retried at once, metrics);
+ * the decision store (a review never waits: a bounded buffer, batches; records bounded on disk);
  * and the image results' lookup of a scan by the index digest it was asked under.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Registry } from 'prom-client';
 import { createScanQueue } from '../src/adapters/admission/scan-queue.js';
+import { SqliteDecisionStore } from '../src/adapters/store/decision-store.js';
+import type { DecisionRecord } from '../src/core/ports/decisions.js';
+import { tempDir } from './support/temp.js';
+import path from 'node:path';
 import { createTagResolver } from '../src/adapters/registry/tag-resolver.js';
 import { prepareImages, reviewImages } from '../src/app/admission-images.js';
 import { parseImageReference, type ImageReference } from '../src/core/images/reference.js';
@@ -194,5 +199,35 @@ describe('image results for one review', () => {
     const unresolvedOnly = await prepareImages(body, base, {}, 100);
     assert.equal(unresolvedOnly.images!.lookup('r.example/app:1')?.digest, digest(1), 'without a resolver, a tag is judged on its last stored scan');
     assert.deepEqual(await prepareImages(body, undefined, {}, 100), { notes: [] }, 'no image store, no image gates');
+  });
+});
+
+describe('decision store bounds (SQLite)', () => {
+  const record = (n: number, at: string): DecisionRecord => ({ at, uid: `uid-${n}`, verdict: 'allowed', operation: 'CREATE', kind: 'Pod', namespace: 'prod', name: `p${n}`, checks: [], latencyMs: 0.5 });
+
+  it('accepts at once, writes in batches, drops beyond its buffer, and keeps the newest maxRecords within maxAgeMs', async () => {
+    let clock = Date.parse('2026-06-01T00:00:00Z');
+    const file = path.join(tempDir('palisade-decisions'), 'decisions.db');
+    const store = SqliteDecisionStore.open(file, { batchSize: 10, flushMs: 60_000, maxBuffered: 25, maxRecords: 15, maxAgeMs: 3_600_000, pruneEveryMs: 0, now: () => clock });
+    try {
+      await store.record(record(0, new Date(clock - 7_200_000).toISOString()));
+      for (let n = 1; n <= 30; n++) await store.record(record(n, new Date(clock + n).toISOString()));
+      assert.equal(store.written, 0, 'record() never writes on the caller\'s turn');
+      assert.equal(store.dropped, 6, 'the buffer holds 25');
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(store.written, 25, 'a full batch is written on the next turn, with everything buffered');
+      const kept = await store.list();
+      assert.equal(kept.length, 15, 'the newest 15');
+      assert.deepEqual(kept.map((item) => item.uid).slice(0, 2), ['uid-24', 'uid-23']);
+      assert.ok(!kept.some((item) => item.uid === 'uid-0'));
+      clock += 2 * 3_600_000;
+      await store.record(record(99, new Date(clock).toISOString()));
+      await store.flush();
+      assert.deepEqual((await store.list()).map((item) => item.uid), ['uid-99'], 'older than maxAgeMs: deleted');
+    } finally {
+      await store.close();
+    }
+    await store.record(record(100, new Date(clock).toISOString()));
+    assert.equal(store.dropped, 7, 'closed: dropped, not thrown');
   });
 });

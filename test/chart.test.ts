@@ -276,7 +276,7 @@ describe('deploy/chart (the admission webhook chart)', () => {
     assert.ok(!plain.args.some((arg: string) => /^--(image-store|resolve-tags|scan-queue|decision-store)/.test(arg)), 'off by default');
     const pod = deploymentOf(render('imageStore.existingClaim=palisade-images', 'imageStore.resolveTags=true', 'imageStore.scanQueue.enabled=true', 'imageStore.registryCredentialsSecret=regcred', 'decisionStore.enabled=true'));
     const container = pod.containers[0];
-    for (const flag of ['--image-store=/var/lib/palisade/images/images.db', '--resolve-tags', '--tag-cache-seconds=60', '--scan-queue', '--scan-store=/var/lib/palisade/scans/images.db', '--db=/var/lib/palisade/images/vuln.db', '--scan-concurrency=1', '--docker-config=/etc/palisade/registry/config.json', '--decision-store=/var/lib/palisade/decisions/decisions.db']) {
+    for (const flag of ['--image-store=/var/lib/palisade/images/images.db', '--resolve-tags', '--tag-cache-seconds=60', '--scan-queue', '--scan-store=/var/lib/palisade/scans/images.db', '--db=/var/lib/palisade/images/vuln.db', '--scan-concurrency=1', '--docker-config=/etc/palisade/registry/config.json', '--decision-store=/var/lib/palisade/decisions/decisions.db', '--decision-max-records=200000', '--decision-retention-days=7']) {
       assert.ok(container.args.includes(flag), flag);
     }
     const mounts = new Map(container.volumeMounts.map((mount: { name: string; mountPath: string; readOnly?: boolean }) => [mount.name, mount]));

@@ -282,6 +282,7 @@ describe('palisade admission serve: flags checked before the cluster is contacte
       [['--tls-cert-file', cert, '--tls-private-key-file', key, '--insecure-registry', 'localhost:5000'], /--insecure-registry needs --resolve-tags or --scan-queue/],
       [['--tls-cert-file', cert, '--tls-private-key-file', key, '--resolve-tags', '--image-store', vulnDb, '--docker-config', dockerConfig], /--docker-config .*config\.json: not valid JSON \(at character \d+\)/],
       [['--tls-cert-file', cert, '--tls-private-key-file', key, '--decision-store', path.join(key, 'decisions.db')], /--decision-store .*tls\.key\/decisions\.db: /],
+      [['--tls-cert-file', cert, '--tls-private-key-file', key, '--decision-max-records', '10'], /--decision-max-records needs --decision-store/],
     ];
     for (const [flags, message] of cases) {
       const result = palisade(['admission', 'serve', '--kubeconfig', kubeconfig, ...flags]);

@@ -9,7 +9,9 @@ import type { DecisionQuery, DecisionRecord, DecisionStore } from '../../core/po
  * soon as `batchSize` records wait, so a review never waits on disk (a batch of a few hundred
  * rows takes a millisecond or two on the event loop). When the buffer is full (the disk is
  * slower than the reviews), records are dropped and counted (`dropped`), never waited for.
- * One row per decision: the columns one filters on, and the record as JSON.
+ * One row per decision: the columns one filters on, and the record as JSON. Bounded on disk:
+ * records older than `maxAgeMs` and beyond the newest `maxRecords` are deleted (checked after
+ * writes, at most every `pruneEveryMs`); SQLite reuses the freed pages, so the file stops growing.
  */
 const SCHEMA_VERSION = '1';
 
@@ -40,6 +42,13 @@ export interface SqliteDecisionStoreOptions {
   flushMs?: number;
   /** Records buffered at most; more are dropped (default 10,000). */
   maxBuffered?: number;
+  /** Records kept at most, the newest (default 1,000,000). */
+  maxRecords?: number;
+  /** Records kept at most this long (default 7 days). */
+  maxAgeMs?: number;
+  /** Pruning runs after a write at most this often (default 10,000 ms). */
+  pruneEveryMs?: number;
+  now?: () => number;
   /** Told of a failed write (the batch is dropped). */
   onError?: (error: Error, records: number) => void;
 }
@@ -53,6 +62,7 @@ export class SqliteDecisionStore implements DecisionStore {
   /** Records written. */
   written = 0;
   private readonly insert: Database.Statement;
+  private prunedAt = 0;
 
   private constructor(
     private readonly db: Database.Database,
@@ -77,7 +87,16 @@ export class SqliteDecisionStore implements DecisionStore {
       db.close();
       throw error;
     }
-    return new SqliteDecisionStore(db, { batchSize: options.batchSize ?? 256, flushMs: options.flushMs ?? 250, maxBuffered: options.maxBuffered ?? 10_000, onError: options.onError });
+    return new SqliteDecisionStore(db, {
+      batchSize: options.batchSize ?? 256,
+      flushMs: options.flushMs ?? 250,
+      maxBuffered: options.maxBuffered ?? 10_000,
+      maxRecords: options.maxRecords ?? 1_000_000,
+      maxAgeMs: options.maxAgeMs ?? 7 * 86_400_000,
+      pruneEveryMs: options.pruneEveryMs ?? 10_000,
+      now: options.now ?? Date.now,
+      onError: options.onError,
+    });
   }
 
   async record(decision: DecisionRecord): Promise<void> {
@@ -109,6 +128,18 @@ export class SqliteDecisionStore implements DecisionStore {
         this.dropped += batch.length;
         this.options.onError?.(error as Error, batch.length);
       }
+    }
+    if (this.db.open && this.options.now() - this.prunedAt >= this.options.pruneEveryMs) this.prune();
+  }
+
+  /** Deletes records older than maxAgeMs and beyond the newest maxRecords. */
+  prune(): void {
+    this.prunedAt = this.options.now();
+    try {
+      this.db.prepare('DELETE FROM decisions WHERE at < ?').run(new Date(this.prunedAt - this.options.maxAgeMs).toISOString());
+      this.db.prepare('DELETE FROM decisions WHERE id <= (SELECT id FROM decisions ORDER BY id DESC LIMIT 1 OFFSET ?)').run(this.options.maxRecords);
+    } catch (error) {
+      this.options.onError?.(error as Error, 0);
     }
   }
 

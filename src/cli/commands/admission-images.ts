@@ -28,6 +28,8 @@ export const IMAGE_GATE_FLAGS = {
   'docker-config': { type: 'string' },
   'insecure-registry': { type: 'string', multiple: true },
   'decision-store': { type: 'string' },
+  'decision-max-records': { type: 'string' },
+  'decision-retention-days': { type: 'string' },
 } as const;
 
 export const IMAGE_GATE_HELP = `      --resolve-tags               resolve each tag to the digest it names now (HEAD of the manifest,
@@ -56,6 +58,8 @@ export const IMAGE_GATE_HELP = `      --resolve-tags               resolve each 
       --insecure-registry HOST     plain HTTP for this registry host[:port] (repeatable)
       --decision-store FILE        record every decision (who, what, checks, verdict, latency) in this
                                    SQLite file, written in batches off the review's path
+      --decision-max-records N     records kept, the newest (default 1000000; about 0.4-0.75 KB each)
+      --decision-retention-days N  records kept at most N days (default 7)
 `;
 
 type Values = { [K in keyof typeof IMAGE_GATE_FLAGS]?: (typeof IMAGE_GATE_FLAGS)[K] extends { multiple: true } ? string[] : (typeof IMAGE_GATE_FLAGS)[K]['type'] extends 'boolean' ? boolean : string } & { 'image-store'?: string };
@@ -81,6 +85,8 @@ export interface ImageGateSettings {
   credentials: CredentialEntry[];
   insecureRegistries: string[];
   decisionStoreFile?: string;
+  decisionMaxRecords: number;
+  decisionRetentionMs: number;
 }
 
 /**
@@ -101,7 +107,10 @@ export async function imageGateSettings(values: Values): Promise<ImageGateSettin
     credentials: [],
     insecureRegistries: values['insecure-registry'] ?? [],
     ...(values['decision-store'] !== undefined ? { decisionStoreFile: values['decision-store'] } : {}),
+    decisionMaxRecords: integer(values['decision-max-records'], '--decision-max-records', 1_000_000),
+    decisionRetentionMs: integer(values['decision-retention-days'], '--decision-retention-days', 7) * 86_400_000,
   };
+  for (const flag of ['decision-max-records', 'decision-retention-days'] as const) if (values[flag] !== undefined && values['decision-store'] === undefined) throw new UsageError(`--${flag} needs --decision-store`);
   const storeFile = values['image-store'] ?? defaultImageStorePath();
   if (resolveTags && !scanQueue && !existsSync(storeFile)) {
     throw new UsageError(`--resolve-tags needs an image store (--image-store FILE; none at ${storeFile})`);
@@ -178,7 +187,7 @@ export async function startImageGate(settings: ImageGateSettings, context: { reg
   let decisions: DecisionStore | undefined;
   if (settings.decisionStoreFile !== undefined) {
     const { SqliteDecisionStore } = await import('../../adapters/store/decision-store.js');
-    decisions = SqliteDecisionStore.open(settings.decisionStoreFile, { onError: (error, records) => context.logger.warn({ event: 'decision-records-dropped', records, error: error.message }, 'decision records not written') });
+    decisions = SqliteDecisionStore.open(settings.decisionStoreFile, { maxRecords: settings.decisionMaxRecords, maxAgeMs: settings.decisionRetentionMs, onError: (error, records) => context.logger.warn({ event: 'decision-records-dropped', records, error: error.message }, 'decision records not written') });
   }
   return { ...(gate ? { gate } : {}), ...(decisions ? { decisions } : {}) };
 }
