@@ -13,8 +13,11 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { admit, deadlineAnswer, type AdmissionAnswer, type AdmissionController } from '../../app/admission.js';
+import type { PreparedImages } from '../../app/admission-images.js';
+import { decisionRecord } from '../../app/decisions.js';
 import type { ImageResults } from '../../core/images/results.js';
-import type { Inventory } from '../../core/inventory/inventory.js';
+import { inventoryWithImages, type Inventory } from '../../core/inventory/inventory.js';
+import type { DecisionStore } from '../../core/ports/decisions.js';
 
 export interface InventoryState {
   kind: string;
@@ -53,6 +56,14 @@ export interface AdmissionServerOptions {
    * (IncrementalInventory.setImages). A failed refresh keeps the previous results and is logged.
    */
   images?: { load: () => Promise<ImageResults>; apply: (results: ImageResults) => void; refreshMs?: number };
+  /**
+   * The image gates' preparation of each review (app/admission-images.ts: tags resolved to
+   * digests, unknown digests queued for a scan), given the inventory's image results and what
+   * is left of the deadline; the review is judged against the results it returns.
+   */
+  prepareImages?: (body: unknown, base: ImageResults | undefined, budgetMs: number) => Promise<PreparedImages>;
+  /** Every decision is recorded here too (the DecisionStore port); a review never waits on it. */
+  decisionStore?: DecisionStore;
 }
 
 export interface AdmissionServer {
@@ -221,7 +232,7 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
     waiting.shift()?.();
   };
 
-  const record = (answer: AdmissionAnswer, started: bigint) => {
+  const record = (answer: AdmissionAnswer, started: bigint, images?: PreparedImages['notes']) => {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const { decision } = answer;
     decisions.inc({ verdict: decision.verdict, operation: decision.operation ?? 'unknown' });
@@ -245,11 +256,13 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
         exemption: decision.exemption,
         mode: decision.namespaceMode,
         checks: decision.checks.map((check) => `${check.checkId}:${check.outcome}`),
+        ...(images && images.length > 0 ? { images: images.map((note) => `${note.image}${note.digest ? `@${note.digest.slice(0, 19)}` : ''}:${note.resolution}:${note.scan}`) } : {}),
         error: decision.error,
         latencyMs: Math.round(seconds * 1e6) / 1e3,
       },
       'admission decision',
     );
+    options.decisionStore?.record(decisionRecord(decision, { at: now(), latencyMs: Math.round(seconds * 1e6) / 1e3, ...(images ? { images } : {}) })).catch((error: Error) => logger.warn({ event: 'decision-record-failed', error: error.message }, 'decision not recorded'));
   };
 
   const validate = async (req: IncomingMessage, res: ServerResponse, started: bigint) => {
@@ -263,6 +276,7 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
       return send(res, 415, { error: `content type ${JSON.stringify(type)} is not served: application/json` });
     }
     let body: unknown;
+    let notes: PreparedImages['notes'] | undefined;
     let finished = false;
     // Cleared as soon as the review is answered: at thousands of reviews a second, timers left
     // to run out their deadline pile up by the ten thousand and stall the event loop.
@@ -275,13 +289,29 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
       try {
         body = JSON.parse(bytes.toString('utf8'));
       } catch (error) {
-        throw new BodyError(400, `the body is not JSON: ${(error as Error).message}`);
+        // Position only: V8's message quotes the text around the error, which may be a Secret's value.
+        const position = /position (\d+)/.exec((error as Error).message)?.[1];
+        throw new BodyError(400, `the body is not JSON${position !== undefined ? ` (at character ${position})` : ''}`);
+      }
+      let judged = inventory;
+      if (options.prepareImages) {
+        // Tags are resolved within the deadline, leaving time to judge and answer.
+        const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+        const prepared = await options.prepareImages(body, inventory.images, deadlineMs - elapsed - Math.min(1000, deadlineMs / 4)).catch((error: Error) => {
+          // A bug, not a registry failure (those are answers): judged on the stored results, and said.
+          logger.error({ event: 'image-gate-failed', error: error.message }, 'image gate failed; judged on the stored image results');
+          return undefined;
+        });
+        if (prepared) {
+          notes = prepared.notes;
+          judged = inventoryWithImages(inventory, prepared.images);
+        }
       }
       await acquire();
       try {
         if (options.injectDelayMs) await new Promise((resolve) => setTimeout(resolve, options.injectDelayMs));
         if (finished) throw new Error('late');
-        return admit(body, inventory, controller, now());
+        return admit(body, judged, controller, now());
       } finally {
         release();
       }
@@ -305,7 +335,7 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
       return;
     }
     send(res, answer.httpStatus, answer.body);
-    record(answer, started);
+    record(answer, started, notes);
   };
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -366,6 +396,7 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
       }
       server.closeAllConnections();
       await closed;
+      await options.decisionStore?.flush().catch(() => undefined);
       logger.info({ event: 'stopped' }, 'admission webhook stopped');
     },
   };

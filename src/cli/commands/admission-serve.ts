@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
+import { Registry } from 'prom-client';
 import { createAdmissionController, parseAdmissionPolicy } from '../../app/admission.js';
 import { EmptyScanError, loadImageResults, planScan, ScanConfigError } from '../../app/scan.js';
 import { ALL_CHECKS } from '../../core/checks/index.js';
@@ -18,6 +19,7 @@ import type { ImageResults } from '../../core/images/results.js';
 import { UsageError } from '../usage-error.js';
 import type { CommandIO } from '../io.js';
 import { loadConfigFile } from '../config.js';
+import { IMAGE_GATE_FLAGS, IMAGE_GATE_HELP, imageGateSettings, startImageGate } from './admission-images.js';
 
 export const SERVE_HELP = `Usage: palisade admission serve [flags]
 
@@ -49,7 +51,7 @@ Flags:
       --image-store-refresh-seconds N
                                    reload the store's results every N seconds (default 30; never
                                    during a review)
-
+${IMAGE_GATE_HELP}
 Exit codes: 0 stopped by SIGTERM or SIGINT after finishing the reviews in flight, 2 usage error
 or the cluster cannot be reached.
 `;
@@ -78,6 +80,7 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
       'max-body-bytes': { type: 'string' },
       'image-store': { type: 'string' },
       'image-store-refresh-seconds': { type: 'string' },
+      ...IMAGE_GATE_FLAGS,
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -124,8 +127,11 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
     throw new UsageError(`invalid admission configuration:\n  ${lines.join('\n  ')}`);
   }
   const controller = createAdmissionController(plan, policy);
-  const loadImages = imageResultsLoader(values['image-store']);
+  const gateSettings = await imageGateSettings(values);
+  const loadImages = imageResultsLoader(values['image-store'], gateSettings.scanQueue?.imageStoreFile, gateSettings.scanQueue?.databaseFile);
   const logger = pino({ base: { component: 'palisade-admission' } });
+  const registry = new Registry();
+  const { gate, decisions } = await startImageGate(gateSettings, { registry, logger, userAgent: `palisade/${io.version}` });
   // The kinds every planned check needs, plus Namespaces (their mode label) and Pods (CONNECT).
   const kinds = kindsToRead(plan.checks.map((planned) => planned.check));
   for (const name of ['Namespace', 'Pod']) if (!kinds.some((info) => info.kind === name)) kinds.push(kindInfo(name)!);
@@ -154,6 +160,9 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
     maxInFlight,
     maxBodyBytes,
     logger,
+    registry,
+    ...(gate ? { prepareImages: gate.prepare } : {}),
+    ...(decisions ? { decisionStore: decisions } : {}),
     ...(loadImages ? { images: { load: loadImages, apply: (results: ImageResults) => live.inventory.setImages(results), refreshMs: refreshSeconds * 1000 } } : {}),
   });
   live.synced.then(
@@ -168,6 +177,8 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
   logger.info({ event: 'stopping' }, 'finishing the reviews in flight');
   await server.close();
   live.stop();
+  await gate?.close();
+  await decisions?.close();
   return 0;
 }
 
@@ -178,7 +189,7 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
  * tells stale scans) read-only, reads every summary through the ImageResultsStore port and
  * closes them, so a store replaced on disk is read afresh.
  */
-function imageResultsLoader(file: string | undefined): (() => Promise<ImageResults>) | undefined {
+function imageResultsLoader(file: string | undefined, scanStore?: string, databaseFile?: string): (() => Promise<ImageResults>) | undefined {
   const location = file ?? defaultImageStorePath();
   if (!existsSync(location)) {
     if (file !== undefined) throw new UsageError(`--image-store ${file}: no such image store`);
@@ -188,14 +199,17 @@ function imageResultsLoader(file: string | undefined): (() => Promise<ImageResul
     // Loaded only when there is a store: SQLite is not needed otherwise.
     const { ImageStore } = await import('../../adapters/store/image-store.js');
     const store = ImageStore.open(location, { readonly: true });
-    const dbPath = defaultDatabasePath();
+    // The scan queue's own store, when it writes elsewhere (--scan-store): read with it.
+    const scans = scanStore !== undefined && scanStore !== location && existsSync(scanStore) ? ImageStore.open(scanStore, { readonly: true }) : undefined;
+    const dbPath = databaseFile ?? defaultDatabasePath();
     let db: { close(): void } | undefined;
     try {
       const database = existsSync(dbPath) ? (await import('../../adapters/vulndb/database.js')).openVulnerabilityDatabase(dbPath, { readonly: true }) : undefined;
       db = database;
-      return await loadImageResults(store, database);
+      return await loadImageResults({ summaries: async () => [...(await store.summaries()), ...((await scans?.summaries()) ?? [])] }, database);
     } finally {
       db?.close();
+      scans?.close();
       store.close();
     }
   };
