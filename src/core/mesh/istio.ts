@@ -257,7 +257,9 @@ interface PolicyView {
 function tlsAt(policy: Record<string, unknown> | undefined, path: Array<string | number>, extra: Partial<TlsSetting>): TlsSetting | undefined {
   const tls = asRecord(policy?.tls);
   if (!tls) return undefined;
-  return { mode: asString(tls.mode) ?? 'DISABLE', path: [...path, 'tls', 'mode'], ...extra };
+  // ClientTLSSettings' mode defaults to DISABLE (the enum's zero): a tls block without one turns TLS off.
+  const mode = asString(tls.mode);
+  return { mode: mode ?? 'DISABLE', path: mode === undefined ? [...path, 'tls'] : [...path, 'tls', 'mode'], ...extra };
 }
 
 function policyView(policy: Record<string, unknown> | undefined, path: Array<string | number>, subset: string | undefined): PolicyView {
