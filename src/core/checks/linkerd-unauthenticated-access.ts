@@ -30,8 +30,8 @@ export default defineCheck({
   appliesTo: { kinds: [...WORKLOAD_KINDS, 'AuthorizationPolicy', 'Namespace', 'Server', 'ServerAuthorization'].sort() },
   options: {},
   messages: {
-    defaultPolicy: '{{what}} sets {{key}}: {{value}}: the Linkerd proxy admits {{who}} without a mesh identity',
-    accessPolicy: 'Server "{{name}}" has accessPolicy {{value}}: traffic to port {{port}} that no authorization matches is admitted from {{who}} without a mesh identity',
+    defaultPolicy: '{{what}} sets {{key}}: {{value}}: the Linkerd proxy admits {{who}}, with no mesh identity required',
+    accessPolicy: 'Server "{{name}}" has accessPolicy {{value}}: on port {{port}}, traffic that no authorization matches is admitted from {{who}}, with no mesh identity required',
     serverAuthorization: 'ServerAuthorization "{{name}}" authorizes unauthenticated clients{{networks}} to {{servers}}',
     networkOnly: 'AuthorizationPolicy "{{name}}" authorizes clients to {{target}} by network alone ({{refs}}): they need no mesh identity',
   },

@@ -45,9 +45,9 @@ export function linkerdPodMembership(workload: Workload, namespaceMeshed: boolea
  * client from the cluster's networks, and audit (allow everything, log what a policy would deny).
  */
 export const UNAUTHENTICATED_POLICIES: Readonly<Record<string, string>> = {
-  'all-unauthenticated': 'clients from any network, meshed or not',
-  'cluster-unauthenticated': 'clients from the cluster\'s networks, meshed or not',
-  audit: 'every client (audit mode only logs what it would deny)',
+  'all-unauthenticated': 'any client, meshed or not, from any network',
+  'cluster-unauthenticated': 'any client, meshed or not, from the cluster\'s networks',
+  audit: 'any client (audit mode only logs what a policy would deny)',
 };
 
 /**
