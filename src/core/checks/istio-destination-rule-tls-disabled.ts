@@ -75,7 +75,8 @@ export default defineCheck({
     }
     if (targets.length === 0 && !wildcard && !services.has(host)) {
       // The Service is not scanned: its namespace, when scanned, tells whether it is meshed.
-      const match = /^[^.]+\.([^.]+)\.svc\./.exec(host);
+      const suffix = `.svc.${options.clusterDomain.toLowerCase()}`;
+      const match = host.endsWith(suffix) ? /^[^.]+\.([^.]+)$/.exec(host.slice(0, -suffix.length)) : null;
       const mode = match ? istioModeOf(inventory, match[1]!) : undefined;
       if (mode !== undefined && mode !== 'none') for (const setting of tlsSettings(resource.object)) note(setting, `${host} (namespace ${match![1]} is labelled for Istio)`);
     }
