@@ -6,7 +6,7 @@ import { extractWorkload } from '../src/core/kinds/pod-spec.js';
 import { isClusterScoped } from '../src/core/kinds/scope.js';
 import { refOf, type KubeObject, type Resource } from '../src/core/model/resource.js';
 import { fileSource } from '../src/core/model/source.js';
-import { destinationRuleHost, exportedTo, hostCovers, istioPodMembership, PeerAuthenticationIndex, readPeerAuthentication, tlsInForce } from '../src/core/mesh/istio.js';
+import { destinationRuleHost, exportedTo, hostCovers, istioNamespaceMode, istioPodMembership, PeerAuthenticationIndex, readPeerAuthentication, tlsInForce } from '../src/core/mesh/istio.js';
 import { linkerdPodMembership, parsePortList } from '../src/core/mesh/linkerd.js';
 import { scanText } from './support/scan.js';
 
@@ -119,7 +119,22 @@ describe('Istio and Linkerd membership', () => {
     assert.equal(istioPodMembership(pod({ 'sidecar.istio.io/inject': 'true' }), 'none').mode, 'sidecar');
     assert.equal(istioPodMembership(pod({}, { 'sidecar.istio.io/inject': 'true' }), 'none').mode, 'none');
     assert.equal(istioPodMembership(pod({}), undefined).mode, 'unknown');
+    // A pod's revision label reaches that revision's webhook in a namespace without injection labels.
+    assert.equal(istioPodMembership(pod({ 'istio.io/rev': 'canary' }), 'none').mode, 'sidecar');
+    assert.equal(istioPodMembership(pod({ 'istio.io/rev': 'canary', 'sidecar.istio.io/inject': 'false' }), 'none').mode, 'none');
+    // istio-injection=disabled (or any value but enabled) closes the namespace, even to pods that ask.
+    assert.equal(istioPodMembership(pod({ 'sidecar.istio.io/inject': 'true' }), 'closed').mode, 'none');
+    assert.equal(istioPodMembership(pod({ 'istio.io/rev': 'canary' }), 'closed').mode, 'none');
     assert.equal(istioPodMembership(pod({}, {}, { hostNetwork: true }), 'sidecar').mode, 'none');
+  });
+
+  it('namespace labels: istio-injection=enabled, else istio.io/rev; any other istio-injection value closes it', () => {
+    const ns = (labels: Record<string, string>) => istioNamespaceMode({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n', labels } });
+    assert.equal(ns({ 'istio-injection': 'enabled' }), 'sidecar');
+    assert.equal(ns({ 'istio.io/rev': 'stable' }), 'sidecar');
+    assert.equal(ns({ 'istio-injection': 'disabled', 'istio.io/rev': 'stable' }), 'closed');
+    assert.equal(ns({ 'istio.io/dataplane-mode': 'ambient' }), 'ambient');
+    assert.equal(ns({}), 'none');
   });
 
   it('ambient: the pod label over the namespace; a sidecar takes the pod out of ambient capture', () => {

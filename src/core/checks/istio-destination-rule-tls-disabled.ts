@@ -1,6 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { asRecord, asString } from '../model/values.js';
-import { destinationRuleHost, exportedTo, hostCovers, tlsInForce, tlsSettings, type TlsSetting } from '../mesh/istio.js';
+import { destinationRuleHost, exportedTo, isMeshedNamespaceMode, hostCovers, tlsInForce, tlsSettings, type TlsSetting } from '../mesh/istio.js';
 import { exactRuleHostsAnalysis, istioModeOf, meshServicesAnalysis, type MeshService } from '../mesh/analyses.js';
 
 /** TLS modes that leave Istio mutual TLS off: plaintext, or TLS without a client certificate Istio issues. */
@@ -78,7 +78,7 @@ export default defineCheck({
       const suffix = `.svc.${options.clusterDomain.toLowerCase()}`;
       const match = host.endsWith(suffix) ? /^[^.]+\.([^.]+)$/.exec(host.slice(0, -suffix.length)) : null;
       const mode = match ? istioModeOf(inventory, match[1]!) : undefined;
-      if (mode !== undefined && mode !== 'none') for (const setting of tlsSettings(resource.object)) note(setting, `${host} (namespace ${match![1]} is labelled for Istio)`);
+      if (isMeshedNamespaceMode(mode)) for (const setting of tlsSettings(resource.object)) note(setting, `${host} (namespace ${match![1]} is labelled for Istio)`);
     }
     const effect = (mode: string) => (mode === 'SIMPLE' ? 'TLS without an Istio client certificate, so the server sees no workload identity' : 'plaintext, readable and alterable on the network');
     const sorted = [...found.values()].sort((a, b) => key(a.setting).localeCompare(key(b.setting), 'en'));

@@ -2,7 +2,7 @@ import { WORKLOAD_KINDS } from '../kinds/pod-spec.js';
 import { namespaceName } from '../kinds/namespaces.js';
 import { defineCheck } from '../model/check.js';
 import { asStringRecord } from '../model/values.js';
-import { describeSource, istioNamespaceMode, istioPodMembership, isIstioProxy } from '../mesh/istio.js';
+import { describeSource, isMeshedNamespaceMode, istioNamespaceMode, istioPodMembership, isIstioProxy } from '../mesh/istio.js';
 import { istioModeOf, peerAuthenticationAnalysis } from '../mesh/analyses.js';
 import { hasControllerOwner } from './support/ownership.js';
 
@@ -12,7 +12,7 @@ export default defineCheck({
   severity: 'medium',
   category: 'network',
   description:
-    'Istio encrypts and authenticates traffic between workloads with mutual TLS, but under PERMISSIVE (Istio\'s default when no PeerAuthentication applies) or DISABLE a workload still accepts plaintext: any pod, meshed or not, can connect without an identity and read or alter traffic on the way, and authorization policies on principals or namespaces cannot hold. The mode is resolved as istiod does: a workload PeerAuthentication (a selector, in the workload\'s namespace; selector policies in the root namespace are ignored) over the namespace\'s (no selector) over the mesh-wide one (no selector, in the root namespace), the oldest winning at each level (then by name), UNSET inheriting from the level above, portLevelMtls of the workload policy overriding per container port. Reported on Namespaces labelled for Istio (istio-injection=enabled, istio.io/rev, istio.io/dataplane-mode=ambient) whose resolved mode is not STRICT, and on meshed workloads whose own policy or port-level setting is not STRICT, or that inherit a mode that is not STRICT from a namespace not in the scan. Nothing is reported where Istio is not in use: a workload is meshed when its namespace is labelled for Istio or its pod template asks for a sidecar (label sidecar.istio.io/inject=true) or ambient (istio.io/dataplane-mode=ambient); Istio\'s own proxies (proxyv2, ztunnel images) are left out. Assumes the Istio version reads PeerAuthentication as Istio 1.2x does and that the mesh root namespace is the rootNamespace option.',
+    'Istio encrypts and authenticates traffic between workloads with mutual TLS, but under PERMISSIVE (Istio\'s default when no PeerAuthentication applies) or DISABLE a workload still accepts plaintext: any pod, meshed or not, can connect without an identity and read or alter traffic on the way, and authorization policies on principals or namespaces cannot hold. The mode is resolved as istiod does: a workload PeerAuthentication (a selector, in the workload\'s namespace; selector policies in the root namespace are ignored) over the namespace\'s (no selector) over the mesh-wide one (no selector, in the root namespace), the oldest winning at each level (then by name), UNSET inheriting from the level above, portLevelMtls of the workload policy overriding per container port. Reported on Namespaces labelled for Istio (istio-injection=enabled, istio.io/rev, istio.io/dataplane-mode=ambient) whose resolved mode is not STRICT, and on meshed workloads whose own policy or port-level setting is not STRICT, or that inherit a mode that is not STRICT from a namespace not in the scan. Nothing is reported where Istio is not in use: a workload is meshed when its namespace is labelled for Istio or its pod template asks for a sidecar (label sidecar.istio.io/inject=true, or istio.io/rev, in a namespace without istio-injection label) or ambient (istio.io/dataplane-mode=ambient); Istio\'s own proxies (proxyv2, ztunnel images) are left out. Assumes the Istio version reads PeerAuthentication as Istio 1.2x does and that the mesh root namespace is the rootNamespace option.',
   remediation:
     'Add a PeerAuthentication with mtls.mode STRICT in the root namespace (mesh-wide) or in the namespace, and remove workload or port-level exceptions that set PERMISSIVE or DISABLE once every client is meshed.',
   references: [
@@ -30,7 +30,7 @@ export default defineCheck({
   appliesWhen: {
     description: 'Namespaces labelled for Istio and workloads in an Istio data plane',
     test({ resource, workload, inventory }) {
-      if (resource.ref.kind === 'Namespace') return istioNamespaceMode(resource.object) !== 'none';
+      if (resource.ref.kind === 'Namespace') return isMeshedNamespaceMode(istioNamespaceMode(resource.object));
       if (!workload || workload.kind === 'PodTemplate' || isIstioProxy(workload)) return false;
       const mode = istioPodMembership(workload, istioModeOf(inventory, resource.ref.namespace ?? 'default')).mode;
       return mode === 'sidecar' || mode === 'ambient';
@@ -52,7 +52,7 @@ export default defineCheck({
     const index = inventory.get(peerAuthenticationAnalysis)(options.rootNamespace);
     if (resource.ref.kind === 'Namespace') {
       const name = namespaceName(resource.object);
-      if (name === undefined || istioNamespaceMode(resource.object) === 'none') return;
+      if (name === undefined || !isMeshedNamespaceMode(istioNamespaceMode(resource.object))) return;
       const { mode, source } = index.namespaceMode(name);
       if (mode !== 'STRICT') yield { path: ['metadata', 'name'], messageId: 'namespace', data: { namespace: name, mode, why: describeSource(source) } };
       return;

@@ -9,7 +9,7 @@ import { WORKLOAD_KINDS } from '../kinds/pod-spec.js';
 import type { Resource } from '../model/resource.js';
 import { matchesMapSelector } from '../model/selectors.js';
 import { asArray, asRecord, asString, asStringRecord } from '../model/values.js';
-import { destinationRuleHost, istioNamespaceMode, istioPodMembership, isIstioProxy, PeerAuthenticationIndex, readPeerAuthentication, type IstioNamespaceMode } from './istio.js';
+import { destinationRuleHost, isMeshedNamespaceMode, istioNamespaceMode, istioPodMembership, isIstioProxy, PeerAuthenticationIndex, readPeerAuthentication, type IstioNamespaceMode } from './istio.js';
 
 /** PeerAuthentications by root namespace (the mesh config's rootNamespace is an option). */
 export const peerAuthenticationAnalysis = defineAnalysis<(rootNamespace: string) => PeerAuthenticationIndex>({
@@ -60,7 +60,7 @@ function meshServices(inventory: Inventory, clusterDomain: string): Map<string, 
         else if (mode === 'none' && inMesh === undefined) inMesh = false;
       }
     }
-    if (!selected && namespaceMode !== undefined) inMesh = namespaceMode !== 'none';
+    if (!selected && namespaceMode !== undefined) inMesh = isMeshedNamespaceMode(namespaceMode);
     out.set(hostname, { service, hostname, ports, inMesh });
   }
   return out;

@@ -10,13 +10,23 @@ import type { Workload } from '../kinds/pod-spec.js';
 import { asArray, asRecord, asString, asStringRecord } from '../model/values.js';
 import { imagePathSegments } from '../images/reference.js';
 
-/** How a namespace's labels put its pods in an Istio data plane. */
-export type IstioNamespaceMode = 'sidecar' | 'ambient' | 'none';
+/**
+ * How a namespace's labels put its pods in an Istio data plane: 'sidecar' (istio-injection=enabled,
+ * or istio.io/rev without istio-injection), 'ambient' (istio.io/dataplane-mode=ambient), 'closed'
+ * (an istio-injection label other than enabled: no injection webhook matches its pods, not even
+ * the ones that ask), 'none' (no label: pods may ask for a sidecar themselves).
+ */
+export type IstioNamespaceMode = 'sidecar' | 'ambient' | 'closed' | 'none';
 
 /** The data plane a namespace's labels select (sidecar injection wins over ambient for injected pods). */
 export function istioNamespaceMode(namespace: KubeObject): IstioNamespaceMode {
   const labels = asStringRecord(metadataOf(namespace).labels);
   return istioModeOfLabels(labels);
+}
+
+/** Whether a namespace mode puts pods in a data plane by default. */
+export function isMeshedNamespaceMode(mode: IstioNamespaceMode | undefined): boolean {
+  return mode === 'sidecar' || mode === 'ambient';
 }
 
 function istioModeOfLabels(labels: Record<string, string>): IstioNamespaceMode {
@@ -25,7 +35,7 @@ function istioModeOfLabels(labels: Record<string, string>): IstioNamespaceMode {
   if (injection === 'enabled') return 'sidecar';
   if (injection === undefined && labels['istio.io/rev'] !== undefined && labels['istio.io/rev'] !== '') return 'sidecar';
   if (labels['istio.io/dataplane-mode'] === 'ambient') return 'ambient';
-  return 'none';
+  return injection === undefined ? 'none' : 'closed';
 }
 
 /** Values of sidecar.istio.io/inject that ask for injection (YAML booleans, as the injector reads them). */
@@ -40,11 +50,15 @@ export interface IstioPodMembership {
 }
 
 /**
- * The pod template's membership: sidecar injection (label sidecar.istio.io/inject, which wins over
- * the annotation of that name; any value other than y, yes, true or on opts out; a namespace
- * labelled for injection injects by default; elsewhere only the label "true" does), then ambient
- * (istio.io/dataplane-mode on the pod, ambient or none, over the namespace's). hostNetwork pods are
- * never injected. `namespaceMode` is undefined when the Namespace object is not known.
+ * The pod template's membership, as the injection webhooks and the injector decide it: in a
+ * namespace labelled for injection a pod is injected unless its sidecar.istio.io/inject label, or
+ * the annotation of that name when there is no label, has a value other than y, yes, true or on;
+ * in a namespace without injection labels only the pod's own labels reach a webhook
+ * (sidecar.istio.io/inject=true for the default revision, istio.io/rev=<revision> unless
+ * sidecar.istio.io/inject=false); an istio-injection label other than enabled closes the
+ * namespace to both. Then ambient: istio.io/dataplane-mode on the pod (ambient or none) over the
+ * namespace's. hostNetwork pods are never injected. `namespaceMode` is undefined when the
+ * Namespace object is not known (its pods are judged as in a namespace without labels).
  */
 export function istioPodMembership(workload: Workload, namespaceMode: IstioNamespaceMode | undefined): IstioPodMembership {
   if (workload.podSpec.hostNetwork === true) return { mode: 'none' };
@@ -58,8 +72,12 @@ export function istioPodMembership(workload: Workload, namespaceMode: IstioNames
     if (asked === false) return { mode: 'none', optOut: { field, key: 'sidecar.istio.io/inject', value, namespaceMode: 'sidecar' } };
     return { mode: 'sidecar' };
   }
-  // Outside an injection namespace only the label reaches the webhook (its objectSelector).
-  if (labelValue !== undefined && YES.has(labelValue.toLowerCase())) return { mode: 'sidecar' };
+  // An ambient namespace usually carries no injection label: a pod there may still ask for a sidecar.
+  if (namespaceMode === 'none' || namespaceMode === 'ambient' || namespaceMode === undefined) {
+    const revision = labels['istio.io/rev'];
+    if (revision !== undefined && revision !== '' && asked !== false) return { mode: 'sidecar' };
+    if (revision === undefined && labelValue !== undefined && labelValue === 'true') return { mode: 'sidecar' };
+  }
   const podDataplane = labels['istio.io/dataplane-mode'];
   if (podDataplane === 'none') {
     if (namespaceMode === 'ambient') return { mode: 'none', optOut: { field: 'label', key: 'istio.io/dataplane-mode', value: 'none', namespaceMode: 'ambient' } };
