@@ -75,6 +75,8 @@ import imageVulnerabilitiesFixable from './image-vulnerabilities-fixable.js';
 import ingressNginxSnippetAnnotations from './ingress-nginx-snippet-annotations.js';
 import ingressWildcardHost from './ingress-wildcard-host.js';
 import ingressWithoutTls from './ingress-without-tls.js';
+import istioDestinationRuleTlsDisabled from './istio-destination-rule-tls-disabled.js';
+import istioMtlsNotStrict from './istio-mtls-not-strict.js';
 import kubeletAnonymousAuthEnabled from './kubelet-anonymous-auth-enabled.js';
 import kubeletAuthorizationAlwaysAllow from './kubelet-authorization-always-allow.js';
 import kubeletClientCaMissing from './kubelet-client-ca-missing.js';
@@ -93,9 +95,12 @@ import kubernetesDashboardDeployed from './kubernetes-dashboard-deployed.js';
 import kubernetesPatchOutdated from './kubernetes-patch-outdated.js';
 import kubernetesVersionUnsupported from './kubernetes-version-unsupported.js';
 import legacyServiceAccountTokenSecret from './legacy-service-account-token-secret.js';
+import linkerdSkipInboundPorts from './linkerd-skip-inbound-ports.js';
+import linkerdUnauthenticatedAccess from './linkerd-unauthenticated-access.js';
 import livenessProbeMissing from './liveness-probe-missing.js';
 import memoryLimitsMissing from './memory-limits-missing.js';
 import memoryRequestsMissing from './memory-requests-missing.js';
+import meshInjectionDisabled from './mesh-injection-disabled.js';
 import namespacePodSecurityPrivileged from './namespace-pod-security-privileged.js';
 import namespaceWithoutDefaultDenyEgress from './namespace-without-default-deny-egress.js';
 import namespaceWithoutDefaultDenyIngress from './namespace-without-default-deny-ingress.js';
@@ -255,6 +260,8 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   ingressNginxSnippetAnnotations,
   ingressWildcardHost,
   ingressWithoutTls,
+  istioDestinationRuleTlsDisabled,
+  istioMtlsNotStrict,
   kubeletAnonymousAuthEnabled,
   kubeletAuthorizationAlwaysAllow,
   kubeletClientCaMissing,
@@ -273,9 +280,12 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   kubernetesPatchOutdated,
   kubernetesVersionUnsupported,
   legacyServiceAccountTokenSecret,
+  linkerdSkipInboundPorts,
+  linkerdUnauthenticatedAccess,
   livenessProbeMissing,
   memoryLimitsMissing,
   memoryRequestsMissing,
+  meshInjectionDisabled,
   namespacePodSecurityPrivileged,
   namespaceWithoutDefaultDenyEgress,
   namespaceWithoutDefaultDenyIngress,
