@@ -40,6 +40,7 @@ import controllerManagerServiceAccountCredentialsDisabled from './controller-man
 import controllerManagerServiceAccountKeyMissing from './controller-manager-service-account-key-missing.js';
 import cpuLimitsMissing from './cpu-limits-missing.js';
 import cpuRequestsMissing from './cpu-requests-missing.js';
+import credentialsInCommand from './credentials-in-command.js';
 import dangerousCapabilities from './dangerous-capabilities.js';
 import defaultNamespace from './default-namespace.js';
 import defaultServiceAccount from './default-service-account.js';
@@ -130,6 +131,7 @@ import rbacNodesProxy from './rbac-nodes-proxy.js';
 import rbacPodExec from './rbac-pod-exec.js';
 import rbacReadSecrets from './rbac-read-secrets.js';
 import rbacRoleUnused from './rbac-role-unused.js';
+import rbacSecretWrite from './rbac-secret-write.js';
 import rbacServiceAccountTokenCreate from './rbac-service-account-token-create.js';
 import rbacServicesStatus from './rbac-services-status.js';
 import rbacSystemMasters from './rbac-system-masters.js';
@@ -150,6 +152,7 @@ import seccompProfileMissing from './seccomp-profile-missing.js';
 import seccompUnconfined from './seccomp-unconfined.js';
 import secretDataInManifest from './secret-data-in-manifest.js';
 import secretInEnv from './secret-in-env.js';
+import secretVolumeUnmounted from './secret-volume-unmounted.js';
 import selectorMismatch from './selector-mismatch.js';
 import selinuxCustomOptions from './selinux-custom-options.js';
 import sensitiveUiExposed from './sensitive-ui-exposed.js';
@@ -215,6 +218,7 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   controllerManagerServiceAccountKeyMissing,
   cpuLimitsMissing,
   cpuRequestsMissing,
+  credentialsInCommand,
   dangerousCapabilities,
   defaultNamespace,
   defaultServiceAccount,
@@ -305,6 +309,7 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   rbacPodExec,
   rbacReadSecrets,
   rbacRoleUnused,
+  rbacSecretWrite,
   rbacServiceAccountTokenCreate,
   rbacServicesStatus,
   rbacSystemMasters,
@@ -325,6 +330,7 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   seccompUnconfined,
   secretDataInManifest,
   secretInEnv,
+  secretVolumeUnmounted,
   selectorMismatch,
   selinuxCustomOptions,
   sensitiveUiExposed,

@@ -71,6 +71,7 @@ const CREDENTIALS = 'detects credentials by patterns, entropy and known token fo
  */
 export const NOT_EXPORTABLE: Readonly<Record<string, string>> = {
   'configmap-credential': CREDENTIALS,
+  'credentials-in-command': CREDENTIALS,
   'default-namespace':
     'reads the namespace a manifest names; at admission every namespaced object has one (the request\'s), so a policy would only deny the default namespace, a question for a binding\'s namespaceSelector',
   'env-literal-credential': CREDENTIALS,
