@@ -41,6 +41,7 @@ import controllerManagerServiceAccountKeyMissing from './controller-manager-serv
 import cpuLimitsMissing from './cpu-limits-missing.js';
 import cpuRequestsMissing from './cpu-requests-missing.js';
 import credentialsInCommand from './credentials-in-command.js';
+import credentialsInLastApplied from './credentials-in-last-applied.js';
 import dangerousCapabilities from './dangerous-capabilities.js';
 import defaultNamespace from './default-namespace.js';
 import defaultServiceAccount from './default-service-account.js';
@@ -150,6 +151,7 @@ import schedulerBindAddressNotLoopback from './scheduler-bind-address-not-loopba
 import schedulerProfilingEnabled from './scheduler-profiling-enabled.js';
 import seccompProfileMissing from './seccomp-profile-missing.js';
 import seccompUnconfined from './seccomp-unconfined.js';
+import secretDataInLastApplied from './secret-data-in-last-applied.js';
 import secretDataInManifest from './secret-data-in-manifest.js';
 import secretInEnv from './secret-in-env.js';
 import secretVolumeUnmounted from './secret-volume-unmounted.js';
@@ -219,6 +221,7 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   cpuLimitsMissing,
   cpuRequestsMissing,
   credentialsInCommand,
+  credentialsInLastApplied,
   dangerousCapabilities,
   defaultNamespace,
   defaultServiceAccount,
@@ -328,6 +331,7 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   schedulerProfilingEnabled,
   seccompProfileMissing,
   seccompUnconfined,
+  secretDataInLastApplied,
   secretDataInManifest,
   secretInEnv,
   secretVolumeUnmounted,

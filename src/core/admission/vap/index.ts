@@ -72,6 +72,7 @@ const CREDENTIALS = 'detects credentials by patterns, entropy and known token fo
 export const NOT_EXPORTABLE: Readonly<Record<string, string>> = {
   'configmap-credential': CREDENTIALS,
   'credentials-in-command': CREDENTIALS,
+  'credentials-in-last-applied': `reads the JSON inside the last-applied-configuration annotation, which CEL cannot parse, and ${CREDENTIALS}`,
   'default-namespace':
     'reads the namespace a manifest names; at admission every namespaced object has one (the request\'s), so a policy would only deny the default namespace, a question for a binding\'s namespaceSelector',
   'env-literal-credential': CREDENTIALS,
@@ -79,6 +80,7 @@ export const NOT_EXPORTABLE: Readonly<Record<string, string>> = {
     'reads imagePullPolicy as written; the API server defaults it (Always for :latest, else IfNotPresent) before admission policies run, so the policy cannot tell an unset field from a default',
   'kubernetes-patch-outdated': 'needs Palisade\'s Kubernetes release catalog and today\'s date',
   'kubernetes-version-unsupported': 'needs Palisade\'s Kubernetes release catalog and today\'s date',
+  'secret-data-in-last-applied': 'reads the JSON inside the last-applied-configuration annotation, which CEL cannot parse (it has no JSON decoding function)',
   'secret-data-in-manifest': 'judges manifests kept in a repository (Secret values committed to files); at admission every Secret carries its data',
 };
 
