@@ -161,6 +161,7 @@ import sensitiveUiExposed from './sensitive-ui-exposed.js';
 import sensitiveWorkloadOpenToAllNamespaces from './sensitive-workload-open-to-all-namespaces.js';
 import serviceAccountMissing from './service-account-missing.js';
 import serviceAccountTokenAutomount from './service-account-token-automount.js';
+import serviceAccountTokenProjectedDespiteOptOut from './service-account-token-projected-despite-opt-out.js';
 import serviceAccountUnused from './service-account-unused.js';
 import serviceExternalIps from './service-external-ips.js';
 import serviceLoadBalancer from './service-load-balancer.js';
@@ -175,6 +176,7 @@ import volumeTypesRestricted from './volume-types-restricted.js';
 import windowsHostProcess from './windows-host-process.js';
 import workloadInKubeSystem from './workload-in-kube-system.js';
 import workloadPowerfulServiceAccount from './workload-powerful-service-account.js';
+import workloadReadsUnreferencedSecrets from './workload-reads-unreferenced-secrets.js';
 import writableRootFilesystem from './writable-root-filesystem.js';
 
 /** Every check, sorted by id. Presets and docs derive from this list. */
@@ -341,6 +343,7 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   sensitiveWorkloadOpenToAllNamespaces,
   serviceAccountMissing,
   serviceAccountTokenAutomount,
+  serviceAccountTokenProjectedDespiteOptOut,
   serviceAccountUnused,
   serviceExternalIps,
   serviceLoadBalancer,
@@ -355,5 +358,6 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   windowsHostProcess,
   workloadInKubeSystem,
   workloadPowerfulServiceAccount,
+  workloadReadsUnreferencedSecrets,
   writableRootFilesystem,
 ];
