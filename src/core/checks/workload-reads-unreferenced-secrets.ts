@@ -53,7 +53,7 @@ export default defineCheck({
       count: others.length,
       others: shortList(others.map((name) => `"${name}"`)),
     };
-    const base = access.bulk ? 'bulk' : 'byName';
-    yield { path: account.path, messageId: others.length > 0 ? (`${base}Others` as const) : base, data };
+    const messageId = access.bulk ? (others.length > 0 ? 'bulkOthers' : 'bulk') : others.length > 0 ? 'byNameOthers' : 'byName';
+    yield { path: account.path, messageId, data };
   },
 });
