@@ -8,6 +8,8 @@ import { repoPath } from './support/paths.js';
 import { palisade } from './support/cli.js';
 import { tempDir } from './support/temp.js';
 import { loadText } from '../src/adapters/manifests/documents.js';
+import { tidy } from '../src/adapters/cluster/read.js';
+import { REDACTED_VALUE } from '../src/core/kinds/last-applied.js';
 
 /**
  * The secret checks must never echo a credential: messages name keys and
@@ -188,5 +190,28 @@ describe('the checks of issue 15 never echo the value', () => {
       for (const id of IDS) assert.ok(result.stdout.includes(id) || format === 'sarif' || format === 'junit', `${format} names ${id}`);
       for (const value of values) assert.ok(!result.stdout.includes(value) && !result.stderr.includes(value), `${format} output contains ${JSON.stringify(value)}`);
     }
+  });
+
+  it('a cluster read keeps of a Secret\'s last-applied annotation the names of its keys only, and the check still reports them', () => {
+    const value = 'hunter2-never-print-me';
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop', annotations: {} as Record<string, string> }, data: { username: Buffer.from('app').toString('base64') }, stringData: { password: value, empty: '' } };
+    secret.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'] = JSON.stringify(secret);
+    const kept = tidy(structuredClone(secret), true);
+    const text = JSON.stringify(kept);
+    assert.ok(!text.includes(value) && !text.includes(Buffer.from('app').toString('base64')), text);
+    assert.deepEqual(JSON.parse((kept.metadata as { annotations: Record<string, string> }).annotations['kubectl.kubernetes.io/last-applied-configuration']!), {
+      data: { username: REDACTED_VALUE },
+      stringData: { password: REDACTED_VALUE },
+    });
+    const { findings } = scanText(JSON.stringify(kept), { only: ['secret-data-in-last-applied'] });
+    assert.deepEqual(findings.map((finding) => finding.message), ['the last-applied-configuration annotation holds 2 values of the Secret in clear (data "username"; stringData "password")']);
+    // No value, or an annotation that is not JSON: nothing is kept.
+    for (const annotation of ['{"stringData":{"password":""}}', 'not json']) {
+      const other = tidy({ kind: 'Secret', metadata: { name: 'x', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': annotation } } }, true);
+      assert.deepEqual((other.metadata as { annotations: Record<string, string> }).annotations, {});
+    }
+    // Other kinds keep the annotation as it is.
+    const configMap = { kind: 'ConfigMap', metadata: { name: 'c', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"data":{"a":"b"}}' } } };
+    assert.deepEqual(tidy(structuredClone(configMap), false), configMap);
   });
 });

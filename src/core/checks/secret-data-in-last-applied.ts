@@ -8,7 +8,7 @@ export default defineCheck({
   severity: 'medium',
   category: 'secrets',
   description:
-    "`kubectl apply` (client-side) copies the whole manifest of a Secret, its data and stringData included, into the kubectl.kubernetes.io/last-applied-configuration annotation. Annotations are metadata: `kubectl describe secret`, which hides the values of data, prints them; metadata-only readers (PartialObjectMetadata lists, kube-state-metrics' annotation metrics, backup and inventory tools) receive them; and the annotation keeps the applied values after the data is rotated by other means. Palisade reads a Secret's last-applied annotation from manifests and at admission; a cluster scan never reads it.",
+    "`kubectl apply` (client-side) copies the whole manifest of a Secret, its data and stringData included, into the kubectl.kubernetes.io/last-applied-configuration annotation. Annotations are metadata: `kubectl describe secret`, which hides the values of data, prints them; metadata-only readers (PartialObjectMetadata lists, kube-state-metrics' annotation metrics, backup and inventory tools) receive them; and the annotation keeps the applied values after the data is rotated by other means. Palisade reads the annotation from manifests and at admission; a cluster scan keeps only the names of the keys it holds values for, never a value.",
   remediation:
     'Create and update Secrets with server-side apply (`kubectl apply --server-side`), `kubectl create secret ... --dry-run=client -o yaml | kubectl replace -f -` or a secret manager, and remove the annotation from existing Secrets (`kubectl annotate secret NAME kubectl.kubernetes.io/last-applied-configuration-`); rotate values that were exposed.',
   references: [

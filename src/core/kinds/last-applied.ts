@@ -32,3 +32,25 @@ export function lastApplied(object: KubeObject): LastApplied | undefined {
   const applied = asRecord(value);
   return applied ? { object: applied as KubeObject, path: ['metadata', 'annotations', LAST_APPLIED_ANNOTATION] } : undefined;
 }
+
+/** What stands for a value in a Secret's last-applied-configuration once its values are dropped. */
+export const REDACTED_VALUE = '(value not kept by palisade)';
+
+/**
+ * A Secret's last-applied-configuration reduced to which data and stringData keys held a
+ * value, each value replaced by REDACTED_VALUE: what a cluster read keeps, so that
+ * secret-data-in-last-applied can name the keys without any value ever being kept.
+ * undefined when the annotation is absent, not JSON, or holds no value.
+ */
+export function secretLastAppliedKeys(object: KubeObject): string | undefined {
+  const applied = lastApplied(object);
+  if (!applied) return undefined;
+  const out: Record<string, Record<string, string>> = {};
+  for (const field of ['data', 'stringData'] as const) {
+    const values = asRecord(applied.object[field]);
+    if (!values) continue;
+    const keys = Object.keys(values).filter((key) => values[key] !== null && values[key] !== undefined && values[key] !== '');
+    if (keys.length > 0) out[field] = Object.fromEntries(keys.map((key) => [key, REDACTED_VALUE]));
+  }
+  return Object.keys(out).length > 0 ? JSON.stringify(out) : undefined;
+}
