@@ -17,6 +17,7 @@ import runAsRoot from './run-as-root.js';
 import runAsUidZero from './run-as-uid-zero.js';
 import seccompProfileMissing from './seccomp-profile-missing.js';
 import seccompUnconfined from './seccomp-unconfined.js';
+import secretVolumeUnmounted from './secret-volume-unmounted.js';
 import serviceExternalIps from './service-external-ips.js';
 import serviceLoadBalancer from './service-load-balancer.js';
 import serviceNodePort from './service-node-port.js';
@@ -47,6 +48,7 @@ export const VAP_TRANSLATIONS: readonly VapTranslation[] = [
   runAsUidZero,
   seccompProfileMissing,
   seccompUnconfined,
+  secretVolumeUnmounted,
   serviceExternalIps,
   serviceLoadBalancer,
   serviceNodePort,
