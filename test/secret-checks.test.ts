@@ -214,4 +214,35 @@ describe('the checks of issue 15 never echo the value', () => {
     const configMap = { kind: 'ConfigMap', metadata: { name: 'c', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"data":{"a":"b"}}' } } };
     assert.deepEqual(tidy(structuredClone(configMap), false), configMap);
   });
+
+  it('service-account-token-projected-despite-opt-out: tokens for some containers and other audiences only with its options', () => {
+    const pod = (audience: string) => `
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec:
+  automountServiceAccountToken: false
+  containers:
+    - {name: app, image: app:1.0}
+    - name: reloader
+      image: reloader:1.0
+      volumeMounts: [{name: token, mountPath: /var/run/secrets/tokens}]
+  volumes:
+    - name: token
+      projected:
+        sources:
+          - serviceAccountToken: {path: token${audience ? `, audience: ${audience}` : ''}}
+`;
+    const id = 'service-account-token-projected-despite-opt-out';
+    const run = (text: string, options?: Record<string, unknown>) =>
+      scanText(text, { only: [id], ...(options ? { config: { options: { [id]: options } } } : {}) }).findings.map((finding) => finding.message);
+    assert.deepEqual(run(pod('')), []);
+    assert.deepEqual(run(pod(''), { reportSomeContainers: true }), [
+      'the pod sets automountServiceAccountToken: false, but projected volume "token" mounts an API token of service account "default" (no audience: the API server\'s) into container "reloader"',
+    ]);
+    assert.deepEqual(run(pod('sts.amazonaws.com'), { reportSomeContainers: true }), []);
+    assert.deepEqual(run(pod('https://oidc.example.com'), { reportSomeContainers: true, apiServerAudiences: ['https://oidc.example.com'] }), [
+      'the pod sets automountServiceAccountToken: false, but projected volume "token" mounts an API token of service account "default" (audience "https://oidc.example.com") into container "reloader"',
+    ]);
+  });
 });
