@@ -342,6 +342,7 @@ describe('scanCommandLine', () => {
       [2, 5, 'api_key', 'credential-name'],
     ]);
     assert.deepEqual(found(['/bin/sh', '-c', 'PGUSER=app DB_PASS=Rt5yU8iO2p ./run.sh']), [[2, null, 'DB_PASS', 'credential-name']]);
+    assert.deepEqual(found(['helm', 'upgrade', 'app', './chart', '--set', 'db.password=Rt5yU8iO2p', '--set', 'replicas=3']), [[5, null, 'db.password', 'credential-name']]);
   });
 
   it('leaves references, files, placeholders, Secret names, flags without a value and other types alone', () => {

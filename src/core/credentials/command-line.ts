@@ -29,8 +29,8 @@ export const MAX_ARGUMENT_LENGTH = 64 * 1024;
 const FLAG_WITH_VALUE = /^--?([A-Za-z][\w.-]*)=([\s\S]*)$/;
 /** `--name` alone: its value may be the next argument */
 const BARE_FLAG = /^--?([A-Za-z][\w.-]*)$/;
-/** `KEY=value`: a variable assignment in a script (`export KEY=value`, `KEY=value cmd`) */
-const ASSIGNMENT = /^([A-Za-z_][\w]*)=([\s\S]*)$/;
+/** `KEY=value`: a variable assignment in a script (`export KEY=value`, `KEY=value cmd`), or a `key=value` argument (`--set db.password=...`) */
+const ASSIGNMENT = /^([A-Za-z_][\w.-]*)=([\s\S]*)$/;
 /** `key=value` inside a flag's value (`--from-literal=password=...`, `--set db.password=...`) */
 const INNER_PAIR = /^([A-Za-z_][\w.-]*)=([\s\S]+)$/;
 /**
