@@ -40,6 +40,8 @@ import controllerManagerServiceAccountCredentialsDisabled from './controller-man
 import controllerManagerServiceAccountKeyMissing from './controller-manager-service-account-key-missing.js';
 import cpuLimitsMissing from './cpu-limits-missing.js';
 import cpuRequestsMissing from './cpu-requests-missing.js';
+import credentialsInCommand from './credentials-in-command.js';
+import credentialsInLastApplied from './credentials-in-last-applied.js';
 import dangerousCapabilities from './dangerous-capabilities.js';
 import defaultNamespace from './default-namespace.js';
 import defaultServiceAccount from './default-service-account.js';
@@ -137,6 +139,7 @@ import rbacNodesProxy from './rbac-nodes-proxy.js';
 import rbacPodExec from './rbac-pod-exec.js';
 import rbacReadSecrets from './rbac-read-secrets.js';
 import rbacRoleUnused from './rbac-role-unused.js';
+import rbacSecretWrite from './rbac-secret-write.js';
 import rbacServiceAccountTokenCreate from './rbac-service-account-token-create.js';
 import rbacServicesStatus from './rbac-services-status.js';
 import rbacSystemMasters from './rbac-system-masters.js';
@@ -155,8 +158,10 @@ import schedulerBindAddressNotLoopback from './scheduler-bind-address-not-loopba
 import schedulerProfilingEnabled from './scheduler-profiling-enabled.js';
 import seccompProfileMissing from './seccomp-profile-missing.js';
 import seccompUnconfined from './seccomp-unconfined.js';
+import secretDataInLastApplied from './secret-data-in-last-applied.js';
 import secretDataInManifest from './secret-data-in-manifest.js';
 import secretInEnv from './secret-in-env.js';
+import secretVolumeUnmounted from './secret-volume-unmounted.js';
 import selectorMismatch from './selector-mismatch.js';
 import selinuxCustomOptions from './selinux-custom-options.js';
 import sensitiveUiExposed from './sensitive-ui-exposed.js';
@@ -164,6 +169,7 @@ import sensitiveWorkloadOpenToAllNamespaces from './sensitive-workload-open-to-a
 import serviceAccountMissing from './service-account-missing.js';
 import serviceAccountShared from './service-account-shared.js';
 import serviceAccountTokenAutomount from './service-account-token-automount.js';
+import serviceAccountTokenProjectedDespiteOptOut from './service-account-token-projected-despite-opt-out.js';
 import serviceAccountUnused from './service-account-unused.js';
 import serviceExternalIps from './service-external-ips.js';
 import serviceLoadBalancer from './service-load-balancer.js';
@@ -180,6 +186,7 @@ import volumeTypesRestricted from './volume-types-restricted.js';
 import windowsHostProcess from './windows-host-process.js';
 import workloadInKubeSystem from './workload-in-kube-system.js';
 import workloadPowerfulServiceAccount from './workload-powerful-service-account.js';
+import workloadReadsUnreferencedSecrets from './workload-reads-unreferenced-secrets.js';
 import writableRootFilesystem from './writable-root-filesystem.js';
 
 /** Every check, sorted by id. Presets and docs derive from this list. */
@@ -225,6 +232,8 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   controllerManagerServiceAccountKeyMissing,
   cpuLimitsMissing,
   cpuRequestsMissing,
+  credentialsInCommand,
+  credentialsInLastApplied,
   dangerousCapabilities,
   defaultNamespace,
   defaultServiceAccount,
@@ -322,6 +331,7 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   rbacPodExec,
   rbacReadSecrets,
   rbacRoleUnused,
+  rbacSecretWrite,
   rbacServiceAccountTokenCreate,
   rbacServicesStatus,
   rbacSystemMasters,
@@ -340,8 +350,10 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   schedulerProfilingEnabled,
   seccompProfileMissing,
   seccompUnconfined,
+  secretDataInLastApplied,
   secretDataInManifest,
   secretInEnv,
+  secretVolumeUnmounted,
   selectorMismatch,
   selinuxCustomOptions,
   sensitiveUiExposed,
@@ -349,6 +361,7 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   serviceAccountMissing,
   serviceAccountShared,
   serviceAccountTokenAutomount,
+  serviceAccountTokenProjectedDespiteOptOut,
   serviceAccountUnused,
   serviceExternalIps,
   serviceLoadBalancer,
@@ -365,5 +378,6 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   windowsHostProcess,
   workloadInKubeSystem,
   workloadPowerfulServiceAccount,
+  workloadReadsUnreferencedSecrets,
   writableRootFilesystem,
 ];
