@@ -7,6 +7,10 @@ import type { CommandIO } from '../io.js';
 export const CHECKS_HELP = `Usage: palisade checks [-o ${formatList(CATALOG_OUTPUTS, '|')}]
 
 Lists every check with its id, severity, category and whether it is on by default.
+
+Examples:
+  palisade checks                      the catalog as a table
+  palisade checks -o json | jq '.[] | select(.enabledByDefault == false) | .id'
 `;
 
 export async function checksCommand(argv: string[], io: CommandIO): Promise<number> {

@@ -26,6 +26,10 @@ Flags:
   -o, --output FORMAT[=FILE] ${formatChoice(DB_OUTPUTS)} (default ${DB_OUTPUTS.default})
 
 Exit codes: 0 done, 2 usage or input error (nothing could be imported, no database).
+
+Examples:
+  palisade db update --from osv-debian.zip --from alpine-secdb.json
+  palisade db status -o json
 `;
 
 export async function dbCommand(argv: string[], io: CommandIO): Promise<number> {

@@ -60,6 +60,11 @@ Flags:
 
 Exit codes: 0 scanned (no vulnerability at or above --fail-on), 1 vulnerabilities at or above
 --fail-on, 2 usage error or an image that could not be read (the others are still reported).
+
+Examples:
+  palisade image nginx:1.27                          packages and vulnerabilities, by layer
+  palisade image --severity high,critical --fail-on high registry.example.com/app@sha256:...
+  palisade image ghcr.io/org/app:1.0 -o cyclonedx=sbom.json
 `;
 
 function defaultPlatform(): Platform {

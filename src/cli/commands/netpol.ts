@@ -51,6 +51,12 @@ ${INPUT_HELP}
 Exit codes: 0 done (explain: allowed for every pod group; exposure: nothing exposed),
 1 explain: denied or only partly allowed (some of the workload's pod groups are allowed,
 others denied; each is reported), exposure: exposures found, 2 usage or input error.
+
+Examples:
+  palisade netpol matrix k8s/ -n shop                which workloads can reach which
+  palisade netpol explain shop/frontend shop/db --port 5432 k8s/
+  palisade netpol exposure --cluster -A
+  palisade netpol generate k8s/ --baseline same-namespace --diff
 `;
 
 interface Loaded {

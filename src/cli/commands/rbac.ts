@@ -45,6 +45,12 @@ ${INPUT_HELP}
 Exit codes: 0 done (can: allowed; escalations: none found), 1 can: denied, escalations:
 paths found, 2 usage or input error (can: "unknown" when inputs failed and nothing that
 loaded allows it).
+
+Examples:
+  palisade rbac who-can get secrets -n prod --cluster
+  palisade rbac can system:serviceaccount:ci:deployer create pods -n prod rbac/
+  palisade rbac escalations --cluster -o json
+  palisade rbac graph rbac/ | dot -Tsvg > rbac.svg
 `;
 
 function subjectArg(text: string | undefined, usage: string): Subject {

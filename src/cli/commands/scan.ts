@@ -54,6 +54,18 @@ ${INPUT_HELP}
                              $PALISADE_IMAGE_STORE or ~/.cache/palisade/images.db, when it exists)
 
 Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage or input error.
+
+Examples:
+  palisade scan k8s/                              every manifest under k8s/, as a table
+  palisade scan chart/ -o line --severity high    one line per finding, high and critical only
+  helm template app chart/ | palisade scan -      read a rendered stream from stdin
+  palisade scan --cluster --context prod -A --summary
+                                                  a live cluster, one line per check
+  palisade scan k8s/ -o table -o sarif=palisade.sarif -o junit=report.xml
+                                                  the table, plus files for code scanning and CI
+  palisade scan k8s/ --write-baseline palisade-baseline.json
+  palisade scan k8s/ --baseline palisade-baseline.json --fail-on high
+                                                  in CI: fail only on new high findings
 `;
 
 export async function scanCommand(argv: string[], io: CommandIO): Promise<number> {
