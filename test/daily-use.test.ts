@@ -6,6 +6,13 @@ import { palisade } from './support/cli.js';
 import { repoPath } from './support/paths.js';
 import { tempDir } from './support/temp.js';
 import { sarifValidator } from './formatters/sarif-schema.js';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+
+const ajv = new Ajv.default({ strict: true, allErrors: true, strictTypes: false });
+addFormats.default(ajv);
+/** The documented JSON Schema of the scan report: the new fields must be in it. */
+const validateReport = ajv.compile(JSON.parse(readFileSync(repoPath('schema/scan-report.v1.json'), 'utf8')));
 
 const EXAMPLE = repoPath('examples/insecure.yaml');
 
@@ -25,7 +32,9 @@ interface JsonReport {
 
 function json(dir: string, ...args: string[]): { code: number | null; report: JsonReport; stderr: string } {
   const run = palisade(['scan', 'insecure.yaml', '-o', 'json', ...args], { cwd: dir });
-  return { code: run.code, report: JSON.parse(run.stdout) as JsonReport, stderr: run.stderr };
+  const report = JSON.parse(run.stdout) as JsonReport;
+  assert.ok(validateReport(report), JSON.stringify(validateReport.errors));
+  return { code: run.code, report, stderr: run.stderr };
 }
 
 describe('several outputs in one run: -o FORMAT=FILE', () => {
