@@ -6,6 +6,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm_config_nodedir="${npm_config_nodedir:-/usr}" npm ci --no-audit --no-fund --loglevel=error
 fi
 npx tsc -p tsconfig.json
+node scripts/bundle.mjs
 status=0
 node bin/palisade.js scan examples/ "$@" || status=$?
 # Exit 1 means "findings", which is the point of the example.

@@ -155,11 +155,14 @@ missing_debs=()
 command -v dpkg >/dev/null 2>&1 || missing_debs+=(dpkg)
 /usr/bin/python3 -c 'import rpm' >/dev/null 2>&1 || missing_debs+=(python3-rpm)
 /usr/bin/python3 -c 'import packaging.version' >/dev/null 2>&1 || missing_debs+=(python3-packaging)
+# The shells `palisade completion` writes scripts for, to load and run them in test/completion.test.ts.
+command -v zsh >/dev/null 2>&1 || missing_debs+=(zsh)
+command -v fish >/dev/null 2>&1 || missing_debs+=(fish)
 if [ "${#missing_debs[@]}" -gt 0 ]; then
   echo "provision: installing ${missing_debs[*]} (Debian)"
   apt-get install -y --no-install-recommends "${missing_debs[@]}" >/dev/null || {
     apt-get update >/dev/null && apt-get install -y --no-install-recommends "${missing_debs[@]}" >/dev/null
   }
 else
-  echo "provision: dpkg, python3-rpm and python3-packaging (installed)"
+  echo "provision: dpkg, python3-rpm, python3-packaging, zsh and fish (installed)"
 fi

@@ -10,6 +10,7 @@ fi
 # (test/support/programs.ts puts .cache/bin first on the PATH of the processes tests start).
 bash scripts/provision.sh
 npx tsc -p tsconfig.json
+node scripts/bundle.mjs
 files=$(find dist/test -name '*.test.js' | sort)
 status=0
 node --test --test-concurrency=2 --test-reporter=spec --test-reporter-destination=stdout \

@@ -36,7 +36,7 @@ export {
   type ConnectionChange,
 } from './app/netpol.js';
 export { recordScan } from './app/findings.js';
-export type { ImageResultsStore, StoredImageScan, VulnerabilityDatabase, DataFreshness, FindingStore, FindingQuery, FindingRecord, SavedRun, ScanRun, StoredFinding } from './app/ports.js';
+export type { ImageResultsStore, StoredImageScan, VulnerabilityDatabase, DataFreshness, FindingStore, FindingQuery, FindingRecord, SavedRun, ScanRun, StoredFinding, DecisionStore, DecisionRecord, DecisionCheck, DecisionImage, DecisionQuery } from './app/ports.js';
 
 // The engine.
 export { ALL_CHECKS } from './core/checks/index.js';

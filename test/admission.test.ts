@@ -79,14 +79,15 @@ describe('admission: AdmissionReview in, response out', () => {
     // failOn critical: host-network (below critical) never denies.
     const { review } = setup({ admission: { failOn: 'critical' } });
     assert.equal(response(review(fixture('deployment-create-host-network'))).allowed, true);
-    const bad = parseAdmissionPolicy({ admission: { mode: 'block', checks: { nope: 'warn' }, exemptions: { serviceAccounts: ['just-a-name'] }, extra: 1 } }, CHECK_IDS);
+    const bad = parseAdmissionPolicy({ admission: { mode: 'block', checks: { nope: 'warn' }, exemptions: { serviceAccounts: ['just-a-name'] }, unscannedImages: 'allow', extra: 1 } }, CHECK_IDS);
     assert.deepEqual(
       bad.problems.map((problem) => `${problem.path.join('.')}: ${problem.message}`).sort(),
       [
-        'admission.extra: unknown setting "extra" (one of mode, failOn, checks, namespaces, exemptions)',
+        'admission.extra: unknown setting "extra" (one of mode, failOn, checks, namespaces, exemptions, unscannedImages)',
         'admission.checks.nope: unknown check id "nope"',
         'admission.exemptions.serviceAccounts.0: a service account is written namespace/name',
         'admission.mode: mode must be one of enforce, warn, audit',
+        'admission.unscannedImages: must be deny or warn',
       ].sort(),
     );
   });

@@ -270,6 +270,28 @@ describe('deploy/chart (the admission webhook chart)', () => {
     assert.deepEqual((only(external, 'Certificate').spec as { issuerRef: unknown }).issuerRef, { group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'corp-ca' });
   });
 
+  it('image store option: a claim mounted read-only in every replica; the scan queue and the decision records write to emptyDirs of their own', () => {
+    const deploymentOf = (list: KubeObject[]) => (only(list, 'Deployment').spec as { replicas: number; template: { spec: Record<string, any> } }).template.spec;
+    const plain = deploymentOf(manifests).containers[0];
+    assert.ok(!plain.args.some((arg: string) => /^--(image-store|resolve-tags|scan-queue|decision-store)/.test(arg)), 'off by default');
+    const pod = deploymentOf(render('imageStore.existingClaim=palisade-images', 'imageStore.resolveTags=true', 'imageStore.scanQueue.enabled=true', 'imageStore.registryCredentialsSecret=regcred', 'decisionStore.enabled=true'));
+    const container = pod.containers[0];
+    for (const flag of ['--image-store=/var/lib/palisade/images/images.db', '--resolve-tags', '--tag-cache-seconds=60', '--scan-queue', '--scan-store=/var/lib/palisade/scans/images.db', '--db=/var/lib/palisade/images/vuln.db', '--scan-concurrency=1', '--docker-config=/etc/palisade/registry/config.json', '--decision-store=/var/lib/palisade/decisions/decisions.db', '--decision-max-records=200000', '--decision-retention-days=7']) {
+      assert.ok(container.args.includes(flag), flag);
+    }
+    const mounts = new Map(container.volumeMounts.map((mount: { name: string; mountPath: string; readOnly?: boolean }) => [mount.name, mount]));
+    const volumes = new Map(pod.volumes.map((volume: { name: string }) => [volume.name, volume]));
+    assert.deepEqual(mounts.get('image-store'), { name: 'image-store', mountPath: '/var/lib/palisade/images', readOnly: true });
+    assert.deepEqual(volumes.get('image-store'), { name: 'image-store', persistentVolumeClaim: { claimName: 'palisade-images', readOnly: true } });
+    assert.deepEqual((volumes.get('registry-credentials') as any).secret.items, [{ key: '.dockerconfigjson', path: 'config.json' }]);
+    // The only writable mounts: /tmp, the replica's own scan store and its decision records.
+    assert.deepEqual(container.volumeMounts.filter((mount: { readOnly?: boolean }) => mount.readOnly !== true).map((mount: { name: string }) => mount.name).sort(), ['decisions', 'scans', 'tmp']);
+    assert.ok((volumes.get('scans') as any).emptyDir && (volumes.get('decisions') as any).emptyDir);
+    // Without a claim, the image options pass nothing (no store, no image gates).
+    assert.ok(!deploymentOf(render('imageStore.resolveTags=true')).containers[0].args.some((arg: string) => arg.startsWith('--resolve-tags')));
+    assert.equal(spawnSync(helm, ['template', RELEASE, CHART, '--set', 'imageStore.scanQueue.concurrency=3'], { cwd: REPO_ROOT, encoding: 'utf8' }).status, 1, 'the schema bounds the concurrency');
+  });
+
   it('palisade scan deploy/ renders the chart, reads the plain manifests and reports nothing above low', () => {
     const result = palisade(['scan', '-o', 'json', '--fail-on', 'medium', 'deploy/'], { env: { PATH: TEST_PATH } });
     assert.equal(result.code, 0, result.stdout.slice(0, 3000) + result.stderr);

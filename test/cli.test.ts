@@ -263,17 +263,32 @@ describe('palisade admission serve: flags checked before the cluster is contacte
     writeFileSync(key, '');
     // A kubeconfig pointing nowhere: were the flags checked after connecting, the error would be the cluster's.
     const kubeconfig = path.join(dir, 'kubeconfig');
+    const vulnDb = path.join(dir, 'vuln.db');
+    writeFileSync(vulnDb, '');
+    const dockerConfig = path.join(dir, 'config.json');
+    writeFileSync(dockerConfig, '{"auths": {"r.example": {"auth": "c2VjcmV0LXZhbHVlLTQy"} oops');
     writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:9"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n');
     const cases: Array<[string[], RegExp]> = [
       [['--tls-cert-file', path.join(dir, 'missing.crt'), '--tls-private-key-file', key], /--tls-cert-file .*missing\.crt: ENOENT/],
       [['--tls-cert-file', cert, '--tls-private-key-file', key, '--deadline-ms', 'soon'], /--deadline-ms must be a positive integer, not "soon"/],
       [['--tls-cert-file', cert, '--tls-private-key-file', key, '--image-store-refresh-seconds=0'], /--image-store-refresh-seconds must be a positive integer, not "0"/],
       [['--tls-cert-file', cert, '--tls-private-key-file', key, '--image-store', path.join(dir, 'none.db')], /no such image store/],
+      // The image gate and the decision store (docs/admission.md).
+      [['--tls-cert-file', cert, '--tls-private-key-file', key, '--tag-cache-seconds', '5'], /--tag-cache-seconds needs --resolve-tags/],
+      [['--tls-cert-file', cert, '--tls-private-key-file', key, '--resolve-tags', '--tag-cache-seconds', '0'], /--tag-cache-seconds must be a positive integer, not "0"/],
+      [['--tls-cert-file', cert, '--tls-private-key-file', key, '--scan-queue', '--db', path.join(dir, 'missing-vuln.db')], /--scan-queue needs a vulnerability database: --db .*missing-vuln\.db: no such file/],
+      [['--tls-cert-file', cert, '--tls-private-key-file', key, '--scan-queue', '--db', vulnDb, '--image-store', path.join(dir, 'queue.db'), '--scan-concurrency', '3'], /--scan-concurrency must be a positive integer of at most 2, not "3"/],
+      [['--tls-cert-file', cert, '--tls-private-key-file', key, '--scan-platform', 'linux/arm64'], /--scan-platform needs --scan-queue/],
+      [['--tls-cert-file', cert, '--tls-private-key-file', key, '--insecure-registry', 'localhost:5000'], /--insecure-registry needs --resolve-tags or --scan-queue/],
+      [['--tls-cert-file', cert, '--tls-private-key-file', key, '--resolve-tags', '--image-store', vulnDb, '--docker-config', dockerConfig], /--docker-config .*config\.json: not valid JSON \(at character \d+\)/],
+      [['--tls-cert-file', cert, '--tls-private-key-file', key, '--decision-store', path.join(key, 'decisions.db')], /--decision-store .*tls\.key\/decisions\.db: /],
+      [['--tls-cert-file', cert, '--tls-private-key-file', key, '--decision-max-records', '10'], /--decision-max-records needs --decision-store/],
     ];
     for (const [flags, message] of cases) {
       const result = palisade(['admission', 'serve', '--kubeconfig', kubeconfig, ...flags]);
       assert.equal(result.code, 2, flags.join(' '));
       assert.match(result.stderr, message);
+      assert.doesNotMatch(result.stderr, /c2VjcmV0LXZhbHVlLTQy|secret-value-42/);
     }
   });
 });

@@ -152,6 +152,10 @@ describe('the test control plane (real etcd and kube-apiserver) and palisade sca
     // The namespace has a policy, but it selects app=api only: the web pods are not selected.
     assert.deepEqual(on('pod-not-selected-by-network-policy'), ['Deployment/web']);
     assert.deepEqual(on('namespace-without-default-deny-ingress'), ['Namespace/shop']);
+    // Read as metadata, the Secret's last-applied annotation keeps the names of its keys only.
+    assert.deepEqual(on('secret-data-in-last-applied'), ['Secret/db']);
+    const applied = report.findings.find((finding: { checkId: string }) => finding.checkId === 'secret-data-in-last-applied');
+    assert.match(applied.message, /holds a value of the Secret in clear \(stringData "password"\)/);
   });
 
   it('reads Secrets as metadata only: no value reaches any output, token Secrets are still recognised', () => {

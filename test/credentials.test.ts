@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { classifyNamedValue, detectCredentialShape, isBenignValue, isCredentialName, nameWords, scanConfigText } from '../src/core/credentials/detector.js';
+import { MAX_ARGUMENT_LENGTH, scanCommandLine } from '../src/core/credentials/command-line.js';
+import { base64Text } from '../src/core/credentials/base64-text.js';
 
 // Fake credentials, assembled so no real-looking token sits in one literal.
 const FAKE = {
@@ -315,5 +317,89 @@ describe('scanConfigText', () => {
   });
   it('handles CRLF line endings', () => {
     assert.deepEqual(scanConfigText('a: 1\r\npassword: hunter2\r\n').map((hit) => hit.line), [2]);
+  });
+});
+
+describe('scanCommandLine', () => {
+  const found = (args: unknown[]) => scanCommandLine(args).map((hit) => [hit.index, hit.line ?? null, hit.name ?? null, hit.hit.kind]);
+
+  it('finds --flag=value, --flag value, --flag=key=value and token shapes, at the index of the value', () => {
+    assert.deepEqual(found(['--listen=:8080', '--db-password=Zq7vLm2Rx9', '--api-key', 'K3yV4lu3F0rT3st1ng', `--upstream=${FAKE.github}`, '--from-literal=password=Hx8pQ2wLz4', FAKE.jwt]), [
+      [1, null, '--db-password', 'credential-name'],
+      [3, null, '--api-key', 'credential-name'],
+      [4, null, '--upstream', 'github-token'],
+      [5, null, 'password', 'credential-name'],
+      [6, null, null, 'jwt'],
+    ]);
+  });
+
+  it('reads scripts line by line: assignments, flags of the commands they run, config lines and shapes', () => {
+    const script = ['set -e', 'export DB_PASSWORD="Vb6nM3kT8s"', 'mysql -u root --password=Rt5yU8iO2p app', `curl -H "Authorization: Bearer ${FAKE.jwt}" https://x`, 'api_key: K3yV4lu3F0rT3st1ng', '# TOKEN=not-in-a-comment'].join('\n');
+    assert.deepEqual(found(['sh', '-c', script]), [
+      [2, 2, 'DB_PASSWORD', 'credential-name'],
+      [2, 3, '--password', 'credential-name'],
+      [2, 4, '-H', 'jwt'],
+      [2, 5, 'api_key', 'credential-name'],
+    ]);
+    assert.deepEqual(found(['/bin/sh', '-c', 'PGUSER=app DB_PASS=Rt5yU8iO2p ./run.sh']), [[2, null, 'DB_PASS', 'credential-name']]);
+    assert.deepEqual(found(['helm', 'upgrade', 'app', './chart', '--set', 'db.password=Rt5yU8iO2p', '--set', 'replicas=3']), [[5, null, 'db.password', 'credential-name']]);
+  });
+
+  it('leaves references, files, placeholders, Secret names, flags without a value and other types alone', () => {
+    assert.deepEqual(
+      found([
+        '--db-password=$(DB_PASSWORD)',
+        '--password-file=/run/secrets/db',
+        '--token',
+        '${API_TOKEN}',
+        '--secret-name=db-credentials',
+        '--tls-secret=ingress/tls-certs',
+        '--ca-secret',
+        'cert-manager/root-ca',
+        '--password=changeme',
+        '--enable-secret-rotation=true',
+        '--password-stdin',
+        'registry.example.com',
+        '-p',
+        'hunter22x',
+        42,
+        null,
+        'export DB_PASSWORD="$FROM_ENV"',
+      ]),
+      [],
+    );
+  });
+
+  it('never puts the value in a hit', () => {
+    for (const hit of scanCommandLine(['--db-password=Zq7vLm2Rx9', 'sh', 'DB_TOKEN=Vb6nM3kT8s'])) assert.ok(!JSON.stringify(hit).match(/Zq7vLm2Rx9|Vb6nM3kT8s/));
+  });
+
+  it('reads at most MAX_ARGUMENT_LENGTH characters of an argument', () => {
+    assert.deepEqual(found([`${'x'.repeat(MAX_ARGUMENT_LENGTH)}${FAKE.github}`]), []);
+    assert.deepEqual(found([`${'x '.repeat(10)}${FAKE.github}`]), [[0, null, null, 'github-token']]);
+  });
+});
+
+describe('base64Text', () => {
+  const encode = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+
+  it('decodes base64 that holds UTF-8 text, with line breaks in the encoding', () => {
+    assert.equal(base64Text(encode('password = Kp9wXe4Lr7\nnaïve ✓\n')), 'password = Kp9wXe4Lr7\nnaïve ✓\n');
+    assert.equal(base64Text(encode('a'.repeat(200)).replace(/(.{76})/g, '$1\n')), 'a'.repeat(200));
+  });
+
+  it('refuses binary content, invalid UTF-8, and what is not base64', () => {
+    assert.equal(base64Text(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]).toString('base64')), undefined);
+    assert.equal(base64Text(Buffer.from([0xc3, 0x28, 0x41]).toString('base64')), undefined);
+    assert.equal(base64Text('not base64!'), undefined);
+    assert.equal(base64Text(''), undefined);
+    assert.equal(base64Text('QQ=A'), undefined);
+  });
+
+  it('reads at most its bound of decoded bytes, cutting a character in half leniently', () => {
+    const text = `${'é'.repeat(100)}password=Kp9wXe4Lr7`;
+    const start = base64Text(encode(text), 99);
+    assert.ok(start !== undefined && start.length <= 99 && text.startsWith(start.replace(/\uFFFD$/, '')));
+    assert.ok(!start.includes('password'));
   });
 });

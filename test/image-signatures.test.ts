@@ -359,7 +359,7 @@ describe('image signatures: Palisade and cosign verify agree (docker-registry on
       assert.equal(responseOf(await judge(body, 50)).allowed, true);
     });
 
-    it('through the HTTPS server: its prepare hook verifies within the deadline; the deadline answer denies when the registry is slower', async () => {
+    it('through the HTTPS server: its prepareSignatures hook verifies within the deadline; the deadline answer denies when the registry is slower', async () => {
       const slowMs = { value: 0 };
       const { cache, controller, inventory } = await setup((verifier) => ({
         verify: async (image) => {
@@ -382,7 +382,7 @@ describe('image signatures: Palisade and cosign verify agree (docker-registry on
         now: () => NOW,
         deadlineMs: 1000,
         logger: pino({}, new Writable({ write: (_chunk, _encoding, done) => done() })),
-        prepare: (body, budgetMs) => cache.prepare(reviewImages(body, inventory), budgetMs),
+        prepareSignatures: (body, budgetMs) => cache.prepare(reviewImages(body, inventory), budgetMs),
       });
       const post = (body: unknown) =>
         new Promise<AdmissionReviewResponse>((resolve, reject) => {

@@ -74,10 +74,22 @@ const subject = fc.constantFrom(
 
 /** Objects of the kinds the relational checks and analyses read, with names that collide so updates happen. */
 const object: fc.Arbitrary<KubeObject> = fc.oneof(
-  fc.record({ name: fc.constantFrom(...NAMESPACES), team: fc.constantFrom('a', 'b'), enforce: fc.constantFrom(undefined, 'restricted') }).map(({ name, team, enforce }) => ({
+  fc.record({ name: fc.constantFrom(...NAMESPACES), team: fc.constantFrom('a', 'b'), enforce: fc.constantFrom(undefined, 'restricted'), istio: fc.constantFrom(undefined, 'enabled') }).map(({ name, team, enforce, istio }) => ({
     apiVersion: 'v1',
     kind: 'Namespace',
-    metadata: meta(name, undefined, { team, ...(enforce ? { 'pod-security.kubernetes.io/enforce': enforce } : {}) }),
+    metadata: meta(name, undefined, { team, ...(enforce ? { 'pod-security.kubernetes.io/enforce': enforce } : {}), ...(istio ? { 'istio-injection': istio } : {}) }),
+  })),
+  fc.record({ namespace: fc.constantFrom('istio-system', 'istio-system', ...NAMESPACES), app: fc.constantFrom(undefined, undefined, 'api'), mode: fc.constantFrom('STRICT', 'PERMISSIVE', 'UNSET') }).map(({ namespace, app, mode }) => ({
+    apiVersion: 'security.istio.io/v1',
+    kind: 'PeerAuthentication',
+    metadata: meta(app ?? 'default', namespace),
+    spec: { ...(app ? { selector: { matchLabels: { app } } } : {}), mtls: { mode } },
+  })),
+  fc.record({ name, namespace, mode: fc.constantFrom('DISABLE', 'ISTIO_MUTUAL') }).map(({ name, namespace, mode }) => ({
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'DestinationRule',
+    metadata: meta(name, namespace),
+    spec: { host: name, trafficPolicy: { tls: { mode } } },
   })),
   fc.record({ name, namespace, kind: fc.constantFrom('Deployment', 'StatefulSet', 'DaemonSet'), spec: podSpec, replicas: fc.constantFrom(1, 2) }).map(({ name, namespace, kind, spec, replicas }) => ({
     apiVersion: 'apps/v1',

@@ -56,6 +56,7 @@ describe('subpath exports (palisade/...)', () => {
     assert.equal(typeof images.matchPackages, 'function');
     assert.equal(typeof images.inventoryImage, 'function');
     assert.equal(typeof sqlite.SqliteFindingStore, 'function');
+    assert.equal(typeof sqlite.SqliteDecisionStore, 'function');
     assert.equal(typeof sqlite.ImageStore, 'function');
     // The models are not on the main entry, and the CLI is behind no entry at all.
     for (const name of ['buildRbacModel', 'buildNetworkModel', 'matchPackages', 'ImageStore']) assert.equal(name in main, false, name);

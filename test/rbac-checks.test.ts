@@ -74,6 +74,56 @@ describe('rbac checks: options and scope', () => {
     ]);
   });
 
+  it('rbac-secret-write: create, update and patch on secrets, named update and patch only when asked, and named create never (it carries no name)', () => {
+    const named = `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: rotator, namespace: shop}
+rules:
+  - apiGroups: [""]
+    resources: ["secrets"]
+    resourceNames: ["shop-tls"]
+    verbs: ["create", "patch"]
+`;
+    assert.deepEqual(findings(named, 'rbac-secret-write'), []);
+    assert.deepEqual(findings(named, 'rbac-secret-write', { includeNamedSecrets: true }), [
+      'rules[0].resources[0]: rules[0] allows patch on secrets (only shop-tls): it can replace the credentials of the named secrets',
+    ]);
+    // Reads, deletes and other groups' "secrets" are not writes to Secrets.
+    const others = `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: others}
+rules:
+  - {apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "watch", "delete", "deletecollection"]}
+  - {apiGroups: ["external-secrets.io"], resources: ["secrets"], verbs: ["create", "update", "patch"]}
+  - {apiGroups: [""], resources: ["secrets/status"], verbs: ["update"]}
+`;
+    assert.deepEqual(findings(others, 'rbac-secret-write'), []);
+    const writer = `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: secret-writer, labels: {example.com/aggregate-to-ops: "true"}}
+rules:
+  - {apiGroups: ["*"], resources: ["secrets"], verbs: ["update"]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: ops}
+aggregationRule:
+  clusterRoleSelectors: [{matchLabels: {example.com/aggregate-to-ops: "true"}}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: ops, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ops}
+subjects: [{kind: User, apiGroup: rbac.authorization.k8s.io, name: carol}]
+`;
+    assert.deepEqual(findings(writer, 'rbac-secret-write'), [
+      'rules[0].resources[0]: rules[0] allows update on secrets: it can replace the credentials other workloads mount; granted to user:carol by RoleBinding shop/ops → ClusterRole ops',
+    ]);
+  });
+
   it('rbac-create-pods counts the verbs it is given', () => {
     assert.deepEqual(findings(CONTROLLER_EDITOR, 'rbac-create-pods'), []);
     assert.deepEqual(findings(CONTROLLER_EDITOR, 'rbac-create-pods', { verbs: ['create', 'update', 'patch'] }), [
@@ -137,7 +187,7 @@ subjects: [{kind: ServiceAccount, name: app, namespace: shop}]
     // One group short of everything, every rule-based check that looks at core resources trips.
     const core = plain.replace('apiGroups: ["*"]', 'apiGroups: [""]');
     const coreReported = RBAC_IDS.filter((id) => findings(core, id).length > 0).sort();
-    for (const id of ['rbac-read-secrets', 'rbac-create-pods', 'rbac-pod-exec', 'rbac-nodes-proxy', 'rbac-impersonate', 'rbac-node-taint-pod-delete', 'rbac-create-persistent-volumes', 'rbac-service-account-token-create', 'rbac-services-status', 'rbac-namespace-label-edit'])
+    for (const id of ['rbac-read-secrets', 'rbac-create-pods', 'rbac-pod-exec', 'rbac-nodes-proxy', 'rbac-impersonate', 'rbac-node-taint-pod-delete', 'rbac-create-persistent-volumes', 'rbac-service-account-token-create', 'rbac-services-status', 'rbac-namespace-label-edit', 'rbac-secret-write'])
       assert.ok(coreReported.includes(id), `${id} does not report resources: ["*"] in the core group`);
     assert.ok(!coreReported.includes('rbac-cluster-admin-equivalent'));
   });

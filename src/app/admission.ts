@@ -54,6 +54,12 @@ export interface AdmissionPolicy {
   checks: Readonly<Record<string, AdmissionMode>>;
   namespaces: Readonly<Record<string, { mode?: AdmissionMode; checks: Readonly<Record<string, AdmissionMode>> }>>;
   exemptions: { namespaces: readonly string[]; users: readonly string[]; groups: readonly string[]; serviceAccounts: readonly string[] };
+  /**
+   * An image with no scan (never scanned, queued for a scan, its tag not resolvable now):
+   * `deny` (default) lets image-not-scanned deny where its mode is enforce; `warn` caps it at a
+   * warning in every namespace (an unknown image never blocks a rollout).
+   */
+  unscannedImages?: 'deny' | 'warn';
 }
 
 export const DEFAULT_ADMISSION_POLICY: AdmissionPolicy = {
@@ -78,7 +84,8 @@ export function parseAdmissionPolicy(config: unknown, checkIds: ReadonlySet<stri
   const section = asRecord(asRecord(config)?.admission);
   if (asRecord(config)?.admission !== undefined && !section) problems.push({ path: ['admission'], message: 'must be a mapping' });
   if (!section) return { policy: DEFAULT_ADMISSION_POLICY, problems };
-  const known = ['mode', 'failOn', 'checks', 'namespaces', 'exemptions'];
+  const known = ['mode', 'failOn', 'checks', 'namespaces', 'exemptions', 'unscannedImages'];
+  if (section.unscannedImages !== undefined && section.unscannedImages !== 'deny' && section.unscannedImages !== 'warn') problems.push({ path: ['admission', 'unscannedImages'], message: 'must be deny or warn' });
   for (const key of Object.keys(section)) if (!known.includes(key)) problems.push({ path: ['admission', key], message: `unknown setting "${key}" (one of ${known.join(', ')})` });
   const mode = (value: unknown, path: Path): AdmissionMode | undefined => {
     if (value === undefined) return undefined;
@@ -145,6 +152,7 @@ export function parseAdmissionPolicy(config: unknown, checkIds: ReadonlySet<stri
         groups: strings(exemptions.groups, ['admission', 'exemptions', 'groups']),
         serviceAccounts,
       },
+      ...(section.unscannedImages === 'deny' || section.unscannedImages === 'warn' ? { unscannedImages: section.unscannedImages } : {}),
     },
     problems,
   };
@@ -470,6 +478,7 @@ function effectiveMode(controller: AdmissionController, finding: Finding, namesp
   const choice = modeFor(controller.policy, finding.checkId, namespace, label);
   if (choice.mode !== 'enforce') return choice.mode;
   if (!atLeast(finding.severity, controller.policy.failOn)) return 'warn';
+  if (finding.checkId === 'image-not-scanned' && controller.policy.unscannedImages === 'warn') return 'warn';
   const info = controller.checks.get(finding.checkId);
   if (info && !info.mayDeny && !choice.explicit) return 'warn';
   return 'enforce';

@@ -13,9 +13,16 @@ Commands:
   netpol         NetworkPolicy analysis: matrix, explain, exposure, generate
   rbac           effective RBAC permissions: who-can, can, permissions, escalations, graph
   admission      enforce checks at admission: serve (the webhook), export-vap (ValidatingAdmissionPolicies)
-  version        print the version
+  completion     shell completion script: bash, zsh or fish
+  version        print the version (also -v, --version)
 
-Run 'palisade COMMAND --help' for a command's flags.
+Run 'palisade COMMAND --help' for a command's flags and examples.
+
+Examples:
+  palisade scan k8s/                       scan manifests (files, directories, Kustomize, Helm)
+  palisade scan --cluster -A               scan the live cluster of the current context
+  palisade image nginx:1.27                an image's packages and vulnerabilities
+  palisade rbac who-can get secrets -A --cluster
 `;
 
 type Command = (argv: string[], io: CommandIO) => Promise<number>;
@@ -29,6 +36,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   netpol: async () => (await import('./commands/netpol.js')).netpolCommand,
   rbac: async () => (await import('./commands/rbac.js')).rbacCommand,
   admission: async () => (await import('./commands/admission.js')).admissionCommand,
+  completion: async () => (await import('./commands/completion.js')).completionCommand,
 };
 
 export function packageVersion(): string {
@@ -75,7 +83,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     io.stdout(HELP);
     return command === undefined ? 2 : 0;
   }
-  if (command === 'version' || command === '--version') {
+  if (command === 'version' || command === '--version' || command === '-v') {
     io.stdout(`palisade ${io.version}\n`);
     return 0;
   }

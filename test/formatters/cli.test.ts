@@ -57,7 +57,7 @@ describe('palisade scan -o FORMAT', () => {
   it('rejects an unknown format, naming the known ones', () => {
     const { status, stderr } = palisade('scan', 'examples', '-o', 'html');
     assert.equal(status, 2);
-    assert.match(stderr, /unknown output format "html" \(one of table, json, yaml, sarif, junit, markdown\)/);
+    assert.match(stderr, /unknown output format "html" \(one of table, json, yaml, sarif, junit, markdown, line\)/);
   });
 });
 

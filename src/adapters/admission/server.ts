@@ -13,8 +13,11 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { admit, deadlineAnswer, type AdmissionAnswer, type AdmissionController } from '../../app/admission.js';
+import type { PreparedImages } from '../../app/admission-images.js';
+import { decisionRecord } from '../../app/decisions.js';
 import type { ImageResults } from '../../core/images/results.js';
-import type { Inventory } from '../../core/inventory/inventory.js';
+import { inventoryWithImages, type Inventory } from '../../core/inventory/inventory.js';
+import type { DecisionStore } from '../../core/ports/decisions.js';
 
 export interface InventoryState {
   kind: string;
@@ -54,11 +57,19 @@ export interface AdmissionServerOptions {
    */
   images?: { load: () => Promise<ImageResults>; apply: (results: ImageResults) => void; refreshMs?: number };
   /**
-   * Work a review needs before it is judged, given the time it may take (the signature gate
-   * verifies the images the review names, through its cache). What does not finish in time is
-   * left to the checks to report as not evaluated; the review is answered within its deadline.
+   * The image gates' preparation of each review (app/admission-images.ts: tags resolved to
+   * digests, unknown digests queued for a scan), given the inventory's image results and what
+   * is left of the deadline; the review is judged against the results it returns.
    */
-  prepare?: (body: unknown, budgetMs: number) => Promise<void>;
+  prepareImages?: (body: unknown, base: ImageResults | undefined, budgetMs: number) => Promise<PreparedImages>;
+  /** Every decision is recorded here too (the DecisionStore port); a review never waits on it. */
+  decisionStore?: DecisionStore;
+  /**
+   * The signature gate's preparation of each review (its verdict cache verifies the images the
+   * review names), given what is left of the deadline, alongside prepareImages. What does not
+   * finish in time is left to image-signature-unverified to report as not evaluated.
+   */
+  prepareSignatures?: (body: unknown, budgetMs: number) => Promise<void>;
 }
 
 export interface AdmissionServer {
@@ -227,7 +238,7 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
     waiting.shift()?.();
   };
 
-  const record = (answer: AdmissionAnswer, started: bigint) => {
+  const record = (answer: AdmissionAnswer, started: bigint, images?: PreparedImages['notes']) => {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const { decision } = answer;
     decisions.inc({ verdict: decision.verdict, operation: decision.operation ?? 'unknown' });
@@ -251,11 +262,13 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
         exemption: decision.exemption,
         mode: decision.namespaceMode,
         checks: decision.checks.map((check) => `${check.checkId}:${check.outcome}`),
+        ...(images && images.length > 0 ? { images: images.map((note) => `${note.image}${note.digest ? `@${note.digest.slice(0, 19)}` : ''}:${note.resolution}:${note.scan}`) } : {}),
         error: decision.error,
         latencyMs: Math.round(seconds * 1e6) / 1e3,
       },
       'admission decision',
     );
+    options.decisionStore?.record(decisionRecord(decision, { at: now(), latencyMs: Math.round(seconds * 1e6) / 1e3, ...(images ? { images } : {}) })).catch((error: Error) => logger.warn({ event: 'decision-record-failed', error: error.message }, 'decision not recorded'));
   };
 
   const validate = async (req: IncomingMessage, res: ServerResponse, started: bigint) => {
@@ -269,6 +282,7 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
       return send(res, 415, { error: `content type ${JSON.stringify(type)} is not served: application/json` });
     }
     let body: unknown;
+    let notes: PreparedImages['notes'] | undefined;
     let finished = false;
     // Cleared as soon as the review is answered: at thousands of reviews a second, timers left
     // to run out their deadline pile up by the ten thousand and stall the event loop.
@@ -281,18 +295,34 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
       try {
         body = JSON.parse(bytes.toString('utf8'));
       } catch (error) {
-        throw new BodyError(400, `the body is not JSON: ${(error as Error).message}`);
+        // Position only: V8's message quotes the text around the error, which may be a Secret's value.
+        const position = /position (\d+)/.exec((error as Error).message)?.[1];
+        throw new BodyError(400, `the body is not JSON${position !== undefined ? ` (at character ${position})` : ''}`);
       }
-      if (options.prepare) {
-        // Keep a quarter of the deadline (at most a second) for judging and answering.
+      // Signatures are verified while tags are resolved, with the same share of the deadline.
+      const signatures = options.prepareSignatures
+        ?.(body, Math.max(0, deadlineMs - Number(process.hrtime.bigint() - started) / 1e6 - Math.min(1000, deadlineMs / 4)))
+        .catch((error: Error) => logger.error({ event: 'signature-gate-failed', error: error.message }, 'signature gate failed; images without a verdict are not evaluated'));
+      let judged = inventory;
+      if (options.prepareImages) {
+        // Tags are resolved within the deadline, leaving time to judge and answer.
         const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
-        await options.prepare(body, Math.max(0, deadlineMs - elapsed - Math.min(1000, deadlineMs / 4)));
+        const prepared = await options.prepareImages(body, inventory.images, deadlineMs - elapsed - Math.min(1000, deadlineMs / 4)).catch((error: Error) => {
+          // A bug, not a registry failure (those are answers): judged on the stored results, and said.
+          logger.error({ event: 'image-gate-failed', error: error.message }, 'image gate failed; judged on the stored image results');
+          return undefined;
+        });
+        if (prepared) {
+          notes = prepared.notes;
+          judged = inventoryWithImages(inventory, prepared.images);
+        }
       }
+      await signatures;
       await acquire();
       try {
         if (options.injectDelayMs) await new Promise((resolve) => setTimeout(resolve, options.injectDelayMs));
         if (finished) throw new Error('late');
-        return admit(body, inventory, controller, now());
+        return admit(body, judged, controller, now());
       } finally {
         release();
       }
@@ -316,7 +346,7 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
       return;
     }
     send(res, answer.httpStatus, answer.body);
-    record(answer, started);
+    record(answer, started, notes);
   };
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -377,6 +407,7 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
       }
       server.closeAllConnections();
       await closed;
+      await options.decisionStore?.flush().catch(() => undefined);
       logger.info({ event: 'stopped' }, 'admission webhook stopped');
     },
   };

@@ -13,6 +13,7 @@ import { sourceLabel, type Source } from '../../core/model/source.js';
 import { asArray, asRecord, asString } from '../../core/model/values.js';
 import { readKubeletConfigs } from './kubelets.js';
 import { configzRef } from '../../core/kinds/kubelet.js';
+import { LAST_APPLIED_ANNOTATION, secretLastAppliedKeys } from '../../core/kinds/last-applied.js';
 
 /**
  * What `palisade scan --cluster` lists: every kind a check applies to or reads, derived from
@@ -160,17 +161,23 @@ export function statusMessage(body: string): string {
 }
 
 export const METADATA_ONLY = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
-/** Annotations that can carry a Secret's data: never read, never kept. */
-const SECRET_BEARING_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration'];
-
-/** Drops what no check reads and what could carry secret values. */
+/**
+ * Drops what no check reads and what could carry secret values. A Secret's
+ * last-applied-configuration annotation (which `kubectl apply` fills with its data) is
+ * replaced by the names of the keys it held a value for, values dropped
+ * (secretLastAppliedKeys): secret-data-in-last-applied reports them by name.
+ */
 export function tidy(object: KubeObject, secret: boolean): KubeObject {
   const metadata = asRecord(object.metadata);
   if (metadata) {
     delete metadata.managedFields;
     if (secret) {
       const annotations = asRecord(metadata.annotations);
-      for (const key of SECRET_BEARING_ANNOTATIONS) if (annotations) delete annotations[key];
+      if (annotations && LAST_APPLIED_ANNOTATION in annotations) {
+        const keys = secretLastAppliedKeys(object);
+        delete annotations[LAST_APPLIED_ANNOTATION];
+        if (keys !== undefined) annotations[LAST_APPLIED_ANNOTATION] = keys;
+      }
       delete (object as Record<string, unknown>).data;
       delete (object as Record<string, unknown>).stringData;
     }

@@ -44,6 +44,11 @@ export interface FetchedManifest {
 
 export interface RegistryClient {
   getManifest(reference: ImageReference, tagOrDigest: string): Promise<FetchedManifest>;
+  /**
+   * The digest a tag names now: a HEAD of the manifest (`Docker-Content-Digest`, with the same
+   * auth as a pull), or a GET and the hash of its bytes when the registry sends no digest.
+   */
+  headDigest(reference: ImageReference, tag: string): Promise<string>;
   /** The blob as a stream that fails (DIGEST_MISMATCH, SIZE_MISMATCH) unless the bytes match the descriptor. */
   openBlob(reference: ImageReference, descriptor: Descriptor): Promise<Readable>;
   /** A small blob (a config) read whole, at most `limit` bytes. */
@@ -179,7 +184,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
    * GET with auth and manual redirects. A 401 is answered once per repository with the
    * challenge's scheme; redirects to another origin drop Authorization.
    */
-  async function get(reference: ImageReference, path: string, accept?: string): Promise<Response> {
+  async function get(reference: ImageReference, path: string, accept?: string, method: 'GET' | 'HEAD' = 'GET'): Promise<Response> {
     const key = `${reference.registry}/${reference.repository}`;
     const state = auth.get(key) ?? {};
     auth.set(key, state);
@@ -192,7 +197,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
         const headers: Record<string, string> = { 'user-agent': userAgent };
         if (accept) headers.accept = accept;
         if (state.header && new URL(url).origin === origin) headers.authorization = state.header;
-        response = await fetchWithRetries(url, { headers });
+        response = await fetchWithRetries(url, { method, headers });
         if (response.status < 300 || response.status >= 400 || response.status === 304) break;
         const location = response.headers.get('location');
         await response.body?.cancel();
@@ -256,6 +261,16 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       const digest = digestOf(bytes, algorithm === 'sha512' ? 'sha512' : 'sha256');
       if (expected !== undefined && digest !== expected) throw new RegistryError('DIGEST_MISMATCH', `manifest ${what}: expected ${expected}, the bytes received hash to ${digest}`);
       return { bytes, digest, document: parseManifestDocument(bytes.toString('utf8'), response.headers.get('content-type') ?? undefined) };
+    },
+
+    async headDigest(reference, tag) {
+      const what = `${reference.registry}/${reference.repository}:${tag}`;
+      const response = await get(reference, `/v2/${reference.repository}/manifests/${tag}`, MANIFEST_ACCEPT, 'HEAD');
+      await response.body?.cancel();
+      if (!response.ok) throw await failure(response, what);
+      const digest = response.headers.get('docker-content-digest');
+      if (digest !== null && /^sha(256:[a-f0-9]{64}|512:[a-f0-9]{128})$/.test(digest)) return digest;
+      return (await this.getManifest(reference, tag)).digest;
     },
 
     async openBlob(reference, descriptor) {

@@ -4,7 +4,7 @@ import { STANDARD_IDS, type StandardId } from '../../core/model/standards.js';
 import { EmptyScanError, ScanConfigError } from '../../app/scan.js';
 import { exportVap } from '../../app/vap.js';
 import { VAP_OUTPUTS } from '../formatters/vap.js';
-import { chooseOutput, formatList, renderContext, writeRendered } from '../output/registry.js';
+import { chooseOutputs, formatList, renderContext, writeAllRendered } from '../output/registry.js';
 import type { CommandIO } from '../io.js';
 import { UsageError } from '../usage-error.js';
 import { loadConfigFile } from '../config.js';
@@ -29,7 +29,7 @@ Flags:
       --namespace-selector SEL  the namespaces the bindings apply to, as kubectl writes
                                 selectors (env=prod,tier in (web,api)); default: every
                                 namespace but kube-system
-  -o, --output FORMAT           ${formatList(VAP_OUTPUTS)} (default ${VAP_OUTPUTS.default}: a YAML stream)
+  -o, --output FORMAT[=FILE]    ${formatList(VAP_OUTPUTS)} (default ${VAP_OUTPUTS.default}: a YAML stream)
 
 Exit codes: 0 written, 2 usage error or nothing to export.
 `;
@@ -53,7 +53,7 @@ export async function exportVapCommand(argv: string[], io: CommandIO): Promise<n
       disable: { type: 'string', multiple: true },
       action: { type: 'string', default: 'Deny' },
       'namespace-selector': { type: 'string' },
-      output: { type: 'string', short: 'o' },
+      output: { type: 'string', short: 'o', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -62,7 +62,7 @@ export async function exportVapCommand(argv: string[], io: CommandIO): Promise<n
     return 0;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (export-vap reads no manifests)`);
-  const output = chooseOutput(VAP_OUTPUTS, values.output);
+  const output = chooseOutputs(VAP_OUTPUTS, values.output as string[] | undefined, io.cwd);
   const actions = parseActions(values.action ?? 'Deny');
   const standard = values.standard;
   if (standard !== undefined && !(STANDARD_IDS as readonly string[]).includes(standard)) throw new UsageError(`unknown standard "${standard}" (one of ${STANDARD_IDS.join(', ')})`);
@@ -101,6 +101,6 @@ export async function exportVapCommand(argv: string[], io: CommandIO): Promise<n
     io.stderr('palisade admission export-vap: none of the selected checks can be exported\n');
     return 2;
   }
-  await writeRendered(io, output, result, renderContext(io));
+  await writeAllRendered(io, output, result, renderContext(io));
   return 0;
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
+import { Registry } from 'prom-client';
 import { createAdmissionController, parseAdmissionPolicy } from '../../app/admission.js';
 import { EmptyScanError, loadImageResults, planScan, ScanConfigError } from '../../app/scan.js';
 import { ALL_CHECKS } from '../../core/checks/index.js';
@@ -18,6 +19,7 @@ import type { ImageResults } from '../../core/images/results.js';
 import { UsageError } from '../usage-error.js';
 import type { CommandIO } from '../io.js';
 import { loadConfigFile } from '../config.js';
+import { IMAGE_GATE_FLAGS, IMAGE_GATE_HELP, imageGateSettings, startImageGate } from './admission-images.js';
 import { signatureGate } from '../signatures.js';
 import { reviewImages } from '../../app/signatures.js';
 import { createSignatureCache } from '../../adapters/registry/signature-cache.js';
@@ -52,10 +54,10 @@ Flags:
       --image-store-refresh-seconds N
                                    reload the store's results every N seconds (default 30; never
                                    during a review)
-      --insecure-registry HOST     plain HTTP for this registry when verifying image signatures
-                                   (the signatures: section of the configuration; repeatable)
-      --docker-config FILE         registry credentials for verifying signatures: a Docker
-                                   config.json (e.g. a mounted kubernetes.io/dockerconfigjson Secret)
+${IMAGE_GATE_HELP}
+With a signatures: section in the configuration, image-signature-unverified verifies each
+reviewed image's cosign/Sigstore signatures in its registry (with --docker-config's credentials
+and --insecure-registry), verdicts cached for signatures.cacheSeconds (README, Image signatures).
 
 Exit codes: 0 stopped by SIGTERM or SIGINT after finishing the reviews in flight, 2 usage error
 or the cluster cannot be reached.
@@ -85,8 +87,7 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
       'max-body-bytes': { type: 'string' },
       'image-store': { type: 'string' },
       'image-store-refresh-seconds': { type: 'string' },
-      'insecure-registry': { type: 'string', multiple: true },
-      'docker-config': { type: 'string' },
+      ...IMAGE_GATE_FLAGS,
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -133,12 +134,15 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
     throw new UsageError(`invalid admission configuration:\n  ${lines.join('\n  ')}`);
   }
   const controller = createAdmissionController(plan, policy);
+  const signaturesConfigured = (config as Record<string, unknown> | undefined)?.signatures !== undefined;
+  const gateSettings = await imageGateSettings(values, { signatures: signaturesConfigured });
   // The signature gate: verdicts cached per image for signatures.cacheSeconds, verified within each review's deadline.
-  const credentials = values['docker-config'] !== undefined ? await dockerConfigCredentials(values['docker-config']) : undefined;
-  const gate = await signatureGate(config, source, process.cwd(), { insecureRegistries: values['insecure-registry'] ?? [], userAgent: 'palisade-admission', ...(credentials ? { credentials } : {}) });
-  const signatureCache = gate ? createSignatureCache(gate.verifier, { ttlMs: gate.policy.cacheSeconds * 1000 }) : undefined;
-  const loadImages = imageResultsLoader(values['image-store']);
+  const signing = await signatureGate(config, source, process.cwd(), { insecureRegistries: gateSettings.insecureRegistries, userAgent: `palisade/${io.version}`, credentials: gateSettings.credentials });
+  const signatureCache = signing ? createSignatureCache(signing.verifier, { ttlMs: signing.policy.cacheSeconds * 1000 }) : undefined;
+  const loadImages = imageResultsLoader(values['image-store'], gateSettings.scanQueue?.imageStoreFile, gateSettings.scanQueue?.databaseFile);
   const logger = pino({ base: { component: 'palisade-admission' } });
+  const registry = new Registry();
+  const { gate, decisions } = await startImageGate(gateSettings, { registry, logger, userAgent: `palisade/${io.version}` });
   // The kinds every planned check needs, plus Namespaces (their mode label) and Pods (CONNECT).
   const kinds = kindsToRead(plan.checks.map((planned) => planned.check));
   for (const name of ['Namespace', 'Pod']) if (!kinds.some((info) => info.kind === name)) kinds.push(kindInfo(name)!);
@@ -168,7 +172,10 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
     maxInFlight,
     maxBodyBytes,
     logger,
-    ...(signatureCache ? { prepare: (body: unknown, budgetMs: number) => signatureCache.prepare(reviewImages(body, live.inventory), budgetMs) } : {}),
+    registry,
+    ...(gate ? { prepareImages: gate.prepare } : {}),
+    ...(decisions ? { decisionStore: decisions } : {}),
+    ...(signatureCache ? { prepareSignatures: (body: unknown, budgetMs: number) => signatureCache.prepare(reviewImages(body, live.inventory), budgetMs) } : {}),
     ...(loadImages ? { images: { load: loadImages, apply: (results: ImageResults) => live.inventory.setImages(results), refreshMs: refreshSeconds * 1000 } } : {}),
   });
   live.synced.then(
@@ -183,6 +190,8 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
   logger.info({ event: 'stopping' }, 'finishing the reviews in flight');
   await server.close();
   live.stop();
+  await gate?.close();
+  await decisions?.close();
   return 0;
 }
 
@@ -193,7 +202,7 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
  * tells stale scans) read-only, reads every summary through the ImageResultsStore port and
  * closes them, so a store replaced on disk is read afresh.
  */
-function imageResultsLoader(file: string | undefined): (() => Promise<ImageResults>) | undefined {
+function imageResultsLoader(file: string | undefined, scanStore?: string, databaseFile?: string): (() => Promise<ImageResults>) | undefined {
   const location = file ?? defaultImageStorePath();
   if (!existsSync(location)) {
     if (file !== undefined) throw new UsageError(`--image-store ${file}: no such image store`);
@@ -203,31 +212,19 @@ function imageResultsLoader(file: string | undefined): (() => Promise<ImageResul
     // Loaded only when there is a store: SQLite is not needed otherwise.
     const { ImageStore } = await import('../../adapters/store/image-store.js');
     const store = ImageStore.open(location, { readonly: true });
-    const dbPath = defaultDatabasePath();
+    // The scan queue's own store, when it writes elsewhere (--scan-store): read with it.
+    const scans = scanStore !== undefined && scanStore !== location && existsSync(scanStore) ? ImageStore.open(scanStore, { readonly: true }) : undefined;
+    const dbPath = databaseFile ?? defaultDatabasePath();
     let db: { close(): void } | undefined;
     try {
       const database = existsSync(dbPath) ? (await import('../../adapters/vulndb/database.js')).openVulnerabilityDatabase(dbPath, { readonly: true }) : undefined;
       db = database;
-      return await loadImageResults(store, database);
+      return await loadImageResults({ summaries: async () => [...(await store.summaries()), ...((await scans?.summaries()) ?? [])] }, database);
     } finally {
       db?.close();
+      scans?.close();
       store.close();
     }
   };
 }
 
-/** The credentials of a Docker config.json (never printed: a bad file is named, not shown). */
-async function dockerConfigCredentials(file: string) {
-  const { parseDockerConfig } = await import('../../adapters/registry/credentials.js');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`--docker-config ${file}: ${(error as Error).message}`);
-  }
-  try {
-    return parseDockerConfig(text, file);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}

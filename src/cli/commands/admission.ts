@@ -11,6 +11,10 @@ Subcommands:
                server can evaluate itself (CEL), with no webhook
 
 Run 'palisade admission SUBCOMMAND --help' for its flags.
+
+Examples:
+  palisade admission serve --tls-cert-file tls.crt --tls-private-key-file tls.key
+  palisade admission export-vap --action Warn,Audit | kubectl apply -f -
 `;
 
 type Subcommand = (argv: string[], io: CommandIO) => Promise<number>;

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DatabaseError, defaultDatabasePath, importFrom, ImportError, openVulnerabilityDatabase, type ImportSummary } from '../../adapters/vulndb/index.js';
 import { DB_OUTPUTS } from '../formatters/vulndb.js';
-import { chooseOutput, formatChoice, writeRendered } from '../output/registry.js';
+import { chooseOutputs, formatChoice, writeAllRendered } from '../output/registry.js';
 import { UsageError } from '../usage-error.js';
 import type { CommandIO } from '../io.js';
 
@@ -23,9 +23,13 @@ Flags:
       --from PATH|URL   what to import (update; repeatable)
       --db FILE         the database (default: PALISADE_DB, else
                         $XDG_CACHE_HOME/palisade/vuln.db, else ~/.cache/palisade/vuln.db)
-  -o, --output FORMAT   ${formatChoice(DB_OUTPUTS)} (default ${DB_OUTPUTS.default})
+  -o, --output FORMAT[=FILE] ${formatChoice(DB_OUTPUTS)} (default ${DB_OUTPUTS.default})
 
 Exit codes: 0 done, 2 usage or input error (nothing could be imported, no database).
+
+Examples:
+  palisade db update --from osv-debian.zip --from alpine-secdb.json
+  palisade db status -o json
 `;
 
 export async function dbCommand(argv: string[], io: CommandIO): Promise<number> {
@@ -35,7 +39,7 @@ export async function dbCommand(argv: string[], io: CommandIO): Promise<number> 
     options: {
       from: { type: 'string', multiple: true },
       db: { type: 'string' },
-      output: { type: 'string', short: 'o', default: 'table' },
+      output: { type: 'string', short: 'o', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -46,13 +50,13 @@ export async function dbCommand(argv: string[], io: CommandIO): Promise<number> 
   const [action, ...extra] = positionals;
   if (action !== 'update' && action !== 'status') throw new UsageError(`db: expected "update" or "status"${action ? `, not "${action}"` : ''}\n${DB_HELP}`);
   if (extra.length > 0) throw new UsageError(`db ${action}: unexpected argument "${extra[0]}"`);
-  const output = chooseOutput(DB_OUTPUTS, values.output);
+  const output = chooseOutputs(DB_OUTPUTS, values.output as string[] | undefined, io.cwd);
   const file = values.db ?? defaultDatabasePath();
   try {
     if (action === 'status') {
       const db = openVulnerabilityDatabase(file, { readonly: true });
       try {
-        await writeRendered(io, output, { action, status: db.status() });
+        await writeAllRendered(io, output, { action, status: db.status() });
       } finally {
         db.close();
       }
@@ -75,7 +79,7 @@ export async function dbCommand(argv: string[], io: CommandIO): Promise<number> 
           io.stderr(`palisade db update: ${error.message}\n`);
         }
       }
-      await writeRendered(io, output, { action, imported: summaries, failures, status: db.status() });
+      await writeAllRendered(io, output, { action, imported: summaries, failures, status: db.status() });
     } finally {
       db.close();
     }

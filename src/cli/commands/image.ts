@@ -17,7 +17,7 @@ import { formatPlatform, parsePlatform, type Platform } from '../../core/images/
 import { parseImageReference } from '../../core/images/reference.js';
 import type { CommandIO } from '../io.js';
 import { IMAGE_OUTPUTS, SINGLE_IMAGE_FORMATS, type ImageInventoryReport } from '../formatters/image.js';
-import { chooseOutput, formatList, writeRendered } from '../output/registry.js';
+import { chooseOutputs, formatList, writeAllRendered } from '../output/registry.js';
 import { UsageError } from '../usage-error.js';
 
 export type { ImageFindingSource };
@@ -37,7 +37,7 @@ ghcr.io/org/app@sha256:...), an OCI layout directory (oci:DIR[:TAG]) or a
 'docker save' tarball (docker-archive:FILE, or any existing file).
 
 Flags:
-  -o, --output FORMAT          ${formatList(IMAGE_OUTPUTS)} (default ${IMAGE_OUTPUTS.default}); sarif, junit and
+  -o, --output FORMAT[=FILE]   ${formatList(IMAGE_OUTPUTS)} (default ${IMAGE_OUTPUTS.default}); sarif, junit and
                                markdown list the vulnerabilities as the scanner lists findings;
                                cyclonedx is CycloneDX 1.5 JSON, spdx is SPDX 2.3 JSON (one image only)
       --platform OS/ARCH[/V]   platform to pick from a multi-arch index (default ${defaultPlatformText()})
@@ -62,6 +62,11 @@ Flags:
 
 Exit codes: 0 scanned (no vulnerability at or above --fail-on), 1 vulnerabilities at or above
 --fail-on, 2 usage error or an image that could not be read (the others are still reported).
+
+Examples:
+  palisade image nginx:1.27                          packages and vulnerabilities, by layer
+  palisade image --severity high,critical --fail-on high registry.example.com/app@sha256:...
+  palisade image ghcr.io/org/app:1.0 -o cyclonedx=sbom.json
 `;
 
 function defaultPlatform(): Platform {
@@ -132,7 +137,7 @@ export async function runImageCommand(argv: string[], io: CommandIO, findingSour
     args: argv,
     allowPositionals: true,
     options: {
-      output: { type: 'string', short: 'o', default: 'table' },
+      output: { type: 'string', short: 'o', multiple: true },
       platform: { type: 'string' },
       'insecure-registry': { type: 'string', multiple: true },
       username: { type: 'string' },
@@ -157,9 +162,10 @@ export async function runImageCommand(argv: string[], io: CommandIO, findingSour
   const severities = parseSeverities(values.severity, '--severity');
   const failOn = values['fail-on'] !== undefined ? parseSeverities(values['fail-on'], '--fail-on') : undefined;
   if (failOn && failOn.length !== 1) throw new UsageError('--fail-on takes one severity');
-  const output = chooseOutput(IMAGE_OUTPUTS, values.output);
+  const output = chooseOutputs(IMAGE_OUTPUTS, values.output as string[] | undefined, io.cwd);
   if (positionals.length === 0) throw new UsageError(`no image given\n\n${IMAGE_HELP}`);
-  if (SINGLE_IMAGE_FORMATS.includes(output.name) && positionals.length > 1) throw new UsageError(`-o ${output.name} writes one SBOM: give one image`);
+  const sbom = output.find((item) => SINGLE_IMAGE_FORMATS.includes(item.name));
+  if (sbom && positionals.length > 1) throw new UsageError(`-o ${sbom.name} writes one SBOM: give one image`);
   let platform: Platform;
   try {
     platform = values.platform ? parsePlatform(values.platform) : defaultPlatform();
@@ -204,7 +210,7 @@ export async function runImageCommand(argv: string[], io: CommandIO, findingSour
   const { entries: inventories, errors } = result;
 
   const report: ImageInventoryReport = { apiVersion: IMAGE_INVENTORY_API_VERSION, kind: 'ImageInventoryReport', generator: `palisade ${io.version}`, images: inventories, errors };
-  await writeRendered(io, output, report);
+  await writeAllRendered(io, output, report);
   return exitCodeOf(imageVerdict(result, failOn?.[0], { failOnUnknown: !values['no-fail-on-unknown'] }));
 }
 

@@ -8,7 +8,7 @@ import type { Scope } from '../../core/network/analysis.js';
 import type { ObservedFlow } from '../../core/network/generate.js';
 import { isProtocol } from '../../core/network/ports.js';
 import { EXPLAIN_OUTPUTS, EXPOSURE_OUTPUTS, GENERATE_OUTPUTS, MATRIX_OUTPUTS } from '../formatters/netpol.js';
-import { chooseOutput, formatList, writeRendered } from '../output/registry.js';
+import { chooseOutputs, formatList, writeAllRendered } from '../output/registry.js';
 import { sourceLabel } from '../../core/model/source.js';
 import { INPUT_HELP, INPUT_OPTIONS, loadInputs } from '../inputs.js';
 import type { CommandIO } from '../io.js';
@@ -38,7 +38,7 @@ Flags:
                              generate still read every namespace (clients, Services and
                              Ingresses elsewhere decide NS's connections), explain and
                              exposure read only NS
-  -o, --output FORMAT        matrix: ${formatList(MATRIX_OUTPUTS)}; explain: ${formatList(EXPLAIN_OUTPUTS)};
+  -o, --output FORMAT[=FILE] matrix: ${formatList(MATRIX_OUTPUTS)}; explain: ${formatList(EXPLAIN_OUTPUTS)};
                              exposure: ${formatList(EXPOSURE_OUTPUTS)}; generate: ${formatList(GENERATE_OUTPUTS)}
       --direction DIR        matrix: ingress or egress only (the other side is taken as open)
       --port PORT[/PROTO]    explain: one port (protocol TCP, UDP or SCTP; default TCP)
@@ -51,6 +51,12 @@ ${INPUT_HELP}
 Exit codes: 0 done (explain: allowed for every pod group; exposure: nothing exposed),
 1 explain: denied or only partly allowed (some of the workload's pod groups are allowed,
 others denied; each is reported), exposure: exposures found, 2 usage or input error.
+
+Examples:
+  palisade netpol matrix k8s/ -n shop                which workloads can reach which
+  palisade netpol explain shop/frontend shop/db --port 5432 k8s/
+  palisade netpol exposure --cluster -A
+  palisade netpol generate k8s/ --baseline same-namespace --diff
 `;
 
 interface Loaded {
@@ -74,14 +80,14 @@ async function load(values: Record<string, unknown>, positionals: string[], io: 
 }
 
 async function matrixCommand(values: Record<string, unknown>, positionals: string[], io: CommandIO): Promise<number> {
-  const output = chooseOutput(MATRIX_OUTPUTS, values.output as string | undefined);
+  const output = chooseOutputs(MATRIX_OUTPUTS, values.output as string[] | undefined, io.cwd);
   const direction = values.direction as string | undefined;
   if (direction !== undefined && direction !== 'ingress' && direction !== 'egress') throw new UsageError('--direction must be ingress or egress');
   const scope: Scope = (direction as Scope | undefined) ?? 'both';
   const { context, inputErrors } = await load(values, positionals, io, 'matrix');
   const namespace = values.namespace as string | undefined;
   const connections = connectionMatrix(context, { scope, ...(namespace ? { namespace } : {}) });
-  await writeRendered(io, output, { connections, scope });
+  await writeAllRendered(io, output, { connections, scope });
   return inputErrors > 0 ? 2 : 0;
 }
 
@@ -95,7 +101,7 @@ function parsePort(text: string): { port: number; protocol: 'TCP' | 'UDP' | 'SCT
 }
 
 async function explainCommand(values: Record<string, unknown>, positionals: string[], io: CommandIO): Promise<number> {
-  const output = chooseOutput(EXPLAIN_OUTPUTS, values.output as string | undefined);
+  const output = chooseOutputs(EXPLAIN_OUTPUTS, values.output as string[] | undefined, io.cwd);
   const [sourceText, destinationText, ...inputs] = positionals;
   if (sourceText === undefined || destinationText === undefined) throw new UsageError('explain needs SRC and DST: palisade netpol explain SRC DST [PATH...]');
   const port = values.port === undefined ? undefined : parsePort(values.port as string);
@@ -107,7 +113,7 @@ async function explainCommand(values: Record<string, unknown>, positionals: stri
     if (error instanceof NetworkQueryError) throw new UsageError(error.message);
     throw error;
   }
-  await writeRendered(io, output, explanation);
+  await writeAllRendered(io, output, explanation);
   const { allowed } = explanation;
   if (inputErrors > 0) return 2;
   // Partly allowed is not allowed: exit codes stay 0/1/2 as on every command.
@@ -115,11 +121,11 @@ async function explainCommand(values: Record<string, unknown>, positionals: stri
 }
 
 async function exposureCommand(values: Record<string, unknown>, positionals: string[], io: CommandIO): Promise<number> {
-  const output = chooseOutput(EXPOSURE_OUTPUTS, values.output as string | undefined);
+  const output = chooseOutputs(EXPOSURE_OUTPUTS, values.output as string[] | undefined, io.cwd);
   const { context, inputErrors } = await load(values, positionals, io, 'exposure');
   const namespace = values.namespace as string | undefined;
   const items = exposureOf(context, namespace ? { namespace } : {});
-  await writeRendered(io, output, items);
+  await writeAllRendered(io, output, items);
   if (inputErrors > 0) return 2;
   return items.length > 0 ? 1 : 0;
 }
@@ -147,7 +153,7 @@ async function readFlows(file: string): Promise<ObservedFlow[]> {
 }
 
 async function generateCommand(values: Record<string, unknown>, positionals: string[], io: CommandIO): Promise<number> {
-  const output = chooseOutput(GENERATE_OUTPUTS, values.output as string | undefined);
+  const output = chooseOutputs(GENERATE_OUTPUTS, values.output as string[] | undefined, io.cwd);
   const baseline = values.baseline as string | undefined;
   if (baseline !== undefined && baseline !== 'same-namespace') throw new UsageError('--baseline must be same-namespace');
   const observed = values.flows ? await readFlows(values.flows as string) : [];
@@ -157,10 +163,10 @@ async function generateCommand(values: Record<string, unknown>, positionals: str
   for (const note of proposal.notes) io.stderr(`note: ${note}\n`);
   if (values.diff) {
     const changes = proposalChanges(context, proposal);
-    await writeRendered(io, output, { kind: 'ProposalDiff', policies: proposal.policies.length, changes });
+    await writeAllRendered(io, output, { kind: 'ProposalDiff', policies: proposal.policies.length, changes });
     return inputErrors > 0 ? 2 : 0;
   }
-  await writeRendered(io, output, { kind: 'Proposal', policies: proposal.policies });
+  await writeAllRendered(io, output, { kind: 'Proposal', policies: proposal.policies });
   return inputErrors > 0 ? 2 : 0;
 }
 
@@ -178,7 +184,7 @@ export async function netpolCommand(argv: string[], io: CommandIO): Promise<numb
     options: {
       ...INPUT_OPTIONS,
       namespace: { type: 'string', short: 'n' },
-      output: { type: 'string', short: 'o' },
+      output: { type: 'string', short: 'o', multiple: true },
       direction: { type: 'string' },
       port: { type: 'string' },
       baseline: { type: 'string' },

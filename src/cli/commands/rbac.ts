@@ -4,7 +4,7 @@ import { answerRbac, type RbacQuestion } from '../../app/rbac.js';
 import { checkRequestSyntax, resolveRequest, resourceCatalog, type ApiResource, type RequestSpec } from '../../core/rbac/resources.js';
 import { parseSubject, type Subject } from '../../core/rbac/subjects.js';
 import { RBAC_GRAPH_OUTPUTS, RBAC_OUTPUTS } from '../formatters/rbac.js';
-import { chooseOutput, formatList, writeRendered } from '../output/registry.js';
+import { chooseOutputs, formatList, writeAllRendered } from '../output/registry.js';
 import { INPUT_HELP, INPUT_OPTIONS, loadInputs } from '../inputs.js';
 import type { CommandIO } from '../io.js';
 import { UsageError } from '../usage-error.js';
@@ -38,13 +38,19 @@ Flags:
       --name NAME            the object name of the request (resourceNames)
       --subresource S        the subresource (same as RESOURCE/S)
       --group G              can, permissions: a group the user is also in (repeatable)
-  -o, --output FORMAT        ${formatList(RBAC_OUTPUTS)} (graph: ${formatList(RBAC_GRAPH_OUTPUTS)}; default ${RBAC_GRAPH_OUTPUTS.default})
+  -o, --output FORMAT[=FILE] ${formatList(RBAC_OUTPUTS)} (graph: ${formatList(RBAC_GRAPH_OUTPUTS)}; default ${RBAC_GRAPH_OUTPUTS.default})
       --no-color             plain output
 ${INPUT_HELP}
 
 Exit codes: 0 done (can: allowed; escalations: none found), 1 can: denied, escalations:
 paths found, 2 usage or input error (can: "unknown" when inputs failed and nothing that
 loaded allows it).
+
+Examples:
+  palisade rbac who-can get secrets -n prod --cluster
+  palisade rbac can system:serviceaccount:ci:deployer create pods -n prod rbac/
+  palisade rbac escalations --cluster -o json
+  palisade rbac graph rbac/ | dot -Tsvg > rbac.svg
 `;
 
 function subjectArg(text: string | undefined, usage: string): Subject {
@@ -70,7 +76,7 @@ export async function rbacCommand(argv: string[], io: CommandIO): Promise<number
       name: { type: 'string' },
       subresource: { type: 'string' },
       group: { type: 'string', multiple: true },
-      output: { type: 'string', short: 'o' },
+      output: { type: 'string', short: 'o', multiple: true },
       'no-color': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -82,12 +88,12 @@ export async function rbacCommand(argv: string[], io: CommandIO): Promise<number
   }
   const command = `palisade rbac ${subcommand}`;
   if (subcommand === 'graph') {
-    const output = chooseOutput(RBAC_GRAPH_OUTPUTS, values.output);
+    const output = chooseOutputs(RBAC_GRAPH_OUTPUTS, values.output as string[] | undefined, io.cwd);
     const loaded = await loadObjects(values, rest, io, command);
-    await writeRendered(io, output, answerRbac(loaded, { kind: 'graph' }).view);
+    await writeAllRendered(io, output, answerRbac(loaded, { kind: 'graph' }).view);
     return loaded.errors.length > 0 ? 2 : 0;
   }
-  const output = chooseOutput(RBAC_OUTPUTS, values.output);
+  const output = chooseOutputs(RBAC_OUTPUTS, values.output as string[] | undefined, io.cwd);
   // The resource is resolved once the objects are read (CustomResourceDefinitions among them,
   // the cluster's discovery); its syntax is checked before anything is read.
   const requestSpec = (verb: string | undefined, resource: string | undefined, usage: string): RequestSpec => {
@@ -141,7 +147,7 @@ export async function rbacCommand(argv: string[], io: CommandIO): Promise<number
           { kind: 'who-can', request: resolved.request, anyNamespace: values.namespace === undefined && resolved.namespaced };
   } else question = subject !== undefined ? { kind: 'permissions', subject, groups: values.group ?? [] } : { kind: 'escalations' };
   const { view, flagged } = answerRbac({ resources: loaded.resources, errors }, question);
-  await writeRendered(io, output, view);
+  await writeAllRendered(io, output, view);
   return errors.length > 0 ? 2 : flagged ? 1 : 0;
 }
 

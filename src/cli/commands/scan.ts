@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { ScanPlan } from '../../core/engine/config.js';
 import { isSeverity, SEVERITIES } from '../../core/model/severity.js';
@@ -6,9 +7,12 @@ import { STANDARD_IDS, type StandardId } from '../../core/model/standards.js';
 import type { LoadResult } from '../../adapters/manifests/documents.js';
 import { EmptyScanError, type ScanResult, loadImageResults, planScan, scanResources, ScanConfigError } from '../../app/scan.js';
 import { exitCodeOf } from '../../app/verdict.js';
+import { applyBaseline, baselineOf, BaselineError, parseBaseline, showFrom, type Baseline } from '../../app/baseline.js';
+import type { ReportFinding } from '../../core/engine/report.js';
+import { findingFingerprint } from '../formatters/sarif.js';
 import { SCAN_OUTPUTS } from '../formatters/index.js';
 import { DEFAULT_MAX_MARKDOWN_BYTES, MIN_MARKDOWN_BYTES } from '../formatters/markdown.js';
-import { chooseOutput, formatList, renderContext, writeRendered } from '../output/registry.js';
+import { chooseOutputs, defineOutputs, describeOutputs, formatList, renderContext, writeAllRendered, type ChosenOutput } from '../output/registry.js';
 import { INPUT_HELP, INPUT_OPTIONS, loadInputs } from '../inputs.js';
 import { defaultImageStorePath } from '../../adapters/store/paths.js';
 import { defaultDatabasePath } from '../../adapters/vulndb/paths.js';
@@ -27,11 +31,18 @@ directories and Helm charts) for security misconfigurations.
 
 Flags:
 ${INPUT_HELP}
-  -o, --output FORMAT        ${formatList(SCAN_OUTPUTS)} (default ${SCAN_OUTPUTS.default})
+  -o, --output FORMAT[=FILE] ${formatList(SCAN_OUTPUTS)} (default ${SCAN_OUTPUTS.default}); repeatable:
+                             -o table -o sarif=palisade.sarif writes the table to stdout and SARIF
+                             to a file (written whole, then renamed into place)
       --max-markdown-bytes N with -o markdown: cut the report to N bytes, summary first, most
                              severe findings kept, saying what was left out (default
                              ${DEFAULT_MAX_MARKDOWN_BYTES}: a pull-request comment holds 65,536 characters; 0: no cap)
       --fail-on SEVERITY     exit 1 only for findings at or above (${SEVERITIES.join(', ')}; default info)
+      --severity SEVERITY    show only findings at or above (the exit code still follows --fail-on)
+      --summary              -o table: one line per check (severity, count, title) instead of every finding
+      --baseline FILE        report only findings not in FILE, saying how many known ones remain
+                             and how many were fixed; --fail-on judges only the new ones
+      --write-baseline FILE  record today's findings in FILE (by finding key, not line) and exit 0
       --config FILE          configuration (default: .palisade.yaml when present); with a
                              signatures: section every image is verified in its registry
                              (image-signature-unverified; README, Image signatures)
@@ -47,6 +58,18 @@ ${INPUT_HELP}
                              $PALISADE_IMAGE_STORE or ~/.cache/palisade/images.db, when it exists)
 
 Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage or input error.
+
+Examples:
+  palisade scan k8s/                              every manifest under k8s/, as a table
+  palisade scan chart/ -o line --severity high    one line per finding, high and critical only
+  helm template app chart/ | palisade scan -      read a rendered stream from stdin
+  palisade scan --cluster --context prod -A --summary
+                                                  a live cluster, one line per check
+  palisade scan k8s/ -o table -o sarif=palisade.sarif -o junit=report.xml
+                                                  the table, plus files for code scanning and CI
+  palisade scan k8s/ --write-baseline palisade-baseline.json
+  palisade scan k8s/ --baseline palisade-baseline.json --fail-on high
+                                                  in CI: fail only on new high findings
 `;
 
 export async function scanCommand(argv: string[], io: CommandIO): Promise<number> {
@@ -55,9 +78,13 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     allowPositionals: true,
     options: {
       ...INPUT_OPTIONS,
-      output: { type: 'string', short: 'o', default: 'table' },
+      output: { type: 'string', short: 'o', multiple: true },
       'max-markdown-bytes': { type: 'string' },
       'fail-on': { type: 'string', default: 'info' },
+      severity: { type: 'string' },
+      summary: { type: 'boolean' },
+      baseline: { type: 'string' },
+      'write-baseline': { type: 'string' },
       config: { type: 'string' },
       standard: { type: 'string', multiple: true },
       check: { type: 'string', multiple: true },
@@ -75,10 +102,17 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     io.stdout(SCAN_HELP);
     return 0;
   }
-  const output = chooseOutput(SCAN_OUTPUTS, values.output);
-  const maxMarkdownBytes = markdownCap(values['max-markdown-bytes'], output.name);
+  const outputs = chooseOutputs(SCAN_OUTPUTS, values.output, io.cwd);
+  const maxMarkdownBytes = markdownCap(values['max-markdown-bytes'], outputs);
   const failOn = values['fail-on'] ?? 'info';
   if (!isSeverity(failOn)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}`);
+  const minimum = values.severity;
+  if (minimum !== undefined && !isSeverity(minimum)) throw new UsageError(`--severity must be one of ${SEVERITIES.join(', ')}, not "${minimum}"`);
+  if (values.summary && !outputs.some((item) => item.name === 'table')) throw new UsageError(`--summary applies to -o table (the output is ${describeOutputs(outputs)})`);
+  if (values.baseline !== undefined && values['write-baseline'] !== undefined) throw new UsageError('--baseline and --write-baseline: give one (write a baseline, or compare with one)');
+  // Read before the scan: a missing or broken baseline is a usage error, not a late failure.
+  const baseline = values.baseline === undefined ? undefined : await readBaseline(values.baseline);
+  const writeBaselineTo = values['write-baseline'] === undefined ? undefined : chooseOutputs(BASELINE_OUTPUT, `json=${values['write-baseline']}`, io.cwd)[0]!;
   if ((values.standard?.length ?? 0) > 1) throw new UsageError(`--standard given more than once (${values.standard!.join(', ')}): a scan runs one standard`);
   const standard = values.standard?.[0];
   const allowEmpty = values['allow-empty'] === true;
@@ -117,9 +151,37 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   const credentials = configFile.config !== undefined && (configFile.config as Record<string, unknown>).signatures !== undefined ? await (await import('./image.js')).loadCredentials({}, [], io) : [];
   const gate = await signatureGate(configFile.config, configFile.source, io.cwd, { userAgent: `palisade/${io.version}`, credentials });
   const signatures = gate && plan.checks.some((planned) => planned.check.id === 'image-signature-unverified') ? (await verifyImageSignatures(imagesOf(loaded.resources.map((resource) => resource.object)), gate.verifier)).results : undefined;
-  const { report, verdict } = reportAndVerdict(() => scanResources(loaded, { plan, version: io.version, failOn, allowEmpty, ...(images ? { images } : {}), ...(signatures ? { signatures } : {}) }));
-  await writeRendered(io, output, report, { ...renderContext(io, { color: io.color && !values['no-color'] }), ...(maxMarkdownBytes !== undefined ? { maxMarkdownBytes } : {}) });
+  const scanned = reportAndVerdict(() => scanResources(loaded, { plan, version: io.version, failOn, allowEmpty, ...(images ? { images } : {}), ...(signatures ? { signatures } : {}) }));
+  let { report, verdict } = scanned;
+  const identity = (finding: ReportFinding): string => findingFingerprint(finding, io.cwd);
+  if (writeBaselineTo) {
+    const written = baselineOf(report, identity);
+    await writeAllRendered(io, [writeBaselineTo], written);
+    io.stderr(`palisade scan: wrote ${written.findings.length} finding(s) to the baseline ${values['write-baseline']}\n`);
+    // The baseline is the product of this run: findings are accepted, input errors are not.
+    verdict = { ...verdict, status: verdict.status === 'error' ? 'error' : 'pass', failing: 0 };
+  }
+  if (baseline) ({ report, verdict } = applyBaseline(report, baseline, values.baseline!, identity, failOn));
+  if (minimum !== undefined) report = showFrom(report, minimum);
+  await writeAllRendered(io, outputs, report, { ...renderContext(io, { color: io.color && !values['no-color'] }), ...(maxMarkdownBytes !== undefined ? { maxMarkdownBytes } : {}), ...(values.summary ? { summaryOnly: true } : {}) });
   return exitCodeOf(verdict);
+}
+
+const BASELINE_OUTPUT = defineOutputs<Baseline>({ default: 'json', formats: { json: (baseline) => `${JSON.stringify(baseline, null, 2)}\n` } });
+
+async function readBaseline(file: string): Promise<Baseline> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--baseline ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (write one with --write-baseline)' : (error as Error).message}`);
+  }
+  try {
+    return parseBaseline(text, file);
+  } catch (error) {
+    if (error instanceof BaselineError) throw new UsageError(`--baseline ${error.message}`);
+    throw error;
+  }
 }
 
 /**
@@ -137,9 +199,9 @@ function reportAndVerdict(scan: () => ScanResult): Pick<ScanResult, 'report' | '
 }
 
 /** `--max-markdown-bytes`: 0 (no cap) or at least MIN_MARKDOWN_BYTES, and only with `-o markdown`. */
-function markdownCap(value: string | undefined, format: string): number | undefined {
+function markdownCap(value: string | undefined, outputs: readonly Pick<ChosenOutput<never>, "name" | "file">[]): number | undefined {
   if (value === undefined) return undefined;
-  if (format !== 'markdown') throw new UsageError(`--max-markdown-bytes applies to -o markdown only (the output is ${format})`);
+  if (!outputs.some((output) => output.name === 'markdown')) throw new UsageError(`--max-markdown-bytes applies to -o markdown only (the output is ${describeOutputs(outputs)})`);
   const bytes = /^\d+$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isSafeInteger(bytes) || (bytes !== 0 && bytes < MIN_MARKDOWN_BYTES)) throw new UsageError(`--max-markdown-bytes must be 0 (no cap) or at least ${MIN_MARKDOWN_BYTES}, not "${value}"`);
   return bytes;

@@ -2,6 +2,7 @@ import type { ScanReport } from '../../core/engine/report.js';
 import { defineOutputs } from '../output/registry.js';
 import { formatJson } from './json.js';
 import { formatJunit } from './junit.js';
+import { formatLine } from './line.js';
 import { formatMarkdown } from './markdown.js';
 import { formatSarif } from './sarif.js';
 import { formatTable } from './table.js';
@@ -15,6 +16,7 @@ export const FORMATTERS: Record<string, Formatter> = {
   sarif: formatSarif,
   junit: formatJunit,
   markdown: formatMarkdown,
+  line: formatLine,
 };
 
 /** `palisade scan -o`: the scan report's formats. */

@@ -15,13 +15,36 @@ function where(file: string, line?: number, column?: number): string {
 }
 
 /** Human output: findings grouped by object, then suppressions, errors and a summary. */
-export const formatTable: Formatter = (report, options) => tableChunks(report, options.color);
+export const formatTable: Formatter = (report, options) => tableChunks(report, options.color, options.summaryOnly ?? false);
+
+/** `--summary`: one row per check that found something, most severe and most frequent first. */
+function checkSummary(findings: readonly ReportFinding[], color: boolean): string[] {
+  const byCheck = new Map<string, { finding: ReportFinding; count: number }>();
+  for (const finding of findings) {
+    const entry = byCheck.get(finding.checkId);
+    if (entry) entry.count++;
+    else byCheck.set(finding.checkId, { finding, count: 1 });
+  }
+  const rows = [...byCheck.values()].sort(
+    (a, b) => SEVERITIES.indexOf(b.finding.severity) - SEVERITIES.indexOf(a.finding.severity) || b.count - a.count || (a.finding.checkId < b.finding.checkId ? -1 : 1),
+  );
+  if (rows.length === 0) return [];
+  const idWidth = Math.max(5, ...rows.map((row) => row.finding.checkId.length));
+  const countWidth = Math.max(5, ...rows.map((row) => String(row.count).length));
+  const lines = [paint(color, 'bold', 'Findings by check'), `  ${'SEVERITY'.padEnd(8)}  ${'COUNT'.padStart(countWidth)}  ${'CHECK'.padEnd(idWidth)}  TITLE`];
+  for (const { finding, count } of rows) {
+    lines.push(`  ${paint(color, SEVERITY_STYLE[finding.severity], finding.severity.padEnd(8))}  ${String(count).padStart(countWidth)}  ${finding.checkId.padEnd(idWidth)}  ${visible(finding.title)}`);
+  }
+  lines.push('');
+  return lines;
+}
 
 /** Yields the report a group at a time, so large reports are never one string. */
-function* tableChunks(report: Parameters<Formatter>[0], color: boolean): Generator<string> {
+function* tableChunks(report: Parameters<Formatter>[0], color: boolean, summaryOnly: boolean): Generator<string> {
   const lines: string[] = [];
   const groups = new Map<string, ReportFinding[]>();
-  for (const finding of report.findings) {
+  if (summaryOnly) lines.push(...checkSummary(report.findings, color));
+  else for (const finding of report.findings) {
     const key = `${finding.location.file}\u0000${finding.location.document}\u0000${refToString(finding.object)}`;
     let group = groups.get(key);
     if (!group) groups.set(key, (group = []));
@@ -90,6 +113,8 @@ function* tableChunks(report: Parameters<Formatter>[0], color: boolean): Generat
     .filter((severity) => report.summary.bySeverity[severity] > 0)
     .map((severity) => paint(color, SEVERITY_STYLE[severity], `${report.summary.bySeverity[severity]} ${severity}`));
   if (report.summary.controls) lines.push(`${compliance(report.standard, report.summary.controls)}`);
+  if (report.baseline) lines.push(`Baseline ${visible(report.baseline.file)}: ${report.baseline.present} known finding(s) not shown, ${report.baseline.fixed} fixed`);
+  if (report.severityFilter) lines.push(`${report.severityFilter.hidden} finding(s) below ${report.severityFilter.minimum} not shown (--severity)`);
   lines.push(
     `${report.summary.objects} object(s), ${report.summary.checks} check(s): ${report.summary.findings} finding(s)${counts.length ? ` (${counts.join(', ')})` : ''}, ` +
       `${report.summary.suppressed} suppressed, ${report.summary.errors} error(s), ${report.summary.skipped} skipped` +

@@ -6,6 +6,8 @@ export interface FormatOptions {
   cwd: string;
   /** Markdown: the largest report in UTF-8 bytes (0: no cap; default DEFAULT_MAX_MARKDOWN_BYTES) */
   maxMarkdownBytes?: number;
+  /** table: one line per check instead of every finding (`--summary`) */
+  summaryOnly?: boolean;
 }
 
 /** A report as text: one string, or chunks for reports too large to hold as one string. */

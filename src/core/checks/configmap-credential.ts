@@ -1,6 +1,7 @@
 import { defineCheck } from '../model/check.js';
 import { asRecord } from '../model/values.js';
 import { classifyNamedValue, scanConfigText } from '../credentials/detector.js';
+import { base64Text } from '../credentials/base64-text.js';
 
 export default defineCheck({
   id: 'configmap-credential',
@@ -8,7 +9,7 @@ export default defineCheck({
   severity: 'high',
   category: 'secrets',
   description:
-    "ConfigMaps are not meant for secrets: they are readable by far more roles than Secrets, never encrypted at rest, and printed freely by tooling. Each data key is checked by name and value, and each line of an embedded config file for `key: value` / `KEY=value` pairs with credential-like names and for token, JWT and private key shapes.",
+    "ConfigMaps are not meant for secrets: they are readable by far more roles than Secrets, never encrypted at rest, and printed freely by tooling. Each data key is checked by name and value, and each line of an embedded config file for `key: value` / `KEY=value` pairs with credential-like names and for token, JWT and private key shapes; binaryData keys the same way once decoded, when they hold text (the first 256 KiB; binary content is not judged).",
   remediation: 'Move the credential into a Secret (or an external secret manager) and mount it as a file next to the configuration; rotate the exposed credential.',
   references: [
     'https://kubernetes.io/docs/concepts/configuration/configmap/',
@@ -32,12 +33,18 @@ export default defineCheck({
     settingPatternNamed: 'key "{{key}}" ("{{name}}") {{description}}',
   },
   *evaluate({ resource }) {
-    const data = asRecord(resource.object.data);
-    if (!data) return;
-    for (const [key, raw] of Object.entries(data)) {
+    const entries: Array<[field: 'data' | 'binaryData', key: string, value: string]> = [];
+    for (const [key, raw] of Object.entries(asRecord(resource.object.data) ?? {})) {
       if (raw === null || raw === undefined || typeof raw === 'object') continue;
-      const value = String(raw);
-      const path = ['data', key];
+      entries.push(['data', key, String(raw)]);
+    }
+    // binaryData is base64: judged as text when it decodes to text.
+    for (const [key, raw] of Object.entries(asRecord(resource.object.binaryData) ?? {})) {
+      const text = typeof raw === 'string' ? base64Text(raw) : undefined;
+      if (text !== undefined) entries.push(['binaryData', key, text]);
+    }
+    for (const [field, key, value] of entries) {
+      const path = [field, key];
       // A block scalar ends with a newline: one line of content is still a single value.
       const multiline = value.trimEnd().includes('\n');
       if (!multiline) {

@@ -18,6 +18,9 @@ export default defineCheck({
   options: {},
   messages: {
     neverScanned: 'container "{{container}}" runs image "{{image}}", which was never scanned',
+    queued: 'container "{{container}}" runs image "{{image}}" ({{digest}}), which was never scanned; it is queued for a scan: retry in a minute',
+    scanFailed: 'container "{{container}}" runs image "{{image}}" ({{digest}}), which was never scanned; scanning it failed: {{reason}}',
+    unresolved: 'container "{{container}}" runs image "{{image}}", not evaluated: its tag could not be resolved to a digest through the registry ({{reason}})',
     outdated: 'container "{{container}}" runs image "{{image}}", last scanned {{scanned}} with vulnerability data of {{dataDate}}; the data was updated since ({{updated}})',
     outdatedUnknown: 'container "{{container}}" runs image "{{image}}", last scanned {{scanned}} with vulnerability data of unknown date; the current data is of {{updated}}',
   },
@@ -27,7 +30,12 @@ export default defineCheck({
     for (const { container, image, path } of containerImages(workload)) {
       const scan = results.lookup(image);
       if (!scan) {
-        yield { path, container: container.name, messageId: 'neverScanned', data: { container: container.name, image } };
+        // The webhook knows more: the tag could not be resolved now, or the digest was queued for a scan.
+        const status = results.status?.(image);
+        if (status?.state === 'unresolved') yield { path, container: container.name, messageId: 'unresolved', data: { container: container.name, image, reason: status.reason } };
+        else if (status?.state === 'queued') yield { path, container: container.name, messageId: 'queued', data: { container: container.name, image, digest: status.digest.slice(0, 19) } };
+        else if (status?.state === 'scan-failed') yield { path, container: container.name, messageId: 'scanFailed', data: { container: container.name, image, digest: status.digest.slice(0, 19), reason: status.reason } };
+        else yield { path, container: container.name, messageId: 'neverScanned', data: { container: container.name, image } };
         continue;
       }
       const updated = results.databaseUpdatedAt;

@@ -40,6 +40,8 @@ import controllerManagerServiceAccountCredentialsDisabled from './controller-man
 import controllerManagerServiceAccountKeyMissing from './controller-manager-service-account-key-missing.js';
 import cpuLimitsMissing from './cpu-limits-missing.js';
 import cpuRequestsMissing from './cpu-requests-missing.js';
+import credentialsInCommand from './credentials-in-command.js';
+import credentialsInLastApplied from './credentials-in-last-applied.js';
 import dangerousCapabilities from './dangerous-capabilities.js';
 import defaultNamespace from './default-namespace.js';
 import defaultServiceAccount from './default-service-account.js';
@@ -48,6 +50,7 @@ import defaultServiceAccountBound from './default-service-account-bound.js';
 import deprecatedServiceAccountField from './deprecated-service-account-field.js';
 import envLiteralCredential from './env-literal-credential.js';
 import etcdAutoTlsEnabled from './etcd-auto-tls-enabled.js';
+import etcdBackupMissing from './etcd-backup-missing.js';
 import etcdClientCertAuthDisabled from './etcd-client-cert-auth-disabled.js';
 import etcdClientTlsMissing from './etcd-client-tls-missing.js';
 import etcdPeerAutoTlsEnabled from './etcd-peer-auto-tls-enabled.js';
@@ -75,6 +78,8 @@ import imageVulnerabilitiesFixable from './image-vulnerabilities-fixable.js';
 import ingressNginxSnippetAnnotations from './ingress-nginx-snippet-annotations.js';
 import ingressWildcardHost from './ingress-wildcard-host.js';
 import ingressWithoutTls from './ingress-without-tls.js';
+import istioDestinationRuleTlsDisabled from './istio-destination-rule-tls-disabled.js';
+import istioMtlsNotStrict from './istio-mtls-not-strict.js';
 import kubeletAnonymousAuthEnabled from './kubelet-anonymous-auth-enabled.js';
 import kubeletAuthorizationAlwaysAllow from './kubelet-authorization-always-allow.js';
 import kubeletClientCaMissing from './kubelet-client-ca-missing.js';
@@ -93,9 +98,12 @@ import kubernetesDashboardDeployed from './kubernetes-dashboard-deployed.js';
 import kubernetesPatchOutdated from './kubernetes-patch-outdated.js';
 import kubernetesVersionUnsupported from './kubernetes-version-unsupported.js';
 import legacyServiceAccountTokenSecret from './legacy-service-account-token-secret.js';
+import linkerdSkipInboundPorts from './linkerd-skip-inbound-ports.js';
+import linkerdUnauthenticatedAccess from './linkerd-unauthenticated-access.js';
 import livenessProbeMissing from './liveness-probe-missing.js';
 import memoryLimitsMissing from './memory-limits-missing.js';
 import memoryRequestsMissing from './memory-requests-missing.js';
+import meshInjectionDisabled from './mesh-injection-disabled.js';
 import namespacePodSecurityPrivileged from './namespace-pod-security-privileged.js';
 import namespaceWithoutDefaultDenyEgress from './namespace-without-default-deny-egress.js';
 import namespaceWithoutDefaultDenyIngress from './namespace-without-default-deny-ingress.js';
@@ -111,6 +119,7 @@ import noNetworkPolicies from './no-network-policies.js';
 import ownerLabelMissing from './owner-label-missing.js';
 import podDisruptionBudgetBlocksEviction from './pod-disruption-budget-blocks-eviction.js';
 import podNotSelectedByNetworkPolicy from './pod-not-selected-by-network-policy.js';
+import portRangeWide from './port-range-wide.js';
 import powerfulServiceAccountExposed from './powerful-service-account-exposed.js';
 import privilegedContainer from './privileged-container.js';
 import privilegedPort from './privileged-port.js';
@@ -131,6 +140,7 @@ import rbacNodesProxy from './rbac-nodes-proxy.js';
 import rbacPodExec from './rbac-pod-exec.js';
 import rbacReadSecrets from './rbac-read-secrets.js';
 import rbacRoleUnused from './rbac-role-unused.js';
+import rbacSecretWrite from './rbac-secret-write.js';
 import rbacServiceAccountTokenCreate from './rbac-service-account-token-create.js';
 import rbacServicesStatus from './rbac-services-status.js';
 import rbacSystemMasters from './rbac-system-masters.js';
@@ -149,14 +159,18 @@ import schedulerBindAddressNotLoopback from './scheduler-bind-address-not-loopba
 import schedulerProfilingEnabled from './scheduler-profiling-enabled.js';
 import seccompProfileMissing from './seccomp-profile-missing.js';
 import seccompUnconfined from './seccomp-unconfined.js';
+import secretDataInLastApplied from './secret-data-in-last-applied.js';
 import secretDataInManifest from './secret-data-in-manifest.js';
 import secretInEnv from './secret-in-env.js';
+import secretVolumeUnmounted from './secret-volume-unmounted.js';
 import selectorMismatch from './selector-mismatch.js';
 import selinuxCustomOptions from './selinux-custom-options.js';
 import sensitiveUiExposed from './sensitive-ui-exposed.js';
 import sensitiveWorkloadOpenToAllNamespaces from './sensitive-workload-open-to-all-namespaces.js';
 import serviceAccountMissing from './service-account-missing.js';
+import serviceAccountShared from './service-account-shared.js';
 import serviceAccountTokenAutomount from './service-account-token-automount.js';
+import serviceAccountTokenProjectedDespiteOptOut from './service-account-token-projected-despite-opt-out.js';
 import serviceAccountUnused from './service-account-unused.js';
 import serviceExternalIps from './service-external-ips.js';
 import serviceLoadBalancer from './service-load-balancer.js';
@@ -167,10 +181,13 @@ import sshPort from './ssh-port.js';
 import unmaskedProcMount from './unmasked-proc-mount.js';
 import unsafeSysctls from './unsafe-sysctls.js';
 import userNamespaceDisabled from './user-namespace-disabled.js';
+import veleroScheduleExcludesSecrets from './velero-schedule-excludes-secrets.js';
+import veleroScheduleTtlMissing from './velero-schedule-ttl-missing.js';
 import volumeTypesRestricted from './volume-types-restricted.js';
 import windowsHostProcess from './windows-host-process.js';
 import workloadInKubeSystem from './workload-in-kube-system.js';
 import workloadPowerfulServiceAccount from './workload-powerful-service-account.js';
+import workloadReadsUnreferencedSecrets from './workload-reads-unreferenced-secrets.js';
 import writableRootFilesystem from './writable-root-filesystem.js';
 
 /** Every check, sorted by id. Presets and docs derive from this list. */
@@ -216,6 +233,8 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   controllerManagerServiceAccountKeyMissing,
   cpuLimitsMissing,
   cpuRequestsMissing,
+  credentialsInCommand,
+  credentialsInLastApplied,
   dangerousCapabilities,
   defaultNamespace,
   defaultServiceAccount,
@@ -224,6 +243,7 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   deprecatedServiceAccountField,
   envLiteralCredential,
   etcdAutoTlsEnabled,
+  etcdBackupMissing,
   etcdClientCertAuthDisabled,
   etcdClientTlsMissing,
   etcdPeerAutoTlsEnabled,
@@ -251,6 +271,8 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   ingressNginxSnippetAnnotations,
   ingressWildcardHost,
   ingressWithoutTls,
+  istioDestinationRuleTlsDisabled,
+  istioMtlsNotStrict,
   kubeletAnonymousAuthEnabled,
   kubeletAuthorizationAlwaysAllow,
   kubeletClientCaMissing,
@@ -269,9 +291,12 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   kubernetesPatchOutdated,
   kubernetesVersionUnsupported,
   legacyServiceAccountTokenSecret,
+  linkerdSkipInboundPorts,
+  linkerdUnauthenticatedAccess,
   livenessProbeMissing,
   memoryLimitsMissing,
   memoryRequestsMissing,
+  meshInjectionDisabled,
   namespacePodSecurityPrivileged,
   namespaceWithoutDefaultDenyEgress,
   namespaceWithoutDefaultDenyIngress,
@@ -287,6 +312,7 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   ownerLabelMissing,
   podDisruptionBudgetBlocksEviction,
   podNotSelectedByNetworkPolicy,
+  portRangeWide,
   powerfulServiceAccountExposed,
   privilegedContainer,
   privilegedPort,
@@ -307,6 +333,7 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   rbacPodExec,
   rbacReadSecrets,
   rbacRoleUnused,
+  rbacSecretWrite,
   rbacServiceAccountTokenCreate,
   rbacServicesStatus,
   rbacSystemMasters,
@@ -325,14 +352,18 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   schedulerProfilingEnabled,
   seccompProfileMissing,
   seccompUnconfined,
+  secretDataInLastApplied,
   secretDataInManifest,
   secretInEnv,
+  secretVolumeUnmounted,
   selectorMismatch,
   selinuxCustomOptions,
   sensitiveUiExposed,
   sensitiveWorkloadOpenToAllNamespaces,
   serviceAccountMissing,
+  serviceAccountShared,
   serviceAccountTokenAutomount,
+  serviceAccountTokenProjectedDespiteOptOut,
   serviceAccountUnused,
   serviceExternalIps,
   serviceLoadBalancer,
@@ -343,9 +374,12 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   unmaskedProcMount,
   unsafeSysctls,
   userNamespaceDisabled,
+  veleroScheduleExcludesSecrets,
+  veleroScheduleTtlMissing,
   volumeTypesRestricted,
   windowsHostProcess,
   workloadInKubeSystem,
   workloadPowerfulServiceAccount,
+  workloadReadsUnreferencedSecrets,
   writableRootFilesystem,
 ];

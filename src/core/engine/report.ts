@@ -116,6 +116,10 @@ export interface ScanReport {
   notEvaluated?: NotEvaluated[];
   /** Exceptions (annotations and configuration) past their expiry date. Present only when there are some. */
   expiredExceptions?: ExpiredException[];
+  /** With `--baseline`: the baseline's findings still present (left out of `findings`) and those fixed. */
+  baseline?: { file: string; present: number; fixed: number };
+  /** With `--severity`: only findings at or above `minimum` are in `findings`; `hidden` were left out. */
+  severityFilter?: { minimum: Severity; hidden: number };
 }
 
 /** Accepts planned checks (with their configured severity), bare definitions, or catalog entries. */

@@ -40,9 +40,18 @@ export interface ImageScanSummary {
   vulnerabilities: VulnerabilitySummary[];
 }
 
+/**
+ * What the admission webhook knows about an image it found no scan for (docs/admission.md):
+ * its tag could not be resolved to a digest through the registry just now (the image is not
+ * evaluated), or its digest was queued for a scan, or that scan failed.
+ */
+export type ImageGateStatus = { state: 'unresolved'; reason: string } | { state: 'queued'; digest: string } | { state: 'scan-failed'; digest: string; reason: string };
+
 export interface ImageResults {
   /** The most recent scan of the image a pod spec names: by digest when pinned, else by reference. */
   lookup(image: string): ImageScanSummary | undefined;
+  /** Why there is no scan for an image, when the caller knows more than "never scanned" (the webhook's tag resolution and scan queue). */
+  status?(image: string): ImageGateStatus | undefined;
   /** When the local vulnerability data was last updated, to tell stale scans. */
   readonly databaseUpdatedAt?: string;
 }
@@ -80,6 +89,8 @@ export function imageResultsFrom(summaries: readonly ImageScanSummary[], databas
     remember(summary.digest, summary);
     const parsed = parseImageReference(summary.reference);
     remember(parsed.ok ? tagReference(parsed.reference) : undefined, summary);
+    // A reference pinned by another digest (an index's, whose platform manifest was scanned) finds the scan by that digest too.
+    if (parsed.ok && parsed.reference.digest !== undefined && parsed.reference.digest !== summary.digest) remember(parsed.reference.digest, summary);
   }
   return {
     lookup: (image) => {

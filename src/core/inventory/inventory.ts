@@ -243,3 +243,29 @@ export function createIncrementalInventory(resources: readonly Resource[] = [], 
   for (const resource of resources) inventory.upsert(resource);
   return inventory;
 }
+
+/**
+ * The same inventory with other image results: what one admission review judges against when
+ * the webhook resolved its tags and queued its unknown digests (app/admission-images.ts). Every
+ * object, index and analysis is the inventory's own (no analysis reads images).
+ */
+export function inventoryWithImages(inventory: Inventory, images: ImageResults | undefined): Inventory {
+  return {
+    get resources() {
+      return inventory.resources;
+    },
+    get namespaces() {
+      return inventory.namespaces;
+    },
+    ofKind: (kind) => inventory.ofKind(kind),
+    ofKinds: (kinds) => inventory.ofKinds(kinds),
+    inNamespace: (namespace) => inventory.inNamespace(namespace),
+    ofKindsIn: (kinds, namespace) => inventory.ofKindsIn(kinds, namespace),
+    ofKindIn: (kind, namespace) => inventory.ofKindIn(kind, namespace),
+    find: (kind, namespace, name) => inventory.find(kind, namespace, name),
+    workloadOf: (resource) => inventory.workloadOf(resource),
+    get: (analysis) => inventory.get(analysis),
+    ...(images ? { images } : {}),
+    ...(inventory.signatures ? { signatures: inventory.signatures } : {}),
+  };
+}

@@ -50,7 +50,17 @@ export const KIND_CATALOG: readonly KindInfo[] = [
   { kind: 'RuntimeClass', group: 'node.k8s.io', version: 'v1', plural: 'runtimeclasses', namespaced: false, list: 'objects' },
   { kind: 'PodTemplate', group: '', version: 'v1', plural: 'podtemplates', namespaced: true, list: 'objects' },
   { kind: 'HTTPRoute', group: 'gateway.networking.k8s.io', version: 'v1', plural: 'httproutes', namespaced: true, list: 'objects', optional: true },
+  // Istio (v1beta1 is served by every Istio since 1.5; v1 only since 1.22).
+  { kind: 'PeerAuthentication', group: 'security.istio.io', version: 'v1beta1', plural: 'peerauthentications', namespaced: true, list: 'objects', optional: true },
+  { kind: 'DestinationRule', group: 'networking.istio.io', version: 'v1beta1', plural: 'destinationrules', namespaced: true, list: 'objects', optional: true },
+  // Linkerd policy (Server at v1beta3, the only version whose schema keeps accessPolicy). Istio has an
+  // AuthorizationPolicy kind too: checks that apply to it read the apiVersion's group.
+  { kind: 'Server', group: 'policy.linkerd.io', version: 'v1beta3', plural: 'servers', namespaced: true, list: 'objects', optional: true },
+  { kind: 'ServerAuthorization', group: 'policy.linkerd.io', version: 'v1beta1', plural: 'serverauthorizations', namespaced: true, list: 'objects', optional: true },
+  { kind: 'AuthorizationPolicy', group: 'policy.linkerd.io', version: 'v1alpha1', plural: 'authorizationpolicies', namespaced: true, list: 'objects', optional: true },
   { kind: 'DeploymentConfig', group: 'apps.openshift.io', version: 'v1', plural: 'deploymentconfigs', namespaced: true, list: 'objects', optional: true },
+  { kind: 'Schedule', group: 'velero.io', version: 'v1', plural: 'schedules', namespaced: true, list: 'objects', optional: true },
+  { kind: 'EtcdBackup', group: 'etcd.database.coreos.com', version: 'v1beta2', plural: 'etcdbackups', namespaced: true, list: 'objects', optional: true },
   { kind: 'PersistentVolumeClaim', group: '', version: 'v1', plural: 'persistentvolumeclaims', namespaced: true, list: 'objects' },
   { kind: 'Endpoints', group: '', version: 'v1', plural: 'endpoints', namespaced: true, list: 'no', source: 'the control plane, from each Service: a finding on the Service covers them (manifests only)' },
   { kind: 'EndpointSlice', group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices', namespaced: true, list: 'no', source: 'the control plane, from each Service: a finding on the Service covers them (manifests only)' },

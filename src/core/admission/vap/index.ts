@@ -17,6 +17,7 @@ import runAsRoot from './run-as-root.js';
 import runAsUidZero from './run-as-uid-zero.js';
 import seccompProfileMissing from './seccomp-profile-missing.js';
 import seccompUnconfined from './seccomp-unconfined.js';
+import secretVolumeUnmounted from './secret-volume-unmounted.js';
 import serviceExternalIps from './service-external-ips.js';
 import serviceLoadBalancer from './service-load-balancer.js';
 import serviceNodePort from './service-node-port.js';
@@ -47,6 +48,7 @@ export const VAP_TRANSLATIONS: readonly VapTranslation[] = [
   runAsUidZero,
   seccompProfileMissing,
   seccompUnconfined,
+  secretVolumeUnmounted,
   serviceExternalIps,
   serviceLoadBalancer,
   serviceNodePort,
@@ -71,6 +73,8 @@ const CREDENTIALS = 'detects credentials by patterns, entropy and known token fo
  */
 export const NOT_EXPORTABLE: Readonly<Record<string, string>> = {
   'configmap-credential': CREDENTIALS,
+  'credentials-in-command': CREDENTIALS,
+  'credentials-in-last-applied': `reads the JSON inside the last-applied-configuration annotation, which CEL cannot parse, and ${CREDENTIALS}`,
   'default-namespace':
     'reads the namespace a manifest names; at admission every namespaced object has one (the request\'s), so a policy would only deny the default namespace, a question for a binding\'s namespaceSelector',
   'env-literal-credential': CREDENTIALS,
@@ -78,6 +82,7 @@ export const NOT_EXPORTABLE: Readonly<Record<string, string>> = {
     'reads imagePullPolicy as written; the API server defaults it (Always for :latest, else IfNotPresent) before admission policies run, so the policy cannot tell an unset field from a default',
   'kubernetes-patch-outdated': 'needs Palisade\'s Kubernetes release catalog and today\'s date',
   'kubernetes-version-unsupported': 'needs Palisade\'s Kubernetes release catalog and today\'s date',
+  'secret-data-in-last-applied': 'reads the JSON inside the last-applied-configuration annotation, which CEL cannot parse (it has no JSON decoding function)',
   'secret-data-in-manifest': 'judges manifests kept in a repository (Secret values committed to files); at admission every Secret carries its data',
 };
 

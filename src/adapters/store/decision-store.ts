@@ -1,0 +1,170 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { DecisionQuery, DecisionRecord, DecisionStore } from '../../core/ports/decisions.js';
+
+/**
+ * The SQLite adapter of the DecisionStore port (one file, WAL). `record` pushes to a bounded
+ * buffer and returns; the buffer is written in one transaction per batch, every `flushMs` or as
+ * soon as `batchSize` records wait, so a review never waits on disk (a batch of a few hundred
+ * rows takes a millisecond or two on the event loop). When the buffer is full (the disk is
+ * slower than the reviews), records are dropped and counted (`dropped`), never waited for.
+ * One row per decision: the columns one filters on, and the record as JSON. Bounded on disk:
+ * records older than `maxAgeMs` and beyond the newest `maxRecords` are deleted (checked after
+ * writes, at most every `pruneEveryMs`); SQLite reuses the freed pages, so the file stops growing.
+ */
+const SCHEMA_VERSION = '1';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS decisions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  uid TEXT,
+  verdict TEXT NOT NULL,
+  operation TEXT,
+  kind TEXT,
+  namespace TEXT,
+  name TEXT,
+  user TEXT,
+  latency_ms REAL NOT NULL,
+  record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS decisions_by_time ON decisions (at);
+CREATE INDEX IF NOT EXISTS decisions_by_namespace ON decisions (namespace, at);
+CREATE INDEX IF NOT EXISTS decisions_by_uid ON decisions (uid);
+`;
+
+export interface SqliteDecisionStoreOptions {
+  /** Records written per transaction at most, and the count that triggers a write (default 256). */
+  batchSize?: number;
+  /** Longest a record waits in the buffer (default 250 ms). */
+  flushMs?: number;
+  /** Records buffered at most; more are dropped (default 10,000). */
+  maxBuffered?: number;
+  /** Records kept at most, the newest (default 1,000,000). */
+  maxRecords?: number;
+  /** Records kept at most this long (default 7 days). */
+  maxAgeMs?: number;
+  /** Pruning runs after a write at most this often (default 10,000 ms). */
+  pruneEveryMs?: number;
+  now?: () => number;
+  /** Told of a failed write (the batch is dropped). */
+  onError?: (error: Error, records: number) => void;
+}
+
+export class SqliteDecisionStore implements DecisionStore {
+  private buffer: DecisionRecord[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  /** Records dropped because the buffer was full or a write failed. */
+  dropped = 0;
+  /** Records written. */
+  written = 0;
+  private readonly insert: Database.Statement;
+  private prunedAt = 0;
+
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly options: Required<Omit<SqliteDecisionStoreOptions, 'onError'>> & Pick<SqliteDecisionStoreOptions, 'onError'>,
+  ) {
+    this.insert = db.prepare('INSERT INTO decisions (at, uid, verdict, operation, kind, namespace, name, user, latency_ms, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  }
+
+  /** Opens (creating) the store at `file`; ':memory:' for a store that lives as long as the process. */
+  static open(file: string, options: SqliteDecisionStoreOptions = {}): SqliteDecisionStore {
+    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const db = new Database(file);
+    try {
+      if (file !== ':memory:') db.pragma('journal_mode = WAL');
+      // WAL with synchronous=NORMAL: a crash may lose the last batches, never corrupt the file.
+      db.pragma('synchronous = NORMAL');
+      db.exec(SCHEMA);
+      db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema', SCHEMA_VERSION);
+      const schema = (db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined)?.value;
+      if (schema !== SCHEMA_VERSION) throw new Error(`${file}: decision store schema ${schema ?? 'unknown'}, this Palisade reads ${SCHEMA_VERSION}`);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new SqliteDecisionStore(db, {
+      batchSize: options.batchSize ?? 256,
+      flushMs: options.flushMs ?? 250,
+      maxBuffered: options.maxBuffered ?? 10_000,
+      maxRecords: options.maxRecords ?? 1_000_000,
+      maxAgeMs: options.maxAgeMs ?? 7 * 86_400_000,
+      pruneEveryMs: options.pruneEveryMs ?? 10_000,
+      now: options.now ?? Date.now,
+      onError: options.onError,
+    });
+  }
+
+  async record(decision: DecisionRecord): Promise<void> {
+    if (this.closed || this.buffer.length >= this.options.maxBuffered) {
+      this.dropped++;
+      return;
+    }
+    this.buffer.push(decision);
+    if (this.buffer.length >= this.options.batchSize) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      setImmediate(() => this.write());
+    } else this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.write();
+    }, this.options.flushMs).unref();
+  }
+
+  /** Writes what is buffered, a batch per transaction. */
+  private write(): void {
+    while (this.buffer.length > 0 && this.db.open) {
+      const batch = this.buffer.splice(0, this.options.batchSize);
+      try {
+        this.db.transaction(() => {
+          for (const item of batch) this.insert.run(item.at, item.uid ?? null, item.verdict, item.operation ?? null, item.kind ?? null, item.namespace ?? null, item.name ?? null, item.user ?? null, item.latencyMs, JSON.stringify(item));
+        })();
+        this.written += batch.length;
+      } catch (error) {
+        this.dropped += batch.length;
+        this.options.onError?.(error as Error, batch.length);
+      }
+    }
+    if (this.db.open && this.options.now() - this.prunedAt >= this.options.pruneEveryMs) this.prune();
+  }
+
+  /** Deletes records older than maxAgeMs and beyond the newest maxRecords. */
+  prune(): void {
+    this.prunedAt = this.options.now();
+    try {
+      this.db.prepare('DELETE FROM decisions WHERE at < ?').run(new Date(this.prunedAt - this.options.maxAgeMs).toISOString());
+      this.db.prepare('DELETE FROM decisions WHERE id <= (SELECT id FROM decisions ORDER BY id DESC LIMIT 1 OFFSET ?)').run(this.options.maxRecords);
+    } catch (error) {
+      this.options.onError?.(error as Error, 0);
+    }
+  }
+
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.write();
+  }
+
+  async list(query: DecisionQuery = {}): Promise<DecisionRecord[]> {
+    const where: string[] = [];
+    const parameters: (string | number)[] = [];
+    for (const [column, value] of [['at >=', query.since], ['verdict =', query.verdict], ['namespace =', query.namespace], ['uid =', query.uid]] as const) {
+      if (value === undefined) continue;
+      where.push(`${column} ?`);
+      parameters.push(value);
+    }
+    const rows = this.db.prepare(`SELECT record FROM decisions${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT ?`).all(...parameters, query.limit ?? 1000) as { record: string }[];
+    return rows.map((row) => JSON.parse(row.record) as DecisionRecord);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.flush();
+    this.closed = true;
+    this.db.close();
+  }
+}
