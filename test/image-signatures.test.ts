@@ -27,6 +27,8 @@ import { reviewImages, verifyImageSignatures } from '../src/app/signatures.js';
 import { ALL_CHECKS } from '../src/core/checks/index.js';
 import { parseSignaturePolicy, type SignatureVerdict } from '../src/core/images/signatures.js';
 import { createIncrementalInventory } from '../src/core/inventory/inventory.js';
+import { isClusterScoped } from '../src/core/kinds/scope.js';
+import { refOf } from '../src/core/model/resource.js';
 import type { SignatureVerifier } from '../src/core/ports/signatures.js';
 import { palisadeAsync } from './support/cli.js';
 import { certificateAuthority } from './support/cluster.js';
@@ -341,6 +343,21 @@ describe('image signatures: Palisade and cosign verify agree (docker-registry on
       change.request.operation = 'UPDATE';
       change.request.oldObject = review(`${registry.host}/sig/classic:v1`, 'old').request.object;
       assert.equal(responseOf(await judge(change)).allowed, false);
+    });
+
+    it('CONNECT (exec) into a pod is judged on the pod in the inventory: its images are verified too', async () => {
+      const { judge, inventory } = await setup();
+      const exec = JSON.parse(readFileSync(repoPath('test/fixtures/admission/pod-exec.json'), 'utf8')) as Record<string, any>;
+      const pod = (image: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: exec.request.name, namespace: exec.request.namespace }, spec: { containers: [{ name: 'app', image }] } });
+      const put = (image: string) => inventory.upsert({ ref: refOf(pod(image), isClusterScoped), object: pod(image), origin: { source: { kind: 'cluster', context: 'test' }, document: 0 } });
+      put(`${registry.host}/sig/unsigned:v1`);
+      assert.deepEqual(reviewImages(exec, inventory), [`${registry.host}/sig/unsigned:v1`]);
+      const denied = await judge(exec);
+      assert.equal(responseOf(denied).allowed, false);
+      assert.ok(denied.decision.checks.some((check) => check.checkId === 'image-signature-unverified' && check.outcome === 'deny'), JSON.stringify(denied.decision.checks));
+      put(`${registry.host}/sig/classic:v1`);
+      const allowed = await judge(exec);
+      assert.ok(!allowed.decision.checks.some((check) => check.checkId === 'image-signature-unverified'), JSON.stringify(allowed.decision.checks));
     });
 
     it('fails closed: a verification that cannot finish within the budget is not evaluated and denied; the retry finds it cached', async () => {
