@@ -19,7 +19,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { startAdmissionServer } from '../src/adapters/admission/server.js';
 import { createRegistryClient } from '../src/adapters/registry/client.js';
-import { createSignatureCache } from '../src/adapters/registry/signature-cache.js';
+import { createSignatureCache, registerSignatureMetrics } from '../src/adapters/registry/signature-cache.js';
 import { loadSignatureVerifier } from '../src/adapters/registry/signature-policy.js';
 import { admit, createAdmissionController, parseAdmissionPolicy, type AdmissionReviewResponse } from '../src/app/admission.js';
 import { planScan } from '../src/app/scan.js';
@@ -401,6 +401,7 @@ describe('image signatures: Palisade and cosign verify agree (docker-registry on
         logger: pino({}, new Writable({ write: (_chunk, _encoding, done) => done() })),
         prepareSignatures: (body, budgetMs) => cache.prepare(reviewImages(body, inventory), budgetMs),
       });
+      registerSignatureMetrics(server.registry, cache);
       const post = (body: unknown) =>
         new Promise<AdmissionReviewResponse>((resolve, reject) => {
           const req = request({ host: '127.0.0.1', port: server.port, path: '/validate', method: 'POST', ca: authority.pem, headers: { 'content-type': 'application/json' } }, (res) => {
@@ -423,6 +424,10 @@ describe('image signatures: Palisade and cosign verify agree (docker-registry on
         assert.ok(Date.now() - started < 2000, `answered within the deadline (${Date.now() - started} ms)`);
         assert.equal(late.allowed, false);
         assert.match(late.status!.message, /not evaluated/);
+        const metrics = await server.registry.metrics();
+        assert.match(metrics, /palisade_admission_signature_verdicts\{status="verified"\} 1\b/);
+        assert.match(metrics, /palisade_admission_signature_verdicts\{status="unsigned"\} 1\b/);
+        assert.match(metrics, /palisade_admission_signature_verifications 3\b/);
       } finally {
         await server.close();
       }

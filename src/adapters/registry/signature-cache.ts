@@ -1,3 +1,4 @@
+import { Gauge, type Registry } from 'prom-client';
 import type { SignatureResults, SignatureVerdict } from '../../core/images/signatures.js';
 import type { SignatureVerifier } from '../../core/ports/signatures.js';
 
@@ -17,8 +18,8 @@ export interface SignatureCache {
   readonly results: SignatureResults;
   /** Verifies the images not cached (or expired), waiting at most budgetMs. */
   prepare(images: readonly string[], budgetMs: number): Promise<void>;
-  /** How many verifications reached the registry, and how many lookups the cache answered. */
-  readonly stats: { verified: number; hits: number };
+  /** How many verifications reached the registry, how many lookups the cache answered, and the verdicts reached by status. */
+  readonly stats: { verified: number; hits: number; verdicts: Record<SignatureVerdict['status'], number> };
 }
 
 export interface SignatureCacheOptions {
@@ -33,7 +34,7 @@ export function createSignatureCache(verifier: SignatureVerifier, options: Signa
   const errorTtl = Math.min(options.errorTtlMs ?? 10_000, options.ttlMs);
   const entries = new Map<string, { verdict: SignatureVerdict; expires: number }>();
   const pending = new Map<string, Promise<void>>();
-  const stats = { verified: 0, hits: 0 };
+  const stats = { verified: 0, hits: 0, verdicts: { verified: 0, unsigned: 0, invalid: 0, error: 0 } };
 
   const fresh = (image: string): SignatureVerdict | undefined => {
     const entry = entries.get(image);
@@ -53,9 +54,11 @@ export function createSignatureCache(verifier: SignatureVerifier, options: Signa
       .verify(image)
       .then(
         (verdict) => {
+          stats.verdicts[verdict.status]++;
           entries.set(image, { verdict, expires: now() + (verdict.status === 'error' ? errorTtl : options.ttlMs) });
         },
         (error: unknown) => {
+          stats.verdicts.error++;
           entries.set(image, { verdict: { image, status: 'error', reason: (error as Error).message, found: { classic: 0, bundles: 0 } }, expires: now() + errorTtl });
         },
       )
@@ -84,4 +87,33 @@ export function createSignatureCache(verifier: SignatureVerifier, options: Signa
       clearTimeout(timer);
     },
   };
+}
+
+/** The cache's counts as Prometheus metrics (read when scraped): registry reads, cache hits, verdicts by status. */
+export function registerSignatureMetrics(registry: Registry, cache: SignatureCache): void {
+  new Gauge({
+    name: 'palisade_admission_signature_verifications',
+    help: 'Signature verifications that read the registry since the start (the others were answered from the cache).',
+    registers: [registry],
+    collect() {
+      this.set(cache.stats.verified);
+    },
+  });
+  new Gauge({
+    name: 'palisade_admission_signature_cache_hits',
+    help: 'Images of reviews whose signature verdict came from the cache, since the start.',
+    registers: [registry],
+    collect() {
+      this.set(cache.stats.hits);
+    },
+  });
+  new Gauge({
+    name: 'palisade_admission_signature_verdicts',
+    help: 'Signature verdicts reached since the start, by status (verified, unsigned, invalid, error).',
+    labelNames: ['status'],
+    registers: [registry],
+    collect() {
+      for (const [status, count] of Object.entries(cache.stats.verdicts)) this.set({ status }, count);
+    },
+  });
 }

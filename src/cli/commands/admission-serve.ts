@@ -22,7 +22,7 @@ import { loadConfigFile } from '../config.js';
 import { IMAGE_GATE_FLAGS, IMAGE_GATE_HELP, imageGateSettings, startImageGate } from './admission-images.js';
 import { signatureGate } from '../signatures.js';
 import { reviewImages } from '../../app/signatures.js';
-import { createSignatureCache } from '../../adapters/registry/signature-cache.js';
+import { createSignatureCache, registerSignatureMetrics } from '../../adapters/registry/signature-cache.js';
 
 export const SERVE_HELP = `Usage: palisade admission serve [flags]
 
@@ -142,6 +142,7 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
   const loadImages = imageResultsLoader(values['image-store'], gateSettings.scanQueue?.imageStoreFile, gateSettings.scanQueue?.databaseFile);
   const logger = pino({ base: { component: 'palisade-admission' } });
   const registry = new Registry();
+  if (signatureCache) registerSignatureMetrics(registry, signatureCache);
   const { gate, decisions } = await startImageGate(gateSettings, { registry, logger, userAgent: `palisade/${io.version}` });
   // The kinds every planned check needs, plus Namespaces (their mode label) and Pods (CONNECT).
   const kinds = kindsToRead(plan.checks.map((planned) => planned.check));
