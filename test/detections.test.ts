@@ -6,6 +6,7 @@ import { falcoEventFrom, parseAuditLine, parseBoundedJson, DEFAULT_AUDIT_LIMITS,
 import { createDetector, detect, type Alert } from '../src/core/detections/detector.js';
 import { ALL_DETECTIONS } from '../src/core/detections/index.js';
 import type { AnyDetection } from '../src/core/model/detection.js';
+import { renderDetectionDocs } from '../scripts/detection-docs.js';
 import { repoPath } from './support/paths.js';
 
 /**
@@ -54,6 +55,17 @@ describe('detection registry', () => {
       assert.ok(detection.events.sources.length > 0 && detection.events.description, detection.id);
       assert.ok(detection.references.length > 0, detection.id);
     }
+  });
+
+  it('generated docs are up to date (npm run docs), and every fixture directory belongs to a detection', () => {
+    const generated = renderDetectionDocs(ALL_DETECTIONS, repoPath('.'));
+    for (const [file, content] of generated) {
+      assert.ok(existsSync(repoPath(file)), `${file} is missing: run npm run docs`);
+      assert.equal(readFileSync(repoPath(file), 'utf8'), content, `${file} is stale: run npm run docs`);
+    }
+    for (const page of readdirSync(repoPath('docs/detections'))) assert.ok(generated.has(`docs/detections/${page}`), `docs/detections/${page} belongs to no detection: run npm run docs`);
+    const ids = new Set(ALL_DETECTIONS.map((detection) => detection.id));
+    for (const directory of readdirSync(FIXTURES)) assert.ok(ids.has(directory), `test/fixtures/detections/${directory} has no detection`);
   });
 
   it('refuses an unknown detection id and a mistyped option', () => {
