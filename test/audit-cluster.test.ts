@@ -11,7 +11,7 @@ import { createAuditMonitor, type ContextAlert } from '../src/app/audit.js';
 import { startAuditServer, type AuditServer } from '../src/adapters/audit/server.js';
 import type { AuditEvent } from '../src/core/audit/event.js';
 import { certificateAuthority, startCluster, type TestCluster } from './support/cluster.js';
-import { palisade } from './support/cli.js';
+import { palisade, palisadeAsync } from './support/cli.js';
 import { tempDir } from './support/temp.js';
 
 /**
@@ -232,7 +232,7 @@ describe('audit detections on the real API server (log and webhook)', () => {
     assert.match(secretRead.auditID, /^[0-9a-f-]{36}$/);
     assert.match(alerts.find((alert) => alert.detection === 'powerful-role-binding')!.message, /bound ClusterRole cluster-admin to ServiceAccount other\/reader/);
     assert.match(alerts.find((alert) => alert.detection === 'privileged-pod-created')!.message, /privileged container app, hostPID/);
-    assert.match(alerts.find((alert) => alert.detection === 'anonymous-request-allowed')!.message, /RoleBinding "prod\/open-settings"/);
+    assert.match(alerts.find((alert) => alert.detection === 'anonymous-request-allowed')!.message, /RoleBinding "open-settings\/prod" of Role "settings-reader"/);
     // The exec was audited twice (ResponseStarted, ResponseComplete): one alert.
     const execEvents = readFileSync(cluster.auditLog, 'utf8').split('\n').filter((line) => line.includes('"subresource":"exec"'));
     assert.equal(execEvents.length, 2);
@@ -265,6 +265,16 @@ describe('audit detections on the real API server (log and webhook)', () => {
     const table = palisade(['audit', '--log', cluster.auditLog]);
     assert.equal(table.code, 1);
     assert.ok(!table.stdout.includes(SECRET_B64) && !table.stdout.includes(readerToken));
+  });
+
+  it('--cluster: alerts carry the live posture (the pod\'s service account and its power)', async () => {
+    // Asynchronously: the API server's webhook calls this process's receiver while the CLI reads the cluster.
+    const run = await palisadeAsync(['audit', '--log', cluster.auditLog, '--only', 'pod-exec', '--cluster', '--kubeconfig', cluster.kubeconfig, '-o', 'json']);
+    assert.equal(run.code, 1, run.stderr);
+    const alerts = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as ContextAlert);
+    assert.equal(alerts.length, 1);
+    assert.equal(alerts[0]!.context?.serviceAccount, 'web');
+    assert.deepEqual(alerts[0]!.context?.power, ['read secrets (in prod)']);
   });
 
   it('takes Falco alerts on /falco with a client certificate, with the pod as the object', async () => {

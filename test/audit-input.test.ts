@@ -322,6 +322,53 @@ describe('palisade audit on a finite log: exit codes and output', () => {
     assert.ok(!hostile.stdout.includes('\u001b'), 'an escape sequence from the log reached the terminal');
   });
 
+  it("--posture: alerts carry the object's owner, findings, service account and its power", () => {
+    const manifests = path.join(dir, 'posture.yaml');
+    writeFileSync(
+      manifests,
+      `apiVersion: v1
+kind: Namespace
+metadata: {name: prod, labels: {team: payments}}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: web, namespace: prod}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: web-admin}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects: [{kind: ServiceAccount, name: web, namespace: prod}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: cluster-admin}
+rules: [{apiGroups: ['*'], resources: ['*'], verbs: ['*']}, {nonResourceURLs: ['*'], verbs: ['*']}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: prod}
+spec:
+  serviceAccountName: web
+  hostPID: true
+  containers: [{name: app, image: nginx:1.27}]
+`,
+    );
+    const exec = event({ auditID: 'e1', verb: 'create', requestURI: '/api/v1/namespaces/prod/pods/web/exec', objectRef: { resource: 'pods', namespace: 'prod', name: 'web', subresource: 'exec' } });
+    const read = event({ auditID: 'r1', user: { username: 'bob', groups: ['system:authenticated'] } });
+    const run = palisade(['audit', '--log', write('posture.log', [exec, read]), '--posture', manifests, '-o', 'json']);
+    assert.equal(run.code, 1, run.stderr);
+    const [execAlert, readAlert] = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { detection: string; context?: { owner?: string; serviceAccount?: string; findings?: string[]; power?: string[] } });
+    assert.equal(execAlert!.detection, 'pod-exec');
+    assert.equal(execAlert!.context?.owner, 'payments');
+    assert.equal(execAlert!.context?.serviceAccount, 'web');
+    assert.ok(execAlert!.context?.findings?.includes('host-pid'), JSON.stringify(execAlert!.context));
+    assert.deepEqual(execAlert!.context?.power, ['cluster-admin']);
+    // bob may do nothing that matters: the secret's alert carries no power.
+    assert.equal(readAlert!.detection, 'secret-read-unusual');
+    assert.equal(readAlert!.context?.power, undefined);
+  });
+
   it('--follow stops cleanly on SIGTERM', async () => {
     const file = write('follow.log', [event()]);
     const child = spawn(process.execPath, [repoPath('bin/palisade.js'), 'audit', '--log', file, '--follow', '--from-start', '-o', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createAuditMonitor, type AuditMonitor, type ContextAlert } from '../../app/audit.js';
+import { createAuditMonitor, type AuditMonitor, type ContextAlert, type Correlate } from '../../app/audit.js';
 import { LineSplitter } from '../../adapters/audit/lines.js';
 import { ALL_DETECTIONS } from '../../core/detections/index.js';
 import { paint, SEVERITY_STYLE } from '../formatters/colors.js';
@@ -42,6 +42,14 @@ Flags:
       --option ID.KEY=VALUE        a detection option, VALUE as JSON or a string
                                    (repeatable), e.g. forbidden-burst.threshold=5
       --max-line-bytes BYTES       longer log lines and events are refused (default 1 MiB)
+      --posture PATH               manifests to correlate alerts with (repeatable): each alert
+                                   gets its object's owner (owner, team or contact label or
+                                   annotation), open findings, a pod's service account, and
+                                   what that account (or the subject) may do (cluster-admin,
+                                   read secrets, exec...); read once, at the start
+      --cluster                    correlate with the live cluster instead (read once)
+      --context NAME               kubeconfig context (with --cluster)
+      --kubeconfig FILE            kubeconfig file (with --cluster)
       --list                       list the detections and exit
   -o, --output FORMAT              table or json (one alert per line); default table
       --no-color                   plain output
@@ -68,7 +76,11 @@ function objectText(alert: ContextAlert): string {
 export function alertLine(alert: ContextAlert, format: (typeof AUDIT_OUTPUTS)[number], color: boolean): string {
   if (format === 'json') return `${JSON.stringify(alert)}\n`;
   const severity = paint(color, SEVERITY_STYLE[alert.severity], alert.severity.toUpperCase().padEnd(8));
-  return `${alert.time}  ${severity}  ${alert.detection}  ${visible(alert.subject)}${alert.impersonatedBy ? ` (by ${visible(alert.impersonatedBy)})` : ''}  ${visible(objectText(alert))}  ${visible(alert.message)}  [${alert.technique.id} auditID=${visible(alert.auditID)}]\n`;
+  const context = alert.context;
+  const posture = context
+    ? [context.owner ? `owner=${context.owner}` : '', context.serviceAccount ? `serviceAccount=${context.serviceAccount}` : '', context.findings ? `findings=${context.findings.join(',')}` : '', context.power ? `power=${context.power.join(', ')}` : ''].filter(Boolean).join(' ')
+    : '';
+  return `${alert.time}  ${severity}  ${alert.detection}  ${visible(alert.subject)}${alert.impersonatedBy ? ` (by ${visible(alert.impersonatedBy)})` : ''}  ${visible(objectText(alert))}  ${visible(alert.message)}  [${alert.technique.id} auditID=${visible(alert.auditID)}]${posture ? `  {${visible(posture)}}` : ''}\n`;
 }
 
 function parseOptions(specs: readonly string[]): Record<string, Record<string, unknown>> {
@@ -125,6 +137,17 @@ function untilSignal(): { promise: Promise<void>; abort: AbortController; stop: 
   return { promise, abort, stop };
 }
 
+/** The posture alerts are correlated with: objects from manifests or the cluster, and their scan findings. */
+async function posture(values: { posture?: string[]; cluster?: boolean; context?: string; kubeconfig?: string }, io: CommandIO): Promise<Correlate> {
+  const { loadInputs } = await import('../inputs.js');
+  const { scanResources } = await import('../../app/scan.js');
+  const { postureCorrelator } = await import('../../app/audit-posture.js');
+  const loaded = await loadInputs({ ...(values.posture ? { filename: values.posture } : {}), ...(values.cluster ? { cluster: true } : {}), ...(values.context ? { context: values.context } : {}), ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}) }, [], io, { command: 'palisade audit' });
+  for (const error of loaded.errors) io.stderr(`palisade audit: posture: ${visible(error.file)}${error.line ? `:${error.line}` : ''}: ${visible(error.message)}\n`);
+  const scanned = scanResources(loaded, { planRequest: { now: io.now() }, version: io.version, allowEmpty: true });
+  return postureCorrelator({ resources: loaded.resources, findings: scanned.evaluation.findings });
+}
+
 export async function auditCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -142,6 +165,10 @@ export async function auditCommand(argv: string[], io: CommandIO): Promise<numbe
       skip: { type: 'string', multiple: true },
       option: { type: 'string', multiple: true },
       'max-line-bytes': { type: 'string' },
+      posture: { type: 'string', multiple: true },
+      cluster: { type: 'boolean' },
+      context: { type: 'string' },
+      kubeconfig: { type: 'string' },
       list: { type: 'boolean' },
       output: { type: 'string', short: 'o' },
       'no-color': { type: 'boolean' },
@@ -176,6 +203,16 @@ export async function auditCommand(argv: string[], io: CommandIO): Promise<numbe
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError((error as Error).message);
+  }
+  if (values.posture || values.cluster) {
+    const correlate = await posture(values, io);
+    monitor = createAuditMonitor({
+      ...(values.only ? { only: values.only } : {}),
+      ...(values.skip ? { skip: values.skip } : {}),
+      options: parseOptions(values.option ?? []),
+      limits,
+      correlate,
+    });
   }
   const color = io.color && !values['no-color'];
   const emit = async (alerts: readonly ContextAlert[]) => {
