@@ -4,12 +4,13 @@ import { appendFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs
 import { request } from 'node:https';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
 import { pino } from 'pino';
 import { followFile } from '../src/adapters/audit/follow.js';
 import { LineSplitter } from '../src/adapters/audit/lines.js';
 import { startAuditServer, type AuditServer } from '../src/adapters/audit/server.js';
 import { DEFAULT_AUDIT_LIMITS, jsonDepthExceeds, parseAuditLine, parseEventList, type AuditEvent } from '../src/core/audit/event.js';
-import { certificateAuthority } from './support/cluster.js';
+import { certificateAuthority, freePort } from './support/cluster.js';
 import { palisade } from './support/cli.js';
 import { repoPath } from './support/paths.js';
 import { tempDir } from './support/temp.js';
@@ -96,6 +97,22 @@ describe('audit event parser: bounded, typed, bodies never kept', () => {
     const exec = parseAuditLine(JSON.stringify(event({ requestURI: `/api/v1/namespaces/prod/pods/web/exec?command=mysql&command=-p${SECRET}&container=app`, objectRef: { resource: 'pods', namespace: 'prod', name: 'web', subresource: 'exec' } })));
     assert.ok(exec.ok);
     assert.equal(exec.value.requestURI, '/api/v1/namespaces/prod/pods/web/exec?container=app');
+  });
+
+  it('property: any JSON never throws, and no string from a request or response body survives', () => {
+    const marker = 'MARKER-9f2c';
+    const body = fc.dictionary(fc.string({ maxLength: 8 }), fc.oneof(fc.constant(marker), fc.jsonValue({ maxDepth: 3 })), { maxKeys: 6 });
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), body, body, fc.constantFrom('pods', 'secrets', 'rolebindings', 'clusterroles', 'serviceaccounts'), (noise, requestObject, responseObject, resource) => {
+        // Arbitrary JSON: refused or accepted, never an exception.
+        parseAuditLine(JSON.stringify(noise));
+        const withBodies = event({ objectRef: { resource, namespace: 'prod', name: 'x', apiGroup: resource.endsWith('roles') || resource.endsWith('bindings') ? 'rbac.authorization.k8s.io' : undefined }, requestObject: { ...requestObject, spec: { containers: [{ name: 'c', env: [{ name: 'P', value: marker }] }] }, data: { k: marker } }, responseObject });
+        const parsed = parseAuditLine(JSON.stringify(withBodies));
+        assert.ok(parsed.ok);
+        assert.ok(!JSON.stringify(parsed.value).includes(marker));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('an EventList: each event on its own, a bad one reported without losing the others; bounded count', () => {
@@ -367,6 +384,38 @@ spec:
     // bob may do nothing that matters: the secret's alert carries no power.
     assert.equal(readAlert!.detection, 'secret-read-unusual');
     assert.equal(readAlert!.context?.power, undefined);
+  });
+
+  it('--listen: alerts from posted EventLists on stdout, logs on stderr, metrics, SIGTERM ends it', async () => {
+    const authority = await certificateAuthority();
+    const serving = await authority.issue('CN=palisade-audit', 'server', [{ type: 'ip', value: '127.0.0.1' }]);
+    const apiserver = await authority.issue('CN=kube-apiserver', 'client');
+    const file = (name: string, text: string) => {
+      writeFileSync(path.join(dir, name), text);
+      return path.join(dir, name);
+    };
+    const port = await freePort();
+    const child = spawn(process.execPath, [repoPath('bin/palisade.js'), 'audit', '--listen', `127.0.0.1:${port}`, '--tls-cert-file', file('l.crt', serving.cert), '--tls-private-key-file', file('l.key', serving.key), '--client-ca-file', file('l-ca.crt', authority.pem), '--client-name', 'kube-apiserver', '-o', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const deadline = Date.now() + 15_000;
+    while (!stderr.includes('listening on') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const answer = await post(`https://127.0.0.1:${port}/audit`, JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items: [secretResponse()] }), { ca: authority.pem, ...apiserver });
+    assert.equal(answer.status, 200, answer.body);
+    while (!stdout.includes('\n') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const metrics = await get(`https://127.0.0.1:${port}/metrics`, authority.pem);
+    assert.match(metrics.body, /palisade_audit_alerts_total\{detection="secret-read-unusual",severity="high"\} 1/);
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, stderr);
+    const alerts = stdout.trim().split('\n').map((line) => JSON.parse(line) as { detection: string; subject: string });
+    assert.deepEqual(alerts.map((alert) => [alert.detection, alert.subject]), [['secret-read-unusual', 'alice']]);
+    assert.ok(!stdout.includes(SECRET) && !stderr.includes(SECRET));
+    // Structured logs on stderr (pino): the listening line and the stop.
+    assert.match(stderr, /"event":"listening"/);
+    assert.match(stderr, /"event":"stopped"/);
   });
 
   it('--follow stops cleanly on SIGTERM', async () => {

@@ -226,7 +226,11 @@ export async function auditCommand(argv: string[], io: CommandIO): Promise<numbe
     const { pino } = await import('pino');
     // Alerts on stdout, logs on stderr.
     const logger = pino({ base: { component: 'palisade-audit' } }, pino.destination(2));
+    const { Counter, Registry } = await import('prom-client');
+    const registry = new Registry();
+    const alertsTotal = new Counter({ name: 'palisade_audit_alerts_total', help: 'Alerts raised, by detection and severity.', labelNames: ['detection', 'severity'], registers: [registry] });
     const server = await startAuditServer({
+      registry,
       certFile: values['tls-cert-file']!,
       keyFile: values['tls-private-key-file']!,
       clientCaFile: values['client-ca-file']!,
@@ -236,7 +240,11 @@ export async function auditCommand(argv: string[], io: CommandIO): Promise<numbe
       limits,
       logger,
       receive: async (events) => {
-        for (const event of events) await emit(monitor.event(event));
+        for (const event of events) {
+          const alerts = monitor.event(event);
+          for (const alert of alerts) alertsTotal.inc({ detection: alert.detection, severity: alert.severity });
+          await emit(alerts);
+        }
       },
     });
     io.stderr(`palisade audit: listening on ${address.host}:${server.port} (POST /audit, POST /falco)\n`);
