@@ -163,6 +163,8 @@ describe('audit detections on the real API server (log and webhook)', () => {
     await ok('POST', '/api/v1/namespaces/prod/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'api' }, spec: { serviceAccountName: 'web', containers: [{ name: 'app', image: 'nginx:1.27' }] } });
     await ok('POST', `/apis/${RBAC}/v1/namespaces/prod/rolebindings`, { apiVersion: `${RBAC}/v1`, kind: 'RoleBinding', metadata: { name: 'bob-views' }, roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: 'view' }, subjects: [{ apiGroup: RBAC, kind: 'User', name: 'bob' }] });
     await ok('GET', '/version', undefined, { anonymous: true });
+    // A failed authentication is audited with an empty user: read, never an alert.
+    assert.equal((await cluster.get('/api/v1/namespaces', { token: 'not-a-token' })).status, 401);
     for (let i = 0; i < 3; i++) assert.equal((await cluster.get('/api/v1/namespaces/kube-system/secrets', { token: cluster.tokens.bob! })).status, 403);
 
     // The attacks.

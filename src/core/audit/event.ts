@@ -172,7 +172,8 @@ function strings(value: unknown, field: string, limits: AuditLimits, max = 256):
 function userInfo(value: unknown, field: string, limits: AuditLimits): UserInfo {
   if (!isObject(value)) throw new FieldError(`${field} must be an object`);
   const uid = str(value.uid, `${field}.uid`, limits);
-  return { username: str(value.username, `${field}.username`, limits, true), ...(uid ? { uid } : {}), groups: strings(value.groups, `${field}.groups`, limits) };
+  // A request that failed authentication (401) is logged with `user: {}`: no name.
+  return { username: str(value.username, `${field}.username`, limits) ?? '', ...(uid ? { uid } : {}), groups: strings(value.groups, `${field}.groups`, limits) };
 }
 
 function objectRef(value: unknown, limits: AuditLimits): ObjectRef | undefined {
