@@ -192,28 +192,21 @@ export async function auditCommand(argv: string[], io: CommandIO): Promise<numbe
   if (values['from-start'] && !values.follow) throw new UsageError('--from-start is for --follow (a log read to its end is read from its start)');
   const maxLineBytes = byteCount(values['max-line-bytes'], '--max-line-bytes', 1024 * 1024);
   const limits = { maxEventBytes: maxLineBytes, maxDepth: 64, maxEvents: 10_000, maxStringLength: 4096 };
+  const settings = {
+    ...(values.only ? { only: values.only } : {}),
+    ...(values.skip ? { skip: values.skip } : {}),
+    options: parseOptions(values.option ?? []),
+    limits,
+  };
   let monitor: AuditMonitor;
   try {
-    monitor = createAuditMonitor({
-      ...(values.only ? { only: values.only } : {}),
-      ...(values.skip ? { skip: values.skip } : {}),
-      options: parseOptions(values.option ?? []),
-      limits,
-    });
+    // Checked before any posture is read: an unknown detection or a mistyped option is a usage error.
+    monitor = createAuditMonitor(settings);
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError((error as Error).message);
   }
-  if (values.posture || values.cluster) {
-    const correlate = await posture(values, io);
-    monitor = createAuditMonitor({
-      ...(values.only ? { only: values.only } : {}),
-      ...(values.skip ? { skip: values.skip } : {}),
-      options: parseOptions(values.option ?? []),
-      limits,
-      correlate,
-    });
-  }
+  if (values.posture || values.cluster) monitor = createAuditMonitor({ ...settings, correlate: await posture(values, io) });
   const color = io.color && !values['no-color'];
   const emit = async (alerts: readonly ContextAlert[]) => {
     for (const alert of alerts) await io.stdout(alertLine(alert, output, color));
