@@ -13,6 +13,7 @@ Commands:
   netpol         NetworkPolicy analysis: matrix, explain, exposure, generate
   rbac           effective RBAC permissions: who-can, can, permissions, escalations, graph
   admission      enforce checks at admission: serve (the webhook), export-vap (ValidatingAdmissionPolicies)
+  audit          detections on the API server's audit log and webhook, and Falco's alerts
   completion     shell completion script: bash, zsh or fish
   version        print the version (also -v, --version)
 
@@ -23,6 +24,7 @@ Examples:
   palisade scan --cluster -A               scan the live cluster of the current context
   palisade image nginx:1.27                an image's packages and vulnerabilities
   palisade rbac who-can get secrets -A --cluster
+  palisade audit --log /var/log/kubernetes/audit.log --follow
 `;
 
 type Command = (argv: string[], io: CommandIO) => Promise<number>;
@@ -36,6 +38,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   netpol: async () => (await import('./commands/netpol.js')).netpolCommand,
   rbac: async () => (await import('./commands/rbac.js')).rbacCommand,
   admission: async () => (await import('./commands/admission.js')).admissionCommand,
+  audit: async () => (await import('./commands/audit.js')).auditCommand,
   completion: async () => (await import('./commands/completion.js')).completionCommand,
 };
 
