@@ -13,6 +13,7 @@ Commands:
   netpol         NetworkPolicy analysis: matrix, explain, exposure, generate
   rbac           effective RBAC permissions: who-can, can, permissions, escalations, graph
   admission      enforce checks at admission: serve (the webhook), export-vap (ValidatingAdmissionPolicies)
+  alert          alerts to the owners of findings: test the sinks, deliver the outbox, status
   completion     shell completion script: bash, zsh or fish
   version        print the version (also -v, --version)
 
@@ -36,6 +37,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   netpol: async () => (await import('./commands/netpol.js')).netpolCommand,
   rbac: async () => (await import('./commands/rbac.js')).rbacCommand,
   admission: async () => (await import('./commands/admission.js')).admissionCommand,
+  alert: async () => (await import('./commands/alert.js')).alertCommand,
   completion: async () => (await import('./commands/completion.js')).completionCommand,
 };
 
