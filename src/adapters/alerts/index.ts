@@ -41,7 +41,7 @@ export interface AlertLogger {
  * read from the outbox at each scrape. Logs name the sink, check, team, object and reason;
  * never a URL or a credential.
  */
-export function deliveryObserver(options: { registry?: Registry; logger?: AlertLogger; outbox?: AlertOutbox; sinkTypes?: ReadonlyMap<string, string> }): DeliveryObserver {
+export function deliveryObserver(options: { registry?: Registry; logger?: AlertLogger; outbox?: Pick<AlertOutbox, 'counts'>; sinkTypes?: ReadonlyMap<string, string> }): DeliveryObserver {
   const { registry, logger } = options;
   const registers = registry ? [registry] : [];
   const sent = new Counter({ name: 'palisade_alerts_sent_total', help: 'Alerts delivered, by sink.', labelNames: ['sink', 'type'], registers });
@@ -53,7 +53,12 @@ export function deliveryObserver(options: { registry?: Registry; logger?: AlertL
       help: 'Alert deliveries waiting in the outbox.',
       registers,
       async collect() {
-        this.set((await outbox.counts()).pending);
+        // A store that cannot be read (closed, locked) leaves the last value: a scrape never fails on it.
+        try {
+          this.set((await outbox.counts()).pending);
+        } catch {
+          // keep the last value
+        }
       },
     });
   }
