@@ -10,7 +10,9 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createSinks, deliveryObserver } from '../src/adapters/alerts/index.js';
 import { SqliteAlertStore } from '../src/adapters/store/alert-store.js';
-import { alertsOf, deliveriesFor, dispatchDue, ownerDirectory, proseOf, recordChanges, recordRun } from '../src/app/alerts.js';
+import { alertsOf, deliveriesFor, dispatchDue, ownerDirectory, proseOf, recordChanges, recordRun, startDispatcher } from '../src/app/alerts.js';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { retryDelay } from '../src/core/alerts/backoff.js';
 import { parseAlertSettings, parseDuration, type AlertSettings } from '../src/core/alerts/config.js';
 import type { Alert } from '../src/core/alerts/model.js';
@@ -332,6 +334,29 @@ describe('outbox and sinks', () => {
     for (const delivery of await store.claimDue(T0, 10, 1000)) await store.markSent(delivery.id, T0);
     const second = await recordRun(store, settings, 'test', alerts, minutes(1));
     assert.equal(second.new, Math.min(2, alerts.length - 2));
+    await store.close();
+  });
+
+  it('runs as a loop for a long-running process (the watcher): woken by a change, retrying on its own, logging each outcome', async () => {
+    const receiver = await startReceiver([500]);
+    receivers.push(receiver);
+    const settings = settingsOf({ retry: { initialDelay: '200ms', maxDelay: '200ms' }, sinks: { hook: { type: 'webhook', url: `${receiver.url}/hook` } } });
+    const store = SqliteAlertStore.open(':memory:');
+    const lines: { level: number; msg: string; sink: string; check: string; team: string; error?: string }[] = [];
+    const logger = pino({ level: 'info' }, new Writable({ write(chunk: Buffer, _encoding, done) { lines.push(JSON.parse(chunk.toString())); done(); } }));
+    const dispatcher = startDispatcher({ outbox: store, sinks: createSinks(settings), backoff: settings.backoff, observer: deliveryObserver({ logger }), maxIdleMs: 10_000 });
+    const alert = scanAlerts(MANIFESTS, settings).find((item) => item.checkId === 'privileged-container')!;
+    await recordChanges(store, settings, 'cluster:test', [{ kind: 'opened', alert }], new Date());
+    dispatcher.wake();
+    await receiver.waitFor((received) => received.length === 2, 5_000);
+    await dispatcher.stop();
+    assert.deepEqual(receiver.received.map((item) => item.status), [500, 200]);
+    assert.deepEqual(await store.counts(), { pending: 0, sent: 1, dead: 0 });
+    assert.deepEqual(lines.map((line) => [line.msg, line.sink, line.check, line.team]), [
+      ['alert delivery failed, will retry', 'hook', 'privileged-container', 'a'],
+      ['alert delivered', 'hook', 'privileged-container', 'a'],
+    ]);
+    assert.equal(lines[0]!.error, 'hook: HTTP 500: receiver says no');
     await store.close();
   });
 
