@@ -178,6 +178,13 @@ describe('dedup, renotify, resolve (time as an input)', () => {
     assert.deepEqual(await recordRun(store, settings, 'test', alerts, minutes(5)), { new: 0, renotified: 0, resolved: 0, unchanged: alerts.length, refused: 0 });
     assert.equal((await store.counts()).pending, alerts.length);
     assert.deepEqual(await recordRun(store, settings, 'test', alerts.slice(1), minutes(61)), { new: 0, renotified: alerts.length - 1, resolved: 1, unchanged: 0, refused: 0 });
+    // A run that could not read all its input, or did not run a check, resolves none of what it misses.
+    const fresh = SqliteAlertStore.open(':memory:');
+    await recordRun(fresh, settings, 'test', alerts, T0);
+    assert.equal((await recordRun(fresh, settings, 'test', [], minutes(1), { complete: false })).resolved, 0);
+    assert.equal((await recordRun(fresh, settings, 'test', [], minutes(1), { checks: new Set(['host-network']) })).resolved, alerts.filter((alert) => alert.checkId === 'host-network').length);
+    assert.deepEqual([...new Set((await fresh.states('test')).map((state) => state.alert.checkId))].sort(), ['env-literal-credential', 'privileged-container']);
+    await fresh.close();
     // The watcher's path: one change at a time, same state.
     const opened = await recordChanges(store, settings, 'test', [{ kind: 'opened', alert: alerts[1]! }], minutes(62));
     assert.deepEqual(opened, { new: 0, renotified: 0, resolved: 0, unchanged: 1, refused: 0 });

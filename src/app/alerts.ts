@@ -89,9 +89,22 @@ function count(notifications: readonly Notification[], refused: number, unchange
  * A whole run of a scope (a scan): its alerts fire, what the scope's last run alerted and this
  * one no longer reports resolves. The states and the deliveries are written together.
  */
-export async function recordRun(outbox: AlertOutbox, settings: AlertSettings, scope: string, alerts: readonly Alert[], now: Date): Promise<RecordedAlerts> {
+export async function recordRun(
+  outbox: AlertOutbox,
+  settings: AlertSettings,
+  scope: string,
+  alerts: readonly Alert[],
+  now: Date,
+  /**
+   * What the run covered, for resolving: the checks it ran (a finding of a check not run is not
+   * resolved), and whether it read its whole input (a scan with input errors, a forbidden list,
+   * resolves nothing: what it did not read is not fixed).
+   */
+  coverage: { checks?: ReadonlySet<string>; complete?: boolean } = {},
+): Promise<RecordedAlerts> {
   const previous = await outbox.states(scope);
-  const result = reconcile(previous, alerts, now, { renotifyMs: settings.renotifyMs }, scope);
+  const mayResolve = (state: { alert: Alert }) => coverage.complete !== false && (coverage.checks === undefined || coverage.checks.has(state.alert.checkId));
+  const result = reconcile(previous, alerts, now, { renotifyMs: settings.renotifyMs }, scope, mayResolve);
   const told = new Map(result.notifications.map((item) => [item.alert.key, item]));
   const changes: OutboxChange[] = [];
   for (const state of result.upserts) {

@@ -160,10 +160,15 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   });
   const images = await readImageResults(values['image-store']);
   let alerts: Alert[] = [];
+  let coverage: { checks: ReadonlySet<string>; complete: boolean } | undefined;
   const scanned = reportAndVerdict(() => {
     const result = scanResources(loaded, { plan, version: io.version, failOn, allowEmpty, ...(images ? { images } : {}) });
     // Alerts are made while the engine's findings (with their typed sources, for the keys) and the objects (owners) are at hand.
-    if (alerting) alerts = alertsOf(result.evaluation.findings, ownerDirectory(loaded.resources), proseOf(result.plan.checks), alerting.settings, io.now());
+    if (alerting) {
+      alerts = alertsOf(result.evaluation.findings, ownerDirectory(loaded.resources), proseOf(result.plan.checks), alerting.settings, io.now());
+      const notEvaluated = new Set((result.report.notEvaluated ?? []).map((item) => item.checkId));
+      coverage = { checks: new Set(result.plan.checks.map((planned) => planned.check.id).filter((id) => !notEvaluated.has(id))), complete: loaded.errors.length === 0 };
+    }
     return result;
   });
   let { report, verdict } = scanned;
@@ -180,14 +185,14 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   await writeAllRendered(io, outputs, report, { ...renderContext(io, { color: io.color && !values['no-color'] }), ...(maxMarkdownBytes !== undefined ? { maxMarkdownBytes } : {}), ...(values.summary ? { summaryOnly: true } : {}) });
   if (alerting) {
     const scope = values['alert-scope'] ?? (values.cluster ? `cluster:${values.context ?? 'current'}` : `paths:${[...positionals].sort().join(',')}`);
-    await alerting.send(scope, alerts, io);
+    await alerting.send(scope, alerts, coverage ?? { checks: new Set(), complete: false }, io);
   }
   return exitCodeOf(verdict);
 }
 
 interface Alerting {
   settings: AlertSettings;
-  send(scope: string, alerts: readonly Alert[], io: CommandIO): Promise<void>;
+  send(scope: string, alerts: readonly Alert[], coverage: { checks: ReadonlySet<string>; complete: boolean }, io: CommandIO): Promise<void>;
 }
 
 /** Reads the alert settings (a usage error when broken) and returns what sends a scan's alerts once the report is written. */
@@ -197,10 +202,11 @@ async function startAlerting(config: unknown, source: string | undefined, values
   const timeoutMs = timeoutOf(values['alert-timeout'], '--alert-timeout');
   return {
     settings,
-    async send(scope, alerts, io) {
+    async send(scope, alerts, coverage, io) {
       const store = openAlertStore(values['alert-store'], settings);
       try {
-        const recorded = await recordRun(store, settings, scope, alerts, io.now());
+        if (!coverage.complete) io.stderr(`palisade scan: alerts (${scope}): the input had errors, so no alert is resolved this run\n`);
+        const recorded = await recordRun(store, settings, scope, alerts, io.now(), coverage);
         const delivered = await deliverPending(store, settings, io, timeoutMs);
         io.stderr(`palisade scan: alerts (${scope}): ${describeRecorded(recorded)}; ${describeDelivered(delivered)}\n`);
       } finally {

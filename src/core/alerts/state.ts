@@ -74,7 +74,15 @@ export interface Reconciled {
  * earlier states hold but the run no longer reports resolves. States of other scopes are not
  * touched. Alerts are taken in key order, so the result does not depend on input order.
  */
-export function reconcile(previous: readonly AlertState[], current: readonly Alert[], now: Date, policy: AlertPolicy, scope: string): Reconciled {
+export function reconcile(
+  previous: readonly AlertState[],
+  current: readonly Alert[],
+  now: Date,
+  policy: AlertPolicy,
+  scope: string,
+  /** Whether a state the run does not report may resolve: a run that could not read all its input, or did not run the state's check, must not resolve it (default: all may). */
+  mayResolve: (state: AlertState) => boolean = () => true,
+): Reconciled {
   const before = new Map(previous.filter((state) => state.scope === scope).map((state) => [state.key, state]));
   const seen = new Map<string, Alert>();
   for (const alert of current) seen.set(alert.key, alert);
@@ -85,7 +93,7 @@ export function reconcile(previous: readonly AlertState[], current: readonly Ale
     if (state) result.upserts.push(state);
   }
   for (const key of [...before.keys()].sort()) {
-    if (seen.has(key)) continue;
+    if (seen.has(key) || !mayResolve(before.get(key)!)) continue;
     const { notification } = step(before.get(key), { kind: 'resolved', key }, now, policy, scope);
     if (notification) result.notifications.push(notification);
     result.removals.push(key);
