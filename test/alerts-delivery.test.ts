@@ -9,7 +9,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { spawn } from 'node:child_process';
 import { palisadeAsync } from './support/cli.js';
+import { repoPath } from './support/paths.js';
 import { startAlertmanager } from './support/alertmanager.js';
 import { startReceiver } from './support/receivers.js';
 import { parseMail, startSmtpServer } from './support/smtp.js';
@@ -209,5 +211,27 @@ alerts:
     const deliver = await palisadeAsync(['alert', 'deliver', '--config', down, '--alert-store', deadStore]);
     assert.equal(deliver.stdout, 'alerts: 2 delivered\n');
     assert.equal(deliver.code, 0);
+  });
+
+  it('delivers once what a killed process was sending', async () => {
+    // The receiver takes the first request and never answers; the process is killed mid-send.
+    const hook = await startReceiver([0]);
+    const killed = path.join(dir, 'killed.yaml');
+    const killedStore = path.join(dir, 'killed.db');
+    writeFileSync(killed, `checks:\n  only: [privileged-container]\nalerts:\n  minSeverity: high\n  sinks:\n    hook: { type: webhook, url: "${hook.url}/hook", timeout: 1s }\n`);
+    writeFileSync(path.join(k8s, 'app.yaml'), manifests(true));
+    const child = spawn(process.execPath, [repoPath('bin/palisade.js'), 'scan', k8s, '--config', killed, '--alert', '--alert-store', killedStore, '-o', 'line'], { stdio: 'ignore', env: { ...process.env, XDG_CACHE_HOME: dir } });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    await hook.waitFor((received) => received.length === 1);
+    child.kill('SIGKILL');
+    await exited;
+    // The claim's lease (three sink timeouts) passes; the next run delivers it, once.
+    const deliver = await palisadeAsync(['alert', 'deliver', '--config', killed, '--alert-store', killedStore, '--alert-timeout', '10s']);
+    assert.equal(deliver.stdout, 'alerts: 1 delivered\n', deliver.stderr);
+    assert.deepEqual(hook.received.map((item) => item.status), [0, 200]);
+    const again = await palisadeAsync(['alert', 'deliver', '--config', killed, '--alert-store', killedStore, '--alert-timeout', '1s']);
+    assert.equal(again.stdout, 'alerts: 0 delivered\n');
+    assert.equal(hook.received.length, 2);
+    await hook.close();
   });
 });

@@ -36,7 +36,9 @@ function logger() {
 export async function deliverPending(store: SqliteAlertStore, settings: AlertSettings, io: CommandIO, timeoutMs: number): Promise<DispatchResult> {
   const sinks = createSinks(settings);
   const observer = deliveryObserver({ logger: logger(), sinkTypes: new Map([...sinks].map(([name, sink]) => [name, sink.type])) });
-  return drainOutbox({ outbox: store, sinks, backoff: settings.backoff, observer, now: () => io.now(), deadline: new Date(io.now().getTime() + timeoutMs), sleep: (ms) => sleep(ms) });
+  // A claim outlives any send (each is bounded by its sink's timeout): past it, a process that died mid-send is retried.
+  const leaseMs = 3 * Math.max(1_000, ...Object.values(settings.sinks).map((sink) => sink.timeoutMs));
+  return drainOutbox({ outbox: store, sinks, backoff: settings.backoff, observer, leaseMs, now: () => io.now(), deadline: new Date(io.now().getTime() + timeoutMs), sleep: (ms) => sleep(ms) });
 }
 
 export function describeRecorded(recorded: RecordedAlerts): string {

@@ -12,7 +12,8 @@ export interface Received {
 
 /**
  * An HTTP receiver on loopback that records every request and answers with the statuses
- * `script` gives in turn (then 200): a webhook, a Slack endpoint, an Alertmanager webhook receiver.
+ * `script` gives in turn (then 200; 0: never answer, as a receiver that hangs): a webhook, a Slack
+ * endpoint, an Alertmanager webhook receiver.
  */
 export async function startReceiver(script: number[] = []): Promise<{ url: string; received: Received[]; waitFor(predicate: (received: Received[]) => boolean, ms?: number): Promise<void>; close(): Promise<void> }> {
   const received: Received[] = [];
@@ -30,6 +31,7 @@ export async function startReceiver(script: number[] = []): Promise<{ url: strin
       }
       const status = statuses.shift() ?? 200;
       received.push({ path: request.url ?? '', headers: request.headers, body, json, status });
+      if (status === 0) return;
       response.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : 'receiver says no');
     });
   });
