@@ -8,7 +8,7 @@ const HELP = `Usage: palisade COMMAND [flags]
 Commands:
   scan PATH...   scan manifests for security misconfigurations
   checks         list the checks
-  image REF...   inventory container images layer by layer (packages, SBOM)
+  image REF...   inventory container images layer by layer (packages, SBOM); image verify: signatures
   db             update or show the local vulnerability database
   netpol         NetworkPolicy analysis: matrix, explain, exposure, generate
   rbac           effective RBAC permissions: who-can, can, permissions, escalations, graph
