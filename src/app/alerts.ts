@@ -138,7 +138,8 @@ export async function recordChanges(outbox: AlertOutbox, settings: AlertSettings
     else if (state) unchanged++;
     if (notification || state) writes.push({ key, scope, state, deliveries: notification ? deliveriesFor(notification, settings) : [] });
   }
-  for (const { notification, state } of dueForRenotify([...states.values()].filter((state) => !changes.some((change) => (change.kind === 'opened' ? change.alert.key : change.key) === state.key)), now, { renotifyMs: settings.renotifyMs })) {
+  const changed = new Set(changes.map((change) => (change.kind === 'opened' ? change.alert.key : change.key)));
+  for (const { notification, state } of dueForRenotify([...states.values()].filter((state) => !changed.has(state.key)), now, { renotifyMs: settings.renotifyMs })) {
     if (!notification || !state) continue;
     notifications.push(notification);
     writes.push({ key: state.key, scope, state, deliveries: deliveriesFor(notification, settings) });
