@@ -97,6 +97,11 @@ ensure_deb docker-registry /usr/bin/docker-registry
 ensure_deb zstd /usr/bin/zstd
 ensure_deb rpm /usr/bin/rpmbuild
 ensure_deb db5.3-util /usr/bin/db5.3_load
+#   prometheus-alertmanager  the alerts tests route two teams to two receivers through a real Alertmanager
+#   python3-aiosmtpd         the SMTP server the e-mail alert test delivers to (an implementation
+#                            independent of the nodemailer client under test)
+ensure_deb prometheus-alertmanager /usr/bin/prometheus-alertmanager
+ensure_deb python3-aiosmtpd /usr/bin/aiosmtpd
 
 # Helm's version and the Kubernetes version it templates against (.Capabilities.KubeVersion,
 # from its client-go v0.31) are link-time variables; its Makefile sets them the same way.

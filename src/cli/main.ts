@@ -14,6 +14,7 @@ Commands:
   rbac           effective RBAC permissions: who-can, can, permissions, escalations, graph
   admission      enforce checks at admission: serve (the webhook), export-vap (ValidatingAdmissionPolicies)
   audit          detections on the API server's audit log and webhook, and Falco's alerts
+  alert          alerts to the owners of findings: test the sinks, deliver the outbox, status
   completion     shell completion script: bash, zsh or fish
   version        print the version (also -v, --version)
 
@@ -39,6 +40,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   rbac: async () => (await import('./commands/rbac.js')).rbacCommand,
   admission: async () => (await import('./commands/admission.js')).admissionCommand,
   audit: async () => (await import('./commands/audit.js')).auditCommand,
+  alert: async () => (await import('./commands/alert.js')).alertCommand,
   completion: async () => (await import('./commands/completion.js')).completionCommand,
 };
 
