@@ -44,7 +44,13 @@ export interface AdmissionServerOptions {
   logger: Logger;
   registry?: Registry;
   now?: () => Date;
-  /** Tests only: a delay before each review is judged (to exercise the deadline). */
+  /**
+   * On close, how long /readyz answers 503 while reviews are still accepted, before the server
+   * stops listening: time for the Service's endpoints to drop this replica, so the API server
+   * sends no review to a closed port (default 0).
+   */
+  shutdownDelayMs?: number;
+  /** Tests only: a delay before each review is judged (to exercise the deadline and the shutdown). */
   injectDelayMs?: number;
   /**
    * The image checks' results (the image gates): `load` reads them through the image store port
@@ -58,7 +64,10 @@ export interface AdmissionServerOptions {
 export interface AdmissionServer {
   port: number;
   registry: Registry;
-  /** Stops accepting, finishes the reviews in flight (up to graceMs), then closes. */
+  /**
+   * Turns /readyz unready, keeps accepting for shutdownDelayMs, stops accepting, finishes the
+   * reviews in flight (their answers written, up to graceMs), then closes every connection.
+   */
   close(graceMs?: number): Promise<void>;
   /** Re-reads the certificate files now (also done when they change). */
   reloadCertificates(): boolean;
@@ -198,7 +207,7 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
       logger.info({ event: 'certificates-reloaded', certFile: options.certFile }, 'serving certificate reloaded');
       return true;
     } catch (error) {
-      logger.warn({ event: 'certificates-reload-failed', error: (error as Error).message }, 'serving certificate not reloaded; the previous one stays in use');
+      logger.error({ event: 'certificates-reload-failed', certFile: options.certFile, error: (error as Error).message }, 'serving certificate not reloaded; the previous one stays in use');
       return false;
     }
   };
@@ -211,6 +220,7 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
   let running = 0;
   const waiting: (() => void)[] = [];
   let closing = false;
+  let stopping: Promise<void> | undefined;
   let drained: (() => void) | undefined;
   const acquire = (): Promise<void> =>
     running < maxInFlight
@@ -310,6 +320,8 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const started = process.hrtime.bigint();
+    // While shutting down, each answer closes its connection: the client reconnects elsewhere.
+    if (closing) res.setHeader('connection', 'close');
     const url = (req.url ?? '/').split('?')[0];
     if (url === '/healthz') return send(res, 200, 'ok', 'text/plain');
     if (url === '/readyz') return closing ? send(res, 503, 'shutting down', 'text/plain') : options.ready() ? send(res, 200, 'ok', 'text/plain') : send(res, 503, 'informers not synced', 'text/plain');
@@ -329,9 +341,15 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
         if (!res.headersSent) send(res, 500, { error: error.message });
       })
       .finally(() => {
-        inFlight--;
-        inFlightGauge.set(inFlight);
-        if (closing && inFlight === 0) drained?.();
+        // In flight until the answer is written out (or the connection is gone), so a shutdown
+        // never cuts an answer short.
+        const done = () => {
+          inFlight--;
+          inFlightGauge.set(inFlight);
+          if (closing && inFlight === 0) drained?.();
+        };
+        if (res.writableFinished || res.destroyed) done();
+        else res.once('close', done);
       });
   });
   // A slow or idle client cannot hold a connection for ever.
@@ -349,24 +367,35 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
   const port = (server.address() as AddressInfo).port;
   logger.info({ event: 'listening', port, host: options.host ?? '0.0.0.0', deadlineMs, maxInFlight, maxBodyBytes }, 'admission webhook listening');
 
+  async function stop(graceMs: number): Promise<void> {
+    closing = true;
+    logger.info({ event: 'shutting-down', inFlight, shutdownDelayMs: options.shutdownDelayMs ?? 0 }, 'unready; finishing the reviews in flight');
+    clearInterval(imageTimer);
+    unwatchFile(options.certFile, onChange);
+    unwatchFile(options.keyFile, onChange);
+    // Unready first, still serving: the endpoints drop this replica before the port closes.
+    if (options.shutdownDelayMs) await new Promise((resolve) => setTimeout(resolve, options.shutdownDelayMs));
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    if (inFlight > 0) {
+      let graceTimer: NodeJS.Timeout | undefined;
+      await Promise.race([new Promise<void>((resolve) => (drained = resolve)), new Promise((resolve) => (graceTimer = setTimeout(resolve, graceMs)))]);
+      clearTimeout(graceTimer);
+    }
+    if (inFlight > 0) logger.warn({ event: 'shutdown-cut', inFlight, graceMs }, 'reviews still in flight after the grace period; connections closed');
+    server.closeAllConnections();
+    await closed;
+    logger.info({ event: 'stopped' }, 'admission webhook stopped');
+  }
+
   return {
     port,
     registry,
     reloadCertificates,
     refreshImages,
-    async close(graceMs = deadlineMs + 1000) {
-      closing = true;
-      clearInterval(imageTimer);
-      unwatchFile(options.certFile, onChange);
-      unwatchFile(options.keyFile, onChange);
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      if (inFlight > 0) {
-        await Promise.race([new Promise<void>((resolve) => (drained = resolve)), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
-      }
-      server.closeAllConnections();
-      await closed;
-      logger.info({ event: 'stopped' }, 'admission webhook stopped');
+    close(graceMs = deadlineMs + 1000) {
+      stopping ??= stop(graceMs);
+      return stopping;
     },
   };
 }
