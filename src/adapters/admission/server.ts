@@ -231,12 +231,24 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
     waiting.shift()?.();
   };
 
+  // Each labelled series bound once (a few hundred at most: verdicts, operations, check ids and
+  // outcomes): prom-client validates and hashes a label object on every update otherwise.
+  const counters = new Map<string, { inc(): void }>();
+  const count = (key: string, bind: () => { inc(): void }) => {
+    let child = counters.get(key);
+    if (!child) counters.set(key, (child = bind()));
+    child.inc();
+  };
+  const histograms = new Map<string, { observe(value: number): void }>();
   const record = (answer: AdmissionAnswer, started: bigint) => {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const { decision } = answer;
-    decisions.inc({ verdict: decision.verdict, operation: decision.operation ?? 'unknown' });
-    for (const check of decision.checks) checkOutcomes.inc({ check: check.checkId, outcome: check.outcome });
-    latency.observe({ verdict: decision.verdict }, seconds);
+    const operation = decision.operation ?? 'unknown';
+    count(`decision\0${decision.verdict}\0${operation}`, () => decisions.labels({ verdict: decision.verdict, operation }));
+    for (const check of decision.checks) count(`check\0${check.checkId}\0${check.outcome}`, () => checkOutcomes.labels({ check: check.checkId, outcome: check.outcome }));
+    let observed = histograms.get(decision.verdict);
+    if (!observed) histograms.set(decision.verdict, (observed = latency.labels({ verdict: decision.verdict })));
+    observed.observe(seconds);
     // Who, what, which checks, the verdict and the latency; never object content.
     logger.info(
       {

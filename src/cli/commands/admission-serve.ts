@@ -125,7 +125,8 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
   }
   const controller = createAdmissionController(plan, policy);
   const loadImages = imageResultsLoader(values['image-store']);
-  const logger = pino({ base: { component: 'palisade-admission' } });
+  // Asynchronous stdout: a decision's log line never waits on the pipe (pino flushes it at exit).
+  const logger = pino({ base: { component: 'palisade-admission' } }, pino.destination({ dest: 1, sync: false }));
   // The kinds every planned check needs, plus Namespaces (their mode label) and Pods (CONNECT).
   const kinds = kindsToRead(plan.checks.map((planned) => planned.check));
   for (const name of ['Namespace', 'Pod']) if (!kinds.some((info) => info.kind === name)) kinds.push(kindInfo(name)!);
