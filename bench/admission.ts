@@ -288,6 +288,8 @@ async function main(): Promise<void> {
       global.gc?.();
       const memory = process.memoryUsage();
       samples.push(`${(memory.rss / 2 ** 20).toFixed(0)}/${(memory.heapUsed / 2 ** 20).toFixed(0)}`);
+      // As it goes, so a run cut short still shows its memory.
+      console.log(`soak sample ${samples.length}: RSS/heap MiB ${samples.at(-1)}`);
     }, 10_000);
     const soaked = await load(server.port, { seconds: soak, connections, rate }, serverCount);
     clearInterval(timer);
