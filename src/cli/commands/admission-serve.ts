@@ -140,7 +140,8 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
   const signing = await signatureGate(config, source, process.cwd(), { insecureRegistries: gateSettings.insecureRegistries, userAgent: `palisade/${io.version}`, credentials: gateSettings.credentials });
   const signatureCache = signing ? createSignatureCache(signing.verifier, { ttlMs: signing.policy.cacheSeconds * 1000 }) : undefined;
   const loadImages = imageResultsLoader(values['image-store'], gateSettings.scanQueue?.imageStoreFile, gateSettings.scanQueue?.databaseFile);
-  const logger = pino({ base: { component: 'palisade-admission' } });
+  // Asynchronous stdout: a decision's log line never waits on the pipe (pino flushes it at exit).
+  const logger = pino({ base: { component: 'palisade-admission' } }, pino.destination({ dest: 1, sync: false }));
   const registry = new Registry();
   if (signatureCache) registerSignatureMetrics(registry, signatureCache);
   const { gate, decisions } = await startImageGate(gateSettings, { registry, logger, userAgent: `palisade/${io.version}` });
