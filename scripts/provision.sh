@@ -7,6 +7,7 @@
 #   kustomize  sigs.k8s.io/kustomize/kustomize/v5           (renders Kustomize directories)
 #   cosign     github.com/sigstore/cosign/v3/cmd/cosign     (signs images for the signature tests)
 #   docker-registry, zstd  Debian packages (apt-get, only when missing) for the image tests
+#   buildah, pre-commit    Debian packages for the CI integration tests (test/ci.test.ts)
 #
 # With empty Go caches helm took 4-8.5 minutes and kustomize 0.5 on 2 cores (measured);
 # later runs take well under a second.
@@ -85,6 +86,9 @@ mkdir -p "$BIN"
 #   zstd             compresses the zstd layers the image tests build
 #   rpm              builds a real SQLite rpmdb for the rpm analyzer test (rpmbuild, rpm --justdb)
 #   db5.3-util       db5.3_load writes a real Berkeley DB hash file for the legacy rpmdb test
+#   buildah          builds Palisade's container image in test/ci.test.ts (chroot isolation, vfs
+#                    storage: no daemon, no overlay or fuse)
+#   pre-commit       runs Palisade's pre-commit hooks in a git repository in test/ci.test.ts
 ensure_deb() { # package binary
   if [ -x "$2" ]; then echo "provision: $1 (installed)"; return; fi
   echo "provision: installing Debian package $1"
@@ -102,6 +106,8 @@ ensure_deb db5.3-util /usr/bin/db5.3_load
 #                            independent of the nodemailer client under test)
 ensure_deb prometheus-alertmanager /usr/bin/prometheus-alertmanager
 ensure_deb python3-aiosmtpd /usr/bin/aiosmtpd
+ensure_deb buildah /usr/bin/buildah
+ensure_deb pre-commit /usr/bin/pre-commit
 
 # Helm's version and the Kubernetes version it templates against (.Capabilities.KubeVersion,
 # from its client-go v0.31) are link-time variables; its Makefile sets them the same way.
