@@ -18,6 +18,7 @@ import { decisionRecord } from '../../app/decisions.js';
 import type { ImageResults } from '../../core/images/results.js';
 import { inventoryWithImages, type Inventory } from '../../core/inventory/inventory.js';
 import type { DecisionStore } from '../../core/ports/decisions.js';
+import { HttpError, readBody, send } from '../http/body.js';
 
 export interface InventoryState {
   kind: string;
@@ -92,45 +93,6 @@ export interface AdmissionServer {
   refreshImages(): Promise<boolean>;
 }
 
-class BodyError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? NaN);
-    if (Number.isFinite(declared) && declared > limit) {
-      req.resume();
-      reject(new BodyError(413, `the body (${declared} bytes) is over the limit of ${limit} bytes`));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new BodyError(413, `the body is over the limit of ${limit} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function send(res: ServerResponse, status: number, body: unknown, type = 'application/json'): void {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
 
 export async function startAdmissionServer(options: AdmissionServerOptions): Promise<AdmissionServer> {
   const { controller, inventory, logger } = options;
@@ -319,7 +281,7 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
       } catch (error) {
         // Position only: V8's message quotes the text around the error, which may be a Secret's value.
         const position = /position (\d+)/.exec((error as Error).message)?.[1];
-        throw new BodyError(400, `the body is not JSON${position !== undefined ? ` (at character ${position})` : ''}`);
+        throw new HttpError(400, `the body is not JSON${position !== undefined ? ` (at character ${position})` : ''}`);
       }
       // Signatures are verified while tags are resolved, with the same share of the deadline.
       const signatures = options.prepareSignatures
@@ -361,7 +323,7 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
     } catch (error) {
       clearTimeout(deadlineTimer);
       finished = true;
-      const status = error instanceof BodyError ? error.status : 500;
+      const status = error instanceof HttpError ? error.status : 500;
       answer = { httpStatus: 400, body: { error: (error as Error).message }, decision: { verdict: 'error', checks: [], error: (error as Error).message } };
       send(res, status, answer.body);
       record(answer, started);

@@ -19,6 +19,7 @@ import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { DEFAULT_AUDIT_LIMITS, falcoEventFrom, parseBoundedJson, parseEventList, type AuditEvent, type AuditInputError, type AuditLimits } from '../../core/audit/event.js';
+import { HttpError, readBody, send } from '../http/body.js';
 
 export interface AuditServerOptions {
   certFile: string;
@@ -46,45 +47,6 @@ export interface AuditServer {
   close(graceMs?: number): Promise<void>;
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? NaN);
-    if (Number.isFinite(declared) && declared > limit) {
-      req.resume();
-      reject(new HttpError(413, `the body (${declared} bytes) is over the limit of ${limit} bytes`));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new HttpError(413, `the body is over the limit of ${limit} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function send(res: ServerResponse, status: number, body: unknown, type = 'application/json'): void {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
 
 export async function startAuditServer(options: AuditServerOptions): Promise<AuditServer> {
   const { logger } = options;
