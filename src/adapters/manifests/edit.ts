@@ -11,7 +11,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { applyPatch, structuredPatch } from 'diff';
-import { Document, isAlias, isCollection, isMap, isScalar, isSeq, parseAllDocuments, Scalar, YAMLMap, type Node, type ToStringOptions } from 'yaml';
+import { Document, parse, isAlias, isCollection, isMap, isScalar, isSeq, parseAllDocuments, Scalar, YAMLMap, type Node, type ToStringOptions } from 'yaml';
 import type { FixEdit } from '../../core/model/check.js';
 import type { Path } from '../../core/model/location.js';
 import { formatPath } from '../../core/model/location.js';
@@ -125,25 +125,33 @@ function applyEdit(document: YamlDocument, prefix: Path, edit: FixEdit): string 
   return undefined;
 }
 
-/** Printer options that reproduce the text best: the indentation and spacing a file uses. */
-function printerOptions(original: string, documents: YamlDocument[]): ToStringOptions {
-  let best: { options: ToStringOptions; distance: number } | undefined;
-  for (const indent of [2, 4, 3, 1, 5, 6, 8]) {
-    for (const indentSeq of [true, false]) {
-      for (const flowCollectionPadding of [false, true]) {
-        const options: ToStringOptions = { indent, indentSeq, flowCollectionPadding, lineWidth: 0, minContentWidth: 0 };
-        const printed = print(documents, options);
-        if (printed === original) return options;
-        const distance = structuredPatch('', '', printed, original, '', '', { context: 0 }).hunks.reduce((sum, hunk) => sum + hunk.oldLines + hunk.newLines, 0);
-        if (!best || distance < best.distance) best = { options, distance };
+/**
+ * Printer options that reproduce each document best: the indentation and spacing it uses (the
+ * documents of one file may differ). A document is scored against its own part of the text.
+ */
+function printerOptions(original: string, documents: YamlDocument[]): ToStringOptions[] {
+  return documents.map((document, index) => {
+    const start = index === 0 ? 0 : (document.range?.[0] ?? 0);
+    const next = documents[index + 1];
+    const own = original.slice(start, next ? next.range[0] : original.length);
+    let best: { options: ToStringOptions; distance: number } | undefined;
+    for (const indent of [2, 4, 3, 1, 5, 6, 8]) {
+      for (const indentSeq of [true, false]) {
+        for (const flowCollectionPadding of [false, true]) {
+          const options: ToStringOptions = { indent, indentSeq, flowCollectionPadding, lineWidth: 0, minContentWidth: 0 };
+          const printed = document.toString(options);
+          if (printed === own) return options;
+          const distance = structuredPatch('', '', own, printed, '', '', { context: 0 }).hunks.reduce((sum, hunk) => sum + hunk.oldLines + hunk.newLines, 0);
+          if (!best || distance < best.distance) best = { options, distance };
+        }
       }
     }
-  }
-  return best!.options;
+    return best!.options;
+  });
 }
 
-function print(documents: YamlDocument[], options: ToStringOptions): string {
-  return documents.map((document) => document.toString(options)).join('');
+function print(documents: YamlDocument[], options: readonly ToStringOptions[]): string {
+  return documents.map((document, index) => document.toString(options[index])).join('');
 }
 
 function values(text: string): unknown[] | undefined {
@@ -216,13 +224,49 @@ function keepFormatting(original: string, before: string, after: string, expecte
   return undefined;
 }
 
-/** A unified diff of one file, `a/` and `b/` prefixed as git writes them; empty when equal. */
-export function unifiedDiff(file: string, before: string, after: string): string {
+/** A unified diff of one file, `a/` and `b/` prefixed as git writes them (`/dev/null` for a new file); empty when equal. */
+export function unifiedDiff(file: string, before: string, after: string, options: { created?: boolean } = {}): string {
   if (before === after) return '';
   const patch = structuredPatch(`a/${file}`, `b/${file}`, before, after, '', '', { context: 3 });
-  const lines = [`--- a/${file}`, `+++ b/${file}`];
+  const lines = [`--- ${options.created ? '/dev/null' : `a/${file}`}`, `+++ b/${file}`];
   for (const hunk of patch.hunks) {
-    lines.push(`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`, ...hunk.lines);
+    const range = (start: number, count: number) => `${count === 0 ? start - 1 : start}${count === 1 ? '' : `,${count}`}`;
+    lines.push(`@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@`, ...hunk.lines);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * A Kustomize patch file: one strategic merge patch document per object, each preceded by the
+ * TODO comments of the fixes a patch cannot carry (a value only a person can choose).
+ */
+export function patchFile(documents: ReadonlyArray<{ patch: object; todos: readonly string[] }>): string {
+  const header = '# Proposed by palisade fix: list this file under `patches:` in the kustomization.yaml beside it\n# (patches:\n#   - path: palisade-fix.yaml), then review the result with kustomize build.\n';
+  return (
+    header +
+    documents
+      .map(({ patch, todos }) => {
+        const document = new Document(patch);
+        if (todos.length > 0) document.commentBefore = todos.map((todo) => ` ${todo}`).join('\n');
+        return `---\n${document.toString({ lineWidth: 0, flowCollectionPadding: false })}`;
+      })
+      .join('')
+  );
+}
+
+/** namePrefix, nameSuffix and namespace of a kustomization file's text (what is not a string is left out). */
+export function readKustomization(text: string): { namePrefix?: string; nameSuffix?: string; namespace?: string } {
+  let value: unknown;
+  try {
+    value = parse(text);
+  } catch {
+    return {};
+  }
+  const out: { namePrefix?: string; nameSuffix?: string; namespace?: string } = {};
+  if (value === null || typeof value !== 'object') return out;
+  for (const field of ['namePrefix', 'nameSuffix', 'namespace'] as const) {
+    const found = (value as Record<string, unknown>)[field];
+    if (typeof found === 'string' && found !== '') out[field] = found;
+  }
+  return out;
 }
