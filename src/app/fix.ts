@@ -15,7 +15,7 @@ import type { Finding } from '../core/model/finding.js';
 import type { Resource } from '../core/model/resource.js';
 import { sourceLabel } from '../core/model/source.js';
 import { loadText, type LoadResult, type TextLoadOptions } from '../adapters/manifests/documents.js';
-import { editYaml, patchFile, unifiedDiff, type ObjectEdits } from '../adapters/manifests/edit.js';
+import { editJson, editYaml, patchFile, unifiedDiff, type ObjectEdits } from '../adapters/manifests/edit.js';
 import { scanResources, type ScanInput } from './scan.js';
 
 /**
@@ -125,7 +125,7 @@ export function fixManifests(input: ScanInput, request: FixRequest): FixResult {
       const known = new Set(entry.edits.map(editKey));
       entry.edits = [...entry.edits, ...item.edits.filter((edit) => !known.has(editKey(edit)))];
     }
-    const edited = editYaml(before, [...objects.values()]);
+    const edited = (path.toLowerCase().endsWith('.json') ? editJson : editYaml)(before, [...objects.values()]);
     const refusedKeys = new Map<string, string>();
     for (const refusal of edited.refused) {
       if (refusal.edit) refusedKeys.set(`${refusal.document}/${refusal.listIndex ?? ''}/${editKey(refusal.edit)}`, refusal.reason);

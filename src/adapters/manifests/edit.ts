@@ -13,6 +13,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { applyPatch, structuredPatch } from 'diff';
 import { Document, parse, isAlias, isCollection, isMap, isScalar, isSeq, parseAllDocuments, Scalar, YAMLMap, type Node, type ToStringOptions } from 'yaml';
 import type { FixEdit } from '../../core/model/check.js';
+import { withEdits } from '../../core/engine/fixes.js';
+import type { KubeObject } from '../../core/model/resource.js';
 import type { Path } from '../../core/model/location.js';
 import { formatPath } from '../../core/model/location.js';
 
@@ -105,6 +107,18 @@ function applyEdit(document: YamlDocument, prefix: Path, edit: FixEdit): string 
   }
   const parentFlow = isCollection(found.parent) && found.parent.flow === true;
   if (edit.comment && !parentFlow) (value as Scalar).comment = ` ${edit.comment}`;
+  if (isScalar(found.node) && !Array.isArray(edit.value) && found.depth === path.length) {
+    // A value replaced in place keeps its comments; its quoting too, unless the type changes ("true" to true).
+    const scalar = found.node;
+    if (typeof scalar.value !== typeof edit.value) delete scalar.type;
+    scalar.value = edit.value;
+    if (edit.comment && !parentFlow && !hasComment(scalar.comment, edit.comment)) scalar.comment = ` ${edit.comment}`;
+    return undefined;
+  }
+  if ((isScalar(found.node) || isCollection(found.node)) && found.depth === path.length) {
+    value.comment = found.node.comment ?? null;
+    value.commentBefore = found.node.commentBefore ?? null;
+  }
   if (found.node !== undefined && isScalar(found.node) && found.node.value === null && found.depth < path.length) {
     // `securityContext:` with nothing under it: the mapping replaces the empty value.
     const rest = path.slice(found.depth);
@@ -206,9 +220,61 @@ export function editYaml(text: string, objects: readonly ObjectEdits[]): EditedT
   return { text: edited, applied, refused };
 }
 
+/**
+ * The same for a JSON file: the edits made on the parsed value and the file printed again with
+ * the indentation it uses (JSON.stringify's), the change applied to the original text. A JSON
+ * file has no comments: a TODO is refused.
+ */
+export function editJson(text: string, objects: readonly ObjectEdits[]): EditedText {
+  const refused: EditRefusal[] = [];
+  const applied: EditedText['applied'] = [];
+  let root: unknown;
+  try {
+    root = JSON.parse(text);
+  } catch (error) {
+    return { text, applied, refused: objects.map((object) => ({ document: object.document, reason: `not JSON: ${(error as Error).message}` })) };
+  }
+  const indents = ['', '  ', '    ', '\t'];
+  const printed = (value: unknown, indent: string): string => `${JSON.stringify(value, null, indent)}${text.endsWith('\n') ? '\n' : ''}`;
+  const indent = indents.find((candidate) => printed(root, candidate) === text) ?? '  ';
+  const before = printed(root, indent);
+  for (const object of objects) {
+    const where = { document: object.document, ...(object.listIndex !== undefined ? { listIndex: object.listIndex } : {}) };
+    const items = (root as { items?: unknown[] }).items;
+    const target = object.listIndex === undefined ? root : items?.[object.listIndex];
+    if (target === null || typeof target !== 'object' || object.document !== 0) {
+      for (const edit of object.edits) refused.push({ ...where, edit, reason: `${object.kind} ${object.name} is not where it was when scanned` });
+      continue;
+    }
+    let current = target as KubeObject;
+    for (const edit of object.edits) {
+      if (edit.kind === 'todo') {
+        refused.push({ ...where, edit, reason: 'JSON has no comments: add it by hand' });
+        continue;
+      }
+      const next = withEdits(current, [edit]);
+      if (isDeepStrictEqual(next, current)) continue;
+      current = next;
+      applied.push({ ...where, edit });
+    }
+    if (object.listIndex === undefined) root = current;
+    else items![object.listIndex] = current;
+  }
+  if (applied.length === 0) return { text, applied, refused };
+  const edited = keepFormatting(text, before, printed(root, indent), [root]);
+  if (edited === undefined) {
+    const reason = 'the file cannot be edited without reformatting it: fix it by hand';
+    return { text, applied: [], refused: [...refused, ...applied.map((made) => ({ ...made, reason }))] };
+  }
+  return { text: edited, applied, refused };
+}
+
 /** The printer's change (before to after) applied to the original text, if it gives the edited values. */
 function keepFormatting(original: string, before: string, after: string, expected: unknown[]): string | undefined {
-  if (original === before) return after;
+  if (original === before) {
+    const spaced = restoreCommentSpacing(original, after);
+    return spaced === after || isDeepStrictEqual(values(spaced), expected) ? spaced : after;
+  }
   const squeeze = (line: string): string => line.replace(/\s+/g, '');
   const attempts: Array<{ context: number; compareLine?: (lineNumber: number, line: string, operation: string, patchContent: string) => boolean }> = [
     { context: 2 },
@@ -219,9 +285,35 @@ function keepFormatting(original: string, before: string, after: string, expecte
   for (const attempt of attempts) {
     const patch = structuredPatch('a', 'b', before, after, '', '', { context: attempt.context });
     const result = applyPatch(original, patch, attempt.compareLine ? { compareLine: attempt.compareLine } : {});
-    if (result !== false && isDeepStrictEqual(values(result), expected)) return result;
+    if (result === false || !isDeepStrictEqual(values(result), expected)) continue;
+    const spaced = restoreCommentSpacing(original, result);
+    return spaced !== result && isDeepStrictEqual(values(spaced), expected) ? spaced : result;
   }
   return undefined;
+}
+
+/**
+ * The printer writes one space before a comment; a line the edit changed (`imagePullPolicy:
+ * IfNotPresent  # cached` to `Always`) gets back the spacing the original line had before the
+ * same comment.
+ */
+function restoreCommentSpacing(original: string, edited: string): string {
+  const patch = structuredPatch('a', 'b', original, edited, '', '', { context: 0 });
+  if (patch.hunks.length === 0) return edited;
+  const lines = edited.split('\n');
+  const comment = /^(.*\S)(\s+)(#.*)$/;
+  for (const hunk of patch.hunks) {
+    const removed = hunk.lines.filter((line) => line.startsWith('-')).map((line) => line.slice(1));
+    const added = hunk.lines.filter((line) => line.startsWith('+')).map((line) => line.slice(1));
+    if (removed.length !== added.length) continue;
+    added.forEach((line, index) => {
+      const was = comment.exec(removed[index]!);
+      const now = comment.exec(line);
+      if (!was || !now || was[3] !== now[3] || was[2] === now[2]) return;
+      lines[hunk.newStart - 1 + index] = `${now[1]}${was[2]}${now[3]}`;
+    });
+  }
+  return lines.join('\n');
 }
 
 /** A unified diff of one file, `a/` and `b/` prefixed as git writes them (`/dev/null` for a new file); empty when equal. */

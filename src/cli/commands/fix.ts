@@ -178,7 +178,8 @@ export async function fixCommand(argv: string[], io: CommandIO): Promise<number>
   );
   await writeRendered(io, output, { result, diff: fixDiff(result, relative, patchPath), written: values.write === true, cwd: io.cwd }, renderContext(io));
   const proposed = !values.write && (result.files.length > 0 || result.patches.length > 0);
-  const remaining = tally.todo + tally.notFixed + tally.refused + (values.write ? 0 : tally.fixed + tally.patch) > 0;
+  // A written patch still has to be listed in the kustomization: its findings remain until then.
+  const remaining = tally.todo + tally.notFixed + tally.refused + tally.patch + (values.write ? 0 : tally.fixed) > 0;
   return proposed || remaining ? 1 : 0;
 }
 
