@@ -388,6 +388,15 @@ describe('palisade fix (the built CLI)', () => {
     assert.match(readFileSync(path.join(root, 'proposed', 'prod-palisade-fix.yaml'), 'utf8'), /imagePullPolicy: Always/);
   });
 
+  it('an input that does not parse is named with its line and exits 2; the other files are still fixed', () => {
+    const root = tempDir('palisade-fix');
+    write(root, { 'k8s/api.yaml': DEPLOYMENT, 'k8s/broken.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: {name: [\n' });
+    const run = palisade(['fix', 'k8s', '--write', '--check', 'allow-privilege-escalation'], root);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^palisade fix: k8s\/broken\.yaml:\d+:\d+: /m);
+    assert.match(readFileSync(path.join(root, 'k8s/api.yaml'), 'utf8'), /allowPrivilegeEscalation: false/);
+  });
+
   it('usage errors exit 2: --write with --dry-run, stdin, --patch-dir without --write, no manifests', () => {
     const root = tempDir('palisade-fix');
     for (const [args, message] of [

@@ -74,7 +74,7 @@ patch (in the proposed Kustomize patch), not fixed (still reported after the fix
 (a Helm template, stdin, an alias or anchor, formatting that cannot be kept), with the reason.
 
 Exit codes: 0 nothing left to fix, 1 fixes proposed (dry run) or fixable findings remaining,
-2 usage or input error.
+2 usage or input error (an input that does not parse: the others are still fixed).
 
 Examples:
   palisade fix k8s/                               show the fixes for every manifest under k8s/
@@ -139,7 +139,8 @@ export async function fixCommand(argv: string[], io: CommandIO): Promise<number>
   }
 
   const loaded = await loadInputs(values, positionals, io, { command: 'palisade fix', ...(values.namespace ? { defaultNamespace: values.namespace } : {}) });
-  for (const error of loaded.errors) io.stderr(`palisade fix: ${error.file}${error.line !== undefined ? `:${error.line}` : ''}: ${error.message}\n`);
+  for (const error of loaded.errors) io.stderr(`palisade fix: ${error.file}${error.line !== undefined ? `:${error.line}${error.column !== undefined ? `:${error.column}` : ''}` : ''}: ${error.message}\n`);
+  if (loaded.resources.length === 0 && loaded.errors.length === 0) throw new UsageError('no Kubernetes object to fix in the input');
   // The text each object was read from, read again to edit it (decoded the same way).
   const texts = new Map<string, string>();
   for (const resource of loaded.resources) {
@@ -180,6 +181,8 @@ export async function fixCommand(argv: string[], io: CommandIO): Promise<number>
   const proposed = !values.write && (result.files.length > 0 || result.patches.length > 0);
   // A written patch still has to be listed in the kustomization: its findings remain until then.
   const remaining = tally.todo + tally.notFixed + tally.refused + tally.patch + (values.write ? 0 : tally.fixed) > 0;
+  // Input that could not be read is an input error, whatever was fixed in the rest.
+  if (loaded.errors.length > 0) return 2;
   return proposed || remaining ? 1 : 0;
 }
 
