@@ -228,6 +228,25 @@ describe('every fix removes its findings on its check\'s own invalid fixtures', 
   }
 });
 
+describe('fixManifests: the rescan decides what is fixed', () => {
+  it('an edit after which the check still reports (on another field) is "not fixed", and the edit is still proposed', () => {
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: x:1\n    securityContext:\n      privileged: true\n';
+    const file = '/virtual/pod.yaml';
+    const plan = planScan({ now: FIXED_NOW, only: ['allow-privilege-escalation'] });
+    const result = fixManifests(loadText(text, file), { plan, version: '0.0.0-test', texts: new Map([[file, text]]) });
+    assert.deepEqual(result.outcomes.map((outcome) => [outcome.finding.checkId, outcome.status, outcome.reason]), [['allow-privilege-escalation', 'not-fixed', 'still reported after the fix']]);
+    assert.equal(result.files[0]!.after, `${text}      allowPrivilegeEscalation: false\n`);
+  });
+
+  it('stdin has no file to write to: refused', () => {
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: x:1\n';
+    const plan = planScan({ now: FIXED_NOW, only: ['allow-privilege-escalation'] });
+    const result = fixManifests(loadText(text, { kind: 'stdin' }), { plan, version: '0.0.0-test', texts: new Map() });
+    assert.deepEqual(result.outcomes.map((outcome) => [outcome.status, outcome.reason]), [['refused', 'read from <stdin>: there is no file to write the fix to']]);
+    assert.deepEqual(result.files, []);
+  });
+});
+
 const DEPLOYMENT = `# Shop API.
 apiVersion: apps/v1
 kind: Deployment
