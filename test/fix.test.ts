@@ -145,6 +145,16 @@ spec:
     assert.equal(edited.text, text.replace('privileged: "true"   # why?', 'privileged: false   # why?'));
   });
 
+  it('a TODO after an init container that ends in a list, read back as a comment of that list, is not written twice', () => {
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  initContainers:\n  - name: init\n    image: x:1\n    env:\n    - name: A\n      value: "1"\n  containers:\n  - name: c\n    image: x:1\n';
+    const objects: ObjectEdits[] = [{ document: 0, kind: 'Pod', name: 'p', edits: [todo(['spec', 'initContainers', 0], 'TODO(palisade): set resources.requests.cpu')] }];
+    const first = editYaml(text, objects);
+    assert.equal(first.text, text.replace('      value: "1"\n  containers:', '      value: "1"\n    # TODO(palisade): set resources.requests.cpu\n  containers:'));
+    const second = editYaml(first.text, objects);
+    assert.equal(second.text, first.text);
+    assert.deepEqual(second.applied, []);
+  });
+
   it('refuses to edit through an alias or an anchored node, saying why; the text is unchanged', () => {
     const text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  securityContext: &shared\n    runAsNonRoot: true\n  containers:\n  - name: c\n    image: x:1\n    securityContext: *shared\n';
     const edited = editYaml(text, [

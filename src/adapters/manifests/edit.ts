@@ -79,12 +79,34 @@ function walk(document: YamlDocument, path: Path): { node?: unknown; parent?: un
   return { node, parent, depth: path.length };
 }
 
+/**
+ * The comment lines that follow a mapping in the source: a comment written after a mapping's
+ * last entry is read back as the next node's comment (`containers:` after `initContainers`),
+ * not the mapping's, so the text is what says whether a TODO is already there.
+ */
+function commentsAfter(map: YAMLMap, source: string): string {
+  const last = map.items[map.items.length - 1];
+  const node = (last?.value ?? last?.key) as Node | null | undefined;
+  const end = node?.range?.[1] ?? map.range?.[1];
+  if (end === undefined) return '';
+  const lines: string[] = [];
+  let at = source.indexOf('\n', Math.max(0, end - 1));
+  while (at >= 0 && at < source.length) {
+    const next = source.indexOf('\n', at + 1);
+    const line = source.slice(at + 1, next < 0 ? source.length : next).trim();
+    if (line !== '' && !line.startsWith('#')) break;
+    if (line.startsWith('#')) lines.push(line.slice(1));
+    at = next;
+  }
+  return lines.join('\n');
+}
+
 function hasComment(existing: string | null | undefined, comment: string): boolean {
   return existing !== null && existing !== undefined && existing.split('\n').some((line) => line.trim() === comment.trim());
 }
 
 /** Makes one edit on a document; a reason when it cannot be made, 'unchanged' when it is already there. */
-function applyEdit(document: YamlDocument, prefix: Path, edit: FixEdit): string | 'unchanged' | undefined {
+function applyEdit(document: YamlDocument, prefix: Path, edit: FixEdit, source: string): string | 'unchanged' | undefined {
   const path = [...prefix, ...edit.path];
   const found = walk(document, path);
   if (found.problem) return found.problem;
@@ -92,7 +114,7 @@ function applyEdit(document: YamlDocument, prefix: Path, edit: FixEdit): string 
     if (!isMap(found.node)) return `${formatPath(path)} is not a mapping`;
     const map = found.node as YAMLMap;
     if (map.flow) return `${formatPath(path)} is written in flow style ({...}), where a comment cannot go: add it by hand`;
-    if (hasComment(map.comment, edit.comment)) return 'unchanged';
+    if (hasComment(map.comment, edit.comment) || hasComment(commentsAfter(map, source), edit.comment)) return 'unchanged';
     map.comment = map.comment ? `${map.comment}\n ${edit.comment}` : ` ${edit.comment}`;
     return undefined;
   }
@@ -203,7 +225,7 @@ export function editYaml(text: string, objects: readonly ObjectEdits[]): EditedT
       continue;
     }
     for (const edit of object.edits) {
-      const problem = applyEdit(document, prefix, edit);
+      const problem = applyEdit(document, prefix, edit, text);
       if (problem === 'unchanged') continue;
       if (problem !== undefined) refused.push({ ...where, edit, reason: problem });
       else applied.push({ ...where, edit });
