@@ -358,8 +358,10 @@ describe('palisade fix (the built CLI)', () => {
     const root = tempDir('palisade-fix');
     write(root, { 'api.yaml': DEPLOYMENT });
     const run = palisade(['fix', 'api.yaml', '-o', 'json', '--check', 'run-as-root', '--check', 'readiness-probe-missing'], root);
-    const result = JSON.parse(run.stdout) as { written: boolean; findings: Array<{ checkId: string; status: string; location: { file: string } }>; summary: Record<string, number> };
+    const result = JSON.parse(run.stdout) as { written: boolean; files: Array<{ path: string; diff: string }>; findings: Array<{ checkId: string; status: string; location: { file: string } }>; summary: Record<string, number> };
     assert.equal(result.written, false);
+    assert.deepEqual(result.files.map((file) => file.path), ['api.yaml']);
+    assert.match(result.files[0]!.diff, /^--- a\/api\.yaml\n\+\+\+ b\/api\.yaml\n[^]*\n\+ {12}runAsNonRoot: true\n/);
     assert.deepEqual(result.findings.map((finding) => [finding.checkId, finding.status, finding.location.file]), [
       ['readiness-probe-missing', 'todo', 'api.yaml'],
       ['run-as-root', 'fixed', 'api.yaml'],

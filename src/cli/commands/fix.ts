@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { ScanPlan } from '../../core/engine/config.js';
 import { sourceLabel } from '../../core/model/source.js';
 import type { KustomizeOverlay } from '../../core/engine/fixes.js';
-import { readKustomization } from '../../adapters/manifests/edit.js';
+import { readKustomization, unifiedDiff } from '../../adapters/manifests/edit.js';
 import { fixDiff, fixManifests, type FixOutcome, type FixResult, type FixStatus } from '../../app/fix.js';
 import { EmptyScanError, planScan, ScanConfigError } from '../../app/scan.js';
 import { decodeInput } from '../../adapters/manifests/files.js';
@@ -32,7 +32,10 @@ export const FIX_OUTPUTS = defineOutputs<Rendering>({
       `${JSON.stringify(
         {
           written,
-          files: result.files.map((file) => ({ path: path.relative(cwd, file.path) || file.path })),
+          files: result.files.map((file) => {
+            const relative = path.relative(cwd, path.resolve(cwd, file.path)) || file.path;
+            return { path: relative, diff: unifiedDiff(relative, file.before, file.after) };
+          }),
           patches: result.patches.map((patch) => ({ directory: patch.directory, file: path.join(patch.directory, PATCH_FILE), text: patch.text })),
           findings: result.outcomes.map((outcome) => outcomeJson(outcome)),
           summary: { ...counts(result.outcomes), unfixable: result.unfixable },
