@@ -9,11 +9,12 @@ Commands:
   scan PATH...   scan manifests for security misconfigurations
   fix PATH...    write the mechanical fixes of findings into the manifests (a diff first)
   checks         list the checks
-  image REF...   inventory container images layer by layer (packages, SBOM)
+  image REF...   inventory container images layer by layer (packages, SBOM); image verify: signatures
   db             update or show the local vulnerability database
   netpol         NetworkPolicy analysis: matrix, explain, exposure, generate
   rbac           effective RBAC permissions: who-can, can, permissions, escalations, graph
   admission      enforce checks at admission: serve (the webhook), export-vap (ValidatingAdmissionPolicies)
+  audit          detections on the API server's audit log and webhook, and Falco's alerts
   completion     shell completion script: bash, zsh or fish
   version        print the version (also -v, --version)
 
@@ -25,6 +26,7 @@ Examples:
   palisade fix k8s/                        the fixes as a diff (--write applies them)
   palisade image nginx:1.27                an image's packages and vulnerabilities
   palisade rbac who-can get secrets -A --cluster
+  palisade audit --log /var/log/kubernetes/audit.log --follow
 `;
 
 type Command = (argv: string[], io: CommandIO) => Promise<number>;
@@ -39,6 +41,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   netpol: async () => (await import('./commands/netpol.js')).netpolCommand,
   rbac: async () => (await import('./commands/rbac.js')).rbacCommand,
   admission: async () => (await import('./commands/admission.js')).admissionCommand,
+  audit: async () => (await import('./commands/audit.js')).auditCommand,
   completion: async () => (await import('./commands/completion.js')).completionCommand,
 };
 

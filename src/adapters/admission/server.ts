@@ -64,6 +64,12 @@ export interface AdmissionServerOptions {
   prepareImages?: (body: unknown, base: ImageResults | undefined, budgetMs: number) => Promise<PreparedImages>;
   /** Every decision is recorded here too (the DecisionStore port); a review never waits on it. */
   decisionStore?: DecisionStore;
+  /**
+   * The signature gate's preparation of each review (its verdict cache verifies the images the
+   * review names), given what is left of the deadline, alongside prepareImages. What does not
+   * finish in time is left to image-signature-unverified to report as not evaluated.
+   */
+  prepareSignatures?: (body: unknown, budgetMs: number) => Promise<void>;
 }
 
 export interface AdmissionServer {
@@ -293,6 +299,10 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
         const position = /position (\d+)/.exec((error as Error).message)?.[1];
         throw new BodyError(400, `the body is not JSON${position !== undefined ? ` (at character ${position})` : ''}`);
       }
+      // Signatures are verified while tags are resolved, with the same share of the deadline.
+      const signatures = options.prepareSignatures
+        ?.(body, Math.max(0, deadlineMs - Number(process.hrtime.bigint() - started) / 1e6 - Math.min(1000, deadlineMs / 4)))
+        .catch((error: Error) => logger.error({ event: 'signature-gate-failed', error: error.message }, 'signature gate failed; images without a verdict are not evaluated'));
       let judged = inventory;
       if (options.prepareImages) {
         // Tags are resolved within the deadline, leaving time to judge and answer.
@@ -307,6 +317,7 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
           judged = inventoryWithImages(inventory, prepared.images);
         }
       }
+      await signatures;
       await acquire();
       try {
         if (options.injectDelayMs) await new Promise((resolve) => setTimeout(resolve, options.injectDelayMs));

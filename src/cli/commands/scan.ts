@@ -21,6 +21,8 @@ import type { ImageResults } from '../../core/images/results.js';
 import { UsageError } from '../usage-error.js';
 import type { CommandIO } from '../io.js';
 import { loadConfigFile } from '../config.js';
+import { imagesOf, verifyImageSignatures } from '../../app/signatures.js';
+import { signatureGate } from '../signatures.js';
 
 export const SCAN_HELP = `Usage: palisade scan [PATH...] [flags]
 
@@ -41,7 +43,9 @@ ${INPUT_HELP}
       --baseline FILE        report only findings not in FILE, saying how many known ones remain
                              and how many were fixed; --fail-on judges only the new ones
       --write-baseline FILE  record today's findings in FILE (by finding key, not line) and exit 0
-      --config FILE          configuration (default: .palisade.yaml when present)
+      --config FILE          configuration (default: .palisade.yaml when present); with a
+                             signatures: section every image is verified in its registry
+                             (image-signature-unverified; README, Image signatures)
       --standard NAME        run exactly one standard: ${STANDARD_IDS.join(', ')}
       --check ID             run only this check (repeatable)
       --enable ID            also run a check that is off by default (repeatable; '*' for all)
@@ -114,8 +118,10 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   const allowEmpty = values['allow-empty'] === true;
   if (standard !== undefined && !(STANDARD_IDS as readonly string[]).includes(standard)) throw new UsageError(`unknown standard "${standard}" (one of ${STANDARD_IDS.join(', ')})`);
   let plan: ScanPlan;
+  let configFile: Awaited<ReturnType<typeof loadConfigFile>>;
   try {
-    const { config, source } = await loadConfigFile(values.config);
+    configFile = await loadConfigFile(values.config);
+    const { config, source } = configFile;
     plan = planScan(
       {
         config,
@@ -139,7 +145,13 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     ...(values.namespace ? { defaultNamespace: values.namespace, clusterNamespace: values.namespace } : {}),
   });
   const images = await readImageResults(values['image-store']);
-  const scanned = reportAndVerdict(() => scanResources(loaded, { plan, version: io.version, failOn, allowEmpty, ...(images ? { images } : {}) }));
+  // With a signatures: section, every image the objects run is verified in its registry first.
+  // (Not when the signature check is not planned: no registry call for nothing.)
+  // Registry credentials: the Docker config ($DOCKER_CONFIG/config.json or ~/.docker/config.json) when present.
+  const credentials = configFile.config !== undefined && (configFile.config as Record<string, unknown>).signatures !== undefined ? await (await import('./image.js')).loadCredentials({}, [], io) : [];
+  const gate = await signatureGate(configFile.config, configFile.source, io.cwd, { userAgent: `palisade/${io.version}`, credentials });
+  const signatures = gate && plan.checks.some((planned) => planned.check.id === 'image-signature-unverified') ? (await verifyImageSignatures(imagesOf(loaded.resources.map((resource) => resource.object)), gate.verifier)).results : undefined;
+  const scanned = reportAndVerdict(() => scanResources(loaded, { plan, version: io.version, failOn, allowEmpty, ...(images ? { images } : {}), ...(signatures ? { signatures } : {}) }));
   let { report, verdict } = scanned;
   const identity = (finding: ReportFinding): string => findingFingerprint(finding, io.cwd);
   if (writeBaselineTo) {

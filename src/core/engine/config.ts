@@ -21,6 +21,8 @@ export interface PalisadeConfig {
   inlineExceptions?: boolean;
   /** The admission webhook's policy (modes, exemptions): read by `palisade admission`, ignored by scan. */
   admission?: unknown;
+  /** Who may sign images (keys, keyless identities, trusted root): read where signatures are verified. */
+  signatures?: unknown;
 }
 
 export interface ConfigProblem {
@@ -91,8 +93,9 @@ export function resolvePlan(registry: readonly AnyCheck[], request: PlanRequest)
   if (request.config !== undefined && request.config !== null && !asRecord(request.config)) {
     problems.push({ path: [], message: `the configuration must be a mapping of settings, not ${Array.isArray(request.config) ? 'a list' : `a ${typeof request.config}`}` });
   }
-  // `admission` is validated by the admission use case (app/admission.ts), not here.
-  const known = new Set(['checks', 'severity', 'options', 'exceptions', 'inlineExceptions', 'admission']);
+  // `admission` is validated by the admission use case (app/admission.ts), `signatures` by
+  // parseSignaturePolicy (core/images/signatures.ts), not here.
+  const known = new Set(['checks', 'severity', 'options', 'exceptions', 'inlineExceptions', 'admission', 'signatures']);
   for (const key of Object.keys(config)) if (!known.has(key)) problems.push({ path: [key], message: `unknown setting "${key}"` });
 
   const requireKnown = (ids: string[], path: Path, allowStar: boolean) =>
