@@ -382,6 +382,13 @@ describe('palisade fix (the built CLI)', () => {
     assert.equal(run.stdout, '');
     assert.match(run.stderr, /^refused {3}allow-privilege-escalation Pod default\/release-web container web \(chart\/templates\/pod\.yaml \(helm template\):\d+\): rendered from a Helm chart: palisade fix never edits templates/m);
     assert.equal(readFileSync(path.join(root, 'chart/templates/pod.yaml'), 'utf8'), template);
+
+    // A file of the chart given as a plain file is not edited either.
+    write(root, { 'chart/templates/plain.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: plain\nspec:\n  containers:\n  - name: web\n    image: nginx:1.27\n' });
+    const plain = palisade(['fix', 'chart/templates/plain.yaml', '--write', '--check', 'allow-privilege-escalation'], root);
+    assert.equal(plain.code, 1);
+    assert.match(plain.stderr, /^refused {3}allow-privilege-escalation Pod default\/plain container web \(chart\/templates\/plain\.yaml:\d+\): a file of the Helm chart .*chart: palisade fix never edits templates/m);
+    assert.doesNotMatch(readFileSync(path.join(root, 'chart/templates/plain.yaml'), 'utf8'), /allowPrivilegeEscalation/);
   });
 
   it('Kustomize: proposes a patch for the overlay, never edits the base; kustomize build applies it and the findings are gone', () => {

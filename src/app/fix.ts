@@ -64,6 +64,8 @@ export interface FixRequest {
   version: string;
   /** the text of every manifest file the input was read from, by path */
   texts: ReadonlyMap<string, string>;
+  /** files never to edit, by path, with the reason (a Helm template read as a plain file) */
+  refusedFiles?: ReadonlyMap<string, string>;
   /** how the files were read (the namespace given to objects that name none), to reread them the same way */
   load?: TextLoadOptions;
   /** the name transformers of each Kustomize directory read (its kustomization.yaml), by directory */
@@ -109,6 +111,11 @@ export function fixManifests(input: ScanInput, request: FixRequest): FixResult {
   const byFile = groupBy(pending.filter((item) => item.finding.source.kind === 'file'), (item) => (item.finding.source as { path: string }).path);
   const newTexts = new Map<string, string>();
   for (const [path, items] of byFile) {
+    const refusal = request.refusedFiles?.get(path);
+    if (refusal !== undefined) {
+      for (const item of items) refusedEdits.set(item, refusal);
+      continue;
+    }
     const before = request.texts.get(path);
     if (before === undefined) {
       for (const item of items) refusedEdits.set(item, 'the file could not be read again');

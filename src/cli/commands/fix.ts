@@ -146,9 +146,15 @@ export async function fixCommand(argv: string[], io: CommandIO): Promise<number>
   if (loaded.resources.length === 0 && loaded.errors.length === 0) throw new UsageError('no Kubernetes object to fix in the input');
   // The text each object was read from, read again to edit it (decoded the same way).
   const texts = new Map<string, string>();
+  const refusedFiles = new Map<string, string>();
   for (const resource of loaded.resources) {
     const source = resource.origin.source;
-    if (source.kind !== 'file' || texts.has(source.path)) continue;
+    if (source.kind !== 'file' || texts.has(source.path) || refusedFiles.has(source.path)) continue;
+    const chart = await helmChartOf(source.path);
+    if (chart !== undefined) {
+      refusedFiles.set(source.path, `a file of the Helm chart ${chart}: palisade fix never edits templates; set it in the chart (its values or the template) by hand`);
+      continue;
+    }
     const decoded = decodeInput(await readFile(source.path));
     if ('text' in decoded) texts.set(source.path, decoded.text);
   }
@@ -157,7 +163,7 @@ export async function fixCommand(argv: string[], io: CommandIO): Promise<number>
     const source = resource.origin.source;
     if (source.kind === 'rendered' && source.renderer === 'kustomize' && !overlays.has(source.directory)) overlays.set(source.directory, await readOverlay(source.directory));
   }
-  const result = fixManifests(loaded, { plan, version: io.version, texts, overlays, ...(values.namespace ? { load: { defaultNamespace: values.namespace } } : {}) });
+  const result = fixManifests(loaded, { plan, version: io.version, texts, refusedFiles, overlays, ...(values.namespace ? { load: { defaultNamespace: values.namespace } } : {}) });
 
   const relative = (file: string): string => {
     const from = path.relative(io.cwd, path.resolve(io.cwd, file));
@@ -213,6 +219,17 @@ function outcomeJson({ finding, status, reason, fix }: FixOutcome): object {
     ...(finding.container !== undefined ? { container: finding.container } : {}),
     location: { file: sourceLabel(finding.source), document: finding.location.document, path: finding.location.path, ...(finding.location.line !== undefined ? { line: finding.location.line } : {}) },
   };
+}
+
+/** The Helm chart a file lies in (a Chart.yaml in a directory above it), if any. */
+async function helmChartOf(file: string): Promise<string | undefined> {
+  let directory = path.dirname(path.resolve(file));
+  for (;;) {
+    if (await stat(path.join(directory, 'Chart.yaml')).then((info) => info.isFile(), () => false)) return directory;
+    const parent = path.dirname(directory);
+    if (parent === directory) return undefined;
+    directory = parent;
+  }
 }
 
 /** The name transformers of a Kustomize directory's kustomization file (none when it cannot be read). */
