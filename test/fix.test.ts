@@ -139,6 +139,12 @@ spec:
     assert.equal(edited.text, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: x:1\n    imagePullPolicy: Always  # cached\n    securityContext:\n      readOnlyRootFilesystem: true\n');
   });
 
+  it('the comment of an empty value stays, above the mapping that fills it', () => {
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: x:1\n    securityContext:   # filled in later\n  - name: d\n    image: x:1\n';
+    const edited = editYaml(text, [{ document: 0, kind: 'Pod', name: 'p', edits: [set(['spec', 'containers', 0, 'securityContext', 'allowPrivilegeEscalation'], false)] }]);
+    assert.equal(edited.text, text.replace('    securityContext:   # filled in later\n', '    securityContext:\n      # filled in later\n      allowPrivilegeEscalation: false\n'));
+  });
+
   it('a quoted string replaced by a boolean loses its quotes (it would stay a string), not its comment', () => {
     const text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: x:1\n    securityContext:\n      privileged: "true"   # why?\n';
     const edited = editYaml(text, [{ document: 0, kind: 'Pod', name: 'p', edits: [set(['spec', 'containers', 0, 'securityContext', 'privileged'], false)] }]);

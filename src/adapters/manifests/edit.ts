@@ -138,7 +138,7 @@ function applyEdit(document: YamlDocument, prefix: Path, edit: FixEdit, source: 
     return undefined;
   }
   if ((isScalar(found.node) || isCollection(found.node)) && found.depth === path.length) {
-    value.comment = found.node.comment ?? null;
+    value.comment = found.node.comment ?? value.comment ?? null;
     value.commentBefore = found.node.commentBefore ?? null;
   }
   if (found.node !== undefined && isScalar(found.node) && found.node.value === null && found.depth < path.length) {
@@ -149,6 +149,9 @@ function applyEdit(document: YamlDocument, prefix: Path, edit: FixEdit, source: 
     for (const segment of rest.slice(0, -1)) cursor = (cursor[String(segment)] = {}) as Record<string, unknown>;
     cursor[String(rest[rest.length - 1])] = edit.value;
     const node = document.createNode(tree) as YAMLMap;
+    // `securityContext:   # note`: the note stays on the key's line.
+    const note = (found.node as Scalar).comment;
+    if (note) node.commentBefore = note;
     if (edit.comment) {
       let leaf: unknown = node;
       for (const segment of rest) leaf = (leaf as YAMLMap).get(String(segment), true);
