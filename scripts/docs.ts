@@ -76,6 +76,7 @@ export function checkPage(check: AnyCheck, fixtures: string): string {
     '',
     check.remediation,
     '',
+    ...(check.fix ? [`\`palisade fix\` writes this into the manifest (see [Fixing findings](../../README.md#fixing-findings-palisade-fix)): ${check.fix.description}`, ''] : []),
     '## Standards',
     '',
     ...standardsLines(check),

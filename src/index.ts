@@ -36,6 +36,7 @@ export {
   type ConnectionChange,
 } from './app/netpol.js';
 export { recordScan } from './app/findings.js';
+export { fixManifests, type FixRequest, type FixResult, type FixOutcome, type FixStatus, type FileChange, type KustomizePatch } from './app/fix.js';
 export type { ImageResultsStore, StoredImageScan, VulnerabilityDatabase, DataFreshness, FindingStore, FindingQuery, FindingRecord, SavedRun, ScanRun, StoredFinding, DecisionStore, DecisionRecord, DecisionCheck, DecisionImage, DecisionQuery } from './app/ports.js';
 
 // The engine.
@@ -51,7 +52,7 @@ export type { NotEvaluated, UnevaluatedCheck, UnevaluatedReason } from './core/e
 export { parseInlineExceptions, INLINE_EXCEPTION_PREFIX, type ExceptionRule, type InlineException, type ExpiredException } from './core/engine/exceptions.js';
 
 // The model, and the check contract.
-export { defineCheck, CATEGORIES, type AnyCheck, type CheckDefinition, type CheckContext, type CheckReads, type Violation, type Category, type OptionSpec } from './core/model/check.js';
+export { defineCheck, CATEGORIES, type AnyCheck, type CheckDefinition, type CheckContext, type CheckReads, type Violation, type Category, type OptionSpec, type CheckFix, type FixEdit, type FixContext, type FixTarget, type FixValue } from './core/model/check.js';
 export type { Finding, FindingLocation, Suppression, InputError, InputErrorCode, SkippedDocument } from './core/model/finding.js';
 export { findingKey, findingKeyString, fingerprintTextV1, fingerprintTextV2, groupOf, type FindingKey, type KeyedFinding } from './core/model/finding-key.js';
 export { sourceLabel, artifactOf, fileSource, STDIN, type Source, type SourceKind, type Renderer, type AdmissionOperation } from './core/model/source.js';

@@ -33,7 +33,7 @@ describe('library entry point', () => {
       'STANDARD_IDS', 'STDIN', 'ScanConfigError', 'WORKLOAD_KINDS', 'answerRbac', 'artifactOf', 'atLeast', 'buildInventory', 'buildNetworkContext', 'buildReport', 'checkNeeds',
       'compareFindings', 'compilePlan', 'connectionMatrix', 'controlsIn', 'createIncrementalInventory', 'defineAnalysis', 'defineCheck', 'describeProblem', 'evaluateAll',
       'evaluateResource', 'exitCodeOf', 'explainConnection', 'exposureOf', 'extractWorkload', 'fileSource', 'filterVulnerabilities', 'findingKey', 'findingKeyString',
-      'fingerprintTextV1', 'fingerprintTextV2', 'formatPath', 'groupOf', 'imageVerdict', 'isSeverity', 'isWorkloadKind', 'kindInfo', 'kindsToRead', 'loadImageResults', 'loadSources', 'loadText',
+      'fingerprintTextV1', 'fingerprintTextV2', 'fixManifests', 'formatPath', 'groupOf', 'imageVerdict', 'isSeverity', 'isWorkloadKind', 'kindInfo', 'kindsToRead', 'loadImageResults', 'loadSources', 'loadText',
       'locate', 'parseInlineExceptions', 'parseScanConfig', 'planScan', 'proposalChanges', 'proposePolicies', 'recordScan', 'refToString', 'reportFinding', 'reportFindingKey',
       'reportedSource', 'resolvePlan', 'scanImages', 'scanResources', 'sourceLabel', 'verdict',
     ]);

@@ -7,6 +7,7 @@ const HELP = `Usage: palisade COMMAND [flags]
 
 Commands:
   scan PATH...   scan manifests for security misconfigurations
+  fix PATH...    write the mechanical fixes of findings into the manifests (a diff first)
   checks         list the checks
   image REF...   inventory container images layer by layer (packages, SBOM); image verify: signatures
   db             update or show the local vulnerability database
@@ -23,6 +24,7 @@ Run 'palisade COMMAND --help' for a command's flags and examples.
 Examples:
   palisade scan k8s/                       scan manifests (files, directories, Kustomize, Helm)
   palisade scan --cluster -A               scan the live cluster of the current context
+  palisade fix k8s/                        the fixes as a diff (--write applies them)
   palisade image nginx:1.27                an image's packages and vulnerabilities
   palisade rbac who-can get secrets -A --cluster
   palisade audit --log /var/log/kubernetes/audit.log --follow
@@ -33,6 +35,7 @@ type Command = (argv: string[], io: CommandIO) => Promise<number>;
 /** Each command is loaded when it runs: `palisade version` need not load SQLite or the Kubernetes client. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
   scan: async () => (await import('./commands/scan.js')).scanCommand,
+  fix: async () => (await import('./commands/fix.js')).fixCommand,
   checks: async () => (await import('./commands/checks.js')).checksCommand,
   image: async () => (await import('./commands/image.js')).imageCommand,
   db: async () => (await import('./commands/db.js')).dbCommand,

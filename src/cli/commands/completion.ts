@@ -5,6 +5,7 @@ import { EXPORT_VAP_HELP } from './admission-export-vap.js';
 import { SERVE_HELP } from './admission-serve.js';
 import { CHECKS_HELP } from './checks.js';
 import { DB_HELP } from './db.js';
+import { FIX_HELP, FIX_OUTPUTS } from './fix.js';
 import { IMAGE_HELP } from './image.js';
 import { NETPOL_HELP } from './netpol.js';
 import { RBAC_HELP } from './rbac.js';
@@ -49,6 +50,7 @@ export function flagsOf(help: string): string[] {
 export function commandSpecs(): CommandSpec[] {
   return [
     { name: 'scan', subcommands: [], flags: flagsOf(SCAN_HELP), outputs: formatNames(SCAN_OUTPUTS) },
+    { name: 'fix', subcommands: [], flags: flagsOf(FIX_HELP), outputs: formatNames(FIX_OUTPUTS) },
     { name: 'checks', subcommands: [], flags: flagsOf(CHECKS_HELP) },
     { name: 'image', subcommands: [], flags: flagsOf(IMAGE_HELP) },
     { name: 'db', subcommands: ['update', 'status'], flags: flagsOf(DB_HELP) },

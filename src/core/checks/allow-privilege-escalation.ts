@@ -1,5 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { capabilityEntries, declaresWindows } from '../pod-security/pods.js';
+import { containerSecurityFix } from './support/fixes.js';
 
 export default defineCheck({
   id: 'allow-privilege-escalation',
@@ -29,6 +30,7 @@ export default defineCheck({
     enabled: 'container "{{container}}" sets allowPrivilegeEscalation: true',
     notBoolean: 'container "{{container}}" sets allowPrivilegeEscalation to {{value}}, which is not the boolean false',
   },
+  fix: containerSecurityFix('Sets securityContext.allowPrivilegeEscalation: false on the container.', 'allowPrivilegeEscalation', false, ['unset', 'enabled', 'notBoolean']),
   *evaluate({ workload }) {
     // Pod Security exempts pods that declare spec.os.name: windows (v1.25+); the API server forbids the field there.
     if (!workload || declaresWindows(workload)) return;

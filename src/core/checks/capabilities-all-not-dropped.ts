@@ -1,6 +1,7 @@
 import { defineCheck } from '../model/check.js';
 import { capabilitiesPath, capabilityEntries, declaresWindows, isAllCapabilities } from '../pod-security/pods.js';
 import { quoteAll } from './support/inheritance.js';
+import { fixedContainer } from './support/fixes.js';
 
 export default defineCheck({
   id: 'capabilities-all-not-dropped',
@@ -26,6 +27,13 @@ export default defineCheck({
     variant: 'container "{{container}}" drops "{{capability}}": the runtime drops every capability, but Pod Security accepts only "ALL"',
     dropsOnly: 'container "{{container}}" drops only {{drops}}, not ALL',
     noDrop: 'container "{{container}}" does not drop ALL capabilities',
+  },
+  fix: {
+    description: 'Sets securityContext.capabilities.drop: [ALL] on the container (dropping ALL includes every capability it already dropped; capabilities it adds are kept).',
+    edits({ workload }, finding) {
+      const container = fixedContainer(workload, finding);
+      return container ? [{ kind: 'set', path: [...capabilitiesPath(container), 'drop'], value: ['ALL'] }] : [];
+    },
   },
   *evaluate({ workload }) {
     // Pod Security exempts pods that declare spec.os.name: windows (v1.25+).

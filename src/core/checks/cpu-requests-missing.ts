@@ -1,5 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { missingResource, missingResourceMessages } from './support/resources.js';
+import { containerTodoFix, TODO_COMMENT } from './support/fixes.js';
 
 export default defineCheck({
   id: 'cpu-requests-missing',
@@ -23,6 +24,10 @@ export default defineCheck({
   reads: { kinds: ['LimitRange'], scope: 'namespace' },
   options: {},
   messages: missingResourceMessages('requests', 'cpu'),
+  fix: containerTodoFix(
+    "Leaves a TODO comment on the container: the amount must come from the container's measured use.",
+    `${TODO_COMMENT} set resources.requests.cpu from the container's measured use`,
+  ),
   evaluate({ resource, workload, inventory }) {
     return missingResource(resource, workload, inventory, 'requests', 'cpu');
   },

@@ -1,6 +1,7 @@
 import { defineCheck } from '../model/check.js';
 import { defaultPullPolicy } from '../images/reference.js';
 import { containerImages } from '../kinds/images.js';
+import { fixedContainer } from './support/fixes.js';
 
 export default defineCheck({
   id: 'image-pull-policy',
@@ -23,6 +24,13 @@ export default defineCheck({
   messages: {
     explicit: 'container "{{container}}" uses the mutable image "{{image}}" with imagePullPolicy: {{policy}}',
     defaulted: 'container "{{container}}" uses the mutable image "{{image}}" without imagePullPolicy, which defaults to IfNotPresent for this tag',
+  },
+  fix: {
+    description: 'Sets imagePullPolicy: Always on the container (pinning the image by digest is the better fix, and needs a person to choose the digest).',
+    edits({ workload }, finding) {
+      const container = fixedContainer(workload, finding);
+      return container ? [{ kind: 'set', path: [...container.path, 'imagePullPolicy'], value: 'Always' }] : [];
+    },
   },
   *evaluate({ workload }) {
     for (const { container, image, reference, path } of containerImages(workload)) {

@@ -1,5 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { missingProbe, missingProbeMessages } from './support/resources.js';
+import { containerTodoFix, TODO_COMMENT } from './support/fixes.js';
 
 export default defineCheck({
   id: 'liveness-probe-missing',
@@ -16,6 +17,10 @@ export default defineCheck({
   appliesTo: { workloads: true },
   options: {},
   messages: missingProbeMessages('livenessProbe'),
+  fix: containerTodoFix(
+    'Leaves a TODO comment on the container: a probe needs an endpoint and timings only a person can choose.',
+    `${TODO_COMMENT} add a livenessProbe (httpGet, tcpSocket, grpc or exec) that fails only when the process cannot recover`,
+  ),
   evaluate({ workload }) {
     return missingProbe(workload, 'livenessProbe');
   },

@@ -1,5 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { missingResource, missingResourceMessages } from './support/resources.js';
+import { containerTodoFix, TODO_COMMENT } from './support/fixes.js';
 
 export default defineCheck({
   id: 'memory-limits-missing',
@@ -23,6 +24,10 @@ export default defineCheck({
   reads: { kinds: ['LimitRange'], scope: 'namespace' },
   options: {},
   messages: missingResourceMessages('limits', 'memory'),
+  fix: containerTodoFix(
+    "Leaves a TODO comment on the container: the amount must come from the container's measured use.",
+    `${TODO_COMMENT} set resources.limits.memory from the container's measured use`,
+  ),
   evaluate({ resource, workload, inventory }) {
     return missingResource(resource, workload, inventory, 'limits', 'memory');
   },

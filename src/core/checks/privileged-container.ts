@@ -1,4 +1,5 @@
 import { defineCheck } from '../model/check.js';
+import { containerSecurityFix } from './support/fixes.js';
 
 export default defineCheck({
   id: 'privileged-container',
@@ -19,6 +20,7 @@ export default defineCheck({
   appliesTo: { workloads: true },
   options: {},
   messages: { privileged: 'container "{{container}}" runs privileged' },
+  fix: containerSecurityFix('Sets securityContext.privileged: false on the container (a workload that needs host access, a CNI or storage driver, stops working: review it).', 'privileged', false, ['privileged']),
   *evaluate({ workload }) {
     for (const container of workload?.containers ?? []) {
       if (container.securityContext.privileged === true) {

@@ -1,5 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { missingProbe, missingProbeMessages } from './support/resources.js';
+import { containerTodoFix, TODO_COMMENT } from './support/fixes.js';
 
 export default defineCheck({
   id: 'readiness-probe-missing',
@@ -15,6 +16,10 @@ export default defineCheck({
   appliesTo: { workloads: true },
   options: {},
   messages: missingProbeMessages('readinessProbe'),
+  fix: containerTodoFix(
+    'Leaves a TODO comment on the container: a probe needs an endpoint and timings only a person can choose.',
+    `${TODO_COMMENT} add a readinessProbe (httpGet, tcpSocket, grpc or exec) that fails while the container cannot serve`,
+  ),
   evaluate({ workload }) {
     return missingProbe(workload, 'readinessProbe');
   },

@@ -1,6 +1,7 @@
 import { defineCheck } from '../model/check.js';
 import { usesUserNamespace } from '../pod-security/pods.js';
 import { heirMessages, inheritedBy } from './support/inheritance.js';
+import { fixedContainer, FIX_COMMENT } from './support/fixes.js';
 
 export default defineCheck({
   id: 'run-as-root',
@@ -25,6 +26,20 @@ export default defineCheck({
     nonRootFalse: 'container "{{container}}" sets runAsNonRoot: false',
     uidOnly: 'container "{{container}}" runs as UID {{uid}} but does not set runAsNonRoot: true (neither does the pod), which Pod Security restricted requires',
     unset: 'container "{{container}}" does not set runAsNonRoot: true (neither does the pod)',
+  },
+  fix: {
+    description:
+      'Sets securityContext.runAsNonRoot: true where the finding is (the pod, or the container). The kubelet then refuses to start a container whose image runs as root: where no runAsUser says otherwise, the fix says so in a comment, and the image needs a non-root USER.',
+    edits({ workload }, finding) {
+      if (!workload) return [];
+      if (finding.messageId?.startsWith('pod')) return [{ kind: 'set', path: [...workload.podSecurityContextPath, 'runAsNonRoot'], value: true }];
+      const container = fixedContainer(workload, finding);
+      if (!container) return [];
+      const path = [...container.securityContextPath, 'runAsNonRoot'];
+      // A non-zero runAsUser already keeps the process off root: the field only makes it checked.
+      if (finding.messageId === 'uidOnly') return [{ kind: 'set', path, value: true }];
+      return [{ kind: 'set', path, value: true, comment: `${FIX_COMMENT} the image must run as a non-root user (USER in its Dockerfile, or set runAsUser)` }];
+    },
   },
   *evaluate({ workload }) {
     // In a user namespace root is not the node's root; Pod Security relaxes this control there (v1.35+).

@@ -30,6 +30,18 @@ export default defineCheck({
     setsType: 'container "{{container}}" sets the seccomp profile type "{{type}}", which is not RuntimeDefault or Localhost',
     inheritsType: 'container "{{container}}" inherits the seccomp profile type "{{type}}" from the pod, which is not RuntimeDefault or Localhost',
   },
+  fix: {
+    description:
+      'Sets securityContext.seccompProfile.type: RuntimeDefault once on the pod when no profile is set, or the missing type where a profile has none.',
+    edits({ workload }, finding) {
+      if (!workload) return [];
+      if (finding.messageId === 'missing') return [{ kind: 'set', path: [...workload.podSecurityContextPath, 'seccompProfile', 'type'], value: 'RuntimeDefault' }];
+      const container = workload.containers.find((each) => each.name === finding.container);
+      const profile = container?.effective.seccompProfile;
+      if ((finding.messageId === 'setsNoType' || finding.messageId === 'inheritsNoType') && profile) return [{ kind: 'set', path: [...profile.path, 'type'], value: 'RuntimeDefault' }];
+      return [];
+    },
+  },
   *evaluate({ workload }) {
     // Pod Security exempts pods that declare spec.os.name: windows (v1.25+).
     if (!workload || declaresWindows(workload)) return;

@@ -36,6 +36,15 @@ export default defineCheck({
     neither: 'neither the pod nor ServiceAccount "{{account}}" sets automountServiceAccountToken: false: its API token is mounted',
     unknownAccount: 'the pod does not set automountServiceAccountToken: false (ServiceAccount "{{account}}" is not among the scanned objects): its API token is mounted',
   },
+  fix: {
+    description:
+      'Sets automountServiceAccountToken: false on the pod. A workload that calls the Kubernetes API then has no token: give it back with automountServiceAccountToken: true and a dedicated, minimal ServiceAccount.',
+    edits({ workload }, finding) {
+      // A pod that sets true itself has said it needs the token: not changed.
+      if (!workload || finding.messageId === 'podTrue') return [];
+      return [{ kind: 'set', path: [...workload.podSpecPath, 'automountServiceAccountToken'], value: false }];
+    },
+  },
   *evaluate({ workload, resource, inventory, options }) {
     if (!workload) return;
     const decision = tokenAutomount(workload, resource, inventory);

@@ -1,5 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { targetsWindows } from '../pod-security/pods.js';
+import { containerSecurityFix } from './support/fixes.js';
 
 export default defineCheck({
   id: 'writable-root-filesystem',
@@ -24,6 +25,12 @@ export default defineCheck({
     writable: 'container "{{container}}" sets readOnlyRootFilesystem: false',
     notBoolean: 'container "{{container}}" sets readOnlyRootFilesystem to {{value}}, which is not the boolean true',
   },
+  fix: containerSecurityFix(
+    'Sets securityContext.readOnlyRootFilesystem: true on the container; mount an emptyDir where the process writes (/tmp, caches).',
+    'readOnlyRootFilesystem',
+    true,
+    ['unset', 'writable', 'notBoolean'],
+  ),
   *evaluate({ workload }) {
     // Windows containers have no read-only root filesystem; the API server forbids the field for Windows pods.
     if (!workload || targetsWindows(workload)) return;

@@ -5,6 +5,7 @@ import type { StandardsMapping } from './standards.js';
 import type { Inventory } from '../inventory/inventory.js';
 import type { AnyAnalysis, ReadScope } from '../inventory/analysis.js';
 import type { Workload } from '../kinds/pod-spec.js';
+import type { KubeObject } from './resource.js';
 
 export const CATEGORIES = [
   'pod-security',
@@ -146,6 +147,45 @@ export interface CheckDefinition<S extends OptionSpecs = OptionSpecs, M extends 
   /** Message templates by id (`{{name}}` placeholders); violations name one by `messageId`. Never secret values. */
   messages: Readonly<Record<M, string>>;
   evaluate(context: CheckContext<OptionValues<S>>): Iterable<Violation<NoInfer<M>>>;
+  /** A mechanical fix for (some of) the check's findings, applied by `palisade fix`. */
+  fix?: CheckFix;
+}
+
+/** A value a fix writes: a scalar, or a list of strings (`drop: [ALL]`). */
+export type FixValue = string | number | boolean | readonly string[];
+
+/**
+ * One change a fix makes to an object, addressed by a path into it:
+ * - `set`: write `value` at `path`, creating the mappings on the way (never lists); `comment`
+ *   is written beside it (what a person should know about the new value);
+ * - `todo`: a comment for a person on the mapping at `path`, where a value must be chosen that
+ *   no tool can guess (a probe, a memory limit); the object itself is unchanged.
+ */
+export type FixEdit =
+  | { kind: 'set'; path: Path; value: FixValue; comment?: string }
+  | { kind: 'todo'; path: Path; comment: string };
+
+/** What a fix is given: the object a finding is on, and its pod spec when it has one. */
+export interface FixContext {
+  object: KubeObject;
+  workload: Workload | undefined;
+}
+
+/** The finding a fix is asked about: which of the check's messages, on which container. */
+export interface FixTarget {
+  messageId?: string;
+  container?: string;
+  data?: MessageData;
+}
+
+/**
+ * A check's mechanical fix: a pure function from an object and one of the check's findings on
+ * it to the edits that remove the finding (none when this finding has no mechanical fix).
+ * `description` says what it writes, for the docs and `palisade fix`.
+ */
+export interface CheckFix {
+  description: string;
+  edits(context: FixContext, finding: FixTarget): readonly FixEdit[];
 }
 
 /** Identity helper that keeps option types and message ids precise at the definition site. */
