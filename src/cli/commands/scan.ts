@@ -138,7 +138,7 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     command: 'palisade scan',
     ...(values.namespace ? { defaultNamespace: values.namespace, clusterNamespace: values.namespace } : {}),
   });
-  const images = await readImageResults(values['image-store']);
+  const images = await readImageResults(values['image-store'], io);
   const scanned = reportAndVerdict(() => scanResources(loaded, { plan, version: io.version, failOn, allowEmpty, ...(images ? { images } : {}) }));
   let { report, verdict } = scanned;
   const identity = (finding: ReportFinding): string => findingFingerprint(finding, io.cwd);
@@ -199,7 +199,7 @@ function markdownCap(value: string | undefined, outputs: readonly Pick<ChosenOut
  * The image checks run on what `palisade image` stored: the store given, or the default one
  * when it exists. No store, no image checks (never a finding for every image).
  */
-async function readImageResults(file: string | undefined): Promise<ImageResults | undefined> {
+async function readImageResults(file: string | undefined, io: CommandIO): Promise<ImageResults | undefined> {
   const location = file ?? defaultImageStorePath();
   if (!existsSync(location)) {
     if (file !== undefined) throw new UsageError(`--image-store ${file}: no such image store`);
@@ -212,6 +212,11 @@ async function readImageResults(file: string | undefined): Promise<ImageResults 
   let db: SqliteVulnerabilityDatabase | undefined;
   try {
     if (existsSync(dbPath)) db = (await import('../../adapters/vulndb/database.js')).openVulnerabilityDatabase(dbPath, { readonly: true });
+    // The image checks judge stored scans: say when the data they were judged against is missing or stale.
+    const { vulnerabilityDataNotice } = await import('../../app/image.js');
+    const { maxDataAgeDays } = await import('./image.js');
+    const notice = vulnerabilityDataNotice(db ? await db.freshness() : undefined, io.now(), maxDataAgeDays(undefined), 'palisade db update');
+    if (notice) io.stderr(`palisade scan: image checks: ${notice}\n`);
     return await loadImageResults(store, db);
   } finally {
     db?.close();
