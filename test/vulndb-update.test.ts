@@ -127,7 +127,7 @@ class Mirror {
     response.writeHead(200, { ...headers, 'content-length': served.body.length });
     if (this.breakOnce.delete(file)) {
       // Half the body, then the connection drops.
-      response.write(served.body.subarray(0, served.body.length >> 1), () => setTimeout(() => response.socket?.destroy(), 20));
+      response.write(served.body.subarray(0, served.body.length >> 1), () => setTimeout(() => response.socket?.destroy(), 300));
       return;
     }
     response.end(served.body);

@@ -301,7 +301,10 @@ describe('palisade db (built CLI)', () => {
     const missing = palisade(['db', 'status', '--db', temporary('none.db')]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /no vulnerability database at .*none\.db \(run: palisade db update/);
-    assert.equal(palisade(['db', 'update', '--db', temporary('x.db')]).code, 2);
+    // Without --from: the default sources; one that cannot be reached fails the update, naming it.
+    const unreachable = palisade(['db', 'update', '--db', temporary('x.db'), '--mirror', 'http://127.0.0.1:2', '--retries', '0', '--source', 'osv:Go']);
+    assert.equal(unreachable.code, 2);
+    assert.match(unreachable.stderr, /osv:Go: http:\/\/127\.0\.0\.1:2\/osv\/Go\/all\.zip: fetch failed \(connect ECONNREFUSED .*\) \(1 attempt\)/);
     const bad = palisade(['db', 'update', '--db', temporary('x.db'), '--from', temporary('absent.json')]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /cannot read .*absent\.json: no such file or directory/);

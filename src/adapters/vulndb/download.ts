@@ -80,7 +80,7 @@ async function withRetries<T>(url: string, options: HttpOptions, attempt: () => 
       return await attempt();
     } catch (error) {
       if (!(error instanceof RetryableError)) throw error;
-      if (tried >= options.limits.attempts) throw new ImportError(`${url}: ${error.message} (${tried} attempts)`);
+      if (tried >= options.limits.attempts) throw new ImportError(`${url}: ${error.message} (${tried} attempt${tried === 1 ? '' : 's'})`);
       const wait = options.limits.backoffMs * 2 ** (tried - 1);
       options.progress?.(`${url}: ${error.message}; retrying in ${wait} ms`);
       await sleep(wait);
