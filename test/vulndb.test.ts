@@ -90,6 +90,14 @@ describe('vulnerability database: the real OSV data (Go, crates.io, PyPI)', () =
     assert.equal(finding.severity.level, 'medium');
   });
 
+  it('severity from the CVSS vector of a record sharing an alias: GO-2024-3078 (no rating) by PYSEC-2024-72 (CVSS 3.1)', async () => {
+    // Neither names the other; both name CVE-2024-43406 and GHSA-r5ph-4jxm-6j9p: the alias index finds it.
+    const rated = (await db.match([pkg('Go', 'go', 'github.com/lf-edge/ekuiper', 'v1.14.1')])).findings.find((finding) => finding.id === 'GO-2024-3078');
+    assert.deepEqual([rated?.severity.level, rated?.severity.from, rated?.severity.via, rated?.severity.cvss[0]?.vector, rated?.severity.cvss[0]?.score], ['high', 'cvss', 'PYSEC-2024-72', 'CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H', 8.8]);
+    // The pure matcher alone (no related records) leaves it unknown.
+    assert.equal(matchWithDatabase(db, [pkg('Go', 'go', 'github.com/lf-edge/ekuiper', 'v1.14.1')]).findings.find((finding) => finding.id === 'GO-2024-3078')?.severity.level, 'unknown');
+  });
+
   it('crates.io RUSTSEC-2016-0001 (openssl, introduced 0.0.0-0, fixed 0.9.0)', () => {
     assert.equal(idsFor(db, pkg('crates.io', 'cargo', 'openssl', '0.8.3')).get('RUSTSEC-2016-0001'), '0.9.0');
     assert.equal(idsFor(db, pkg('crates.io', 'cargo', 'openssl', '0.9.0')).has('RUSTSEC-2016-0001'), false);
