@@ -325,6 +325,13 @@ describe('palisade db update and image (built CLI): mirror, progress, staleness'
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stdout, new RegExp(`^osv:Go: downloaded \\(${GO.filter((record) => !record.withdrawn).length} records, [\\d.]+ MB, MD5 verified\\)$`, 'm'));
     assert.match(first.stdout, /^debian-tracker: downloaded/m);
+    const status = JSON.parse((await palisadeAsync(['db', 'status', '--db', db, '-o', 'json'])).stdout) as { feeds: { name: string; url: string; etag?: string; newestModified?: string }[] };
+    const newestGo = GO.map(modifiedOf).sort((a, b) => Date.parse(a) - Date.parse(b)).at(-1);
+    assert.deepEqual(status.feeds.map((feed) => [feed.name, feed.url, Boolean(feed.etag), feed.newestModified]), [
+      ['debian-tracker', `${mirror.url}/debian/tracker/data/json`, true, undefined],
+      ['osv:Go', `${mirror.url}/osv/Go/all.zip`, true, newestGo],
+    ]);
+    assert.match((await palisadeAsync(['db', 'status', '--db', db])).stdout, /DEFAULT SOURCE +CHECKED +NEWEST MODIFIED\n.*\nosv:Go +\S+ +20\d\d-/m);
     const second = await palisadeAsync(['db', 'update', '--db', db, '--source', 'osv:', '--mirror', mirror.url, '--retries', '0', '-o', 'json'], {});
     assert.equal(second.code, 2, 'the ecosystems this mirror lacks fail');
     const report = JSON.parse(second.stdout) as { sources: { name: string; action: string }[]; failures: string[] };

@@ -82,6 +82,8 @@ export interface DatabaseStatus {
   /** The last import, and the newest advisory date of all sources. */
   updatedAt?: string;
   newestData?: string;
+  /** The default sources `db update` keeps up to date: when each was last checked, validators, newest OSV time. */
+  feeds?: FeedState[];
 }
 
 export interface ImportBatch {
@@ -287,6 +289,8 @@ export function openVulnerabilityDatabase(file: string, options: { readonly?: bo
         .all();
       const advisories = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM (SELECT DISTINCT feed, id FROM affected)').get()!.n;
       const status: DatabaseStatus = { path: file, schemaVersion, sources, ecosystems, advisories };
+      const feeds = hasTable('feed_state') ? db.prepare<[], FeedRow>('SELECT * FROM feed_state ORDER BY name').all().map(feedStateOf) : [];
+      if (feeds.length > 0) status.feeds = feeds;
       const updatedAt = sources.map((source) => source.importedAt).sort().at(-1);
       const newestData = sources.flatMap((source) => (source.newestData ? [source.newestData] : [])).sort((a, b) => Date.parse(a) - Date.parse(b)).at(-1);
       if (updatedAt) status.updatedAt = updatedAt;

@@ -19,6 +19,7 @@ import type { CommandIO } from '../io.js';
 import { IMAGE_OUTPUTS, imageOutputs, SINGLE_IMAGE_FORMATS, type ImageInventoryReport } from '../formatters/image.js';
 import { chooseOutputs, formatList, writeAllRendered } from '../output/registry.js';
 import { UsageError } from '../usage-error.js';
+import { maxDataAgeDays } from '../data-age.js';
 
 export type { ImageFindingSource };
 export { IMAGE_INVENTORY_API_VERSION };
@@ -233,14 +234,6 @@ function parseSeverities(text: string | undefined, flag: string): VulnerabilityS
  * images are inventoried only, said once on stderr, and nothing is stored: a scan that
  * matched nothing must not pass for a clean one.
  */
-/** `--db-max-age`, else PALISADE_DB_MAX_AGE_DAYS, else the default. */
-export function maxDataAgeDays(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): number {
-  const text = flag ?? (env.PALISADE_DB_MAX_AGE_DAYS || undefined);
-  if (text === undefined) return DEFAULT_MAX_DATA_AGE_DAYS;
-  if (!/^\d+$/.test(text)) throw new UsageError(`${flag !== undefined ? '--db-max-age' : 'PALISADE_DB_MAX_AGE_DAYS'}: expected a whole number of days, not "${text}"`);
-  return Number(text);
-}
-
 async function openStores(values: { db?: string; 'db-max-age'?: string; 'image-store'?: string; 'no-cache'?: boolean }, io: CommandIO): Promise<{ context: PipelineContext; close(): void }> {
   const context: PipelineContext = { useCache: !values['no-cache'], now: () => io.now() };
   const dbPath = values.db ?? defaultDatabasePath();

@@ -214,7 +214,7 @@ async function readImageResults(file: string | undefined, io: CommandIO): Promis
     if (existsSync(dbPath)) db = (await import('../../adapters/vulndb/database.js')).openVulnerabilityDatabase(dbPath, { readonly: true });
     // The image checks judge stored scans: say when the data they were judged against is missing or stale.
     const { vulnerabilityDataNotice } = await import('../../app/image.js');
-    const { maxDataAgeDays } = await import('./image.js');
+    const { maxDataAgeDays } = await import('../data-age.js');
     const notice = vulnerabilityDataNotice(db ? await db.freshness() : undefined, io.now(), maxDataAgeDays(undefined), 'palisade db update');
     if (notice) io.stderr(`palisade scan: image checks: ${notice}\n`);
     return await loadImageResults(store, db);

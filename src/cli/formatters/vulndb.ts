@@ -32,6 +32,11 @@ function renderStatus(status: DatabaseStatus, now: Date): string {
   lines.push('');
   const ecosystems = status.ecosystems.map((row) => [row.ecosystem, String(row.advisories), String(row.packages)]);
   for (const line of tableLines(ecosystems, { header: ['ECOSYSTEM', 'ADVISORIES', 'PACKAGES'] })) lines.push(line);
+  if (status.feeds?.length) {
+    lines.push('');
+    const feeds = status.feeds.map((feed) => [feed.name, feed.checkedAt, feed.newestModified ?? '-']);
+    for (const line of tableLines(feeds, { header: ['DEFAULT SOURCE', 'CHECKED', 'NEWEST MODIFIED'] })) lines.push(line);
+  }
   return `${lines.join('\n')}\n`;
 }
 
