@@ -304,6 +304,21 @@ describe('db update: interrupted downloads resume', () => {
       assert.deepEqual([result.updated[0]?.resumedFrom, result.updated[0]?.md5Verified, result.updated[0]?.records], [from, true, GO.filter((record) => !record.withdrawn).length]);
       assert.equal(readdirSync(path.join(dir, 'downloads')).length, 0, 'no partial file left');
       db.close();
+
+      // Across runs: a run that gives up keeps the partial file, the next one continues it.
+      mirror.log.length = 0;
+      mirror.breakOnce.add('/osv/Go/all.zip');
+      const next = openVulnerabilityDatabase(path.join(dir, 'next.db'));
+      const once = updater(mirror, path.join(dir, 'downloads-2'), { http: { attempts: 1, backoffMs: 10, headersTimeoutMs: 5000, idleTimeoutMs: 5000 } });
+      const failed = await once(next, ['osv:Go']);
+      assert.match(failed.failures[0]?.message ?? '', /download interrupted.*\(1 attempt\)/);
+      assert.deepEqual(readdirSync(path.join(dir, 'downloads-2')).sort(), ['osv_Go-all.zip.part', 'osv_Go-all.zip.part.json']);
+      assert.equal(next.status().sources.length, 0);
+      const resumed = await once(next, ['osv:Go']);
+      assert.deepEqual(resumed.failures, []);
+      assert.ok((resumed.updated[0]?.resumedFrom ?? 0) > 0);
+      assert.deepEqual(mirror.requests('/osv/Go/all.zip').map((entry) => entry.status), [200, 206]);
+      next.close();
     } finally {
       await mirror.stop();
     }

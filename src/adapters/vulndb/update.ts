@@ -100,6 +100,9 @@ export interface UpdateResult {
   failures: { name: string; url: string; message: string }[];
 }
 
+/** Records fetched at once in an incremental OSV update. */
+const RECORD_CONCURRENCY = 6;
+
 const OSV_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 /** The ids `modified_id.csv` lists as modified after `since`, and the newest time it lists. */
@@ -146,20 +149,28 @@ async function updateOne(source: DefaultSource, db: SqliteVulnerabilityDatabase,
     }
     if (ids.length <= (options.maxIncrementalRecords ?? 2000)) {
       options.progress?.(`${source.name}: ${ids.length} records modified since ${same.newestModified}`);
-      const documents: { name: string; text: string }[] = [];
+      const documents: { name: string; text: string }[] = new Array(ids.length);
       let bytes = csv.length;
-      for (const id of ids) {
-        const url = `${folder}/${encodeURIComponent(id)}.json`;
-        const body = await fetchBytes(url, { ...http, maxBytes: limits.maxDocumentBytes });
-        bytes += body.length;
-        const text = body.toString('utf8');
-        try {
-          JSON.parse(text);
-        } catch (error) {
-          throw new ImportError(`${url}: not JSON: ${(error as Error).message}`);
+      let next = 0;
+      // A few requests at a time: thousands of small records one after the other would take minutes.
+      const worker = async (): Promise<void> => {
+        while (next < ids.length) {
+          const index = next++;
+          const id = ids[index]!;
+          const url = `${folder}/${encodeURIComponent(id)}.json`;
+          const body = await fetchBytes(url, { ...http, maxBytes: limits.maxDocumentBytes });
+          bytes += body.length;
+          const text = body.toString('utf8');
+          try {
+            JSON.parse(text);
+          } catch (error) {
+            throw new ImportError(`${url}: not JSON: ${(error as Error).message}`);
+          }
+          documents[index] = { name: `${id}.json`, text };
+          if (index % 100 === 99) options.progress?.(`${source.name}: ${index + 1}/${ids.length} records`);
         }
-        documents.push({ name: `${id}.json`, text });
-      }
+      };
+      await Promise.all(Array.from({ length: Math.min(RECORD_CONCURRENCY, ids.length) }, worker));
       // One transaction: the increment lands whole or not at all.
       const summary = importDocuments(documents, source.url, db, { ...importOptions, mode: 'merge' });
       db.setFeedState({ ...same, newestModified: newest ?? same.newestModified, checkedAt });
