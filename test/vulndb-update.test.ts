@@ -247,6 +247,16 @@ describe('db update from the default sources (a loopback mirror of their layouts
     mirror.setEcosystem('Go', GO);
   });
 
+  it('a mirror without modified_id.csv: the archive, asked for conditionally', async () => {
+    const csv = mirror.files.get('/osv/Go/modified_id.csv')!;
+    mirror.files.delete('/osv/Go/modified_id.csv');
+    mirror.log.length = 0;
+    const result = await update(db, ['osv:Go']);
+    assert.deepEqual(result.updated.map((item) => item.action), ['not-modified']);
+    assert.deepEqual(mirror.requests().map((entry) => [entry.path, entry.status, entry.conditional]), [['/osv/Go/modified_id.csv', 404, false], ['/osv/Go/all.zip', 304, true]]);
+    mirror.files.set('/osv/Go/modified_id.csv', csv);
+  });
+
   it('a corrupted archive (hash mismatch, or not a zip) is refused and the previous data is kept', async () => {
     const counts = () => db.status().sources.map((item) => [item.location, item.records]);
     const kept = counts();

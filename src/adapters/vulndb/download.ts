@@ -46,6 +46,16 @@ export type Downloaded =
 /** A failure worth another attempt: the network, a timeout, 429, 5xx, a corrupted transfer. */
 class RetryableError extends Error {}
 
+/** The server answered with an error status that another attempt would not change (404, 403...). */
+export class HttpStatusError extends ImportError {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
 interface PartMeta extends Validators {
   url: string;
   length?: number;
@@ -109,7 +119,7 @@ async function request(url: string, headers: Record<string, string>, options: Ht
 
 function checkStatus(url: string, response: Response): void {
   if (response.status === 429 || response.status >= 500) throw new RetryableError(`HTTP ${response.status} ${response.statusText}`);
-  if (!response.ok && response.status !== 304 && response.status !== 416) throw new ImportError(`${url}: HTTP ${response.status} ${response.statusText}`);
+  if (!response.ok && response.status !== 304 && response.status !== 416) throw new HttpStatusError(`${url}: HTTP ${response.status} ${response.statusText}`, response.status);
 }
 
 /** A bounded byte counter with idle-timer re-arming and throttled progress. */

@@ -15,8 +15,8 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { OS_RELEASES } from '../../core/images/os-support.js';
 import type { FeedState, SqliteVulnerabilityDatabase } from './database.js';
-import { DEFAULT_HTTP_LIMITS, downloadFile, fetchBytes, type HttpLimits, type HttpOptions } from './download.js';
-import { DEFAULT_IMPORT_LIMITS, importDocuments, ImportError, importFile, type ImportLimits, type ImportSummary } from './import.js';
+import { DEFAULT_HTTP_LIMITS, downloadFile, fetchBytes, HttpStatusError, type HttpLimits, type HttpOptions } from './download.js';
+import { DEFAULT_IMPORT_LIMITS, importDocuments, ImportError, importFile, type ImportLimits, type ImportOptions, type ImportSummary } from './import.js';
 
 export const OSV_BASE = 'https://osv-vulnerabilities.storage.googleapis.com';
 export const DEBIAN_TRACKER_URL = 'https://security-tracker.debian.org/tracker/data/json';
@@ -129,6 +129,71 @@ function fileName(name: string, url: string): string {
   return `${name.replace(/[^A-Za-z0-9.-]+/g, '_')}-${path.basename(new URL(url).pathname) || 'download'}`;
 }
 
+/**
+ * Brings an OSV ecosystem up to date from `modified_id.csv`: the records modified after the
+ * newest time imported, fetched one by one and merged in one transaction. Undefined when the
+ * archive must be downloaded instead: too many records changed, or the server has no index
+ * (a mirror that copies only the archives).
+ */
+async function osvIncrement(
+  source: DefaultSource,
+  state: FeedState & { newestModified: string },
+  db: SqliteVulnerabilityDatabase,
+  options: UpdateOptions,
+  http: HttpOptions,
+  importOptions: ImportOptions,
+  checkedAt: string,
+): Promise<SourceUpdate | undefined> {
+  const maxDocumentBytes = importOptions.limits?.maxDocumentBytes ?? DEFAULT_IMPORT_LIMITS.maxDocumentBytes;
+  const folder = source.url.slice(0, source.url.lastIndexOf('/'));
+  const csvUrl = `${folder}/modified_id.csv`;
+  let csv: Buffer;
+  try {
+    csv = await fetchBytes(csvUrl, { ...http, maxBytes: maxDocumentBytes });
+  } catch (error) {
+    if (!(error instanceof HttpStatusError && error.status === 404)) throw error;
+    options.progress?.(`${source.name}: no ${csvUrl}; checking the archive`);
+    return undefined;
+  }
+  const { ids, newest } = modifiedSince(csv.toString('utf8'), state.newestModified, csvUrl);
+  const base = { name: source.name, url: source.url, problems: [] as string[] };
+  if (ids.length === 0) {
+    db.setFeedState({ ...state, checkedAt });
+    return { ...base, action: 'up-to-date', records: 0, bytes: csv.length };
+  }
+  if (ids.length > (options.maxIncrementalRecords ?? 2000)) {
+    options.progress?.(`${source.name}: ${ids.length} records modified, more than an increment: downloading the archive`);
+    return undefined;
+  }
+  options.progress?.(`${source.name}: ${ids.length} records modified since ${state.newestModified}`);
+  const documents: { name: string; text: string }[] = new Array(ids.length);
+  let bytes = csv.length;
+  let next = 0;
+  // A few requests at a time: thousands of small records one after the other would take minutes.
+  const worker = async (): Promise<void> => {
+    while (next < ids.length) {
+      const index = next++;
+      const id = ids[index]!;
+      const url = `${folder}/${encodeURIComponent(id)}.json`;
+      const body = await fetchBytes(url, { ...http, maxBytes: maxDocumentBytes });
+      bytes += body.length;
+      const text = body.toString('utf8');
+      try {
+        JSON.parse(text);
+      } catch (error) {
+        throw new ImportError(`${url}: not JSON: ${(error as Error).message}`);
+      }
+      documents[index] = { name: `${id}.json`, text };
+      if (index % 100 === 99) options.progress?.(`${source.name}: ${index + 1}/${ids.length} records`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(RECORD_CONCURRENCY, ids.length) }, worker));
+  // One transaction: the increment lands whole or not at all.
+  const summary = importDocuments(documents, source.url, db, { ...importOptions, mode: 'merge' });
+  db.setFeedState({ ...state, newestModified: newest ?? state.newestModified, checkedAt });
+  return { ...base, action: 'incremental', records: documents.length, bytes, problems: summary.problems };
+}
+
 async function updateOne(source: DefaultSource, db: SqliteVulnerabilityDatabase, options: UpdateOptions): Promise<SourceUpdate> {
   const limits = { ...DEFAULT_IMPORT_LIMITS, ...options.limits };
   const http: HttpOptions = { limits: { ...DEFAULT_HTTP_LIMITS, ...options.http }, maxBytes: limits.maxDownloadBytes, userAgent: options.userAgent, ...(options.progress ? { progress: options.progress } : {}) };
@@ -139,44 +204,8 @@ async function updateOne(source: DefaultSource, db: SqliteVulnerabilityDatabase,
   const result = (action: UpdateAction, extra: Partial<SourceUpdate> = {}): SourceUpdate => ({ name: source.name, url: source.url, action, records: 0, bytes: 0, problems: [], ...extra });
 
   if (source.kind === 'osv' && same?.newestModified && !options.full) {
-    const folder = source.url.slice(0, source.url.lastIndexOf('/'));
-    const csvUrl = `${folder}/modified_id.csv`;
-    const csv = await fetchBytes(csvUrl, { ...http, maxBytes: limits.maxDocumentBytes });
-    const { ids, newest } = modifiedSince(csv.toString('utf8'), same.newestModified, csvUrl);
-    if (ids.length === 0) {
-      db.setFeedState({ ...same, checkedAt });
-      return result('up-to-date', { bytes: csv.length });
-    }
-    if (ids.length <= (options.maxIncrementalRecords ?? 2000)) {
-      options.progress?.(`${source.name}: ${ids.length} records modified since ${same.newestModified}`);
-      const documents: { name: string; text: string }[] = new Array(ids.length);
-      let bytes = csv.length;
-      let next = 0;
-      // A few requests at a time: thousands of small records one after the other would take minutes.
-      const worker = async (): Promise<void> => {
-        while (next < ids.length) {
-          const index = next++;
-          const id = ids[index]!;
-          const url = `${folder}/${encodeURIComponent(id)}.json`;
-          const body = await fetchBytes(url, { ...http, maxBytes: limits.maxDocumentBytes });
-          bytes += body.length;
-          const text = body.toString('utf8');
-          try {
-            JSON.parse(text);
-          } catch (error) {
-            throw new ImportError(`${url}: not JSON: ${(error as Error).message}`);
-          }
-          documents[index] = { name: `${id}.json`, text };
-          if (index % 100 === 99) options.progress?.(`${source.name}: ${index + 1}/${ids.length} records`);
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(RECORD_CONCURRENCY, ids.length) }, worker));
-      // One transaction: the increment lands whole or not at all.
-      const summary = importDocuments(documents, source.url, db, { ...importOptions, mode: 'merge' });
-      db.setFeedState({ ...same, newestModified: newest ?? same.newestModified, checkedAt });
-      return result('incremental', { records: documents.length, bytes, problems: summary.problems });
-    }
-    options.progress?.(`${source.name}: ${ids.length} records modified, more than an increment: downloading the archive`);
+    const increment = await osvIncrement(source, same as FeedState & { newestModified: string }, db, options, http, importOptions, checkedAt);
+    if (increment) return increment;
   }
 
   const target = path.join(options.downloads, fileName(source.name, source.url));
