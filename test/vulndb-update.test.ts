@@ -303,8 +303,12 @@ describe('db update: interrupted downloads resume', () => {
       mirror.breakOnce.add('/osv/Go/all.zip');
       const dir = tempDir('palisade-resume');
       const db = openVulnerabilityDatabase(path.join(dir, 'vuln.db'));
-      const result = await updater(mirror, path.join(dir, 'downloads'))(db, ['osv:Go']);
+      const progress: string[] = [];
+      const result = await updater(mirror, path.join(dir, 'downloads'), { progress: (text) => progress.push(text) })(db, ['osv:Go']);
       assert.deepEqual(result.failures, []);
+      // Progress (stderr on a terminal): the source, the interruption and the retry.
+      assert.equal(progress[0], `[1/1] osv:Go: ${mirror.url}/osv/Go/all.zip`);
+      assert.ok(progress.some((line) => /all\.zip: download interrupted: .*; retrying in 10 ms$/.test(line)), progress.join('\n'));
       const size = mirror.files.get('/osv/Go/all.zip')!.body.length;
       const [first, second] = mirror.requests('/osv/Go/all.zip');
       assert.equal(first?.status, 200);
