@@ -8,7 +8,9 @@
  *   npm run build && node dist/bench/admission.js [--seconds 10] [--connections 32] [--rate 1000] [--soak 0]
  *
  * Reports reviews per second at full load, latency percentiles at a fixed rate (--rate), and
- * with --soak N the RSS of the webhook process's heap every 10 s over N seconds.
+ * with --soak N the RSS of the webhook process's heap every 10 s over N seconds. With
+ * --cpu-prof FILE, CPU profiles of the webhook's process during its full-load run only, and of the
+ * no-op webhook's in FILE.noop.cpuprofile (open them in Chrome DevTools or VS Code).
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -17,7 +19,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { startAdmissionServer } from '../src/adapters/admission/server.js';
 import { admit, createAdmissionController, parseAdmissionPolicy } from '../src/app/admission.js';
@@ -31,7 +32,7 @@ import { certificateAuthority } from '../test/support/cluster.js';
 const HERE = fileURLToPath(import.meta.url);
 
 /** A review of a Deployment or Pod, compliant or not, as the API server sends it. */
-function review(index: number): string {
+export function review(index: number): string {
   const hardened = index % 2 === 0;
   const pod = {
     serviceAccountName: 'app',
@@ -81,7 +82,7 @@ function review(index: number): string {
 }
 
 /** An inventory the size of a busy namespace set: Namespaces, ServiceAccounts, RBAC, NetworkPolicies, Services, workloads. */
-function inventoryObjects(count: number): KubeObject[] {
+export function inventoryObjects(count: number): KubeObject[] {
   const objects: KubeObject[] = [];
   for (let index = 0; objects.length < count; index++) {
     const namespace = `team-${index % 20}`;
@@ -99,6 +100,10 @@ interface LoadResult {
   seconds: number;
   errors: number;
   latenciesMs: number[];
+  /** CPU time of the webhook's process (this one) during the run, per review answered: robust to other load on the machine. */
+  cpuUsPerReview?: number;
+  /** The same in the leanest 0.5 s window (at least 50 reviews): less of other processes' load, steal and GC pauses counted in. */
+  cpuUsPerReviewBest?: number;
 }
 
 /** The load generator, in a child process: keep-alive TLS connections, each sending reviews back to back (or at a fixed total rate). */
@@ -152,20 +157,52 @@ async function generateLoad(): Promise<void> {
   agent.destroy();
 }
 
+/** Profiles this process (the webhook's) until the returned function is called; gives the .cpuprofile JSON. */
+async function startProfile(): Promise<() => Promise<string>> {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    return JSON.stringify(profile);
+  };
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-function load(port: number, options: { seconds: number; connections: number; rate: number }): Promise<LoadResult> {
+function load(port: number, options: { seconds: number; connections: number; rate: number }, answered: () => Promise<number>): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(HERE, ['--load', JSON.stringify({ port, ...options })], { stdio: 'inherit' });
-    child.once('message', (message) => resolve(message as LoadResult));
+    const child = fork(HERE, ['--load', JSON.stringify({ port, ...options })], { stdio: 'inherit', execArgv: [] });
+    const cpu = process.cpuUsage();
+    let best = Infinity;
+    let window = { cpu: process.cpuUsage(), count: -1 };
+    void answered().then((count) => (window.count = count));
+    const sampler = setInterval(() => {
+      const used = process.cpuUsage(window.cpu);
+      const at = process.cpuUsage();
+      void answered().then((count) => {
+        if (window.count >= 0 && count - window.count >= 50) best = Math.min(best, (used.user + used.system) / (count - window.count));
+        window = { cpu: at, count };
+      });
+    }, 500);
+    child.once('message', (message) => {
+      clearInterval(sampler);
+      const used = process.cpuUsage(cpu);
+      const result = message as LoadResult;
+      resolve({ ...result, cpuUsPerReview: (used.user + used.system) / Math.max(1, result.reviews), cpuUsPerReviewBest: best });
+    });
     child.once('error', reject);
   });
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' }, rate: { type: 'string', default: '1000' }, soak: { type: 'string', default: '0' }, objects: { type: 'string', default: '5000' } } });
+  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' }, rate: { type: 'string', default: '1000' }, soak: { type: 'string', default: '0' }, objects: { type: 'string', default: '5000' }, 'cpu-prof': { type: 'string' } } });
   const seconds = Number(values.seconds);
   const connections = Number(values.connections);
   const dir = mkdtempSync(path.join(tmpdir(), 'palisade-bench-admission-'));
@@ -175,7 +212,9 @@ async function main(): Promise<void> {
   writeFileSync(path.join(dir, 'tls.key'), serving.key, { mode: 0o600 });
 
   // The no-op webhook: the same TLS, the same JSON parse, a fixed answer.
+  let noopAnswered = 0;
   const noop = createServer({ cert: serving.cert, key: serving.key, minVersion: 'TLSv1.2' }, (req, res) => {
+    noopAnswered++;
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -192,7 +231,6 @@ async function main(): Promise<void> {
   const { policy } = parseAdmissionPolicy(config, new Set(ALL_CHECKS.map((check) => check.id)));
   const inventory = createIncrementalInventory();
   for (const [index, object] of inventoryObjects(Number(values.objects)).entries()) inventory.upsert({ ref: refOf(object, isClusterScoped), object, origin: { source: { kind: 'cluster', context: 'bench' }, document: index } });
-  const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
   const server = await startAdmissionServer({
     controller: createAdmissionController(plan, policy),
     inventory,
@@ -201,7 +239,8 @@ async function main(): Promise<void> {
     keyFile: path.join(dir, 'tls.key'),
     port: 0,
     host: '127.0.0.1',
-    logger: pino({}, discard),
+    // As `admission serve` logs (asynchronous stdout), to /dev/null: the write calls are counted.
+    logger: pino({}, pino.destination({ dest: '/dev/null', sync: false })),
   });
 
   console.log(`inventory: ${inventory.resources.length} objects; ${plan.checks.length} checks; ${connections} keep-alive connections; ${seconds} s per run`);
@@ -213,24 +252,33 @@ async function main(): Promise<void> {
   const started = process.hrtime.bigint();
   for (let index = 0; index < decisions; index++) admit(parsed[index % parsed.length], inventory, controller, new Date());
   console.log(`admit() in process: ${(Number(process.hrtime.bigint() - started) / 1e6 / decisions).toFixed(3)} ms per review`);
+  // Reviews answered so far, for the CPU per review of each 0.5 s window.
+  const noopCount = () => Promise.resolve(noopAnswered);
+  const answeredMetric = server.registry.getSingleMetric('palisade_admission_review_duration_seconds')!;
+  const serverCount = async () => (await answeredMetric.get()).values.filter((value) => (value as { metricName?: string }).metricName?.endsWith('_count')).reduce((sum, value) => sum + value.value, 0);
   // Warm both up (JIT, TLS sessions), then alternate so drift in the machine's load hits both alike.
-  await load(noopPort, { seconds: 2, connections, rate: 0 });
-  await load(server.port, { seconds: 2, connections, rate: 0 });
-  const noopFull = await load(noopPort, { seconds, connections, rate: 0 });
-  const full = await load(server.port, { seconds, connections, rate: 0 });
+  await load(noopPort, { seconds: 2, connections, rate: 0 }, noopCount);
+  await load(server.port, { seconds: 2, connections, rate: 0 }, serverCount);
+  const noopProfile = values['cpu-prof'] ? await startProfile() : undefined;
+  const noopFull = await load(noopPort, { seconds, connections, rate: 0 }, noopCount);
+  if (noopProfile && values['cpu-prof']) writeFileSync(values['cpu-prof'].replace(/(\.cpuprofile)?$/, '.noop.cpuprofile'), await noopProfile());
+  const profile = values['cpu-prof'] ? await startProfile() : undefined;
+  const full = await load(server.port, { seconds, connections, rate: 0 }, serverCount);
+  if (profile && values['cpu-prof']) writeFileSync(values['cpu-prof'], await profile());
   const rate = Number(values.rate);
-  const fixed = await load(server.port, { seconds, connections, rate });
-  const noopFixed = await load(noopPort, { seconds, connections, rate });
+  const fixed = await load(server.port, { seconds, connections, rate }, serverCount);
+  const noopFixed = await load(noopPort, { seconds, connections, rate }, noopCount);
   const row = (name: string, result: LoadResult) => {
     const sorted = [...result.latenciesMs].sort((a, b) => a - b);
-    return `| ${name} | ${Math.round(result.reviews / result.seconds)} | ${percentile(sorted, 50).toFixed(2)} | ${percentile(sorted, 99).toFixed(2)} | ${percentile(sorted, 100).toFixed(2)} | ${result.errors} |`;
+    return `| ${name} | ${Math.round(result.reviews / result.seconds)} | ${percentile(sorted, 50).toFixed(2)} | ${percentile(sorted, 99).toFixed(2)} | ${percentile(sorted, 100).toFixed(2)} | ${Math.round(result.cpuUsPerReview ?? NaN)} | ${Math.round(result.cpuUsPerReviewBest ?? NaN)} | ${result.errors} |`;
   };
-  console.log('\n| run | reviews/s | p50 ms | p99 ms | max ms | errors |\n|---|---:|---:|---:|---:|---:|');
+  console.log('\n| run | reviews/s | p50 ms | p99 ms | max ms | server CPU µs/review | best 0.5 s window | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|');
   console.log(row('no-op webhook, full load', noopFull));
   console.log(row('palisade, full load', full));
   console.log(row(`no-op webhook, ${rate}/s`, noopFixed));
   console.log(row(`palisade, ${rate}/s`, fixed));
   console.log(`\npalisade / no-op throughput: ${((full.reviews / full.seconds) / (noopFull.reviews / noopFull.seconds)).toFixed(2)}`);
+  console.log(`no-op / palisade server CPU per review, full load: ${((noopFull.cpuUsPerReview ?? NaN) / (full.cpuUsPerReview ?? NaN)).toFixed(2)} (best windows: ${((noopFull.cpuUsPerReviewBest ?? NaN) / (full.cpuUsPerReviewBest ?? NaN)).toFixed(2)})`);
 
   const soak = Number(values.soak);
   if (soak > 0) {
@@ -240,8 +288,10 @@ async function main(): Promise<void> {
       global.gc?.();
       const memory = process.memoryUsage();
       samples.push(`${(memory.rss / 2 ** 20).toFixed(0)}/${(memory.heapUsed / 2 ** 20).toFixed(0)}`);
+      // As it goes, so a run cut short still shows its memory.
+      console.log(`soak sample ${samples.length}: RSS/heap MiB ${samples.at(-1)}`);
     }, 10_000);
-    const soaked = await load(server.port, { seconds: soak, connections, rate });
+    const soaked = await load(server.port, { seconds: soak, connections, rate }, serverCount);
     clearInterval(timer);
     console.log(`\nsoak ${soak} s at ${rate}/s: ${soaked.reviews} reviews, ${soaked.errors} errors; RSS/heap MiB every 10 s: ${samples.join(' ')}`);
   }

@@ -46,7 +46,7 @@ function readsLines(check: AnyCheck): string[] {
     const anyKind = needs.reads.has(ANY_KIND) ? `${kinds.length > 0 ? ', and ' : ''}objects of any kind (custom resources, the namespaces in use)` : '';
     parts.push(`${kinds.join(', ')}${anyKind} ${where}`);
   }
-  if (needs.images) parts.push('results of earlier image scans (`palisade image`)');
+  if (needs.images) parts.push('what is known of the images it runs (earlier scans by `palisade image`, signature verdicts)');
   return [`**Reads:** ${parts.join('; ')}.`, ''];
 }
 

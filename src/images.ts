@@ -30,9 +30,23 @@ export {
   type PackageKey,
 } from './core/images/match.js';
 export { imageResultsFrom, imageKey, tagReference, type ImageResults, type ImageScanSummary, type VulnerabilitySummary } from './core/images/results.js';
+export {
+  parseSignaturePolicy,
+  identityMatches,
+  signatureResultsFrom,
+  type SignaturePolicy,
+  type KeylessIdentity,
+  type SignatureVerdict,
+  type SignatureStatus,
+  type SignatureResults,
+} from './core/images/signatures.js';
+export type { SignatureVerifier } from './core/ports/signatures.js';
+export { verifyImageSignatures, imagesOf, type SignatureReport } from './app/signatures.js';
 
 // Adapters: reading images, inventorying them, SBOMs.
 export { createRegistryClient, RegistryError, type RegistryClient, type RegistryClientOptions } from './adapters/registry/client.js';
+export { createSignatureVerifier, type SignatureVerifierOptions, type VerificationKey } from './adapters/registry/signatures.js';
+export { createSignatureCache, type SignatureCache } from './adapters/registry/signature-cache.js';
 export { parseDockerConfig, parsePullSecret, findCredential, type CredentialEntry, type Credential } from './adapters/registry/credentials.js';
 export { openRegistryImage, openOciLayout, openDockerArchive, locateImage, type OpenedImage } from './adapters/images/sources.js';
 export type { ImageLocation } from './adapters/images/locate.js';

@@ -189,7 +189,8 @@ describe('admission image gates (image store → inventory → image checks)', (
           return readStore(file);
         },
         apply: (results) => inventory.setImages(results),
-        refreshMs: 100,
+        // Long enough that five reviews on a busy machine fit between two reloads.
+        refreshMs: 500,
       },
     });
     const post = (body: unknown) =>

@@ -90,6 +90,8 @@ describe('admission webhook against the real API server', { skip }, () => {
       ['enforced', { 'palisade-test': 'enforced', 'admission.palisade.dev/mode': 'enforce' }],
       ['warned', { 'palisade-test': 'warned', 'admission.palisade.dev/mode': 'warn' }],
       ['open', {}],
+      ['slow-enforced', { 'palisade-test': 'slow-enforced', 'admission.palisade.dev/mode': 'enforce' }],
+      ['slow-warned', { 'palisade-test': 'slow-warned', 'admission.palisade.dev/mode': 'warn' }],
     ] as const) {
       const created = await call('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
       assert.equal(created.status, 201, JSON.stringify(created.body));
@@ -247,6 +249,76 @@ describe('admission webhook against the real API server', { skip }, () => {
     assert.match(metrics, /palisade_admission_decisions_total\{verdict="denied",operation="CREATE"\} \d+/);
     assert.match(metrics, /palisade_admission_check_outcomes_total\{check="host-network",outcome="deny"\} \d+/);
     assert.match(metrics, /palisade_admission_inventory_objects\{kind="Namespace"\} \d+/);
+  });
+
+  it("answers a review it cannot judge in time with its own deadline answer, well inside the configuration's timeout", async () => {
+    // A second webhook whose judging is slowed past its deadline (1.5 s), registered with
+    // timeoutSeconds 5 and failurePolicy Fail: the client must get Palisade's deadline answer
+    // (denied in the enforced namespace, admitted with a warning in the warned one), never the
+    // API server's "failed calling webhook ... deadline exceeded".
+    const authority = await certificateAuthority();
+    const serving = await authority.issue('CN=palisade-webhook-slow', 'server', [{ type: 'ip', value: '127.0.0.1' }]);
+    writeFileSync(path.join(dir, 'slow.crt'), serving.cert);
+    writeFileSync(path.join(dir, 'slow.key'), serving.key, { mode: 0o600 });
+    const config = { admission: { mode: 'warn' } };
+    const plan = planScan({ config, now: new Date() });
+    const { policy } = parseAdmissionPolicy(config, new Set(ALL_CHECKS.map((check) => check.id)));
+    const slow = await startAdmissionServer({
+      controller: createAdmissionController(plan, policy),
+      inventory: live.inventory,
+      ready: live.isSynced,
+      certFile: path.join(dir, 'slow.crt'),
+      keyFile: path.join(dir, 'slow.key'),
+      port: 0,
+      host: '127.0.0.1',
+      deadlineMs: 1500,
+      injectDelayMs: 8000,
+      logger: pino({}, new Writable({ write: (_chunk, _encoding, done) => done() })),
+    });
+    const webhook = (name: string, selector: string) => ({
+      name,
+      clientConfig: { url: `https://127.0.0.1:${slow.port}/validate`, caBundle: Buffer.from(authority.pem).toString('base64') },
+      rules: [{ apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE'], resources: ['deployments'], scope: 'Namespaced' }],
+      namespaceSelector: { matchLabels: { 'palisade-test': selector } },
+      failurePolicy: 'Fail',
+      sideEffects: 'None',
+      admissionReviewVersions: ['v1'],
+      timeoutSeconds: 5,
+    });
+    const registered = await call('POST', '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations', {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingWebhookConfiguration',
+      metadata: { name: 'palisade-slow' },
+      webhooks: [webhook('slow-enforce.palisade.dev', 'slow-enforced'), webhook('slow-warn.palisade.dev', 'slow-warned')],
+    });
+    assert.equal(registered.status, 201, JSON.stringify(registered.body));
+    try {
+      // Until the configuration takes effect, a dry run is admitted unjudged.
+      const until = Date.now() + 30_000;
+      for (;;) {
+        const marker = await call('POST', '/apis/apps/v1/namespaces/slow-enforced/deployments?dryRun=All', deployment('marker', 'slow-enforced'));
+        if (marker.status !== 201) break;
+        if (Date.now() > until) throw new Error('the slow webhook was never called');
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      let started = Date.now();
+      const denied = await create('slow-enforced', deployment('late', 'slow-enforced'));
+      const deniedMs = Date.now() - started;
+      assert.equal(denied.status, 504, JSON.stringify(denied.body));
+      assert.equal(
+        denied.body.message,
+        'admission webhook "slow-enforce.palisade.dev" denied the request: Palisade could not judge Deployment slow-enforced/late within its deadline of 1500 ms; denied because the namespace is enforced. Retry the request.',
+      );
+      assert.ok(deniedMs >= 1500 && deniedMs < 5000, `answered at Palisade's deadline, before the API server's timeout (${deniedMs} ms)`);
+      started = Date.now();
+      const warned = await create('slow-warned', deployment('late', 'slow-warned'));
+      assert.equal(warned.status, 201, JSON.stringify(warned.body));
+      assert.ok(Date.now() - started < 5000);
+      assert.ok(warned.warnings.some((warning) => warning.includes('palisade: Deployment slow-warned/late was not judged within 1500 ms; admitted (namespace mode warn)')), JSON.stringify(warned.warnings));
+    } finally {
+      await call('DELETE', '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/palisade-slow');
+      await slow.close(100);
+    }
   });
 
   it('fails closed in the enforced namespace once the webhook stops, and unmatched namespaces proceed', async () => {

@@ -19,12 +19,14 @@ import { parseStream } from '../src/adapters/manifests/yaml.js';
 import { recordingInventory, undeclaredByAnalysis, type Access } from './support/recording-inventory.js';
 import { FIXED_NOW } from './support/scan.js';
 import { repoPath, SHARED } from './support/paths.js';
+import { fixtureSignatures } from './support/fixture-signatures.js';
+import type { SignatureResults } from '../src/core/images/signatures.js';
 
 const FIXTURES = repoPath('test/fixtures/checks');
 
 /** Object sets to run checks on: each check's own fixtures (one set per file) and the shared corpus. */
-function objectSets(): Array<{ name: string; resources: Resource[]; images?: ReturnType<typeof imageResultsFrom> }> {
-  const sets: Array<{ name: string; resources: Resource[]; images?: ReturnType<typeof imageResultsFrom> }> = [];
+function objectSets(): Array<{ name: string; resources: Resource[]; images?: ReturnType<typeof imageResultsFrom>; signatures?: SignatureResults }> {
+  const sets: Array<{ name: string; resources: Resource[]; images?: ReturnType<typeof imageResultsFrom>; signatures?: SignatureResults }> = [];
   for (const id of readdirSync(FIXTURES).sort()) {
     const directory = path.join(FIXTURES, id);
     const imagesFile = path.join(directory, 'images.yaml');
@@ -34,8 +36,9 @@ function objectSets(): Array<{ name: string; resources: Resource[]; images?: Ret
           return imageResultsFrom(value.images, value.databaseUpdatedAt);
         })()
       : undefined;
+    const signatures = fixtureSignatures(directory);
     for (const file of readdirSync(directory).filter((name) => /^(valid|invalid).*\.ya?ml$/.test(name))) {
-      sets.push({ name: `${id}/${file}`, resources: loadText(readFileSync(path.join(directory, file), 'utf8'), file).resources, ...(images ? { images } : {}) });
+      sets.push({ name: `${id}/${file}`, resources: loadText(readFileSync(path.join(directory, file), 'utf8'), file).resources, ...(images ? { images } : {}), ...(signatures ? { signatures } : {}) });
     }
   }
   for (const folder of ['kube-prometheus', 'microservices-demo']) {
@@ -64,7 +67,7 @@ function undeclaredReads(checks: readonly AnyCheck[], sets: ReturnType<typeof ob
     const declared = new Set(check.reads?.analyses ?? []);
     const compiled = compilePlan({ ...plan, checks: [planned], inlineExceptions: false, exceptions: [] });
     for (const set of sets) {
-      const base = buildInventory(set.resources, set.images ? { images: set.images } : {});
+      const base = buildInventory(set.resources, { ...(set.images ? { images: set.images } : {}), ...(set.signatures ? { signatures: set.signatures } : {}) });
       const analyses = new Map<AnyAnalysis, unknown>();
       for (const resource of set.resources) {
         const own = ownNamespace(resource);

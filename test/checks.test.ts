@@ -8,6 +8,7 @@ import { loadText } from '../src/adapters/manifests/documents.js';
 import { parseStream } from '../src/adapters/manifests/yaml.js';
 import { scanText } from './support/scan.js';
 import { repoPath } from './support/paths.js';
+import { fixtureSignatures } from './support/fixture-signatures.js';
 
 /**
  * One runner for every check. test/fixtures/checks/<id>/ holds:
@@ -18,6 +19,7 @@ import { repoPath } from './support/paths.js';
  *   options.yaml   optional check options for both
  *   images.yaml    optional results of earlier image scans for both:
  *                  { databaseUpdatedAt?, images: ImageScanSummary[] }
+ *   signatures.yaml optional image signature verdicts for both: { verdicts: SignatureVerdict[] }
  */
 const FIXTURES = repoPath('test/fixtures/checks');
 
@@ -38,7 +40,8 @@ function findingsFor(id: string, file: string) {
   const text = readFileSync(file, 'utf8');
   const options = optionsFor(id);
   const images = imagesFor(id);
-  return scanText(text, { only: [id], ...(options ? { config: { options: { [id]: options } } } : {}) }, path.basename(file), images ? { images } : {});
+  const signatures = fixtureSignatures(path.join(FIXTURES, id));
+  return scanText(text, { only: [id], ...(options ? { config: { options: { [id]: options } } } : {}) }, path.basename(file), { ...(images ? { images } : {}), ...(signatures ? { signatures } : {}) });
 }
 
 for (const check of ALL_CHECKS) {

@@ -279,7 +279,7 @@ describe('palisade admission serve: flags checked before the cluster is contacte
       [['--tls-cert-file', cert, '--tls-private-key-file', key, '--scan-queue', '--db', path.join(dir, 'missing-vuln.db')], /--scan-queue needs a vulnerability database: --db .*missing-vuln\.db: no such file/],
       [['--tls-cert-file', cert, '--tls-private-key-file', key, '--scan-queue', '--db', vulnDb, '--image-store', path.join(dir, 'queue.db'), '--scan-concurrency', '3'], /--scan-concurrency must be a positive integer of at most 2, not "3"/],
       [['--tls-cert-file', cert, '--tls-private-key-file', key, '--scan-platform', 'linux/arm64'], /--scan-platform needs --scan-queue/],
-      [['--tls-cert-file', cert, '--tls-private-key-file', key, '--insecure-registry', 'localhost:5000'], /--insecure-registry needs --resolve-tags or --scan-queue/],
+      [['--tls-cert-file', cert, '--tls-private-key-file', key, '--insecure-registry', 'localhost:5000'], /--insecure-registry needs --resolve-tags, --scan-queue or a signatures: section/],
       [['--tls-cert-file', cert, '--tls-private-key-file', key, '--resolve-tags', '--image-store', vulnDb, '--docker-config', dockerConfig], /--docker-config .*config\.json: not valid JSON \(at character \d+\)/],
       [['--tls-cert-file', cert, '--tls-private-key-file', key, '--decision-store', path.join(key, 'decisions.db')], /--decision-store .*tls\.key\/decisions\.db: /],
       [['--tls-cert-file', cert, '--tls-private-key-file', key, '--decision-max-records', '10'], /--decision-max-records needs --decision-store/],

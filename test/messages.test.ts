@@ -11,6 +11,7 @@ import { parseStream } from '../src/adapters/manifests/yaml.js';
 import { scanResources } from '../src/app/scan.js';
 import { FIXED_NOW, scanText } from './support/scan.js';
 import { repoPath, SHARED } from './support/paths.js';
+import { fixtureSignatures } from './support/fixture-signatures.js';
 
 /**
  * Messages are ids and data (ESLint's meta.messages + context.report({ messageId, data })):
@@ -33,9 +34,10 @@ function fixtureFindings(): Finding[] {
     const imagesFile = path.join(directory, 'images.yaml');
     const imagesValue = existsSync(imagesFile) ? (parseStream(readFileSync(imagesFile, 'utf8'))[0]?.value as { databaseUpdatedAt?: string; images: ImageScanSummary[] }) : undefined;
     const images = imagesValue ? imageResultsFrom(imagesValue.images, imagesValue.databaseUpdatedAt) : undefined;
+    const signatures = fixtureSignatures(directory);
     for (const file of readdirSync(directory).filter((name) => /^(valid|invalid).*\.ya?ml$/.test(name)).sort()) {
       const text = readFileSync(path.join(directory, file), 'utf8');
-      const result = scanText(text, { only: [check.id], ...(options ? { config: { options: { [check.id]: options } } } : {}) }, file, images ? { images } : {});
+      const result = scanText(text, { only: [check.id], ...(options ? { config: { options: { [check.id]: options } } } : {}) }, file, { ...(images ? { images } : {}), ...(signatures ? { signatures } : {}) });
       findings.push(...result.findings);
     }
   }

@@ -571,7 +571,7 @@ function decide(body: unknown, inventory: Inventory, controller: AdmissionContro
   const checks: CheckOutcome[] = [];
   for (const finding of evaluation.findings) {
     const mode = effectiveMode(controller, finding, resource.ref.namespace ?? (request.kindName === 'Namespace' ? resource.ref.name : undefined), label);
-    const old = preexisting.has(findingId(finding));
+    const old = preexisting.size > 0 && preexisting.has(findingId(finding));
     const outcome: CheckOutcome['outcome'] = mode === 'audit' ? 'audit' : mode === 'warn' ? 'warn' : old ? 'preexisting' : 'deny';
     checks.push({ checkId: finding.checkId, severity: finding.severity, path: finding.location.path, ...(finding.container ? { container: finding.container } : {}), mode, outcome });
     if (outcome === 'deny') denied.push(finding);

@@ -12,6 +12,7 @@ import { buildReport, type ScanReport } from '../core/engine/report.js';
 import { evaluateAll, type Evaluation } from '../core/engine/run.js';
 import { planCoverage, unevaluatedChecks, unreadKinds } from '../core/engine/coverage.js';
 import { imageResultsFrom, type ImageResults } from '../core/images/results.js';
+import type { SignatureResults } from '../core/images/signatures.js';
 import type { InputError, SkippedDocument } from '../core/model/finding.js';
 import { locate } from '../core/model/location.js';
 import type { Resource } from '../core/model/resource.js';
@@ -98,6 +99,8 @@ export type ScanRequest = (
 ) & {
   /** Results of earlier image scans, for the image checks (none: no image check reports). */
   images?: ImageResults;
+  /** Signature verdicts of the images (verified beforehand: verifyImageSignatures), for image-signature-unverified. */
+  signatures?: SignatureResults;
   /** Palisade's version, written into the report. */
   version: string;
   /** The verdict's threshold (`--fail-on`); default info: every finding fails. */
@@ -125,7 +128,7 @@ export function scanResources(input: ScanInput, request: ScanRequest): ScanResul
   }
   // Checks that need a kind not read do not run (or run in part) and are reported as such.
   const { plan: runnable, notEvaluated } = planCoverage(plan, unreadKinds(input.errors));
-  const inventory = buildInventory(input.resources, request.images ? { images: request.images } : {});
+  const inventory = buildInventory(input.resources, { ...(request.images ? { images: request.images } : {}), ...(request.signatures ? { signatures: request.signatures } : {}) });
   const evaluation = evaluateAll(input.resources, inventory, runnable);
   const report = buildReport({
     version: request.version,

@@ -8,11 +8,13 @@ const HELP = `Usage: palisade COMMAND [flags]
 Commands:
   scan PATH...   scan manifests for security misconfigurations
   checks         list the checks
-  image REF...   inventory container images layer by layer (packages, SBOM)
+  image REF...   inventory container images layer by layer (packages, SBOM); image verify: signatures
   db             update or show the local vulnerability database
   netpol         NetworkPolicy analysis: matrix, explain, exposure, generate
   rbac           effective RBAC permissions: who-can, can, permissions, escalations, graph
   admission      enforce checks at admission: serve (the webhook), export-vap (ValidatingAdmissionPolicies)
+  audit          detections on the API server's audit log and webhook, and Falco's alerts
+  alert          alerts to the owners of findings: test the sinks, deliver the outbox, status
   completion     shell completion script: bash, zsh or fish
   version        print the version (also -v, --version)
 
@@ -23,6 +25,7 @@ Examples:
   palisade scan --cluster -A               scan the live cluster of the current context
   palisade image nginx:1.27                an image's packages and vulnerabilities
   palisade rbac who-can get secrets -A --cluster
+  palisade audit --log /var/log/kubernetes/audit.log --follow
 `;
 
 type Command = (argv: string[], io: CommandIO) => Promise<number>;
@@ -36,6 +39,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   netpol: async () => (await import('./commands/netpol.js')).netpolCommand,
   rbac: async () => (await import('./commands/rbac.js')).rbacCommand,
   admission: async () => (await import('./commands/admission.js')).admissionCommand,
+  audit: async () => (await import('./commands/audit.js')).auditCommand,
+  alert: async () => (await import('./commands/alert.js')).alertCommand,
   completion: async () => (await import('./commands/completion.js')).completionCommand,
 };
 

@@ -27,11 +27,22 @@ export interface TestCluster {
   tokens: Record<string, string>;
   /** the command lines the control plane runs with (for hardening checks whose answers are known) */
   commands: { apiserver: string[]; etcd: string[] };
-  get(pathname: string, as?: { token?: string }): Promise<{ status: number; body: string }>;
-  post(pathname: string, body: unknown, as?: { token?: string }): Promise<{ status: number; body: string }>;
+  get(pathname: string, as?: As): Promise<{ status: number; body: string }>;
+  post(pathname: string, body: unknown, as?: As): Promise<{ status: number; body: string }>;
   /** any method (PUT, PATCH with a JSON merge patch content type is not supported: use PUT) */
-  request(method: string, pathname: string, body?: unknown, as?: { token?: string }): Promise<{ status: number; body: string }>;
+  request(method: string, pathname: string, body?: unknown, as?: As): Promise<{ status: number; body: string }>;
   stop(): Promise<void>;
+}
+
+/**
+ * Who a request is sent as: the system:masters admin by default; a bearer token; no
+ * credentials at all (system:anonymous, with anonymousAuth); and, with the admin's
+ * certificate, impersonating a user (Impersonate-User).
+ */
+export interface As {
+  token?: string;
+  anonymous?: boolean;
+  impersonate?: string;
 }
 
 export const CLUSTER_BINARIES = {
@@ -48,6 +59,17 @@ export interface ClusterOptions {
   controllerManager?: boolean;
   /** kube-apiserver feature gates to set (`--feature-gates`), e.g. to behave as a newer release does by default. */
   featureGates?: Record<string, boolean>;
+  /** Authenticate requests without credentials as system:anonymous (`--anonymous-auth=true`; default false). */
+  anonymousAuth?: boolean;
+  /** The audit policy (an audit.k8s.io/v1 Policy as YAML) instead of the default (Metadata for everything but health checks). */
+  auditPolicy?: string;
+  /**
+   * Also send audit events to a webhook (`--audit-webhook-config-file`, a kubeconfig): the
+   * receiver's URL, the CA that signed its serving certificate, and the client certificate
+   * the API server presents. Sent in blocking mode, so an event is delivered before its
+   * request is answered.
+   */
+  auditWebhook?: { url: string; ca: string; cert: string; key: string };
 }
 
 export function clusterAvailable(): boolean {
@@ -162,6 +184,18 @@ rules:
   - level: Metadata
 `;
 
+function auditWebhookConfig(webhook: NonNullable<ClusterOptions['auditWebhook']>): string {
+  const base64 = (text: string) => Buffer.from(text).toString('base64');
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'palisade-audit', cluster: { server: webhook.url, 'certificate-authority-data': base64(webhook.ca) } }],
+    users: [{ name: 'kube-apiserver', user: { 'client-certificate-data': base64(webhook.cert), 'client-key-data': base64(webhook.key) } }],
+    contexts: [{ name: 'default', context: { cluster: 'palisade-audit', user: 'kube-apiserver' } }],
+    'current-context': 'default',
+  });
+}
+
 export async function startCluster(options: ClusterOptions = {}): Promise<TestCluster> {
   if (!clusterAvailable()) throw new Error(`the test control plane is not built: run scripts/provision.sh (needs ${CLUSTER_BINARIES.etcd} and ${CLUSTER_BINARIES.apiserver})`);
   if (options.controllerManager && !existsSync(CLUSTER_BINARIES.controllerManager)) throw new Error(`kube-controller-manager is not built: run scripts/provision.sh (needs ${CLUSTER_BINARIES.controllerManager})`);
@@ -217,12 +251,13 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
     '--service-cluster-ip-range=10.96.0.0/16',
     '--authorization-mode=Node,RBAC',
     `--token-auth-file=${file('tokens.csv', `${tokenLines.join('\n')}\n`)}`,
-    `--audit-policy-file=${file('audit-policy.yaml', AUDIT_POLICY)}`,
+    `--audit-policy-file=${file('audit-policy.yaml', options.auditPolicy ?? AUDIT_POLICY)}`,
     `--audit-log-path=${auditLog}`,
     '--audit-log-format=json',
     '--audit-log-mode=blocking',
     `--admission-control-config-file=${file('admission.yaml', ADMISSION_CONFIGURATION)}`,
-    '--anonymous-auth=false',
+    `--anonymous-auth=${options.anonymousAuth === true}`,
+    ...(options.auditWebhook ? [`--audit-webhook-config-file=${file('audit-webhook.kubeconfig', auditWebhookConfig(options.auditWebhook))}`, '--audit-webhook-mode=blocking', '--audit-webhook-initial-backoff=1s'] : []),
     '--profiling=false',
     '--enable-priority-and-fairness=false',
     '--allow-privileged=true',
@@ -234,12 +269,13 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
   const url = `https://127.0.0.1:${securePort}`;
   const children: ChildProcess[] = [apiserver, etcd];
 
-  const call = (method: string, pathname: string, body?: unknown, as?: { token?: string }) =>
+  const call = (method: string, pathname: string, body?: unknown, as?: As) =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const headers: Record<string, string> = {};
       if (payload) headers['content-type'] = 'application/json';
       if (as?.token) headers.authorization = `Bearer ${as.token}`;
+      if (as?.impersonate) headers['impersonate-user'] = as.impersonate;
       const req = request(
         `${url}${pathname}`,
         {
@@ -247,7 +283,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
           ca: authority.pem,
           headers,
           // Without a token, requests authenticate as the system:masters admin.
-          ...(as?.token ? {} : { cert: admin.cert, key: admin.key }),
+          ...(as?.token || as?.anonymous ? {} : { cert: admin.cert, key: admin.key }),
           timeout: 10_000,
         },
         (res) => {

@@ -29,7 +29,7 @@ export function findProgram(name: string): string | undefined {
 }
 
 /** Like findProgram, but a missing program is a test failure that says how to get it. */
-export function requireProgram(name: 'helm' | 'kustomize'): string {
+export function requireProgram(name: 'helm' | 'kustomize' | 'cosign'): string {
   const found = findProgram(name);
   if (!found) throw new Error(`${name} is not in ${PROVISIONED_BIN} nor on PATH: run bash scripts/provision.sh (npm test does)`);
   return found;

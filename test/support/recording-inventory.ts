@@ -48,6 +48,10 @@ export function recordingInventory(
       onAccess({ images: true });
       return base.images;
     },
+    get signatures() {
+      onAccess({ images: true });
+      return base.signatures;
+    },
   };
   return recorder;
 }

@@ -18,6 +18,6 @@ export function scanText(
 ): Evaluation & { loaded: LoadResult; plan: ScanPlan; report: ScanReport } {
   const loaded = loadText(text, file);
   // In-process callers may scan nothing on purpose (a clean or empty input): the CLI refuses it.
-  const { plan, evaluation, report } = scanResources(loaded, { planRequest: { now: FIXED_NOW, ...request }, version, allowEmpty: true, ...(context.images ? { images: context.images } : {}) });
+  const { plan, evaluation, report } = scanResources(loaded, { planRequest: { now: FIXED_NOW, ...request }, version, allowEmpty: true, ...(context.images ? { images: context.images } : {}), ...(context.signatures ? { signatures: context.signatures } : {}) });
   return { ...evaluation, loaded, plan, report };
 }

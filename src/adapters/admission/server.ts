@@ -47,7 +47,13 @@ export interface AdmissionServerOptions {
   logger: Logger;
   registry?: Registry;
   now?: () => Date;
-  /** Tests only: a delay before each review is judged (to exercise the deadline). */
+  /**
+   * On close, how long /readyz answers 503 while reviews are still accepted, before the server
+   * stops listening: time for the Service's endpoints to drop this replica, so the API server
+   * sends no review to a closed port (default 0).
+   */
+  shutdownDelayMs?: number;
+  /** Tests only: a delay before each review is judged (to exercise the deadline and the shutdown). */
   injectDelayMs?: number;
   /**
    * The image checks' results (the image gates): `load` reads them through the image store port
@@ -64,12 +70,21 @@ export interface AdmissionServerOptions {
   prepareImages?: (body: unknown, base: ImageResults | undefined, budgetMs: number) => Promise<PreparedImages>;
   /** Every decision is recorded here too (the DecisionStore port); a review never waits on it. */
   decisionStore?: DecisionStore;
+  /**
+   * The signature gate's preparation of each review (its verdict cache verifies the images the
+   * review names), given what is left of the deadline, alongside prepareImages. What does not
+   * finish in time is left to image-signature-unverified to report as not evaluated.
+   */
+  prepareSignatures?: (body: unknown, budgetMs: number) => Promise<void>;
 }
 
 export interface AdmissionServer {
   port: number;
   registry: Registry;
-  /** Stops accepting, finishes the reviews in flight (up to graceMs), then closes. */
+  /**
+   * Turns /readyz unready, keeps accepting for shutdownDelayMs, stops accepting, finishes the
+   * reviews in flight (their answers written, up to graceMs), then closes every connection.
+   */
   close(graceMs?: number): Promise<void>;
   /** Re-reads the certificate files now (also done when they change). */
   reloadCertificates(): boolean;
@@ -209,7 +224,7 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
       logger.info({ event: 'certificates-reloaded', certFile: options.certFile }, 'serving certificate reloaded');
       return true;
     } catch (error) {
-      logger.warn({ event: 'certificates-reload-failed', error: (error as Error).message }, 'serving certificate not reloaded; the previous one stays in use');
+      logger.error({ event: 'certificates-reload-failed', certFile: options.certFile, error: (error as Error).message }, 'serving certificate not reloaded; the previous one stays in use');
       return false;
     }
   };
@@ -222,6 +237,7 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
   let running = 0;
   const waiting: (() => void)[] = [];
   let closing = false;
+  let stopping: Promise<void> | undefined;
   let drained: (() => void) | undefined;
   const acquire = (): Promise<void> =>
     running < maxInFlight
@@ -232,12 +248,24 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
     waiting.shift()?.();
   };
 
+  // Each labelled series bound once (a few hundred at most: verdicts, operations, check ids and
+  // outcomes): prom-client validates and hashes a label object on every update otherwise.
+  const counters = new Map<string, { inc(): void }>();
+  const count = (key: string, bind: () => { inc(): void }) => {
+    let child = counters.get(key);
+    if (!child) counters.set(key, (child = bind()));
+    child.inc();
+  };
+  const histograms = new Map<string, { observe(value: number): void }>();
   const record = (answer: AdmissionAnswer, started: bigint, images?: PreparedImages['notes']) => {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const { decision } = answer;
-    decisions.inc({ verdict: decision.verdict, operation: decision.operation ?? 'unknown' });
-    for (const check of decision.checks) checkOutcomes.inc({ check: check.checkId, outcome: check.outcome });
-    latency.observe({ verdict: decision.verdict }, seconds);
+    const operation = decision.operation ?? 'unknown';
+    count(`decision\0${decision.verdict}\0${operation}`, () => decisions.labels({ verdict: decision.verdict, operation }));
+    for (const check of decision.checks) count(`check\0${check.checkId}\0${check.outcome}`, () => checkOutcomes.labels({ check: check.checkId, outcome: check.outcome }));
+    let observed = histograms.get(decision.verdict);
+    if (!observed) histograms.set(decision.verdict, (observed = latency.labels({ verdict: decision.verdict })));
+    observed.observe(seconds);
     // Who, what, which checks, the verdict and the latency; never object content.
     logger.info(
       {
@@ -293,6 +321,10 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
         const position = /position (\d+)/.exec((error as Error).message)?.[1];
         throw new BodyError(400, `the body is not JSON${position !== undefined ? ` (at character ${position})` : ''}`);
       }
+      // Signatures are verified while tags are resolved, with the same share of the deadline.
+      const signatures = options.prepareSignatures
+        ?.(body, Math.max(0, deadlineMs - Number(process.hrtime.bigint() - started) / 1e6 - Math.min(1000, deadlineMs / 4)))
+        .catch((error: Error) => logger.error({ event: 'signature-gate-failed', error: error.message }, 'signature gate failed; images without a verdict are not evaluated'));
       let judged = inventory;
       if (options.prepareImages) {
         // Tags are resolved within the deadline, leaving time to judge and answer.
@@ -307,6 +339,7 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
           judged = inventoryWithImages(inventory, prepared.images);
         }
       }
+      await signatures;
       await acquire();
       try {
         if (options.injectDelayMs) await new Promise((resolve) => setTimeout(resolve, options.injectDelayMs));
@@ -340,6 +373,8 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const started = process.hrtime.bigint();
+    // While shutting down, each answer closes its connection: the client reconnects elsewhere.
+    if (closing) res.setHeader('connection', 'close');
     const url = (req.url ?? '/').split('?')[0];
     if (url === '/healthz') return send(res, 200, 'ok', 'text/plain');
     if (url === '/readyz') return closing ? send(res, 503, 'shutting down', 'text/plain') : options.ready() ? send(res, 200, 'ok', 'text/plain') : send(res, 503, 'informers not synced', 'text/plain');
@@ -359,9 +394,15 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
         if (!res.headersSent) send(res, 500, { error: error.message });
       })
       .finally(() => {
-        inFlight--;
-        inFlightGauge.set(inFlight);
-        if (closing && inFlight === 0) drained?.();
+        // In flight until the answer is written out (or the connection is gone), so a shutdown
+        // never cuts an answer short.
+        const done = () => {
+          inFlight--;
+          inFlightGauge.set(inFlight);
+          if (closing && inFlight === 0) drained?.();
+        };
+        if (res.writableFinished || res.destroyed) done();
+        else res.once('close', done);
       });
   });
   // A slow or idle client cannot hold a connection for ever.
@@ -379,25 +420,36 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
   const port = (server.address() as AddressInfo).port;
   logger.info({ event: 'listening', port, host: options.host ?? '0.0.0.0', deadlineMs, maxInFlight, maxBodyBytes }, 'admission webhook listening');
 
+  async function stop(graceMs: number): Promise<void> {
+    closing = true;
+    logger.info({ event: 'shutting-down', inFlight, shutdownDelayMs: options.shutdownDelayMs ?? 0 }, 'unready; finishing the reviews in flight');
+    clearInterval(imageTimer);
+    unwatchFile(options.certFile, onChange);
+    unwatchFile(options.keyFile, onChange);
+    // Unready first, still serving: the endpoints drop this replica before the port closes.
+    if (options.shutdownDelayMs) await new Promise((resolve) => setTimeout(resolve, options.shutdownDelayMs));
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    if (inFlight > 0) {
+      let graceTimer: NodeJS.Timeout | undefined;
+      await Promise.race([new Promise<void>((resolve) => (drained = resolve)), new Promise((resolve) => (graceTimer = setTimeout(resolve, graceMs)))]);
+      clearTimeout(graceTimer);
+    }
+    if (inFlight > 0) logger.warn({ event: 'shutdown-cut', inFlight, graceMs }, 'reviews still in flight after the grace period; connections closed');
+    server.closeAllConnections();
+    await closed;
+    await options.decisionStore?.flush().catch(() => undefined);
+    logger.info({ event: 'stopped' }, 'admission webhook stopped');
+  }
+
   return {
     port,
     registry,
     reloadCertificates,
     refreshImages,
-    async close(graceMs = deadlineMs + 1000) {
-      closing = true;
-      clearInterval(imageTimer);
-      unwatchFile(options.certFile, onChange);
-      unwatchFile(options.keyFile, onChange);
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      if (inFlight > 0) {
-        await Promise.race([new Promise<void>((resolve) => (drained = resolve)), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
-      }
-      server.closeAllConnections();
-      await closed;
-      await options.decisionStore?.flush().catch(() => undefined);
-      logger.info({ event: 'stopped' }, 'admission webhook stopped');
+    close(graceMs = deadlineMs + 1000) {
+      stopping ??= stop(graceMs);
+      return stopping;
     },
   };
 }

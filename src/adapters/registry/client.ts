@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
-import { MANIFEST_ACCEPT, parseManifestDocument, parseWwwAuthenticate, type Challenge, type Descriptor, type ImageIndex, type ImageManifest } from '../../core/images/oci.js';
+import { MANIFEST_ACCEPT, MEDIA_TYPES, parseManifestDocument, parseWwwAuthenticate, type Challenge, type Descriptor, type ImageIndex, type ImageManifest } from '../../core/images/oci.js';
 import type { ImageReference } from '../../core/images/reference.js';
 import { findCredential, type Credential, type CredentialEntry } from './credentials.js';
 
@@ -53,6 +53,17 @@ export interface RegistryClient {
   openBlob(reference: ImageReference, descriptor: Descriptor): Promise<Readable>;
   /** A small blob (a config) read whole, at most `limit` bytes. */
   readBlob(reference: ImageReference, descriptor: Descriptor, limit: number): Promise<Buffer>;
+  /**
+   * The manifests that refer to `digest` (OCI 1.1 referrers API, `GET /v2/<name>/referrers/<digest>`),
+   * with their artifact types; a registry without the API (404) is asked for the tag-schema
+   * fallback, the index at tag `sha256-<hex>`. No referrers: an empty list.
+   */
+  getReferrers(reference: ImageReference, digest: string): Promise<ReferrerDescriptor[]>;
+}
+
+/** A descriptor in a referrers index: artifactType says what the referring manifest is. */
+export interface ReferrerDescriptor extends Descriptor {
+  artifactType?: string;
 }
 
 /** Manifests larger than this are refused (containerd uses 4 MiB too). */
@@ -270,6 +281,46 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       const verified = verifyingStream(descriptor, 'blob');
       source.on('error', (error) => verified.destroy(new RegistryError('NETWORK', `${what}: ${error.message}`)));
       return source.pipe(verified);
+    },
+
+    async getReferrers(reference, digest) {
+      const what = `referrers of ${reference.registry}/${reference.repository}@${digest}`;
+      const response = await get(reference, `/v2/${reference.repository}/referrers/${digest}`, MEDIA_TYPES.ociIndex);
+      let bytes: Buffer;
+      // No referrers API (404; some registries answer 400, 405 or 501 to a path they do not
+      // route): the tag schema, an index tagged with the digest as algorithm-hex.
+      if ([400, 404, 405, 501].includes(response.status)) {
+        await response.body?.cancel();
+        const fallback = await get(reference, `/v2/${reference.repository}/manifests/${digest.replace(':', '-')}`, MEDIA_TYPES.ociIndex);
+        if (fallback.status === 404) {
+          await fallback.body?.cancel();
+          return [];
+        }
+        if (!fallback.ok) throw await failure(fallback, what);
+        bytes = await readLimited(fallback, MANIFEST_LIMIT, what);
+      } else {
+        if (!response.ok) throw await failure(response, what);
+        bytes = await readLimited(response, MANIFEST_LIMIT, what);
+      }
+      let document: { manifests?: unknown };
+      try {
+        document = JSON.parse(bytes.toString('utf8')) as typeof document;
+      } catch (error) {
+        throw new RegistryError('HTTP', `${what}: not JSON (${(error as Error).message})`);
+      }
+      const out: ReferrerDescriptor[] = [];
+      for (const item of Array.isArray(document.manifests) ? document.manifests : []) {
+        const entry = item as Partial<ReferrerDescriptor> | null;
+        if (!entry || typeof entry.digest !== 'string' || typeof entry.size !== 'number') continue;
+        out.push({
+          mediaType: typeof entry.mediaType === 'string' ? entry.mediaType : '',
+          digest: entry.digest,
+          size: entry.size,
+          ...(typeof entry.artifactType === 'string' ? { artifactType: entry.artifactType } : {}),
+          ...(entry.annotations && typeof entry.annotations === 'object' ? { annotations: entry.annotations } : {}),
+        });
+      }
+      return out;
     },
 
     async readBlob(reference, descriptor, limit) {

@@ -11,3 +11,8 @@ export function cacheDirectory(env: NodeJS.ProcessEnv = process.env): string {
 export function defaultImageStorePath(env: NodeJS.ProcessEnv = process.env): string {
   return env.PALISADE_IMAGE_STORE || path.join(cacheDirectory(env), 'images.db');
 }
+
+/** $PALISADE_ALERT_STORE, else alerts.db in the cache directory: the alert outbox and dedup state. */
+export function defaultAlertStorePath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.PALISADE_ALERT_STORE || path.join(cacheDirectory(env), 'alerts.db');
+}

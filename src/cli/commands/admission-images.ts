@@ -93,11 +93,12 @@ export interface ImageGateSettings {
  * Checks the flags (a usage error names the flag) and reads the credentials. With --scan-queue
  * the image store is created when it does not exist yet (the queue fills it).
  */
-export async function imageGateSettings(values: Values): Promise<ImageGateSettings> {
+export async function imageGateSettings(values: Values, options: { signatures?: boolean } = {}): Promise<ImageGateSettings> {
   const resolveTags = values['resolve-tags'] ?? false;
   const scanQueue = values['scan-queue'] ?? false;
   for (const flag of ['tag-cache-seconds', 'tag-cache-size', 'resolve-timeout-ms'] as const) if (values[flag] !== undefined && !resolveTags) throw new UsageError(`--${flag} needs --resolve-tags`);
-  for (const flag of ['docker-config', 'insecure-registry'] as const) if (values[flag] !== undefined && !resolveTags && !scanQueue) throw new UsageError(`--${flag} needs --resolve-tags or --scan-queue (the webhook asks no registry otherwise)`);
+  // (The signature gate, a signatures: section in the configuration, asks registries too.)
+  for (const flag of ['docker-config', 'insecure-registry'] as const) if (values[flag] !== undefined && !resolveTags && !scanQueue && !options.signatures) throw new UsageError(`--${flag} needs --resolve-tags, --scan-queue or a signatures: section in the configuration (the webhook asks no registry otherwise)`);
   for (const flag of ['scan-concurrency', 'scan-queue-size', 'scan-platform', 'scan-store', 'db'] as const) if (values[flag] !== undefined && !scanQueue) throw new UsageError(`--${flag} needs --scan-queue`);
   const settings: ImageGateSettings = {
     resolveTags,

@@ -20,6 +20,9 @@ import { UsageError } from '../usage-error.js';
 import type { CommandIO } from '../io.js';
 import { loadConfigFile } from '../config.js';
 import { IMAGE_GATE_FLAGS, IMAGE_GATE_HELP, imageGateSettings, startImageGate } from './admission-images.js';
+import { signatureGate } from '../signatures.js';
+import { reviewImages } from '../../app/signatures.js';
+import { createSignatureCache, registerSignatureMetrics } from '../../adapters/registry/signature-cache.js';
 
 export const SERVE_HELP = `Usage: palisade admission serve [flags]
 
@@ -52,6 +55,10 @@ Flags:
                                    reload the store's results every N seconds (default 30; never
                                    during a review)
 ${IMAGE_GATE_HELP}
+With a signatures: section in the configuration, image-signature-unverified verifies each
+reviewed image's cosign/Sigstore signatures in its registry (with --docker-config's credentials
+and --insecure-registry), verdicts cached for signatures.cacheSeconds (README, Image signatures).
+
 Exit codes: 0 stopped by SIGTERM or SIGINT after finishing the reviews in flight, 2 usage error
 or the cluster cannot be reached.
 `;
@@ -127,10 +134,16 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
     throw new UsageError(`invalid admission configuration:\n  ${lines.join('\n  ')}`);
   }
   const controller = createAdmissionController(plan, policy);
-  const gateSettings = await imageGateSettings(values);
+  const signaturesConfigured = (config as Record<string, unknown> | undefined)?.signatures !== undefined;
+  const gateSettings = await imageGateSettings(values, { signatures: signaturesConfigured });
+  // The signature gate: verdicts cached per image for signatures.cacheSeconds, verified within each review's deadline.
+  const signing = await signatureGate(config, source, process.cwd(), { insecureRegistries: gateSettings.insecureRegistries, userAgent: `palisade/${io.version}`, credentials: gateSettings.credentials });
+  const signatureCache = signing ? createSignatureCache(signing.verifier, { ttlMs: signing.policy.cacheSeconds * 1000 }) : undefined;
   const loadImages = imageResultsLoader(values['image-store'], gateSettings.scanQueue?.imageStoreFile, gateSettings.scanQueue?.databaseFile);
-  const logger = pino({ base: { component: 'palisade-admission' } });
+  // Asynchronous stdout: a decision's log line never waits on the pipe (pino flushes it at exit).
+  const logger = pino({ base: { component: 'palisade-admission' } }, pino.destination({ dest: 1, sync: false }));
   const registry = new Registry();
+  if (signatureCache) registerSignatureMetrics(registry, signatureCache);
   const { gate, decisions } = await startImageGate(gateSettings, { registry, logger, userAgent: `palisade/${io.version}` });
   // The kinds every planned check needs, plus Namespaces (their mode label) and Pods (CONNECT).
   const kinds = kindsToRead(plan.checks.map((planned) => planned.check));
@@ -147,6 +160,7 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
     if (error instanceof ClusterUnavailable) throw new UsageError(error.message);
     throw error;
   }
+  if (signatureCache) live.inventory.setSignatures(signatureCache.results);
   const server = await startAdmissionServer({
     controller,
     inventory: live.inventory,
@@ -163,6 +177,7 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
     registry,
     ...(gate ? { prepareImages: gate.prepare } : {}),
     ...(decisions ? { decisionStore: decisions } : {}),
+    ...(signatureCache ? { prepareSignatures: (body: unknown, budgetMs: number) => signatureCache.prepare(reviewImages(body, live.inventory), budgetMs) } : {}),
     ...(loadImages ? { images: { load: loadImages, apply: (results: ImageResults) => live.inventory.setImages(results), refreshMs: refreshSeconds * 1000 } } : {}),
   });
   live.synced.then(
@@ -214,3 +229,4 @@ function imageResultsLoader(file: string | undefined, scanStore?: string, databa
     }
   };
 }
+

@@ -1,4 +1,6 @@
 import { ADMISSION_HELP } from './admission.js';
+import { AUDIT_HELP, AUDIT_OUTPUTS } from './audit.js';
+import { ALERT_HELP } from './alert.js';
 import { EXPORT_VAP_HELP } from './admission-export-vap.js';
 import { SERVE_HELP } from './admission-serve.js';
 import { CHECKS_HELP } from './checks.js';
@@ -53,6 +55,8 @@ export function commandSpecs(): CommandSpec[] {
     { name: 'netpol', subcommands: ['matrix', 'explain', 'exposure', 'generate'], flags: flagsOf(NETPOL_HELP) },
     { name: 'rbac', subcommands: ['who-can', 'can', 'permissions', 'escalations', 'graph'], flags: flagsOf(RBAC_HELP) },
     { name: 'admission', subcommands: ['serve', 'export-vap'], flags: flagsOf(`${ADMISSION_HELP}${SERVE_HELP}${EXPORT_VAP_HELP}`) },
+    { name: 'audit', subcommands: [], flags: flagsOf(AUDIT_HELP), outputs: [...AUDIT_OUTPUTS] },
+    { name: 'alert', subcommands: ['test', 'deliver', 'status'], flags: flagsOf(ALERT_HELP) },
     { name: 'completion', subcommands: ['bash', 'zsh', 'fish'], flags: ['--help'] },
     { name: 'version', subcommands: [], flags: [] },
   ];

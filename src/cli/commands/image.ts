@@ -25,6 +25,8 @@ export type { ImageFindingSource };
 export { IMAGE_INVENTORY_API_VERSION };
 
 export const IMAGE_HELP = `Usage: palisade image REF... [flags]
+       palisade image verify IMAGE... --key FILE | --certificate-identity S --certificate-oidc-issuer S --trusted-root FILE
+                              (signatures: palisade image verify --help; -o table or json)
 
 Pulls container images (streamed, never unpacked to disk), lists what every layer
 installed: the OS, its packages, and language packages (npm, Python, Go binaries, Java
@@ -81,7 +83,8 @@ function defaultPlatformText(): string {
   return formatPlatform(defaultPlatform());
 }
 
-async function loadCredentials(values: { username?: string; 'password-stdin'?: boolean; 'docker-config'?: string; 'pull-secret'?: string[] }, registries: string[], io: CommandIO): Promise<CredentialEntry[]> {
+/** Registry credentials from the flags, pull secrets and the Docker config, as `image` and `image verify` read them. */
+export async function loadCredentials(values: { username?: string; 'password-stdin'?: boolean; 'docker-config'?: string; 'pull-secret'?: string[] }, registries: string[], io: CommandIO): Promise<CredentialEntry[]> {
   const { parseDockerConfig, parsePullSecret } = await import('../../adapters/registry/credentials.js');
   const entries: CredentialEntry[] = [];
   if (values['password-stdin'] && values.username === undefined) throw new UsageError('--password-stdin needs --username');
@@ -266,6 +269,8 @@ async function openStores(values: { db?: string; 'db-max-age'?: string; 'image-s
   };
 }
 
-export function imageCommand(argv: string[], io: CommandIO): Promise<number> {
+export async function imageCommand(argv: string[], io: CommandIO): Promise<number> {
+  // `image verify IMAGE...` checks signatures (an image named verify is docker.io/library/verify).
+  if (argv[0] === 'verify') return (await import('./image-verify.js')).imageVerifyCommand(argv.slice(1), io);
   return runImageCommand(argv, io);
 }

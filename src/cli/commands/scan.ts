@@ -21,6 +21,11 @@ import type { ImageResults } from '../../core/images/results.js';
 import { UsageError } from '../usage-error.js';
 import type { CommandIO } from '../io.js';
 import { loadConfigFile } from '../config.js';
+import { imagesOf, verifyImageSignatures } from '../../app/signatures.js';
+import { signatureGate } from '../signatures.js';
+import type { AlertSettings } from '../../core/alerts/config.js';
+import type { Alert } from '../../core/alerts/model.js';
+import { alertsOf, ownerDirectory, proseOf, recordRun } from '../../app/alerts.js';
 
 export const SCAN_HELP = `Usage: palisade scan [PATH...] [flags]
 
@@ -41,7 +46,9 @@ ${INPUT_HELP}
       --baseline FILE        report only findings not in FILE, saying how many known ones remain
                              and how many were fixed; --fail-on judges only the new ones
       --write-baseline FILE  record today's findings in FILE (by finding key, not line) and exit 0
-      --config FILE          configuration (default: .palisade.yaml when present)
+      --config FILE          configuration (default: .palisade.yaml when present); with a
+                             signatures: section every image is verified in its registry
+                             (image-signature-unverified; README, Image signatures)
       --standard NAME        run exactly one standard: ${STANDARD_IDS.join(', ')}
       --check ID             run only this check (repeatable)
       --enable ID            also run a check that is off by default (repeatable; '*' for all)
@@ -52,6 +59,14 @@ ${INPUT_HELP}
       --no-color             plain output (also when NO_COLOR is set or not a terminal)
       --image-store FILE     results of earlier image scans for the image checks (default
                              $PALISADE_IMAGE_STORE or ~/.cache/palisade/images.db, when it exists)
+      --alert                send the findings as alerts to their owners (the alerts: section of
+                             the configuration): new ones, resolved ones, and ones due again;
+                             what a sink does not accept waits in the outbox (palisade alert deliver)
+      --alert-store FILE     outbox and dedup state (default $PALISADE_ALERT_STORE or
+                             ~/.cache/palisade/alerts.db)
+      --alert-scope NAME     what this scan covers: a later scan of the same scope resolves what it
+                             no longer reports (default: cluster:CONTEXT, or the paths scanned)
+      --alert-timeout DUR    wait at most this long for deliveries and their retries (default 30s)
 
 Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage or input error.
 
@@ -66,6 +81,7 @@ Examples:
   palisade scan k8s/ --write-baseline palisade-baseline.json
   palisade scan k8s/ --baseline palisade-baseline.json --fail-on high
                                                   in CI: fail only on new high findings
+  palisade scan --cluster -A --alert              tell each finding's owner (new and resolved only)
 `;
 
 export async function scanCommand(argv: string[], io: CommandIO): Promise<number> {
@@ -91,6 +107,10 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
       namespace: { type: 'string', short: 'n' },
       'no-color': { type: 'boolean' },
       'image-store': { type: 'string' },
+      alert: { type: 'boolean' },
+      'alert-store': { type: 'string' },
+      'alert-scope': { type: 'string' },
+      'alert-timeout': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -113,9 +133,15 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   const standard = values.standard?.[0];
   const allowEmpty = values['allow-empty'] === true;
   if (standard !== undefined && !(STANDARD_IDS as readonly string[]).includes(standard)) throw new UsageError(`unknown standard "${standard}" (one of ${STANDARD_IDS.join(', ')})`);
+  if (!values.alert) for (const flag of ['alert-store', 'alert-scope', 'alert-timeout'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} applies with --alert`);
   let plan: ScanPlan;
+  let configFile: Awaited<ReturnType<typeof loadConfigFile>>;
+  let alerting: Alerting | undefined;
   try {
-    const { config, source } = await loadConfigFile(values.config);
+    configFile = await loadConfigFile(values.config);
+    const { config, source } = configFile;
+    // Alert settings are read before the scan: a broken alerts: section is a usage error, not a late failure.
+    if (values.alert) alerting = await startAlerting(config, source ?? values.config, values);
     plan = planScan(
       {
         config,
@@ -139,7 +165,24 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     ...(values.namespace ? { defaultNamespace: values.namespace, clusterNamespace: values.namespace } : {}),
   });
   const images = await readImageResults(values['image-store'], io);
-  const scanned = reportAndVerdict(() => scanResources(loaded, { plan, version: io.version, failOn, allowEmpty, ...(images ? { images } : {}) }));
+  // With a signatures: section, every image the objects run is verified in its registry first.
+  // (Not when the signature check is not planned: no registry call for nothing.)
+  // Registry credentials: the Docker config ($DOCKER_CONFIG/config.json or ~/.docker/config.json) when present.
+  const credentials = configFile.config !== undefined && (configFile.config as Record<string, unknown>).signatures !== undefined ? await (await import('./image.js')).loadCredentials({}, [], io) : [];
+  const gate = await signatureGate(configFile.config, configFile.source, io.cwd, { userAgent: `palisade/${io.version}`, credentials });
+  const signatures = gate && plan.checks.some((planned) => planned.check.id === 'image-signature-unverified') ? (await verifyImageSignatures(imagesOf(loaded.resources.map((resource) => resource.object)), gate.verifier)).results : undefined;
+  let alerts: Alert[] = [];
+  let coverage: { checks: ReadonlySet<string>; complete: boolean } | undefined;
+  const scanned = reportAndVerdict(() => {
+    const result = scanResources(loaded, { plan, version: io.version, failOn, allowEmpty, ...(images ? { images } : {}), ...(signatures ? { signatures } : {}) });
+    // Alerts are made while the engine's findings (with their typed sources, for the keys) and the objects (owners) are at hand.
+    if (alerting) {
+      alerts = alertsOf(result.evaluation.findings, ownerDirectory(loaded.resources), proseOf(result.plan.checks), alerting.settings, io.now());
+      const notEvaluated = new Set((result.report.notEvaluated ?? []).map((item) => item.checkId));
+      coverage = { checks: new Set(result.plan.checks.map((planned) => planned.check.id).filter((id) => !notEvaluated.has(id))), complete: loaded.errors.length === 0 };
+    }
+    return result;
+  });
   let { report, verdict } = scanned;
   const identity = (finding: ReportFinding): string => findingFingerprint(finding, io.cwd);
   if (writeBaselineTo) {
@@ -152,7 +195,37 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   if (baseline) ({ report, verdict } = applyBaseline(report, baseline, values.baseline!, identity, failOn));
   if (minimum !== undefined) report = showFrom(report, minimum);
   await writeAllRendered(io, outputs, report, { ...renderContext(io, { color: io.color && !values['no-color'] }), ...(maxMarkdownBytes !== undefined ? { maxMarkdownBytes } : {}), ...(values.summary ? { summaryOnly: true } : {}) });
+  if (alerting) {
+    const scope = values['alert-scope'] ?? (values.cluster ? `cluster:${values.context ?? 'current'}` : `paths:${[...positionals].sort().join(',')}`);
+    await alerting.send(scope, alerts, coverage ?? { checks: new Set(), complete: false }, io);
+  }
   return exitCodeOf(verdict);
+}
+
+interface Alerting {
+  settings: AlertSettings;
+  send(scope: string, alerts: readonly Alert[], coverage: { checks: ReadonlySet<string>; complete: boolean }, io: CommandIO): Promise<void>;
+}
+
+/** Reads the alert settings (a usage error when broken) and returns what sends a scan's alerts once the report is written. */
+async function startAlerting(config: unknown, source: string | undefined, values: { 'alert-store'?: string; 'alert-timeout'?: string }): Promise<Alerting> {
+  const { alertSettingsOf, deliverPending, describeDelivered, describeRecorded, openAlertStore, timeoutOf } = await import('../alerts.js');
+  const settings = alertSettingsOf(config, source);
+  const timeoutMs = timeoutOf(values['alert-timeout'], '--alert-timeout');
+  return {
+    settings,
+    async send(scope, alerts, coverage, io) {
+      const store = openAlertStore(values['alert-store'], settings);
+      try {
+        if (!coverage.complete) io.stderr(`palisade scan: alerts (${scope}): the input had errors, so no alert is resolved this run\n`);
+        const recorded = await recordRun(store, settings, scope, alerts, io.now(), coverage);
+        const delivered = await deliverPending(store, settings, io, timeoutMs);
+        io.stderr(`palisade scan: alerts (${scope}): ${describeRecorded(recorded)}; ${describeDelivered(delivered)}\n`);
+      } finally {
+        await store.close();
+      }
+    },
+  };
 }
 
 const BASELINE_OUTPUT = defineOutputs<Baseline>({ default: 'json', formats: { json: (baseline) => `${JSON.stringify(baseline, null, 2)}\n` } });

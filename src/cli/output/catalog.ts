@@ -1,6 +1,7 @@
 import { CATALOG_OUTPUTS } from '../formatters/catalog.js';
 import { IMAGE_OUTPUTS } from '../formatters/image.js';
 import { SCAN_OUTPUTS } from '../formatters/index.js';
+import { SIGNATURE_OUTPUTS } from '../formatters/signatures.js';
 import { EXPLAIN_OUTPUTS, EXPOSURE_OUTPUTS, GENERATE_OUTPUTS, MATRIX_OUTPUTS } from '../formatters/netpol.js';
 import { RBAC_GRAPH_OUTPUTS, RBAC_OUTPUTS } from '../formatters/rbac.js';
 import { DB_OUTPUTS } from '../formatters/vulndb.js';
@@ -16,6 +17,7 @@ export const COMMAND_OUTPUTS: Readonly<Record<string, OutputFormats<never>>> = {
   checks: CATALOG_OUTPUTS,
   db: DB_OUTPUTS,
   image: IMAGE_OUTPUTS,
+  'image verify': SIGNATURE_OUTPUTS,
   rbac: RBAC_OUTPUTS,
   'rbac graph': RBAC_GRAPH_OUTPUTS,
   'netpol matrix': MATRIX_OUTPUTS,

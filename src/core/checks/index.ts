@@ -72,6 +72,7 @@ import imageNotScanned from './image-not-scanned.js';
 import imageOsEndOfLife from './image-os-end-of-life.js';
 import imagePullPolicy from './image-pull-policy.js';
 import imageRegistryNotAllowed from './image-registry-not-allowed.js';
+import imageSignatureUnverified from './image-signature-unverified.js';
 import imageTooOld from './image-too-old.js';
 import imageVulnerabilitiesFixable from './image-vulnerabilities-fixable.js';
 import ingressNginxSnippetAnnotations from './ingress-nginx-snippet-annotations.js';
@@ -264,6 +265,7 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   imageOsEndOfLife,
   imagePullPolicy,
   imageRegistryNotAllowed,
+  imageSignatureUnverified,
   imageTooOld,
   imageVulnerabilitiesFixable,
   ingressNginxSnippetAnnotations,

@@ -1,5 +1,6 @@
 import { defineCheck } from '../model/check.js';
 import { metadataOf } from '../model/resource.js';
+import { OWNER_ANNOTATION_KEYS, OWNER_LABEL_KEYS } from '../model/owner.js';
 import { ignoreNamespacesOption } from './support/multi-tenancy.js';
 import { isBuiltInObject } from '../kinds/namespaces.js';
 import { hasControllerOwner, hasNonEmpty, OWNED_KINDS } from './support/ownership.js';
@@ -31,12 +32,12 @@ export default defineCheck({
     },
     labels: {
       type: 'string[]',
-      default: ['owner', 'team'],
+      default: [...OWNER_LABEL_KEYS],
       description: 'Label keys that name an owner; any one of them, non-empty, is enough.',
     },
     annotations: {
       type: 'string[]',
-      default: ['contact', 'owner', 'team'],
+      default: [...OWNER_ANNOTATION_KEYS],
       description: 'Annotation keys that name an owner; any one of them, non-empty, is enough.',
     },
   },

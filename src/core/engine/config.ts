@@ -21,6 +21,10 @@ export interface PalisadeConfig {
   inlineExceptions?: boolean;
   /** The admission webhook's policy (modes, exemptions): read by `palisade admission`, ignored by scan. */
   admission?: unknown;
+  /** Who may sign images (keys, keyless identities, trusted root): read where signatures are verified. */
+  signatures?: unknown;
+  /** Alerting (owners, routes, sinks): read by `palisade scan --alert` and `palisade alert`, ignored by scan. */
+  alerts?: unknown;
 }
 
 export interface ConfigProblem {
@@ -91,8 +95,9 @@ export function resolvePlan(registry: readonly AnyCheck[], request: PlanRequest)
   if (request.config !== undefined && request.config !== null && !asRecord(request.config)) {
     problems.push({ path: [], message: `the configuration must be a mapping of settings, not ${Array.isArray(request.config) ? 'a list' : `a ${typeof request.config}`}` });
   }
-  // `admission` is validated by the admission use case (app/admission.ts), not here.
-  const known = new Set(['checks', 'severity', 'options', 'exceptions', 'inlineExceptions', 'admission']);
+  // `admission` is validated by the admission use case (app/admission.ts), `signatures` by
+  // parseSignaturePolicy (core/images/signatures.ts), `alerts` by core/alerts/config.ts, not here.
+  const known = new Set(['checks', 'severity', 'options', 'exceptions', 'inlineExceptions', 'admission', 'signatures', 'alerts']);
   for (const key of Object.keys(config)) if (!known.has(key)) problems.push({ path: [key], message: `unknown setting "${key}"` });
 
   const requireKnown = (ids: string[], path: Path, allowStar: boolean) =>

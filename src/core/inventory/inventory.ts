@@ -1,5 +1,6 @@
 import { extractWorkload, type Workload } from '../kinds/pod-spec.js';
 import type { ImageResults } from '../images/results.js';
+import type { SignatureResults } from '../images/signatures.js';
 import type { ObjectRef, Resource } from '../model/resource.js';
 import { ANY_KIND, readsOf, type Analysis, type AnyAnalysis } from './analysis.js';
 
@@ -26,6 +27,8 @@ export interface Inventory {
   get<T>(analysis: Analysis<T>): T;
   /** Results of earlier image scans (palisade image), when the caller has them. */
   readonly images?: ImageResults;
+  /** Signature verdicts of the images (Sigstore/cosign), when signatures are configured; read under reads.images. */
+  readonly signatures?: SignatureResults;
 }
 
 /** What identifies an object in an incremental inventory: a second object with it replaces the first. */
@@ -42,10 +45,13 @@ export interface IncrementalInventory extends Inventory {
    * image store on a timer); undefined removes them. No analysis reads images, so none is dropped.
    */
   setImages(results: ImageResults | undefined): void;
+  /** Replaces the signature verdicts the signature check reads (the webhook's cache); undefined removes them. */
+  setSignatures(results: SignatureResults | undefined): void;
 }
 
 export interface InventoryContext {
   images?: ImageResults;
+  signatures?: SignatureResults;
 }
 
 function identityKey(kind: string, namespace: string | undefined, name: string): string {
@@ -66,6 +72,7 @@ function removeFrom(list: Resource[], resource: Resource): void {
 class IndexedInventory implements IncrementalInventory {
   /** Replaced whole by setImages: a check reads one set of results per evaluation. */
   images?: ImageResults;
+  signatures?: SignatureResults;
   private readonly all: Resource[] = [];
   private readonly byKind = new Map<string, Resource[]>();
   private readonly byNamespace = new Map<string, Resource[]>();
@@ -80,6 +87,7 @@ class IndexedInventory implements IncrementalInventory {
 
   constructor(context: InventoryContext) {
     if (context.images) this.images = context.images;
+    if (context.signatures) this.signatures = context.signatures;
   }
 
   get resources(): readonly Resource[] {
@@ -140,6 +148,11 @@ class IndexedInventory implements IncrementalInventory {
     // Analyses are built from objects only (none reads images): nothing cached depends on these.
     if (results) this.images = results;
     else delete this.images;
+  }
+
+  setSignatures(results: SignatureResults | undefined): void {
+    if (results) this.signatures = results;
+    else delete this.signatures;
   }
 
   /** Appends an object (a snapshot's only operation). */
@@ -253,5 +266,6 @@ export function inventoryWithImages(inventory: Inventory, images: ImageResults |
     workloadOf: (resource) => inventory.workloadOf(resource),
     get: (analysis) => inventory.get(analysis),
     ...(images ? { images } : {}),
+    ...(inventory.signatures ? { signatures: inventory.signatures } : {}),
   };
 }

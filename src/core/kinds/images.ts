@@ -11,14 +11,24 @@ export interface ContainerImage {
   path: Path;
 }
 
+const computed = new WeakMap<Workload, readonly ContainerImage[]>();
+
 /**
  * Every container (init and ephemeral included) with a parseable image.
  * Containers without an image, or with a reference the runtime would reject
- * (InvalidImageName), are skipped: there is nothing to judge.
+ * (InvalidImageName), are skipped: there is nothing to judge. Computed once per workload
+ * view (a dozen image checks ask for it on every object), so the answer is read-only.
  */
-export function containerImages(workload: Workload | undefined): ContainerImage[] {
+export function containerImages(workload: Workload | undefined): readonly ContainerImage[] {
+  if (!workload) return [];
+  let out = computed.get(workload);
+  if (!out) computed.set(workload, (out = imagesOf(workload)));
+  return out;
+}
+
+function imagesOf(workload: Workload): ContainerImage[] {
   const out: ContainerImage[] = [];
-  for (const container of workload?.containers ?? []) {
+  for (const container of workload.containers) {
     const image = container.container.image;
     if (typeof image !== 'string') continue;
     const parsed = parseImageReference(image);

@@ -2,3 +2,4 @@
 export type { DataFreshness, ImageResultsStore, StoredImageScan, VulnerabilityDatabase } from './images.js';
 export type { FindingQuery, FindingStore, FindingRecord, SavedRun, ScanRun, StoredFinding } from './findings.js';
 export type { DecisionCheck, DecisionImage, DecisionQuery, DecisionRecord, DecisionStore } from './decisions.js';
+export type { AlertOutbox, Delivery, DeliveryRecipients, NewDelivery, OutboxChange, OutboxCounts, RecordResult } from './alerts.js';
