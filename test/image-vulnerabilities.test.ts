@@ -10,6 +10,7 @@ import { repoPath, SHARED } from './support/paths.js';
 import { startRegistry, type TestRegistry } from './support/registry.js';
 import { tempDir } from './support/temp.js';
 import { palisadeAsync } from './support/cli.js';
+import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import { sarifValidator } from './formatters/sarif-schema.js';
 import { childrenNamed, parseXml } from './formatters/xml.js';
 
@@ -192,6 +193,25 @@ describe('palisade image matches against the vulnerability database and stores b
     assert.match(markdown, /CVE-2024-5535/);
   });
 
+  it('-o cyclonedx --sbom-vulnerabilities: the vulnerabilities found, affecting components by bom-ref, valid for the CycloneDX library', async () => {
+    const result = await palisade(['image', '-o', 'cyclonedx', '--sbom-vulnerabilities', '--insecure-registry', registry.host, '--db', db, '--image-store', store, ref]);
+    assert.equal(result.code, 0, result.stderr);
+    const problems = await new Validation.JsonStrictValidator(Spec.Version.v1dot5).validate(result.stdout);
+    assert.equal(problems, null, JSON.stringify(problems));
+    const bom = JSON.parse(result.stdout) as { components: { 'bom-ref': string; purl?: string }[]; vulnerabilities: { id: string; source: { name: string; url: string }; affects: { ref: string; versions: { version: string; status: string }[] }[]; ratings: { method: string; severity: string }[]; recommendation?: string }[] };
+    const refOf = (purl: string) => bom.components.find((component) => component.purl === purl)?.['bom-ref'];
+    const text = bom.vulnerabilities.find((item) => item.id === 'GO-2022-1059');
+    assert.deepEqual(text?.affects, [{ ref: refOf('pkg:golang/golang.org/x/text@v0.3.7'), versions: [{ version: 'v0.3.7', status: 'affected' }] }]);
+    assert.equal(text?.recommendation, 'Upgrade golang.org/x/text v0.3.7 -> 0.3.8');
+    const openssl = bom.vulnerabilities.find((item) => item.id === 'CVE-2024-5535');
+    assert.deepEqual([openssl?.source.name, openssl?.source.url, openssl?.ratings.map((rating) => [rating.method, rating.severity])], ['Debian security tracker', 'https://security-tracker.debian.org/tracker/CVE-2024-5535', [['other', 'low']]]);
+    // As many vulnerabilities as the JSON report has advisories; none without the flag.
+    const ids = new Set(findingsOf((await scan()).stdout).map((finding) => finding.id));
+    assert.equal(bom.vulnerabilities.length, ids.size);
+    const plain = JSON.parse((await palisade(['image', '-o', 'cyclonedx', '--insecure-registry', registry.host, '--db', db, '--image-store', store, ref])).stdout);
+    assert.equal(plain.vulnerabilities, undefined);
+  });
+
   it('feeds palisade scan: the manifest naming the image gets the stored vulnerabilities', async () => {
     await scan();
     const dir = tempDir('palisade-manifests');
@@ -199,6 +219,11 @@ describe('palisade image matches against the vulnerability database and stores b
     writeFileSync(path.join(dir, 'palisade.yaml'), 'options:\n  image-vulnerabilities-fixable:\n    severities: [critical, high, medium, low, unknown]\n');
     const result = await palisade(['scan', path.join(dir, 'app.yaml'), '--config', path.join(dir, 'palisade.yaml'), '-o', 'json', '--image-store', store], { PALISADE_DB: db });
     assert.equal(result.code, 1, result.stderr);
+    assert.doesNotMatch(result.stderr, /vulnerability data/, 'fresh data: no notice');
+    const stale = await palisade(['scan', path.join(dir, 'app.yaml'), '-o', 'json', '--image-store', store], { PALISADE_DB: db, PALISADE_DB_MAX_AGE_DAYS: '0' });
+    assert.doesNotMatch(stale.stderr, /vulnerability data/, 'the check turned off');
+    const missing = await palisade(['scan', path.join(dir, 'app.yaml'), '-o', 'json', '--image-store', store], { PALISADE_DB: path.join(dir, 'none.db') });
+    assert.match(missing.stderr, /palisade scan: image checks: no vulnerability data: run palisade db update/);
     const findings = (JSON.parse(result.stdout) as { findings: { checkId: string; message: string; container?: string }[] }).findings;
     const vulnerable = findings.find((finding) => finding.checkId === 'image-vulnerabilities-fixable');
     assert.match(vulnerable?.message ?? '', /CVE-2022-32149 in golang\.org\/x\/text v0\.3\.7 \(fixed in 0\.3\.8\)/);

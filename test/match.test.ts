@@ -103,6 +103,12 @@ describe('matching', () => {
     assert.deepEqual([found?.severity.level, found?.severity.from, found?.severity.via, found?.severity.cvss[0]?.score], ['high', 'cvss', 'GHSA-69ch-w2m2-3vjp', 7.5]);
     // Without related records it stays unknown.
     assert.equal(matchPackages([go], () => [unrated]).findings[0]?.severity.level, 'unknown');
+    // A record that names none of the finding's ids itself but shares an alias with it (PYSEC vs GO) rates it too.
+    const sharing = advisory({ id: 'PYSEC-2022-1', aliases: ['CVE-2022-32149'], ecosystem: 'PyPI', name: 'other', severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }] });
+    const viaAlias = matchPackages([go], () => [unrated], { relatedAdvisories: () => [sharing] }).findings[0];
+    assert.deepEqual([viaAlias?.severity.level, viaAlias?.severity.via], ['critical', 'PYSEC-2022-1']);
+    const unrelated = { ...sharing, aliases: ['CVE-2099-1'] };
+    assert.equal(matchPackages([go], () => [unrated], { relatedAdvisories: () => [unrelated] }).findings[0]?.severity.level, 'unknown');
   });
 
   it('rpm: the source RPM file name gives the source package; the binary epoch carries over', () => {

@@ -90,6 +90,14 @@ describe('vulnerability database: the real OSV data (Go, crates.io, PyPI)', () =
     assert.equal(finding.severity.level, 'medium');
   });
 
+  it('severity from the CVSS vector of a record sharing an alias: GO-2024-3078 (no rating) by PYSEC-2024-72 (CVSS 3.1)', async () => {
+    // Neither names the other; both name CVE-2024-43406 and GHSA-r5ph-4jxm-6j9p: the alias index finds it.
+    const rated = (await db.match([pkg('Go', 'go', 'github.com/lf-edge/ekuiper', 'v1.14.1')])).findings.find((finding) => finding.id === 'GO-2024-3078');
+    assert.deepEqual([rated?.severity.level, rated?.severity.from, rated?.severity.via, rated?.severity.cvss[0]?.vector, rated?.severity.cvss[0]?.score], ['high', 'cvss', 'PYSEC-2024-72', 'CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H', 8.8]);
+    // The pure matcher alone (no related records) leaves it unknown.
+    assert.equal(matchWithDatabase(db, [pkg('Go', 'go', 'github.com/lf-edge/ekuiper', 'v1.14.1')]).findings.find((finding) => finding.id === 'GO-2024-3078')?.severity.level, 'unknown');
+  });
+
   it('crates.io RUSTSEC-2016-0001 (openssl, introduced 0.0.0-0, fixed 0.9.0)', () => {
     assert.equal(idsFor(db, pkg('crates.io', 'cargo', 'openssl', '0.8.3')).get('RUSTSEC-2016-0001'), '0.9.0');
     assert.equal(idsFor(db, pkg('crates.io', 'cargo', 'openssl', '0.9.0')).has('RUSTSEC-2016-0001'), false);
@@ -301,7 +309,10 @@ describe('palisade db (built CLI)', () => {
     const missing = palisade(['db', 'status', '--db', temporary('none.db')]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /no vulnerability database at .*none\.db \(run: palisade db update/);
-    assert.equal(palisade(['db', 'update', '--db', temporary('x.db')]).code, 2);
+    // Without --from: the default sources; one that cannot be reached fails the update, naming it.
+    const unreachable = palisade(['db', 'update', '--db', temporary('x.db'), '--mirror', 'http://127.0.0.1:2', '--retries', '0', '--source', 'osv:Go']);
+    assert.equal(unreachable.code, 2);
+    assert.match(unreachable.stderr, /osv:Go: http:\/\/127\.0\.0\.1:2\/osv\/Go\/all\.zip: fetch failed \(connect ECONNREFUSED .*\) \(1 attempt\)/);
     const bad = palisade(['db', 'update', '--db', temporary('x.db'), '--from', temporary('absent.json')]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /cannot read .*absent\.json: no such file or directory/);

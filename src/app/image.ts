@@ -12,6 +12,7 @@ import type { OpenedImage } from '../adapters/images/sources.js';
 import type { VulnerabilityFinding, VulnerabilitySeverity } from '../core/images/match.js';
 import type { ImageInventory } from '../core/images/model.js';
 import type { Severity } from '../core/model/severity.js';
+import type { DataFreshness } from '../core/ports/images.js';
 import { verdict, type Verdict } from './verdict.js';
 
 export type { ImageScanEntry, PipelineContext };
@@ -116,4 +117,20 @@ export function imageVerdict(result: ImageScanResult, threshold: VulnerabilitySe
   const level = (severity: VulnerabilitySeverity): Severity => (severity === 'unknown' && failOnUnknown && threshold !== undefined ? SCAN_SEVERITY[threshold] : SCAN_SEVERITY[severity]);
   const findings = result.entries.flatMap((entry) => (entry.vulnerabilities ?? []).map((finding) => ({ severity: level(finding.severity.level) })));
   return verdict({ findings, errors: result.errors }, threshold === undefined ? undefined : SCAN_SEVERITY[threshold]);
+}
+
+/** Vulnerability data last updated more than this many days ago is stale (`--db-max-age`, PALISADE_DB_MAX_AGE_DAYS). */
+export const DEFAULT_MAX_DATA_AGE_DAYS = 7;
+
+/**
+ * What to tell the user about the vulnerability data before trusting a scan: missing, stale
+ * (last updated more than `maxAgeDays` days before `now`; 0 turns the check off), or nothing.
+ * `update` is the exact command that fixes it.
+ */
+export function vulnerabilityDataNotice(freshness: DataFreshness | undefined, now: Date, maxAgeDays: number, update: string): string | undefined {
+  if (!freshness?.updatedAt) return `no vulnerability data: run ${update}`;
+  if (maxAgeDays <= 0) return undefined;
+  const age = Math.floor((now.getTime() - Date.parse(freshness.updatedAt)) / 86_400_000);
+  if (!(age > maxAgeDays)) return undefined;
+  return `the vulnerability data is ${age} days old (last updated ${freshness.updatedAt}, more than ${maxAgeDays} days ago): vulnerabilities published since are missed; run ${update}`;
 }

@@ -58,12 +58,13 @@ export function convertOsv(record: unknown, where: string): Converted {
     return result;
   }
   const id = record.id;
-  if (record.withdrawn !== undefined && record.withdrawn !== null && record.withdrawn !== 'null') return result;
-  result.records = 1;
   const published = dataDate(record.published);
   const modified = dataDate(record.modified);
   const newest = newer(modified, published);
+  // A withdrawal is a modification too: the newest date counts it (incremental updates start from it).
   if (newest !== undefined) result.newest = newest;
+  if (record.withdrawn !== undefined && record.withdrawn !== null && record.withdrawn !== 'null') return result;
+  result.records = 1;
   const aliases = (Array.isArray(record.aliases) ? record.aliases : []).filter(isString);
   for (const related of Array.isArray(record.upstream) ? record.upstream : []) if (isString(related) && /^CVE-/.test(related) && !aliases.includes(related)) aliases.push(related);
   const severity: SeverityEntry[] = (Array.isArray(record.severity) ? record.severity : []).flatMap((entry: unknown) =>

@@ -38,12 +38,16 @@ export interface ImportSummary {
   /** One entry per stored batch: OSV records of a tree or archive, or one tracker/secdb document. */
   batches: { location: string; format: string; records: number; packages: number }[];
   problems: string[];
+  /** The newest `modified` (or `published`) date of the OSV records imported. */
+  newest?: string;
 }
 
 export interface ImportOptions {
   now: () => Date;
   progress?: (text: string) => void;
   limits?: Partial<ImportLimits>;
+  /** 'merge' keeps what the source brought before and replaces only the records read (an incremental update). */
+  mode?: 'replace' | 'merge';
 }
 
 export class ImportError extends Error {
@@ -115,8 +119,9 @@ class Collector {
 
   finish(): ImportSummary {
     if (this.osvRecords > 0 || this.osvIds.length > 0) {
-      this.db.store({ location: this.location, format: 'osv', records: this.osvRecords, ...(this.newest ? { newest: this.newest } : {}), advisories: this.osv, replaces: { osvIds: this.osvIds } }, this.options.now());
+      this.db.store({ location: this.location, format: 'osv', records: this.osvRecords, ...(this.newest ? { newest: this.newest } : {}), advisories: this.osv, replaces: { osvIds: this.osvIds }, ...(this.options.mode ? { mode: this.options.mode } : {}) }, this.options.now());
       this.summary.batches.push({ location: this.location, format: 'osv', records: this.osvRecords, packages: this.osv.length });
+      if (this.newest) this.summary.newest = this.newest;
     }
     return this.summary;
   }
@@ -213,6 +218,18 @@ async function isZip(file: string): Promise<boolean> {
   } finally {
     await handle.close();
   }
+}
+
+/** Imports a file, tree or zip archive already on disk, stored under `location`. */
+export async function importFile(file: string, location: string, db: SqliteVulnerabilityDatabase, options: ImportOptions): Promise<ImportSummary> {
+  return importPath(file, location, db, options, { ...DEFAULT_IMPORT_LIMITS, ...options.limits });
+}
+
+/** Imports documents already read (OSV records fetched one by one), in one batch under `location`. */
+export function importDocuments(documents: readonly { name: string; text: string }[], location: string, db: SqliteVulnerabilityDatabase, options: ImportOptions): ImportSummary {
+  const collector = new Collector(location, db, options);
+  for (const document of documents) collector.add(document.text, document.name);
+  return collector.finish();
 }
 
 async function importPath(file: string, location: string, db: SqliteVulnerabilityDatabase, options: ImportOptions, limits: ImportLimits): Promise<ImportSummary> {

@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { PipelineContext } from '../../adapters/images/pipeline.js';
-import { IMAGE_INVENTORY_API_VERSION, imageVerdict, scanImages, type ImageFindingSource, type ImageSources } from '../../app/image.js';
+import { DEFAULT_MAX_DATA_AGE_DAYS, IMAGE_INVENTORY_API_VERSION, imageVerdict, scanImages, vulnerabilityDataNotice, type ImageFindingSource, type ImageSources } from '../../app/image.js';
 import { exitCodeOf } from '../../app/verdict.js';
 import { defaultImageStorePath } from '../../adapters/store/paths.js';
 import { ImageStore } from '../../adapters/store/image-store.js';
@@ -16,9 +16,10 @@ import type { CredentialEntry } from '../../adapters/registry/credentials.js';
 import { formatPlatform, parsePlatform, type Platform } from '../../core/images/oci.js';
 import { parseImageReference } from '../../core/images/reference.js';
 import type { CommandIO } from '../io.js';
-import { IMAGE_OUTPUTS, SINGLE_IMAGE_FORMATS, type ImageInventoryReport } from '../formatters/image.js';
+import { IMAGE_OUTPUTS, imageOutputs, SINGLE_IMAGE_FORMATS, type ImageInventoryReport } from '../formatters/image.js';
 import { chooseOutputs, formatList, writeAllRendered } from '../output/registry.js';
 import { UsageError } from '../usage-error.js';
+import { maxDataAgeDays } from '../data-age.js';
 
 export type { ImageFindingSource };
 export { IMAGE_INVENTORY_API_VERSION };
@@ -54,6 +55,10 @@ Flags:
                                high, medium, low); one of unknown severity counts too (it could be any)
       --no-fail-on-unknown     do not count vulnerabilities of unknown severity toward --fail-on
       --db FILE                vulnerability database (default $PALISADE_DB or ~/.cache/palisade/vuln.db)
+      --db-max-age DAYS        warn when the vulnerability data was last updated more than DAYS days
+                               ago (default $PALISADE_DB_MAX_AGE_DAYS, else ${DEFAULT_MAX_DATA_AGE_DAYS}; 0: never)
+      --sbom-vulnerabilities   with -o cyclonedx: the vulnerabilities found, with the packages they
+                               affect, ratings, sources and fixed versions
       --image-store FILE       where scans are stored by digest (default $PALISADE_IMAGE_STORE or
                                ~/.cache/palisade/images.db)
       --no-cache               pull and match again even when the store has this digest
@@ -149,6 +154,8 @@ export async function runImageCommand(argv: string[], io: CommandIO, findingSour
       'fail-on': { type: 'string' },
       'no-fail-on-unknown': { type: 'boolean' },
       db: { type: 'string' },
+      'db-max-age': { type: 'string' },
+      'sbom-vulnerabilities': { type: 'boolean' },
       'image-store': { type: 'string' },
       'no-cache': { type: 'boolean' },
       'no-color': { type: 'boolean' },
@@ -162,7 +169,8 @@ export async function runImageCommand(argv: string[], io: CommandIO, findingSour
   const severities = parseSeverities(values.severity, '--severity');
   const failOn = values['fail-on'] !== undefined ? parseSeverities(values['fail-on'], '--fail-on') : undefined;
   if (failOn && failOn.length !== 1) throw new UsageError('--fail-on takes one severity');
-  const output = chooseOutputs(IMAGE_OUTPUTS, values.output as string[] | undefined, io.cwd);
+  const output = chooseOutputs(imageOutputs({ sbomVulnerabilities: values['sbom-vulnerabilities'] ?? false }), values.output as string[] | undefined, io.cwd);
+  if (values['sbom-vulnerabilities'] && !output.some((item) => item.name === 'cyclonedx')) throw new UsageError('--sbom-vulnerabilities adds vulnerabilities to the CycloneDX SBOM: use it with -o cyclonedx');
   if (positionals.length === 0) throw new UsageError(`no image given\n\n${IMAGE_HELP}`);
   const sbom = output.find((item) => SINGLE_IMAGE_FORMATS.includes(item.name));
   if (sbom && positionals.length > 1) throw new UsageError(`-o ${sbom.name} writes one SBOM: give one image`);
@@ -229,12 +237,14 @@ function parseSeverities(text: string | undefined, flag: string): VulnerabilityS
  * images are inventoried only, said once on stderr, and nothing is stored: a scan that
  * matched nothing must not pass for a clean one.
  */
-async function openStores(values: { db?: string; 'image-store'?: string; 'no-cache'?: boolean }, io: CommandIO): Promise<{ context: PipelineContext; close(): void }> {
+async function openStores(values: { db?: string; 'db-max-age'?: string; 'image-store'?: string; 'no-cache'?: boolean }, io: CommandIO): Promise<{ context: PipelineContext; close(): void }> {
   const context: PipelineContext = { useCache: !values['no-cache'], now: () => io.now() };
   const dbPath = values.db ?? defaultDatabasePath();
+  const update = values.db !== undefined ? `palisade db update --db ${values.db}` : 'palisade db update';
+  const maxAge = maxDataAgeDays(values['db-max-age']);
   if (!existsSync(dbPath)) {
-    if (values.db !== undefined) throw new UsageError(`--db ${values.db}: no such vulnerability database (palisade db update --db ${values.db} --from ...)`);
-    io.stderr(`palisade image: no vulnerability database at ${dbPath}: listing packages only (run palisade db update --from PATH|URL)\n`);
+    if (values.db !== undefined) throw new UsageError(`--db ${values.db}: no such vulnerability database (run: ${update})`);
+    io.stderr(`palisade image: no vulnerability database at ${dbPath}: listing packages only, no vulnerabilities (run: ${update})\n`);
     return { context, close: () => undefined };
   }
   let db: SqliteVulnerabilityDatabase;
@@ -246,6 +256,8 @@ async function openStores(values: { db?: string; 'image-store'?: string; 'no-cac
   }
   context.db = db;
   context.dbStatus = await db.freshness();
+  const notice = vulnerabilityDataNotice(context.dbStatus, io.now(), maxAge, update);
+  if (notice) io.stderr(`palisade image: ${notice}\n`);
   const store = ImageStore.open(values['image-store'] ?? defaultImageStorePath());
   context.store = store;
   return {

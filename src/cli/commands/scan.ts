@@ -164,7 +164,7 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     command: 'palisade scan',
     ...(values.namespace ? { defaultNamespace: values.namespace, clusterNamespace: values.namespace } : {}),
   });
-  const images = await readImageResults(values['image-store']);
+  const images = await readImageResults(values['image-store'], io);
   // With a signatures: section, every image the objects run is verified in its registry first.
   // (Not when the signature check is not planned: no registry call for nothing.)
   // Registry credentials: the Docker config ($DOCKER_CONFIG/config.json or ~/.docker/config.json) when present.
@@ -272,7 +272,7 @@ function markdownCap(value: string | undefined, outputs: readonly Pick<ChosenOut
  * The image checks run on what `palisade image` stored: the store given, or the default one
  * when it exists. No store, no image checks (never a finding for every image).
  */
-async function readImageResults(file: string | undefined): Promise<ImageResults | undefined> {
+async function readImageResults(file: string | undefined, io: CommandIO): Promise<ImageResults | undefined> {
   const location = file ?? defaultImageStorePath();
   if (!existsSync(location)) {
     if (file !== undefined) throw new UsageError(`--image-store ${file}: no such image store`);
@@ -285,6 +285,11 @@ async function readImageResults(file: string | undefined): Promise<ImageResults 
   let db: SqliteVulnerabilityDatabase | undefined;
   try {
     if (existsSync(dbPath)) db = (await import('../../adapters/vulndb/database.js')).openVulnerabilityDatabase(dbPath, { readonly: true });
+    // The image checks judge stored scans: say when the data they were judged against is missing or stale.
+    const { vulnerabilityDataNotice } = await import('../../app/image.js');
+    const { maxDataAgeDays } = await import('../data-age.js');
+    const notice = vulnerabilityDataNotice(db ? await db.freshness() : undefined, io.now(), maxDataAgeDays(undefined), 'palisade db update');
+    if (notice) io.stderr(`palisade scan: image checks: ${notice}\n`);
     return await loadImageResults(store, db);
   } finally {
     db?.close();

@@ -80,8 +80,12 @@ function asScanReport(format: 'sarif' | 'junit' | 'markdown'): Render<ImageInven
   };
 }
 
-/** `palisade image -o`. The SBOM writers (the CycloneDX library is large) load only when asked for. */
-export const IMAGE_OUTPUTS = defineOutputs<ImageInventoryReport>({
+/**
+ * `palisade image -o`. The SBOM writers (the CycloneDX library is large) load only when asked for.
+ * `sbomVulnerabilities` (`--sbom-vulnerabilities`) adds the vulnerabilities found to the CycloneDX BOM.
+ */
+export function imageOutputs(options: { sbomVulnerabilities?: boolean } = {}) {
+  return defineOutputs<ImageInventoryReport>({
   default: 'table',
   formats: {
     table: (report) => imagesTable(report),
@@ -90,10 +94,18 @@ export const IMAGE_OUTPUTS = defineOutputs<ImageInventoryReport>({
     sarif: asScanReport('sarif'),
     junit: asScanReport('junit'),
     markdown: asScanReport('markdown'),
-    cyclonedx: async (report, context) => (report.images[0] ? (await import('../../adapters/sbom/cyclonedx.js')).cycloneDxBom(report.images[0], { version: context.version, now: context.now }) : ''),
+    cyclonedx: async (report, context) => {
+      const image = report.images[0];
+      if (!image) return '';
+      const vulnerabilities = options.sbomVulnerabilities ? { vulnerabilities: image.vulnerabilities ?? [] } : {};
+      return (await import('../../adapters/sbom/cyclonedx.js')).cycloneDxBom(image, { version: context.version, now: context.now, ...vulnerabilities });
+    },
     spdx: async (report, context) => (report.images[0] ? (await import('../../adapters/sbom/spdx.js')).spdxDocument(report.images[0], { version: context.version, now: context.now }) : ''),
   },
-});
+  });
+}
+
+export const IMAGE_OUTPUTS = imageOutputs();
 
 /** The formats that write one document about one image. */
 export const SINGLE_IMAGE_FORMATS: readonly string[] = ['cyclonedx', 'spdx'];

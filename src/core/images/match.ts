@@ -191,13 +191,15 @@ export function findingSeverity(advisory: PackageAdvisory, osPackage: boolean): 
 
 /**
  * The rating of a finding that has none, from the records its id and aliases name in the
- * database (a GHSA with a CVSS vector for a GO- advisory without one): CVSS first, then the
+ * database, or that name them as aliases (a GHSA with a CVSS vector for a GO- or PYSEC-
+ * advisory without one): CVSS first, then the
  * database's rating; distribution ratings are not borrowed across feeds. `via` names the record.
  */
 function rateFromRelated(finding: VulnerabilityFinding, related: readonly PackageAdvisory[]): FindingSeverity | undefined {
   const ids = new Set([finding.id, ...finding.aliases]);
   let best: FindingSeverity | undefined;
-  for (const record of [...related].filter((item) => ids.has(item.id)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+  // A record named by the finding's id or aliases, or one whose own aliases name them (a GHSA listing the CVE a PYSEC lists).
+  for (const record of [...related].filter((item) => ids.has(item.id) || item.aliases.some((alias) => ids.has(alias))).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
     const { vendorSeverity: _vendor, ...rest } = record;
     const rating = findingSeverity({ ...rest, severity: record.severity.filter((entry) => entry.type.startsWith('CVSS_')) }, false);
     if (rating.level === 'unknown') continue;
