@@ -390,10 +390,10 @@ describe('the GitHub Action (action.yml)', () => {
   });
 });
 
-describe('the GitLab CI example (examples/ci/gitlab-ci.yml)', () => {
+describe('the GitLab CI example (docs/ci/gitlab-ci.yml)', () => {
   it('parses, and each job scans with a JUnit report kept as an artifact even when the scan fails', () => {
     type Job = { stage?: string; script?: string[]; artifacts?: { when?: string; reports?: { junit?: string } } };
-    const config = yaml.load(readFileSync(repoPath('examples/ci/gitlab-ci.yml'), 'utf8')) as Record<string, unknown> & { stages: string[] };
+    const config = yaml.load(readFileSync(repoPath('docs/ci/gitlab-ci.yml'), 'utf8')) as Record<string, unknown> & { stages: string[] };
     const jobs = Object.entries(config).filter(([name]) => name !== 'stages' && !name.startsWith('.')) as [string, Job][];
     assert.deepEqual(jobs.map(([name]) => name), ['palisade', 'palisade-image']);
     for (const [, job] of jobs) {
@@ -407,7 +407,7 @@ describe('the GitLab CI example (examples/ci/gitlab-ci.yml)', () => {
   });
 
   it("the npm job's commands run with the installed package and write the JUnit report", () => {
-    const config = yaml.load(readFileSync(repoPath('examples/ci/gitlab-ci.yml'), 'utf8')) as Record<string, { variables: Record<string, string>; script: string[] }>;
+    const config = yaml.load(readFileSync(repoPath('docs/ci/gitlab-ci.yml'), 'utf8')) as Record<string, { variables: Record<string, string>; script: string[] }>;
     const job = config.palisade!;
     const workspace = tempDir('palisade-gitlab');
     mkdirSync(path.join(workspace, 'k8s'));
