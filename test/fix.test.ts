@@ -323,6 +323,19 @@ function scanIds(args: string[], cwd: string): string[] {
 }
 
 describe('palisade fix (the built CLI)', () => {
+  it('never prints a credential the manifest holds: the diff masks the lines that hold one, in every output and whatever checks are fixed', () => {
+    const example = readFileSync(repoPath('examples/insecure.yaml'), 'utf8');
+    const secret = /AWS_SECRET_ACCESS_KEY\s*\n\s*value:\s*(\S+)/.exec(example)![1]!;
+    const root = tempDir('palisade-fix-secret');
+    write(root, { 'insecure.yaml': example });
+    for (const args of [[], ['--check', 'run-as-root'], ['-o', 'json']]) {
+      const run = palisade(['fix', 'insecure.yaml', ...args], root);
+      assert.equal(run.code, 1, run.stderr);
+      assert.ok(!`${run.stdout}${run.stderr}`.includes(secret), `fix ${args.join(' ')} printed the credential`);
+      assert.match(run.stdout, /value: <credential, not shown>/, 'the context line is there, masked');
+    }
+  });
+
   it('a dry run prints a diff git applies and writes nothing; --write writes the same; a rescan reports only the TODO; a second run changes nothing', () => {
     const root = tempDir('palisade-fix');
     write(root, { 'k8s/api.yaml': DEPLOYMENT });

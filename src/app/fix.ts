@@ -16,7 +16,8 @@ import type { Resource } from '../core/model/resource.js';
 import { sourceLabel } from '../core/model/source.js';
 import { loadText, type LoadResult, type TextLoadOptions } from '../adapters/manifests/documents.js';
 import { editJson, editYaml, patchFile, unifiedDiff, type ObjectEdits } from '../adapters/manifests/edit.js';
-import { scanResources, type ScanInput } from './scan.js';
+import { ALL_CHECKS } from '../core/checks/index.js';
+import { planScan, scanResources, type ScanInput } from './scan.js';
 
 /**
  * What became of one fixable finding:
@@ -57,6 +58,11 @@ export interface FixResult {
   patches: KustomizePatch[];
   /** findings the selected checks report that have no mechanical fix */
   unfixable: number;
+  /**
+   * Lines of each file (by path, 1-based) where a credential check finds a secret value: a diff
+   * never prints them (its context lines would otherwise show the value).
+   */
+  sensitiveLines: ReadonlyMap<string, ReadonlySet<number>>;
 }
 
 export interface FixRequest {
@@ -189,13 +195,30 @@ export function fixManifests(input: ScanInput, request: FixRequest): FixResult {
     else if (remaining.has(sameFinding(finding))) outcomes.push({ finding, status: 'not-fixed', fix, reason: 'still reported after the fix' });
     else outcomes.push({ finding, status: finding.source.kind === 'rendered' ? 'patch' : 'fixed', fix });
   }
-  return { outcomes: outcomes.sort(byPosition), files, patches, unfixable };
+  return { outcomes: outcomes.sort(byPosition), files, patches, unfixable, sensitiveLines: sensitiveLinesOf(input, request) };
+}
+
+/**
+ * Where the input holds credentials, whatever checks the fix was asked for: every check of the
+ * secrets category is run for this, so `--check run-as-root` still never shows a value.
+ */
+function sensitiveLinesOf(input: ScanInput, request: FixRequest): Map<string, Set<number>> {
+  const ids = ALL_CHECKS.filter((check) => check.category === 'secrets').map((check) => check.id);
+  const plan = planScan({ now: request.plan.now, only: ids, inlineExceptions: false }, undefined, { allowEmpty: true });
+  const lines = new Map<string, Set<number>>();
+  for (const finding of scanResources(input, { plan, version: request.version, allowEmpty: true }).evaluation.findings) {
+    if (finding.source.kind !== 'file' || finding.location.line === undefined) continue;
+    let set = lines.get(finding.source.path);
+    if (!set) lines.set(finding.source.path, (set = new Set()));
+    set.add(finding.location.line);
+  }
+  return lines;
 }
 
 /** The diffs of a result: each changed file, then each proposed patch as a new file. */
 export function fixDiff(result: FixResult, relative: (path: string) => string, patchPath: (directory: string) => string): string {
   return [
-    ...result.files.map((file) => unifiedDiff(relative(file.path), file.before, file.after)),
+    ...result.files.map((file) => unifiedDiff(relative(file.path), file.before, file.after, { masked: result.sensitiveLines.get(file.path) })),
     ...result.patches.map((patch) => unifiedDiff(relative(patchPath(patch.directory)), '', patch.text, { created: true })),
   ].join('');
 }

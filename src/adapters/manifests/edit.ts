@@ -342,15 +342,29 @@ function restoreCommentSpacing(original: string, edited: string): string {
 }
 
 /** A unified diff of one file, `a/` and `b/` prefixed as git writes them (`/dev/null` for a new file); empty when equal. */
-export function unifiedDiff(file: string, before: string, after: string, options: { created?: boolean } = {}): string {
+export function unifiedDiff(file: string, before: string, after: string, options: { created?: boolean; masked?: ReadonlySet<number> } = {}): string {
   if (before === after) return '';
   const patch = structuredPatch(`a/${file}`, `b/${file}`, before, after, '', '', { context: 3 });
   const lines = [`--- ${options.created ? '/dev/null' : `a/${file}`}`, `+++ b/${file}`];
   for (const hunk of patch.hunks) {
     const range = (start: number, count: number) => `${count === 0 ? start - 1 : start}${count === 1 ? '' : `,${count}`}`;
-    lines.push(`@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@`, ...hunk.lines);
+    lines.push(`@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@`);
+    // A line of the old text that holds a credential is shown with its value masked (the diff
+    // then no longer applies there: --write does, and prints nothing).
+    let oldLine = hunk.oldStart;
+    for (const line of hunk.lines) {
+      const old = line.startsWith(' ') || line.startsWith('-');
+      lines.push(old && options.masked?.has(oldLine) ? maskValue(line) : line);
+      if (old) oldLine++;
+    }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** `-   password: hunter2` as `-   password: <credential, not shown>`: the key stays, the value goes. */
+function maskValue(line: string): string {
+  const match = /^([ +-]\s*(?:-\s+)?[^\s:#][^:#]*:\s+)\S/.exec(line);
+  return match ? `${match[1]}<credential, not shown>` : `${line[0]}<line with a credential, not shown>`;
 }
 
 /**

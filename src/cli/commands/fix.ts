@@ -34,7 +34,7 @@ export const FIX_OUTPUTS = defineOutputs<Rendering>({
           written,
           files: result.files.map((file) => {
             const relative = path.relative(cwd, path.resolve(cwd, file.path)) || file.path;
-            return { path: relative, diff: unifiedDiff(relative, file.before, file.after) };
+            return { path: relative, diff: unifiedDiff(relative, file.before, file.after, { masked: result.sensitiveLines.get(file.path) }) };
           }),
           patches: result.patches.map((patch) => ({ directory: patch.directory, file: path.join(patch.directory, PATCH_FILE), text: patch.text })),
           findings: result.outcomes.map((outcome) => outcomeJson(outcome)),
