@@ -165,4 +165,16 @@ describe('palisade watch against a real API server', { timeout: 90_000 }, () => 
     assert.equal(await again.stop(), 0);
     assert.ok(Date.now() - started < 60_000, `took ${Date.now() - started} ms`);
   });
+
+  it('says when the connection is lost and retries with growing delays; SIGTERM still stops it', async () => {
+    const watch = new Watch(['--kubeconfig', cluster.kubeconfig, '--store', path.join(tempDir('palisade-watch-store'), 'findings.db')]);
+    running.push(watch);
+    await watch.until('the initial sync', () => /synced \d+ objects/.test(watch.stderr));
+    await cluster.stop();
+    const retries = () => [...watch.stderr.matchAll(/lost the watch of \d+ kinds? .*; retrying in ([\d.]+)s/g)].map((match) => Number(match[1]));
+    // The first retry after 1 s, then longer: the delay doubles while the failures go on.
+    await watch.until('a longer retry', () => retries().some((delay) => delay >= 2), 20_000);
+    assert.equal(retries()[0], 1, `delays ${retries().join(', ')}`);
+    assert.equal(await watch.stop(), 0);
+  });
 });

@@ -6,6 +6,7 @@
  * 410 Gone relists and drops what disappeared meanwhile (told as changes: none is lost). A
  * failure is retried with exponential backoff (retryMs doubling up to maxRetryMs).
  */
+import { setMaxListeners } from 'node:events';
 import { createInterface } from 'node:readline';
 import { createIncrementalInventory, type IncrementalInventory } from '../../core/inventory/inventory.js';
 import type { KindInfo } from '../../core/kinds/catalog.js';
@@ -80,6 +81,8 @@ export async function watchInventory(options: WatchOptions): Promise<LiveInvento
   const inventory = createIncrementalInventory();
   const now = options.now ?? Date.now;
   const abort = new AbortController();
+  // One signal ends every kind's watch: a listener per kind, dozens of them.
+  setMaxListeners(0, abort.signal);
   const states = new Map<string, KindState>(options.kinds.map((info) => [info.kind, { kind: info.kind, synced: false, objects: 0, lastHeard: 0 }]));
   let resolveSynced!: () => void;
   let rejectSynced!: (error: Error) => void;

@@ -153,14 +153,15 @@ export async function watchCommand(argv: string[], io: CommandIO): Promise<numbe
     for (const event of events) await io.stdout(format === 'json' ? `${JSON.stringify(eventJson(event))}\n` : `${eventLine(event)}\n`);
   };
 
+  const failures = failureReporter(io);
   let live;
   try {
     live = await watchInventory({
       ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
       ...(values.context ? { context: values.context } : {}),
       kinds,
-      onError: (kind, message, retryInMs) => io.stderr(`palisade watch: lost ${kind}: ${message}; retrying in ${(retryInMs / 1000).toFixed(retryInMs < 1000 ? 1 : 0)}s\n`),
-      onRecovered: (kind) => io.stderr(`palisade watch: ${kind} watched again\n`),
+      onError: (kind, message, retryInMs) => failures.failed(kind, message, retryInMs),
+      onRecovered: (kind) => failures.recovered(kind),
       onChange: (change) => {
         if (!started) return;
         const { ref } = change.resource;
@@ -184,6 +185,8 @@ export async function watchCommand(argv: string[], io: CommandIO): Promise<numbe
   const alerting = alertSettings ? await startAlerting(alertSettings, values['alert-store'], scope, plan, live.inventory, io) : undefined;
   io.stderr(`palisade watch: ${live.connection.context} (${live.connection.server}): listing ${kinds.length} kinds\n`);
 
+  // Nothing else may hold the event loop while every watch waits to retry.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   const stopped = new Promise<void>((resolve) => {
     process.once('SIGTERM', () => resolve());
     process.once('SIGINT', () => resolve());
@@ -206,10 +209,47 @@ export async function watchCommand(argv: string[], io: CommandIO): Promise<numbe
   io.stderr('palisade watch: stopping\n');
   started = false;
   live.stop();
+  clearInterval(keepAlive);
+  failures.flush();
   await queue;
   await alerting?.close();
   store.close();
   return 0;
+}
+
+/**
+ * Lost watches, told on stderr without a line per kind: the failures of a moment (a lost
+ * connection fails every kind at once) are gathered into one line per cause and delay, and
+ * recoveries into one line.
+ */
+function failureReporter(io: CommandIO) {
+  const failed = new Map<string, string[]>();
+  const back: string[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const list = (kinds: string[]) => `${kinds.length} kind${kinds.length === 1 ? '' : 's'} (${kinds.slice(0, 3).join(', ')}${kinds.length > 3 ? ', ...' : ''})`;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    for (const [line, kinds] of failed) io.stderr(`palisade watch: lost the watch of ${list(kinds)}: ${line}\n`);
+    if (back.length > 0) io.stderr(`palisade watch: watching again ${list(back)}\n`);
+    failed.clear();
+    back.length = 0;
+  };
+  const later = () => {
+    timer ??= setTimeout(flush, 200);
+  };
+  return {
+    failed(kind: string, message: string, retryInMs: number) {
+      const line = `${message}; retrying in ${retryInMs < 1000 ? (retryInMs / 1000).toFixed(1) : Math.round(retryInMs / 1000)}s`;
+      failed.set(line, [...(failed.get(line) ?? []), kind]);
+      later();
+    },
+    recovered(kind: string) {
+      back.push(kind);
+      later();
+    },
+    flush,
+  };
 }
 
 interface WatchAlerting {
