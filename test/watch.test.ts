@@ -14,6 +14,7 @@ import { refOf, type KubeObject, type Resource } from '../src/core/model/resourc
 import { fileSource } from '../src/core/model/source.js';
 import type { FindingCause } from '../src/core/ports/findings.js';
 import { createPlanner, type ReevaluationPlanner } from '../src/core/watch/plan.js';
+import { palisade } from './support/cli.js';
 import { FIXED_NOW } from './support/scan.js';
 import { tempDir } from './support/temp.js';
 
@@ -280,5 +281,30 @@ describe('palisade watch: finding lifecycle in the store', () => {
     assert.deepEqual((await watcher.start(t(20))).map((event) => [event.event, event.firstSeen]), [['resolved', t(2).toISOString()]]);
     assert.deepEqual(await store.latest({ scope: 'cluster:test' }), []);
     store.close();
+  });
+});
+
+describe('palisade watch: flags', () => {
+  it('refuses contradictory or unknown flag values before contacting a cluster, naming the flag', () => {
+    const cases: [string[], RegExp][] = [
+      [['-o', 'yaml'], /-o\/--output must be table or json, not "yaml"/],
+      [['-n', 'shop', '-A'], /-n\/--namespace and -A\/--all-namespaces/],
+      [['--alert-store', 'x.db'], /--alert-store applies with --alert/],
+    ];
+    for (const [args, message] of cases) {
+      const run = palisade(['watch', ...args, '--kubeconfig', '/nonexistent']);
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr, message);
+    }
+    const unreachable = palisade(['watch', '--kubeconfig', '/nonexistent/kubeconfig', '--store', path.join(tempDir('palisade-watch'), 'f.db')]);
+    assert.equal(unreachable.code, 2);
+    assert.match(unreachable.stderr, /kubeconfig/);
+  });
+
+  it('has help ending with examples', () => {
+    const run = palisade(['watch', '--help']);
+    assert.equal(run.code, 0);
+    assert.match(run.stdout, /^Usage: palisade watch/);
+    assert.match(run.stdout, /Examples:\n(.+\n)+$/);
   });
 });
