@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { writeFileSync } from 'node:fs';
 import { startCluster, type TestCluster } from './support/cluster.js';
+import { startReceiver } from './support/receivers.js';
 import { repoPath } from './support/paths.js';
 import { tempDir } from './support/temp.js';
 
@@ -164,6 +166,29 @@ describe('palisade watch against a real API server', { timeout: 90_000 }, () => 
     assert.equal(again.find('still-open', 'privileged-container', 'Pod', 'app'), undefined);
     assert.equal(await again.stop(), 0);
     assert.ok(Date.now() - started < 60_000, `took ${Date.now() - started} ms`);
+  });
+
+  it('--alert tells the owner of a finding opened and resolved while watching (recordChanges)', async () => {
+    const hook = await startReceiver();
+    try {
+      const dir = tempDir('palisade-watch-alerts');
+      const config = path.join(dir, 'palisade.yaml');
+      writeFileSync(config, `checks:\n  only: [privileged-container]\nalerts:\n  minSeverity: high\n  sinks:\n    hook: { type: webhook, url: "${hook.url}/hook", timeout: 1s }\n`);
+      await request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'alerted' } });
+      await request('POST', '/api/v1/namespaces/alerted/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } });
+      const watch = new Watch(['--kubeconfig', cluster.kubeconfig, '-n', 'alerted', '--config', config, '--alert', '--alert-store', path.join(dir, 'alerts.db'), '--store', path.join(dir, 'findings.db')]);
+      running.push(watch);
+      await watch.until('the initial sync', () => /synced \d+ objects/.test(watch.stderr) && /alerts \(/.test(watch.stderr));
+      const told = () => hook.received.map((item) => item.json as { reason: string; alert: { checkId: string; status: string } }).map((body) => `${body.reason}:${body.alert.checkId}`);
+      await request('POST', '/api/v1/namespaces/alerted/pods', pod(true));
+      await hook.waitFor(() => told().includes('new:privileged-container'), 15_000);
+      await request('DELETE', '/api/v1/namespaces/alerted/pods/app?gracePeriodSeconds=0');
+      await hook.waitFor(() => told().includes('resolved:privileged-container'), 15_000);
+      assert.deepEqual(told(), ['new:privileged-container', 'resolved:privileged-container']);
+      assert.equal(await watch.stop(), 0);
+    } finally {
+      await hook.close();
+    }
   });
 
   it('says when the connection is lost and retries with growing delays; SIGTERM still stops it', async () => {
