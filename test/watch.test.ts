@@ -225,6 +225,12 @@ describe('palisade watch: the watcher', () => {
     assert.ok(planned.includes('Pod/shop/web'), planned.join(' '));
     assert.ok(planned.includes('Namespace//shop'), planned.join(' '));
     assert.ok(!planned.includes('ConfigMap/shop/settings'), planned.join(' '));
+    // The pod again with the checks that read NetworkPolicies only, not with every check.
+    const podPlan = planner.plan({ kind: 'NetworkPolicy', namespace: 'shop', name: 'deny' }, inventory).objects.find((item) => item.kind === 'Pod')!;
+    assert.ok(podPlan.checks?.has('pod-not-selected-by-network-policy'), JSON.stringify([...(podPlan.checks ?? [])]));
+    assert.ok(!podPlan.checks?.has('privileged-container'));
+    // The changed object itself: every check.
+    assert.equal(planner.plan({ kind: 'Pod', namespace: 'shop', name: 'web' }, inventory).objects[0]!.checks, undefined);
     // Checks that read nothing beyond the object: only the object.
     const alone = createPlanner(resolvePlan(ALL_CHECKS, { now: FIXED_NOW, only: ['privileged-container'] }).plan.checks.map((planned) => planned.check)).plan({ kind: 'ConfigMap', namespace: 'shop', name: 'settings' }, inventory).objects;
     assert.deepEqual(alone, [{ kind: 'ConfigMap', namespace: 'shop', name: 'settings' }]);

@@ -62,12 +62,23 @@ export function createWatcher(options: WatcherOptions): Watcher {
   /** Keys resolved before (in the store's history or in this session): a return is a reopening. */
   const resolvedBefore = new Set<string>();
 
-  const evaluate = (identity: ObjectIdentity): Finding[] => {
+  /** Plans of some checks only, by their sorted ids. */
+  const partial = new Map<string, CompiledPlan>();
+  const compiledFor = (checks: ReadonlySet<string> | undefined): CompiledPlan => {
+    if (!checks) return compiled;
+    const id = [...checks].sort().join(',');
+    let plan = partial.get(id);
+    if (!plan) partial.set(id, (plan = compilePlan({ ...options.plan, checks: options.plan.checks.filter((planned) => checks.has(planned.check.id)) })));
+    return plan;
+  };
+
+  /** The object's findings of these checks (every check when undefined); none when it is gone, controlled or not watched. */
+  const evaluate = (identity: ObjectIdentity, checks?: ReadonlySet<string>): Finding[] => {
     const resource = inventory.find(identity.kind, identity.namespace, identity.name);
     if (!resource || ownedByScannedController(resource, inventory)) return [];
     if (options.accepts && !options.accepts(resource.ref)) return [];
     const out: Evaluation = { findings: [], suppressed: [], errors: [] };
-    evaluateResource(resource, inventory, compiled, out);
+    evaluateResource(resource, inventory, compiledFor(checks), out);
     return out.findings;
   };
 
@@ -89,12 +100,16 @@ export function createWatcher(options: WatcherOptions): Watcher {
     const { objects } = planner.plan(cause, inventory);
     for (const identity of objects) {
       const id = identityKey(identity);
-      const before = new Set((byObject.get(id) ?? []).map(findingKey));
-      const after = evaluate(identity);
+      const { checks } = identity;
+      const held = byObject.get(id) ?? [];
+      // Findings of the checks not run again stay as they were.
+      const kept = checks ? held.filter((finding) => !checks.has(finding.checkId)) : [];
+      const before = new Set((checks ? held.filter((finding) => checks.has(finding.checkId)) : held).map(findingKey));
+      const after = [...kept, ...evaluate(identity, checks)];
       if (after.length > 0) byObject.set(id, after);
       else byObject.delete(id);
       const afterKeys = new Set<string>();
-      for (const finding of after) {
+      for (const finding of after.slice(kept.length)) {
         const key = findingKey(finding);
         afterKeys.add(key);
         const current = open.get(key);

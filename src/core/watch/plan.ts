@@ -7,9 +7,10 @@ import { asArray, asRecord, asString } from '../model/values.js';
 
 /**
  * Which objects a watcher re-evaluates when one object changes (added, replaced or deleted):
- * the object itself; for every check that reads the changed kind (directly or through an
- * analysis), the objects that check applies to in the change's namespace ('namespace' scope)
- * or in the whole inventory ('cluster' scope); and the objects the changed object controls
+ * the object itself, with every check; for every check that reads the changed kind (directly or
+ * through an analysis), the objects that check applies to in the change's namespace ('namespace'
+ * scope) or in the whole inventory ('cluster' scope), with that check only (a change anywhere
+ * must not run every check on every pod); and, with every check, the objects it controls
  * (ownerReferences), whose findings the engine reports on the controller while it exists.
  * Precise per check, simple per object: correctness is judged by a property test comparing
  * the watcher with a fresh scan after every change.
@@ -17,12 +18,19 @@ import { asArray, asRecord, asString } from '../model/values.js';
 
 export type ObjectChange = ObjectIdentity;
 
+/** An object to evaluate again: with every check, or only with those that read the change. */
+export interface PlannedObject extends ObjectIdentity {
+  /** Ids of the checks to run again; absent: every check (the changed object, the objects it controls). */
+  checks?: ReadonlySet<string>;
+}
+
 export interface Reevaluation {
   /** Objects to evaluate again, each once, the changed object first. Some may no longer exist (deleted). */
-  objects: ObjectIdentity[];
+  objects: PlannedObject[];
 }
 
 interface Reader {
+  id: string;
   needs: CheckNeeds;
   kinds: ReadonlySet<string>;
 }
@@ -44,7 +52,7 @@ export interface ReevaluationPlanner {
 export function createPlanner(checks: readonly AnyCheck[]): ReevaluationPlanner {
   const readers: Reader[] = checks.map((check) => {
     const needs = checkNeeds(check);
-    return { needs, kinds: new Set(needs.reads) };
+    return { id: check.id, needs, kinds: new Set(needs.reads) };
   });
   // Per changed kind: the readers of that kind, cached.
   const byKind = new Map<string, Reader[]>();
@@ -58,17 +66,24 @@ export function createPlanner(checks: readonly AnyCheck[]): ReevaluationPlanner 
   };
   return {
     plan(change, inventory) {
-      const seen = new Set<string>();
-      const objects: ObjectIdentity[] = [];
+      const planned = new Map<string, PlannedObject & { checks?: Set<string> }>();
+      let only: string | undefined;
+      /** Plans an object for the reader `only` (a check id), or for every check when undefined. */
       const add = (identity: ObjectIdentity) => {
         const key = identityKey(identity);
-        if (seen.has(key)) return;
-        seen.add(key);
-        objects.push({ kind: identity.kind, ...(identity.namespace !== undefined ? { namespace: identity.namespace } : {}), name: identity.name });
+        const existing = planned.get(key);
+        if (existing) {
+          // Every check already, or one more check.
+          if (existing.checks && only !== undefined) existing.checks.add(only);
+          else if (only === undefined) delete existing.checks;
+          return;
+        }
+        planned.set(key, { kind: identity.kind, ...(identity.namespace !== undefined ? { namespace: identity.namespace } : {}), name: identity.name, ...(only !== undefined ? { checks: new Set([only]) } : {}) });
       };
       add(change);
       const namespace = namespaceOf(change);
       for (const reader of readersOf(change.kind)) {
+        only = reader.id;
         const kinds = reader.needs.appliesTo;
         if (kinds.length === 0) continue;
         if (reader.needs.scope === 'cluster' || namespace === undefined) {
@@ -84,6 +99,7 @@ export function createPlanner(checks: readonly AnyCheck[]): ReevaluationPlanner 
           } else for (const resource of inventory.ofKind(kind)) if (resource.ref.namespace === undefined) add(resource.ref);
         }
       }
+      only = undefined;
       // Objects this one controls: their findings move between them and it as it comes and goes.
       if (change.namespace !== undefined) {
         for (const resource of inventory.inNamespace(change.namespace)) {
@@ -94,7 +110,7 @@ export function createPlanner(checks: readonly AnyCheck[]): ReevaluationPlanner 
           if (controlled) add(resource.ref);
         }
       }
-      return { objects };
+      return { objects: [...planned.values()] };
     },
   };
 }
