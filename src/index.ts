@@ -37,7 +37,7 @@ export {
 } from './app/netpol.js';
 export { recordScan } from './app/findings.js';
 export { fixManifests, type FixRequest, type FixResult, type FixOutcome, type FixStatus, type FileChange, type KustomizePatch } from './app/fix.js';
-export type { ImageResultsStore, StoredImageScan, VulnerabilityDatabase, DataFreshness, FindingStore, FindingQuery, FindingRecord, SavedRun, ScanRun, StoredFinding, DecisionStore, DecisionRecord, DecisionCheck, DecisionImage, DecisionQuery } from './app/ports.js';
+export type { ImageResultsStore, StoredImageScan, VulnerabilityDatabase, DataFreshness, FindingStore, FindingQuery, FindingRecord, SavedRun, ScanRun, StoredFinding, FindingHistory, FindingEvent, FindingEventKind, FindingCause, DecisionStore, DecisionRecord, DecisionCheck, DecisionImage, DecisionQuery } from './app/ports.js';
 
 // The engine.
 export { ALL_CHECKS } from './core/checks/index.js';

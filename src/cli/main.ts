@@ -14,6 +14,7 @@ Commands:
   netpol         NetworkPolicy analysis: matrix, explain, exposure, generate
   rbac           effective RBAC permissions: who-can, can, permissions, escalations, graph
   admission      enforce checks at admission: serve (the webhook), export-vap (ValidatingAdmissionPolicies)
+  watch          watch a live cluster: findings opened and resolved as they change
   audit          detections on the API server's audit log and webhook, and Falco's alerts
   alert          alerts to the owners of findings: test the sinks, deliver the outbox, status
   completion     shell completion script: bash, zsh or fish
@@ -27,6 +28,7 @@ Examples:
   palisade fix k8s/                        the fixes as a diff (--write applies them)
   palisade image nginx:1.27                an image's packages and vulnerabilities
   palisade rbac who-can get secrets -A --cluster
+  palisade watch -o json                   findings of the live cluster as they open and resolve
   palisade audit --log /var/log/kubernetes/audit.log --follow
 `;
 
@@ -43,6 +45,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   rbac: async () => (await import('./commands/rbac.js')).rbacCommand,
   admission: async () => (await import('./commands/admission.js')).admissionCommand,
   audit: async () => (await import('./commands/audit.js')).auditCommand,
+  watch: async () => (await import('./commands/watch.js')).watchCommand,
   alert: async () => (await import('./commands/alert.js')).alertCommand,
   completion: async () => (await import('./commands/completion.js')).completionCommand,
 };

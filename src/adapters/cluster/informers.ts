@@ -3,8 +3,10 @@
  * the same connection code as `scan --cluster`, feeding an incremental inventory (upsert on
  * ADDED and MODIFIED, delete on DELETED). Secrets are read as metadata only, never a value.
  * A watch that ends is resumed from the last resourceVersion (bookmarks keep it fresh); a
- * 410 Gone relists and drops what disappeared meanwhile.
+ * 410 Gone relists and drops what disappeared meanwhile (told as changes: none is lost). A
+ * failure is retried with exponential backoff (retryMs doubling up to maxRetryMs).
  */
+import { setMaxListeners } from 'node:events';
 import { createInterface } from 'node:readline';
 import { createIncrementalInventory, type IncrementalInventory } from '../../core/inventory/inventory.js';
 import type { KindInfo } from '../../core/kinds/catalog.js';
@@ -35,12 +37,37 @@ export interface LiveInventory {
   stop(): void;
 }
 
+/** One object changed in the inventory (already applied when told). */
+export interface InventoryChange {
+  type: 'added' | 'modified' | 'deleted';
+  resource: Resource;
+  /** The manager of the object's newest managed-fields entry (kubectl-edit, helm, a controller), read before they are dropped. */
+  manager?: string;
+}
+
+/** The manager of the newest managedFields entry, when there are any. */
+export function lastManager(object: KubeObject): string | undefined {
+  let best: { manager: string; time: string } | undefined;
+  for (const item of asArray(asRecord(object.metadata)?.managedFields)) {
+    const entry = asRecord(item);
+    const manager = asString(entry?.manager);
+    const time = asString(entry?.time) ?? '';
+    if (manager !== undefined && (!best || time >= best.time)) best = { manager, time };
+  }
+  return best?.manager;
+}
+
 export interface WatchOptions extends Pick<ClusterOptions, 'kubeconfig' | 'context'> {
   kinds: readonly KindInfo[];
-  /** Told of list and watch failures (they are retried). */
-  onError?: (kind: string, message: string) => void;
-  /** Retry delay after a failure (default 1 s). */
+  /** Told of list and watch failures (they are retried after retryInMs). */
+  onError?: (kind: string, message: string, retryInMs: number) => void;
+  /** Told when a kind that failed is listed or watched again. */
+  onRecovered?: (kind: string) => void;
+  /** Told of every object added, replaced or deleted, after the inventory applied it (relists included: only what differs). */
+  onChange?: (change: InventoryChange) => void;
+  /** First retry delay after a failure (default 1 s), doubled after each failure in a row up to maxRetryMs (default 30 s). */
   retryMs?: number;
+  maxRetryMs?: number;
   /** The clock, for lastHeard. */
   now?: () => number;
 }
@@ -54,6 +81,8 @@ export async function watchInventory(options: WatchOptions): Promise<LiveInvento
   const inventory = createIncrementalInventory();
   const now = options.now ?? Date.now;
   const abort = new AbortController();
+  // One signal ends every kind's watch: a listener per kind, dozens of them.
+  setMaxListeners(0, abort.signal);
   const states = new Map<string, KindState>(options.kinds.map((info) => [info.kind, { kind: info.kind, synced: false, objects: 0, lastHeard: 0 }]));
   let resolveSynced!: () => void;
   let rejectSynced!: (error: Error) => void;
@@ -65,9 +94,18 @@ export async function watchInventory(options: WatchOptions): Promise<LiveInvento
   const checkSynced = () => {
     if ([...states.values()].every((state) => state.synced)) resolveSynced();
   };
+  const managers = new WeakMap<KubeObject, string>();
+  const tell = (type: InventoryChange['type'], resource: Resource) => {
+    if (!options.onChange) return;
+    const manager = managers.get(resource.object);
+    options.onChange({ type, resource, ...(manager !== undefined ? { manager } : {}) });
+  };
+  const versionOf = (resource: Resource | undefined) => (resource?.origin.source.kind === 'cluster' ? resource.origin.source.resourceVersion : undefined);
   const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
   const resourceOf = (info: KindInfo, item: KubeObject): Resource => {
+    const manager = lastManager(item);
+    if (manager !== undefined) managers.set(item, manager);
     const object = tidy(item, info.kind === 'Secret');
     object.apiVersion = info.group === '' ? info.version : `${info.group}/${info.version}`;
     object.kind = info.kind;
@@ -83,6 +121,13 @@ export async function watchInventory(options: WatchOptions): Promise<LiveInvento
     const accept = info.list === 'metadata' ? METADATA_ONLY : 'application/json';
     const base = pathOf(info);
     let resourceVersion: string | undefined;
+    let failures = 0;
+    const recovered = () => {
+      if (failures === 0) return;
+      failures = 0;
+      delete state.error;
+      options.onRecovered?.(info.kind);
+    };
     while (!abort.signal.aborted) {
       try {
         if (resourceVersion === undefined) {
@@ -104,15 +149,24 @@ export async function watchInventory(options: WatchOptions): Promise<LiveInvento
               if (!object) continue;
               const resource = resourceOf(info, object as KubeObject);
               seen.add(`${resource.ref.namespace ?? ''}/${resource.ref.name}`);
+              const previous = inventory.find(resource.ref.kind, resource.ref.namespace, resource.ref.name);
+              // A relist replaces only what changed meanwhile, and tells it.
+              if (previous && versionOf(previous) !== undefined && versionOf(previous) === versionOf(resource)) continue;
               inventory.upsert(resource);
+              tell(previous ? 'modified' : 'added', resource);
             }
             token = list.metadata?.continue || undefined;
             listVersion = list.metadata?.resourceVersion ?? listVersion;
           } while (token);
-          for (const resource of [...inventory.ofKind(info.kind)]) if (!seen.has(`${resource.ref.namespace ?? ''}/${resource.ref.name}`)) inventory.delete(resource.ref);
+          for (const resource of [...inventory.ofKind(info.kind)]) {
+            if (seen.has(`${resource.ref.namespace ?? ''}/${resource.ref.name}`)) continue;
+            inventory.delete(resource.ref);
+            tell('deleted', resource);
+          }
           resourceVersion = listVersion;
           state.objects = inventory.ofKind(info.kind).length;
           state.lastHeard = now();
+          recovered();
           delete state.error;
           if (!state.synced) {
             state.synced = true;
@@ -125,6 +179,7 @@ export async function watchInventory(options: WatchOptions): Promise<LiveInvento
           if (response.statusCode === 410) resourceVersion = undefined;
           throw new Error(`watching ${info.plural} failed with HTTP ${response.statusCode}`);
         }
+        recovered();
         const lines = createInterface({ input: response, crlfDelay: Infinity });
         for await (const line of lines) {
           if (line.trim() === '') continue;
@@ -141,15 +196,22 @@ export async function watchInventory(options: WatchOptions): Promise<LiveInvento
           if (version) resourceVersion = version;
           if (event.type === 'BOOKMARK') continue;
           const resource = resourceOf(info, object as KubeObject);
-          if (event.type === 'DELETED') inventory.delete(resource.ref);
-          else inventory.upsert(resource);
+          if (event.type === 'DELETED') {
+            if (inventory.delete(resource.ref)) tell('deleted', resource);
+          } else {
+            const existed = inventory.find(resource.ref.kind, resource.ref.namespace, resource.ref.name) !== undefined;
+            inventory.upsert(resource);
+            tell(existed ? 'modified' : 'added', resource);
+          }
           state.objects = inventory.ofKind(info.kind).length;
         }
       } catch (error) {
         if (abort.signal.aborted) return;
         state.error = (error as Error).message;
-        options.onError?.(info.kind, state.error);
-        await sleep(options.retryMs ?? 1000);
+        const delay = Math.min((options.retryMs ?? 1000) * 2 ** failures, options.maxRetryMs ?? 30_000);
+        failures++;
+        options.onError?.(info.kind, state.error, delay);
+        await sleep(delay);
       }
     }
   };

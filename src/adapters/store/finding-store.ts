@@ -3,12 +3,15 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Finding } from '../../core/model/finding.js';
 import { severityRank } from '../../core/model/severity.js';
-import type { FindingQuery, FindingStore, SavedRun, ScanRun, StoredFinding } from '../../core/ports/findings.js';
+import type { FindingEvent, FindingHistory, FindingQuery, FindingStore, SavedRun, ScanRun, StoredFinding } from '../../core/ports/findings.js';
 
 /**
  * The SQLite adapter of the FindingStore port: one row per run, and the latest findings of each
  * scope by key, with when each was first and last seen. A finding its scope's last run no
  * longer reports is resolved: its row is deleted, and it starts afresh if it comes back.
+ * The watcher records findings event by event (FindingHistory): the same latest rows, and a
+ * history table of what opened, resolved and reopened each finding, and which change did
+ * (added in place: a store written before it simply has no history).
  */
 const SCHEMA_VERSION = '1';
 
@@ -32,6 +35,17 @@ CREATE TABLE IF NOT EXISTS findings (
   PRIMARY KEY (scope, key)
 );
 CREATE INDEX IF NOT EXISTS findings_by_check ON findings (check_id);
+CREATE TABLE IF NOT EXISTS history (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  scope TEXT NOT NULL,
+  key TEXT NOT NULL,
+  event TEXT NOT NULL,
+  at TEXT NOT NULL,
+  first_seen TEXT NOT NULL,
+  finding TEXT NOT NULL,
+  cause TEXT
+);
+CREATE INDEX IF NOT EXISTS history_by_key ON history (scope, key);
 `;
 
 interface Row {
@@ -43,7 +57,7 @@ interface Row {
   finding: string;
 }
 
-export class SqliteFindingStore implements FindingStore {
+export class SqliteFindingStore implements FindingStore, FindingHistory {
   private constructor(private readonly db: Database.Database) {}
 
   /** Opens (creating) the store at `file`; ':memory:' for a store that lives as long as the process. */
@@ -99,6 +113,42 @@ export class SqliteFindingStore implements FindingStore {
     }
     const rows = this.db.prepare(`SELECT scope, key, run, first_seen, last_seen, finding FROM findings${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY scope, key`).all(...parameters) as Row[];
     return rows.map((row) => ({ scope: row.scope, key: row.key, run: String(row.run), firstSeen: row.first_seen, lastSeen: row.last_seen, finding: JSON.parse(row.finding) as Finding }));
+  }
+
+  async recordEvents(scope: string, events: readonly FindingEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    this.db.transaction(() => {
+      // Rows of the latest findings belong to a run: events go to the scope's last run (one is started if there is none).
+      let run = (this.db.prepare('SELECT max(id) AS id FROM runs WHERE scope = ?').get(scope) as { id: number | null }).id;
+      run ??= Number(this.db.prepare('INSERT INTO runs (scope, at, findings) VALUES (?, ?, 0)').run(scope, events[0]!.at).lastInsertRowid);
+      const upsert = this.db.prepare(
+        `INSERT INTO findings (scope, key, run, first_seen, last_seen, check_id, severity, finding) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (scope, key) DO UPDATE SET run = excluded.run, first_seen = excluded.first_seen, last_seen = excluded.last_seen, check_id = excluded.check_id, severity = excluded.severity, finding = excluded.finding`,
+      );
+      const remove = this.db.prepare('DELETE FROM findings WHERE scope = ? AND key = ?');
+      const append = this.db.prepare('INSERT INTO history (scope, key, event, at, first_seen, finding, cause) VALUES (?, ?, ?, ?, ?, ?, ?)');
+      for (const event of events) {
+        if (event.event === 'resolved') remove.run(scope, event.key);
+        else upsert.run(scope, event.key, run, event.firstSeen, event.at, event.finding.checkId, severityRank(event.finding.severity), JSON.stringify(event.finding));
+        if (event.event !== 'still-open') append.run(scope, event.key, event.event, event.at, event.firstSeen, JSON.stringify(event.finding), event.cause ? JSON.stringify(event.cause) : null);
+      }
+    })();
+  }
+
+  async resolvedKeys(scope: string): Promise<string[]> {
+    return (this.db.prepare("SELECT DISTINCT key FROM history WHERE scope = ? AND event = 'resolved' ORDER BY key").all(scope) as { key: string }[]).map((row) => row.key);
+  }
+
+  async history(scope: string, key?: string): Promise<FindingEvent[]> {
+    const rows = this.db.prepare(`SELECT key, event, at, first_seen, finding, cause FROM history WHERE scope = ?${key !== undefined ? ' AND key = ?' : ''} ORDER BY id`).all(...(key !== undefined ? [scope, key] : [scope])) as {
+      key: string;
+      event: FindingEvent['event'];
+      at: string;
+      first_seen: string;
+      finding: string;
+      cause: string | null;
+    }[];
+    return rows.map((row) => ({ event: row.event, key: row.key, at: row.at, firstSeen: row.first_seen, finding: JSON.parse(row.finding) as Finding, ...(row.cause ? { cause: JSON.parse(row.cause) as FindingEvent['cause'] } : {}) }));
   }
 
   close(): void {

@@ -16,3 +16,8 @@ export function defaultImageStorePath(env: NodeJS.ProcessEnv = process.env): str
 export function defaultAlertStorePath(env: NodeJS.ProcessEnv = process.env): string {
   return env.PALISADE_ALERT_STORE || path.join(cacheDirectory(env), 'alerts.db');
 }
+
+/** $PALISADE_FINDING_STORE, else findings.db in the cache directory: what palisade watch records. */
+export function defaultFindingStorePath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.PALISADE_FINDING_STORE || path.join(cacheDirectory(env), 'findings.db');
+}

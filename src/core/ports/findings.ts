@@ -59,3 +59,41 @@ export interface FindingStore {
   /** The latest findings (those the last run of each scope reported), sorted by scope and key. */
   latest(query?: FindingQuery): Promise<StoredFinding[]>;
 }
+
+/** What a watcher saw happen to a finding. */
+export type FindingEventKind = 'opened' | 'still-open' | 'resolved' | 'reopened';
+
+/** The change of an object that opened or resolved a finding (absent for the initial sync). */
+export interface FindingCause {
+  type: 'added' | 'modified' | 'deleted';
+  kind: string;
+  namespace?: string;
+  name: string;
+  /** The field manager of the object's newest managed-fields entry, when the API server reported one. */
+  manager?: string;
+}
+
+export interface FindingEvent {
+  event: FindingEventKind;
+  key: string;
+  finding: Finding;
+  /** When it happened (ISO 8601); the clock is the caller's. */
+  at: string;
+  /** When the finding was first seen in its current open period (for 'resolved': the period that ended). */
+  firstSeen: string;
+  cause?: FindingCause;
+}
+
+/** The lifecycle of findings, kept current change by change (palisade watch). */
+export interface FindingHistory {
+  /**
+   * Records events of one scope: opened, reopened and still-open findings become (or stay) its
+   * latest with their first-seen and last-seen times; resolved ones leave it. Every event but
+   * still-open is appended to the scope's history.
+   */
+  recordEvents(scope: string, events: readonly FindingEvent[]): Promise<void>;
+  /** Keys of the scope that were ever resolved (a finding that comes back is reopened). */
+  resolvedKeys(scope: string): Promise<string[]>;
+  /** The scope's history, oldest first. */
+  history(scope: string, key?: string): Promise<FindingEvent[]>;
+}

@@ -1,0 +1,297 @@
+import { parseArgs } from 'node:util';
+import { alertsOf, ownerDirectory, proseOf, recordChanges, recordRun } from '../../app/alerts.js';
+import { EmptyScanError, planScan, ScanConfigError } from '../../app/scan.js';
+import { createWatcher } from '../../app/watch.js';
+import type { AlertSettings } from '../../core/alerts/config.js';
+import type { AlertChange } from '../../core/alerts/state.js';
+import { kindsToRead } from '../../core/inventory/reads.js';
+import { kindInfo } from '../../core/kinds/catalog.js';
+import type { ObjectRef } from '../../core/model/resource.js';
+import type { FindingCause, FindingEvent } from '../../core/ports/findings.js';
+import { defaultFindingStorePath } from '../../adapters/store/paths.js';
+import { loadConfigFile } from '../config.js';
+import type { CommandIO } from '../io.js';
+import { UsageError } from '../usage-error.js';
+
+export const WATCH_HELP = `Usage: palisade watch [flags]
+
+Watches a live cluster and prints how its findings change, as they change: the checks of
+'palisade scan --cluster', kept current by watching every kind they read (Secrets as metadata
+only). Each change re-evaluates the changed object and the objects whose findings depend on it
+(a NetworkPolicy: the pods it may select and the namespace's default-deny check; a binding: its
+subjects). One line per event:
+
+  opened      a finding appeared (reopened: it had been resolved before)
+  still-open  at start, a finding the store already held (its first-seen time kept)
+  resolved    a finding went away (at start: it went away while nobody watched)
+
+with the change that caused it (the object, and the field manager that last wrote it, when the
+API server says). Findings and their history are kept in a SQLite store (--store), so a restart
+continues where the last run stopped. Runs in the foreground until SIGINT or SIGTERM; the initial
+sync and lost connections (retried with backoff) are told on stderr.
+
+Flags:
+      --context NAME         kubeconfig context
+      --kubeconfig FILE      kubeconfig file (default KUBECONFIG, ~/.kube/config, in-cluster)
+  -n, --namespace NS         report findings of this namespace only (every kind is still read)
+  -A, --all-namespaces       every namespace (the default)
+  -o, --output FORMAT        table (default) or json (one JSON object per line)
+      --store FILE           the finding store (default $PALISADE_FINDING_STORE or
+                             ~/.cache/palisade/findings.db)
+      --config FILE          configuration (default .palisade.yaml when present)
+      --no-inline-exceptions ignore ignore-check.palisade.dev/* annotations
+      --alert                send opened and resolved findings as alerts to their owners (the
+                             alerts: section of the configuration), as palisade scan --alert does
+      --alert-store FILE     outbox and dedup state (default $PALISADE_ALERT_STORE or
+                             ~/.cache/palisade/alerts.db)
+
+Exit codes: 0 stopped by SIGINT or SIGTERM, 2 usage error or the cluster cannot be reached.
+
+Examples:
+  palisade watch                                  the current context, every namespace, as a table
+  palisade watch --context prod -n shop           one namespace of another context
+  palisade watch -o json | jq 'select(.event == "opened")'
+                                                  one JSON object per event
+  palisade watch --store /var/lib/palisade/findings.db --alert
+                                                  keep history in a chosen file and alert owners
+`;
+
+const refText = (ref: { kind: string; namespace?: string; name: string }) => `${ref.kind} ${ref.namespace !== undefined ? `${ref.namespace}/` : ''}${ref.name}`;
+
+function causeText(cause: FindingCause | undefined): string {
+  if (!cause) return '';
+  return ` (${cause.type} ${refText(cause)}${cause.manager !== undefined ? ` by ${cause.manager}` : ''})`;
+}
+
+/** One event as a JSON object: what the finding is, when, and what caused it. */
+export function eventJson(event: FindingEvent): Record<string, unknown> {
+  const { finding } = event;
+  return {
+    event: event.event,
+    at: event.at,
+    firstSeen: event.firstSeen,
+    key: event.key,
+    checkId: finding.checkId,
+    severity: finding.severity,
+    object: finding.object,
+    ...(finding.container !== undefined ? { container: finding.container } : {}),
+    path: finding.location.path,
+    message: finding.message,
+    ...(event.cause ? { cause: event.cause } : {}),
+  };
+}
+
+export function eventLine(event: FindingEvent): string {
+  const { finding } = event;
+  return `${event.at}  ${event.event.padEnd(10)}  ${finding.severity.padEnd(8)}  ${finding.checkId}  ${refText(finding.object)}${finding.container !== undefined ? ` [${finding.container}]` : ''}: ${finding.message}${causeText(event.cause)}`;
+}
+
+export async function watchCommand(argv: string[], io: CommandIO): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      context: { type: 'string' },
+      kubeconfig: { type: 'string' },
+      namespace: { type: 'string', short: 'n' },
+      'all-namespaces': { type: 'boolean', short: 'A' },
+      output: { type: 'string', short: 'o' },
+      store: { type: 'string' },
+      config: { type: 'string' },
+      'no-inline-exceptions': { type: 'boolean' },
+      alert: { type: 'boolean' },
+      'alert-store': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.stdout(WATCH_HELP);
+    return 0;
+  }
+  const format = values.output ?? 'table';
+  if (format !== 'table' && format !== 'json') throw new UsageError(`-o/--output must be table or json, not "${format}"`);
+  if (values.namespace !== undefined && values['all-namespaces']) throw new UsageError('-n/--namespace and -A/--all-namespaces contradict each other: give one');
+  if (values.namespace === '') throw new UsageError('-n/--namespace needs a namespace name');
+  if (!values.alert && values['alert-store'] !== undefined) throw new UsageError('--alert-store applies with --alert');
+
+  const { config, source } = await loadConfigFile(values.config).catch((error: unknown) => {
+    if (error instanceof ScanConfigError) throw new UsageError(error.message);
+    throw error;
+  });
+  let plan;
+  try {
+    plan = planScan({ config, now: io.now(), ...(values['no-inline-exceptions'] ? { inlineExceptions: false } : {}) }, source);
+  } catch (error) {
+    if (error instanceof ScanConfigError || error instanceof EmptyScanError) throw new UsageError(error.message);
+    throw error;
+  }
+  let alertSettings: AlertSettings | undefined;
+  if (values.alert) {
+    const { alertSettingsOf } = await import('../alerts.js');
+    alertSettings = alertSettingsOf(config, source ?? values.config);
+  }
+  const storeFile = values.store ?? defaultFindingStorePath();
+  const { SqliteFindingStore } = await import('../../adapters/store/finding-store.js');
+  let store;
+  try {
+    store = SqliteFindingStore.open(storeFile);
+  } catch (error) {
+    throw new UsageError(`--store ${storeFile}: ${(error as Error).message}`);
+  }
+
+  const { watchInventory } = await import('../../adapters/cluster/informers.js');
+  const { ClusterUnavailable } = await import('../../adapters/cluster/read.js');
+  const kinds = kindsToRead(plan.checks.map((planned) => planned.check));
+  if (!kinds.some((info) => info.kind === 'Namespace')) kinds.push(kindInfo('Namespace')!);
+
+  // Changes are handled one at a time, in order, once the initial sync is done.
+  let queue: Promise<void> = Promise.resolve();
+  let started = false;
+  const enqueue = (work: () => Promise<void>) => {
+    queue = queue.then(work).catch((error: unknown) => io.stderr(`palisade watch: ${(error as Error).message}\n`));
+  };
+  const write = async (events: readonly FindingEvent[]) => {
+    for (const event of events) await io.stdout(format === 'json' ? `${JSON.stringify(eventJson(event))}\n` : `${eventLine(event)}\n`);
+  };
+
+  const failures = failureReporter(io);
+  let live;
+  try {
+    live = await watchInventory({
+      ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
+      ...(values.context ? { context: values.context } : {}),
+      kinds,
+      onError: (kind, message, retryInMs) => failures.failed(kind, message, retryInMs),
+      onRecovered: (kind) => failures.recovered(kind),
+      onChange: (change) => {
+        if (!started) return;
+        const { ref } = change.resource;
+        const cause: FindingCause = { type: change.type, kind: ref.kind, ...(ref.namespace !== undefined ? { namespace: ref.namespace } : {}), name: ref.name, ...(change.manager !== undefined ? { manager: change.manager } : {}) };
+        enqueue(async () => {
+          const events = await watcher.changed(cause, io.now());
+          await write(events);
+          if (alerting) alerting.changes(events);
+        });
+      },
+    });
+  } catch (error) {
+    store.close();
+    if (error instanceof ClusterUnavailable) throw new UsageError(error.message);
+    throw error;
+  }
+  const namespace = values.namespace;
+  const scope = `cluster:${live.connection.context}${namespace !== undefined ? `/namespace:${namespace}` : ''}`;
+  const accepts = namespace === undefined ? undefined : (ref: ObjectRef) => ref.namespace === namespace || (ref.kind === 'Namespace' && ref.name === namespace);
+  const watcher = createWatcher({ inventory: live.inventory, plan, scope, store, ...(accepts ? { accepts } : {}) });
+  const alerting = alertSettings ? await startAlerting(alertSettings, values['alert-store'], scope, plan, live.inventory, io) : undefined;
+  io.stderr(`palisade watch: ${live.connection.context} (${live.connection.server}): listing ${kinds.length} kinds\n`);
+
+  // Nothing else may hold the event loop while every watch waits to retry.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve());
+  });
+  const synced = live.synced.then(
+    () => true,
+    () => false,
+  );
+  if (await Promise.race([synced, stopped.then(() => false)])) {
+    started = true;
+    enqueue(async () => {
+      const events = await watcher.start(io.now());
+      const open = events.filter((event) => event.event !== 'resolved').length;
+      io.stderr(`palisade watch: synced ${live.inventory.resources.length} objects of ${kinds.length} kinds: ${open} findings open (${events.filter((event) => event.event === 'still-open').length} still open from the store); watching\n`);
+      await write(events);
+      if (alerting) await alerting.start(watcher.findings());
+    });
+    await stopped;
+  }
+  io.stderr('palisade watch: stopping\n');
+  started = false;
+  live.stop();
+  clearInterval(keepAlive);
+  failures.flush();
+  await queue;
+  await alerting?.close();
+  store.close();
+  return 0;
+}
+
+/**
+ * Lost watches, told on stderr without a line per kind: the failures of a moment (a lost
+ * connection fails every kind at once) are gathered into one line per cause and delay, and
+ * recoveries into one line.
+ */
+function failureReporter(io: CommandIO) {
+  const failed = new Map<string, string[]>();
+  const back: string[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const list = (kinds: string[]) => `${kinds.length} kind${kinds.length === 1 ? '' : 's'} (${kinds.slice(0, 3).join(', ')}${kinds.length > 3 ? ', ...' : ''})`;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    for (const [line, kinds] of failed) io.stderr(`palisade watch: lost the watch of ${list(kinds)}: ${line}\n`);
+    if (back.length > 0) io.stderr(`palisade watch: watching again ${list(back)}\n`);
+    failed.clear();
+    back.length = 0;
+  };
+  const later = () => {
+    timer ??= setTimeout(flush, 200);
+  };
+  return {
+    failed(kind: string, message: string, retryInMs: number) {
+      const line = `${message}; retrying in ${retryInMs < 1000 ? (retryInMs / 1000).toFixed(1) : Math.round(retryInMs / 1000)}s`;
+      failed.set(line, [...(failed.get(line) ?? []), kind]);
+      later();
+    },
+    recovered(kind: string) {
+      back.push(kind);
+      later();
+    },
+    flush,
+  };
+}
+
+interface WatchAlerting {
+  start(findings: Parameters<typeof alertsOf>[0]): Promise<void>;
+  changes(events: readonly FindingEvent[]): void;
+  close(): Promise<void>;
+}
+
+/** Alerts of a watch: the initial findings as a run of the scope, then each change (app/alerts.ts recordChanges); deliveries in the background. */
+async function startAlerting(settings: AlertSettings, file: string | undefined, scope: string, plan: Parameters<typeof createWatcher>[0]['plan'], inventory: Parameters<typeof createWatcher>[0]['inventory'], io: CommandIO): Promise<WatchAlerting> {
+  const { openAlertStore, deliverPending, describeDelivered, describeRecorded } = await import('../alerts.js');
+  const outbox = openAlertStore(file, settings);
+  const prose = proseOf(plan.checks);
+  let delivering: Promise<void> = Promise.resolve();
+  const deliver = () => {
+    delivering = delivering.then(async () => {
+      const delivered = await deliverPending(outbox, settings, io, 30_000);
+      if (delivered.sent + delivered.dead + delivered.retrying > 0) io.stderr(`palisade watch: alerts: ${describeDelivered(delivered)}\n`);
+    }).catch((error: unknown) => io.stderr(`palisade watch: alerts: ${(error as Error).message}\n`));
+  };
+  let recording: Promise<void> = Promise.resolve();
+  return {
+    async start(findings) {
+      const recorded = await recordRun(outbox, settings, scope, alertsOf(findings, ownerDirectory(inventory.resources), prose, settings, io.now()), io.now());
+      io.stderr(`palisade watch: alerts (${scope}): ${describeRecorded(recorded)}\n`);
+      deliver();
+    },
+    changes(events) {
+      const changes: AlertChange[] = [];
+      const opened = events.filter((event) => event.event === 'opened' || event.event === 'reopened').map((event) => event.finding);
+      for (const alert of alertsOf(opened, ownerDirectory(inventory.resources), prose, settings, io.now())) changes.push({ kind: 'opened', alert });
+      for (const event of events) if (event.event === 'resolved') changes.push({ kind: 'resolved', key: event.key });
+      if (changes.length === 0) return;
+      recording = recording.then(async () => {
+        await recordChanges(outbox, settings, scope, changes, io.now());
+        deliver();
+      }).catch((error: unknown) => io.stderr(`palisade watch: alerts: ${(error as Error).message}\n`));
+    },
+    async close() {
+      await recording;
+      await delivering;
+      await outbox.close();
+    },
+  };
+}

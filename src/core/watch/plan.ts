@@ -1,0 +1,116 @@
+import type { AnyCheck } from '../model/check.js';
+import type { Inventory, ObjectIdentity } from '../inventory/inventory.js';
+import { ANY_KIND } from '../inventory/analysis.js';
+import { checkNeeds, type CheckNeeds } from '../inventory/reads.js';
+import { metadataOf } from '../model/resource.js';
+import { asArray, asRecord, asString } from '../model/values.js';
+
+/**
+ * Which objects a watcher re-evaluates when one object changes (added, replaced or deleted):
+ * the object itself, with every check; for every check that reads the changed kind (directly or
+ * through an analysis), the objects that check applies to in the change's namespace ('namespace'
+ * scope) or in the whole inventory ('cluster' scope), with that check only (a change anywhere
+ * must not run every check on every pod); and, with every check, the objects it controls
+ * (ownerReferences), whose findings the engine reports on the controller while it exists.
+ * Precise per check, simple per object: correctness is judged by a property test comparing
+ * the watcher with a fresh scan after every change.
+ */
+
+export type ObjectChange = ObjectIdentity;
+
+/** An object to evaluate again: with every check, or only with those that read the change. */
+export interface PlannedObject extends ObjectIdentity {
+  /** Ids of the checks to run again; absent: every check (the changed object, the objects it controls). */
+  checks?: ReadonlySet<string>;
+}
+
+export interface Reevaluation {
+  /** Objects to evaluate again, each once, the changed object first. Some may no longer exist (deleted). */
+  objects: PlannedObject[];
+}
+
+interface Reader {
+  id: string;
+  needs: CheckNeeds;
+  kinds: ReadonlySet<string>;
+}
+
+/** The change's namespace: its own, or its name for a Namespace; undefined for other cluster-scoped objects (read from every namespace). */
+function namespaceOf(change: ObjectChange): string | undefined {
+  return change.kind === 'Namespace' ? change.name : change.namespace;
+}
+
+function identityKey(identity: ObjectIdentity): string {
+  return `${identity.kind}\u0000${identity.namespace ?? ''}\u0000${identity.name}`;
+}
+
+export interface ReevaluationPlanner {
+  plan(change: ObjectChange, inventory: Inventory): Reevaluation;
+}
+
+/** A planner for these checks (the plan's): what each reads and applies to is computed once. */
+export function createPlanner(checks: readonly AnyCheck[]): ReevaluationPlanner {
+  const readers: Reader[] = checks.map((check) => {
+    const needs = checkNeeds(check);
+    return { id: check.id, needs, kinds: new Set(needs.reads) };
+  });
+  // Per changed kind: the readers of that kind, cached.
+  const byKind = new Map<string, Reader[]>();
+  const readersOf = (kind: string): Reader[] => {
+    let list = byKind.get(kind);
+    if (!list) {
+      list = readers.filter((reader) => reader.needs.scope !== 'object' && (reader.kinds.has(kind) || reader.kinds.has(ANY_KIND)));
+      byKind.set(kind, list);
+    }
+    return list;
+  };
+  return {
+    plan(change, inventory) {
+      const planned = new Map<string, PlannedObject & { checks?: Set<string> }>();
+      let only: string | undefined;
+      /** Plans an object for the reader `only` (a check id), or for every check when undefined. */
+      const add = (identity: ObjectIdentity) => {
+        const key = identityKey(identity);
+        const existing = planned.get(key);
+        if (existing) {
+          // Every check already, or one more check.
+          if (existing.checks && only !== undefined) existing.checks.add(only);
+          else if (only === undefined) delete existing.checks;
+          return;
+        }
+        planned.set(key, { kind: identity.kind, ...(identity.namespace !== undefined ? { namespace: identity.namespace } : {}), name: identity.name, ...(only !== undefined ? { checks: new Set([only]) } : {}) });
+      };
+      add(change);
+      const namespace = namespaceOf(change);
+      for (const reader of readersOf(change.kind)) {
+        only = reader.id;
+        const kinds = reader.needs.appliesTo;
+        if (kinds.length === 0) continue;
+        if (reader.needs.scope === 'cluster' || namespace === undefined) {
+          for (const resource of inventory.ofKinds(kinds)) add(resource.ref);
+          continue;
+        }
+        // 'namespace': the objects of the namespace, the Namespace itself, and cluster-scoped objects (no namespace to narrow by).
+        for (const resource of inventory.ofKindsIn(kinds, namespace)) add(resource.ref);
+        for (const kind of kinds) {
+          if (kind === 'Namespace') {
+            const object = inventory.find('Namespace', undefined, namespace);
+            if (object) add(object.ref);
+          } else for (const resource of inventory.ofKind(kind)) if (resource.ref.namespace === undefined) add(resource.ref);
+        }
+      }
+      only = undefined;
+      // Objects this one controls: their findings move between them and it as it comes and goes.
+      if (change.namespace !== undefined) {
+        for (const resource of inventory.inNamespace(change.namespace)) {
+          const controlled = asArray(metadataOf(resource.object).ownerReferences).some((item) => {
+            const owner = asRecord(item);
+            return owner?.controller === true && asString(owner.kind) === change.kind && asString(owner.name) === change.name;
+          });
+          if (controlled) add(resource.ref);
+        }
+      }
+      return { objects: [...planned.values()] };
+    },
+  };
+}

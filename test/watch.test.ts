@@ -1,0 +1,316 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { SqliteFindingStore } from '../src/adapters/store/finding-store.js';
+import { createWatcher } from '../src/app/watch.js';
+import { ALL_CHECKS } from '../src/core/checks/index.js';
+import { resolvePlan } from '../src/core/engine/config.js';
+import { compareFindings, evaluateAll } from '../src/core/engine/run.js';
+import { buildInventory, createIncrementalInventory, type IncrementalInventory } from '../src/core/inventory/inventory.js';
+import { isClusterScoped } from '../src/core/kinds/scope.js';
+import type { Finding } from '../src/core/model/finding.js';
+import { refOf, type KubeObject, type Resource } from '../src/core/model/resource.js';
+import { fileSource } from '../src/core/model/source.js';
+import type { FindingCause } from '../src/core/ports/findings.js';
+import { createPlanner, type ReevaluationPlanner } from '../src/core/watch/plan.js';
+import { palisade } from './support/cli.js';
+import { FIXED_NOW } from './support/scan.js';
+import { tempDir } from './support/temp.js';
+
+/**
+ * The watcher fed a random sequence of adds, updates and deletes must hold, after every step,
+ * exactly the findings a fresh scan of the same objects reports: the planner must re-evaluate
+ * every object whose findings a change can move (the pods a NetworkPolicy selects, the
+ * namespace's default-deny check, the subjects of a binding, the children of a controller).
+ */
+
+const NAMESPACES = ['shop', 'payments', 'default'];
+const NAMES = ['api', 'db', 'web'];
+const APP = fc.constantFrom('api', 'db', 'web');
+const name = fc.constantFrom(...NAMES);
+const namespace = fc.constantFrom(...NAMESPACES);
+const meta = (name: string, namespace?: string, labels?: Record<string, string>) => ({ name, ...(namespace ? { namespace } : {}), ...(labels ? { labels } : {}) });
+
+const podSpec = fc.record({
+  app: APP,
+  serviceAccountName: fc.constantFrom('default', 'deployer', 'admin-sa'),
+  privileged: fc.boolean(),
+  hostNetwork: fc.boolean(),
+  automount: fc.constantFrom(undefined, true, false),
+  resources: fc.boolean(),
+});
+type PodSpecInput = typeof podSpec extends fc.Arbitrary<infer T> ? T : never;
+
+function template(spec: PodSpecInput) {
+  return {
+    metadata: { labels: { app: spec.app } },
+    spec: {
+      serviceAccountName: spec.serviceAccountName,
+      ...(spec.hostNetwork ? { hostNetwork: true } : {}),
+      ...(spec.automount === undefined ? {} : { automountServiceAccountToken: spec.automount }),
+      containers: [
+        {
+          name: 'main',
+          image: 'registry.example/app:1.0',
+          ports: [{ containerPort: 8080 }],
+          ...(spec.resources ? { resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '1', memory: '128Mi' } } } : {}),
+          securityContext: { privileged: spec.privileged },
+        },
+      ],
+    },
+  };
+}
+
+const rule = fc.constantFrom(
+  { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list'] },
+  { apiGroups: [''], resources: ['pods'], verbs: ['create'] },
+  { apiGroups: ['*'], resources: ['*'], verbs: ['*'] },
+  { apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] },
+);
+const subject = fc.constantFrom(
+  { kind: 'ServiceAccount', name: 'deployer', namespace: 'shop' },
+  { kind: 'ServiceAccount', name: 'admin-sa', namespace: 'payments' },
+  { kind: 'User', name: 'jane', apiGroup: 'rbac.authorization.k8s.io' },
+);
+
+/** Realistic objects of the kinds a cluster holds, with names that collide so updates happen. */
+const object: fc.Arbitrary<KubeObject> = fc.oneof(
+  fc.record({ name: namespace, team: fc.constantFrom('a', 'b'), enforce: fc.constantFrom(undefined, 'restricted') }).map(({ name, team, enforce }) => ({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: meta(name, undefined, { team, ...(enforce ? { 'pod-security.kubernetes.io/enforce': enforce } : {}) }),
+  })),
+  fc.record({ name, namespace, spec: podSpec }).map(({ name, namespace, spec }) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: meta(name, namespace),
+    spec: { replicas: 2, selector: { matchLabels: { app: spec.app } }, template: template(spec) },
+  })),
+  // ReplicaSets and Pods controlled by a Deployment or ReplicaSet of the same name (present or not): reported on the controller while it exists.
+  fc.record({ name, namespace, spec: podSpec, owned: fc.boolean() }).map(({ name, namespace, spec, owned }) => ({
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: { ...meta(`${name}-rs`, namespace), ...(owned ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name, uid: 'u', controller: true }] } : {}) },
+    spec: { replicas: 1, selector: { matchLabels: { app: spec.app } }, template: template(spec) },
+  })),
+  fc.record({ name, namespace, spec: podSpec, owned: fc.boolean() }).map(({ name, namespace, spec, owned }) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { ...meta(`${name}-pod`, namespace, { app: spec.app }), ...(owned ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${name}-rs`, uid: 'u', controller: true }] } : {}) },
+    spec: template(spec).spec,
+  })),
+  fc.record({ name, namespace, app: APP, type: fc.constantFrom('ClusterIP', 'NodePort', 'LoadBalancer') }).map(({ name, namespace, app, type }) => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: meta(name, namespace),
+    spec: { type, selector: { app }, ports: [{ port: 80, targetPort: 8080 }] },
+  })),
+  fc.record({ name: fc.constantFrom('default', 'deployer', 'admin-sa'), namespace, automount: fc.constantFrom(undefined, true, false) }).map(({ name, namespace, automount }) => ({
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: meta(name, namespace),
+    ...(automount === undefined ? {} : { automountServiceAccountToken: automount }),
+  })),
+  fc.record({ name, namespace, cluster: fc.boolean(), rules: fc.array(rule, { minLength: 1, maxLength: 2 }) }).map(({ name, namespace, cluster, rules }) => ({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: cluster ? 'ClusterRole' : 'Role',
+    metadata: meta(`${name}-role`, cluster ? undefined : namespace),
+    rules,
+  })),
+  fc.record({ name, namespace, cluster: fc.boolean(), role: fc.constantFrom('api-role', 'db-role', 'cluster-admin'), roleKind: fc.constantFrom('Role', 'ClusterRole'), subjects: fc.array(subject, { minLength: 1, maxLength: 2 }) }).map(
+    ({ name, namespace, cluster, role, roleKind, subjects }) => ({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: cluster ? 'ClusterRoleBinding' : 'RoleBinding',
+      metadata: meta(`${name}-binding`, cluster ? undefined : namespace),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: cluster ? 'ClusterRole' : roleKind, name: role },
+      subjects,
+    }),
+  ),
+  fc.record({ name, namespace, app: fc.constantFrom(undefined, 'api', 'db'), egress: fc.boolean(), peerTeam: fc.constantFrom(undefined, 'a', 'z') }).map(({ name, namespace, app, egress, peerTeam }) => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: meta(`${name}-policy`, namespace),
+    spec: {
+      podSelector: app ? { matchLabels: { app } } : {},
+      policyTypes: egress ? ['Ingress', 'Egress'] : ['Ingress'],
+      ingress: peerTeam ? [{ from: [{ namespaceSelector: { matchLabels: { team: peerTeam } }, podSelector: { matchLabels: { app: 'web' } } }] }] : [],
+    },
+  })),
+  fc.record({ namespace, kind: fc.constantFrom('LimitRange', 'ResourceQuota') }).map(({ namespace, kind }) => ({
+    apiVersion: 'v1',
+    kind,
+    metadata: meta('limits', namespace),
+    spec: kind === 'LimitRange' ? { limits: [{ type: 'Container', default: { cpu: '1', memory: '1Gi' } }] } : { hard: { pods: '10' } },
+  })),
+);
+
+type Operation = { op: 'upsert'; object: KubeObject } | { op: 'delete'; index: number };
+const operation: fc.Arbitrary<Operation> = fc.oneof(
+  { weight: 3, arbitrary: object.map((item) => ({ op: 'upsert' as const, object: item })) },
+  { weight: 1, arbitrary: fc.nat(50).map((index) => ({ op: 'delete' as const, index })) },
+);
+
+let serial = 0;
+function resourceOf(item: KubeObject): Resource {
+  // Each version of an object gets its own file, so findings sort the same in both.
+  return { ref: refOf(item, isClusterScoped), object: item, origin: { source: fileSource(`object-${String(serial++).padStart(6, '0')}.yaml`), document: 0 } };
+}
+
+const { plan } = resolvePlan(ALL_CHECKS, { now: FIXED_NOW, enable: ['*'] });
+const sorted = (findings: readonly Finding[]) => [...findings].sort(compareFindings);
+
+/** Applies the operations one by one to an inventory and a watcher; the first difference with a fresh scan, if any. */
+function divergence(operations: readonly Operation[], planner?: ReevaluationPlanner): string | undefined {
+  const inventory: IncrementalInventory = createIncrementalInventory();
+  const watcher = createWatcher({ inventory, plan, scope: 'test', ...(planner ? { planner } : {}) });
+  void watcher.start(FIXED_NOW);
+  for (const [step, operation] of operations.entries()) {
+    let cause: FindingCause | undefined;
+    if (operation.op === 'upsert') {
+      const resource = resourceOf(operation.object);
+      const existed = inventory.find(resource.ref.kind, resource.ref.namespace, resource.ref.name) !== undefined;
+      inventory.upsert(resource);
+      cause = { type: existed ? 'modified' : 'added', kind: resource.ref.kind, ...(resource.ref.namespace !== undefined ? { namespace: resource.ref.namespace } : {}), name: resource.ref.name };
+    } else {
+      const target = inventory.resources[operation.index % Math.max(1, inventory.resources.length)];
+      if (target) {
+        inventory.delete(target.ref);
+        cause = { type: 'deleted', kind: target.ref.kind, ...(target.ref.namespace !== undefined ? { namespace: target.ref.namespace } : {}), name: target.ref.name };
+      }
+    }
+    if (cause) watcher.evaluateChange(cause, FIXED_NOW);
+    const resources = [...inventory.resources];
+    const fresh = evaluateAll(resources, buildInventory(resources), plan).findings;
+    try {
+      assert.deepEqual(sorted(watcher.findings()), sorted(fresh));
+    } catch (error) {
+      return `after step ${step} (${operation.op} ${cause?.kind}/${cause?.name}): ${(error as Error).message.slice(0, 2000)}`;
+    }
+  }
+  return undefined;
+}
+
+/** A planner that re-evaluates only the changed object: what the property must catch. */
+const onlyTheObject: ReevaluationPlanner = { plan: (change) => ({ objects: [{ kind: change.kind, ...(change.namespace !== undefined ? { namespace: change.namespace } : {}), name: change.name }] }) };
+
+describe('palisade watch: the watcher', () => {
+  it('holds the findings of a fresh scan after every add, update and delete', () => {
+    fc.assert(
+      fc.property(fc.array(operation, { minLength: 1, maxLength: 50 }), (operations) => {
+        assert.equal(divergence(operations), undefined);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('the comparison catches a planner that re-evaluates only the changed object (the property can fail)', () => {
+    const result = fc.check(
+      fc.property(fc.array(operation, { minLength: 1, maxLength: 40 }), (operations) => divergence(operations, onlyTheObject) === undefined),
+      { numRuns: 200 },
+    );
+    assert.equal(result.failed, true, 'a missed re-evaluation went unnoticed');
+  });
+
+  it('plans a NetworkPolicy change onto the pods it may select and the namespace, and nothing more for checks of the object alone', () => {
+    const inventory = createIncrementalInventory();
+    const add = (object: KubeObject) => inventory.upsert(resourceOf(object));
+    add({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
+    add({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other' } });
+    add({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'shop' }, spec: { containers: [{ name: 'c', image: 'x' }] } });
+    add({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop' }, data: {} });
+    const planner = createPlanner(plan.checks.map((planned) => planned.check));
+    const planned = planner.plan({ kind: 'NetworkPolicy', namespace: 'shop', name: 'deny' }, inventory).objects.map((item) => `${item.kind}/${item.namespace ?? ''}/${item.name}`);
+    assert.equal(planned[0], 'NetworkPolicy/shop/deny');
+    assert.ok(planned.includes('Pod/shop/web'), planned.join(' '));
+    assert.ok(planned.includes('Namespace//shop'), planned.join(' '));
+    assert.ok(!planned.includes('ConfigMap/shop/settings'), planned.join(' '));
+    // The pod again with the checks that read NetworkPolicies only, not with every check.
+    const podPlan = planner.plan({ kind: 'NetworkPolicy', namespace: 'shop', name: 'deny' }, inventory).objects.find((item) => item.kind === 'Pod')!;
+    assert.ok(podPlan.checks?.has('pod-not-selected-by-network-policy'), JSON.stringify([...(podPlan.checks ?? [])]));
+    assert.ok(!podPlan.checks?.has('privileged-container'));
+    // The changed object itself: every check.
+    assert.equal(planner.plan({ kind: 'Pod', namespace: 'shop', name: 'web' }, inventory).objects[0]!.checks, undefined);
+    // Checks that read nothing beyond the object: only the object.
+    const alone = createPlanner(resolvePlan(ALL_CHECKS, { now: FIXED_NOW, only: ['privileged-container'] }).plan.checks.map((planned) => planned.check)).plan({ kind: 'ConfigMap', namespace: 'shop', name: 'settings' }, inventory).objects;
+    assert.deepEqual(alone, [{ kind: 'ConfigMap', namespace: 'shop', name: 'settings' }]);
+  });
+});
+
+describe('palisade watch: finding lifecycle in the store', () => {
+  const privileged = (privileged: boolean): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'web', namespace: 'shop' },
+    spec: { containers: [{ name: 'c', image: 'nginx:1.27', securityContext: { privileged } }] },
+  });
+  const only = resolvePlan(ALL_CHECKS, { now: FIXED_NOW, only: ['privileged-container'] }).plan;
+  // As the informers give them: from the cluster, so a finding's key is the same across versions.
+  const live = (object: KubeObject): Resource => ({ ref: refOf(object, isClusterScoped), object, origin: { source: { kind: 'cluster', context: 'test' }, document: 0 } });
+  const cause: FindingCause = { type: 'modified', kind: 'Pod', namespace: 'shop', name: 'web', manager: 'kubectl-edit' };
+
+  it('opens, resolves and reopens with times and causes; a restart finds open findings still open', async () => {
+    const file = path.join(tempDir('palisade-watch'), 'findings.db');
+    let store = SqliteFindingStore.open(file);
+    let inventory = createIncrementalInventory([live(privileged(true))]);
+    let watcher = createWatcher({ inventory, plan: only, scope: 'cluster:test', store });
+    const t = (minute: number) => new Date(Date.UTC(2026, 5, 1, 12, minute));
+    const first = await watcher.start(t(0));
+    assert.deepEqual(first.map((event) => [event.event, event.finding.checkId, event.firstSeen]), [['opened', 'privileged-container', t(0).toISOString()]]);
+
+    inventory.upsert(live(privileged(false)));
+    const fixed = await watcher.changed(cause, t(1));
+    assert.deepEqual(fixed.map((event) => [event.event, event.firstSeen, event.at, event.cause?.manager]), [['resolved', t(0).toISOString(), t(1).toISOString(), 'kubectl-edit']]);
+    assert.deepEqual(await store.latest({ scope: 'cluster:test' }), []);
+
+    inventory.upsert(live(privileged(true)));
+    const back = await watcher.changed(cause, t(2));
+    assert.deepEqual(back.map((event) => [event.event, event.firstSeen]), [['reopened', t(2).toISOString()]]);
+    // Unrelated changes to the object say nothing.
+    assert.deepEqual(await watcher.changed(cause, t(3)), []);
+    store.close();
+
+    // A restart: the finding is still open, with its first-seen time.
+    store = SqliteFindingStore.open(file);
+    inventory = createIncrementalInventory([live(privileged(true))]);
+    watcher = createWatcher({ inventory, plan: only, scope: 'cluster:test', store });
+    const again = await watcher.start(t(10));
+    assert.deepEqual(again.map((event) => [event.event, event.firstSeen]), [['still-open', t(2).toISOString()]]);
+    const latest = await store.latest({ scope: 'cluster:test' });
+    assert.deepEqual(latest.map((item) => [item.firstSeen, item.lastSeen]), [[t(2).toISOString(), t(10).toISOString()]]);
+    assert.deepEqual((await store.history('cluster:test')).map((event) => [event.event, event.cause?.name ?? null]), [['opened', null], ['resolved', 'web'], ['reopened', 'web']]);
+
+    // Resolved while nobody watched: the restart says so.
+    store.close();
+    store = SqliteFindingStore.open(file);
+    watcher = createWatcher({ inventory: createIncrementalInventory([live(privileged(false))]), plan: only, scope: 'cluster:test', store });
+    assert.deepEqual((await watcher.start(t(20))).map((event) => [event.event, event.firstSeen]), [['resolved', t(2).toISOString()]]);
+    assert.deepEqual(await store.latest({ scope: 'cluster:test' }), []);
+    store.close();
+  });
+});
+
+describe('palisade watch: flags', () => {
+  it('refuses contradictory or unknown flag values before contacting a cluster, naming the flag', () => {
+    const cases: [string[], RegExp][] = [
+      [['-o', 'yaml'], /-o\/--output must be table or json, not "yaml"/],
+      [['-n', 'shop', '-A'], /-n\/--namespace and -A\/--all-namespaces/],
+      [['--alert-store', 'x.db'], /--alert-store applies with --alert/],
+    ];
+    for (const [args, message] of cases) {
+      const run = palisade(['watch', ...args, '--kubeconfig', '/nonexistent']);
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr, message);
+    }
+    const unreachable = palisade(['watch', '--kubeconfig', '/nonexistent/kubeconfig', '--store', path.join(tempDir('palisade-watch'), 'f.db')]);
+    assert.equal(unreachable.code, 2);
+    assert.match(unreachable.stderr, /kubeconfig/);
+  });
+
+  it('has help ending with examples', () => {
+    const run = palisade(['watch', '--help']);
+    assert.equal(run.code, 0);
+    assert.match(run.stdout, /^Usage: palisade watch/);
+    assert.match(run.stdout, /Examples:\n(.+\n)+$/);
+  });
+});
