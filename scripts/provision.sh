@@ -108,6 +108,17 @@ ensure_deb prometheus-alertmanager /usr/bin/prometheus-alertmanager
 ensure_deb python3-aiosmtpd /usr/bin/aiosmtpd
 ensure_deb buildah /usr/bin/buildah
 ensure_deb pre-commit /usr/bin/pre-commit
+#   postgresql  the PostgreSQL store tests start a real server (initdb, postgres as the package's
+#               postgres user) in a temporary directory on loopback (test/support/postgres.ts)
+postgres_bin() { ls -d /usr/lib/postgresql/*/bin/postgres 2>/dev/null | sort -V | tail -1; }
+if [ -n "$(postgres_bin)" ]; then
+  echo "provision: postgresql (installed)"
+else
+  echo "provision: installing Debian package postgresql"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql >/dev/null ||
+    { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql >/dev/null; }
+  [ -n "$(postgres_bin)" ] || { echo "provision: installed postgresql but /usr/lib/postgresql/*/bin/postgres is missing" >&2; exit 1; }
+fi
 
 # Helm's version and the Kubernetes version it templates against (.Capabilities.KubeVersion,
 # from its client-go v0.31) are link-time variables; its Makefile sets them the same way.

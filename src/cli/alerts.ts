@@ -8,15 +8,17 @@ import pino from 'pino';
 import { parseDuration, type AlertSettings } from '../core/alerts/config.js';
 import { drainOutbox, type DispatchResult, type RecordedAlerts } from '../app/alerts.js';
 import { createSinks, deliveryObserver } from '../adapters/alerts/index.js';
-import { SqliteAlertStore } from '../adapters/store/alert-store.js';
+import { openAlertOutbox } from '../adapters/store/open.js';
+import type { AlertOutbox } from '../core/ports/alerts.js';
 import { defaultAlertStorePath } from '../adapters/store/paths.js';
 import type { CommandIO } from './io.js';
 import { UsageError } from './usage-error.js';
 
 export { alertSettingsOf } from './alerts-settings.js';
 
-export function openAlertStore(file: string | undefined, settings: Pick<AlertSettings, 'maxPending'>): SqliteAlertStore {
-  return SqliteAlertStore.open(file ?? defaultAlertStorePath(), { maxPending: settings.maxPending });
+/** The outbox at --alert-store: a postgres:// URL (PostgreSQL) or a SQLite file (default $PALISADE_ALERT_STORE or the cache directory). */
+export async function openAlertStore(location: string | undefined, settings: Pick<AlertSettings, 'maxPending'>): Promise<AlertOutbox> {
+  return openAlertOutbox(location ?? defaultAlertStorePath(), { maxPending: settings.maxPending });
 }
 
 /** `--alert-timeout`: how long a command waits for deliveries and their retries (default 30 s). */
@@ -33,7 +35,7 @@ function logger() {
 }
 
 /** Delivers what the outbox holds until nothing is due within `timeoutMs`. */
-export async function deliverPending(store: SqliteAlertStore, settings: AlertSettings, io: CommandIO, timeoutMs: number): Promise<DispatchResult> {
+export async function deliverPending(store: AlertOutbox, settings: AlertSettings, io: CommandIO, timeoutMs: number): Promise<DispatchResult> {
   const sinks = createSinks(settings);
   const observer = deliveryObserver({ logger: logger(), sinkTypes: new Map([...sinks].map(([name, sink]) => [name, sink.type])) });
   // A claim outlives any send (each is bounded by its sink's timeout): past it, a process that died mid-send is retried.

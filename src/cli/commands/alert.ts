@@ -22,8 +22,8 @@ Subcommands:
 
 Flags:
       --config FILE          configuration with an alerts: section (default .palisade.yaml)
-      --alert-store FILE     outbox and dedup state (default $PALISADE_ALERT_STORE or
-                             ~/.cache/palisade/alerts.db)
+      --alert-store FILE|URL outbox and dedup state: a SQLite file or a postgres:// URL (default
+                             $PALISADE_ALERT_STORE or ~/.cache/palisade/alerts.db)
       --sink NAME            test: only this sink (repeatable)
       --team TEAM            test: the team the test alert is for (default: the default route's)
       --to ADDRESS           test: the e-mail address the test alert is for (repeatable)
@@ -117,7 +117,7 @@ export async function alertCommand(argv: string[], io: CommandIO): Promise<numbe
     }
     return failed > 0 ? 1 : 0;
   }
-  const store = openAlertStore(values['alert-store'], settings);
+  const store = await openAlertStore(values['alert-store'], settings);
   try {
     if (subcommand === 'deliver') {
       const result = await deliverPending(store, settings, io, timeoutOf(values['alert-timeout'], '--alert-timeout'));

@@ -62,8 +62,8 @@ ${INPUT_HELP}
       --alert                send the findings as alerts to their owners (the alerts: section of
                              the configuration): new ones, resolved ones, and ones due again;
                              what a sink does not accept waits in the outbox (palisade alert deliver)
-      --alert-store FILE     outbox and dedup state (default $PALISADE_ALERT_STORE or
-                             ~/.cache/palisade/alerts.db)
+      --alert-store FILE|URL outbox and dedup state: a SQLite file or a postgres:// URL (default
+                             $PALISADE_ALERT_STORE or ~/.cache/palisade/alerts.db)
       --alert-scope NAME     what this scan covers: a later scan of the same scope resolves what it
                              no longer reports (default: cluster:CONTEXT, or the paths scanned)
       --alert-timeout DUR    wait at most this long for deliveries and their retries (default 30s)
@@ -215,7 +215,7 @@ async function startAlerting(config: unknown, source: string | undefined, values
   return {
     settings,
     async send(scope, alerts, coverage, io) {
-      const store = openAlertStore(values['alert-store'], settings);
+      const store = await openAlertStore(values['alert-store'], settings);
       try {
         if (!coverage.complete) io.stderr(`palisade scan: alerts (${scope}): the input had errors, so no alert is resolved this run\n`);
         const recorded = await recordRun(store, settings, scope, alerts, io.now(), coverage);

@@ -26,7 +26,7 @@ subjects). One line per event:
   resolved    a finding went away (at start: it went away while nobody watched)
 
 with the change that caused it (the object, and the field manager that last wrote it, when the
-API server says). Findings and their history are kept in a SQLite store (--store), so a restart
+API server says). Findings and their history are kept in a store (--store: SQLite, or PostgreSQL), so a restart
 continues where the last run stopped. Runs in the foreground until SIGINT or SIGTERM; the initial
 sync and lost connections (retried with backoff) are told on stderr.
 
@@ -36,14 +36,14 @@ Flags:
   -n, --namespace NS         report findings of this namespace only (every kind is still read)
   -A, --all-namespaces       every namespace (the default)
   -o, --output FORMAT        table (default) or json (one JSON object per line)
-      --store FILE           the finding store (default $PALISADE_FINDING_STORE or
-                             ~/.cache/palisade/findings.db)
+      --store FILE|URL       the finding store: a SQLite file or a postgres:// URL (default
+                             $PALISADE_FINDING_STORE or ~/.cache/palisade/findings.db)
       --config FILE          configuration (default .palisade.yaml when present)
       --no-inline-exceptions ignore ignore-check.palisade.dev/* annotations
       --alert                send opened and resolved findings as alerts to their owners (the
                              alerts: section of the configuration), as palisade scan --alert does
-      --alert-store FILE     outbox and dedup state (default $PALISADE_ALERT_STORE or
-                             ~/.cache/palisade/alerts.db)
+      --alert-store FILE|URL outbox and dedup state: a SQLite file or a postgres:// URL (default
+                             $PALISADE_ALERT_STORE or ~/.cache/palisade/alerts.db)
 
 Exit codes: 0 stopped by SIGINT or SIGTERM, 2 usage error or the cluster cannot be reached.
 
@@ -130,12 +130,13 @@ export async function watchCommand(argv: string[], io: CommandIO): Promise<numbe
     alertSettings = alertSettingsOf(config, source ?? values.config);
   }
   const storeFile = values.store ?? defaultFindingStorePath();
-  const { SqliteFindingStore } = await import('../../adapters/store/finding-store.js');
+  // A postgres:// URL selects PostgreSQL, anything else is a SQLite file (adapters/store/open.ts).
+  const { openFindingStore } = await import('../../adapters/store/open.js');
   let store;
   try {
-    store = SqliteFindingStore.open(storeFile);
+    store = await openFindingStore(storeFile);
   } catch (error) {
-    throw new UsageError(`--store ${storeFile}: ${(error as Error).message}`);
+    throw new UsageError(`--store: ${(error as Error).message}`);
   }
 
   const { watchInventory } = await import('../../adapters/cluster/informers.js');
@@ -174,7 +175,7 @@ export async function watchCommand(argv: string[], io: CommandIO): Promise<numbe
       },
     });
   } catch (error) {
-    store.close();
+    await store.close();
     if (error instanceof ClusterUnavailable) throw new UsageError(error.message);
     throw error;
   }
@@ -213,7 +214,7 @@ export async function watchCommand(argv: string[], io: CommandIO): Promise<numbe
   failures.flush();
   await queue;
   await alerting?.close();
-  store.close();
+  await store.close();
   return 0;
 }
 
@@ -261,7 +262,7 @@ interface WatchAlerting {
 /** Alerts of a watch: the initial findings as a run of the scope, then each change (app/alerts.ts recordChanges); deliveries in the background. */
 async function startAlerting(settings: AlertSettings, file: string | undefined, scope: string, plan: Parameters<typeof createWatcher>[0]['plan'], inventory: Parameters<typeof createWatcher>[0]['inventory'], io: CommandIO): Promise<WatchAlerting> {
   const { openAlertStore, deliverPending, describeDelivered, describeRecorded } = await import('../alerts.js');
-  const outbox = openAlertStore(file, settings);
+  const outbox = await openAlertStore(file, settings);
   const prose = proseOf(plan.checks);
   let delivering: Promise<void> = Promise.resolve();
   const deliver = () => {
