@@ -25,6 +25,7 @@ import { startReceiver } from './support/receivers.js';
 import { scanText } from './support/scan.js';
 import { tempDir } from './support/temp.js';
 import { repoPath } from './support/paths.js';
+import { alertOutboxContract } from './support/store-contract.js';
 
 const SECRET = 'hunter2-Sup3rS3cret-value';
 
@@ -250,6 +251,8 @@ describe('configuration', () => {
     assert.deepEqual(deliveriesFor({ alert: { ...alerts[0]!, owner: { ...alerts[0]!.owner, emails: [] }, team: 'x', namespace: 'x' }, reason: 'new' }, settings).map((delivery) => delivery.recipients.email), [['sec@example.com']]);
   });
 });
+
+alertOutboxContract({ name: 'SQLite', location: async () => path.join(tempDir('palisade-alerts'), 'alerts.db') });
 
 describe('outbox and sinks', () => {
   const receivers: Awaited<ReturnType<typeof startReceiver>>[] = [];
