@@ -16,7 +16,7 @@ import { parseAlertSettings } from '../src/core/alerts/config.js';
 import { palisade } from './support/cli.js';
 import { scanText } from './support/scan.js';
 import { startPostgres, type PostgresServer } from './support/postgres.js';
-import { alertOutboxContract, findingStoreContract } from './support/store-contract.js';
+import { alertOutboxContract, decisionStoreContract, findingStoreContract } from './support/store-contract.js';
 
 let server: PostgresServer;
 before(async () => {
@@ -29,6 +29,7 @@ after(async () => {
 const postgres = { name: 'PostgreSQL', location: () => server.createDatabase() };
 findingStoreContract(postgres);
 alertOutboxContract(postgres);
+decisionStoreContract(postgres);
 
 describe('PostgreSQL migrations', () => {
   it('are applied once, in order, recorded in schema_migrations, and idempotent', async () => {
@@ -38,9 +39,9 @@ describe('PostgreSQL migrations', () => {
       assert.deepEqual(await migrate(pool, MIGRATIONS), MIGRATIONS.map((migration) => migration.version));
       assert.deepEqual(await migrate(pool, MIGRATIONS), [], 'nothing to do the second time');
       const { rows } = await pool.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-      assert.deepEqual(rows.map((row) => row.version), [1, 2]);
+      assert.deepEqual(rows.map((row) => row.version), [1, 2, 3]);
       const tables = (await pool.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name")).rows.map((row) => row.table_name);
-      assert.deepEqual(tables, ['alert_states', 'deliveries', 'findings', 'history', 'runs', 'schema_migrations']);
+      assert.deepEqual(tables, ['alert_states', 'decisions', 'deliveries', 'findings', 'history', 'runs', 'schema_migrations']);
     } finally {
       await pool.end();
     }
@@ -51,7 +52,7 @@ describe('PostgreSQL migrations', () => {
     const pools = Array.from({ length: 4 }, () => new pg.Pool({ connectionString: url }));
     try {
       const applied = await Promise.all(pools.map((pool) => migrate(pool, MIGRATIONS)));
-      assert.deepEqual(applied.flat().sort(), [1, 2], `every version applied exactly once: ${JSON.stringify(applied)}`);
+      assert.deepEqual(applied.flat().sort(), [1, 2, 3], `every version applied exactly once: ${JSON.stringify(applied)}`);
       // Stores opened together on a fresh database (each migrates on open) all work.
       const fresh = await server.createDatabase();
       const stores = await Promise.all([openFindingStore(fresh), openFindingStore(fresh), openAlertOutbox(fresh), openAlertOutbox(fresh)]);
@@ -65,11 +66,11 @@ describe('PostgreSQL migrations', () => {
     const url = await server.createDatabase();
     const pool = new pg.Pool({ connectionString: url });
     try {
-      await assert.rejects(migrate(pool, [...MIGRATIONS, { version: 3, name: 'broken', sql: 'CREATE TABLE half (id INT); SELECT no_such_function();' }]), /schema migration 3 \(broken\)/);
+      await assert.rejects(migrate(pool, [...MIGRATIONS, { version: 4, name: 'broken', sql: 'CREATE TABLE half (id INT); SELECT no_such_function();' }]), /schema migration 4 \(broken\)/);
       assert.equal((await pool.query("SELECT to_regclass('half') AS t")).rows[0].t, null, 'nothing of the failed migration is left');
-      assert.deepEqual((await pool.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).rows.map((row) => row.version), [1, 2]);
+      assert.deepEqual((await pool.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).rows.map((row) => row.version), [1, 2, 3]);
       await pool.query("INSERT INTO schema_migrations (version, name) VALUES (99, 'from the future')");
-      await assert.rejects(openFindingStore(url), (error: Error) => /schema migration 99, this Palisade knows up to 2/.test(error.message) && !error.message.includes(server.password));
+      await assert.rejects(openFindingStore(url), (error: Error) => /schema migration 99, this Palisade knows up to 3/.test(error.message) && !error.message.includes(server.password));
     } finally {
       await pool.end();
     }

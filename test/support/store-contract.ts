@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { openAlertOutbox, openFindingStore } from '../../src/adapters/store/open.js';
+import { openAlertOutbox, openDecisionStore, openFindingStore } from '../../src/adapters/store/open.js';
 import { alertsOf, ownerDirectory, proseOf, recordChanges, recordRun } from '../../src/app/alerts.js';
 import { findingKey, recordScan } from '../../src/app/findings.js';
 import { parseAlertSettings, type AlertSettings } from '../../src/core/alerts/config.js';
 import type { Alert } from '../../src/core/alerts/model.js';
+import type { DecisionRecord } from '../../src/core/ports/decisions.js';
 import type { FindingEvent } from '../../src/core/ports/findings.js';
 import { scanText } from './scan.js';
 
@@ -207,6 +208,48 @@ export function alertOutboxContract(adapter: StoreUnderTest): void {
       assert.equal(second.new, 2);
       assert.equal((await store.states('test')).length, 4);
       await store.close();
+    });
+  });
+}
+
+export function decisionStoreContract(adapter: StoreUnderTest): void {
+  describe(`the decision store (${adapter.name})`, () => {
+    // Recent times: records older than the retention (7 days by default) are pruned.
+    const base = Math.floor(Date.now() / 1000) * 1000 - 60_000;
+    const decision = (index: number, overrides: Partial<DecisionRecord> = {}): DecisionRecord => ({
+      at: new Date(base + index * 1000).toISOString(),
+      uid: `uid-${index}`,
+      verdict: index % 3 === 0 ? 'denied' : 'allowed',
+      operation: 'CREATE',
+      kind: 'Pod',
+      namespace: index % 2 === 0 ? 'shop' : 'books',
+      name: `p${index}`,
+      user: 'alice',
+      groups: ['dev'],
+      checks: index % 3 === 0 ? [{ checkId: 'privileged-container', outcome: 'deny', severity: 'critical', path: 'spec.containers[0].securityContext.privileged', container: 'c' }] : [],
+      latencyMs: 1.5,
+      ...overrides,
+    });
+
+    it('stores what it buffers on flush, lists newest first with filters, and flushes on close', async () => {
+      const location = await adapter.location();
+      const store = await openDecisionStore(location, { flushMs: 60_000 });
+      for (let index = 0; index < 10; index++) await store.record(decision(index));
+      await store.flush();
+      const all = await store.list();
+      assert.deepEqual(all.map((item) => item.uid), Array.from({ length: 10 }, (_, index) => `uid-${9 - index}`));
+      assert.deepEqual(all.at(-1), decision(0), 'the record round-trips');
+      assert.deepEqual((await store.list({ verdict: 'denied' })).map((item) => item.uid), ['uid-9', 'uid-6', 'uid-3', 'uid-0']);
+      assert.deepEqual((await store.list({ namespace: 'shop', verdict: 'denied' })).map((item) => item.uid), ['uid-6', 'uid-0']);
+      assert.deepEqual((await store.list({ uid: 'uid-4' })).map((item) => item.name), ['p4']);
+      assert.deepEqual((await store.list({ since: decision(8).at })).map((item) => item.uid), ['uid-9', 'uid-8']);
+      assert.deepEqual((await store.list({ limit: 3 })).map((item) => item.uid), ['uid-9', 'uid-8', 'uid-7']);
+      // Accepted but not flushed: close writes it.
+      await store.record(decision(10));
+      await store.close();
+      const reopened = await openDecisionStore(location);
+      assert.deepEqual((await reopened.list({ limit: 1 })).map((item) => item.uid), ['uid-10']);
+      await reopened.close();
     });
   });
 }

@@ -1,4 +1,5 @@
 import type { AlertOutbox } from '../../core/ports/alerts.js';
+import type { DecisionStore } from '../../core/ports/decisions.js';
 import type { FindingHistory, FindingStore } from '../../core/ports/findings.js';
 import { isPostgresUrl, redactLocation } from './postgres/url.js';
 
@@ -39,6 +40,22 @@ export async function openAlertOutbox(location: string, options: AlertOutboxOpti
   try {
     if (isPostgresUrl(location)) return await (await import('./postgres/alert-store.js')).PostgresAlertStore.open(location, options);
     return (await import('./alert-store.js')).SqliteAlertStore.open(location, options);
+  } catch (error) {
+    throw storeError(location, error);
+  }
+}
+
+export interface DecisionStoreOptions {
+  maxRecords?: number;
+  maxAgeMs?: number;
+  flushMs?: number;
+  onError?: (error: Error, records: number) => void;
+}
+
+export async function openDecisionStore(location: string, options: DecisionStoreOptions = {}): Promise<DecisionStore> {
+  try {
+    if (isPostgresUrl(location)) return await (await import('./postgres/decision-store.js')).PostgresDecisionStore.open(location, options);
+    return (await import('./decision-store.js')).SqliteDecisionStore.open(location, options);
   } catch (error) {
     throw storeError(location, error);
   }

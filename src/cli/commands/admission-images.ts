@@ -56,8 +56,8 @@ export const IMAGE_GATE_HELP = `      --resolve-tags               resolve each 
       --docker-config FILE         registry credentials (a Docker config.json, e.g. a mounted
                                    kubernetes.io/dockerconfigjson Secret) for tags and scans
       --insecure-registry HOST     plain HTTP for this registry host[:port] (repeatable)
-      --decision-store FILE        record every decision (who, what, checks, verdict, latency) in this
-                                   SQLite file, written in batches off the review's path
+      --decision-store FILE|URL    record every decision (who, what, checks, verdict, latency) in this
+                                   SQLite file or postgres:// URL, in batches off the review's path
       --decision-max-records N     records kept, the newest (default 1000000; about 0.4-0.75 KB each)
       --decision-retention-days N  records kept at most N days (default 7)
 `;
@@ -158,10 +158,10 @@ export async function imageGateSettings(values: Values, options: { signatures?: 
   if (settings.decisionStoreFile !== undefined) {
     // Opened (and created) now: a path that cannot be written is a usage error before the cluster is contacted.
     try {
-      const { SqliteDecisionStore } = await import('../../adapters/store/decision-store.js');
-      await SqliteDecisionStore.open(settings.decisionStoreFile).close();
+      const { openDecisionStore } = await import('../../adapters/store/open.js');
+      await (await openDecisionStore(settings.decisionStoreFile)).close();
     } catch (error) {
-      throw new UsageError(`--decision-store ${settings.decisionStoreFile}: ${(error as Error).message}`);
+      throw new UsageError(`--decision-store ${(error as Error).message}`);
     }
   }
   return settings;
@@ -187,8 +187,8 @@ export async function startImageGate(settings: ImageGateSettings, context: { reg
   }
   let decisions: DecisionStore | undefined;
   if (settings.decisionStoreFile !== undefined) {
-    const { SqliteDecisionStore } = await import('../../adapters/store/decision-store.js');
-    decisions = SqliteDecisionStore.open(settings.decisionStoreFile, { maxRecords: settings.decisionMaxRecords, maxAgeMs: settings.decisionRetentionMs, onError: (error, records) => context.logger.warn({ event: 'decision-records-dropped', records, error: error.message }, 'decision records not written') });
+    const { openDecisionStore } = await import('../../adapters/store/open.js');
+    decisions = await openDecisionStore(settings.decisionStoreFile, { maxRecords: settings.decisionMaxRecords, maxAgeMs: settings.decisionRetentionMs, onError: (error, records) => context.logger.warn({ event: 'decision-records-dropped', records, error: error.message }, 'decision records not written') });
   }
   return { ...(gate ? { gate } : {}), ...(decisions ? { decisions } : {}) };
 }

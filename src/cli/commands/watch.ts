@@ -136,7 +136,7 @@ export async function watchCommand(argv: string[], io: CommandIO): Promise<numbe
   try {
     store = await openFindingStore(storeFile);
   } catch (error) {
-    throw new UsageError(`--store: ${(error as Error).message}`);
+    throw new UsageError(`--store ${(error as Error).message}`);
   }
 
   const { watchInventory } = await import('../../adapters/cluster/informers.js');

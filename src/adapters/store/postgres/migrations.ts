@@ -75,4 +75,26 @@ CREATE INDEX deliveries_due ON deliveries (status, next_at);
 CREATE INDEX deliveries_by_key ON deliveries (key, sink, status);
 `,
   },
+  {
+    version: 3,
+    name: 'decisions: admission decision records',
+    sql: `
+CREATE TABLE decisions (
+  id BIGSERIAL PRIMARY KEY,
+  at TEXT NOT NULL,
+  uid TEXT,
+  verdict TEXT NOT NULL,
+  operation TEXT,
+  kind TEXT,
+  namespace TEXT,
+  name TEXT,
+  "user" TEXT,
+  latency_ms DOUBLE PRECISION NOT NULL,
+  record TEXT NOT NULL
+);
+CREATE INDEX decisions_by_time ON decisions (at);
+CREATE INDEX decisions_by_namespace ON decisions (namespace, at);
+CREATE INDEX decisions_by_uid ON decisions (uid);
+`,
+  },
 ];
