@@ -139,5 +139,10 @@ describe('PostgreSQL locations', () => {
     assert.notEqual(failed.code, 0);
     assert.match(failed.stderr, /:\*\*\*@127\.0\.0\.1/);
     assert.ok(!failed.stderr.includes('wrong-Pa55word') && !failed.stdout.includes('wrong-Pa55word'), failed.stderr);
+    // palisade watch opens its store before contacting the cluster: a usage error naming the URL, password masked.
+    const watch = palisade(['watch', '--store', wrong, '--kubeconfig', path.join(path.dirname(file), 'no-kubeconfig')]);
+    assert.equal(watch.code, 2, watch.stderr);
+    assert.match(watch.stderr, /--store postgres:\/\/palisade:\*\*\*@127\.0\.0\.1:\d+\/t\d+: .*password authentication failed/);
+    assert.ok(!watch.stderr.includes('wrong-Pa55word'), watch.stderr);
   });
 });
