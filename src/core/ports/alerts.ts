@@ -4,8 +4,8 @@ import type { AlertState, NotifyReason } from '../alerts/state.js';
 /**
  * The port of alert delivery: an outbox of deliveries (one alert to one sink) that survives a
  * restart, and the dedup state of every firing finding, changed together so an alert is never
- * recorded as told without being queued. SQLite implements it (adapters/store/alert-store.ts);
- * PostgreSQL can implement the same methods (`FOR UPDATE SKIP LOCKED` for the claim).
+ * recorded as told without being queued. SQLite implements it (adapters/store/alert-store.ts),
+ * and PostgreSQL (adapters/store/postgres/alert-store.ts, `FOR UPDATE SKIP LOCKED` for the claim).
  */
 
 /** Whom a delivery is for, beyond the alert's own owner: the route's choice. */

@@ -4,8 +4,8 @@
  * names and ids only, never object content (so never a Secret's value). `record` only accepts a
  * record (an adapter buffers and writes in batches: a review never waits on disk); `flush`
  * resolves once every record accepted before it is stored. SQLite implements it
- * (adapters/store/decision-store.ts); PostgreSQL can implement the same methods (a batched
- * multi-row INSERT per flush).
+ * (adapters/store/decision-store.ts), and PostgreSQL (adapters/store/postgres/decision-store.ts,
+ * a batched multi-row INSERT per flush).
  */
 
 export interface DecisionCheck {

@@ -6,8 +6,8 @@ import type { Severity } from '../model/severity.js';
  * (a cluster, a repository) is saved, and the latest findings of each scope can be listed,
  * with when each was first and last seen. Findings are identified by a key computed once
  * (check, object, path), never by position, so a finding that moves in its file is the same
- * finding. SQLite implements it (adapters/store/finding-store.ts); PostgreSQL can implement
- * the same methods.
+ * finding. SQLite implements it (adapters/store/finding-store.ts), and PostgreSQL
+ * (adapters/store/postgres/finding-store.ts); adapters/store/open.ts picks one by location.
  */
 
 export interface FindingRecord {
