@@ -38,24 +38,32 @@ async function freePort(): Promise<number> {
   });
 }
 
-const asPostgres = (bin: string, args: string[]) => ['--reuid=postgres', '--regid=postgres', '--init-groups', '--', bin, ...args];
+const root = process.getuid?.() === 0;
+/** A command as the postgres user when the tests run as root (postgres refuses root), else as is. */
+const asPostgres = (bin: string, args: string[]): [string, string[]] => (root ? ['setpriv', ['--reuid=postgres', '--regid=postgres', '--init-groups', '--', bin, ...args]] : [bin, args]);
 
 export async function startPostgres(): Promise<PostgresServer> {
   const bin = postgresBin();
   const dir = tempDir('palisade-postgres');
-  chownSync(dir, Number(spawnSync('id', ['-u', 'postgres']).stdout), Number(spawnSync('id', ['-g', 'postgres']).stdout));
+  const uid = Number(spawnSync('id', ['-u', 'postgres']).stdout);
+  if (root) chownSync(dir, uid, Number(spawnSync('id', ['-g', 'postgres']).stdout));
   const password = `pw-${Math.random().toString(36).slice(2)}-s3cret`;
   const pwfile = path.join(dir, 'pwfile');
   writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
-  chownSync(pwfile, Number(spawnSync('id', ['-u', 'postgres']).stdout), 0);
+  if (root) chownSync(pwfile, uid, 0);
   const data = path.join(dir, 'data');
-  const init = spawnSync('setpriv', asPostgres(path.join(bin, 'initdb'), ['-D', data, '-U', 'palisade', `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C.UTF-8']), { encoding: 'utf8' });
+  const init = spawnSync(...asPostgres(path.join(bin, 'initdb'), ['-D', data, '-U', 'palisade', `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C.UTF-8']), { encoding: 'utf8' });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
   const port = await freePort();
-  const server = spawn('setpriv', asPostgres(path.join(bin, 'postgres'), ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=50']), { stdio: ['ignore', 'ignore', 'pipe'] });
+  const server = spawn(...asPostgres(path.join(bin, 'postgres'), ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=50']), { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   server.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
   const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+  // A test process that ends without stop() (a failure, a timeout) takes its server with it (immediate shutdown).
+  const orphan = () => {
+    if (server.exitCode === null) server.kill('SIGQUIT');
+  };
+  process.once('exit', orphan);
   const base = `postgres://palisade:${encodeURIComponent(password)}@127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -85,6 +93,7 @@ export async function startPostgres(): Promise<PostgresServer> {
       return `${base}/${name}`;
     },
     async stop() {
+      process.removeListener('exit', orphan);
       if (server.exitCode === null) server.kill('SIGINT'); // fast shutdown
       await exited;
     },
