@@ -484,6 +484,13 @@ function effectiveMode(controller: AdmissionController, finding: Finding, namesp
   return 'enforce';
 }
 
+/** A finding's outcome for the record (the container only when there is one; no spread per finding). */
+function outcomeOf(finding: Finding, mode: AdmissionMode, outcome: CheckOutcome['outcome']): CheckOutcome {
+  const { checkId, severity, container } = finding;
+  const path = finding.location.path;
+  return container ? { checkId, severity, path, container, mode, outcome } : { checkId, severity, path, mode, outcome };
+}
+
 function line(controller: AdmissionController, finding: Finding): string {
   const fix = controller.checks.get(finding.checkId)?.planned.check.remediation;
   return `- ${finding.checkId} (${finding.severity}) at ${finding.location.path || '(object)'}${finding.container ? ` [container ${finding.container}]` : ''}: ${finding.message}${fix ? `${/[.!?]$/.test(finding.message) ? '' : '.'} Fix: ${fix}` : ''}`;
@@ -573,7 +580,7 @@ function decide(body: unknown, inventory: Inventory, controller: AdmissionContro
     const mode = effectiveMode(controller, finding, resource.ref.namespace ?? (request.kindName === 'Namespace' ? resource.ref.name : undefined), label);
     const old = preexisting.size > 0 && preexisting.has(findingId(finding));
     const outcome: CheckOutcome['outcome'] = mode === 'audit' ? 'audit' : mode === 'warn' ? 'warn' : old ? 'preexisting' : 'deny';
-    checks.push({ checkId: finding.checkId, severity: finding.severity, path: finding.location.path, ...(finding.container ? { container: finding.container } : {}), mode, outcome });
+    checks.push(outcomeOf(finding, mode, outcome));
     if (outcome === 'deny') denied.push(finding);
     else if (outcome === 'warn') warned.push(finding);
     else if (outcome === 'preexisting') kept.push(finding);
@@ -581,7 +588,7 @@ function decide(body: unknown, inventory: Inventory, controller: AdmissionContro
   }
   for (const suppressed of evaluation.suppressed) {
     const { finding } = suppressed;
-    checks.push({ checkId: finding.checkId, severity: finding.severity, path: finding.location.path, ...(finding.container ? { container: finding.container } : {}), mode: modeFor(controller.policy, finding.checkId, resource.ref.namespace, label).mode, outcome: 'suppressed' });
+    checks.push(outcomeOf(finding, modeFor(controller.policy, finding.checkId, resource.ref.namespace, label).mode, 'suppressed'));
   }
   const annotations: Record<string, string> = {};
   const list = (findings: Finding[]) => findings.map((finding) => `${finding.checkId}@${finding.location.path}`).join(', ');

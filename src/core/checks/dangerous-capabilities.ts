@@ -1,6 +1,15 @@
 import { defineCheck } from '../model/check.js';
 import { capabilityEntries, dropsReliably, isAllCapabilities, normalizeCapability } from '../pod-security/pods.js';
 
+/** The option's names normalized, once per configured list (not once per object). */
+const normalizedSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+function dangerousSet(capabilities: readonly string[]): ReadonlySet<string> {
+  let set = normalizedSets.get(capabilities);
+  if (!set) normalizedSets.set(capabilities, (set = new Set(capabilities.map(normalizeCapability))));
+  return set;
+}
+
 export default defineCheck({
   id: 'dangerous-capabilities',
   title: 'Container adds a dangerous capability',
@@ -47,12 +56,14 @@ export default defineCheck({
     variant: 'container "{{container}}" adds "{{capability}}" ({{name}})',
   },
   *evaluate({ workload, options }) {
-    const dangerous = new Set(options.capabilities.map(normalizeCapability));
     for (const container of workload?.containers ?? []) {
       // A privileged container holds every capability anyway: privileged-container reports it.
       if (container.securityContext.privileged === true) continue;
+      const adds = capabilityEntries(container, 'add');
+      if (adds.length === 0) continue;
+      const dangerous = dangerousSet(options.capabilities);
       const drops = capabilityEntries(container, 'drop');
-      for (const entry of capabilityEntries(container, 'add')) {
+      for (const entry of adds) {
         if (isAllCapabilities(entry.raw)) {
           // drop: [ALL] is applied after add: [ALL] and cancels it.
           if (dangerous.has('ALL') && !drops.some((drop) => isAllCapabilities(drop.raw))) {

@@ -14,6 +14,8 @@ interface ListedPort {
 /** Runs of consecutive port numbers (per protocol) longer than `max`, each with the entry that starts it. */
 function wideRuns(ports: readonly ListedPort[], max: number): Array<{ protocol: string; start: number; end: number; path: Path }> {
   const out: Array<{ protocol: string; start: number; end: number; path: Path }> = [];
+  // A run is at most as long as the list: a short list (the usual one or two ports) has no wide run.
+  if (ports.length <= max) return out;
   const byProtocol = new Map<string, Map<number, ListedPort>>();
   for (const entry of ports) {
     let numbers = byProtocol.get(entry.protocol);

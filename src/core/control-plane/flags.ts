@@ -379,17 +379,35 @@ export function etcdVariable(flag: string): string {
  * entrypoint running it), or follows a /go-runner wrapper and its flags.
  */
 export function readInvocation(container: ContainerView): Invocation | undefined {
+  // Most containers run no control-plane binary: tell without allocating, and read the
+  // others once per container view (every control-plane check asks for the same one).
+  if (!mayRunComponent(container)) return undefined;
+  let invocation = invocations.get(container);
+  if (invocation === undefined) invocations.set(container, (invocation = parseInvocation(container) ?? null));
+  return invocation ?? undefined;
+}
+
+/** Read-only once built: the control-plane checks share one per container view. */
+const invocations = new WeakMap<ContainerView, Invocation | null>();
+
+/** Whether the first element of command (or of args) names a component or a wrapper: the precondition of readInvocation. */
+export function mayRunComponent(container: ContainerView): boolean {
+  const command = container.container.command;
+  const args = container.container.args;
+  const first = scalar(Array.isArray(command) && command.length > 0 ? command[0] : Array.isArray(args) ? args[0] : undefined);
+  if (first === undefined) return false;
+  const firstName = basename(first);
+  return isComponent(firstName) || Object.hasOwn(WRAPPERS, firstName);
+}
+
+function parseInvocation(container: ContainerView): Invocation | undefined {
   const command = asArray(container.container.command);
   const args = asArray(container.container.args);
   const elements: Array<{ value: unknown; path: Path }> = [
     ...command.map((value, index) => ({ value, path: [...container.path, 'command', index] })),
     ...args.map((value, index) => ({ value, path: [...container.path, 'args', index] })),
   ];
-  // Cheap exit for the common case: no control-plane binary in the first two places.
-  const first = scalar(elements[0]?.value);
-  if (first === undefined) return undefined;
-  const firstName = basename(first);
-  if (!isComponent(firstName) && !Object.hasOwn(WRAPPERS, firstName)) return undefined;
+  const firstName = basename(scalar(elements[0]?.value)!);
 
   const { env, envFrom } = readEnvironment(container);
   const lookup = (name: string) => {

@@ -1,6 +1,7 @@
 import type { Finding } from '../model/finding.js';
 import { metadataOf, type ObjectRef, type Resource } from '../model/resource.js';
 import { asString } from '../model/values.js';
+import { memoizeByString } from '../model/memo.js';
 
 /**
  * Inline exceptions are annotations on the object (or its pod template):
@@ -117,10 +118,13 @@ export function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${escaped}$`);
 }
 
+/** A rule's patterns are matched against every finding: each is compiled once (no global flag, so no state is shared). */
+const compiledGlob = memoizeByString(globToRegExp, 1024);
+
 function listMatches(list: readonly string[] | undefined, value: string | undefined): boolean {
   if (!list || list.length === 0) return true;
   if (value === undefined) return false;
-  return list.some((pattern) => pattern === value || globToRegExp(pattern).test(value));
+  return list.some((pattern) => pattern === value || compiledGlob(pattern).test(value));
 }
 
 export function ruleMatches(rule: ExceptionRule, finding: Finding): boolean {

@@ -19,6 +19,7 @@
  * Checked against the library itself: test/oracles/image-reference records
  * its answers for a corpus, and test/image-reference.test.ts compares.
  */
+import { memoizeByString } from '../model/memo.js';
 
 export const DEFAULT_REGISTRY = 'docker.io';
 export const DEFAULT_TAG = 'latest';
@@ -181,8 +182,11 @@ export function matchesRegistryEntry(reference: ImageReference, entry: string): 
  * The repository path of an image reference, lower-cased, without registry
  * host, tag or digest, split into segments:
  * `docker.io/kubernetesui/dashboard:v2.7.0` -> ['kubernetesui', 'dashboard'].
+ * Worked out once per distinct image (five checks ask for it on every container).
  */
-export function imagePathSegments(image: string): string[] {
+export const imagePathSegments: (image: string) => readonly string[] = memoizeByString((image) => Object.freeze(pathSegmentsOf(image)));
+
+function pathSegmentsOf(image: string): string[] {
   let reference = image.trim().toLowerCase();
   const at = reference.indexOf('@');
   if (at >= 0) reference = reference.slice(0, at);

@@ -54,8 +54,24 @@ export interface InventoryContext {
   signatures?: SignatureResults;
 }
 
-function identityKey(kind: string, namespace: string | undefined, name: string): string {
-  return `${kind}\u0000${namespace ?? ''}\u0000${name}`;
+/**
+ * Lists under two string keys, as nested maps: a lookup joins no strings (checks look up
+ * Namespaces and ServiceAccounts on every object, with names fresh from a parse).
+ */
+class TwoKeyIndex<T> {
+  private readonly outer = new Map<string, Map<string, T[]>>();
+
+  get(first: string, second: string): T[] | undefined {
+    return this.outer.get(first)?.get(second);
+  }
+
+  push(first: string, second: string, item: T): void {
+    let inner = this.outer.get(first);
+    if (!inner) this.outer.set(first, (inner = new Map()));
+    const list = inner.get(second);
+    if (list) list.push(item);
+    else inner.set(second, [item]);
+  }
 }
 
 function removeFrom(list: Resource[], resource: Resource): void {
@@ -76,9 +92,9 @@ class IndexedInventory implements IncrementalInventory {
   private readonly all: Resource[] = [];
   private readonly byKind = new Map<string, Resource[]>();
   private readonly byNamespace = new Map<string, Resource[]>();
-  private readonly byKindAndNamespace = new Map<string, Resource[]>();
-  /** Objects by identity; a snapshot may hold several with one identity, the last one is found. */
-  private readonly byKey = new Map<string, Resource[]>();
+  private readonly byKindAndNamespace = new TwoKeyIndex<Resource>();
+  /** Objects by kind, then namespace ('' when cluster-scoped) and name; a snapshot may hold several with one identity, the last one is found. */
+  private readonly byIdentity = new Map<string, TwoKeyIndex<Resource>>();
   /** How many objects use each namespace (a Namespace object counts for its own name). */
   private readonly namespaceUses = new Map<string, number>();
   private namespaceSet: Set<string> | undefined;
@@ -120,11 +136,11 @@ class IndexedInventory implements IncrementalInventory {
   }
 
   ofKindIn(kind: string, namespace: string): readonly Resource[] {
-    return this.byKindAndNamespace.get(`${kind}\u0000${namespace}`) ?? [];
+    return this.byKindAndNamespace.get(kind, namespace) ?? [];
   }
 
   find(kind: string, namespace: string | undefined, name: string): Resource | undefined {
-    const list = this.byKey.get(identityKey(kind, namespace, name));
+    const list = this.byIdentity.get(kind)?.get(namespace ?? '', name);
     return list?.[list.length - 1];
   }
 
@@ -163,10 +179,12 @@ class IndexedInventory implements IncrementalInventory {
     if (namespace !== undefined) {
       this.useNamespace(namespace, 1);
       push(this.byNamespace, namespace, resource);
-      push(this.byKindAndNamespace, `${kind}\u0000${namespace}`, resource);
+      this.byKindAndNamespace.push(kind, namespace, resource);
     }
     if (kind === 'Namespace' && name) this.useNamespace(name, 1);
-    push(this.byKey, identityKey(kind, namespace, name), resource);
+    let identities = this.byIdentity.get(kind);
+    if (!identities) this.byIdentity.set(kind, (identities = new TwoKeyIndex()));
+    identities.push(namespace ?? '', name, resource);
     this.changed(kind);
   }
 
@@ -179,9 +197,9 @@ class IndexedInventory implements IncrementalInventory {
     replace(this.byKind.get(kind)!, existing, resource);
     if (namespace !== undefined) {
       replace(this.byNamespace.get(namespace)!, existing, resource);
-      replace(this.byKindAndNamespace.get(`${kind}\u0000${namespace}`)!, existing, resource);
+      replace(this.byKindAndNamespace.get(kind, namespace)!, existing, resource);
     }
-    replace(this.byKey.get(identityKey(kind, namespace, name))!, existing, resource);
+    replace(this.byIdentity.get(kind)!.get(namespace ?? '', name)!, existing, resource);
     this.changed(kind);
   }
 
@@ -194,10 +212,10 @@ class IndexedInventory implements IncrementalInventory {
     if (namespace !== undefined) {
       this.useNamespace(namespace, -1);
       removeFrom(this.byNamespace.get(namespace)!, existing);
-      removeFrom(this.byKindAndNamespace.get(`${kind}\u0000${namespace}`)!, existing);
+      removeFrom(this.byKindAndNamespace.get(kind, namespace)!, existing);
     }
     if (kind === 'Namespace' && name) this.useNamespace(name, -1);
-    removeFrom(this.byKey.get(identityKey(kind, namespace, name))!, existing);
+    removeFrom(this.byIdentity.get(kind)!.get(namespace ?? '', name)!, existing);
     this.changed(kind);
     return true;
   }

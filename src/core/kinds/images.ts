@@ -1,6 +1,7 @@
 import type { ContainerView, Workload } from './pod-spec.js';
 import type { Path } from '../model/location.js';
-import { parseImageReference, type ImageReference } from '../images/reference.js';
+import { parseImageReference, type ImageReference, type ParseResult } from '../images/reference.js';
+import { memoizeByString } from '../model/memo.js';
 
 export interface ContainerImage {
   container: ContainerView;
@@ -10,6 +11,13 @@ export interface ContainerImage {
   /** path of the container's image field */
   path: Path;
 }
+
+/** Parsed once per distinct image string (replicas and updates repeat them); frozen, as it is shared. */
+const parsedImage = memoizeByString((image): ParseResult => {
+  const parsed = parseImageReference(image);
+  if (parsed.ok) Object.freeze(parsed.reference);
+  return Object.freeze(parsed);
+});
 
 const computed = new WeakMap<Workload, readonly ContainerImage[]>();
 
@@ -31,7 +39,7 @@ function imagesOf(workload: Workload): ContainerImage[] {
   for (const container of workload.containers) {
     const image = container.container.image;
     if (typeof image !== 'string') continue;
-    const parsed = parseImageReference(image);
+    const parsed = parsedImage(image);
     if (!parsed.ok) continue;
     out.push({ container, image, reference: parsed.reference, path: [...container.path, 'image'] });
   }

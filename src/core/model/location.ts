@@ -188,12 +188,24 @@ export function locate(root: unknown, path: Path): { position?: Position; resolv
   return { position: best === undefined ? undefined : decodePosition(best), resolvedDepth: depth };
 }
 
+/** `/^[A-Za-z_$][\w$-]*$/`, without a regular expression: every finding formats its path. */
+function isPlainKey(segment: string): boolean {
+  if (segment.length === 0) return false;
+  for (let index = 0; index < segment.length; index++) {
+    const code = segment.charCodeAt(index);
+    const letter = (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 36;
+    if (letter || (index > 0 && ((code >= 48 && code <= 57) || code === 45))) continue;
+    return false;
+  }
+  return true;
+}
+
 /** `spec.template.spec.containers[1].securityContext` */
 export function formatPath(path: Path): string {
   let out = '';
   for (const segment of path) {
     if (typeof segment === 'number') out += `[${segment}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out === '' ? segment : `.${segment}`;
+    else if (isPlainKey(segment)) out += out === '' ? segment : `.${segment}`;
     else out += `[${JSON.stringify(segment)}]`;
   }
   return out;

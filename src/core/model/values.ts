@@ -15,7 +15,12 @@ export function asStringRecord(value: unknown): Record<string, string> {
   const record = asRecord(value);
   if (!record) return {};
   const out: Record<string, string> = {};
-  for (const [key, item] of Object.entries(record)) if (item !== null && item !== undefined) out[key] = String(item);
+  // Own enumerable keys in Object.entries order, without an array of pairs (labels are read on every object).
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
+    const item = record[key];
+    if (item !== null && item !== undefined) out[key] = String(item);
+  }
   return out;
 }
 

@@ -5,6 +5,7 @@
  */
 import { defineCheck, type CheckDefinition, type OptionSpecs, type OptionValues, type Violation } from '../../model/check.js';
 import type { Path } from '../../model/location.js';
+import type { Workload } from '../../kinds/pod-spec.js';
 import { parseGoBool, readInvocation, splitList, type Component, type FlagSetting, type Invocation } from '../../control-plane/flags.js';
 import { admissionPlugin, authorizationModes, classifyIp, servingDisabled, type PluginState } from '../../control-plane/semantics.js';
 
@@ -97,15 +98,32 @@ export function defineFlagCheck<S extends OptionSpecs, M extends string = never>
     category: 'control-plane',
     messages: { ...FLAG_MESSAGES, ...messages } as Readonly<Record<FlagMessageId | M, string>>,
     appliesTo: { workloads: true },
-    appliesWhen: { description: `workloads that run ${component} configured by flags`, test: ({ workload }) => workload?.containers.some((container) => { const invocation = readInvocation(container); return invocation?.component === component && !invocation.opaque; }) ?? false },
-    *evaluate({ workload, options }) {
-      for (const container of workload?.containers ?? []) {
-        const invocation = readInvocation(container);
-        if (!invocation || invocation.component !== component || invocation.opaque) continue;
-        for (const violation of evaluate(invocation, options)) yield { ...violation, container: container.name };
-      }
+    appliesWhen: { description: `workloads that run ${component} configured by flags`, test: ({ workload }) => runsComponent(workload, component) },
+    // Every workload gets the control-plane checks: on one that runs no such component, report
+    // nothing without starting a generator.
+    evaluate({ workload, options }) {
+      return runsComponent(workload, component) ? flagViolations(workload!, component, evaluate, options) : NO_VIOLATIONS;
     },
   });
+}
+
+const NO_VIOLATIONS: readonly never[] = [];
+
+function runsComponent(workload: Workload | undefined, component: Component): boolean {
+  if (!workload) return false;
+  for (const container of workload.containers) {
+    const invocation = readInvocation(container);
+    if (invocation?.component === component && !invocation.opaque) return true;
+  }
+  return false;
+}
+
+function* flagViolations<S extends OptionSpecs, M extends string>(workload: Workload, component: Component, evaluate: FlagRule<S, M>, options: OptionValues<S>): Iterable<Violation<M>> {
+  for (const container of workload.containers) {
+    const invocation = readInvocation(container);
+    if (!invocation || invocation.component !== component || invocation.opaque) continue;
+    for (const violation of evaluate(invocation, options)) yield { ...violation, container: container.name };
+  }
 }
 
 /**
