@@ -11,7 +11,7 @@
  * Target (issue "Daily use"): the one-file scan under 2x `node -e 0`.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,6 +27,10 @@ const runner = (entry: string): string[] => [
   '-e',
   `const { main, processIO } = await import(${JSON.stringify(entry)}); process.exitCode = await main(process.argv.slice(1), processIO());`,
 ];
+
+if (statSync(repoPath('dist/bundle/cli/main.cjs')).mtimeMs < statSync(repoPath('dist/src/cli/main.js')).mtimeMs) {
+  throw new Error('the bundle is older than the compiled modules: run node scripts/bundle.mjs');
+}
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'palisade-startup-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
