@@ -139,7 +139,7 @@ function installed(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Ru
 describe('npm pack and npm install -g', () => {
   it('packs the CLI, the compiled library, the bundle, the schema, README and LICENSE, and no tests, sources, maps or caches', () => {
     const files = packed.files;
-    for (const file of ['package.json', 'README.md', 'LICENSE', 'bin/palisade.js', 'dist/bundle/cli/main.js', 'dist/src/index.js', 'dist/src/cli/main.js', 'schema/scan-report.v1.json']) assert.ok(files.includes(file), `${file} is not in the tarball`);
+    for (const file of ['package.json', 'README.md', 'LICENSE', 'bin/palisade.js', 'dist/bundle/cli/main.cjs', 'dist/src/cli/code-cache.js', 'dist/src/index.js', 'dist/src/cli/main.js', 'schema/scan-report.v1.json']) assert.ok(files.includes(file), `${file} is not in the tarball`);
     // Every entry point package.json names is in it.
     const entryPoints = [PACKAGE.main, PACKAGE.types, ...Object.values(PACKAGE.bin), ...Object.values(PACKAGE.exports).flatMap((target) => (typeof target === 'string' ? [target] : [target.types, target.default]))];
     for (const file of entryPoints) assert.ok(files.includes(path.posix.normalize(file)), `${file} (named in package.json) is not in the tarball`);
