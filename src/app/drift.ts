@@ -1,0 +1,51 @@
+/**
+ * `palisade drift`: the live objects against their desired manifests. The CLI loads both sides
+ * (manifests, Kustomize, Helm; the cluster or a snapshot) and renders; this decides what is
+ * compared and what the verdict is.
+ */
+import { compareDesired, groupOf, type DriftResult } from '../core/drift/drift.js';
+import type { InputError } from '../core/model/finding.js';
+import type { Resource } from '../core/model/resource.js';
+
+export interface DriftReport extends DriftResult {
+  schemaVersion: 'palisade.dev/drift/v1';
+  /** where the live objects came from: `cluster:CONTEXT` or the snapshot file */
+  live: string;
+  /** input errors of either side; a desired object whose kind could not be read live is not compared */
+  errors: InputError[];
+  /** desired objects left out because their kind could not be read live */
+  notCompared: Array<{ kind: string; namespace?: string; name: string; reason: string }>;
+}
+
+export interface DriftInput {
+  desired: readonly Resource[];
+  live: readonly Resource[];
+  /** where the live objects came from, for the report */
+  liveLabel: string;
+  errors: readonly InputError[];
+  prune?: boolean;
+}
+
+/** Exit status: 0 no drift, 1 drift, 2 an input error (a drift check with a gap never passes). */
+export function driftExitCode(report: DriftReport): 0 | 1 | 2 {
+  if (report.errors.length > 0) return 2;
+  return report.drift ? 1 : 0;
+}
+
+export function detectDrift(input: DriftInput): DriftReport {
+  // A kind the live side could not list would make every desired object of it look "not
+  // deployed": those are left out, each said, and the errors make the run fail.
+  const unread = new Map<string, InputError>();
+  for (const error of input.errors) if (error.kind !== undefined && error.source?.kind === 'cluster') unread.set(error.kind, error);
+  const notCompared: DriftReport['notCompared'] = [];
+  const desired = input.desired.filter((resource) => {
+    const error = unread.get(resource.ref.kind);
+    if (!error) return true;
+    notCompared.push({ kind: resource.ref.kind, ...(resource.ref.namespace !== undefined ? { namespace: resource.ref.namespace } : {}), name: resource.ref.name, reason: error.message });
+    return false;
+  });
+  const result = compareDesired(desired, input.live, { prune: input.prune === true });
+  return { schemaVersion: 'palisade.dev/drift/v1', live: input.liveLabel, ...result, errors: [...input.errors], notCompared };
+}
+
+export { groupOf };
