@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -6,6 +7,7 @@ import { loadSources } from '../src/adapters/manifests/files.js';
 import { kindInfo } from '../src/core/kinds/catalog.js';
 import { startCluster, type TestCluster } from './support/cluster.js';
 import { palisade } from './support/cli.js';
+import { repoPath } from './support/paths.js';
 import { tempDir } from './support/temp.js';
 
 /**
@@ -189,5 +191,53 @@ describe('palisade drift against the real API server', () => {
     assert.equal(pruned.code, 1);
     assert.match(pruned.stdout, /cluster:[^:]+: drift not-desired: ConfigMap drift\/stray is not in desired state/);
     assert.match(pruned.stdout, /app\.yaml:\d+:1: drift not-deployed: ConfigMap drift\/settings is not deployed/);
+  });
+
+  it('posture drift: palisade watch --baseline marks the findings not in a scan baseline as new', async () => {
+    const privileged = (name: string) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: 'posture' },
+      spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'nginx:1.27', securityContext: { privileged: true } }] } } },
+    });
+    assert.equal((await cluster.post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'posture' } })).status, 201);
+    assert.equal((await cluster.post('/apis/apps/v1/namespaces/posture/deployments', privileged('accepted'))).status, 201);
+    const baseline = path.join(dir, 'baseline.json');
+    const written = palisade(['scan', '--cluster', '--kubeconfig', cluster.kubeconfig, '-n', 'posture', '--write-baseline', baseline, '-o', 'json']);
+    assert.equal(written.code, 0, written.stderr);
+
+    const home = tempDir('palisade-drift-watch');
+    const { NO_COLOR: _noColor, PALISADE_FINDING_STORE: _store, ...inherited } = process.env;
+    const child = spawn(process.execPath, [repoPath('bin/palisade.js'), 'watch', '-o', 'json', '--kubeconfig', cluster.kubeconfig, '-n', 'posture', '--baseline', baseline, '--store', path.join(home, 'findings.db')], { cwd: home, env: { ...inherited, HOME: home, XDG_CACHE_HOME: path.join(home, '.cache') } });
+    const events: Array<{ event: string; checkId: string; object: { name: string }; newSinceBaseline?: boolean }> = [];
+    let buffer = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop()!;
+      for (const line of lines) if (line.trim()) events.push(JSON.parse(line));
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const find = (name: string) => events.find((event) => event.checkId === 'privileged-container' && event.object.name === name);
+    const until = async (what: string, ready: () => boolean) => {
+      const deadline = Date.now() + 20_000;
+      while (!ready()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; events: ${JSON.stringify(events)}; stderr: ${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    try {
+      await until('the initial sync', () => find('accepted') !== undefined);
+      assert.equal(find('accepted')!.newSinceBaseline, false);
+      assert.equal((await cluster.post('/apis/apps/v1/namespaces/posture/deployments', privileged('added'))).status, 201);
+      await until('the new deployment', () => find('added') !== undefined);
+      assert.equal(find('added')!.event, 'opened');
+      assert.equal(find('added')!.newSinceBaseline, true);
+    } finally {
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0, stderr);
+    }
   });
 });
