@@ -187,6 +187,9 @@ describe('palisade drift against the real API server', () => {
     const plain = JSON.parse(drift('-o', 'json').stdout);
     assert.deepEqual(plain.objects.filter((object: { status: string }) => object.status === 'not-deployed').map((object: { object: { name: string } }) => object.object.name), ['settings']);
     assert.equal(plain.counts['not-desired'], 0);
+    const prunedReport = JSON.parse(drift('--prune', '-o', 'json').stdout);
+    // Not the control plane's namespaces (cluster-scoped), not the namespace's kube-root-ca.crt or default ServiceAccount.
+    assert.deepEqual(prunedReport.objects.filter((object: { status: string }) => object.status === 'not-desired').map((object: { object: { kind: string; name: string } }) => `${object.object.kind}/${object.object.name}`), ['ConfigMap/stray']);
     const pruned = drift('--prune', '-o', 'line');
     assert.equal(pruned.code, 1);
     assert.match(pruned.stdout, /cluster:[^:]+: drift not-desired: ConfigMap drift\/stray is not in desired state/);

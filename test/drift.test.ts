@@ -127,7 +127,7 @@ describe('configuration drift: one object against its live object', () => {
     const text = JSON.stringify(withData);
     for (const value of ['c2VjcmV0LWE=', 'c2VjcmV0LWI=', 'YWRtaW4=', 'plain-token-value']) assert.ok(!text.includes(value), value);
     // Read from a cluster, a Secret is metadata only: its data is not compared, and that is said.
-    const metadataOnly = compareObject(desired, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop', labels: { app: 'other' } } });
+    const metadataOnly = compareObject({ ...desired, type: 'Opaque' }, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop', labels: { app: 'other' } } });
     assert.deepEqual(metadataOnly.fields, [{ path: 'metadata.labels.app', change: 'changed', desired: 'db', live: 'other' }]);
     assert.match(metadataOnly.notCompared ?? '', /data not compared: Palisade reads Secrets as metadata only/);
   });
@@ -147,6 +147,7 @@ describe('configuration drift: matching desired and live objects', () => {
     resource({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'stray', namespace: 'shop' }, data: {} }),
     resource({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-root-ca.crt', namespace: 'shop' }, data: {} }),
     resource({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'elsewhere', namespace: 'other' }, data: {} }),
+    resource({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-system' } }),
     resource({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web-1', namespace: 'shop', ownerReferences: [{ kind: 'Deployment', name: 'web', controller: true }] } }),
   ];
   const desired = [
@@ -154,6 +155,7 @@ describe('configuration drift: matching desired and live objects', () => {
     resource({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: pod([{ name: 'web', image: 'w' }]) }, 'shop'),
     resource({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop' }, data: { a: '2' } }),
     resource({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'missing', namespace: 'shop' }, data: {} }),
+    resource({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } }),
     // Same kind name, another group: not the Deployment above.
     resource({ apiVersion: 'example.com/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' } }),
   ];
@@ -163,14 +165,15 @@ describe('configuration drift: matching desired and live objects', () => {
     assert.deepEqual(result.objects.map((object) => [object.status, `${object.object.group}/${object.object.kind}/${object.object.namespace}/${object.object.name}`]), [
       ['not-deployed', '/ConfigMap/shop/missing'],
       ['drifted', '/ConfigMap/shop/settings'],
+      ['not-deployed', '/Namespace/undefined/shop'],
       ['in-sync', 'apps/Deployment/shop/web'],
       ['not-deployed', 'example.com/Deployment/shop/web'],
     ]);
     assert.equal(result.drift, true);
-    assert.deepEqual(result.counts, { drifted: 1, 'not-deployed': 2, 'not-desired': 0, 'in-sync': 1 });
+    assert.deepEqual(result.counts, { drifted: 1, 'not-deployed': 3, 'not-desired': 0, 'in-sync': 1 });
   });
 
-  it('with prune, reports live objects no manifest describes (desired kinds and namespaces; not owned, not made by the control plane)', () => {
+  it('with prune, reports live objects no manifest describes (namespaced desired kinds, desired namespaces; not owned, not made by the control plane)', () => {
     const result = compareDesired(desired, live, { prune: true });
     assert.deepEqual(result.objects.filter((object) => object.status === 'not-desired').map((object) => object.object.name), ['stray']);
   });

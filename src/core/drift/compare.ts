@@ -222,8 +222,11 @@ export function compareObject(desired: KubeObject, live: KubeObject): ObjectComp
   const isSecret = desired.kind === 'Secret';
   const { apiVersion: _a, kind: _k, ...fields } = comparable(desired);
   let notCompared: string | undefined;
+  // A Secret read as metadata only (no data, no type live): only its metadata can be compared.
+  const metadataOnly = isSecret && !('data' in live) && !('type' in live);
   for (const [key, value] of Object.entries(fields)) {
     if (isSecret && (key === 'data' || key === 'stringData')) continue;
+    if (metadataOnly && key !== 'metadata') continue;
     compareValue(walk, key, [key], value, (live as Record<string, unknown>)[key], false);
   }
   if (isSecret) {

@@ -30,8 +30,10 @@ export interface DriftResult {
 export interface DriftOptions {
   /**
    * Also report live objects that no desired object matches (kubectl apply --prune): only of
-   * the kinds the desired objects have, in the namespaces they are in; objects a controller
-   * owns, and those the control plane makes in every namespace, are left out.
+   * the namespaced kinds the desired objects have, in the namespaces they are in; objects a
+   * controller owns, and those the control plane makes in every namespace, are left out.
+   * Cluster-scoped objects are never reported (every cluster has Namespaces, ClusterRoles...
+   * that no application's manifests describe).
    */
   prune?: boolean;
 }
@@ -89,7 +91,7 @@ export function compareDesired(desired: readonly Resource[], live: readonly Reso
     for (const resource of live) {
       if (desiredById.has(identity(resource.ref))) continue;
       if (!kinds.has(`${groupOf(resource.ref.apiVersion)}/${resource.ref.kind}`)) continue;
-      if (resource.ref.namespace !== undefined && !namespaces.has(resource.ref.namespace)) continue;
+      if (resource.ref.namespace === undefined || !namespaces.has(resource.ref.namespace)) continue;
       if (ownedByController(resource) || controlPlaneMade(resource)) continue;
       objects.push({ status: 'not-desired', object: { ...resource.ref, group: groupOf(resource.ref.apiVersion) }, fields: [] });
     }
