@@ -8,6 +8,7 @@ import { isClusterScoped } from '../src/core/kinds/scope.js';
 import { refOf, type KubeObject, type Resource } from '../src/core/model/resource.js';
 import { fileSource } from '../src/core/model/source.js';
 import { palisade } from './support/cli.js';
+import { requireProgram, TEST_PATH } from './support/programs.js';
 import { tempDir } from './support/temp.js';
 
 const deployment = (spec: Record<string, unknown>, metadata: Record<string, unknown> = {}): KubeObject => ({
@@ -281,5 +282,49 @@ data:
     const result = palisade(['drift', '--help']);
     assert.equal(result.code, 0);
     assert.match(result.stdout, /\nExamples:\n(.+\n)+$/);
+  });
+});
+
+describe('palisade drift: the desired state as a Kustomize overlay or a Helm chart (rendered by the real programs)', () => {
+  const dir = tempDir('palisade-drift-render');
+  const base = path.join(dir, 'base');
+  const overlay = path.join(dir, 'overlays', 'prod');
+  const chart = path.join(dir, 'chart');
+  const snapshot = path.join(dir, 'cluster.json');
+  for (const folder of [base, overlay, path.join(chart, 'templates')]) mkdirSync(folder, { recursive: true });
+  writeFileSync(path.join(base, 'kustomization.yaml'), 'resources: [deployment.yaml]\n');
+  writeFileSync(
+    path.join(base, 'deployment.yaml'),
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n',
+  );
+  writeFileSync(
+    path.join(overlay, 'kustomization.yaml'),
+    'namespace: shop\nresources: [../../base]\npatches:\n  - patch: |-\n      - op: replace\n        path: /spec/replicas\n        value: 3\n    target: {kind: Deployment, name: web}\n',
+  );
+  writeFileSync(path.join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: web\nversion: 0.1.0\n');
+  writeFileSync(path.join(chart, 'values.yaml'), 'replicas: 1\nimage: nginx:1.27\n');
+  writeFileSync(
+    path.join(chart, 'templates', 'deployment.yaml'),
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: {{ .Values.replicas }}\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: {{ .Values.image }}\n',
+  );
+  writeFileSync(snapshot, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [deployment({ ...pod([{ name: 'web', image: 'nginx:1.27', imagePullPolicy: 'IfNotPresent' }]), replicas: 3 })] }));
+  const env = { PATH: TEST_PATH };
+
+  it('a Kustomize overlay: its namespace and patches are the desired state', () => {
+    requireProgram('kustomize');
+    const synced = palisade(['drift', '--desired', overlay, '--snapshot', snapshot, '-o', 'json'], { env });
+    assert.equal(synced.code, 0, synced.stderr + synced.stdout);
+    const drifted = palisade(['drift', '--desired', base, '--snapshot', snapshot, '-n', 'shop', '-o', 'json'], { env });
+    assert.equal(drifted.code, 1, drifted.stderr);
+    assert.deepEqual(JSON.parse(drifted.stdout).objects[0].fields, [{ path: 'spec.replicas', change: 'changed', desired: 1, live: 3 }]);
+  });
+
+  it('a Helm chart with --set and -n', () => {
+    requireProgram('helm');
+    const synced = palisade(['drift', '--desired', chart, '--set', 'replicas=3', '-n', 'shop', '--snapshot', snapshot], { env });
+    assert.equal(synced.code, 0, synced.stderr + synced.stdout);
+    const drifted = palisade(['drift', '--desired', chart, '--set', 'replicas=3', '--set', 'image=nginx:1.28', '-n', 'shop', '--snapshot', snapshot, '-o', 'line'], { env });
+    assert.equal(drifted.code, 1, drifted.stderr);
+    assert.match(drifted.stdout, /templates\/deployment\.yaml \(helm template\):3:1: drift drifted: Deployment shop\/web spec\.template\.spec\.containers\[name=web\]\.image: desired "nginx:1\.28", live "nginx:1\.27"/);
   });
 });
