@@ -249,13 +249,15 @@ data:
     assert.equal(report.schemaVersion, 'palisade.dev/drift/v1');
     const web = report.objects.find((object: { object: { kind: string } }) => object.object.kind === 'Deployment');
     assert.deepEqual(web.fields, [
-      { path: 'spec.replicas', change: 'changed', desired: 2, live: 5 },
-      { path: 'spec.template.spec.containers[name=web].image', change: 'changed', desired: 'nginx:1.27', live: 'nginx:1.28' },
+      // Each at its line and column in the desired file.
+      { path: 'spec.replicas', change: 'changed', desired: 2, live: 5, line: 6, column: 3 },
+      { path: 'spec.template.spec.containers[name=web].image', change: 'changed', desired: 'nginx:1.27', live: 'nginx:1.28', line: 15, column: 11 },
     ]);
     assert.match(web.desired, /app\.yaml:1:1$/);
     const line = palisade(['drift', '--desired', desiredDir, '--snapshot', snapshot, '-n', 'shop', '-o', 'line']);
     assert.equal(line.stdout.trim().split('\n').length, 2);
-    assert.match(line.stdout, /app\.yaml:1:1: drift drifted: Deployment shop\/web spec\.replicas: desired 2, live 5/);
+    assert.match(line.stdout, /app\.yaml:6:3: drift drifted: Deployment shop\/web spec\.replicas: desired 2, live 5\n/);
+    assert.match(line.stdout, /app\.yaml:15:11: drift drifted: Deployment shop\/web spec\.template\.spec\.containers\[name=web\]\.image: desired "nginx:1\.27", live "nginx:1\.28"\n/);
   });
 
   it('reports a desired object missing from the snapshot as not deployed (another namespace)', () => {
@@ -316,7 +318,7 @@ describe('palisade drift: the desired state as a Kustomize overlay or a Helm cha
     assert.equal(synced.code, 0, synced.stderr + synced.stdout);
     const drifted = palisade(['drift', '--desired', base, '--snapshot', snapshot, '-n', 'shop', '-o', 'json'], { env });
     assert.equal(drifted.code, 1, drifted.stderr);
-    assert.deepEqual(JSON.parse(drifted.stdout).objects[0].fields, [{ path: 'spec.replicas', change: 'changed', desired: 1, live: 3 }]);
+    assert.deepEqual(JSON.parse(drifted.stdout).objects[0].fields, [{ path: 'spec.replicas', change: 'changed', desired: 1, live: 3, line: 6, column: 3 }]);
   });
 
   it('a Helm chart with --set and -n', () => {
@@ -325,6 +327,6 @@ describe('palisade drift: the desired state as a Kustomize overlay or a Helm cha
     assert.equal(synced.code, 0, synced.stderr + synced.stdout);
     const drifted = palisade(['drift', '--desired', chart, '--set', 'replicas=3', '--set', 'image=nginx:1.28', '-n', 'shop', '--snapshot', snapshot, '-o', 'line'], { env });
     assert.equal(drifted.code, 1, drifted.stderr);
-    assert.match(drifted.stdout, /templates\/deployment\.yaml \(helm template\):3:1: drift drifted: Deployment shop\/web spec\.template\.spec\.containers\[name=web\]\.image: desired "nginx:1\.28", live "nginx:1\.27"/);
+    assert.match(drifted.stdout, /templates\/deployment\.yaml \(helm template\):17:11: drift drifted: Deployment shop\/web spec\.template\.spec\.containers\[name=web\]\.image: desired "nginx:1\.28", live "nginx:1\.27"/);
   });
 });

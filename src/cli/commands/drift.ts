@@ -110,9 +110,9 @@ export async function driftCommand(argv: string[], io: CommandIO): Promise<numbe
   return driftExitCode(report);
 }
 
-function whereDesired(object: ObjectDrift): string | undefined {
+function whereDesired(object: ObjectDrift, field?: number): string | undefined {
   if (!object.desiredAt) return undefined;
-  const position = object.desiredAt.position;
+  const position = (field !== undefined ? object.positions?.[field] : undefined) ?? object.desiredAt.position;
   return `${sourceLabel(object.desiredAt.source)}${position ? `:${position.line}:${position.column}` : ''}`;
 }
 
@@ -164,7 +164,7 @@ function renderLines(report: DriftReport): string {
     if (object.status === 'in-sync') continue;
     const where = whereDesired(object) ?? report.live;
     if (object.fields.length === 0) lines.push(`${where}: drift ${object.status}: ${name(object)} is ${STATUS_WORDS[object.status]}`);
-    for (const field of object.fields) lines.push(`${where}: drift ${object.status}: ${name(object)} ${describeField(field)}`);
+    object.fields.forEach((field, index) => lines.push(`${whereDesired(object, index) ?? where}: drift ${object.status}: ${name(object)} ${describeField(field)}`));
   }
   for (const error of report.errors) lines.push(`${error.file}:${error.line ?? 0}:${error.column ?? 0}: error ${error.code}: ${error.message}`);
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
@@ -180,7 +180,10 @@ function jsonOf(report: DriftReport): unknown {
       status: object.status,
       object: object.object,
       ...(object.desiredAt ? { desired: whereDesired(object) } : {}),
-      fields: object.fields,
+      fields: object.fields.map((field, index) => {
+        const position = object.positions?.[index];
+        return position ? { ...field, line: position.line, column: position.column } : field;
+      }),
       ...(object.notCompared ? { notCompared: object.notCompared } : {}),
     })),
     notCompared: report.notCompared,

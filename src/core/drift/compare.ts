@@ -121,10 +121,12 @@ function deepEqual(a: unknown, b: unknown): boolean {
 
 interface Walk {
   out: FieldDrift[];
-  secretData: boolean;
+  /** for each difference, where it is in the desired object (the nearest part of it that exists) */
+  at: Array<readonly (string | number)[]>;
 }
 
-function report(walk: Walk, path: string, change: FieldDrift['change'], desired: unknown, live: unknown, secret: boolean): void {
+function report(walk: Walk, at: readonly (string | number)[], path: string, change: FieldDrift['change'], desired: unknown, live: unknown, secret: boolean): void {
+  walk.at.push(at);
   if (secret) {
     walk.out.push({ path, change, secret: true });
     return;
@@ -132,32 +134,32 @@ function report(walk: Walk, path: string, change: FieldDrift['change'], desired:
   walk.out.push({ path, change, ...(change !== 'extra' ? { desired } : {}), ...(change !== 'missing' ? { live } : {}) });
 }
 
-function compareValue(walk: Walk, path: string, segments: readonly string[], desired: unknown, live: unknown, secret: boolean): void {
+function compareValue(walk: Walk, at: readonly (string | number)[], path: string, segments: readonly string[], desired: unknown, live: unknown, secret: boolean): void {
   if (live === undefined || live === null) {
-    if (!isEmpty(desired)) report(walk, path, 'missing', desired, undefined, secret);
+    if (!isEmpty(desired)) report(walk, at, path, 'missing', desired, undefined, secret);
     return;
   }
   const desiredRecord = asRecord(desired);
   if (desiredRecord) {
     const liveRecord = asRecord(live);
-    if (!liveRecord) return report(walk, path, 'changed', desired, live, secret);
+    if (!liveRecord) return report(walk, at, path, 'changed', desired, live, secret);
     for (const [key, value] of Object.entries(desiredRecord)) {
-      compareValue(walk, fieldPath(path, key), [...segments, key], value, liveRecord[key], secret);
+      compareValue(walk, [...at, key], fieldPath(path, key), [...segments, key], value, liveRecord[key], secret);
     }
     return;
   }
-  if (Array.isArray(desired)) return compareList(walk, path, segments, desired, live, secret);
+  if (Array.isArray(desired)) return compareList(walk, at, path, segments, desired, live, secret);
   if (desired === null) return;
   if (desired === live) return;
   const field = segments.at(-1) ?? '';
   const parent = segments.at(-2) ?? '';
   if ((QUANTITY_PARENTS.has(parent) || QUANTITY_FIELDS.has(field)) && sameQuantity(desired, live)) return;
   if (sameNumber(desired, live)) return;
-  report(walk, path, 'changed', desired, live, secret);
+  report(walk, at, path, 'changed', desired, live, secret);
 }
 
-function compareList(walk: Walk, path: string, segments: readonly string[], desired: unknown[], live: unknown, secret: boolean): void {
-  if (!Array.isArray(live)) return report(walk, path, 'changed', desired, live, secret);
+function compareList(walk: Walk, at: readonly (string | number)[], path: string, segments: readonly string[], desired: unknown[], live: unknown, secret: boolean): void {
+  if (!Array.isArray(live)) return report(walk, at, path, 'changed', desired, live, secret);
   const field = segments.at(-1) ?? '';
   const first = asRecord(desired[0]) ?? asRecord(live[0]);
   const key = first ? mergeKeyOf(field, first) : undefined;
@@ -169,25 +171,26 @@ function compareList(walk: Walk, path: string, segments: readonly string[], desi
       if (value !== undefined) liveByKey.set(String(value), item);
     }
     const wanted = new Set<string>();
-    for (const item of desired) {
+    desired.forEach((item, index) => {
       const value = asRecord(item)![key];
       wanted.add(String(value));
-      compareValue(walk, label(value), segments, item, liveByKey.get(String(value)), secret);
-    }
+      compareValue(walk, [...at, index], label(value), segments, item, liveByKey.get(String(value)), secret);
+    });
+    // An element only live: at the desired list.
     for (const item of live) {
       const value = asRecord(item)?.[key];
-      if (value !== undefined && !wanted.has(String(value))) report(walk, label(value), 'extra', undefined, item, secret);
+      if (value !== undefined && !wanted.has(String(value))) report(walk, at, label(value), 'extra', undefined, item, secret);
     }
     return;
   }
   if (desired.some((item) => asRecord(item) !== undefined || Array.isArray(item))) {
     // Objects without a merge key: position by position, each with the desired-fields rule.
-    if (desired.length !== live.length) return report(walk, path, 'changed', desired, live, secret);
-    desired.forEach((item, index) => compareValue(walk, `${path}[${index}]`, segments, item, live[index], secret));
+    if (desired.length !== live.length) return report(walk, at, path, 'changed', desired, live, secret);
+    desired.forEach((item, index) => compareValue(walk, [...at, index], `${path}[${index}]`, segments, item, live[index], secret));
     return;
   }
   if (desired.length !== live.length || desired.some((item, index) => !(item === live[index] || sameNumber(item, live[index]) || deepEqual(item, live[index])))) {
-    report(walk, path, 'changed', desired, live, secret);
+    report(walk, at, path, 'changed', desired, live, secret);
   }
 }
 
@@ -207,6 +210,8 @@ function comparable(object: KubeObject): Record<string, unknown> {
 
 export interface ObjectComparison {
   fields: FieldDrift[];
+  /** where each field is in the desired object, as a path of keys and indexes (for its line) */
+  at: Array<readonly (string | number)[]>;
   /** Set when part of the object could not be compared, and why. */
   notCompared?: string;
 }
@@ -218,7 +223,7 @@ export interface ObjectComparison {
  * no data, and then the data is not compared at all.
  */
 export function compareObject(desired: KubeObject, live: KubeObject): ObjectComparison {
-  const walk: Walk = { out: [], secretData: false };
+  const walk: Walk = { out: [], at: [] };
   const isSecret = desired.kind === 'Secret';
   const { apiVersion: _a, kind: _k, ...fields } = comparable(desired);
   let notCompared: string | undefined;
@@ -227,7 +232,7 @@ export function compareObject(desired: KubeObject, live: KubeObject): ObjectComp
   for (const [key, value] of Object.entries(fields)) {
     if (isSecret && (key === 'data' || key === 'stringData')) continue;
     if (metadataOnly && key !== 'metadata') continue;
-    compareValue(walk, key, [key], value, (live as Record<string, unknown>)[key], false);
+    compareValue(walk, [key], key, [key], value, (live as Record<string, unknown>)[key], false);
   }
   if (isSecret) {
     const liveData = asRecord((live as Record<string, unknown>).data);
@@ -237,12 +242,12 @@ export function compareObject(desired: KubeObject, live: KubeObject): ObjectComp
       if (Object.keys(desiredData).length + Object.keys(desiredString).length > 0) notCompared = 'data not compared: Palisade reads Secrets as metadata only and never reads their values';
     } else {
       for (const key of Object.keys(desiredData)) {
-        if (!(key in liveData)) walk.out.push({ path: fieldPath('data', key), change: 'missing', secret: true });
-        else if (desiredData[key] !== liveData[key]) walk.out.push({ path: fieldPath('data', key), change: 'changed', secret: true });
+        if (!(key in liveData)) report(walk, ['data', key], fieldPath('data', key), 'missing', undefined, undefined, true);
+        else if (desiredData[key] !== liveData[key]) report(walk, ['data', key], fieldPath('data', key), 'changed', undefined, undefined, true);
       }
       // stringData is write-only: the server folds it into data, so only its keys can be compared.
-      for (const key of Object.keys(desiredString)) if (!(key in liveData)) walk.out.push({ path: fieldPath('data', key), change: 'missing', secret: true });
+      for (const key of Object.keys(desiredString)) if (!(key in liveData)) report(walk, ['stringData', key], fieldPath('data', key), 'missing', undefined, undefined, true);
     }
   }
-  return { fields: walk.out, ...(notCompared ? { notCompared } : {}) };
+  return { fields: walk.out, at: walk.at, ...(notCompared ? { notCompared } : {}) };
 }

@@ -2,6 +2,7 @@
  * Configuration drift of a set of objects: each desired object matched with its live object by
  * API group, kind, namespace and name, and compared (compare.ts). Pure.
  */
+import { locate, type Position } from '../model/location.js';
 import type { ObjectRef, Resource } from '../model/resource.js';
 import { asArray, asRecord } from '../model/values.js';
 import { compareObject, type FieldDrift } from './compare.js';
@@ -15,6 +16,8 @@ export interface ObjectDrift {
   /** where the desired object was read (file, rendered template); absent for not-desired */
   desiredAt?: Resource['origin'];
   fields: FieldDrift[];
+  /** where each field is in the desired file (the field, or its nearest parent the manifest has), when positions are known */
+  positions?: Array<Position | undefined>;
   /** what of it was not compared, and why (a Secret's data) */
   notCompared?: string;
 }
@@ -82,8 +85,9 @@ export function compareDesired(desired: readonly Resource[], live: readonly Reso
       objects.push({ status: 'not-deployed', object, desiredAt: resource.origin, fields: [] });
       continue;
     }
-    const { fields, notCompared } = compareObject(resource.object, match.object);
-    objects.push({ status: fields.length > 0 ? 'drifted' : 'in-sync', object, desiredAt: resource.origin, fields, ...(notCompared ? { notCompared } : {}) });
+    const { fields, at, notCompared } = compareObject(resource.object, match.object);
+    const positions = at.map((path) => locate(resource.object, path).position);
+    objects.push({ status: fields.length > 0 ? 'drifted' : 'in-sync', object, desiredAt: resource.origin, fields, ...(positions.some((position) => position !== undefined) ? { positions } : {}), ...(notCompared ? { notCompared } : {}) });
   }
   if (options.prune) {
     const kinds = new Set(desired.map((resource) => `${groupOf(resource.ref.apiVersion)}/${resource.ref.kind}`));
