@@ -3,7 +3,7 @@
  * (manifests, Kustomize, Helm; the cluster or a snapshot) and renders; this decides what is
  * compared and what the verdict is.
  */
-import { compareDesired, groupOf, type DriftResult } from '../core/drift/drift.js';
+import { compareDesired, type DriftResult } from '../core/drift/drift.js';
 import type { InputError } from '../core/model/finding.js';
 import type { Resource } from '../core/model/resource.js';
 
@@ -47,5 +47,3 @@ export function detectDrift(input: DriftInput): DriftReport {
   const result = compareDesired(desired, input.live, { prune: input.prune === true });
   return { schemaVersion: 'palisade.dev/drift/v1', live: input.liveLabel, ...result, errors: [...input.errors], notCompared };
 }
-
-export { groupOf };

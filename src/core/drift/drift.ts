@@ -2,6 +2,7 @@
  * Configuration drift of a set of objects: each desired object matched with its live object by
  * API group, kind, namespace and name, and compared (compare.ts). Pure.
  */
+import { groupOf } from '../model/finding-key.js';
 import { locate, type Position } from '../model/location.js';
 import type { ObjectRef, Resource } from '../model/resource.js';
 import { asArray, asRecord } from '../model/values.js';
@@ -41,10 +42,6 @@ export interface DriftOptions {
   prune?: boolean;
 }
 
-export function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
 
 function identity(ref: ObjectRef): string {
   return `${groupOf(ref.apiVersion)}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
