@@ -267,6 +267,18 @@ data:
     assert.deepEqual(JSON.parse(result.stdout).counts, { drifted: 0, 'not-deployed': 2, 'not-desired': 0, 'in-sync': 0 });
   });
 
+  it('a kind the snapshot does not hold is not compared (exit 2), never "not deployed"', () => {
+    writeFileSync(snapshot, JSON.stringify(liveList(2, 'nginx:1.27')));
+    const extra = path.join(dir, 'storage.yaml');
+    writeFileSync(extra, 'apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: fast}\nprovisioner: example.com/fast\n');
+    const result = palisade(['drift', '--desired', desiredDir, '--desired', extra, '--snapshot', snapshot, '-n', 'shop', '-o', 'json']);
+    assert.equal(result.code, 2, result.stderr);
+    const report = JSON.parse(result.stdout);
+    assert.deepEqual(report.notCompared.map((item: { kind: string; name: string }) => `${item.kind}/${item.name}`), ['StorageClass/fast']);
+    assert.match(report.notCompared[0].reason, /holds no StorageClass/);
+    assert.equal(report.counts['not-deployed'], 0);
+  });
+
   it('usage errors exit 2 with a message', () => {
     for (const [args, message] of [
       [['drift', '--snapshot', snapshot], /no desired manifests/],

@@ -24,11 +24,17 @@ export interface DriftInput {
   liveLabel: string;
   errors: readonly InputError[];
   prune?: boolean;
+  /**
+   * The kinds the live side was read for, when it was not read for the desired objects (a
+   * snapshot holds the kinds `scan --cluster` lists): desired objects of other kinds are not
+   * compared, rather than reported as not deployed.
+   */
+  liveKinds?: ReadonlySet<string>;
 }
 
-/** Exit status: 0 no drift, 1 drift, 2 an input error (a drift check with a gap never passes). */
+/** Exit status: 0 no drift, 1 drift, 2 an input error or objects not compared (a drift check with a gap never passes). */
 export function driftExitCode(report: DriftReport): 0 | 1 | 2 {
-  if (report.errors.length > 0) return 2;
+  if (report.errors.length > 0 || report.notCompared.length > 0) return 2;
   return report.drift ? 1 : 0;
 }
 
@@ -40,8 +46,9 @@ export function detectDrift(input: DriftInput): DriftReport {
   const notCompared: DriftReport['notCompared'] = [];
   const desired = input.desired.filter((resource) => {
     const error = unread.get(resource.ref.kind);
-    if (!error) return true;
-    notCompared.push({ kind: resource.ref.kind, ...(resource.ref.namespace !== undefined ? { namespace: resource.ref.namespace } : {}), name: resource.ref.name, reason: error.message });
+    const reason = error ? error.message : input.liveKinds && !input.liveKinds.has(resource.ref.kind) ? `${input.liveLabel} holds no ${resource.ref.kind} (palisade scan --cluster --snapshot saves only the kinds its checks read): compare with --cluster` : undefined;
+    if (reason === undefined) return true;
+    notCompared.push({ kind: resource.ref.kind, ...(resource.ref.namespace !== undefined ? { namespace: resource.ref.namespace } : {}), name: resource.ref.name, reason });
     return false;
   });
   const result = compareDesired(desired, input.live, { prune: input.prune === true });

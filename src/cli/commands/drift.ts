@@ -42,7 +42,7 @@ Flags:
   -o, --output FORMAT[=FILE] ${formatList(DRIFT_OUTPUTS)} (default ${DRIFT_OUTPUTS.default})
       --no-color             plain output
 
-Exit codes: 0 no drift, 1 drift, 2 usage or input error.
+Exit codes: 0 no drift, 1 drift, 2 usage or input error, or desired objects not compared.
 
 Examples:
   palisade drift --desired k8s/ --cluster -n shop      the live cluster against k8s/
@@ -105,7 +105,14 @@ export async function driftCommand(argv: string[], io: CommandIO): Promise<numbe
     liveLabel = values.snapshot!;
   }
   if (desired.resources.length === 0 && desired.errors.length === 0) throw new UsageError(`no Kubernetes objects in ${paths.join(', ')}`);
-  const report = detectDrift({ desired: desired.resources, live: live.resources, liveLabel, errors: [...desired.errors, ...live.errors], prune: values.prune === true });
+  // A snapshot holds the kinds scan --cluster lists (what its checks read) and whatever else it was made with.
+  let liveKinds: Set<string> | undefined;
+  if (!values.cluster) {
+    const { kindsToRead } = await import('../../core/inventory/reads.js');
+    const { ALL_CHECKS } = await import('../../core/checks/index.js');
+    liveKinds = new Set([...kindsToRead(ALL_CHECKS).map((info) => info.kind), ...live.resources.map((resource) => resource.ref.kind)]);
+  }
+  const report = detectDrift({ desired: desired.resources, live: live.resources, liveLabel, errors: [...desired.errors, ...live.errors], prune: values.prune === true, ...(liveKinds ? { liveKinds } : {}) });
   await writeAllRendered(io, outputs, report, renderContext(io, { color: io.color && !values['no-color'] }));
   return driftExitCode(report);
 }
@@ -141,7 +148,7 @@ const STATUS_WORDS: Record<ObjectDrift['status'], string> = { drifted: 'drifted'
 
 function summary(report: DriftReport): string {
   const { counts } = report;
-  return `${report.objects.length} object(s) against ${report.live}: ${counts.drifted} drifted, ${counts['not-deployed']} not deployed, ${counts['not-desired']} not in desired state, ${counts['in-sync']} in sync${report.errors.length > 0 ? `; ${report.errors.length} input error(s)` : ''}`;
+  return `${report.objects.length} object(s) against ${report.live}: ${counts.drifted} drifted, ${counts['not-deployed']} not deployed, ${counts['not-desired']} not in desired state, ${counts['in-sync']} in sync${report.notCompared.length > 0 ? `; ${report.notCompared.length} not compared` : ''}${report.errors.length > 0 ? `; ${report.errors.length} input error(s)` : ''}`;
 }
 
 function renderTable(report: DriftReport): string {
@@ -166,6 +173,7 @@ function renderLines(report: DriftReport): string {
     if (object.fields.length === 0) lines.push(`${where}: drift ${object.status}: ${name(object)} is ${STATUS_WORDS[object.status]}`);
     object.fields.forEach((field, index) => lines.push(`${whereDesired(object, index) ?? where}: drift ${object.status}: ${name(object)} ${describeField(field)}`));
   }
+  for (const item of report.notCompared) lines.push(`${report.live}: warning not-compared: ${item.kind} ${item.namespace ? `${item.namespace}/` : ''}${item.name}: ${item.reason}`);
   for (const error of report.errors) lines.push(`${error.file}:${error.line ?? 0}:${error.column ?? 0}: error ${error.code}: ${error.message}`);
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
