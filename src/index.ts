@@ -36,6 +36,9 @@ export {
   type ConnectionChange,
 } from './app/netpol.js';
 export { recordScan } from './app/findings.js';
+export { detectDrift, driftExitCode, type DriftInput, type DriftReport } from './app/drift.js';
+export { compareDesired, type DriftResult, type DriftStatus, type DriftOptions, type ObjectDrift } from './core/drift/drift.js';
+export { compareObject, quantityValue, type FieldDrift, type ObjectComparison } from './core/drift/compare.js';
 export { fixManifests, type FixRequest, type FixResult, type FixOutcome, type FixStatus, type FileChange, type KustomizePatch } from './app/fix.js';
 export type { ImageResultsStore, StoredImageScan, VulnerabilityDatabase, DataFreshness, FindingStore, FindingQuery, FindingRecord, SavedRun, ScanRun, StoredFinding, FindingHistory, FindingEvent, FindingEventKind, FindingCause, DecisionStore, DecisionRecord, DecisionCheck, DecisionImage, DecisionQuery } from './app/ports.js';
 

@@ -31,10 +31,10 @@ describe('library entry point', () => {
     assert.deepEqual(Object.keys(palisade).sort(), [
       'ALL_CHECKS', 'ANY_KIND', 'CATEGORIES', 'EmptyScanError', 'IMAGE_INVENTORY_API_VERSION', 'INLINE_EXCEPTION_PREFIX', 'KIND_CATALOG', 'NetworkQueryError', 'SCAN_SCHEMA_VERSION', 'SEVERITIES',
       'STANDARD_IDS', 'STDIN', 'ScanConfigError', 'WORKLOAD_KINDS', 'answerRbac', 'artifactOf', 'atLeast', 'buildInventory', 'buildNetworkContext', 'buildReport', 'checkNeeds',
-      'compareFindings', 'compilePlan', 'connectionMatrix', 'controlsIn', 'createIncrementalInventory', 'defineAnalysis', 'defineCheck', 'describeProblem', 'evaluateAll',
+      'compareDesired', 'compareFindings', 'compareObject', 'compilePlan', 'connectionMatrix', 'controlsIn', 'createIncrementalInventory', 'defineAnalysis', 'defineCheck', 'describeProblem', 'detectDrift', 'driftExitCode', 'evaluateAll',
       'evaluateResource', 'exitCodeOf', 'explainConnection', 'exposureOf', 'extractWorkload', 'fileSource', 'filterVulnerabilities', 'findingKey', 'findingKeyString',
       'fingerprintTextV1', 'fingerprintTextV2', 'fixManifests', 'formatPath', 'groupOf', 'imageVerdict', 'isSeverity', 'isWorkloadKind', 'kindInfo', 'kindsToRead', 'loadImageResults', 'loadSources', 'loadText',
-      'locate', 'parseInlineExceptions', 'parseScanConfig', 'planScan', 'proposalChanges', 'proposePolicies', 'recordScan', 'refToString', 'reportFinding', 'reportFindingKey',
+      'locate', 'parseInlineExceptions', 'parseScanConfig', 'planScan', 'proposalChanges', 'proposePolicies', 'quantityValue', 'recordScan', 'refToString', 'reportFinding', 'reportFindingKey',
       'reportedSource', 'resolvePlan', 'scanImages', 'scanResources', 'sourceLabel', 'verdict',
     ]);
     for (const name of ['FORMATTERS', 'runImageCommand', 'scanCommand', 'main']) assert.equal(name in palisade, false, name);

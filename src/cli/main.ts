@@ -15,6 +15,7 @@ Commands:
   rbac           effective RBAC permissions: who-can, can, permissions, escalations, graph
   admission      enforce checks at admission: serve (the webhook), export-vap (ValidatingAdmissionPolicies)
   watch          watch a live cluster: findings opened and resolved as they change
+  drift          live objects against their manifests, field by field (configuration drift)
   audit          detections on the API server's audit log and webhook, and Falco's alerts
   alert          alerts to the owners of findings: test the sinks, deliver the outbox, status
   completion     shell completion script: bash, zsh or fish
@@ -29,6 +30,7 @@ Examples:
   palisade image nginx:1.27                an image's packages and vulnerabilities
   palisade rbac who-can get secrets -A --cluster
   palisade watch -o json                   findings of the live cluster as they open and resolve
+  palisade drift --desired k8s/ --cluster  what differs live from the manifests
   palisade audit --log /var/log/kubernetes/audit.log --follow
 `;
 
@@ -46,6 +48,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   admission: async () => (await import('./commands/admission.js')).admissionCommand,
   audit: async () => (await import('./commands/audit.js')).auditCommand,
   watch: async () => (await import('./commands/watch.js')).watchCommand,
+  drift: async () => (await import('./commands/drift.js')).driftCommand,
   alert: async () => (await import('./commands/alert.js')).alertCommand,
   completion: async () => (await import('./commands/completion.js')).completionCommand,
 };

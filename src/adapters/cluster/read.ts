@@ -185,7 +185,7 @@ export function tidy(object: KubeObject, secret: boolean): KubeObject {
   return object;
 }
 
-async function listAll(connection: Connection, path: string, accept: string | undefined, pageSize: number): Promise<{ items: KubeObject[] } | { status: number; message: string }> {
+export async function listAll(connection: Connection, path: string, accept: string | undefined, pageSize: number): Promise<{ items: KubeObject[] } | { status: number; message: string }> {
   const items: KubeObject[] = [];
   let token: string | undefined;
   do {

@@ -4,6 +4,7 @@ import { ALERT_HELP } from './alert.js';
 import { EXPORT_VAP_HELP } from './admission-export-vap.js';
 import { SERVE_HELP } from './admission-serve.js';
 import { WATCH_HELP } from './watch.js';
+import { DRIFT_HELP, DRIFT_OUTPUTS } from './drift.js';
 import { CHECKS_HELP } from './checks.js';
 import { DB_HELP } from './db.js';
 import { FIX_HELP, FIX_OUTPUTS } from './fix.js';
@@ -60,6 +61,7 @@ export function commandSpecs(): CommandSpec[] {
     { name: 'admission', subcommands: ['serve', 'export-vap'], flags: flagsOf(`${ADMISSION_HELP}${SERVE_HELP}${EXPORT_VAP_HELP}`) },
     { name: 'audit', subcommands: [], flags: flagsOf(AUDIT_HELP), outputs: [...AUDIT_OUTPUTS] },
     { name: 'watch', subcommands: [], flags: flagsOf(WATCH_HELP), outputs: ['table', 'json'] },
+    { name: 'drift', subcommands: [], flags: flagsOf(DRIFT_HELP), outputs: formatNames(DRIFT_OUTPUTS) },
     { name: 'alert', subcommands: ['test', 'deliver', 'status'], flags: flagsOf(ALERT_HELP) },
     { name: 'completion', subcommands: ['bash', 'zsh', 'fish'], flags: ['--help'] },
     { name: 'version', subcommands: [], flags: [] },

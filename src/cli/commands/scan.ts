@@ -230,7 +230,7 @@ async function startAlerting(config: unknown, source: string | undefined, values
 
 const BASELINE_OUTPUT = defineOutputs<Baseline>({ default: 'json', formats: { json: (baseline) => `${JSON.stringify(baseline, null, 2)}\n` } });
 
-async function readBaseline(file: string): Promise<Baseline> {
+export async function readBaseline(file: string): Promise<Baseline> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');

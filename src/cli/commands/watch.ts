@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { readBaseline } from './scan.js';
 import { alertsOf, ownerDirectory, proseOf, recordChanges, recordRun } from '../../app/alerts.js';
 import { EmptyScanError, planScan, ScanConfigError } from '../../app/scan.js';
 import { createWatcher } from '../../app/watch.js';
@@ -40,6 +42,10 @@ Flags:
                              $PALISADE_FINDING_STORE or ~/.cache/palisade/findings.db)
       --config FILE          configuration (default .palisade.yaml when present)
       --no-inline-exceptions ignore ignore-check.palisade.dev/* annotations
+      --baseline FILE        a scan baseline (palisade scan --cluster --write-baseline FILE): each
+                             opened or still-open finding not in it is marked "new since baseline"
+                             (JSON: newSinceBaseline); without it the first sync is the baseline
+                             (what opens after it is new)
       --alert                send opened and resolved findings as alerts to their owners (the
                              alerts: section of the configuration), as palisade scan --alert does
       --alert-store FILE|URL outbox and dedup state: a SQLite file or a postgres:// URL (default
@@ -52,6 +58,8 @@ Examples:
   palisade watch --context prod -n shop           one namespace of another context
   palisade watch -o json | jq 'select(.event == "opened")'
                                                   one JSON object per event
+  palisade scan --cluster --write-baseline accepted.json && palisade watch --baseline accepted.json
+                                                  mark what is new since the accepted findings
   palisade watch --store /var/lib/palisade/findings.db --alert
                                                   keep history in a chosen file and alert owners
 `;
@@ -63,8 +71,20 @@ function causeText(cause: FindingCause | undefined): string {
   return ` (${cause.type} ${refText(cause)}${cause.manager !== undefined ? ` by ${cause.manager}` : ''})`;
 }
 
+/**
+ * Posture drift: whether an event's finding is new since a scan baseline. The baseline's ids
+ * are sha256 of the finding key; a cluster finding's key has no artifact, so the watcher's key
+ * string hashes to the id \`scan --cluster --write-baseline\` recorded for the same finding.
+ * Undefined without a baseline, and for resolved events.
+ */
+export type BaselineMark = (event: FindingEvent) => boolean | undefined;
+
+export function baselineMark(known: ReadonlySet<string> | undefined): BaselineMark {
+  return (event) => (known === undefined || event.event === 'resolved' ? undefined : !known.has(createHash('sha256').update(event.key).digest('hex')));
+}
+
 /** One event as a JSON object: what the finding is, when, and what caused it. */
-export function eventJson(event: FindingEvent): Record<string, unknown> {
+export function eventJson(event: FindingEvent, newSinceBaseline?: boolean): Record<string, unknown> {
   const { finding } = event;
   return {
     event: event.event,
@@ -78,12 +98,13 @@ export function eventJson(event: FindingEvent): Record<string, unknown> {
     path: finding.location.path,
     message: finding.message,
     ...(event.cause ? { cause: event.cause } : {}),
+    ...(newSinceBaseline !== undefined ? { newSinceBaseline } : {}),
   };
 }
 
-export function eventLine(event: FindingEvent): string {
+export function eventLine(event: FindingEvent, newSinceBaseline?: boolean): string {
   const { finding } = event;
-  return `${event.at}  ${event.event.padEnd(10)}  ${finding.severity.padEnd(8)}  ${finding.checkId}  ${refText(finding.object)}${finding.container !== undefined ? ` [${finding.container}]` : ''}: ${finding.message}${causeText(event.cause)}`;
+  return `${event.at}  ${event.event.padEnd(10)}  ${finding.severity.padEnd(8)}  ${finding.checkId}  ${refText(finding.object)}${finding.container !== undefined ? ` [${finding.container}]` : ''}: ${finding.message}${causeText(event.cause)}${newSinceBaseline ? '  [new since baseline]' : ''}`;
 }
 
 export async function watchCommand(argv: string[], io: CommandIO): Promise<number> {
@@ -100,6 +121,7 @@ export async function watchCommand(argv: string[], io: CommandIO): Promise<numbe
       'no-inline-exceptions': { type: 'boolean' },
       alert: { type: 'boolean' },
       'alert-store': { type: 'string' },
+      baseline: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -113,6 +135,9 @@ export async function watchCommand(argv: string[], io: CommandIO): Promise<numbe
   if (values.namespace === '') throw new UsageError('-n/--namespace needs a namespace name');
   if (!values.alert && values['alert-store'] !== undefined) throw new UsageError('--alert-store applies with --alert');
 
+  // Read before connecting: a missing or broken baseline is a usage error, not a late failure.
+  const baseline = values.baseline === undefined ? undefined : await readBaseline(values.baseline);
+  const mark = baselineMark(baseline ? new Set(baseline.findings.map((entry) => entry.id)) : undefined);
   const { config, source } = await loadConfigFile(values.config).catch((error: unknown) => {
     if (error instanceof ScanConfigError) throw new UsageError(error.message);
     throw error;
@@ -151,7 +176,7 @@ export async function watchCommand(argv: string[], io: CommandIO): Promise<numbe
     queue = queue.then(work).catch((error: unknown) => io.stderr(`palisade watch: ${(error as Error).message}\n`));
   };
   const write = async (events: readonly FindingEvent[]) => {
-    for (const event of events) await io.stdout(format === 'json' ? `${JSON.stringify(eventJson(event))}\n` : `${eventLine(event)}\n`);
+    for (const event of events) await io.stdout(format === 'json' ? `${JSON.stringify(eventJson(event, mark(event)))}\n` : `${eventLine(event, mark(event))}\n`);
   };
 
   const failures = failureReporter(io);
