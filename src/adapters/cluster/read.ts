@@ -56,6 +56,8 @@ export interface Connection {
   server: string;
   get(path: string, accept?: string): Promise<{ status: number; body: string }>;
   post(path: string, body: unknown): Promise<{ status: number; body: string }>;
+  /** A replacement (PUT) of the object at the path, optimistic by its metadata.resourceVersion. */
+  put(path: string, body: unknown): Promise<{ status: number; body: string }>;
   /** A streamed GET (a watch): the response as it arrives, ended by the signal. */
   stream(path: string, accept: string, signal: AbortSignal): Promise<IncomingMessage>;
 }
@@ -146,6 +148,7 @@ export async function connect(options: ClusterOptions): Promise<Connection> {
     stream,
     get: (path, accept = 'application/json') => send('GET', path, accept),
     post: (path, body) => send('POST', path, 'application/json', JSON.stringify(body)),
+    put: (path, body) => send('PUT', path, 'application/json', JSON.stringify(body)),
   };
 }
 

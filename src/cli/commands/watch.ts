@@ -1,10 +1,12 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { readBaseline } from './scan.js';
 import { alertsOf, ownerDirectory, proseOf, recordChanges, recordRun } from '../../app/alerts.js';
 import { EmptyScanError, planScan, ScanConfigError } from '../../app/scan.js';
 import { createWatcher } from '../../app/watch.js';
-import type { AlertSettings } from '../../core/alerts/config.js';
+import { parseDuration, type AlertSettings } from '../../core/alerts/config.js';
 import type { AlertChange } from '../../core/alerts/state.js';
 import { kindsToRead } from '../../core/inventory/reads.js';
 import { kindInfo } from '../../core/kinds/catalog.js';
@@ -50,6 +52,19 @@ Flags:
                              alerts: section of the configuration), as palisade scan --alert does
       --alert-store FILE|URL outbox and dedup state: a SQLite file or a postgres:// URL (default
                              $PALISADE_ALERT_STORE or ~/.cache/palisade/alerts.db)
+      --leader-elect         replicas elect a leader through a coordination.k8s.io Lease: every
+                             replica watches, only the leader records history and sends alerts
+      --leader-elect-lease-duration DURATION
+                             how long a Lease lasts unrenewed before another replica takes over
+                             (default 15s)
+      --leader-elect-renew-deadline DURATION
+                             a leader that could not renew for this long stops leading (default 10s)
+      --leader-elect-retry-period DURATION
+                             how often to try to acquire or renew the Lease (default 2s)
+      --leader-elect-resource-name NAME
+                             the Lease (default palisade-watch)
+      --leader-elect-resource-namespace NS
+                             its namespace (default $POD_NAMESPACE, the pod's namespace, or default)
 
 Exit codes: 0 stopped by SIGINT or SIGTERM, 2 usage error or the cluster cannot be reached.
 
@@ -122,6 +137,12 @@ export async function watchCommand(argv: string[], io: CommandIO): Promise<numbe
       alert: { type: 'boolean' },
       'alert-store': { type: 'string' },
       baseline: { type: 'string' },
+      'leader-elect': { type: 'boolean' },
+      'leader-elect-lease-duration': { type: 'string' },
+      'leader-elect-renew-deadline': { type: 'string' },
+      'leader-elect-retry-period': { type: 'string' },
+      'leader-elect-resource-name': { type: 'string' },
+      'leader-elect-resource-namespace': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -134,6 +155,7 @@ export async function watchCommand(argv: string[], io: CommandIO): Promise<numbe
   if (values.namespace !== undefined && values['all-namespaces']) throw new UsageError('-n/--namespace and -A/--all-namespaces contradict each other: give one');
   if (values.namespace === '') throw new UsageError('-n/--namespace needs a namespace name');
   if (!values.alert && values['alert-store'] !== undefined) throw new UsageError('--alert-store applies with --alert');
+  const election = electionOptions(values);
 
   // Read before connecting: a missing or broken baseline is a usage error, not a late failure.
   const baseline = values.baseline === undefined ? undefined : await readBaseline(values.baseline);
@@ -207,9 +229,32 @@ export async function watchCommand(argv: string[], io: CommandIO): Promise<numbe
   const namespace = values.namespace;
   const scope = `cluster:${live.connection.context}${namespace !== undefined ? `/namespace:${namespace}` : ''}`;
   const accepts = namespace === undefined ? undefined : (ref: ObjectRef) => ref.namespace === namespace || (ref.kind === 'Namespace' && ref.name === namespace);
-  const watcher = createWatcher({ inventory: live.inventory, plan, scope, store, ...(accepts ? { accepts } : {}) });
-  const alerting = alertSettings ? await startAlerting(alertSettings, values['alert-store'], scope, plan, live.inventory, io) : undefined;
+  // With --leader-elect every replica watches and evaluates (a failover needs no new sync), but
+  // only the leader writes history and sends alerts: a follower's history writes are dropped.
+  let elector: import('../../app/leader.js').Elector | undefined;
+  const leads = () => elector === undefined || elector.leading;
+  const history = election ? { ...bind(store), recordEvents: async (...args: Parameters<typeof store.recordEvents>) => (leads() ? store.recordEvents(...args) : undefined) } : store;
+  const watcher = createWatcher({ inventory: live.inventory, plan, scope, store: history, ...(accepts ? { accepts } : {}) });
+  const alerting = alertSettings ? await startAlerting(alertSettings, values['alert-store'], scope, plan, live.inventory, io, leads) : undefined;
   io.stderr(`palisade watch: ${live.connection.context} (${live.connection.server}): listing ${kinds.length} kinds\n`);
+  if (election) {
+    const { startElector } = await import('../../app/leader.js');
+    const { leaseClient } = await import('../../adapters/cluster/lease.js');
+    const lease = `${election.namespace}/${election.name}`;
+    io.stderr(`palisade watch: leader election: Lease ${lease} as ${election.identity}\n`);
+    elector = startElector({
+      ...election,
+      client: leaseClient(live.connection, election.namespace, election.name),
+      now: () => Date.now(),
+      onStartedLeading: () => {
+        io.stderr(`palisade watch: leader election: became the leader (Lease ${lease}, ${election.identity}); sending alerts\n`);
+        // The findings of now, as a run: what opened while another replica led is told, what it told is not told again.
+        if (started && alerting) enqueue(() => alerting.start(watcher.findings()));
+      },
+      onStoppedLeading: (why) => io.stderr(`palisade watch: leader election: lost the Lease ${lease} (${why}); alerts stopped\n`),
+      onError: (message) => io.stderr(`palisade watch: leader election: ${message}\n`),
+    });
+  }
 
   // Nothing else may hold the event loop while every watch waits to retry.
   const keepAlive = setInterval(() => undefined, 1 << 30);
@@ -228,13 +273,14 @@ export async function watchCommand(argv: string[], io: CommandIO): Promise<numbe
       const open = events.filter((event) => event.event !== 'resolved').length;
       io.stderr(`palisade watch: synced ${live.inventory.resources.length} objects of ${kinds.length} kinds: ${open} findings open (${events.filter((event) => event.event === 'still-open').length} still open from the store); watching\n`);
       await write(events);
-      if (alerting) await alerting.start(watcher.findings());
+      if (alerting && leads()) await alerting.start(watcher.findings());
     });
     await stopped;
   }
   io.stderr('palisade watch: stopping\n');
   started = false;
   live.stop();
+  await elector?.stop();
   clearInterval(keepAlive);
   failures.flush();
   await queue;
@@ -285,13 +331,14 @@ interface WatchAlerting {
 }
 
 /** Alerts of a watch: the initial findings as a run of the scope, then each change (app/alerts.ts recordChanges); deliveries in the background. */
-async function startAlerting(settings: AlertSettings, file: string | undefined, scope: string, plan: Parameters<typeof createWatcher>[0]['plan'], inventory: Parameters<typeof createWatcher>[0]['inventory'], io: CommandIO): Promise<WatchAlerting> {
+async function startAlerting(settings: AlertSettings, file: string | undefined, scope: string, plan: Parameters<typeof createWatcher>[0]['plan'], inventory: Parameters<typeof createWatcher>[0]['inventory'], io: CommandIO, leads: () => boolean = () => true): Promise<WatchAlerting> {
   const { openAlertStore, deliverPending, describeDelivered, describeRecorded } = await import('../alerts.js');
   const outbox = await openAlertStore(file, settings);
   const prose = proseOf(plan.checks);
   let delivering: Promise<void> = Promise.resolve();
   const deliver = () => {
     delivering = delivering.then(async () => {
+      if (!leads()) return;
       const delivered = await deliverPending(outbox, settings, io, 30_000);
       if (delivered.sent + delivered.dead + delivered.retrying > 0) io.stderr(`palisade watch: alerts: ${describeDelivered(delivered)}\n`);
     }).catch((error: unknown) => io.stderr(`palisade watch: alerts: ${(error as Error).message}\n`));
@@ -304,12 +351,14 @@ async function startAlerting(settings: AlertSettings, file: string | undefined, 
       deliver();
     },
     changes(events) {
+      if (!leads()) return;
       const changes: AlertChange[] = [];
       const opened = events.filter((event) => event.event === 'opened' || event.event === 'reopened').map((event) => event.finding);
       for (const alert of alertsOf(opened, ownerDirectory(inventory.resources), prose, settings, io.now())) changes.push({ kind: 'opened', alert });
       for (const event of events) if (event.event === 'resolved') changes.push({ kind: 'resolved', key: event.key });
       if (changes.length === 0) return;
       recording = recording.then(async () => {
+        if (!leads()) return;
         await recordChanges(outbox, settings, scope, changes, io.now());
         deliver();
       }).catch((error: unknown) => io.stderr(`palisade watch: alerts: ${(error as Error).message}\n`));
@@ -320,4 +369,49 @@ async function startAlerting(settings: AlertSettings, file: string | undefined, 
       await outbox.close();
     },
   };
+}
+
+/** Every method of an object bound to it, so a spread copy still works (class instances keep methods on the prototype). */
+function bind<T extends object>(object: T): T {
+  const out: Record<string, unknown> = {};
+  let proto: object | null = object;
+  while (proto && proto !== Object.prototype) {
+    for (const key of Object.getOwnPropertyNames(proto)) {
+      const value = (object as Record<string, unknown>)[key];
+      if (key !== 'constructor' && !(key in out)) out[key] = typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(object) : value;
+    }
+    proto = Object.getPrototypeOf(proto) as object | null;
+  }
+  return out as T;
+}
+
+const IN_CLUSTER_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
+
+/** --leader-elect and its flags, named as kube-controller-manager names them; undefined without --leader-elect. */
+export function electionOptions(values: Record<string, string | boolean | undefined>) {
+  const flags = ['leader-elect-lease-duration', 'leader-elect-renew-deadline', 'leader-elect-retry-period', 'leader-elect-resource-name', 'leader-elect-resource-namespace'];
+  if (!values['leader-elect']) {
+    const given = flags.find((flag) => values[flag] !== undefined);
+    if (given) throw new UsageError(`--${given} applies with --leader-elect`);
+    return undefined;
+  }
+  const duration = (flag: string, fallback: number) => {
+    const text = values[flag];
+    if (text === undefined) return fallback;
+    const ms = typeof text === 'string' ? parseDuration(text) : undefined;
+    if (ms === undefined || ms <= 0) throw new UsageError(`--${flag} must be a duration such as 15s or 500ms, not "${String(text)}"`);
+    return ms;
+  };
+  const leaseDurationMs = duration('leader-elect-lease-duration', 15_000);
+  const renewDeadlineMs = duration('leader-elect-renew-deadline', 10_000);
+  const retryPeriodMs = duration('leader-elect-retry-period', 2_000);
+  if (leaseDurationMs < 1000) throw new UsageError('--leader-elect-lease-duration must be at least 1s (a Lease counts whole seconds)');
+  if (renewDeadlineMs >= leaseDurationMs) throw new UsageError('--leader-elect-renew-deadline must be shorter than --leader-elect-lease-duration');
+  if (retryPeriodMs >= renewDeadlineMs) throw new UsageError('--leader-elect-retry-period must be shorter than --leader-elect-renew-deadline');
+  const name = (values['leader-elect-resource-name'] as string | undefined) ?? 'palisade-watch';
+  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) throw new UsageError(`--leader-elect-resource-name must be a Kubernetes object name, not "${name}"`);
+  let namespace = values['leader-elect-resource-namespace'] as string | undefined;
+  if (namespace === '') throw new UsageError('--leader-elect-resource-namespace needs a namespace name');
+  namespace ??= process.env.POD_NAMESPACE || (existsSync(IN_CLUSTER_NAMESPACE) ? readFileSync(IN_CLUSTER_NAMESPACE, 'utf8').trim() : '') || 'default';
+  return { name, namespace, identity: `${hostname()}_${randomUUID()}`, leaseDurationMs, renewDeadlineMs, retryPeriodMs };
 }
