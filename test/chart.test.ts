@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadAll } from 'js-yaml';
 import { ALL_CHECKS } from '../src/core/checks/index.js';
@@ -292,6 +294,42 @@ describe('deploy/chart (the admission webhook chart)', () => {
     assert.equal(spawnSync(helm, ['template', RELEASE, CHART, '--set', 'imageStore.scanQueue.concurrency=3'], { cwd: REPO_ROOT, encoding: 'utf8' }).status, 1, 'the schema bounds the concurrency');
   });
 
+  it('watch component: off by default; enabled, two replicas electing through a Lease they alone may update, the store from a Secret, nothing above low', () => {
+    assert.ok(!render().some((object) => object.metadata.name.endsWith('-watch')), 'off by default');
+    assert.notEqual(helmRun(['template', RELEASE, CHART, '--set', 'watch.enabled=true']).code, 0, 'refused without watch.store.existingSecret');
+    const list = render('watch.enabled=true', 'watch.store.existingSecret=palisade-pg');
+    const deployment = only(list, 'Deployment', 'palisade-watch') as any;
+    const webhookDeployment = only(list, 'Deployment', 'palisade-admission') as any;
+    assert.equal(deployment.spec.replicas, 2);
+    // Its pods are not the webhook's: the Service and the PodDisruptionBudget select only the webhook.
+    assert.equal(deployment.spec.selector.matchLabels['app.kubernetes.io/component'], 'watch');
+    assert.ok(!matchesLabelSelector(webhookDeployment.spec.selector, deployment.spec.template.metadata.labels));
+    const container = deployment.spec.template.spec.containers[0];
+    for (const arg of ['watch', '--alert', '--leader-elect', '--leader-elect-resource-name=palisade-watch', '--leader-elect-lease-duration=15s', '--config=/etc/palisade/config/config.yaml']) assert.ok(container.args.includes(arg), `${arg} in ${container.args.join(' ')}`);
+    const env = new Map(container.env.map((item: any) => [item.name, item.valueFrom]));
+    for (const name of ['PALISADE_FINDING_STORE', 'PALISADE_ALERT_STORE']) assert.deepEqual(env.get(name), { secretKeyRef: { name: 'palisade-pg', key: 'url' } });
+    assert.deepEqual(env.get('POD_NAMESPACE'), { fieldRef: { fieldPath: 'metadata.namespace' } });
+    assert.equal(container.securityContext.readOnlyRootFilesystem, true);
+    assert.equal(deployment.spec.template.spec.securityContext.runAsNonRoot, true);
+    // The Lease: get and update on its own name only, create (not restricted by name), in the release namespace.
+    const role = only(list, 'Role', 'palisade-watch-lease') as any;
+    assert.equal(role.metadata.namespace, NAMESPACE);
+    assert.deepEqual(role.rules, [
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: ['palisade-watch'], verbs: ['get', 'update'] },
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+    ]);
+    assert.equal((only(list, 'RoleBinding', 'palisade-watch-lease') as any).subjects[0].name, 'palisade-watch');
+    const binding = only(list, 'ClusterRoleBinding', 'palisade-watch') as any;
+    assert.deepEqual([binding.roleRef.name, binding.subjects[0].name], ['palisade-admission', 'palisade-watch']);
+    // Scanned as a user would scan it: nothing above low.
+    const dir = mkdtempSync(path.join(tmpdir(), 'palisade-watch-chart-'));
+    writeFileSync(path.join(dir, 'watch.yaml'), helmTemplate(helm, REPO_ROOT, ['--set', 'watch.enabled=true', '--set', 'watch.store.existingSecret=palisade-pg']));
+    const result = palisade(['scan', '-o', 'json', '--fail-on', 'medium', dir], { env: { PATH: TEST_PATH } });
+    assert.equal(result.code, 0, result.stdout.slice(0, 3000) + result.stderr);
+    const names = new Set((JSON.parse(result.stdout) as { findings: Array<{ object: { name: string } }> }).findings.map((finding) => finding.object.name));
+    assert.ok(names.has('palisade-watch'), [...names].join(', '));
+  });
+
   it('palisade scan deploy/ renders the chart, reads the plain manifests and reports nothing above low', () => {
     const result = palisade(['scan', '-o', 'json', '--fail-on', 'medium', 'deploy/'], { env: { PATH: TEST_PATH } });
     assert.equal(result.code, 0, result.stdout.slice(0, 3000) + result.stderr);
@@ -383,6 +421,11 @@ describe('deploy/admission.yaml on a real API server (server-side dry run)', () 
     assert.equal(refused.status, 403, 'the namespace enforces restricted (the check above means something)');
     const certManager = await dryRun(render('certManager.enabled=true'), 'helm template (cert-manager)');
     assert.ok(certManager.includes('ValidatingWebhookConfiguration/palisade-admission'));
+  });
+
+  it('accepts every object of the watch component', async () => {
+    const created = await dryRun(render('watch.enabled=true', 'watch.store.existingSecret=palisade-pg').filter((object) => object.metadata.name.includes('-watch')), 'helm template (watch)');
+    assert.deepEqual(created.sort(), ['ClusterRoleBinding/palisade-watch', 'Deployment/palisade-watch', 'NetworkPolicy/palisade-watch', 'Role/palisade-watch-lease', 'RoleBinding/palisade-watch-lease', 'ServiceAccount/palisade-watch']);
   });
 
   it('helm install, then upgrade: the self-signed CA is kept (lookup), the serving certificate issued again', () => {

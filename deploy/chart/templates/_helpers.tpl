@@ -55,3 +55,21 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
 {{- end -}}
 {{- end -}}
+
+{{- define "palisade.watchName" -}}
+{{- printf "%s-watch" (include "palisade.fullname" .) -}}
+{{- end -}}
+
+{{- define "palisade.watchSelectorLabels" -}}
+app.kubernetes.io/name: palisade
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: watch
+{{- end -}}
+
+{{- define "palisade.watchLabels" -}}
+{{ include "palisade.watchSelectorLabels" . }}
+app.kubernetes.io/part-of: palisade
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}
