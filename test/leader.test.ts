@@ -28,3 +28,17 @@ describe('leader election decisions (core/watch/lease.ts)', () => {
     assert.deepEqual(recordOf({ metadata: { name: 'l' }, spec: { holderIdentity: null } }), { holder: undefined, renewedAt: undefined, durationMs: 0 });
   });
 });
+
+describe('--leader-elect flags (electionOptions)', () => {
+  it('defaults as kube-controller-manager, and refuses flags without --leader-elect or timings out of order, naming the flag', async () => {
+    const { electionOptions } = await import('../src/cli/commands/watch.js');
+    const options = electionOptions({ 'leader-elect': true, 'leader-elect-resource-namespace': 'palisade' })!;
+    assert.deepEqual([options.name, options.namespace, options.leaseDurationMs, options.renewDeadlineMs, options.retryPeriodMs], ['palisade-watch', 'palisade', 15_000, 10_000, 2_000]);
+    assert.match(options.identity, /_[0-9a-f-]{36}$/);
+    assert.equal(electionOptions({}), undefined);
+    assert.throws(() => electionOptions({ 'leader-elect-lease-duration': '3s' }), /--leader-elect-lease-duration applies with --leader-elect/);
+    assert.throws(() => electionOptions({ 'leader-elect': true, 'leader-elect-lease-duration': 'soon' }), /--leader-elect-lease-duration must be a duration/);
+    assert.throws(() => electionOptions({ 'leader-elect': true, 'leader-elect-lease-duration': '5s' }), /--leader-elect-renew-deadline must be shorter than --leader-elect-lease-duration/);
+    assert.throws(() => electionOptions({ 'leader-elect': true, 'leader-elect-resource-name': 'Bad_Name' }), /--leader-elect-resource-name must be a Kubernetes object name/);
+  });
+});
