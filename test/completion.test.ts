@@ -83,7 +83,7 @@ describe('palisade completion', () => {
   it('-v and --version print the version; every command has examples in its help', () => {
     assert.match(palisade(['-v']).stdout, /^palisade \d+\.\d+\.\d+/);
     assert.equal(palisade(['-v']).stdout, palisade(['--version']).stdout);
-    for (const args of [['--help'], ['scan', '--help'], ['checks', '--help'], ['image', '--help'], ['db', '--help'], ['netpol', '--help'], ['rbac', '--help'], ['admission', '--help'], ['audit', '--help'], ['fix', '--help'], ['completion', '--help']]) {
+    for (const args of [['--help'], ['scan', '--help'], ['checks', '--help'], ['image', '--help'], ['db', '--help'], ['netpol', '--help'], ['rbac', '--help'], ['admission', '--help'], ['audit', '--help'], ['fix', '--help'], ['admission', 'serve', '--help'], ['admission', 'export-vap', '--help'], ['image', 'verify', '--help'], ['alert', '--help'], ['drift', '--help'], ['watch', '--help'], ['completion', '--help']]) {
       const run = palisade(args);
       assert.match(run.stdout, /\nExamples:\n {2}(palisade|source|helm) /, args.join(' '));
     }

@@ -32,6 +32,10 @@ Flags:
   -o, --output FORMAT[=FILE]    ${formatList(VAP_OUTPUTS)} (default ${VAP_OUTPUTS.default}: a YAML stream)
 
 Exit codes: 0 written, 2 usage error or nothing to export.
+
+Examples:
+  palisade admission export-vap | kubectl apply -f -
+  palisade admission export-vap --action Warn,Audit --namespace-selector 'env=prod' -o yaml=vap.yaml
 `;
 
 function parseActions(text: string): VapAction[] {

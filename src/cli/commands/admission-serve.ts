@@ -61,6 +61,12 @@ and --insecure-registry), verdicts cached for signatures.cacheSeconds (README, I
 
 Exit codes: 0 stopped by SIGTERM or SIGINT after finishing the reviews in flight, 2 usage error
 or the cluster cannot be reached.
+
+Examples:
+  palisade admission serve --tls-cert-file /tls/tls.crt --tls-private-key-file /tls/tls.key
+  palisade admission serve --tls-cert-file tls.crt --tls-private-key-file tls.key \\
+    --image-store /data/images.db --resolve-tags --decision-store postgres://...
+  (the chart in deploy/chart runs it in a cluster: see README, Installing the webhook)
 `;
 
 function positiveInteger(value: string | undefined, flag: string, fallback: number): number {

@@ -46,6 +46,13 @@ Flags:
 
 Exit codes: 0 every image verified, 1 an image unsigned, badly signed or not verifiable (the
 registry could not be read), 2 usage error.
+
+Examples:
+  palisade image verify registry.example.com/app:1.4 --key cosign.pub
+  palisade image verify ghcr.io/org/app@sha256:... --trusted-root trusted_root.json \\
+    --certificate-identity-regexp '^https://github.com/org/' \\
+    --certificate-oidc-issuer https://token.actions.githubusercontent.com
+  palisade image verify app:1.4 -o json          # who may sign from .palisade.yaml's signatures:
 `;
 
 export async function imageVerifyCommand(argv: string[], io: CommandIO): Promise<number> {
