@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { BatchedWriter } from './batched-writer.js';
 import type { DecisionQuery, DecisionRecord, DecisionStore } from '../../core/ports/decisions.js';
 
 /**
@@ -54,21 +55,29 @@ export interface SqliteDecisionStoreOptions {
 }
 
 export class SqliteDecisionStore implements DecisionStore {
-  private buffer: DecisionRecord[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private closed = false;
-  /** Records dropped because the buffer was full or a write failed. */
-  dropped = 0;
-  /** Records written. */
-  written = 0;
   private readonly insert: Database.Statement;
-  private prunedAt = 0;
+  private readonly writer: BatchedWriter<DecisionRecord>;
+  private closed = false;
 
   private constructor(
     private readonly db: Database.Database,
     private readonly options: Required<Omit<SqliteDecisionStoreOptions, 'onError'>> & Pick<SqliteDecisionStoreOptions, 'onError'>,
   ) {
     this.insert = db.prepare('INSERT INTO decisions (at, uid, verdict, operation, kind, namespace, name, user, latency_ms, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const writeBatch = db.transaction((batch: DecisionRecord[]) => {
+      for (const item of batch) this.insert.run(item.at, item.uid ?? null, item.verdict, item.operation ?? null, item.kind ?? null, item.namespace ?? null, item.name ?? null, item.user ?? null, item.latencyMs, JSON.stringify(item));
+    });
+    this.writer = new BatchedWriter({ write: (batch) => void writeBatch(batch), prune: () => this.prune() }, options);
+  }
+
+  /** Records dropped because the buffer was full or a write failed. */
+  get dropped(): number {
+    return this.writer.dropped;
+  }
+
+  /** Records written. */
+  get written(): number {
+    return this.writer.written;
   }
 
   /** Opens (creating) the store at `file`; ':memory:' for a store that lives as long as the process. */
@@ -100,53 +109,18 @@ export class SqliteDecisionStore implements DecisionStore {
   }
 
   async record(decision: DecisionRecord): Promise<void> {
-    if (this.closed || this.buffer.length >= this.options.maxBuffered) {
-      this.dropped++;
-      return;
-    }
-    this.buffer.push(decision);
-    if (this.buffer.length >= this.options.batchSize) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-      setImmediate(() => this.write());
-    } else this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      this.write();
-    }, this.options.flushMs).unref();
+    this.writer.add(decision);
   }
 
-  /** Writes what is buffered, a batch per transaction. */
-  private write(): void {
-    while (this.buffer.length > 0 && this.db.open) {
-      const batch = this.buffer.splice(0, this.options.batchSize);
-      try {
-        this.db.transaction(() => {
-          for (const item of batch) this.insert.run(item.at, item.uid ?? null, item.verdict, item.operation ?? null, item.kind ?? null, item.namespace ?? null, item.name ?? null, item.user ?? null, item.latencyMs, JSON.stringify(item));
-        })();
-        this.written += batch.length;
-      } catch (error) {
-        this.dropped += batch.length;
-        this.options.onError?.(error as Error, batch.length);
-      }
-    }
-    if (this.db.open && this.options.now() - this.prunedAt >= this.options.pruneEveryMs) this.prune();
-  }
-
-  /** Deletes records older than maxAgeMs and beyond the newest maxRecords. */
+  /** Deletes records older than maxAgeMs and beyond the newest maxRecords (also done after writes, at most every pruneEveryMs). */
   prune(): void {
-    this.prunedAt = this.options.now();
-    try {
-      this.db.prepare('DELETE FROM decisions WHERE at < ?').run(new Date(this.prunedAt - this.options.maxAgeMs).toISOString());
-      this.db.prepare('DELETE FROM decisions WHERE id <= (SELECT id FROM decisions ORDER BY id DESC LIMIT 1 OFFSET ?)').run(this.options.maxRecords);
-    } catch (error) {
-      this.options.onError?.(error as Error, 0);
-    }
+    const now = this.options.now();
+    this.db.prepare('DELETE FROM decisions WHERE at < ?').run(new Date(now - this.options.maxAgeMs).toISOString());
+    this.db.prepare('DELETE FROM decisions WHERE id <= (SELECT id FROM decisions ORDER BY id DESC LIMIT 1 OFFSET ?)').run(this.options.maxRecords);
   }
 
   async flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.write();
+    await this.writer.flush();
   }
 
   async list(query: DecisionQuery = {}): Promise<DecisionRecord[]> {
@@ -163,8 +137,8 @@ export class SqliteDecisionStore implements DecisionStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.flush();
     this.closed = true;
+    await this.writer.close();
     this.db.close();
   }
 }

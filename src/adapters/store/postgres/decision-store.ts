@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { DecisionQuery, DecisionRecord, DecisionStore } from '../../../core/ports/decisions.js';
 import { openPool } from './pool.js';
+import { BatchedWriter } from '../batched-writer.js';
 
 /**
  * The PostgreSQL adapter of the DecisionStore port, with the SQLite adapter's semantics
@@ -22,20 +23,25 @@ export interface PostgresDecisionStoreOptions {
 }
 
 export class PostgresDecisionStore implements DecisionStore {
-  private buffer: DecisionRecord[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private readonly writer: BatchedWriter<DecisionRecord>;
   private closed = false;
-  private writing: Promise<void> = Promise.resolve();
-  private prunedAt = 0;
-  /** Records dropped because the buffer was full or a write failed. */
-  dropped = 0;
-  /** Records written. */
-  written = 0;
 
   private constructor(
     private readonly pool: pg.Pool,
     private readonly options: Required<Omit<PostgresDecisionStoreOptions, 'onError'>> & Pick<PostgresDecisionStoreOptions, 'onError'>,
-  ) {}
+  ) {
+    this.writer = new BatchedWriter({ write: (batch) => this.insert(batch), prune: () => this.prune() }, options);
+  }
+
+  /** Records dropped because the buffer was full or a write failed. */
+  get dropped(): number {
+    return this.writer.dropped;
+  }
+
+  /** Records written. */
+  get written(): number {
+    return this.writer.written;
+  }
 
   /** Connects to `url` (postgres://...) and migrates its schema. */
   static async open(url: string, options: PostgresDecisionStoreOptions = {}): Promise<PostgresDecisionStore> {
@@ -52,72 +58,39 @@ export class PostgresDecisionStore implements DecisionStore {
   }
 
   async record(decision: DecisionRecord): Promise<void> {
-    if (this.closed || this.buffer.length >= this.options.maxBuffered) {
-      this.dropped++;
-      return;
-    }
-    this.buffer.push(decision);
-    if (this.buffer.length >= this.options.batchSize) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-      void this.write();
-    } else this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      void this.write();
-    }, this.options.flushMs).unref();
+    this.writer.add(decision);
   }
 
-  /** Writes what is buffered, after any write in progress; resolves when it is stored (or dropped). */
-  private write(): Promise<void> {
-    this.writing = this.writing.then(() => this.drain());
-    return this.writing;
+  /** One multi-row INSERT per batch. */
+  private async insert(batch: DecisionRecord[]): Promise<void> {
+    const column = <T>(of: (item: DecisionRecord) => T) => batch.map(of);
+    await this.pool.query(
+      `INSERT INTO decisions (at, uid, verdict, operation, kind, namespace, name, "user", latency_ms, record)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::float8[], $10::text[])`,
+      [
+        column((item) => item.at),
+        column((item) => item.uid ?? null),
+        column((item) => item.verdict),
+        column((item) => item.operation ?? null),
+        column((item) => item.kind ?? null),
+        column((item) => item.namespace ?? null),
+        column((item) => item.name ?? null),
+        column((item) => item.user ?? null),
+        column((item) => item.latencyMs),
+        column((item) => JSON.stringify(item)),
+      ],
+    );
   }
 
-  private async drain(): Promise<void> {
-    while (this.buffer.length > 0) {
-      const batch = this.buffer.splice(0, this.options.batchSize);
-      const column = <T>(of: (item: DecisionRecord) => T) => batch.map(of);
-      try {
-        await this.pool.query(
-          `INSERT INTO decisions (at, uid, verdict, operation, kind, namespace, name, "user", latency_ms, record)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::float8[], $10::text[])`,
-          [
-            column((item) => item.at),
-            column((item) => item.uid ?? null),
-            column((item) => item.verdict),
-            column((item) => item.operation ?? null),
-            column((item) => item.kind ?? null),
-            column((item) => item.namespace ?? null),
-            column((item) => item.name ?? null),
-            column((item) => item.user ?? null),
-            column((item) => item.latencyMs),
-            column((item) => JSON.stringify(item)),
-          ],
-        );
-        this.written += batch.length;
-      } catch (error) {
-        this.dropped += batch.length;
-        this.options.onError?.(error as Error, batch.length);
-      }
-    }
-    if (this.options.now() - this.prunedAt >= this.options.pruneEveryMs) await this.prune();
-  }
-
-  /** Deletes records older than maxAgeMs and beyond the newest maxRecords. */
+  /** Deletes records older than maxAgeMs and beyond the newest maxRecords (also done after writes, at most every pruneEveryMs). */
   async prune(): Promise<void> {
-    this.prunedAt = this.options.now();
-    try {
-      await this.pool.query('DELETE FROM decisions WHERE at < $1', [new Date(this.prunedAt - this.options.maxAgeMs).toISOString()]);
-      await this.pool.query('DELETE FROM decisions WHERE id <= (SELECT id FROM decisions ORDER BY id DESC LIMIT 1 OFFSET $1)', [this.options.maxRecords]);
-    } catch (error) {
-      this.options.onError?.(error as Error, 0);
-    }
+    const now = this.options.now();
+    await this.pool.query('DELETE FROM decisions WHERE at < $1', [new Date(now - this.options.maxAgeMs).toISOString()]);
+    await this.pool.query('DELETE FROM decisions WHERE id <= (SELECT id FROM decisions ORDER BY id DESC LIMIT 1 OFFSET $1)', [this.options.maxRecords]);
   }
 
   async flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.write();
+    await this.writer.flush();
   }
 
   async list(query: DecisionQuery = {}): Promise<DecisionRecord[]> {
@@ -135,8 +108,8 @@ export class PostgresDecisionStore implements DecisionStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.flush();
     this.closed = true;
+    await this.writer.close();
     await this.pool.end();
   }
 }
