@@ -475,7 +475,22 @@ describe('rbac model against the API server (SubjectAccessReview)', { skip: !clu
       { apiVersion: rbac, kind: 'ClusterRoleBinding', metadata: { name: 'oracle-writers' }, roleRef: ref('ClusterRole', 'oracle-role-writer'), subjects: [...user('oracle-lee'), ...user('oracle-kim'), ...user('oracle-kay')] },
     ])
       await create(object as KubeObject);
-    while (!(await review({ user: 'oracle-kay', groups: [] }, { verb: 'escalate', apiGroup: 'rbac.authorization.k8s.io', resource: 'clusterroles', namespace: '' }))) await new Promise((resolve) => setTimeout(resolve, 100));
+    // The server's RBAC cache takes the new bindings in a moment later: wait until every
+    // grant the cases rely on is visible, not only the last one created (a bind in ns-a read
+    // before its RoleBinding arrived was once denied).
+    const visible: Array<[string, AccessRequest]> = [
+      ['oracle-kay', { verb: 'escalate', apiGroup: 'rbac.authorization.k8s.io', resource: 'clusterroles', namespace: '' }],
+      ['oracle-lee', { verb: 'bind', apiGroup: 'rbac.authorization.k8s.io', resource: 'clusterroles', name: 'cluster-admin', namespace: 'ns-a' }],
+      ['oracle-lee', { verb: 'create', apiGroup: 'rbac.authorization.k8s.io', resource: 'rolebindings', namespace: 'ns-a' }],
+      ['oracle-kim', { verb: 'escalate', apiGroup: 'rbac.authorization.k8s.io', resource: 'clusterroles', namespace: 'ns-a' }],
+    ];
+    const deadline = Date.now() + 15_000;
+    for (const [name, request] of visible) {
+      while (!(await review({ user: name, groups: [] }, request))) {
+        assert.ok(Date.now() < deadline, `${name}'s grant never became visible: ${JSON.stringify(request)}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
     const as = (name: string) => ({ 'impersonate-user': name });
     const cases: Array<{ args: string[]; server: () => Promise<number> }> = [];
     for (const namespace of ['ns-a', 'ns-b']) {
