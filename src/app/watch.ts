@@ -10,7 +10,7 @@ import type { ScanPlan } from '../core/engine/config.js';
 import { ownedByScannedController } from '../core/engine/ownership.js';
 import type { IncrementalInventory, ObjectIdentity } from '../core/inventory/inventory.js';
 import type { Finding } from '../core/model/finding.js';
-import type { ObjectRef } from '../core/model/resource.js';
+import type { ObjectRef, Resource } from '../core/model/resource.js';
 import type { FindingCause, FindingEvent, FindingHistory, FindingStore } from '../core/ports/findings.js';
 import { createPlanner, type ReevaluationPlanner } from '../core/watch/plan.js';
 import { findingKey } from './findings.js';
@@ -39,10 +39,14 @@ export interface Watcher {
    * reopened), and those gone resolved.
    */
   start(now: Date): Promise<FindingEvent[]>;
-  /** The inventory changed (already applied): re-evaluate, and return and record what changed. */
-  changed(cause: FindingCause, now: Date): Promise<FindingEvent[]>;
+  /**
+   * The inventory changed (already applied): re-evaluate, and return and record what changed.
+   * `before`: what a replaced or deleted object was (the inventory's upsert returns it), so a
+   * change that alters nothing other objects' checks read re-evaluates the object alone.
+   */
+  changed(cause: FindingCause, now: Date, before?: Resource): Promise<FindingEvent[]>;
   /** The same without recording (synchronous), for tests and callers that record themselves. */
-  evaluateChange(cause: FindingCause, now: Date): FindingEvent[];
+  evaluateChange(cause: FindingCause, now: Date, before?: Resource): FindingEvent[];
   /** The current findings, object by object in inventory order. */
   findings(): Finding[];
 }
@@ -94,10 +98,10 @@ export function createWatcher(options: WatcherOptions): Watcher {
     return { event: 'resolved', key, finding: was.finding, at, firstSeen: was.firstSeen, ...(cause ? { cause } : {}) };
   };
 
-  const evaluateChange = (cause: FindingCause, now: Date): FindingEvent[] => {
+  const evaluateChange = (cause: FindingCause, now: Date, before?: Resource): FindingEvent[] => {
     const at = now.toISOString();
     const events: FindingEvent[] = [];
-    const { objects } = planner.plan(cause, inventory);
+    const { objects } = planner.plan(cause, inventory, before);
     for (const identity of objects) {
       const id = identityKey(identity);
       const { checks } = identity;
@@ -150,8 +154,8 @@ export function createWatcher(options: WatcherOptions): Watcher {
       if (store) await store.recordEvents(scope, events);
       return events;
     },
-    async changed(cause, now) {
-      const events = evaluateChange(cause, now);
+    async changed(cause, now, before) {
+      const events = evaluateChange(cause, now, before);
       if (store) await store.recordEvents(scope, events);
       return events;
     },

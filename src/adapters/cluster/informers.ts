@@ -41,6 +41,8 @@ export interface LiveInventory {
 export interface InventoryChange {
   type: 'added' | 'modified' | 'deleted';
   resource: Resource;
+  /** What a modified object was (its content before this change); absent for additions and deletions. */
+  before?: Resource;
   /** The manager of the object's newest managed-fields entry (kubectl-edit, helm, a controller), read before they are dropped. */
   manager?: string;
 }
@@ -95,10 +97,10 @@ export async function watchInventory(options: WatchOptions): Promise<LiveInvento
     if ([...states.values()].every((state) => state.synced)) resolveSynced();
   };
   const managers = new WeakMap<KubeObject, string>();
-  const tell = (type: InventoryChange['type'], resource: Resource) => {
+  const tell = (type: InventoryChange['type'], resource: Resource, before?: Resource) => {
     if (!options.onChange) return;
     const manager = managers.get(resource.object);
-    options.onChange({ type, resource, ...(manager !== undefined ? { manager } : {}) });
+    options.onChange({ type, resource, ...(before ? { before } : {}), ...(manager !== undefined ? { manager } : {}) });
   };
   const versionOf = (resource: Resource | undefined) => (resource?.origin.source.kind === 'cluster' ? resource.origin.source.resourceVersion : undefined);
   const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
@@ -152,8 +154,8 @@ export async function watchInventory(options: WatchOptions): Promise<LiveInvento
               const previous = inventory.find(resource.ref.kind, resource.ref.namespace, resource.ref.name);
               // A relist replaces only what changed meanwhile, and tells it.
               if (previous && versionOf(previous) !== undefined && versionOf(previous) === versionOf(resource)) continue;
-              inventory.upsert(resource);
-              tell(previous ? 'modified' : 'added', resource);
+              const before = inventory.upsert(resource);
+              tell(before ? 'modified' : 'added', resource, before);
             }
             token = list.metadata?.continue || undefined;
             listVersion = list.metadata?.resourceVersion ?? listVersion;
@@ -199,9 +201,8 @@ export async function watchInventory(options: WatchOptions): Promise<LiveInvento
           if (event.type === 'DELETED') {
             if (inventory.delete(resource.ref)) tell('deleted', resource);
           } else {
-            const existed = inventory.find(resource.ref.kind, resource.ref.namespace, resource.ref.name) !== undefined;
-            inventory.upsert(resource);
-            tell(existed ? 'modified' : 'added', resource);
+            const before = inventory.upsert(resource);
+            tell(before ? 'modified' : 'added', resource, before);
           }
           state.objects = inventory.ofKind(info.kind).length;
         }

@@ -215,7 +215,7 @@ export async function watchCommand(argv: string[], io: CommandIO): Promise<numbe
         const { ref } = change.resource;
         const cause: FindingCause = { type: change.type, kind: ref.kind, ...(ref.namespace !== undefined ? { namespace: ref.namespace } : {}), name: ref.name, ...(change.manager !== undefined ? { manager: change.manager } : {}) };
         enqueue(async () => {
-          const events = await watcher.changed(cause, io.now());
+          const events = await watcher.changed(cause, io.now(), change.before);
           await write(events);
           if (alerting) alerting.changes(events);
         });

@@ -1,7 +1,7 @@
 import type { Inventory } from '../inventory/inventory.js';
-import { ANY_KIND, defineAnalysis, keyed } from '../inventory/analysis.js';
+import { ANY_KIND, defineAnalysis, keyed, objectContent } from '../inventory/analysis.js';
 import { componentsOf, etcdSnapshotWorkload, type EtcdSnapshotWorkload } from '../control-plane/backups.js';
-import { WORKLOAD_KINDS } from '../kinds/pod-spec.js';
+import { extractWorkload, isWorkloadKind, WORKLOAD_KINDS } from '../kinds/pod-spec.js';
 import { coversNamespace, isVeleroSchedule, readSchedule, type VeleroSchedule } from '../kinds/velero.js';
 import { defineCheck } from '../model/check.js';
 import type { Resource } from '../model/resource.js';
@@ -22,10 +22,26 @@ const named = (resource: Resource) => `${resource.ref.kind} ${resource.ref.names
  * that runs etcd, else the first that runs kube-apiserver (etcd runs outside the scanned
  * objects). undefined when the input holds no control plane.
  */
+/** What the backup evidence reads: Velero Schedules whole, what workloads are (control plane, snapshot); of other objects (operator kinds, namespaces in use) that they exist. */
+function backupReads(resource: Resource): unknown {
+  const { kind, apiVersion } = resource.ref;
+  if (kind === 'Schedule') return objectContent(resource);
+  if (isWorkloadKind(kind)) {
+    // What gather and the anchor derive from a workload, not its whole pod spec.
+    const workload = extractWorkload(resource.object);
+    if (!workload) return null;
+    const components = componentsOf(workload);
+    const snapshot = etcdSnapshotWorkload(resource, workload);
+    return { etcd: components.has('etcd'), apiserver: components.has('kube-apiserver'), snapshot: snapshot ? { recognised: snapshot.recognised, hostPathOnly: snapshot.hostPathOnly } : null };
+  }
+  return { apiVersion };
+}
+
 const controlPlaneAnchor = defineAnalysis({
   id: 'backup/control-plane-anchor',
   reads: WORKLOAD_KINDS,
   scope: 'cluster',
+  significant: backupReads,
   build: (inventory): { resource: Resource; etcd: boolean } | undefined => {
     const etcd: Resource[] = [];
     const apiservers: Resource[] = [];
@@ -80,6 +96,7 @@ const backupEvidence = defineAnalysis({
   // The operator kinds are an option, and every namespace in the input counts: any kind may matter.
   reads: ['Schedule', 'EtcdBackup', 'Namespace', ...WORKLOAD_KINDS, ANY_KIND],
   scope: 'cluster',
+  significant: backupReads,
   build: (inventory) =>
     keyed((key: string) => {
       const [kinds, ignored] = JSON.parse(key) as [string[], string[]];
@@ -112,7 +129,7 @@ export default defineCheck({
       return components.has('etcd') || components.has('kube-apiserver');
     },
   },
-  reads: { kinds: ['Schedule', 'EtcdBackup', 'Namespace', ANY_KIND], analyses: [controlPlaneAnchor, backupEvidence], scope: 'cluster' },
+  reads: { kinds: ['Schedule', 'EtcdBackup', 'Namespace', ANY_KIND], significant: backupReads, analyses: [controlPlaneAnchor, backupEvidence], scope: 'cluster' },
   options: {
     backupKinds: {
       type: 'string[]',

@@ -1,4 +1,4 @@
-import { ANY_KIND, defineAnalysis } from '../inventory/analysis.js';
+import { ANY_KIND, defineAnalysis, existenceOnly } from '../inventory/analysis.js';
 import { defineCheck } from '../model/check.js';
 import type { Path } from '../model/location.js';
 import { mayHoldOperatorPods, networkAnalysisOf, parsedPolicyOf } from './support/network.js';
@@ -10,6 +10,7 @@ const namespacesComplete = defineAnalysis({
   // The namespaces in use come from objects of every kind.
   reads: ['Namespace', ANY_KIND],
   scope: 'cluster',
+  significant: existenceOnly,
   build: (inventory) => inventory.ofKind('Namespace').length > 0 && [...inventory.namespaces].every((name) => inventory.find('Namespace', undefined, name) !== undefined),
 });
 

@@ -1,5 +1,6 @@
 import type { Inventory } from '../inventory/inventory.js';
-import { ANY_KIND, defineAnalysis, keyed } from '../inventory/analysis.js';
+import { ANY_KIND, defineAnalysis, existenceOnly, keyed } from '../inventory/analysis.js';
+import { extractWorkload } from '../kinds/pod-spec.js';
 import { WORKLOAD_KINDS } from '../kinds/pod-spec.js';
 import { defineCheck } from '../model/check.js';
 import type { Resource } from '../model/resource.js';
@@ -46,6 +47,7 @@ const anyPolicyOfKinds = defineAnalysis({
   // The policy kinds are an option (custom resources among them): any kind may count.
   reads: ['NetworkPolicy', ANY_KIND],
   scope: 'cluster',
+  significant: existenceOnly,
   build: (inventory) => keyed((kinds: string) => kinds.split(',').some((kind) => inventory.ofKind(kind).length > 0)),
 });
 
@@ -54,6 +56,8 @@ const noPolicyAnchor = defineAnalysis({
   id: 'network/no-policy-anchor',
   reads: ['Namespace', ...WORKLOAD_KINDS],
   scope: 'cluster',
+  // Which workloads run pods of their own: the pod spec's presence and kind, and a controller owner.
+  significant: (resource) => (resource.ref.kind === 'Namespace' ? null : { workload: extractWorkload(resource.object)?.kind ?? null, owned: hasControllerOwner(resource.object) }),
   build: (inventory) => keyed((useWorkloads: boolean) => anchorOf(inventory, useWorkloads)),
 });
 

@@ -1,6 +1,6 @@
 import type { Inventory } from '../inventory/inventory.js';
-import { cachedIn, defineAnalysis } from '../inventory/analysis.js';
-import { WORKLOAD_KINDS } from '../kinds/pod-spec.js';
+import { cachedIn, defineAnalysis, objectContent } from '../inventory/analysis.js';
+import { extractWorkload, WORKLOAD_KINDS } from '../kinds/pod-spec.js';
 import { defineCheck } from '../model/check.js';
 import type { Path } from '../model/location.js';
 import { metadataOf, type Resource } from '../model/resource.js';
@@ -54,10 +54,18 @@ interface ScannedPods {
 }
 
 /** Per namespace and option set, the scanned pods and what marks them as a sensitive UI. */
+/** What marks a workload as a UI (its containers' images, its pod labels); of a Service, its content. */
+function uiReads(resource: Resource): unknown {
+  if (resource.ref.kind === 'Service') return objectContent(resource);
+  const workload = extractWorkload(resource.object);
+  return workload ? { kind: workload.kind, labels: workload.podMetadata.labels, images: workload.containers.map((container) => [container.type, container.sidecar, container.container.image]) } : null;
+}
+
 const podsCache = defineAnalysis({
   id: 'sensitive-ui/pods',
   reads: WORKLOAD_KINDS,
   scope: 'namespace',
+  significant: uiReads,
   build: () => new Map<string, ScannedPods[]>(),
 });
 
@@ -135,7 +143,7 @@ export default defineCheck({
   },
   enabledByDefault: true,
   appliesTo: { kinds: ['HTTPRoute', 'Ingress', 'Service'] },
-  reads: { kinds: ['Service', ...WORKLOAD_KINDS], analyses: [podsCache], scope: 'cluster' },
+  reads: { kinds: ['Service', ...WORKLOAD_KINDS], significant: uiReads, analyses: [podsCache], scope: 'cluster' },
   options: {
     images: {
       type: 'string[]',

@@ -1,3 +1,4 @@
+import { objectContent } from '../inventory/analysis.js';
 import { defineCheck } from '../model/check.js';
 import { RBAC_REFERENCES, shortList } from './support/rbac.js';
 import { serviceAccountPower, serviceAccountPowers } from './support/rbac-model.js';
@@ -19,7 +20,8 @@ export default defineCheck({
   standards: { nsa: ['Pod security: protecting pod service account tokens', 'Network separation: secrets'], mitre: ['T1552.007', 'T1528'] },
   enabledByDefault: true,
   appliesTo: { workloads: true },
-  reads: { kinds: ['Secret', 'ServiceAccount'], analyses: [namespaceSecretAccess, serviceAccountPowers], scope: 'cluster' },
+  // Of Secrets, which exist (the other Secrets of the namespace are named).
+  reads: { kinds: ['Secret', 'ServiceAccount'], significant: (resource) => (resource.ref.kind === 'Secret' ? null : objectContent(resource)), analyses: [namespaceSecretAccess, serviceAccountPowers], scope: 'cluster' },
   options: {},
   messages: {
     bulk: 'serviceaccount:{{namespace}}:{{account}}, whose token the pod holds, can {{verbs}} every Secret of namespace "{{namespace}}" ({{via}}), while the pod references only {{referenced}}',

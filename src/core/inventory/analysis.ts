@@ -1,3 +1,5 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { Resource } from '../model/resource.js';
 import type { Inventory } from './inventory.js';
 
 /** Every kind: an analysis or check that looks at whatever objects there are (custom resources included). */
@@ -25,6 +27,15 @@ export interface Analysis<T> {
   /** Other analyses the build calls `inventory.get` on: their reads are this one's too. */
   readonly uses?: readonly AnyAnalysis[];
   readonly scope: ReadScope;
+  /**
+   * What the build reads of an object of a kind it reads (for ANY_KIND kinds often nothing
+   * but that the object exists): two versions of one object with deep-equal values leave the
+   * analysis standing, so a watcher re-evaluates nothing else for that change. It must cover every field the build (and every analysis that uses this one
+   * and reads objects through it) looks at: test/watch.test.ts mutates real objects field by
+   * field and compares the watcher with a fresh scan. Absent: objectContent (status and
+   * server-written metadata aside). existenceOnly when only the object's identity counts.
+   */
+  readonly significant?: (resource: Resource) => unknown;
   /** Pure: the inventory in, the derived value out. */
   build(inventory: Inventory): T;
 }
@@ -48,6 +59,59 @@ export function readsOf(analysis: AnyAnalysis): ReadonlySet<string> {
     effective.set(analysis, (kinds = out));
   }
   return kinds;
+}
+
+/** For `significant`: the reader looks at nothing of the object but that it exists (its kind, namespace and name). */
+export const existenceOnly = (): null => null;
+
+/**
+ * What counts of an object when a reader declares no `significant`: every field but those the
+ * API server and controllers write on every update and no check reads (status, resourceVersion,
+ * generation, managedFields), so a status update changes nothing for anything else.
+ */
+export function objectContent(resource: Resource): unknown {
+  const { status: _status, metadata, ...rest } = resource.object as Record<string, unknown>;
+  if (!metadata || typeof metadata !== 'object') return rest;
+  const { resourceVersion: _version, generation: _generation, managedFields: _managed, ...kept } = metadata as Record<string, unknown>;
+  return { ...rest, metadata: kept };
+}
+
+/** A change of one object: added (no before), deleted (no after) or replaced. */
+export interface ObjectVersions {
+  kind: string;
+  before?: Resource | undefined;
+  after?: Resource | undefined;
+}
+
+/**
+ * Whether a change may alter what this reader (an analysis, or a check's direct lookups)
+ * derives: it reads the kind, and the object came, went, or differs in what `significant`
+ * picks. `significant` values are computed once per function and change (memo).
+ */
+export function changeMatters(
+  reads: { has(kind: string): boolean },
+  significant: ((resource: Resource) => unknown) | undefined,
+  change: ObjectVersions,
+  memo?: Map<unknown, boolean>,
+): boolean {
+  if (!reads.has(change.kind) && !reads.has(ANY_KIND)) return false;
+  if (!change.before || !change.after) return true;
+  const pick = significant ?? objectContent;
+  const known = memo?.get(pick);
+  if (known !== undefined) return known;
+  const differs = !isDeepStrictEqual(pick(change.before), pick(change.after));
+  memo?.set(pick, differs);
+  return differs;
+}
+
+const ownReads = new WeakMap<AnyAnalysis, ReadonlySet<string>>();
+
+/** Whether a change may alter this analysis or any it uses (transitively). */
+export function analysisAffected(analysis: AnyAnalysis, change: ObjectVersions, memo: Map<unknown, boolean> = new Map()): boolean {
+  let reads = ownReads.get(analysis);
+  if (!reads) ownReads.set(analysis, (reads = new Set(analysis.reads)));
+  if (changeMatters(reads, analysis.significant, change, memo)) return true;
+  return (analysis.uses ?? []).some((used) => analysisAffected(used, change, memo));
 }
 
 /** 'cluster' when the analysis or any it uses reads across namespaces. */

@@ -2,7 +2,7 @@ import { extractWorkload, type Workload } from '../kinds/pod-spec.js';
 import type { ImageResults } from '../images/results.js';
 import type { SignatureResults } from '../images/signatures.js';
 import type { ObjectRef, Resource } from '../model/resource.js';
-import { ANY_KIND, readsOf, type Analysis, type AnyAnalysis } from './analysis.js';
+import { analysisAffected, type Analysis, type AnyAnalysis, type ObjectVersions } from './analysis.js';
 
 /**
  * The objects a scan, an admission request or a watcher knows, indexed for relational
@@ -36,8 +36,13 @@ export type ObjectIdentity = Pick<ObjectRef, 'kind' | 'namespace' | 'name'>;
 
 /** An inventory kept current object by object, as the admission webhook and the watcher feed it. */
 export interface IncrementalInventory extends Inventory {
-  /** Adds an object, or replaces the one with the same identity in its place. */
-  upsert(resource: Resource): void;
+  /**
+   * Adds an object, or replaces the content of the one with the same identity: the inventory
+   * keeps the first Resource object of an identity for as long as it holds it (analyses that
+   * a change does not affect keep referring to it) and updates its ref, object and origin.
+   * Returns what the replaced object was (a copy), undefined when it is new.
+   */
+  upsert(resource: Resource): Resource | undefined;
   /** Removes the object with this identity; false when there was none. */
   delete(identity: ObjectIdentity): boolean;
   /**
@@ -185,22 +190,25 @@ class IndexedInventory implements IncrementalInventory {
     let identities = this.byIdentity.get(kind);
     if (!identities) this.byIdentity.set(kind, (identities = new TwoKeyIndex()));
     identities.push(namespace ?? '', name, resource);
-    this.changed(kind);
+    this.changed({ kind, after: resource });
   }
 
-  upsert(resource: Resource): void {
+  upsert(resource: Resource): Resource | undefined {
     const { kind, namespace, name } = resource.ref;
     const existing = this.find(kind, namespace, name);
-    if (!existing) return this.add(resource);
-    // Same identity, so the same kind and namespace: every index keeps the object's place.
-    replace(this.all, existing, resource);
-    replace(this.byKind.get(kind)!, existing, resource);
-    if (namespace !== undefined) {
-      replace(this.byNamespace.get(namespace)!, existing, resource);
-      replace(this.byKindAndNamespace.get(kind, namespace)!, existing, resource);
+    if (!existing) {
+      this.add(resource);
+      return undefined;
     }
-    replace(this.byIdentity.get(kind)!.get(namespace ?? '', name)!, existing, resource);
-    this.changed(kind);
+    if (existing === resource) return { ...resource };
+    // Same identity, so the same kind and namespace: the object keeps its place in every index.
+    const before: Resource = { ref: existing.ref, object: existing.object, origin: existing.origin };
+    existing.ref = resource.ref;
+    existing.object = resource.object;
+    existing.origin = resource.origin;
+    this.workloads.delete(existing);
+    this.changed({ kind, before, after: existing });
+    return before;
   }
 
   delete(identity: ObjectIdentity): boolean {
@@ -216,7 +224,7 @@ class IndexedInventory implements IncrementalInventory {
     }
     if (kind === 'Namespace' && name) this.useNamespace(name, -1);
     removeFrom(this.byIdentity.get(kind)!.get(namespace ?? '', name)!, existing);
-    this.changed(kind);
+    this.changed({ kind, before: existing });
     return true;
   }
 
@@ -227,13 +235,11 @@ class IndexedInventory implements IncrementalInventory {
     if (delta < 0 ? uses === 0 : uses === 1) this.namespaceSet = undefined;
   }
 
-  /** Drops the analyses that read objects of this kind. */
-  private changed(kind: string): void {
+  /** Drops the analyses the change may alter. */
+  private changed(change: ObjectVersions): void {
     if (this.analyses.size === 0) return;
-    for (const analysis of [...this.analyses.keys()]) {
-      const reads = readsOf(analysis);
-      if (reads.has(kind) || reads.has(ANY_KIND)) this.analyses.delete(analysis);
-    }
+    const memo = new Map<unknown, boolean>();
+    for (const analysis of [...this.analyses.keys()]) if (analysisAffected(analysis, change, memo)) this.analyses.delete(analysis);
   }
 }
 
@@ -241,11 +247,6 @@ function push(index: Map<string, Resource[]>, key: string, resource: Resource): 
   const list = index.get(key);
   if (list) list.push(resource);
   else index.set(key, [resource]);
-}
-
-function replace(list: Resource[], previous: Resource, next: Resource): void {
-  const index = list.lastIndexOf(previous);
-  if (index >= 0) list[index] = next;
 }
 
 /** Every scanned object, indexed once: what a scan of files or a cluster evaluates against. */

@@ -108,6 +108,11 @@ export type Applicability = { workloads: true } | { kinds: readonly string[] };
 export interface CheckReads {
   /** Kinds looked up through the inventory; ANY_KIND when whatever there is counts. */
   kinds?: readonly string[];
+  /**
+   * What the check reads of an object of those kinds (see Analysis.significant): a change that
+   * leaves it deep-equal re-evaluates no other object for this check. Absent: objectContent.
+   */
+  significant?: (resource: Resource) => unknown;
   /** Analyses the check gets from the inventory. */
   analyses?: readonly AnyAnalysis[];
   /** Results of earlier image scans (inventory.images). */

@@ -6,7 +6,8 @@ import { ANY_KIND, defineAnalysis, keyed } from '../inventory/analysis.js';
 import { WORKLOAD_KINDS } from '../kinds/pod-spec.js';
 import { asStringRecord } from '../model/values.js';
 import { analyzeNetwork, type NetworkAnalysis } from './analysis.js';
-import { buildNetworkModel } from './model.js';
+import { buildNetworkModel, networkModelReads } from './model.js';
+import { extractWorkload } from '../kinds/pod-spec.js';
 
 /** What the network model is built from; it also collects every namespace in use, hence ANY_KIND. */
 export const NETWORK_MODEL_KINDS: readonly string[] = ['Namespace', 'NetworkPolicy', ...WORKLOAD_KINDS];
@@ -15,6 +16,7 @@ export const networkAnalysis = defineAnalysis<NetworkAnalysis>({
   id: 'network/analysis',
   reads: [...NETWORK_MODEL_KINDS, ANY_KIND],
   scope: 'cluster',
+  significant: networkModelReads,
   build: (inventory) => analyzeNetwork(buildNetworkModel(inventory.resources)),
 });
 
@@ -23,6 +25,7 @@ export const podLabelsByNamespace = defineAnalysis<(namespace: string) => Array<
   id: 'network/pod-labels',
   reads: WORKLOAD_KINDS,
   scope: 'namespace',
+  significant: (resource) => extractWorkload(resource.object)?.podMetadata.labels ?? null,
   build: (inventory) =>
     keyed((namespace: string) => {
       const out: Array<Record<string, string>> = [];
@@ -43,6 +46,7 @@ export const operatorPodsByNamespace = defineAnalysis<(namespace: string) => boo
   id: 'network/operator-pods',
   reads: [ANY_KIND],
   scope: 'namespace',
+  significant: (resource) => ({ apiVersion: resource.ref.apiVersion, workload: extractWorkload(resource.object) !== undefined }),
   build: (inventory) =>
     keyed((namespace: string) =>
       inventory.inNamespace(namespace).some((resource) => {

@@ -307,6 +307,28 @@ export function parsePolicy(resource: Resource, problems: PolicyProblem[]): Pars
 
 const POD_KINDS_SKIPPED = new Set(['PodTemplate']);
 
+/**
+ * What buildNetworkModel reads of an object (Analysis.significant): a Namespace's labels, a
+ * NetworkPolicy whole, a workload's pod labels, controller, selector, container ports and
+ * hostNetwork; of any other object only that it exists (its namespace is in use).
+ */
+export function networkModelReads(resource: Resource): unknown {
+  const { kind, apiVersion } = resource.ref;
+  if (kind === 'Namespace') return { apiVersion, labels: metadataOf(resource.object).labels };
+  if (kind === 'NetworkPolicy') return resource.object;
+  if (POD_KINDS_SKIPPED.has(kind)) return { apiVersion };
+  const workload = extractWorkload(resource.object);
+  if (!workload) return { apiVersion };
+  return {
+    apiVersion,
+    labels: workload.podMetadata.labels,
+    owners: metadataOf(resource.object).ownerReferences,
+    selector: asRecord(resource.object.spec)?.selector,
+    ports: containerPortsOf(workload.podSpec),
+    hostNetwork: workload.podSpec.hostNetwork,
+  };
+}
+
 /** Builds the model from scanned objects: workloads' pod templates and bare Pods, Namespaces, NetworkPolicies. */
 export function buildNetworkModel(resources: readonly Resource[]): NetworkModel {
   const problems: PolicyProblem[] = [];

@@ -5,7 +5,7 @@
 import { ANY_KIND, defineAnalysis } from '../inventory/analysis.js';
 import { WORKLOAD_KINDS } from '../kinds/pod-spec.js';
 import { findEscalations, type EscalationPath } from './escalation.js';
-import { buildRbacModel, type BindingInfo, type RbacModel } from './model.js';
+import { buildRbacModel, rbacModelReads, type BindingInfo, type RbacModel } from './model.js';
 import type { Resource } from '../model/resource.js';
 
 /** What the RBAC model is built from; it also collects every namespace in use, hence ANY_KIND. */
@@ -15,6 +15,7 @@ export const rbacModel = defineAnalysis<RbacModel>({
   id: 'rbac/model',
   reads: [...RBAC_MODEL_KINDS, ANY_KIND],
   scope: 'cluster',
+  significant: rbacModelReads,
   build: (inventory) => buildRbacModel(inventory.resources, { workloadOf: (resource) => inventory.workloadOf(resource) }),
 });
 

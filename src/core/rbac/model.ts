@@ -422,6 +422,19 @@ export function buildRbacModel(resources: readonly Resource[], options: ModelOpt
 }
 
 /** The service account a pod template runs as (serviceAccountName, else the deprecated serviceAccount, else default). */
+/**
+ * What buildRbacModel reads of an object (Analysis.significant): roles, bindings and service
+ * accounts whole; of a Secret its type and owning account; of a workload the account it runs
+ * as; of a Namespace or any other object only that it exists.
+ */
+export function rbacModelReads(resource: Resource): unknown {
+  const { kind, apiVersion } = resource.ref;
+  if (kind === 'ClusterRole' || kind === 'Role' || kind === 'ClusterRoleBinding' || kind === 'RoleBinding' || kind === 'ServiceAccount') return resource.object;
+  if (kind === 'Secret') return { apiVersion, type: resource.object.type, account: asStringRecord(metadataOf(resource.object).annotations)['kubernetes.io/service-account.name'] };
+  if (isWorkloadKind(kind)) return { apiVersion, account: podServiceAccountName(resource, (item) => extractWorkload(item.object)) ?? null };
+  return { apiVersion };
+}
+
 function podServiceAccountName(resource: Resource, workloadOf: NonNullable<ModelOptions['workloadOf']>): string | undefined {
   // A PodTemplate object runs nothing by itself.
   if (resource.ref.kind === 'PodTemplate' || !isWorkloadKind(resource.ref.kind)) return undefined;

@@ -1,8 +1,8 @@
 import type { AnyCheck } from '../model/check.js';
 import type { Inventory, ObjectIdentity } from '../inventory/inventory.js';
-import { ANY_KIND } from '../inventory/analysis.js';
+import { ANY_KIND, changeMatters, type AnyAnalysis, type ObjectVersions } from '../inventory/analysis.js';
 import { checkNeeds, type CheckNeeds } from '../inventory/reads.js';
-import { metadataOf } from '../model/resource.js';
+import { metadataOf, type Resource } from '../model/resource.js';
 import { asArray, asRecord, asString } from '../model/values.js';
 
 /**
@@ -10,7 +10,9 @@ import { asArray, asRecord, asString } from '../model/values.js';
  * the object itself, with every check; for every check that reads the changed kind (directly or
  * through an analysis), the objects that check applies to in the change's namespace ('namespace'
  * scope) or in the whole inventory ('cluster' scope), with that check only (a change anywhere
- * must not run every check on every pod); and, with every check, the objects it controls
+ * must not run every check on every pod), unless the change leaves what the check reads of
+ * that object as it was (the `significant` part its analyses and lookups declare: a new image
+ * or security context changes no network or RBAC model); and, with every check, the objects it controls
  * (ownerReferences), whose findings the engine reports on the controller while it exists.
  * Precise per check, simple per object: correctness is judged by a property test comparing
  * the watcher with a fresh scan after every change.
@@ -33,6 +35,11 @@ interface Reader {
   id: string;
   needs: CheckNeeds;
   kinds: ReadonlySet<string>;
+  /** Kinds it looks up itself (not through analyses), and what of them it reads. */
+  direct: ReadonlySet<string>;
+  significant: ((resource: Resource) => unknown) | undefined;
+  /** Its analyses with their own kinds (those they use are listed too). */
+  analyses: Array<{ analysis: AnyAnalysis; reads: ReadonlySet<string> }>;
 }
 
 /** The change's namespace: its own, or its name for a Namespace; undefined for other cluster-scoped objects (read from every namespace). */
@@ -45,14 +52,31 @@ function identityKey(identity: ObjectIdentity): string {
 }
 
 export interface ReevaluationPlanner {
-  plan(change: ObjectChange, inventory: Inventory): Reevaluation;
+  /**
+   * `before`: what a replaced object was (the inventory's upsert returns it); without it a
+   * modification counts as changing every field.
+   */
+  plan(change: ObjectChange, inventory: Inventory, before?: Resource): Reevaluation;
+}
+
+/** Whether the change may alter what the reader reads of other objects than the one it evaluates. */
+function matters(reader: Reader, change: ObjectVersions, memo: Map<unknown, boolean>): boolean {
+  if (changeMatters(reader.direct, reader.significant, change, memo)) return true;
+  return reader.analyses.some(({ analysis, reads }) => changeMatters(reads, analysis.significant, change, memo));
 }
 
 /** A planner for these checks (the plan's): what each reads and applies to is computed once. */
 export function createPlanner(checks: readonly AnyCheck[]): ReevaluationPlanner {
   const readers: Reader[] = checks.map((check) => {
     const needs = checkNeeds(check);
-    return { id: check.id, needs, kinds: new Set(needs.reads) };
+    return {
+      id: check.id,
+      needs,
+      kinds: new Set(needs.reads),
+      direct: new Set(check.reads?.kinds ?? []),
+      significant: check.reads?.significant,
+      analyses: [...needs.analyses].map((analysis) => ({ analysis, reads: new Set(analysis.reads) })),
+    };
   });
   // Per changed kind: the readers of that kind, cached.
   const byKind = new Map<string, Reader[]>();
@@ -65,7 +89,7 @@ export function createPlanner(checks: readonly AnyCheck[]): ReevaluationPlanner 
     return list;
   };
   return {
-    plan(change, inventory) {
+    plan(change, inventory, before) {
       const planned = new Map<string, PlannedObject & { checks?: Set<string> }>();
       let only: string | undefined;
       /** Plans an object for the reader `only` (a check id), or for every check when undefined. */
@@ -82,7 +106,12 @@ export function createPlanner(checks: readonly AnyCheck[]): ReevaluationPlanner 
       };
       add(change);
       const namespace = namespaceOf(change);
+      // What it was against what it is now (a later change may be queued behind this one); without
+      // what it was (an addition, or a caller that does not know), the change may matter to anything.
+      const versions: ObjectVersions = { kind: change.kind, before, after: inventory.find(change.kind, change.namespace, change.name) };
+      const memo = new Map<unknown, boolean>();
       for (const reader of readersOf(change.kind)) {
+        if (!matters(reader, versions, memo)) continue;
         only = reader.id;
         const kinds = reader.needs.appliesTo;
         if (kinds.length === 0) continue;

@@ -1,0 +1,139 @@
+/**
+ * The watch use case in-process, no API server: N objects of the bench corpus (bench/corpus.ts)
+ * in an incremental inventory, the first full evaluation, then single changes of several kinds
+ * (a Deployment, a Pod-template-free kind, a NetworkPolicy, a RoleBinding, a Namespace label, a
+ * ServiceAccount) timed as upsert + re-evaluation, against a fresh scan of the same objects
+ * in the same run as the baseline. The end-to-end figures with a real API server are in
+ * bench/watch.ts; this one is quick enough to profile (--cpu-prof).
+ *
+ *   npm run build && node dist/bench/watch-change.js [--objects N] [--changes N]
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import jsyaml from 'js-yaml';
+import { generateCorpus } from './corpus.js';
+import { planScan } from '../src/app/scan.js';
+import { createWatcher } from '../src/app/watch.js';
+import { compilePlan, evaluateResource, type Evaluation } from '../src/core/engine/run.js';
+import { createIncrementalInventory } from '../src/core/inventory/inventory.js';
+import { isClusterScoped } from '../src/core/kinds/scope.js';
+import { refOf } from '../src/core/model/resource.js';
+import { createPlanner } from '../src/core/watch/plan.js';
+
+const { values } = parseArgs({
+  options: {
+    objects: { type: 'string', default: '50000' },
+    changes: { type: 'string', default: '200' },
+  },
+});
+const objects = Number(values.objects);
+const changes = Number(values.changes);
+
+type KubeObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [key: string]: unknown };
+
+const root = mkdtempSync(path.join(tmpdir(), 'palisade-watch-change-'));
+generateCorpus(root, objects);
+const items: KubeObject[] = [];
+for (const file of readdirSync(root).sort()) for (const document of jsyaml.loadAll(readFileSync(path.join(root, file), 'utf8')) as KubeObject[]) if (document) items.push(document);
+rmSync(root, { recursive: true, force: true });
+const namespaces = [...new Set(items.map((item) => item.metadata.namespace).filter((ns): ns is string => ns !== undefined))];
+
+const now = new Date();
+const inventory = createIncrementalInventory();
+const source = { kind: 'cluster' as const, context: 'bench' };
+let document = 0;
+const upsert = (object: KubeObject) => inventory.upsert({ ref: refOf(object as never, isClusterScoped), object: object as never, origin: { source, document: document++ } } as never);
+for (const name of namespaces) upsert({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { team: name } } });
+items.forEach(upsert);
+const plan = planScan({ config: {}, now });
+
+// Baseline: a fresh evaluation of every object (what a scan does after reading).
+const fresh = () => {
+  const out: Evaluation = { findings: [], suppressed: [], errors: [] };
+  const compiled = compilePlan(plan);
+  for (const resource of inventory.resources) evaluateResource(resource, inventory, compiled, out);
+  return out.findings.length;
+};
+let started = performance.now();
+const freshFindings = fresh();
+const freshMs = performance.now() - started;
+
+const planner = createPlanner(plan.checks.map((planned) => planned.check));
+const watcher = createWatcher({ inventory, plan, scope: 'cluster:bench' });
+started = performance.now();
+await watcher.start(now);
+const startMs = performance.now() - started;
+
+const percentile = (list: number[], p: number) => {
+  const sorted = [...list].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+};
+
+/** A change of each kind: returns the object after the change, alternating between two states. */
+const pick = (kind: string) => items.filter((item) => item.kind === kind).slice(0, 50);
+const scenarios: { name: string; change: (i: number) => KubeObject }[] = [];
+const addScenario = (kind: string, mutate: (object: KubeObject, on: boolean) => void) => {
+  const pool = pick(kind);
+  if (pool.length === 0) return;
+  scenarios.push({
+    name: kind,
+    change: (i) => {
+      // The object as the inventory holds it now (earlier scenarios changed it too).
+      const original = pool[i % pool.length]!;
+      const object = structuredClone(inventory.find(original.kind, original.metadata.namespace, original.metadata.name)!.object) as KubeObject;
+      mutate(object, Math.floor(i / pool.length) % 2 === 0);
+      return object;
+    },
+  });
+};
+const label = (object: KubeObject, on: boolean) => {
+  object.metadata.labels = { ...object.metadata.labels, 'bench/toggle': on ? 'a' : 'b' };
+};
+type Spec = { replicas?: number; template?: { spec?: { containers?: Array<{ image?: string }> } } };
+const specOf = (object: KubeObject) => object.spec as Spec;
+addScenario('Deployment', (object, on) => {
+  const container = specOf(object).template!.spec!.containers![0]!;
+  container.image = `${container.image}-${on ? 'next' : 'prev'}`;
+});
+scenarios[scenarios.length - 1]!.name = 'Deployment: image';
+addScenario('Deployment', (object, on) => {
+  specOf(object).replicas = on ? 5 : 3;
+});
+scenarios[scenarios.length - 1]!.name = 'Deployment: scale';
+addScenario('Deployment', (object, on) => {
+  object.status = { observedGeneration: on ? 2 : 3, readyReplicas: on ? 1 : 2 };
+});
+scenarios[scenarios.length - 1]!.name = 'Deployment: status';
+addScenario('Deployment', (object, on) => {
+  const container = specOf(object).template!.spec!.containers![0]! as Record<string, unknown>;
+  container.securityContext = { privileged: on };
+});
+scenarios[scenarios.length - 1]!.name = 'Deployment: privileged';
+for (const kind of ['Deployment', 'Service', 'NetworkPolicy', 'RoleBinding', 'ClusterRoleBinding', 'ServiceAccount', 'ConfigMap', 'Secret']) addScenario(kind, label);
+scenarios.push({
+  name: 'Namespace',
+  change: (i) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespaces[i % namespaces.length]!, labels: { team: 'x', 'bench/toggle': String(i % 2) } } }),
+});
+
+console.log(`${inventory.resources.length} objects; fresh evaluation ${freshMs.toFixed(0)} ms (${freshFindings} findings); watcher.start ${startMs.toFixed(0)} ms`);
+console.log('| change | p50 ms | p99 ms | max ms | objects re-evaluated (p50) |\n|---|---:|---:|---:|---:|');
+for (const scenario of scenarios) {
+  const times: number[] = [];
+  const planned: number[] = [];
+  for (let i = 0; i < changes; i++) {
+    const object = scenario.change(i);
+    const t0 = performance.now();
+    const before = upsert(object);
+    watcher.evaluateChange({ type: 'modified', kind: object.kind, ...(object.metadata.namespace !== undefined ? { namespace: object.metadata.namespace } : {}), name: object.metadata.name }, now, before);
+    times.push(performance.now() - t0);
+    if (i === 0 && process.env.DEBUG_PLAN) {
+      const counts = new Map<string, number>();
+      for (const item of planner.plan({ type: 'modified', kind: object.kind, ...(object.metadata.namespace !== undefined ? { namespace: object.metadata.namespace } : {}), name: object.metadata.name } as never, inventory, before).objects) for (const id of item.checks ?? ['*']) counts.set(id, (counts.get(id) ?? 0) + 1);
+      console.error(scenario.name, [...counts].map(([id, n]) => `${id}=${n}`).join(' '));
+    }
+    if (i < 20) planned.push(planner.plan({ type: 'modified', kind: object.kind, ...(object.metadata.namespace !== undefined ? { namespace: object.metadata.namespace } : {}), name: object.metadata.name } as never, inventory, before).objects.length);
+  }
+  console.log(`| ${scenario.name} | ${percentile(times, 50).toFixed(2)} | ${percentile(times, 99).toFixed(2)} | ${Math.max(...times).toFixed(2)} | ${percentile(planned, 50)} |`);
+}
