@@ -6,7 +6,10 @@
  * in the same run as the baseline. The end-to-end figures with a real API server are in
  * bench/watch.ts; this one is quick enough to profile (--cpu-prof).
  *
- *   npm run build && node dist/bench/watch-change.js [--objects N] [--changes N]
+ * With --expose-gc it also tells the heap held per object after each stage (objects parsed,
+ * inventory indexed, analyses built, the watcher's findings), to show where memory goes.
+ *
+ *   npm run build && node --expose-gc dist/bench/watch-change.js [--objects N] [--changes N]
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,6 +41,14 @@ generateCorpus(root, objects);
 const items: KubeObject[] = [];
 for (const file of readdirSync(root).sort()) for (const document of jsyaml.loadAll(readFileSync(path.join(root, file), 'utf8')) as KubeObject[]) if (document) items.push(document);
 rmSync(root, { recursive: true, force: true });
+const gc = (globalThis as { gc?: () => void }).gc;
+const heap = () => {
+  gc?.();
+  gc?.();
+  return process.memoryUsage().heapUsed;
+};
+const heapStages: Array<[string, number]> = [['start', 0]];
+heapStages[0]![1] = heap();
 const namespaces = [...new Set(items.map((item) => item.metadata.namespace).filter((ns): ns is string => ns !== undefined))];
 
 const now = new Date();
@@ -46,7 +57,9 @@ const source = { kind: 'cluster' as const, context: 'bench' };
 let document = 0;
 const upsert = (object: KubeObject) => inventory.upsert({ ref: refOf(object as never, isClusterScoped), object: object as never, origin: { source, document: document++ } } as never);
 for (const name of namespaces) upsert({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { team: name } } });
+heapStages.push(['objects parsed', heap()]);
 items.forEach(upsert);
+heapStages.push(['inventory indexed', heap()]);
 const plan = planScan({ config: {}, now });
 
 // Baseline: a fresh evaluation of every object (what a scan does after reading).
@@ -59,12 +72,14 @@ const fresh = () => {
 let started = performance.now();
 const freshFindings = fresh();
 const freshMs = performance.now() - started;
+heapStages.push(['analyses and workload views built (a fresh evaluation, its findings dropped)', heap()]);
 
 const planner = createPlanner(plan.checks.map((planned) => planned.check));
 const watcher = createWatcher({ inventory, plan, scope: 'cluster:bench' });
 started = performance.now();
 await watcher.start(now);
 const startMs = performance.now() - started;
+heapStages.push(["the watcher's findings held", heap()]);
 
 const percentile = (list: number[], p: number) => {
   const sorted = [...list].sort((a, b) => a - b);
@@ -117,6 +132,13 @@ scenarios.push({
   change: (i) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespaces[i % namespaces.length]!, labels: { team: 'x', 'bench/toggle': String(i % 2) } } }),
 });
 
+if (gc) {
+  console.log('| heap stage | heap used | added per object |\n|---|---:|---:|');
+  for (let index = 1; index < heapStages.length; index++) {
+    const [name, used] = heapStages[index]!;
+    console.log(`| ${name} | ${(used / 2 ** 20).toFixed(0)} MiB | ${((used - heapStages[index - 1]![1]) / 1024 / inventory.resources.length).toFixed(2)} KiB |`);
+  }
+}
 console.log(`${inventory.resources.length} objects; fresh evaluation ${freshMs.toFixed(0)} ms (${freshFindings} findings); watcher.start ${startMs.toFixed(0)} ms`);
 console.log('| change | p50 ms | p99 ms | max ms | objects re-evaluated (p50) |\n|---|---:|---:|---:|---:|');
 for (const scenario of scenarios) {

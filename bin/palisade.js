@@ -5,12 +5,14 @@ import { canLoadBundle, codeCacheDirectory, loadBundle } from '../dist/src/cli/c
 
 // The bundle (scripts/bundle.mjs: one CommonJS file) loads through a V8 code cache in a fraction
 // of the time of the hundreds of compiled modules; it is used when it is at least as new as the
-// compiled modules, so a build by `tsc` alone is never shadowed by an older bundle, and when this
-// Node can require the ES-module npm packages it leaves external.
+// compiled modules, so a build by `tsc` alone is never shadowed by an older bundle (tsc builds
+// incrementally and rewrites only the modules that changed: its build-info file tells when it
+// last built), and when this Node can require the ES-module npm packages it leaves external.
 const bundle = new URL('../dist/bundle/cli/main.cjs', import.meta.url);
 const compiled = new URL('../dist/src/cli/main.js', import.meta.url);
 const bundleTime = statSync(bundle, { throwIfNoEntry: false })?.mtimeMs ?? -1;
-const compiledTime = statSync(compiled, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+const buildInfo = new URL('../dist/.tsbuildinfo', import.meta.url);
+const compiledTime = Math.max(statSync(compiled, { throwIfNoEntry: false })?.mtimeMs ?? 0, statSync(buildInfo, { throwIfNoEntry: false })?.mtimeMs ?? 0);
 
 const args = process.argv.slice(2);
 let cli;

@@ -311,6 +311,16 @@ describe('deploy/chart (the admission webhook chart)', () => {
     assert.deepEqual(env.get('POD_NAMESPACE'), { fieldRef: { fieldPath: 'metadata.namespace' } });
     assert.equal(container.securityContext.readOnlyRootFilesystem, true);
     assert.equal(deployment.spec.template.spec.securityContext.runAsNonRoot, true);
+    // Metrics and probes on their own port; the NetworkPolicy lets nobody scrape until metricsFrom says who.
+    assert.ok(container.args.includes('--metrics-bind-address=:8080'), container.args.join(' '));
+    assert.deepEqual(container.ports, [{ name: 'metrics', containerPort: 8080, protocol: 'TCP' }]);
+    assert.deepEqual([container.livenessProbe.httpGet, container.readinessProbe.httpGet], [{ path: '/healthz', port: 'metrics' }, { path: '/readyz', port: 'metrics' }]);
+    assert.deepEqual((only(list, 'NetworkPolicy', 'palisade-watch') as any).spec.ingress, []);
+    const scraped = render('watch.enabled=true', 'watch.store.existingSecret=palisade-pg', 'watch.metricsFrom[0].namespaceSelector.matchLabels.name=monitoring');
+    assert.deepEqual((only(scraped, 'NetworkPolicy', 'palisade-watch') as any).spec.ingress, [{ from: [{ namespaceSelector: { matchLabels: { name: 'monitoring' } } }], ports: [{ port: 8080, protocol: 'TCP' }] }]);
+    const quiet = only(render('watch.enabled=true', 'watch.store.existingSecret=palisade-pg', 'watch.metricsPort=0'), 'Deployment', 'palisade-watch') as any;
+    assert.ok(!quiet.spec.template.spec.containers[0].args.some((arg: string) => arg.startsWith('--metrics-bind-address')));
+    assert.equal(quiet.spec.template.spec.containers[0].livenessProbe, undefined);
     // The Lease: get and update on its own name only, create (not restricted by name), in the release namespace.
     const role = only(list, 'Role', 'palisade-watch-lease') as any;
     assert.equal(role.metadata.namespace, NAMESPACE);

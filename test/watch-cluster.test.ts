@@ -16,6 +16,7 @@ import { tempDir } from './support/temp.js';
 interface Event {
   event: string;
   checkId: string;
+  severity: string;
   object: { kind: string; namespace?: string; name: string };
   firstSeen: string;
   cause?: { type: string; kind: string; name: string; manager?: string };
@@ -168,6 +169,44 @@ describe('palisade watch against a real API server', { timeout: 90_000 }, () => 
     assert.ok(Date.now() - started < 60_000, `took ${Date.now() - started} ms`);
   });
 
+  it('--metrics-bind-address serves probes and Prometheus metrics: open findings by team, evaluation time, lag', async () => {
+    await request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'metered', labels: { team: 'payments' } } });
+    await request('POST', '/api/v1/namespaces/metered/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } });
+    await request('POST', '/api/v1/namespaces/metered/pods', pod(true));
+    const store = path.join(tempDir('palisade-watch-store'), 'findings.db');
+    const watch = new Watch(['--kubeconfig', cluster.kubeconfig, '-n', 'metered', '--store', store, '--metrics-bind-address', '127.0.0.1:0']);
+    running.push(watch);
+    await watch.until('the metrics address', () => /on http:\/\/127\.0\.0\.1:\d+/.test(watch.stderr));
+    const base = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(watch.stderr)![1]!;
+    const get = async (pathname: string, method = 'GET') => {
+      const response = await fetch(`${base}${pathname}`, { method });
+      return { status: response.status, text: await response.text() };
+    };
+    assert.equal((await get('/healthz')).status, 200);
+    await watch.until('the initial sync', () => /synced \d+ objects/.test(watch.stderr));
+    await watch.until('the privileged pod', () => watch.find('opened', 'privileged-container', 'Pod', 'app') !== undefined);
+    assert.deepEqual(await get('/readyz'), { status: 200, text: 'ok' });
+
+    // A change after the sync: counted, evaluated, its lag observed.
+    await request('POST', '/api/v1/namespaces/metered/pods', { ...pod(true), metadata: { name: 'second', labels: { app: 'second' } } });
+    await watch.until('the second pod', () => watch.find('opened', 'privileged-container', 'Pod', 'second') !== undefined);
+    const value = (text: string, series: RegExp) => Number(text.split('\n').find((line) => series.test(line))?.split(' ').pop() ?? NaN);
+    const metrics = (await get('/metrics')).text;
+    const severity = watch.find('opened', 'privileged-container', 'Pod', 'app')!.severity;
+    const open = watch.events.filter((event) => event.event !== 'resolved' && event.severity === severity).length;
+    assert.equal(value(metrics, new RegExp(`^palisade_watch_open_findings\\{severity="${severity}",namespace="metered",team="payments"\\}`)), open, metrics);
+    assert.ok(value(metrics, /^palisade_watch_changes_total\{kind="Pod",type="added"\}/) >= 1, metrics);
+    assert.ok(value(metrics, /^palisade_watch_evaluation_seconds_count\{kind="Pod"\}/) >= 1, metrics);
+    assert.ok(value(metrics, /^palisade_watch_lag_seconds_count/) >= 1, metrics);
+    assert.ok(value(metrics, /^palisade_watch_objects /) > 0, metrics);
+    assert.equal(value(metrics, /^palisade_watch_queue_depth /), 0, metrics);
+    assert.equal((await get('/metrics', 'POST')).status, 405);
+    assert.equal((await get('/nothing')).status, 404);
+
+    assert.equal(await watch.stop(), 0);
+    await assert.rejects(fetch(`${base}/healthz`), 'the port is closed after the stop');
+  });
+
   it('--alert tells the owner of a finding opened and resolved while watching (recordChanges)', async () => {
     const hook = await startReceiver();
     try {
@@ -176,15 +215,21 @@ describe('palisade watch against a real API server', { timeout: 90_000 }, () => 
       writeFileSync(config, `checks:\n  only: [privileged-container]\nalerts:\n  minSeverity: high\n  sinks:\n    hook: { type: webhook, url: "${hook.url}/hook", timeout: 1s }\n`);
       await request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'alerted' } });
       await request('POST', '/api/v1/namespaces/alerted/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } });
-      const watch = new Watch(['--kubeconfig', cluster.kubeconfig, '-n', 'alerted', '--config', config, '--alert', '--alert-store', path.join(dir, 'alerts.db'), '--store', path.join(dir, 'findings.db')]);
+      const watch = new Watch(['--kubeconfig', cluster.kubeconfig, '-n', 'alerted', '--config', config, '--alert', '--alert-store', path.join(dir, 'alerts.db'), '--store', path.join(dir, 'findings.db'), '--metrics-bind-address', '127.0.0.1:0']);
       running.push(watch);
       await watch.until('the initial sync', () => /synced \d+ objects/.test(watch.stderr) && /alerts \(/.test(watch.stderr));
+      const metricsUrl = `${/on (http:\/\/127\.0\.0\.1:\d+)/.exec(watch.stderr)![1]!}/metrics`;
       const told = () => hook.received.map((item) => item.json as { reason: string; alert: { checkId: string; status: string } }).map((body) => `${body.reason}:${body.alert.checkId}`);
       await request('POST', '/api/v1/namespaces/alerted/pods', pod(true));
       await hook.waitFor(() => told().includes('new:privileged-container'), 15_000);
       await request('DELETE', '/api/v1/namespaces/alerted/pods/app?gracePeriodSeconds=0');
       await hook.waitFor(() => told().includes('resolved:privileged-container'), 15_000);
       assert.deepEqual(told(), ['new:privileged-container', 'resolved:privileged-container']);
+      // The deliveries are counted on the watch's /metrics (one observer for the process, not one per delivery run).
+      const sent = async () => Number(/^palisade_alerts_sent_total\{sink="hook",type="webhook"\} (\d+)/m.exec(await (await fetch(metricsUrl)).text())?.[1] ?? 0);
+      const deadline = Date.now() + 10_000;
+      while ((await sent()) < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(await sent(), 2);
       assert.equal(await watch.stop(), 0);
     } finally {
       await hook.close();

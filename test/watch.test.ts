@@ -299,6 +299,8 @@ describe('palisade watch: flags', () => {
       [['-o', 'yaml'], /-o\/--output must be table or json, not "yaml"/],
       [['-n', 'shop', '-A'], /-n\/--namespace and -A\/--all-namespaces/],
       [['--alert-store', 'x.db'], /--alert-store applies with --alert/],
+      [['--metrics-bind-address', 'nope'], /--metrics-bind-address: "nope" is not HOST:PORT, :PORT or 0/],
+      [['--metrics-bind-address', ':99999'], /--metrics-bind-address: ":99999" is not HOST:PORT/],
     ];
     for (const [args, message] of cases) {
       const run = palisade(['watch', ...args, '--kubeconfig', '/nonexistent']);

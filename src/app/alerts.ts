@@ -12,6 +12,7 @@ import { alertOf, type Alert } from '../core/alerts/model.js';
 import { resolveOwner } from '../core/alerts/owner.js';
 import { reconcile, step, dueForRenotify, type AlertChange, type Notification } from '../core/alerts/state.js';
 import type { PlannedCheck } from '../core/engine/config.js';
+import type { Inventory } from '../core/inventory/inventory.js';
 import type { Finding } from '../core/model/finding.js';
 import { findingKey } from '../core/model/finding-key.js';
 import { metadataOf, type Metadata, type Resource } from '../core/model/resource.js';
@@ -33,6 +34,15 @@ export function ownerDirectory(resources: readonly Resource[]): OwnerDirectory {
   return {
     object: (kind, namespace, name) => objects.get(id(kind, namespace, name)),
     namespace: (name) => objects.get(id('Namespace', undefined, name)),
+  };
+}
+
+/** An owner directory that looks objects up in an inventory as it is now (the watcher's): nothing copied per change. */
+export function inventoryOwners(inventory: Pick<Inventory, 'find'>): OwnerDirectory {
+  const metadata = (resource: Resource | undefined) => (resource ? metadataOf(resource.object) : undefined);
+  return {
+    object: (kind, namespace, name) => metadata(inventory.find(kind, namespace, name)),
+    namespace: (name) => metadata(inventory.find('Namespace', undefined, name)),
   };
 }
 

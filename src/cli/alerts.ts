@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { parseDuration, type AlertSettings } from '../core/alerts/config.js';
 import { drainOutbox, type DispatchResult, type RecordedAlerts } from '../app/alerts.js';
+import type { Registry } from 'prom-client';
 import { createSinks, deliveryObserver } from '../adapters/alerts/index.js';
 import { openAlertOutbox } from '../adapters/store/open.js';
 import type { AlertOutbox } from '../core/ports/alerts.js';
@@ -35,9 +36,14 @@ function logger() {
 }
 
 /** Delivers what the outbox holds until nothing is due within `timeoutMs`. */
-export async function deliverPending(store: AlertOutbox, settings: AlertSettings, io: CommandIO, timeoutMs: number): Promise<DispatchResult> {
+/** What deliveries tell: a log line each, and with a registry the alert counters (a long-running process makes one and passes it to every deliverPending). */
+export function alertObserver(settings: AlertSettings, registry?: Registry, outbox?: AlertOutbox) {
   const sinks = createSinks(settings);
-  const observer = deliveryObserver({ logger: logger(), sinkTypes: new Map([...sinks].map(([name, sink]) => [name, sink.type])) });
+  return deliveryObserver({ logger: logger(), sinkTypes: new Map([...sinks].map(([name, sink]) => [name, sink.type])), ...(registry ? { registry } : {}), ...(outbox ? { outbox } : {}) });
+}
+
+export async function deliverPending(store: AlertOutbox, settings: AlertSettings, io: CommandIO, timeoutMs: number, observer = alertObserver(settings)): Promise<DispatchResult> {
+  const sinks = createSinks(settings);
   // A claim outlives any send (each is bounded by its sink's timeout): past it, a process that died mid-send is retried.
   const leaseMs = 3 * Math.max(1_000, ...Object.values(settings.sinks).map((sink) => sink.timeoutMs));
   return drainOutbox({ outbox: store, sinks, backoff: settings.backoff, observer, leaseMs, now: () => io.now(), deadline: new Date(io.now().getTime() + timeoutMs), sleep: (ms) => sleep(ms) });

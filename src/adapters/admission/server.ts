@@ -19,6 +19,7 @@ import type { ImageResults } from '../../core/images/results.js';
 import { inventoryWithImages, type Inventory } from '../../core/inventory/inventory.js';
 import type { DecisionStore } from '../../core/ports/decisions.js';
 import { HttpError, readBody, send } from '../http/body.js';
+import { answerProbe, type ProbeState } from '../http/probes.js';
 
 export interface InventoryState {
   kind: string;
@@ -333,20 +334,13 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
     record(answer, started, notes);
   };
 
+  const probes: ProbeState = { registry, ready: () => options.ready() || 'informers not synced', closing: () => closing };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const started = process.hrtime.bigint();
     // While shutting down, each answer closes its connection: the client reconnects elsewhere.
     if (closing) res.setHeader('connection', 'close');
     const url = (req.url ?? '/').split('?')[0];
-    if (url === '/healthz') return send(res, 200, 'ok', 'text/plain');
-    if (url === '/readyz') return closing ? send(res, 503, 'shutting down', 'text/plain') : options.ready() ? send(res, 200, 'ok', 'text/plain') : send(res, 503, 'informers not synced', 'text/plain');
-    if (url === '/metrics') {
-      registry.metrics().then(
-        (text) => send(res, 200, text, registry.contentType),
-        (error: Error) => send(res, 500, error.message, 'text/plain'),
-      );
-      return;
-    }
+    if (answerProbe(url!, res, probes)) return;
     if (url !== '/validate') return send(res, 404, { error: `no such path ${url}: POST /validate` });
     inFlight++;
     inFlightGauge.set(inFlight);

@@ -20,6 +20,7 @@ import type { Logger } from 'pino';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { DEFAULT_AUDIT_LIMITS, falcoEventFrom, parseBoundedJson, parseEventList, type AuditEvent, type AuditInputError, type AuditLimits } from '../../core/audit/event.js';
 import { HttpError, readBody, send } from '../http/body.js';
+import { answerProbe, type ProbeState } from '../http/probes.js';
 
 export interface AuditServerOptions {
   certFile: string;
@@ -151,17 +152,10 @@ export async function startAuditServer(options: AuditServerOptions): Promise<Aud
     }
   };
 
+  const probes: ProbeState = { registry, ready: () => true, closing: () => closing };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const url = (req.url ?? '/').split('?')[0];
-    if (url === '/healthz') return send(res, 200, 'ok', 'text/plain');
-    if (url === '/readyz') return closing ? send(res, 503, 'shutting down', 'text/plain') : send(res, 200, 'ok', 'text/plain');
-    if (url === '/metrics') {
-      registry.metrics().then(
-        (text) => send(res, 200, text, registry.contentType),
-        (error: Error) => send(res, 500, error.message, 'text/plain'),
-      );
-      return;
-    }
+    if (answerProbe(url!, res, probes)) return;
     if (url !== '/audit' && url !== '/falco') {
       req.resume();
       return send(res, 404, { error: `no such path ${JSON.stringify(url?.slice(0, 200))}: POST /audit (EventList) or /falco (Falco alerts)` });

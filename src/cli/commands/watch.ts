@@ -3,16 +3,20 @@ import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { readBaseline } from './scan.js';
-import { alertsOf, ownerDirectory, proseOf, recordChanges, recordRun } from '../../app/alerts.js';
+import { Registry } from 'prom-client';
+import { alertsOf, inventoryOwners, proseOf, recordChanges, recordRun } from '../../app/alerts.js';
 import { EmptyScanError, planScan, ScanConfigError } from '../../app/scan.js';
 import { createWatcher } from '../../app/watch.js';
 import { parseDuration, type AlertSettings } from '../../core/alerts/config.js';
+import { ownerKeysFrom, resolveOwner } from '../../core/alerts/owner.js';
 import type { AlertChange } from '../../core/alerts/state.js';
 import { kindsToRead } from '../../core/inventory/reads.js';
 import { kindInfo } from '../../core/kinds/catalog.js';
 import type { ObjectRef } from '../../core/model/resource.js';
 import type { FindingCause, FindingEvent } from '../../core/ports/findings.js';
+import { parseBindAddress, startProbeServer, type ProbeServer } from '../../adapters/http/probes.js';
 import { defaultFindingStorePath } from '../../adapters/store/paths.js';
+import { watchMetrics } from '../../adapters/watch/metrics.js';
 import { loadConfigFile } from '../config.js';
 import type { CommandIO } from '../io.js';
 import { UsageError } from '../usage-error.js';
@@ -65,6 +69,11 @@ Flags:
                              the Lease (default palisade-watch)
       --leader-elect-resource-namespace NS
                              its namespace (default $POD_NAMESPACE, the pod's namespace, or default)
+      --metrics-bind-address HOST:PORT
+                             serve /metrics (Prometheus: open findings by severity, namespace and
+                             team; evaluation time; watch lag; alerts sent and failed), /healthz
+                             and /readyz (ready once synced) over HTTP; :PORT for every interface,
+                             0 for none (the default)
 
 Exit codes: 0 stopped by SIGINT or SIGTERM, 2 usage error or the cluster cannot be reached.
 
@@ -77,6 +86,8 @@ Examples:
                                                   mark what is new since the accepted findings
   palisade watch --store /var/lib/palisade/findings.db --alert
                                                   keep history in a chosen file and alert owners
+  palisade watch --metrics-bind-address 127.0.0.1:8080
+                                                  also serve Prometheus metrics and probes
 `;
 
 const refText = (ref: { kind: string; namespace?: string; name: string }) => `${ref.kind} ${ref.namespace !== undefined ? `${ref.namespace}/` : ''}${ref.name}`;
@@ -143,6 +154,7 @@ export async function watchCommand(argv: string[], io: CommandIO): Promise<numbe
       'leader-elect-retry-period': { type: 'string' },
       'leader-elect-resource-name': { type: 'string' },
       'leader-elect-resource-namespace': { type: 'string' },
+      'metrics-bind-address': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -156,6 +168,12 @@ export async function watchCommand(argv: string[], io: CommandIO): Promise<numbe
   if (values.namespace === '') throw new UsageError('-n/--namespace needs a namespace name');
   if (!values.alert && values['alert-store'] !== undefined) throw new UsageError('--alert-store applies with --alert');
   const election = electionOptions(values);
+  let metricsAddress: { host: string; port: number } | undefined;
+  try {
+    metricsAddress = values['metrics-bind-address'] === undefined ? undefined : parseBindAddress(values['metrics-bind-address']);
+  } catch (error) {
+    throw new UsageError(`--metrics-bind-address: ${(error as Error).message}`);
+  }
 
   // Read before connecting: a missing or broken baseline is a usage error, not a late failure.
   const baseline = values.baseline === undefined ? undefined : await readBaseline(values.baseline);
@@ -194,6 +212,32 @@ export async function watchCommand(argv: string[], io: CommandIO): Promise<numbe
   // Changes are handled one at a time, in order, once the initial sync is done.
   let queue: Promise<void> = Promise.resolve();
   let started = false;
+  let stopping = false;
+  // Metrics and probes (--metrics-bind-address): bound before the sync, so a liveness probe answers during it.
+  const registry = new Registry();
+  let watcherRef: ReturnType<typeof createWatcher> | undefined;
+  let inventoryRef: Parameters<typeof inventoryOwners>[0] & { resources: readonly unknown[] } | undefined;
+  const ownerKeys = alertSettings?.ownerKeys ?? ownerKeysFrom();
+  const defaultTeam = alertSettings?.defaultRoute.team ?? '';
+  const metrics = watchMetrics(registry, {
+    findings: () => (started && watcherRef ? watcherRef.findings() : null),
+    teamOf: (finding) => {
+      const owners = inventoryOwners(inventoryRef!);
+      const { kind, namespace, name } = finding.object;
+      return resolveOwner(owners.object(kind, namespace, name), kind === 'Namespace' || namespace === undefined ? undefined : owners.namespace(namespace), ownerKeys, defaultTeam).team;
+    },
+    objects: () => inventoryRef?.resources.length ?? 0,
+  });
+  let probes: ProbeServer | undefined;
+  if (metricsAddress) {
+    try {
+      probes = await startProbeServer(metricsAddress, { registry, ready: () => (started ? true : 'initial sync not done'), closing: () => stopping });
+    } catch (error) {
+      await store.close();
+      throw new UsageError(`--metrics-bind-address ${values['metrics-bind-address']}: ${(error as Error).message}`);
+    }
+    io.stderr(`palisade watch: /metrics, /healthz and /readyz on http://${probes.address}\n`);
+  }
   const enqueue = (work: () => Promise<void>) => {
     queue = queue.then(work).catch((error: unknown) => io.stderr(`palisade watch: ${(error as Error).message}\n`));
   };
@@ -214,18 +258,30 @@ export async function watchCommand(argv: string[], io: CommandIO): Promise<numbe
         if (!started) return;
         const { ref } = change.resource;
         const cause: FindingCause = { type: change.type, kind: ref.kind, ...(ref.namespace !== undefined ? { namespace: ref.namespace } : {}), name: ref.name, ...(change.manager !== undefined ? { manager: change.manager } : {}) };
+        const arrived = performance.now();
+        metrics.received(ref.kind, change.type);
         enqueue(async () => {
-          const events = await watcher.changed(cause, io.now(), change.before);
-          await write(events);
-          if (alerting) alerting.changes(events);
+          const begun = performance.now();
+          try {
+            const events = await watcher.changed(cause, io.now(), change.before);
+            const evaluated = performance.now();
+            await write(events);
+            if (alerting) alerting.changes(events);
+            metrics.evaluated(ref.kind, (performance.now() - arrived) / 1000, (evaluated - begun) / 1000);
+          } catch (error) {
+            metrics.evaluated(ref.kind, (performance.now() - arrived) / 1000, (performance.now() - begun) / 1000);
+            throw error;
+          }
         });
       },
     });
   } catch (error) {
+    await probes?.close();
     await store.close();
     if (error instanceof ClusterUnavailable) throw new UsageError(error.message);
     throw error;
   }
+  inventoryRef = live.inventory;
   const namespace = values.namespace;
   const scope = `cluster:${live.connection.context}${namespace !== undefined ? `/namespace:${namespace}` : ''}`;
   const accepts = namespace === undefined ? undefined : (ref: ObjectRef) => ref.namespace === namespace || (ref.kind === 'Namespace' && ref.name === namespace);
@@ -235,7 +291,8 @@ export async function watchCommand(argv: string[], io: CommandIO): Promise<numbe
   const leads = () => elector === undefined || elector.leading;
   const history = election ? { ...bind(store), recordEvents: async (...args: Parameters<typeof store.recordEvents>) => (leads() ? store.recordEvents(...args) : undefined) } : store;
   const watcher = createWatcher({ inventory: live.inventory, plan, scope, store: history, ...(accepts ? { accepts } : {}) });
-  const alerting = alertSettings ? await startAlerting(alertSettings, values['alert-store'], scope, plan, live.inventory, io, leads) : undefined;
+  watcherRef = watcher;
+  const alerting = alertSettings ? await startAlerting(alertSettings, values['alert-store'], scope, plan, live.inventory, io, leads, registry) : undefined;
   io.stderr(`palisade watch: ${live.connection.context} (${live.connection.server}): listing ${kinds.length} kinds\n`);
   if (election) {
     const { startElector } = await import('../../app/leader.js');
@@ -278,6 +335,7 @@ export async function watchCommand(argv: string[], io: CommandIO): Promise<numbe
     await stopped;
   }
   io.stderr('palisade watch: stopping\n');
+  stopping = true;
   started = false;
   live.stop();
   await elector?.stop();
@@ -286,6 +344,7 @@ export async function watchCommand(argv: string[], io: CommandIO): Promise<numbe
   await queue;
   await alerting?.close();
   await store.close();
+  await probes?.close();
   return 0;
 }
 
@@ -331,22 +390,25 @@ interface WatchAlerting {
 }
 
 /** Alerts of a watch: the initial findings as a run of the scope, then each change (app/alerts.ts recordChanges); deliveries in the background. */
-async function startAlerting(settings: AlertSettings, file: string | undefined, scope: string, plan: Parameters<typeof createWatcher>[0]['plan'], inventory: Parameters<typeof createWatcher>[0]['inventory'], io: CommandIO, leads: () => boolean = () => true): Promise<WatchAlerting> {
-  const { openAlertStore, deliverPending, describeDelivered, describeRecorded } = await import('../alerts.js');
+async function startAlerting(settings: AlertSettings, file: string | undefined, scope: string, plan: Parameters<typeof createWatcher>[0]['plan'], inventory: Parameters<typeof createWatcher>[0]['inventory'], io: CommandIO, leads: () => boolean = () => true, registry?: Registry): Promise<WatchAlerting> {
+  const { openAlertStore, deliverPending, describeDelivered, describeRecorded, alertObserver } = await import('../alerts.js');
   const outbox = await openAlertStore(file, settings);
+  // One observer for the process: its counters (palisade_alerts_sent_total, _failed_total) are registered once.
+  const observer = alertObserver(settings, registry, outbox);
+  const owners = inventoryOwners(inventory);
   const prose = proseOf(plan.checks);
   let delivering: Promise<void> = Promise.resolve();
   const deliver = () => {
     delivering = delivering.then(async () => {
       if (!leads()) return;
-      const delivered = await deliverPending(outbox, settings, io, 30_000);
+      const delivered = await deliverPending(outbox, settings, io, 30_000, observer);
       if (delivered.sent + delivered.dead + delivered.retrying > 0) io.stderr(`palisade watch: alerts: ${describeDelivered(delivered)}\n`);
     }).catch((error: unknown) => io.stderr(`palisade watch: alerts: ${(error as Error).message}\n`));
   };
   let recording: Promise<void> = Promise.resolve();
   return {
     async start(findings) {
-      const recorded = await recordRun(outbox, settings, scope, alertsOf(findings, ownerDirectory(inventory.resources), prose, settings, io.now()), io.now());
+      const recorded = await recordRun(outbox, settings, scope, alertsOf(findings, owners, prose, settings, io.now()), io.now());
       io.stderr(`palisade watch: alerts (${scope}): ${describeRecorded(recorded)}\n`);
       deliver();
     },
@@ -354,7 +416,7 @@ async function startAlerting(settings: AlertSettings, file: string | undefined, 
       if (!leads()) return;
       const changes: AlertChange[] = [];
       const opened = events.filter((event) => event.event === 'opened' || event.event === 'reopened').map((event) => event.finding);
-      for (const alert of alertsOf(opened, ownerDirectory(inventory.resources), prose, settings, io.now())) changes.push({ kind: 'opened', alert });
+      for (const alert of alertsOf(opened, owners, prose, settings, io.now())) changes.push({ kind: 'opened', alert });
       for (const event of events) if (event.event === 'resolved') changes.push({ kind: 'resolved', key: event.key });
       if (changes.length === 0) return;
       recording = recording.then(async () => {
