@@ -215,6 +215,46 @@ describe('palisade watch: the watcher', () => {
     assert.equal(result.failed, true, 'a missed re-evaluation went unnoticed');
   });
 
+  it('a binding to cluster-admin opens the workload findings of the account it names; relabelling it re-evaluates nothing else; deleting it resolves them', () => {
+    const inventory = createIncrementalInventory();
+    const watcher = createWatcher({ inventory, plan, scope: 'test' });
+    const put = (object: KubeObject) => {
+      const resource = resourceOf(object);
+      const before = inventory.upsert(resource);
+      const { ref } = resource;
+      return watcher.evaluateChange({ type: before ? 'modified' : 'added', kind: ref.kind, ...(ref.namespace !== undefined ? { namespace: ref.namespace } : {}), name: ref.name }, FIXED_NOW, before);
+    };
+    put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
+    put({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'deployer', namespace: 'shop' } });
+    put({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'cluster-admin' }, rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }, { nonResourceURLs: ['*'], verbs: ['*'] }] });
+    put({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: 'shop' }, spec: { selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { serviceAccountName: 'deployer', containers: [{ name: 'api', image: 'registry.example.com/api:1.0' }] } } } });
+    void watcher.start(FIXED_NOW);
+    const onApi = (events: readonly { finding: Finding; event: string }[]) => events.filter((event) => event.finding.object.name === 'api').map((event) => `${event.event} ${event.finding.checkId}`);
+    assert.deepEqual(onApi(watcher.findings().map((finding) => ({ finding, event: 'open' }))).filter((line) => line.includes('powerful')), []);
+
+    const binding = (labels: Record<string, string>) => ({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'deployer-admin', labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+      subjects: [{ kind: 'ServiceAccount', name: 'deployer', namespace: 'shop' }],
+    });
+    const bound = onApi(put(binding({ team: 'a' })));
+    assert.ok(bound.includes('opened workload-powerful-service-account'), bound.join('; '));
+
+    // Only a label of the binding changed: nothing the RBAC model reads, so the binding alone is evaluated again.
+    const planner = createPlanner(plan.checks.map((planned) => planned.check));
+    const relabelled = resourceOf(binding({ team: 'b' }));
+    const before = inventory.upsert(relabelled);
+    assert.deepEqual(planner.plan({ kind: 'ClusterRoleBinding', name: 'deployer-admin' }, inventory, before).objects.map((item) => `${item.kind}/${item.name}`), ['ClusterRoleBinding/deployer-admin']);
+    assert.deepEqual(onApi(watcher.evaluateChange({ type: 'modified', kind: 'ClusterRoleBinding', name: 'deployer-admin' }, FIXED_NOW, before)), []);
+    // Without what it was, the same change may have changed anything: the Deployment is planned too.
+    assert.ok(planner.plan({ kind: 'ClusterRoleBinding', name: 'deployer-admin' }, inventory).objects.some((item) => item.name === 'api'));
+
+    inventory.delete({ kind: 'ClusterRoleBinding', name: 'deployer-admin' });
+    assert.ok(onApi(watcher.evaluateChange({ type: 'deleted', kind: 'ClusterRoleBinding', name: 'deployer-admin' }, FIXED_NOW)).includes('resolved workload-powerful-service-account'));
+  });
+
   it('plans a NetworkPolicy change onto the pods it may select and the namespace, and nothing more for checks of the object alone', () => {
     const inventory = createIncrementalInventory();
     const add = (object: KubeObject) => inventory.upsert(resourceOf(object));
