@@ -74,7 +74,8 @@ const freshFindings = fresh();
 const freshMs = performance.now() - started;
 heapStages.push(['analyses and workload views built (a fresh evaluation, its findings dropped)', heap()]);
 
-const planner = createPlanner(plan.checks.map((planned) => planned.check));
+const checkOptions = new Map(plan.checks.map((planned) => [planned.check.id, planned.options as Readonly<Record<string, unknown>>]));
+const planner = createPlanner(plan.checks.map((planned) => planned.check), (id) => checkOptions.get(id));
 const watcher = createWatcher({ inventory, plan, scope: 'cluster:bench' });
 started = performance.now();
 await watcher.start(now);

@@ -79,7 +79,9 @@ function undeclaredReads(checks: readonly AnyCheck[], sets: ReturnType<typeof ob
           } else {
             const kinds = check.reads?.kinds ?? [];
             if (!kinds.includes(access.kind) && !kinds.includes(ANY_KIND)) problems.add(`${check.id} reads ${access.kind} without declaring it`);
-            if (needs.scope === 'namespace' && access.namespace !== own) problems.add(`${check.id} declares scope 'namespace' but reads ${access.kind} in ${access.namespace === '*' ? 'every namespace' : `namespace ${access.namespace}`} (evaluating ${resource.ref.kind} in ${own})`);
+            // Its own lookups reach as far as reads.lookups says, else its scope.
+            const reach = check.reads?.lookups ?? needs.scope;
+            if (reach === 'namespace' && access.namespace !== own) problems.add(`${check.id} declares ${check.reads?.lookups ? 'lookups' : 'scope'} 'namespace' but reads ${access.kind} in ${access.namespace === '*' ? 'every namespace' : `namespace ${access.namespace}`} (evaluating ${resource.ref.kind} in ${own})`);
           }
         };
         const onAnalysis = (analysis: AnyAnalysis, access: Access) => {
@@ -119,6 +121,20 @@ describe('checks declare what they read', () => {
       "test-sneaky declares scope 'namespace' but reads ServiceAccount in every namespace (evaluating Deployment in default)",
       'test-sneaky gets analysis test/hidden without declaring it',
       'test-sneaky reads ServiceAccount without declaring it',
+    ]);
+    // A cluster-scope check whose lookups say 'namespace' is held to that for its own lookups.
+    const narrow = defineCheck({
+      ...ALL_CHECKS.find((check) => check.id === 'host-network')!,
+      id: 'test-narrow',
+      reads: { kinds: ['Service'], lookups: 'namespace', analyses: [hidden], scope: 'cluster' },
+      *evaluate({ inventory }) {
+        inventory.ofKind('Service');
+        inventory.get(hidden);
+      },
+    });
+    assert.deepEqual(undeclaredReads([narrow], sets.filter((set) => set.name === 'corpus/microservices-demo')), [
+      'analysis test/hidden reads ConfigMap without declaring it',
+      "test-narrow declares lookups 'namespace' but reads Service in every namespace (evaluating Deployment in default)",
     ]);
   });
 

@@ -58,7 +58,8 @@ function identityKey(identity: ObjectIdentity): string {
 export function createWatcher(options: WatcherOptions): Watcher {
   const { inventory, store, scope } = options;
   const compiled: CompiledPlan = compilePlan(options.plan);
-  const planner: ReevaluationPlanner = options.planner ?? createPlanner(options.plan.checks.map((planned) => planned.check));
+  const checkOptions = new Map(options.plan.checks.map((planned) => [planned.check.id, planned.options as Readonly<Record<string, unknown>>]));
+  const planner: ReevaluationPlanner = options.planner ?? createPlanner(options.plan.checks.map((planned) => planned.check), (id) => checkOptions.get(id));
   /** Findings of each object, by object identity. */
   const byObject = new Map<string, Finding[]>();
   /** Open findings by finding key. */

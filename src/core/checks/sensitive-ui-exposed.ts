@@ -1,6 +1,6 @@
 import type { Inventory } from '../inventory/inventory.js';
 import { cachedIn, defineAnalysis, objectContent } from '../inventory/analysis.js';
-import { extractWorkload, WORKLOAD_KINDS } from '../kinds/pod-spec.js';
+import { extractWorkload, WORKLOAD_KINDS, type Workload } from '../kinds/pod-spec.js';
 import { defineCheck } from '../model/check.js';
 import type { Path } from '../model/location.js';
 import { metadataOf, type Resource } from '../model/resource.js';
@@ -53,12 +53,46 @@ interface ScannedPods {
   ui: string | undefined;
 }
 
+/** A workload's pod labels and what marks its pods as a sensitive UI (image first, then name label). */
+function scannedPods(resource: Resource, workload: Workload, options: UiOptions, patterns: readonly string[][]): ScannedPods {
+  const labels = asStringRecord(workload.podMetadata.labels);
+  const pods = resource.ref.kind === 'Pod' ? `Pod "${resource.ref.name}"` : `the pods of ${resource.ref.kind} "${resource.ref.name}"`;
+  const run = resource.ref.kind === 'Pod' ? 'runs' : 'run';
+  let ui: string | undefined;
+  // Containers that serve for the pod's life: app containers and native sidecars.
+  for (const container of workload.containers) {
+    if (container.type === 'ephemeralContainer' || (container.type === 'initContainer' && !container.sidecar)) continue;
+    const image = asString(container.container.image);
+    // The reference is parsed once per container, not once per pattern.
+    const segments = image === undefined ? [] : imagePathSegments(image);
+    if (image !== undefined && patterns.some((pattern) => imageMatches(pattern, segments))) {
+      ui = `${pods}, which ${run} ${image}`;
+      break;
+    }
+  }
+  if (ui === undefined) {
+    const label = nameLabel(labels, options);
+    if (label !== undefined) ui = `${pods} (${label})`;
+  }
+  return { labels, ui };
+}
+
 /** Per namespace and option set, the scanned pods and what marks them as a sensitive UI. */
-/** What marks a workload as a UI (its containers' images, its pod labels); of a Service, its content. */
-function uiReads(resource: Resource): unknown {
+/**
+ * What the check reads of a workload: with the check's options, its pod labels and whether (and
+ * why) it is a sensitive UI, so a new image of an ordinary workload changes nothing for the
+ * Services in front of it; without them (the inventory dropping the cache), its containers'
+ * images and its pod labels. Of a Service, its content.
+ */
+function uiReads(resource: Resource, options?: Readonly<Record<string, unknown>>): unknown {
   if (resource.ref.kind === 'Service') return objectContent(resource);
   const workload = extractWorkload(resource.object);
-  return workload ? { kind: workload.kind, labels: workload.podMetadata.labels, images: workload.containers.map((container) => [container.type, container.sidecar, container.container.image]) } : null;
+  if (!workload || workload.kind === 'PodTemplate') return workload?.kind ?? null;
+  if (options && Array.isArray(options.images)) {
+    const ui = options as unknown as UiOptions;
+    return scannedPods(resource, workload, ui, ui.images.map(patternSegments));
+  }
+  return { labels: workload.podMetadata.labels, images: workload.containers.map((container) => [container.type, container.sidecar, container.container.image]) };
 }
 
 const podsCache = defineAnalysis({
@@ -78,26 +112,7 @@ function podsIn(inventory: Inventory, namespace: string, options: UiOptions): Sc
     for (const resource of inventory.ofKindsIn(WORKLOAD_KINDS, namespace)) {
       const workload = inventory.workloadOf(resource);
       if (!workload || workload.kind === 'PodTemplate') continue;
-      const labels = asStringRecord(workload.podMetadata.labels);
-      const pods = resource.ref.kind === 'Pod' ? `Pod "${resource.ref.name}"` : `the pods of ${resource.ref.kind} "${resource.ref.name}"`;
-      const run = resource.ref.kind === 'Pod' ? 'runs' : 'run';
-      let ui: string | undefined;
-      // Containers that serve for the pod's life: app containers and native sidecars.
-      for (const container of workload.containers) {
-        if (container.type === 'ephemeralContainer' || (container.type === 'initContainer' && !container.sidecar)) continue;
-        const image = asString(container.container.image);
-        // The reference is parsed once per container, not once per pattern.
-        const segments = image === undefined ? [] : imagePathSegments(image);
-        if (image !== undefined && patterns.some((pattern) => imageMatches(pattern, segments))) {
-          ui = `${pods}, which ${run} ${image}`;
-          break;
-        }
-      }
-      if (ui === undefined) {
-        const label = nameLabel(labels, options);
-        if (label !== undefined) ui = `${pods} (${label})`;
-      }
-      out.push({ labels, ui });
+      out.push(scannedPods(resource, workload, options, patterns));
     }
     return out;
   });

@@ -17,7 +17,7 @@ export default defineCheck({
   standards: { cis: ['5.1.1', '5.1.6'], nsa: ['Pod security: protecting pod service account tokens', 'Authentication and authorization'], mitre: ['T1528', 'T1552.007'] },
   enabledByDefault: true,
   appliesTo: { workloads: true },
-  reads: { kinds: ['Ingress', 'Service', 'ServiceAccount'], analyses: [serviceAccountPowers], scope: 'cluster' },
+  reads: { kinds: ['Ingress', 'Service', 'ServiceAccount'], lookups: 'namespace', analyses: [serviceAccountPowers], scope: 'cluster' },
   options: {},
   messages: powerMessages('the pod runs as serviceaccount:{{namespace}}:{{account}} with its token, which ', ': code execution in the pod is worth that much'),
   *evaluate({ workload, resource, inventory }) {

@@ -21,7 +21,7 @@ export default defineCheck({
   enabledByDefault: true,
   appliesTo: { workloads: true },
   // Of Secrets, which exist (the other Secrets of the namespace are named).
-  reads: { kinds: ['Secret', 'ServiceAccount'], significant: (resource) => (resource.ref.kind === 'Secret' ? null : objectContent(resource)), analyses: [namespaceSecretAccess, serviceAccountPowers], scope: 'cluster' },
+  reads: { kinds: ['Secret', 'ServiceAccount'], lookups: 'namespace', significant: (resource) => (resource.ref.kind === 'Secret' ? null : objectContent(resource)), analyses: [namespaceSecretAccess, serviceAccountPowers], scope: 'cluster' },
   options: {},
   messages: {
     bulk: 'serviceaccount:{{namespace}}:{{account}}, whose token the pod holds, can {{verbs}} every Secret of namespace "{{namespace}}" ({{via}}), while the pod references only {{referenced}}',

@@ -35,7 +35,7 @@ export interface Analysis<T> {
    * field and compares the watcher with a fresh scan. Absent: objectContent (status and
    * server-written metadata aside). existenceOnly when only the object's identity counts.
    */
-  readonly significant?: (resource: Resource) => unknown;
+  readonly significant?: Significant;
   /** Pure: the inventory in, the derived value out. */
   build(inventory: Inventory): T;
 }
@@ -60,6 +60,13 @@ export function readsOf(analysis: AnyAnalysis): ReadonlySet<string> {
   }
   return kinds;
 }
+
+/**
+ * What a reader reads of an object. `options`: the options of the check on whose behalf a
+ * watcher asks (an analysis keyed by them can be precise); absent when the inventory asks for
+ * every check at once, so the answer must then cover any options.
+ */
+export type Significant = (resource: Resource, options?: Readonly<Record<string, unknown>>) => unknown;
 
 /** For `significant`: the reader looks at nothing of the object but that it exists (its kind, namespace and name). */
 export const existenceOnly = (): null => null;
@@ -90,17 +97,20 @@ export interface ObjectVersions {
  */
 export function changeMatters(
   reads: { has(kind: string): boolean },
-  significant: ((resource: Resource) => unknown) | undefined,
+  significant: Significant | undefined,
   change: ObjectVersions,
   memo?: Map<unknown, boolean>,
+  options?: Readonly<Record<string, unknown>>,
 ): boolean {
   if (!reads.has(change.kind) && !reads.has(ANY_KIND)) return false;
   if (!change.before || !change.after) return true;
   const pick = significant ?? objectContent;
-  const known = memo?.get(pick);
+  // A function that reads options answers per option set: not shared through the memo.
+  const shared = options === undefined || pick.length < 2;
+  const known = shared ? memo?.get(pick) : undefined;
   if (known !== undefined) return known;
-  const differs = !isDeepStrictEqual(pick(change.before), pick(change.after));
-  memo?.set(pick, differs);
+  const differs = !isDeepStrictEqual(pick(change.before, options), pick(change.after, options));
+  if (shared) memo?.set(pick, differs);
   return differs;
 }
 

@@ -3,7 +3,7 @@ import type { Resource } from './resource.js';
 import type { Severity } from './severity.js';
 import type { StandardsMapping } from './standards.js';
 import type { Inventory } from '../inventory/inventory.js';
-import type { AnyAnalysis, ReadScope } from '../inventory/analysis.js';
+import type { AnyAnalysis, ReadScope, Significant } from '../inventory/analysis.js';
 import type { Workload } from '../kinds/pod-spec.js';
 import type { KubeObject } from './resource.js';
 
@@ -112,7 +112,13 @@ export interface CheckReads {
    * What the check reads of an object of those kinds (see Analysis.significant): a change that
    * leaves it deep-equal re-evaluates no other object for this check. Absent: objectContent.
    */
-  significant?: (resource: Resource) => unknown;
+  significant?: Significant;
+  /**
+   * How far the check's own lookups (of `kinds`) reach, when narrower than `scope` (which its
+   * analyses widen): a check that asks the cluster-wide RBAC model but looks up Services in its
+   * object's namespace only says 'namespace', so a Service change re-evaluates that namespace.
+   */
+  lookups?: ReadScope;
   /** Analyses the check gets from the inventory. */
   analyses?: readonly AnyAnalysis[];
   /** Results of earlier image scans (inventory.images). */

@@ -1,6 +1,6 @@
 import type { AnyCheck } from '../model/check.js';
 import type { Inventory, ObjectIdentity } from '../inventory/inventory.js';
-import { ANY_KIND, changeMatters, type AnyAnalysis, type ObjectVersions } from '../inventory/analysis.js';
+import { ANY_KIND, changeMatters, type AnyAnalysis, type ObjectVersions, type ReadScope, type Significant } from '../inventory/analysis.js';
 import { checkNeeds, type CheckNeeds } from '../inventory/reads.js';
 import { metadataOf, type Resource } from '../model/resource.js';
 import { asArray, asRecord, asString } from '../model/values.js';
@@ -37,9 +37,14 @@ interface Reader {
   kinds: ReadonlySet<string>;
   /** Kinds it looks up itself (not through analyses), and what of them it reads. */
   direct: ReadonlySet<string>;
-  significant: ((resource: Resource) => unknown) | undefined;
+  significant: Significant | undefined;
   /** Its analyses with their own kinds (those they use are listed too). */
   analyses: Array<{ analysis: AnyAnalysis; reads: ReadonlySet<string> }>;
+  scope: ReadScope;
+  /** How far its own lookups reach (reads.lookups, else its scope). */
+  lookups: ReadScope;
+  /** Its options in the plan, for `significant` functions that read them. */
+  options: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** The change's namespace: its own, or its name for a Namespace; undefined for other cluster-scoped objects (read from every namespace). */
@@ -59,16 +64,25 @@ export interface ReevaluationPlanner {
   plan(change: ObjectChange, inventory: Inventory, before?: Resource): Reevaluation;
 }
 
-/** Whether the change may alter what the reader reads of other objects than the one it evaluates. */
-function matters(reader: Reader, change: ObjectVersions, memo: Map<unknown, boolean>): boolean {
-  if (changeMatters(reader.direct, reader.significant, change, memo)) return true;
-  return reader.analyses.some(({ analysis, reads }) => changeMatters(reads, analysis.significant, change, memo));
+/**
+ * How far the change reaches for this reader: 'none' when it alters nothing the reader reads of
+ * other objects than the one it evaluates; else the reader's scope, or the narrower scope of its
+ * own lookups when only they are touched (`reads.lookups`, held to by test/check-reads.test.ts;
+ * analyses keep the reader's scope, since a keyed analysis may be asked about any namespace).
+ */
+function reachOf(reader: Reader, change: ObjectVersions, memo: Map<unknown, boolean>): ReadScope | 'none' {
+  if (reader.analyses.some(({ analysis, reads }) => changeMatters(reads, analysis.significant, change, memo, reader.options))) return reader.scope;
+  return changeMatters(reader.direct, reader.significant, change, memo, reader.options) ? reader.lookups : 'none';
 }
 
-/** A planner for these checks (the plan's): what each reads and applies to is computed once. */
-export function createPlanner(checks: readonly AnyCheck[]): ReevaluationPlanner {
+/**
+ * A planner for these checks (the plan's): what each reads and applies to is computed once.
+ * `optionsOf`: each check's options in the plan (without it, `significant` functions answer for any options).
+ */
+export function createPlanner(checks: readonly AnyCheck[], optionsOf?: (checkId: string) => Readonly<Record<string, unknown>> | undefined): ReevaluationPlanner {
   const readers: Reader[] = checks.map((check) => {
     const needs = checkNeeds(check);
+    const scope: ReadScope = needs.scope === 'cluster' ? 'cluster' : 'namespace';
     return {
       id: check.id,
       needs,
@@ -76,6 +90,9 @@ export function createPlanner(checks: readonly AnyCheck[]): ReevaluationPlanner 
       direct: new Set(check.reads?.kinds ?? []),
       significant: check.reads?.significant,
       analyses: [...needs.analyses].map((analysis) => ({ analysis, reads: new Set(analysis.reads) })),
+      scope,
+      lookups: check.reads?.lookups ?? scope,
+      options: optionsOf?.(check.id),
     };
   });
   // Per changed kind: the readers of that kind, cached.
@@ -111,11 +128,12 @@ export function createPlanner(checks: readonly AnyCheck[]): ReevaluationPlanner 
       const versions: ObjectVersions = { kind: change.kind, before, after: inventory.find(change.kind, change.namespace, change.name) };
       const memo = new Map<unknown, boolean>();
       for (const reader of readersOf(change.kind)) {
-        if (!matters(reader, versions, memo)) continue;
+        const reach = reachOf(reader, versions, memo);
+        if (reach === 'none') continue;
         only = reader.id;
         const kinds = reader.needs.appliesTo;
         if (kinds.length === 0) continue;
-        if (reader.needs.scope === 'cluster' || namespace === undefined) {
+        if (reach === 'cluster' || namespace === undefined) {
           for (const resource of inventory.ofKinds(kinds)) add(resource.ref);
           continue;
         }
