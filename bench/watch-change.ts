@@ -89,7 +89,8 @@ const percentile = (list: number[], p: number) => {
 
 /** A change of each kind: returns the object after the change, alternating between two states. */
 const pick = (kind: string) => items.filter((item) => item.kind === kind).slice(0, 50);
-const scenarios: { name: string; change: (i: number) => KubeObject }[] = [];
+/** A change: the object after it, or with `deleted` the object removed. */
+const scenarios: { name: string; change: (i: number) => KubeObject; deleted?: (i: number) => boolean }[] = [];
 const addScenario = (kind: string, mutate: (object: KubeObject, on: boolean) => void) => {
   const pool = pick(kind);
   if (pool.length === 0) return;
@@ -133,6 +134,24 @@ scenarios.push({
   change: (i) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespaces[i % namespaces.length]!, labels: { team: 'x', 'bench/toggle': String(i % 2) } } }),
 });
 
+// Pod churn: a pod of a Deployment's ReplicaSet (not among the objects: an API server without
+// controllers has none) created, then deleted, as a rollout or a scale does.
+const deployments = pick('Deployment');
+scenarios.push({
+  name: 'Pod of a ReplicaSet: created / deleted',
+  change: (i) => {
+    const deployment = deployments[Math.floor(i / 2) % deployments.length]!;
+    const template = (specOf(deployment) as { template: { metadata?: { labels?: Record<string, string> }; spec: unknown } }).template;
+    return {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: `${deployment.metadata.name}-6d4cf56db6-x${i >> 1}`, namespace: deployment.metadata.namespace!, labels: { ...template.metadata?.labels, 'pod-template-hash': '6d4cf56db6' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${deployment.metadata.name}-6d4cf56db6`, uid: 'u', controller: true }] },
+      spec: structuredClone(template.spec),
+    } as KubeObject;
+  },
+  deleted: (i) => i % 2 === 1,
+});
+
 if (gc) {
   console.log('| heap stage | heap used | added per object |\n|---|---:|---:|');
   for (let index = 1; index < heapStages.length; index++) {
@@ -148,8 +167,10 @@ for (const scenario of scenarios) {
   for (let i = 0; i < changes; i++) {
     const object = scenario.change(i);
     const t0 = performance.now();
-    const before = upsert(object);
-    watcher.evaluateChange({ type: 'modified', kind: object.kind, ...(object.metadata.namespace !== undefined ? { namespace: object.metadata.namespace } : {}), name: object.metadata.name }, now, before);
+    const deleted = scenario.deleted?.(i) === true;
+    const before = deleted ? undefined : upsert(object);
+    if (deleted) inventory.delete({ kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name });
+    watcher.evaluateChange({ type: deleted ? 'deleted' : before ? 'modified' : 'added', kind: object.kind, ...(object.metadata.namespace !== undefined ? { namespace: object.metadata.namespace } : {}), name: object.metadata.name }, now, before);
     times.push(performance.now() - t0);
     if (i === 0 && process.env.DEBUG_PLAN) {
       const counts = new Map<string, number>();

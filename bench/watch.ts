@@ -32,7 +32,7 @@ import { planScan } from '../src/app/scan.js';
 import { createWatcher } from '../src/app/watch.js';
 import { createIncrementalInventory } from '../src/core/inventory/inventory.js';
 import { isClusterScoped } from '../src/core/kinds/scope.js';
-import { refOf } from '../src/core/model/resource.js';
+import { refOf, type Resource } from '../src/core/model/resource.js';
 
 const { values } = parseArgs({
   options: {
@@ -335,7 +335,7 @@ try {
   const now = new Date();
   const inventory = createIncrementalInventory();
   const source = { kind: 'cluster' as const, context: 'bench' };
-  const upsert = (object: KubeObject, document: number) => inventory.upsert({ ref: refOf(object as never, isClusterScoped), object: object as never, origin: { source, document } } as never);
+  const upsert = (object: KubeObject, document: number): Resource | undefined => inventory.upsert({ ref: refOf(object as never, isClusterScoped), object: object as never, origin: { source, document } } as never);
   const all = [...namespaces.map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }) as KubeObject), ...items, ...Array.from({ length: TOGGLED }, (_, index) => toggled(index, false) as KubeObject)];
   all.forEach(upsert);
   const watcher = createWatcher({ inventory, plan: planScan({ config: {}, now }), scope: 'cluster:bench' });
@@ -350,9 +350,10 @@ try {
     const index = i % TOGGLED;
     const object = toggled(index, Math.floor(i / TOGGLED) % 2 === 0) as KubeObject;
     const t0 = performance.now();
-    upsert(object, all.length + i);
+    const before = upsert(object, all.length + i);
     const t1 = performance.now();
-    const events = watcher.evaluateChange({ type: 'modified', kind: 'Deployment', namespace: 'team-0', name: object.metadata.name }, now);
+    // What the object was, as the informers tell the watch command.
+    const events = watcher.evaluateChange({ type: 'modified', kind: 'Deployment', namespace: 'team-0', name: object.metadata.name }, now, before);
     const t2 = performance.now();
     if (!events.some((event) => event.finding.checkId === 'privileged-container')) throw new Error(`in-process change ${i}: no privileged-container event`);
     inProcess.push(t2 - t0);
