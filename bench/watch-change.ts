@@ -36,19 +36,18 @@ const changes = Number(values.changes);
 
 type KubeObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [key: string]: unknown };
 
-const root = mkdtempSync(path.join(tmpdir(), 'palisade-watch-change-'));
-generateCorpus(root, objects);
-const items: KubeObject[] = [];
-for (const file of readdirSync(root).sort()) for (const document of jsyaml.loadAll(readFileSync(path.join(root, file), 'utf8')) as KubeObject[]) if (document) items.push(document);
-rmSync(root, { recursive: true, force: true });
 const gc = (globalThis as { gc?: () => void }).gc;
 const heap = () => {
   gc?.();
   gc?.();
   return process.memoryUsage().heapUsed;
 };
-const heapStages: Array<[string, number]> = [['start', 0]];
-heapStages[0]![1] = heap();
+const root = mkdtempSync(path.join(tmpdir(), 'palisade-watch-change-'));
+generateCorpus(root, objects);
+const heapStages: Array<[string, number]> = [['start', heap()]];
+const items: KubeObject[] = [];
+for (const file of readdirSync(root).sort()) for (const document of jsyaml.loadAll(readFileSync(path.join(root, file), 'utf8')) as KubeObject[]) if (document) items.push(document);
+rmSync(root, { recursive: true, force: true });
 const namespaces = [...new Set(items.map((item) => item.metadata.namespace).filter((ns): ns is string => ns !== undefined))];
 
 const now = new Date();
