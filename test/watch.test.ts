@@ -255,6 +255,25 @@ describe('palisade watch: the watcher', () => {
     assert.ok(onApi(watcher.evaluateChange({ type: 'deleted', kind: 'ClusterRoleBinding', name: 'deployer-admin' }, FIXED_NOW)).includes('resolved workload-powerful-service-account'));
   });
 
+  it("an updated NetworkPolicy is judged on its new rules (nothing cached by the Resource it keeps)", () => {
+    const inventory = createIncrementalInventory();
+    const watcher = createWatcher({ inventory, plan, scope: 'test' });
+    const policy = (from: unknown[]) => ({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from }] },
+    });
+    inventory.upsert(resourceOf({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } }));
+    inventory.upsert(resourceOf(policy([{ podSelector: { matchLabels: { app: 'front' } } }])));
+    void watcher.start(FIXED_NOW);
+    assert.ok(!watcher.findings().some((finding) => finding.checkId === 'network-policy-rule-allows-all'));
+    // Every pod of every namespace: what network-policy-rule-allows-all reports.
+    const before = inventory.upsert(resourceOf(policy([{ namespaceSelector: {} }])));
+    const events = watcher.evaluateChange({ type: 'modified', kind: 'NetworkPolicy', namespace: 'shop', name: 'web' }, FIXED_NOW, before);
+    assert.ok(events.some((event) => event.event === 'opened' && event.finding.checkId === 'network-policy-rule-allows-all'), events.map((event) => `${event.event} ${event.finding.checkId}`).join('; '));
+  });
+
   it('plans a NetworkPolicy change onto the pods it may select and the namespace, and nothing more for checks of the object alone', () => {
     const inventory = createIncrementalInventory();
     const add = (object: KubeObject) => inventory.upsert(resourceOf(object));

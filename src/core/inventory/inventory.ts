@@ -40,7 +40,8 @@ export interface IncrementalInventory extends Inventory {
    * Adds an object, or replaces the content of the one with the same identity: the inventory
    * keeps the first Resource object of an identity for as long as it holds it (analyses that
    * a change does not affect keep referring to it) and updates its ref, object and origin.
-   * Returns what the replaced object was (a copy), undefined when it is new.
+   * Returns what the replaced object was (a copy), undefined when it is new (or when the
+   * Resource given is the one it holds: give a new Resource for each version).
    */
   upsert(resource: Resource): Resource | undefined;
   /** Removes the object with this identity; false when there was none. */
@@ -200,7 +201,12 @@ class IndexedInventory implements IncrementalInventory {
       this.add(resource);
       return undefined;
     }
-    if (existing === resource) return { ...resource };
+    if (existing === resource) {
+      // The object it holds, given again (changed in place, perhaps): what it was is not known.
+      this.workloads.delete(existing);
+      this.changed({ kind });
+      return undefined;
+    }
     // Same identity, so the same kind and namespace: the object keeps its place in every index.
     const before: Resource = { ref: existing.ref, object: existing.object, origin: existing.origin };
     existing.ref = resource.ref;

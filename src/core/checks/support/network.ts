@@ -12,7 +12,8 @@ export function networkAnalysisOf(inventory: Inventory): NetworkAnalysis {
   return inventory.get(networkAnalysis);
 }
 
-const parsedPolicies = new WeakMap<Resource, ParsedPolicy>();
+/** By the object's content (an incremental inventory keeps the Resource of an identity and replaces its object). */
+const parsedPolicies = new WeakMap<object, ParsedPolicy>();
 
 /**
  * The parsed form of a NetworkPolicy (undefined for other kinds or API groups), from the
@@ -20,8 +21,8 @@ const parsedPolicies = new WeakMap<Resource, ParsedPolicy>();
  */
 export function parsedPolicyOf(resource: Resource): ParsedPolicy | undefined {
   if (!isNetworkPolicy(resource)) return undefined;
-  let policy = parsedPolicies.get(resource);
-  if (!policy) parsedPolicies.set(resource, (policy = parsePolicy(resource, [])));
+  let policy = parsedPolicies.get(resource.object);
+  if (!policy) parsedPolicies.set(resource.object, (policy = parsePolicy(resource, [])));
   return policy;
 }
 
