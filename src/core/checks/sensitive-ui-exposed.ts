@@ -1,5 +1,5 @@
 import type { Inventory } from '../inventory/inventory.js';
-import { cachedIn, defineAnalysis, objectContent } from '../inventory/analysis.js';
+import { cachedIn, defineAnalysis } from '../inventory/analysis.js';
 import { extractWorkload, WORKLOAD_KINDS, type Workload } from '../kinds/pod-spec.js';
 import { defineCheck } from '../model/check.js';
 import type { Path } from '../model/location.js';
@@ -82,10 +82,11 @@ function scannedPods(resource: Resource, workload: Workload, options: UiOptions,
  * What the check reads of a workload: with the check's options, its pod labels and whether (and
  * why) it is a sensitive UI, so a new image of an ordinary workload changes nothing for the
  * Services in front of it; without them (the inventory dropping the cache), its containers'
- * images and its pod labels. Of a Service, its content.
+ * images and its pod labels. Of a Service, its spec.
  */
 function uiReads(resource: Resource, options?: Readonly<Record<string, unknown>>): unknown {
-  if (resource.ref.kind === 'Service') return objectContent(resource);
+  // A Service found behind an Ingress or route: its spec (selector, type, ports, external IPs).
+  if (resource.ref.kind === 'Service') return { apiVersion: resource.ref.apiVersion, spec: resource.object.spec };
   const workload = extractWorkload(resource.object);
   if (!workload || workload.kind === 'PodTemplate') return workload?.kind ?? null;
   if (options && Array.isArray(options.images)) {
