@@ -1,4 +1,4 @@
-import { defineAnalysis } from '../inventory/analysis.js';
+import { defineAnalysis, existenceOnly } from '../inventory/analysis.js';
 import { defineCheck } from '../model/check.js';
 import { podServiceAccount } from '../kinds/service-accounts.js';
 
@@ -7,6 +7,7 @@ const namespacesByAccountName = defineAnalysis<ReadonlyMap<string, readonly stri
   id: 'service-accounts/namespaces-by-name',
   reads: ['ServiceAccount'],
   scope: 'cluster',
+  significant: existenceOnly,
   build(inventory) {
     const index = new Map<string, string[]>();
     for (const item of inventory.ofKind('ServiceAccount')) {

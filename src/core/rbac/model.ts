@@ -13,7 +13,6 @@
 import { extractWorkload, isWorkloadKind } from '../kinds/pod-spec.js';
 import { matchesLabelSelector } from '../model/selectors.js';
 import { metadataOf, type Resource } from '../model/resource.js';
-import { objectContent } from '../inventory/analysis.js';
 import { asArray, asRecord, asString, asStringRecord } from '../model/values.js';
 import { isNonResourceRequest, ruleAllows, toPolicyRule, type NonResourceRequest, type PolicyRule, type ResourceRequest } from './rules.js';
 import {
@@ -425,8 +424,8 @@ export function buildRbacModel(resources: readonly Resource[], options: ModelOpt
 /** The service account a pod template runs as (serviceAccountName, else the deprecated serviceAccount, else default). */
 /**
  * What buildRbacModel reads of an object (Analysis.significant): a role's rules (a ClusterRole's
- * aggregation and labels too), a binding's role and subjects, a service account whole; of a Secret its type and owning account; of a workload the account it runs
- * as; of a Namespace or any other object only that it exists.
+ * aggregation and labels too), a binding's role and subjects; of a Secret its type and owning account; of a workload the account it runs
+ * as; of a service account, a Namespace or any other object only that it exists.
  */
 export function rbacModelReads(resource: Resource): unknown {
   const { kind, apiVersion } = resource.ref;
@@ -435,7 +434,8 @@ export function rbacModelReads(resource: Resource): unknown {
   // Labels: aggregation rules select ClusterRoles by them.
   if (kind === 'ClusterRole') return { apiVersion, rules: object.rules, aggregationRule: object.aggregationRule, labels: metadataOf(object).labels };
   if (kind === 'ClusterRoleBinding' || kind === 'RoleBinding') return { apiVersion, roleRef: object.roleRef, subjects: object.subjects };
-  if (kind === 'ServiceAccount') return objectContent(resource);
+  // A service account: that it exists (ServiceAccountInfo.resource is read for nothing else).
+  if (kind === 'ServiceAccount') return { apiVersion };
   if (kind === 'Secret') return { apiVersion, type: resource.object.type, account: asStringRecord(metadataOf(resource.object).annotations)['kubernetes.io/service-account.name'] };
   if (isWorkloadKind(kind)) return { apiVersion, account: podServiceAccountName(resource, (item) => extractWorkload(item.object)) ?? null };
   return { apiVersion };
