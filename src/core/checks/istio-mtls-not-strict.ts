@@ -26,7 +26,8 @@ export default defineCheck({
   },
   enabledByDefault: true,
   appliesTo: { kinds: [...WORKLOAD_KINDS, 'Namespace'].sort() },
-  reads: { kinds: ['Namespace'], analyses: [peerAuthenticationAnalysis], scope: 'cluster' },
+  // The workload's own Namespace (its Istio labels); PeerAuthentications anywhere, through the analysis.
+  reads: { kinds: ['Namespace'], lookups: 'namespace', analyses: [peerAuthenticationAnalysis], scope: 'cluster' },
   appliesWhen: {
     description: 'Namespaces labelled for Istio and workloads in an Istio data plane',
     test({ resource, workload, inventory }) {

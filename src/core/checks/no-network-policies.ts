@@ -82,7 +82,8 @@ export default defineCheck({
   },
   enabledByDefault: true,
   appliesTo: { kinds: [...WORKLOAD_KINDS, 'Namespace'].sort() },
-  reads: { kinds: ['Namespace'], analyses: [anyPolicyOfKinds, noPolicyAnchor], scope: 'cluster' },
+  // How many Namespaces there are, nothing of their content.
+  reads: { kinds: ['Namespace'], significant: existenceOnly, analyses: [anyPolicyOfKinds, noPolicyAnchor], scope: 'cluster' },
   options: {
     policyKinds: {
       type: 'string[]',

@@ -33,7 +33,8 @@ export default defineCheck({
   },
   enabledByDefault: true,
   appliesTo: { workloads: true },
-  reads: { kinds: ['Namespace', 'ServiceAccount'], analyses: [namespacesByAccountName], scope: 'cluster' },
+  // Whether the account and the namespace exist, nothing of their content.
+  reads: { kinds: ['Namespace', 'ServiceAccount'], significant: existenceOnly, lookups: 'namespace', analyses: [namespacesByAccountName], scope: 'cluster' },
   options: {},
   messages: {
     missing: 'ServiceAccount "{{account}}" is not among the scanned objects of namespace "{{namespace}}"',
