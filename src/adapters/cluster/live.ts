@@ -5,7 +5,7 @@ import { refOf, type ObjectRef, type Resource } from '../../core/model/resource.
 import { sourceLabel, type Source } from '../../core/model/source.js';
 import { asRecord, asString } from '../../core/model/values.js';
 import { discoverResources } from './discovery.js';
-import { ClusterUnavailable, connect, describeFailure, listAll, METADATA_ONLY, statusMessage, tidy, type ClusterOptions } from './read.js';
+import { describeFailure, listAll, METADATA_ONLY, reachCluster, tidy, type ClusterOptions } from './read.js';
 
 export interface LiveRead {
   context: string;
@@ -26,15 +26,7 @@ function groupVersion(apiVersion: string): { group: string; version: string } {
  * is an error naming it.
  */
 export async function readLiveFor(desired: readonly ObjectRef[], options: Pick<ClusterOptions, 'kubeconfig' | 'context' | 'progress'>): Promise<LiveRead> {
-  const connection = await connect(options);
-  const where = `the cluster of context "${connection.context}" at ${connection.server}`;
-  let version;
-  try {
-    version = await connection.get('/version');
-  } catch (error) {
-    throw new ClusterUnavailable(`cannot reach ${where}: ${describeFailure(error)}`);
-  }
-  if (version.status === 401) throw new ClusterUnavailable(`${where} refused the credentials (HTTP 401): ${statusMessage(version.body)}`);
+  const { connection, where } = await reachCluster(options);
   const cluster: Source = { kind: 'cluster', context: connection.context };
   const file = sourceLabel(cluster);
   const resources: Resource[] = [];

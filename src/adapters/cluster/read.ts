@@ -208,11 +208,10 @@ export async function listAll(connection: Connection, path: string, accept: stri
 }
 
 /**
- * Lists every kind the checks need, page by page; Secrets as metadata only. The API server is
- * asked for /version first: when it cannot be reached or refuses the credentials, nothing
- * else is tried and ClusterUnavailable says so once.
+ * Connects and asks for /version: when the API server cannot be reached or refuses the
+ * credentials, ClusterUnavailable says so once, naming the context and the server (`where`).
  */
-export async function readCluster(options: ClusterOptions): Promise<ClusterRead> {
+export async function reachCluster(options: Pick<ClusterOptions, 'kubeconfig' | 'context' | 'progress'>): Promise<{ connection: Awaited<ReturnType<typeof connect>>; where: string; version: { status: number; body: string } }> {
   const connection = await connect(options);
   const where = `the cluster of context "${connection.context}" at ${connection.server}`;
   let version: { status: number; body: string };
@@ -223,6 +222,16 @@ export async function readCluster(options: ClusterOptions): Promise<ClusterRead>
     throw new ClusterUnavailable(`cannot reach ${where}: ${describeFailure(error)}`);
   }
   if (version.status === 401) throw new ClusterUnavailable(`${where} refused the credentials (HTTP 401): ${statusMessage(version.body)}`);
+  return { connection, where, version };
+}
+
+/**
+ * Lists every kind the checks need, page by page; Secrets as metadata only. The API server is
+ * asked for /version first: when it cannot be reached or refuses the credentials, nothing
+ * else is tried and ClusterUnavailable says so once.
+ */
+export async function readCluster(options: ClusterOptions): Promise<ClusterRead> {
+  const { connection, where, version } = await reachCluster(options);
   const cluster: Source = { kind: 'cluster', context: connection.context };
   const file = sourceLabel(cluster);
   const resources: Resource[] = [];

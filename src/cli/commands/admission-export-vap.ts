@@ -1,13 +1,12 @@
 import { parseArgs } from 'node:util';
 import { parseLabelSelector, VAP_ACTIONS, type VapAction } from '../../core/admission/vap/policies.js';
 import { STANDARD_IDS, type StandardId } from '../../core/model/standards.js';
-import { EmptyScanError, ScanConfigError } from '../../app/scan.js';
 import { exportVap } from '../../app/vap.js';
 import { VAP_OUTPUTS } from '../formatters/vap.js';
 import { chooseOutputs, formatList, renderContext, writeAllRendered } from '../output/registry.js';
 import type { CommandIO } from '../io.js';
 import { UsageError } from '../usage-error.js';
-import { loadConfigFile } from '../config.js';
+import { configuring, loadConfigFile } from '../config.js';
 
 export const EXPORT_VAP_HELP = `Usage: palisade admission export-vap [flags]
 
@@ -70,16 +69,15 @@ export async function exportVapCommand(argv: string[], io: CommandIO): Promise<n
   const actions = parseActions(values.action ?? 'Deny');
   const standard = values.standard;
   if (standard !== undefined && !(STANDARD_IDS as readonly string[]).includes(standard)) throw new UsageError(`unknown standard "${standard}" (one of ${STANDARD_IDS.join(', ')})`);
-  let namespaceSelector;
+  let namespaceSelector: Exclude<ReturnType<typeof parseLabelSelector>, string> | undefined;
   if (values['namespace-selector'] !== undefined) {
     const parsed = parseLabelSelector(values['namespace-selector']);
     if (typeof parsed === 'string') throw new UsageError(`--namespace-selector: ${parsed}`);
     namespaceSelector = parsed;
   }
-  let result;
-  try {
+  const result = await configuring(async () => {
     const { config, source } = await loadConfigFile(values.config);
-    result = exportVap({
+    return exportVap({
       planRequest: {
         config,
         now: io.now(),
@@ -92,10 +90,7 @@ export async function exportVapCommand(argv: string[], io: CommandIO): Promise<n
       actions,
       ...(namespaceSelector ? { namespaceSelector } : {}),
     });
-  } catch (error) {
-    if (error instanceof ScanConfigError || error instanceof EmptyScanError) throw new UsageError(error.message);
-    throw error;
-  }
+  });
   // Checks asked for by name that are not exported are worth a line each; a whole standard's are summed up.
   const named = new Set(values.check ?? []);
   for (const { id, reason } of result.skipped) if (named.has(id)) io.stderr(`palisade admission export-vap: ${id} is not exported: ${reason}\n`);

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { createAdmissionController, parseAdmissionPolicy } from '../../app/admission.js';
-import { EmptyScanError, loadImageResults, planScan, ScanConfigError } from '../../app/scan.js';
+import { loadImageResults, planScan } from '../../app/scan.js';
 import { ALL_CHECKS } from '../../core/checks/index.js';
 import { describeProblem } from '../../core/engine/config.js';
 import { kindsToRead } from '../../core/inventory/reads.js';
@@ -18,7 +18,7 @@ import { defaultDatabasePath } from '../../adapters/vulndb/paths.js';
 import type { ImageResults } from '../../core/images/results.js';
 import { UsageError } from '../usage-error.js';
 import type { CommandIO } from '../io.js';
-import { loadConfigFile } from '../config.js';
+import { configuring, loadConfigFile } from '../config.js';
 import { IMAGE_GATE_FLAGS, IMAGE_GATE_HELP, imageGateSettings, startImageGate } from './admission-images.js';
 import { signatureGate } from '../signatures.js';
 import { reviewImages } from '../../app/signatures.js';
@@ -120,17 +120,10 @@ export async function serveCommand(rest: string[], io: CommandIO): Promise<numbe
     }
   }
 
-  const { config, source } = await loadConfigFile(values.config).catch((error: unknown) => {
-    if (error instanceof ScanConfigError) throw new UsageError(error.message);
-    throw error;
+  const { config, source, plan } = await configuring(async () => {
+    const file = await loadConfigFile(values.config);
+    return { ...file, plan: planScan({ config: file.config, now: io.now(), ...(values['no-inline-exceptions'] ? { inlineExceptions: false } : {}) }, file.source) };
   });
-  let plan;
-  try {
-    plan = planScan({ config, now: io.now(), ...(values['no-inline-exceptions'] ? { inlineExceptions: false } : {}) }, source);
-  } catch (error) {
-    if (error instanceof ScanConfigError || error instanceof EmptyScanError) throw new UsageError(error.message);
-    throw error;
-  }
   const { policy, problems } = parseAdmissionPolicy(config, new Set(ALL_CHECKS.map((check) => check.id)));
   if (problems.length > 0) {
     const lines = problems.map((problem) => {

@@ -6,11 +6,11 @@ import { sourceLabel } from '../../core/model/source.js';
 import type { KustomizeOverlay } from '../../core/engine/fixes.js';
 import { readKustomization, unifiedDiff } from '../../adapters/manifests/edit.js';
 import { fixDiff, fixManifests, type FixOutcome, type FixResult, type FixStatus } from '../../app/fix.js';
-import { EmptyScanError, planScan, ScanConfigError } from '../../app/scan.js';
+import { planScan } from '../../app/scan.js';
 import { decodeInput } from '../../adapters/manifests/files.js';
 import { defineOutputs, formatList, writeRendered, chooseOutput, renderContext } from '../output/registry.js';
 import { INPUT_OPTIONS, loadInputs } from '../inputs.js';
-import { loadConfigFile } from '../config.js';
+import { configuring, loadConfigFile } from '../config.js';
 import { UsageError } from '../usage-error.js';
 import type { CommandIO } from '../io.js';
 
@@ -118,10 +118,9 @@ export async function fixCommand(argv: string[], io: CommandIO): Promise<number>
   if (values['patch-dir'] !== undefined && !values.write) throw new UsageError('--patch-dir applies with --write (a dry run prints the patches in the diff)');
   const output = chooseOutput(FIX_OUTPUTS, values.output);
   if (positionals.includes('-') || values.filename?.includes('-')) throw new UsageError('fix edits files: stdin (-) has nowhere to write the fixes to; give the file');
-  let plan: ScanPlan;
-  try {
+  const plan: ScanPlan = await configuring(async () => {
     const { config, source } = await loadConfigFile(values.config);
-    plan = planScan(
+    return planScan(
       {
         config,
         now: io.now(),
@@ -132,10 +131,7 @@ export async function fixCommand(argv: string[], io: CommandIO): Promise<number>
       },
       source,
     );
-  } catch (error) {
-    if (error instanceof ScanConfigError || error instanceof EmptyScanError) throw new UsageError(error.message);
-    throw error;
-  }
+  });
   const unfixableChecks = plan.checks.filter((planned) => !planned.check.fix).map((planned) => planned.check.id);
   if (values.check && unfixableChecks.length > 0) {
     io.stderr(`palisade fix: no mechanical fix for ${unfixableChecks.join(', ')}: their findings are left as they are\n`);

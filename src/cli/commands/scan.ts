@@ -5,7 +5,7 @@ import type { ScanPlan } from '../../core/engine/config.js';
 import { isSeverity, SEVERITIES } from '../../core/model/severity.js';
 import { STANDARD_IDS, type StandardId } from '../../core/model/standards.js';
 import type { LoadResult } from '../../adapters/manifests/documents.js';
-import { EmptyScanError, type ScanResult, loadImageResults, planScan, scanResources, ScanConfigError } from '../../app/scan.js';
+import { EmptyScanError, type ScanResult, loadImageResults, planScan, scanResources } from '../../app/scan.js';
 import { exitCodeOf } from '../../app/verdict.js';
 import { applyBaseline, baselineOf, BaselineError, parseBaseline, showFrom, type Baseline } from '../../app/baseline.js';
 import type { ReportFinding } from '../../core/engine/report.js';
@@ -20,7 +20,7 @@ import type { SqliteVulnerabilityDatabase } from '../../adapters/vulndb/database
 import type { ImageResults } from '../../core/images/results.js';
 import { UsageError } from '../usage-error.js';
 import type { CommandIO } from '../io.js';
-import { loadConfigFile } from '../config.js';
+import { configuring, loadConfigFile } from '../config.js';
 import { imagesOf, verifyImageSignatures } from '../../app/signatures.js';
 import { signatureGate } from '../signatures.js';
 import type { AlertSettings } from '../../core/alerts/config.js';
@@ -134,15 +134,13 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   const allowEmpty = values['allow-empty'] === true;
   if (standard !== undefined && !(STANDARD_IDS as readonly string[]).includes(standard)) throw new UsageError(`unknown standard "${standard}" (one of ${STANDARD_IDS.join(', ')})`);
   if (!values.alert) for (const flag of ['alert-store', 'alert-scope', 'alert-timeout'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} applies with --alert`);
-  let plan: ScanPlan;
-  let configFile: Awaited<ReturnType<typeof loadConfigFile>>;
   let alerting: Alerting | undefined;
-  try {
-    configFile = await loadConfigFile(values.config);
+  const { plan, configFile } = await configuring(async () => {
+    const configFile = await loadConfigFile(values.config);
     const { config, source } = configFile;
     // Alert settings are read before the scan: a broken alerts: section is a usage error, not a late failure.
     if (values.alert) alerting = await startAlerting(config, source ?? values.config, values);
-    plan = planScan(
+    const plan: ScanPlan = planScan(
       {
         config,
         now: io.now(),
@@ -155,10 +153,8 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
       source,
       { allowEmpty },
     );
-  } catch (error) {
-    if (error instanceof ScanConfigError || error instanceof EmptyScanError) throw new UsageError(error.message);
-    throw error;
-  }
+    return { plan, configFile };
+  });
 
   const loaded: LoadResult = await loadInputs(values, positionals, io, {
     command: 'palisade scan',

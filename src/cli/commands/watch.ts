@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { readBaseline } from './scan.js';
 import { Registry } from 'prom-client';
 import { alertsOf, inventoryOwners, proseOf, recordChanges, recordRun } from '../../app/alerts.js';
-import { EmptyScanError, planScan, ScanConfigError } from '../../app/scan.js';
+import { planScan } from '../../app/scan.js';
 import { createWatcher } from '../../app/watch.js';
 import { parseDuration, type AlertSettings } from '../../core/alerts/config.js';
 import { ownerKeysFrom, resolveOwner } from '../../core/alerts/owner.js';
@@ -17,7 +17,7 @@ import type { FindingCause, FindingEvent } from '../../core/ports/findings.js';
 import { parseBindAddress, startProbeServer, type ProbeServer } from '../../adapters/http/probes.js';
 import { defaultFindingStorePath } from '../../adapters/store/paths.js';
 import { watchMetrics } from '../../adapters/watch/metrics.js';
-import { loadConfigFile } from '../config.js';
+import { configuring, loadConfigFile } from '../config.js';
 import type { CommandIO } from '../io.js';
 import { UsageError } from '../usage-error.js';
 
@@ -178,17 +178,10 @@ export async function watchCommand(argv: string[], io: CommandIO): Promise<numbe
   // Read before connecting: a missing or broken baseline is a usage error, not a late failure.
   const baseline = values.baseline === undefined ? undefined : await readBaseline(values.baseline);
   const mark = baselineMark(baseline ? new Set(baseline.findings.map((entry) => entry.id)) : undefined);
-  const { config, source } = await loadConfigFile(values.config).catch((error: unknown) => {
-    if (error instanceof ScanConfigError) throw new UsageError(error.message);
-    throw error;
+  const { config, source, plan } = await configuring(async () => {
+    const file = await loadConfigFile(values.config);
+    return { ...file, plan: planScan({ config: file.config, now: io.now(), ...(values['no-inline-exceptions'] ? { inlineExceptions: false } : {}) }, file.source) };
   });
-  let plan;
-  try {
-    plan = planScan({ config, now: io.now(), ...(values['no-inline-exceptions'] ? { inlineExceptions: false } : {}) }, source);
-  } catch (error) {
-    if (error instanceof ScanConfigError || error instanceof EmptyScanError) throw new UsageError(error.message);
-    throw error;
-  }
   let alertSettings: AlertSettings | undefined;
   if (values.alert) {
     const { alertSettingsOf } = await import('../alerts.js');
@@ -218,11 +211,13 @@ export async function watchCommand(argv: string[], io: CommandIO): Promise<numbe
   let watcherRef: ReturnType<typeof createWatcher> | undefined;
   let inventoryRef: Parameters<typeof inventoryOwners>[0] & { resources: readonly unknown[] } | undefined;
   const ownerKeys = alertSettings?.ownerKeys ?? ownerKeysFrom();
+  let owners: ReturnType<typeof inventoryOwners> | undefined;
   const defaultTeam = alertSettings?.defaultRoute.team ?? '';
   const metrics = watchMetrics(registry, {
     findings: () => (started && watcherRef ? watcherRef.findings() : null),
     teamOf: (finding) => {
-      const owners = inventoryOwners(inventoryRef!);
+      // The inventory's own lookups: nothing built per finding or per scrape.
+      owners ??= inventoryOwners(inventoryRef!);
       const { kind, namespace, name } = finding.object;
       return resolveOwner(owners.object(kind, namespace, name), kind === 'Namespace' || namespace === undefined ? undefined : owners.namespace(namespace), ownerKeys, defaultTeam).team;
     },
