@@ -12,12 +12,12 @@ import { buildInventory, createIncrementalInventory, type IncrementalInventory }
 import { isClusterScoped } from '../src/core/kinds/scope.js';
 import type { Finding } from '../src/core/model/finding.js';
 import { refOf, type KubeObject, type Resource } from '../src/core/model/resource.js';
-import { fileSource } from '../src/core/model/source.js';
 import type { FindingCause } from '../src/core/ports/findings.js';
 import { createPlanner, type ReevaluationPlanner } from '../src/core/watch/plan.js';
 import { loadText } from '../src/adapters/manifests/documents.js';
 import { palisade } from './support/cli.js';
 import { SHARED } from './support/paths.js';
+import { operation, resourceOf, type Operation } from './support/cluster-objects.js';
 import { FIXED_NOW } from './support/scan.js';
 import { tempDir } from './support/temp.js';
 
@@ -27,138 +27,6 @@ import { tempDir } from './support/temp.js';
  * every object whose findings a change can move (the pods a NetworkPolicy selects, the
  * namespace's default-deny check, the subjects of a binding, the children of a controller).
  */
-
-const NAMESPACES = ['shop', 'payments', 'default'];
-const NAMES = ['api', 'db', 'web'];
-const APP = fc.constantFrom('api', 'db', 'web');
-const name = fc.constantFrom(...NAMES);
-const namespace = fc.constantFrom(...NAMESPACES);
-const meta = (name: string, namespace?: string, labels?: Record<string, string>) => ({ name, ...(namespace ? { namespace } : {}), ...(labels ? { labels } : {}) });
-
-const podSpec = fc.record({
-  app: APP,
-  serviceAccountName: fc.constantFrom('default', 'deployer', 'admin-sa'),
-  privileged: fc.boolean(),
-  hostNetwork: fc.boolean(),
-  automount: fc.constantFrom(undefined, true, false),
-  resources: fc.boolean(),
-});
-type PodSpecInput = typeof podSpec extends fc.Arbitrary<infer T> ? T : never;
-
-function template(spec: PodSpecInput) {
-  return {
-    metadata: { labels: { app: spec.app } },
-    spec: {
-      serviceAccountName: spec.serviceAccountName,
-      ...(spec.hostNetwork ? { hostNetwork: true } : {}),
-      ...(spec.automount === undefined ? {} : { automountServiceAccountToken: spec.automount }),
-      containers: [
-        {
-          name: 'main',
-          image: 'registry.example/app:1.0',
-          ports: [{ containerPort: 8080 }],
-          ...(spec.resources ? { resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '1', memory: '128Mi' } } } : {}),
-          securityContext: { privileged: spec.privileged },
-        },
-      ],
-    },
-  };
-}
-
-const rule = fc.constantFrom(
-  { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list'] },
-  { apiGroups: [''], resources: ['pods'], verbs: ['create'] },
-  { apiGroups: ['*'], resources: ['*'], verbs: ['*'] },
-  { apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] },
-);
-const subject = fc.constantFrom(
-  { kind: 'ServiceAccount', name: 'deployer', namespace: 'shop' },
-  { kind: 'ServiceAccount', name: 'admin-sa', namespace: 'payments' },
-  { kind: 'User', name: 'jane', apiGroup: 'rbac.authorization.k8s.io' },
-);
-
-/** Realistic objects of the kinds a cluster holds, with names that collide so updates happen. */
-const object: fc.Arbitrary<KubeObject> = fc.oneof(
-  fc.record({ name: namespace, team: fc.constantFrom('a', 'b'), enforce: fc.constantFrom(undefined, 'restricted') }).map(({ name, team, enforce }) => ({
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: meta(name, undefined, { team, ...(enforce ? { 'pod-security.kubernetes.io/enforce': enforce } : {}) }),
-  })),
-  fc.record({ name, namespace, spec: podSpec }).map(({ name, namespace, spec }) => ({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: meta(name, namespace),
-    spec: { replicas: 2, selector: { matchLabels: { app: spec.app } }, template: template(spec) },
-  })),
-  // ReplicaSets and Pods controlled by a Deployment or ReplicaSet of the same name (present or not): reported on the controller while it exists.
-  fc.record({ name, namespace, spec: podSpec, owned: fc.boolean() }).map(({ name, namespace, spec, owned }) => ({
-    apiVersion: 'apps/v1',
-    kind: 'ReplicaSet',
-    metadata: { ...meta(`${name}-rs`, namespace), ...(owned ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name, uid: 'u', controller: true }] } : {}) },
-    spec: { replicas: 1, selector: { matchLabels: { app: spec.app } }, template: template(spec) },
-  })),
-  fc.record({ name, namespace, spec: podSpec, owned: fc.boolean() }).map(({ name, namespace, spec, owned }) => ({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { ...meta(`${name}-pod`, namespace, { app: spec.app }), ...(owned ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${name}-rs`, uid: 'u', controller: true }] } : {}) },
-    spec: template(spec).spec,
-  })),
-  fc.record({ name, namespace, app: APP, type: fc.constantFrom('ClusterIP', 'NodePort', 'LoadBalancer') }).map(({ name, namespace, app, type }) => ({
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: meta(name, namespace),
-    spec: { type, selector: { app }, ports: [{ port: 80, targetPort: 8080 }] },
-  })),
-  fc.record({ name: fc.constantFrom('default', 'deployer', 'admin-sa'), namespace, automount: fc.constantFrom(undefined, true, false) }).map(({ name, namespace, automount }) => ({
-    apiVersion: 'v1',
-    kind: 'ServiceAccount',
-    metadata: meta(name, namespace),
-    ...(automount === undefined ? {} : { automountServiceAccountToken: automount }),
-  })),
-  fc.record({ name, namespace, cluster: fc.boolean(), rules: fc.array(rule, { minLength: 1, maxLength: 2 }) }).map(({ name, namespace, cluster, rules }) => ({
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: cluster ? 'ClusterRole' : 'Role',
-    metadata: meta(`${name}-role`, cluster ? undefined : namespace),
-    rules,
-  })),
-  fc.record({ name, namespace, cluster: fc.boolean(), role: fc.constantFrom('api-role', 'db-role', 'cluster-admin'), roleKind: fc.constantFrom('Role', 'ClusterRole'), subjects: fc.array(subject, { minLength: 1, maxLength: 2 }) }).map(
-    ({ name, namespace, cluster, role, roleKind, subjects }) => ({
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: cluster ? 'ClusterRoleBinding' : 'RoleBinding',
-      metadata: meta(`${name}-binding`, cluster ? undefined : namespace),
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: cluster ? 'ClusterRole' : roleKind, name: role },
-      subjects,
-    }),
-  ),
-  fc.record({ name, namespace, app: fc.constantFrom(undefined, 'api', 'db'), egress: fc.boolean(), peerTeam: fc.constantFrom(undefined, 'a', 'z') }).map(({ name, namespace, app, egress, peerTeam }) => ({
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'NetworkPolicy',
-    metadata: meta(`${name}-policy`, namespace),
-    spec: {
-      podSelector: app ? { matchLabels: { app } } : {},
-      policyTypes: egress ? ['Ingress', 'Egress'] : ['Ingress'],
-      ingress: peerTeam ? [{ from: [{ namespaceSelector: { matchLabels: { team: peerTeam } }, podSelector: { matchLabels: { app: 'web' } } }] }] : [],
-    },
-  })),
-  fc.record({ namespace, kind: fc.constantFrom('LimitRange', 'ResourceQuota') }).map(({ namespace, kind }) => ({
-    apiVersion: 'v1',
-    kind,
-    metadata: meta('limits', namespace),
-    spec: kind === 'LimitRange' ? { limits: [{ type: 'Container', default: { cpu: '1', memory: '1Gi' } }] } : { hard: { pods: '10' } },
-  })),
-);
-
-type Operation = { op: 'upsert'; object: KubeObject } | { op: 'delete'; index: number };
-const operation: fc.Arbitrary<Operation> = fc.oneof(
-  { weight: 3, arbitrary: object.map((item) => ({ op: 'upsert' as const, object: item })) },
-  { weight: 1, arbitrary: fc.nat(50).map((index) => ({ op: 'delete' as const, index })) },
-);
-
-let serial = 0;
-function resourceOf(item: KubeObject): Resource {
-  // Each version of an object gets its own file, so findings sort the same in both.
-  return { ref: refOf(item, isClusterScoped), object: item, origin: { source: fileSource(`object-${String(serial++).padStart(6, '0')}.yaml`), document: 0 } };
-}
 
 const { plan } = resolvePlan(ALL_CHECKS, { now: FIXED_NOW, enable: ['*'] });
 const sorted = (findings: readonly Finding[]) => [...findings].sort(compareFindings);
