@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { decisionStoreOptions, type DecisionStoreOptions, type ResolvedDecisionStoreOptions } from './decision-options.js';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { BatchedWriter } from './batched-writer.js';
@@ -36,23 +37,7 @@ CREATE INDEX IF NOT EXISTS decisions_by_namespace ON decisions (namespace, at);
 CREATE INDEX IF NOT EXISTS decisions_by_uid ON decisions (uid);
 `;
 
-export interface SqliteDecisionStoreOptions {
-  /** Records written per transaction at most, and the count that triggers a write (default 256). */
-  batchSize?: number;
-  /** Longest a record waits in the buffer (default 250 ms). */
-  flushMs?: number;
-  /** Records buffered at most; more are dropped (default 10,000). */
-  maxBuffered?: number;
-  /** Records kept at most, the newest (default 1,000,000). */
-  maxRecords?: number;
-  /** Records kept at most this long (default 7 days). */
-  maxAgeMs?: number;
-  /** Pruning runs after a write at most this often (default 10,000 ms). */
-  pruneEveryMs?: number;
-  now?: () => number;
-  /** Told of a failed write (the batch is dropped). */
-  onError?: (error: Error, records: number) => void;
-}
+export type SqliteDecisionStoreOptions = DecisionStoreOptions;
 
 export class SqliteDecisionStore implements DecisionStore {
   private readonly insert: Database.Statement;
@@ -61,7 +46,7 @@ export class SqliteDecisionStore implements DecisionStore {
 
   private constructor(
     private readonly db: Database.Database,
-    private readonly options: Required<Omit<SqliteDecisionStoreOptions, 'onError'>> & Pick<SqliteDecisionStoreOptions, 'onError'>,
+    private readonly options: ResolvedDecisionStoreOptions,
   ) {
     this.insert = db.prepare('INSERT INTO decisions (at, uid, verdict, operation, kind, namespace, name, user, latency_ms, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     const writeBatch = db.transaction((batch: DecisionRecord[]) => {
@@ -96,16 +81,7 @@ export class SqliteDecisionStore implements DecisionStore {
       db.close();
       throw error;
     }
-    return new SqliteDecisionStore(db, {
-      batchSize: options.batchSize ?? 256,
-      flushMs: options.flushMs ?? 250,
-      maxBuffered: options.maxBuffered ?? 10_000,
-      maxRecords: options.maxRecords ?? 1_000_000,
-      maxAgeMs: options.maxAgeMs ?? 7 * 86_400_000,
-      pruneEveryMs: options.pruneEveryMs ?? 10_000,
-      now: options.now ?? Date.now,
-      onError: options.onError,
-    });
+    return new SqliteDecisionStore(db, decisionStoreOptions(options));
   }
 
   async record(decision: DecisionRecord): Promise<void> {

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { decisionStoreOptions, type DecisionStoreOptions, type ResolvedDecisionStoreOptions } from '../decision-options.js';
 import type { DecisionQuery, DecisionRecord, DecisionStore } from '../../../core/ports/decisions.js';
 import { openPool } from './pool.js';
 import { BatchedWriter } from '../batched-writer.js';
@@ -11,16 +12,7 @@ import { BatchedWriter } from '../batched-writer.js';
  * Records older than `maxAgeMs` and beyond the newest `maxRecords` are deleted after writes (at
  * most every `pruneEveryMs`). Replicas of the webhook may share one database.
  */
-export interface PostgresDecisionStoreOptions {
-  batchSize?: number;
-  flushMs?: number;
-  maxBuffered?: number;
-  maxRecords?: number;
-  maxAgeMs?: number;
-  pruneEveryMs?: number;
-  now?: () => number;
-  onError?: (error: Error, records: number) => void;
-}
+export type PostgresDecisionStoreOptions = DecisionStoreOptions;
 
 export class PostgresDecisionStore implements DecisionStore {
   private readonly writer: BatchedWriter<DecisionRecord>;
@@ -28,7 +20,7 @@ export class PostgresDecisionStore implements DecisionStore {
 
   private constructor(
     private readonly pool: pg.Pool,
-    private readonly options: Required<Omit<PostgresDecisionStoreOptions, 'onError'>> & Pick<PostgresDecisionStoreOptions, 'onError'>,
+    private readonly options: ResolvedDecisionStoreOptions,
   ) {
     this.writer = new BatchedWriter({ write: (batch) => this.insert(batch), prune: () => this.prune() }, options);
   }
@@ -45,16 +37,7 @@ export class PostgresDecisionStore implements DecisionStore {
 
   /** Connects to `url` (postgres://...) and migrates its schema. */
   static async open(url: string, options: PostgresDecisionStoreOptions = {}): Promise<PostgresDecisionStore> {
-    return new PostgresDecisionStore(await openPool(url), {
-      batchSize: options.batchSize ?? 256,
-      flushMs: options.flushMs ?? 250,
-      maxBuffered: options.maxBuffered ?? 10_000,
-      maxRecords: options.maxRecords ?? 1_000_000,
-      maxAgeMs: options.maxAgeMs ?? 7 * 86_400_000,
-      pruneEveryMs: options.pruneEveryMs ?? 10_000,
-      now: options.now ?? Date.now,
-      onError: options.onError,
-    });
+    return new PostgresDecisionStore(await openPool(url), decisionStoreOptions(options));
   }
 
   async record(decision: DecisionRecord): Promise<void> {
