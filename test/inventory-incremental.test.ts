@@ -81,8 +81,8 @@ describe('incremental inventory', () => {
     assert.deepEqual(inventory.resources.map((resource) => `${resource.ref.name}:${(resource.object.spec as { containers: Array<{ image: string }> }).containers[0]!.image}`), ['a:two', 'b:one']);
     assert.equal(inventory.ofKindIn('Pod', 'shop').length, 1);
     assert.deepEqual([...inventory.namespaces].sort(), ['shop', 'web']);
-    assert.equal(inventory.delete({ kind: 'Pod', namespace: 'web', name: 'b' }), true);
-    assert.equal(inventory.delete({ kind: 'Pod', namespace: 'web', name: 'b' }), false);
+    assert.equal(inventory.delete({ kind: 'Pod', namespace: 'web', name: 'b' })?.ref.name, 'b');
+    assert.equal(inventory.delete({ kind: 'Pod', namespace: 'web', name: 'b' }), undefined);
     assert.deepEqual([...inventory.namespaces], ['shop']);
     assert.equal(inventory.find('Pod', 'web', 'b'), undefined);
     assert.deepEqual(inventory.ofKind('Pod').map((resource) => resource.ref.name), ['a']);

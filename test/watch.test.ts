@@ -46,7 +46,7 @@ function divergence(operations: readonly Operation[], planner?: ReevaluationPlan
     } else {
       const target = inventory.resources[operation.index % Math.max(1, inventory.resources.length)];
       if (target) {
-        inventory.delete(target.ref);
+        before = inventory.delete(target.ref);
         cause = { type: 'deleted', kind: target.ref.kind, ...(target.ref.namespace !== undefined ? { namespace: target.ref.namespace } : {}), name: target.ref.name };
       }
     }
@@ -121,6 +121,71 @@ describe('palisade watch: the watcher', () => {
 
     inventory.delete({ kind: 'ClusterRoleBinding', name: 'deployer-admin' });
     assert.ok(onApi(watcher.evaluateChange({ type: 'deleted', kind: 'ClusterRoleBinding', name: 'deployer-admin' }, FIXED_NOW)).includes('resolved workload-powerful-service-account'));
+  });
+
+  it('Pods of a ReplicaSet come and go without re-evaluating other objects; what an account\'s escalation names does not hang on which Pod came first', () => {
+    const inventory = createIncrementalInventory();
+    const watcher = createWatcher({ inventory, plan, scope: 'test' });
+    const planner = createPlanner(plan.checks.map((planned) => planned.check), (id) => plan.checks.find((planned) => planned.check.id === id)?.options as Readonly<Record<string, unknown>> | undefined);
+    const identity = (ref: Resource['ref']) => ({ kind: ref.kind, ...(ref.namespace !== undefined ? { namespace: ref.namespace } : {}), name: ref.name });
+    /** Applies a change to the inventory and the watcher; what the planner re-evaluates for it, besides the object. */
+    const apply = (change: { put: KubeObject } | { remove: Resource['ref'] }): string[] => {
+      let before: Resource | undefined;
+      let ref: Resource['ref'];
+      if ('put' in change) {
+        const resource = resourceOf(change.put);
+        before = inventory.upsert(resource);
+        ref = resource.ref;
+      } else {
+        before = inventory.delete(change.remove);
+        ref = change.remove;
+      }
+      const cause: FindingCause = { type: 'put' in change ? (before ? 'modified' : 'added') : 'deleted', ...identity(ref) };
+      const others = planner.plan(cause, inventory, before).objects.filter((item) => item.name !== ref.name).map((item) => `${item.kind}/${item.name}`);
+      watcher.evaluateChange(cause, FIXED_NOW, before);
+      const resources = [...inventory.resources];
+      assert.deepEqual(sorted(watcher.findings()), sorted(evaluateAll(resources, buildInventory(resources), plan).findings));
+      return others;
+    };
+    const meta = (name: string, extra: Record<string, unknown> = {}) => ({ name, namespace: 'shop', ...extra });
+    const template = (account: string, labels: Record<string, string>) => ({ metadata: { labels }, spec: { serviceAccountName: account, containers: [{ name: 'main', image: 'registry.example.com/app:1.0', ports: [{ containerPort: 8080 }] }] } });
+    const owner = (kind: string, name: string) => ({ ownerReferences: [{ apiVersion: 'apps/v1', kind, name, uid: 'u', controller: true }] });
+    const pod = (name: string, account: string, labels: Record<string, string>, controller?: string): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: meta(name, { labels, ...(controller ? owner('ReplicaSet', controller) : {}) }), spec: template(account, labels).spec });
+    const hashed = { app: 'api', 'pod-template-hash': '5f7b9c' };
+    for (const object of [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'web' } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'web' } },
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('deployer') },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'jobs' } },
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'batch', namespace: 'jobs' } },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'cluster-admin' }, rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }] },
+      ...['deployer', 'batch'].map((account) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: `${account}-admin` }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [{ kind: 'ServiceAccount', name: account, namespace: account === 'batch' ? 'jobs' : 'shop' }] })),
+      ...[['shop', 'jane'], ['jobs', 'joe']].flatMap(([namespace, user]) => [
+        { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'exec', namespace }, rules: [{ apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] }] },
+        { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: `${user}-exec`, namespace }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'exec' }, subjects: [{ kind: 'User', name: user, apiGroup: 'rbac.authorization.k8s.io' }] },
+      ]),
+      { apiVersion: 'v1', kind: 'Service', metadata: meta('api'), spec: { type: 'LoadBalancer', selector: { app: 'api' }, ports: [{ port: 80, targetPort: 8080 }] } },
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('api'), spec: { selector: { matchLabels: { app: 'api' } }, template: template('deployer', { app: 'api' }) } },
+      { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: meta('api-5f7b9c', owner('Deployment', 'api')), spec: { selector: { matchLabels: hashed }, template: template('deployer', hashed) } },
+      pod('api-5f7b9c-x', 'deployer', hashed, 'api-5f7b9c'),
+      { ...pod('job-a', 'batch', { app: 'job' }), metadata: { name: 'job-a', namespace: 'jobs', labels: { app: 'job' } } },
+      { ...pod('job-b', 'batch', { app: 'job' }), metadata: { name: 'job-b', namespace: 'jobs', labels: { app: 'job' } } },
+    ] as KubeObject[]) apply({ put: object });
+    void watcher.start(FIXED_NOW);
+    const named = () => watcher.findings().filter((finding) => finding.checkId === 'rbac-escalation-path').map((finding) => finding.message).join('\n');
+    assert.match(named(), /into Pod "job-a", which runs as/);
+    assert.match(named(), /into Deployment "api", which runs as/);
+
+    // A second Pod of the ReplicaSet, the first going: nothing outside the namespace's own readers is planned.
+    const outside = (others: string[]) => others.filter((name) => !/^(Pod|ReplicaSet|Deployment|Service)\/(api|job)/.test(name) && !/^Namespace\/shop$/.test(name));
+    assert.deepEqual(outside(apply({ put: pod('api-5f7b9c-y', 'deployer', hashed, 'api-5f7b9c') })), []);
+    assert.deepEqual(outside(apply({ remove: { kind: 'Pod', apiVersion: 'v1', namespace: 'shop', name: 'api-5f7b9c-x' } })), []);
+    // A ConfigMap where others are: only that the namespace is in use counts, and it already is.
+    assert.deepEqual(apply({ put: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'more', namespace: 'web' } } }), []);
+    // The Pod an escalation names goes: the other Pod of the account is named now, as a fresh scan names it.
+    apply({ remove: { kind: 'Pod', apiVersion: 'v1', namespace: 'jobs', name: 'job-a' } });
+    assert.match(named(), /into Pod "job-b", which runs as/);
   });
 
   it("an updated NetworkPolicy is judged on its new rules (nothing cached by the Resource it keeps)", () => {
@@ -315,7 +380,7 @@ describe('palisade watch: field-by-field changes of real objects', () => {
         const target = inventory.resources[item.index % inventory.resources.length];
         if (!target) continue;
         const { ref } = target;
-        inventory.delete(ref);
+        before = inventory.delete(ref);
         cause = { type: 'deleted', kind: ref.kind, ...(ref.namespace !== undefined ? { namespace: ref.namespace } : {}), name: ref.name };
       } else {
         const source = item.op === 'restore' ? base[item.index % base.length]! : inventory.resources[item.index % inventory.resources.length];

@@ -13,6 +13,9 @@ const NAMESPACES = ['shop', 'payments', 'default'];
 const NAMES = ['api', 'db', 'web'];
 const APP = fc.constantFrom('api', 'db', 'web');
 
+const HASH = '5f7b9c';
+const replicaSetName = (name: string, hashed: boolean) => (hashed ? `${name}-${HASH}` : `${name}-rs`);
+
 const meta = (name: string, namespace?: string, labels?: Record<string, string>) => ({ name, ...(namespace ? { namespace } : {}), ...(labels ? { labels } : {}) });
 
 const podSpec = fc.record({
@@ -90,16 +93,24 @@ export const clusterObject: fc.Arbitrary<KubeObject> = fc.oneof(
     spec: { replicas, selector: { matchLabels: { app: spec.app } }, template: template(spec) },
   })),
   // ReplicaSets and Pods controlled by a Deployment or ReplicaSet of the same name (present or not): reported on the controller while it exists.
-  fc.record({ name, namespace, spec: podSpec, owned: fc.boolean() }).map(({ name, namespace, spec, owned }) => ({
-    apiVersion: 'apps/v1',
-    kind: 'ReplicaSet',
-    metadata: { ...meta(`${name}-rs`, namespace), ...(owned ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name, uid: 'u', controller: true }] } : {}) },
-    spec: { replicas: 1, selector: { matchLabels: { app: spec.app } }, template: template(spec) },
-  })),
-  fc.record({ name, namespace, spec: podSpec, owned: fc.boolean() }).map(({ name, namespace, spec, owned }) => ({
+  // Named as the Deployment controller names them (with pod-template-hash in the labels) or not; two Pods per ReplicaSet, so siblings come and go.
+  fc.record({ name, namespace, spec: podSpec, owned: fc.boolean(), hashed: fc.boolean() }).map(({ name, namespace, spec, owned, hashed }) => {
+    const pods = template(spec);
+    if (hashed) pods.metadata.labels = { ...pods.metadata.labels, 'pod-template-hash': HASH } as typeof pods.metadata.labels;
+    return {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { ...meta(replicaSetName(name, hashed), namespace), ...(owned ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name, uid: 'u', controller: true }] } : {}) },
+      spec: { replicas: 1, selector: { matchLabels: pods.metadata.labels }, template: pods },
+    };
+  }),
+  fc.record({ name, namespace, spec: podSpec, owned: fc.boolean(), hashed: fc.boolean(), sibling: fc.constantFrom('x', 'y') }).map(({ name, namespace, spec, owned, hashed, sibling }) => ({
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { ...meta(`${name}-pod`, namespace, { app: spec.app }), ...(owned ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${name}-rs`, uid: 'u', controller: true }] } : {}) },
+    metadata: {
+      ...meta(`${replicaSetName(name, hashed)}-${sibling}`, namespace, { app: spec.app, ...(hashed ? { 'pod-template-hash': HASH } : {}) }),
+      ...(owned ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: replicaSetName(name, hashed), uid: 'u', controller: true }] } : {}),
+    },
     spec: template(spec).spec,
   })),
   fc.record({ name, namespace, app: APP, type: fc.constantFrom('ClusterIP', 'NodePort', 'LoadBalancer') }).map(({ name, namespace, app, type }) => ({

@@ -41,7 +41,7 @@ export interface LiveInventory {
 export interface InventoryChange {
   type: 'added' | 'modified' | 'deleted';
   resource: Resource;
-  /** What a modified object was (its content before this change); absent for additions and deletions. */
+  /** What a modified or deleted object was (its content before this change); absent for additions. */
   before?: Resource;
   /** The manager of the object's newest managed-fields entry (kubectl-edit, helm, a controller), read before they are dropped. */
   manager?: string;
@@ -163,7 +163,7 @@ export async function watchInventory(options: WatchOptions): Promise<LiveInvento
           for (const resource of [...inventory.ofKind(info.kind)]) {
             if (seen.has(`${resource.ref.namespace ?? ''}/${resource.ref.name}`)) continue;
             inventory.delete(resource.ref);
-            tell('deleted', resource);
+            tell('deleted', resource, resource);
           }
           resourceVersion = listVersion;
           state.objects = inventory.ofKind(info.kind).length;
@@ -199,7 +199,8 @@ export async function watchInventory(options: WatchOptions): Promise<LiveInvento
           if (event.type === 'BOOKMARK') continue;
           const resource = resourceOf(info, object as KubeObject);
           if (event.type === 'DELETED') {
-            if (inventory.delete(resource.ref)) tell('deleted', resource);
+            const held = inventory.delete(resource.ref);
+            if (held) tell('deleted', resource, held);
           } else {
             const before = inventory.upsert(resource);
             tell(before ? 'modified' : 'added', resource, before);

@@ -1,5 +1,5 @@
 import type { Inventory } from '../inventory/inventory.js';
-import { ANY_KIND, defineAnalysis, keyed, objectContent } from '../inventory/analysis.js';
+import { ANY_KIND, defineAnalysis, IN_NAMESPACE, keyed, objectContent } from '../inventory/analysis.js';
 import { componentsOf, etcdSnapshotWorkload, type EtcdSnapshotWorkload } from '../control-plane/backups.js';
 import { extractWorkload, isWorkloadKind, WORKLOAD_KINDS } from '../kinds/pod-spec.js';
 import { coversNamespace, isVeleroSchedule, readSchedule, type VeleroSchedule } from '../kinds/velero.js';
@@ -37,11 +37,31 @@ function backupReads(resource: Resource): unknown {
   return { apiVersion };
 }
 
+/**
+ * What an object adds to the evidence as seen from other objects (Analysis.member): the
+ * control plane, snapshot workloads and Schedules count by identity (they are named); any other
+ * object, that its namespace is in use and, of a backup operator's kind, that one exists.
+ */
+function backupMember(resource: Resource, _inventory: Inventory, options?: Readonly<Record<string, unknown>>): unknown {
+  const { kind } = resource.ref;
+  if (kind === 'Schedule' || kind === 'Namespace') return undefined;
+  if (isWorkloadKind(kind)) {
+    const workload = extractWorkload(resource.object);
+    if (workload) {
+      const components = componentsOf(workload);
+      if (components.has('etcd') || components.has('kube-apiserver') || etcdSnapshotWorkload(resource, workload)) return undefined;
+    }
+  }
+  const backupKinds = options?.backupKinds;
+  return Array.isArray(backupKinds) && !backupKinds.includes(kind) ? IN_NAMESPACE : kind;
+}
+
 const controlPlaneAnchor = defineAnalysis({
   id: 'backup/control-plane-anchor',
   reads: WORKLOAD_KINDS,
   scope: 'cluster',
   significant: backupReads,
+  member: backupMember,
   build: (inventory): { resource: Resource; etcd: boolean } | undefined => {
     const etcd: Resource[] = [];
     const apiservers: Resource[] = [];
@@ -97,6 +117,7 @@ const backupEvidence = defineAnalysis({
   reads: ['Schedule', 'EtcdBackup', 'Namespace', ...WORKLOAD_KINDS, ANY_KIND],
   scope: 'cluster',
   significant: backupReads,
+  member: backupMember,
   build: (inventory) =>
     keyed((key: string) => {
       const [kinds, ignored] = JSON.parse(key) as [string[], string[]];
@@ -129,7 +150,7 @@ export default defineCheck({
       return components.has('etcd') || components.has('kube-apiserver');
     },
   },
-  reads: { kinds: ['Schedule', 'EtcdBackup', 'Namespace', ANY_KIND], significant: backupReads, analyses: [controlPlaneAnchor, backupEvidence], scope: 'cluster' },
+  reads: { kinds: ['Schedule', 'EtcdBackup', 'Namespace', ANY_KIND], significant: backupReads, member: backupMember, analyses: [controlPlaneAnchor, backupEvidence], scope: 'cluster' },
   options: {
     backupKinds: {
       type: 'string[]',

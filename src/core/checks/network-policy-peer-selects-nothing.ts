@@ -1,4 +1,4 @@
-import { ANY_KIND, defineAnalysis, existenceOnly } from '../inventory/analysis.js';
+import { ANY_KIND, defineAnalysis, existenceOnly, IN_NAMESPACE } from '../inventory/analysis.js';
 import { defineCheck } from '../model/check.js';
 import type { Path } from '../model/location.js';
 import { mayHoldOperatorPods, networkAnalysisOf, parsedPolicyOf } from './support/network.js';
@@ -11,6 +11,7 @@ const namespacesComplete = defineAnalysis({
   reads: ['Namespace', ANY_KIND],
   scope: 'cluster',
   significant: existenceOnly,
+  member: (resource) => (resource.ref.kind === 'Namespace' ? undefined : IN_NAMESPACE),
   build: (inventory) => inventory.ofKind('Namespace').length > 0 && [...inventory.namespaces].every((name) => inventory.find('Namespace', undefined, name) !== undefined),
 });
 

@@ -1,5 +1,5 @@
 import type { Inventory } from '../inventory/inventory.js';
-import { ANY_KIND, defineAnalysis, existenceOnly, keyed } from '../inventory/analysis.js';
+import { ANY_KIND, defineAnalysis, existenceOnly, keyed, NO_CONTRIBUTION } from '../inventory/analysis.js';
 import { extractWorkload } from '../kinds/pod-spec.js';
 import { WORKLOAD_KINDS } from '../kinds/pod-spec.js';
 import { defineCheck } from '../model/check.js';
@@ -48,6 +48,8 @@ const anyPolicyOfKinds = defineAnalysis({
   reads: ['NetworkPolicy', ANY_KIND],
   scope: 'cluster',
   significant: existenceOnly,
+  // Whether any object of a policy kind exists: another of its kind in its namespace keeps the answer.
+  member: (resource, _inventory, options) => (Array.isArray(options?.policyKinds) && !options.policyKinds.includes(resource.ref.kind) ? NO_CONTRIBUTION : resource.ref.kind),
   build: (inventory) => keyed((kinds: string) => kinds.split(',').some((kind) => inventory.ofKind(kind).length > 0)),
 });
 
@@ -58,6 +60,12 @@ const noPolicyAnchor = defineAnalysis({
   scope: 'cluster',
   // Which workloads run pods of their own: the pod spec's presence and kind, and a controller owner.
   significant: (resource) => (resource.ref.kind === 'Namespace' ? null : { workload: extractWorkload(resource.object)?.kind ?? null, owned: hasControllerOwner(resource.object) }),
+  // Open workloads are named in the finding; the others (controller-owned, PodTemplates) add nothing.
+  member: (resource) => {
+    if (resource.ref.kind === 'Namespace') return undefined;
+    const workload = extractWorkload(resource.object);
+    return !workload || workload.kind === 'PodTemplate' || hasControllerOwner(resource.object) ? NO_CONTRIBUTION : undefined;
+  },
   build: (inventory) => keyed((useWorkloads: boolean) => anchorOf(inventory, useWorkloads)),
 });
 

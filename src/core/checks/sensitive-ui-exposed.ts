@@ -1,5 +1,5 @@
 import type { Inventory } from '../inventory/inventory.js';
-import { cachedIn, defineAnalysis } from '../inventory/analysis.js';
+import { cachedIn, defineAnalysis, NO_CONTRIBUTION } from '../inventory/analysis.js';
 import { extractWorkload, WORKLOAD_KINDS, type Workload } from '../kinds/pod-spec.js';
 import { defineCheck } from '../model/check.js';
 import type { Path } from '../model/location.js';
@@ -96,11 +96,25 @@ function uiReads(resource: Resource, options?: Readonly<Record<string, unknown>>
   return { labels: workload.podMetadata.labels, images: workload.containers.map((container) => [container.type, container.sidecar, container.container.image]) };
 }
 
+/**
+ * What a workload adds as seen from the Services in front of it (Analysis.member): a sensitive
+ * UI counts by identity (the message names it), any other workload adds nothing. Services count
+ * by identity.
+ */
+function uiMember(resource: Resource, _inventory: Inventory, options?: Readonly<Record<string, unknown>>): unknown {
+  if (resource.ref.kind === 'Service' || !options || !Array.isArray(options.images)) return undefined;
+  const workload = extractWorkload(resource.object);
+  if (!workload || workload.kind === 'PodTemplate') return NO_CONTRIBUTION;
+  const ui = options as unknown as UiOptions;
+  return scannedPods(resource, workload, ui, ui.images.map(patternSegments)).ui === undefined ? NO_CONTRIBUTION : undefined;
+}
+
 const podsCache = defineAnalysis({
   id: 'sensitive-ui/pods',
   reads: WORKLOAD_KINDS,
   scope: 'namespace',
   significant: uiReads,
+  member: uiMember,
   build: () => new Map<string, ScannedPods[]>(),
 });
 
@@ -159,7 +173,7 @@ export default defineCheck({
   },
   enabledByDefault: true,
   appliesTo: { kinds: ['HTTPRoute', 'Ingress', 'Service'] },
-  reads: { kinds: ['Service', ...WORKLOAD_KINDS], significant: uiReads, analyses: [podsCache], scope: 'cluster' },
+  reads: { kinds: ['Service', ...WORKLOAD_KINDS], significant: uiReads, member: uiMember, analyses: [podsCache], scope: 'cluster' },
   options: {
     images: {
       type: 'string[]',

@@ -36,6 +36,18 @@ export interface Analysis<T> {
    * server-written metadata aside). existenceOnly when only the object's identity counts.
    */
   readonly significant?: Significant;
+  /**
+   * For additions and deletions: what an object adds to the analysis as seen from any other
+   * object, when the analysis (and what checks do with it) depends on those values per
+   * namespace as a set, not on which objects carry them, how many or in what order. Adding or
+   * deleting an object whose value another object of its namespace shares then changes
+   * nothing for other objects (a Pod of a ReplicaSet next to its ReplicaSet or its sibling
+   * Pods), and `NO_CONTRIBUTION` changes nothing at all; `undefined` (and no `member`): the
+   * object counts by identity, so every addition and deletion matters. The analysis itself is
+   * still rebuilt: only the other objects' re-evaluation is spared. Held to, like
+   * `significant`, by test/watch.test.ts.
+   */
+  readonly member?: Member;
   /** Pure: the inventory in, the derived value out. */
   build(inventory: Inventory): T;
 }
@@ -67,6 +79,22 @@ export function readsOf(analysis: AnyAnalysis): ReadonlySet<string> {
  * every check at once, so the answer must then cover any options.
  */
 export type Significant = (resource: Resource, options?: Readonly<Record<string, unknown>>) => unknown;
+
+/**
+ * What an object contributes to a reader as one member of a set (Analysis.member). Gets the
+ * inventory as it is after the change (top controllers are looked up in it) and the asking
+ * check's options, as `significant` does.
+ */
+export type Member = (resource: Resource, inventory: Inventory, options?: Readonly<Record<string, unknown>>) => unknown;
+
+/** A `member` value: the object adds nothing the reader derives for other objects (a Pod that runs no sensitive UI). */
+export const NO_CONTRIBUTION: unique symbol = Symbol('no contribution');
+
+/**
+ * A `member` value: the object makes its namespace one in use and nothing more for this
+ * reader (another object of the namespace does the same).
+ */
+export const IN_NAMESPACE = 'in its namespace';
 
 /** For `significant`: the reader looks at nothing of the object but that it exists (its kind, namespace and name). */
 export const existenceOnly = (): null => null;
@@ -112,6 +140,60 @@ export function changeMatters(
   const differs = !isDeepStrictEqual(pick(change.before, options), pick(change.after, options));
   if (shared) memo?.set(pick, differs);
   return differs;
+}
+
+/**
+ * Whether an addition or deletion leaves what `member` derives for other objects as it was:
+ * the object contributes nothing, or another object of its namespace contributes the same
+ * value. The object's controller is tried first, then its kind's objects, then the rest of
+ * the namespace. `inventory` is after the change (an added object is in it, a deleted one not).
+ */
+export function memberShared(member: Member, change: ObjectVersions, inventory: Inventory, options?: Readonly<Record<string, unknown>>): boolean {
+  const object = change.after ?? change.before;
+  if (!object || (change.before && change.after)) return false;
+  const value = member(object, inventory, options);
+  if (value === NO_CONTRIBUTION) return true;
+  const namespace = object.ref.namespace;
+  if (value === undefined || namespace === undefined) return false;
+  const same = (other: Resource): boolean => {
+    if (other === object || (other.ref.kind === object.ref.kind && other.ref.name === object.ref.name)) return false;
+    const candidate = member(other, inventory, options);
+    return candidate !== undefined && candidate !== NO_CONTRIBUTION && isDeepStrictEqual(candidate, value);
+  };
+  const controller = controllerReference(object);
+  if (controller) {
+    const owner = inventory.find(controller.kind, namespace, controller.name);
+    if (owner && same(owner)) return true;
+  }
+  for (const other of inventory.ofKindIn(object.ref.kind, namespace)) if (same(other)) return true;
+  for (const other of inventory.inNamespace(namespace)) if (other.ref.kind !== object.ref.kind && same(other)) return true;
+  return false;
+}
+
+/** The kind and name of an object's controller (the ownerReference with controller: true), if any. */
+export function controllerReference(resource: Resource): { kind: string; name: string } | undefined {
+  const references = (resource.object as { metadata?: { ownerReferences?: unknown } }).metadata?.ownerReferences;
+  if (!Array.isArray(references)) return undefined;
+  for (const reference of references) {
+    const record = reference as { controller?: unknown; kind?: unknown; name?: unknown } | null;
+    if (record && record.controller === true && typeof record.kind === 'string' && typeof record.name === 'string') return { kind: record.kind, name: record.name };
+  }
+  return undefined;
+}
+
+/**
+ * The object that stands for this one in findings: its controller's controller... as far as
+ * they are in the inventory (a Pod of a ReplicaSet of a Deployment: the Deployment), else itself.
+ */
+export function topController(resource: Resource, inventory: Inventory): Resource {
+  let current = resource;
+  for (let depth = 0; depth < 8; depth++) {
+    const reference = controllerReference(current);
+    const owner = reference ? inventory.find(reference.kind, current.ref.namespace, reference.name) : undefined;
+    if (!owner || owner === resource) return current;
+    current = owner;
+  }
+  return current;
 }
 
 const ownReads = new WeakMap<AnyAnalysis, ReadonlySet<string>>();

@@ -44,8 +44,8 @@ export interface IncrementalInventory extends Inventory {
    * Resource given is the one it holds: give a new Resource for each version).
    */
   upsert(resource: Resource): Resource | undefined;
-  /** Removes the object with this identity; false when there was none. */
-  delete(identity: ObjectIdentity): boolean;
+  /** Removes the object with this identity; returns what it was (undefined when there was none). */
+  delete(identity: ObjectIdentity): Resource | undefined;
   /**
    * Replaces the image scan results the image checks read (the webhook reloads them from the
    * image store on a timer); undefined removes them. No analysis reads images, so none is dropped.
@@ -217,10 +217,10 @@ class IndexedInventory implements IncrementalInventory {
     return before;
   }
 
-  delete(identity: ObjectIdentity): boolean {
+  delete(identity: ObjectIdentity): Resource | undefined {
     const { kind, namespace, name } = identity;
     const existing = this.find(kind, namespace, name);
-    if (!existing) return false;
+    if (!existing) return undefined;
     removeFrom(this.all, existing);
     removeFrom(this.byKind.get(kind)!, existing);
     if (namespace !== undefined) {
@@ -231,7 +231,7 @@ class IndexedInventory implements IncrementalInventory {
     if (kind === 'Namespace' && name) this.useNamespace(name, -1);
     removeFrom(this.byIdentity.get(kind)!.get(namespace ?? '', name)!, existing);
     this.changed({ kind, before: existing });
-    return true;
+    return existing;
   }
 
   private useNamespace(namespace: string, delta: number): void {

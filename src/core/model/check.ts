@@ -3,7 +3,7 @@ import type { Resource } from './resource.js';
 import type { Severity } from './severity.js';
 import type { StandardsMapping } from './standards.js';
 import type { Inventory } from '../inventory/inventory.js';
-import type { AnyAnalysis, ReadScope, Significant } from '../inventory/analysis.js';
+import type { AnyAnalysis, Member, ReadScope, Significant } from '../inventory/analysis.js';
 import type { Workload } from '../kinds/pod-spec.js';
 import type { KubeObject } from './resource.js';
 
@@ -113,6 +113,8 @@ export interface CheckReads {
    * leaves it deep-equal re-evaluates no other object for this check. Absent: objectContent.
    */
   significant?: Significant;
+  /** For additions and deletions of objects of those kinds (see Analysis.member). Absent: each counts by identity. */
+  member?: Member;
   /**
    * How far the check's own lookups (of `kinds`) reach, when narrower than `scope` (which its
    * analyses widen): a check that asks the cluster-wide RBAC model but looks up Services in its

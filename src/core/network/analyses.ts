@@ -2,12 +2,13 @@
  * The network model of an inventory and the per-namespace indexes the network checks share,
  * as analyses: built once, rebuilt when an object they read changes.
  */
-import { ANY_KIND, defineAnalysis, keyed } from '../inventory/analysis.js';
+import { ANY_KIND, defineAnalysis, keyed, NO_CONTRIBUTION } from '../inventory/analysis.js';
 import { WORKLOAD_KINDS } from '../kinds/pod-spec.js';
 import { asStringRecord } from '../model/values.js';
 import { analyzeNetwork, type NetworkAnalysis } from './analysis.js';
-import { buildNetworkModel, networkModelReads } from './model.js';
+import { buildNetworkModel, networkModelMember, networkModelReads } from './model.js';
 import { extractWorkload } from '../kinds/pod-spec.js';
+import type { Resource } from '../model/resource.js';
 
 /** What the network model is built from; it also collects every namespace in use, hence ANY_KIND. */
 export const NETWORK_MODEL_KINDS: readonly string[] = ['Namespace', 'NetworkPolicy', ...WORKLOAD_KINDS];
@@ -17,6 +18,7 @@ export const networkAnalysis = defineAnalysis<NetworkAnalysis>({
   reads: [...NETWORK_MODEL_KINDS, ANY_KIND],
   scope: 'cluster',
   significant: networkModelReads,
+  member: networkModelMember,
   build: (inventory) => analyzeNetwork(buildNetworkModel(inventory.resources)),
 });
 
@@ -26,6 +28,11 @@ export const podLabelsByNamespace = defineAnalysis<(namespace: string) => Array<
   reads: WORKLOAD_KINDS,
   scope: 'namespace',
   significant: (resource) => extractWorkload(resource.object)?.podMetadata.labels ?? null,
+  // Its consumers ask whether any label set of the namespace matches a selector.
+  member: (resource) => {
+    const workload = extractWorkload(resource.object);
+    return !workload || workload.kind === 'PodTemplate' ? NO_CONTRIBUTION : asStringRecord(workload.podMetadata.labels);
+  },
   build: (inventory) =>
     keyed((namespace: string) => {
       const out: Array<Record<string, string>> = [];
@@ -47,12 +54,12 @@ export const operatorPodsByNamespace = defineAnalysis<(namespace: string) => boo
   reads: [ANY_KIND],
   scope: 'namespace',
   significant: (resource) => ({ apiVersion: resource.ref.apiVersion, workload: extractWorkload(resource.object) !== undefined }),
-  build: (inventory) =>
-    keyed((namespace: string) =>
-      inventory.inNamespace(namespace).some((resource) => {
-        const slash = resource.ref.apiVersion.indexOf('/');
-        const group = slash < 0 ? '' : resource.ref.apiVersion.slice(0, slash);
-        return group.includes('.') && !group.endsWith('.k8s.io') && inventory.workloadOf(resource) === undefined;
-      }),
-    ),
+  member: (resource) => (mayRunOperatorPods(resource, extractWorkload(resource.object) !== undefined) ? 'operator resource' : NO_CONTRIBUTION),
+  build: (inventory) => keyed((namespace: string) => inventory.inNamespace(namespace).some((resource) => mayRunOperatorPods(resource, inventory.workloadOf(resource) !== undefined))),
 });
+
+function mayRunOperatorPods(resource: Resource, isWorkload: boolean): boolean {
+  const slash = resource.ref.apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : resource.ref.apiVersion.slice(0, slash);
+  return group.includes('.') && !group.endsWith('.k8s.io') && !isWorkload;
+}

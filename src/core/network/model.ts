@@ -1,3 +1,4 @@
+import { IN_NAMESPACE } from '../inventory/analysis.js';
 import { extractWorkload } from '../kinds/pod-spec.js';
 import type { Path } from '../model/location.js';
 import { metadataOf, type Resource } from '../model/resource.js';
@@ -327,6 +328,24 @@ export function networkModelReads(resource: Resource): unknown {
     ports: containerPortsOf(workload.podSpec),
     hostNetwork: workload.podSpec.hostNetwork,
   };
+}
+
+/**
+ * What an object adds to the model as seen from other objects (Analysis.member): of a
+ * workload the workload its pods belong to (a ReplicaSet's Pods and the ReplicaSet: its
+ * Deployment), their labels, container ports and hostNetwork; of any other namespaced object,
+ * that its namespace is in use. Namespaces and NetworkPolicies count by identity. No check
+ * reads a workload's own selector or which objects a model workload gathers.
+ */
+export function networkModelMember(resource: Resource): unknown {
+  const { kind } = resource.ref;
+  if (kind === 'Namespace' || kind === 'NetworkPolicy') return undefined;
+  if (POD_KINDS_SKIPPED.has(kind)) return IN_NAMESPACE;
+  const workload = extractWorkload(resource.object);
+  if (!workload) return IN_NAMESPACE;
+  const labels = asStringRecord(workload.podMetadata.labels);
+  const owner = owningWorkload(resource, labels);
+  return { owner: `${owner.kind}/${owner.name}`, labels, ports: containerPortsOf(workload.podSpec), hostNetwork: workload.podSpec.hostNetwork === true };
 }
 
 /** Builds the model from scanned objects: workloads' pod templates and bare Pods, Namespaces, NetworkPolicies. */

@@ -2,10 +2,10 @@
  * The RBAC model of an inventory and what is derived from it, as analyses: built once,
  * shared by the RBAC checks, rebuilt when an object they read changes.
  */
-import { ANY_KIND, defineAnalysis } from '../inventory/analysis.js';
+import { ANY_KIND, defineAnalysis, topController } from '../inventory/analysis.js';
 import { WORKLOAD_KINDS } from '../kinds/pod-spec.js';
 import { findEscalations, type EscalationPath } from './escalation.js';
-import { buildRbacModel, rbacModelReads, type BindingInfo, type RbacModel } from './model.js';
+import { buildRbacModel, rbacModelMember, rbacModelReads, type BindingInfo, type RbacModel } from './model.js';
 import type { Resource } from '../model/resource.js';
 
 /** What the RBAC model is built from; it also collects every namespace in use, hence ANY_KIND. */
@@ -16,7 +16,8 @@ export const rbacModel = defineAnalysis<RbacModel>({
   reads: [...RBAC_MODEL_KINDS, ANY_KIND],
   scope: 'cluster',
   significant: rbacModelReads,
-  build: (inventory) => buildRbacModel(inventory.resources, { workloadOf: (resource) => inventory.workloadOf(resource) }),
+  member: (resource, inventory) => rbacModelMember(resource, (workload) => topController(workload, inventory)),
+  build: (inventory) => buildRbacModel(inventory.resources, { workloadOf: (resource) => inventory.workloadOf(resource), standsFor: (resource) => topController(resource, inventory) }),
 });
 
 /** Escalation paths by the subject they start from (`user:alice`, `serviceaccount:ns:name`). */

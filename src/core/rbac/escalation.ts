@@ -278,7 +278,7 @@ export function findEscalations(model: RbacModel): EscalationPath[] {
     if (create && allowing(node, account.namespace, { verb: 'get', apiGroup: '', resource: 'secrets', name: UNLISTED })) {
       return step('create-token-secret', `create a kubernetes.io/service-account-token Secret for ${target} and read the token the controller puts in it`, create);
     }
-    const workload = account.workloads[0];
+    const workload = account.shown;
     if (workload) {
       for (const verb of ['create', 'get']) {
         const exec = find({ verb, apiGroup: '', resource: 'pods', subresource: 'exec' });

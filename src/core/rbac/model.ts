@@ -10,6 +10,7 @@
  * Built once from the objects, indexed by principal and by role so that `authorize`
  * and `whoCan` touch only the bindings and roles that can matter.
  */
+import { IN_NAMESPACE } from '../inventory/analysis.js';
 import { extractWorkload, isWorkloadKind } from '../kinds/pod-spec.js';
 import { matchesLabelSelector } from '../model/selectors.js';
 import { metadataOf, type Resource } from '../model/resource.js';
@@ -99,6 +100,12 @@ export interface ServiceAccountInfo {
   tokenSecrets: string[];
   /** workloads running as it */
   workloads: Resource[];
+  /**
+   * The workload messages name (exec into it): of the objects that stand for those running as
+   * it (a Pod's Deployment), the least by kind and name, so the name does not hang on which
+   * Pod came first or still runs.
+   */
+  shown?: Resource;
 }
 
 /** A permission as it applies to a subject: where (cluster-wide or one namespace) and by which binding. */
@@ -203,6 +210,8 @@ function aggregate(clusterRoles: Map<string, { resource: Resource; declared: Rol
 export interface ModelOptions {
   /** the pod template reader, when the caller already caches it (the inventory does) */
   workloadOf?: (resource: Resource) => { podSpec: Record<string, unknown> } | undefined;
+  /** The object that stands for a workload in findings (its top controller among the objects); itself when absent. */
+  standsFor?: (resource: Resource) => Resource;
 }
 
 export function buildRbacModel(resources: readonly Resource[], options: ModelOptions = {}): RbacModel {
@@ -295,7 +304,11 @@ export function buildRbacModel(resources: readonly Resource[], options: ModelOpt
     const { namespace } = workload.ref;
     if (namespace === undefined) continue;
     const name = podServiceAccountName(workload, workloadOf);
-    if (name !== undefined) serviceAccount(namespace, name).workloads.push(workload);
+    if (name === undefined) continue;
+    const account = serviceAccount(namespace, name);
+    account.workloads.push(workload);
+    const shown = options.standsFor?.(workload) ?? workload;
+    if (!account.shown || compareRefs(shown, account.shown) < 0) account.shown = shown;
   }
 
   const rolesByNamespace = new Map<string, RoleInfo[]>();
@@ -427,6 +440,27 @@ export function buildRbacModel(resources: readonly Resource[], options: ModelOpt
  * aggregation and labels too), a binding's role and subjects; of a Secret its type and owning account; of a workload the account it runs
  * as; of a service account, a Namespace or any other object only that it exists.
  */
+/**
+ * What an object adds to the model as seen from other objects (Analysis.member): of a workload
+ * the account it runs as and the object messages would name for it (its top controller); of a
+ * Secret that is no service account token, and of any other object the model does not read,
+ * that its namespace is in use. Roles, bindings, service accounts and token Secrets count by identity.
+ */
+export function rbacModelMember(resource: Resource, standsFor: (resource: Resource) => Resource): unknown {
+  const { kind } = resource.ref;
+  if (kind === 'Role' || kind === 'ClusterRole' || kind === 'RoleBinding' || kind === 'ClusterRoleBinding' || kind === 'ServiceAccount' || kind === 'Namespace') return undefined;
+  if (kind === 'Secret') return resource.object.type === 'kubernetes.io/service-account-token' ? undefined : IN_NAMESPACE;
+  if (!isWorkloadKind(kind)) return IN_NAMESPACE;
+  const account = podServiceAccountName(resource, (item) => extractWorkload(item.object));
+  if (account === undefined) return IN_NAMESPACE;
+  const shown = standsFor(resource).ref;
+  return { account, shown: `${shown.kind}/${shown.name}` };
+}
+
+function compareRefs(a: Resource, b: Resource): number {
+  return a.ref.kind < b.ref.kind ? -1 : a.ref.kind > b.ref.kind ? 1 : a.ref.name < b.ref.name ? -1 : a.ref.name > b.ref.name ? 1 : 0;
+}
+
 export function rbacModelReads(resource: Resource): unknown {
   const { kind, apiVersion } = resource.ref;
   const object = resource.object;

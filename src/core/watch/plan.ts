@@ -1,6 +1,6 @@
 import type { AnyCheck } from '../model/check.js';
 import type { Inventory, ObjectIdentity } from '../inventory/inventory.js';
-import { ANY_KIND, changeMatters, type AnyAnalysis, type ObjectVersions, type ReadScope, type Significant } from '../inventory/analysis.js';
+import { ANY_KIND, changeMatters, memberShared, type AnyAnalysis, type Member, type ObjectVersions, type ReadScope, type Significant } from '../inventory/analysis.js';
 import { checkNeeds, type CheckNeeds } from '../inventory/reads.js';
 import { metadataOf, type Resource } from '../model/resource.js';
 import { asArray, asRecord, asString } from '../model/values.js';
@@ -38,6 +38,7 @@ interface Reader {
   /** Kinds it looks up itself (not through analyses), and what of them it reads. */
   direct: ReadonlySet<string>;
   significant: Significant | undefined;
+  member: Member | undefined;
   /** Its analyses with their own kinds (those they use are listed too). */
   analyses: Array<{ analysis: AnyAnalysis; reads: ReadonlySet<string> }>;
   scope: ReadScope;
@@ -70,10 +71,23 @@ export interface ReevaluationPlanner {
  * own lookups when only they are touched (`reads.lookups`, held to by test/check-reads.test.ts;
  * analyses keep the reader's scope, since a keyed analysis may be asked about any namespace).
  */
-function reachOf(reader: Reader, change: ObjectVersions, memo: Map<unknown, boolean>): ReadScope | 'none' {
-  if (reader.analyses.some(({ analysis, reads }) => changeMatters(reads, analysis.significant, change, memo, reader.options))) return reader.scope;
-  return changeMatters(reader.direct, reader.significant, change, memo, reader.options) ? reader.lookups : 'none';
+function reachOf(reader: Reader, change: ObjectVersions, memo: Map<unknown, boolean>, sharedMemo: Map<Member, boolean>, inventory: Inventory): ReadScope | 'none' {
+  const matters = (reads: ReadonlySet<string>, significant: Significant | undefined, member: Member | undefined): boolean => {
+    if (!changeMatters(reads, significant, change, memo, reader.options)) return false;
+    // An addition or deletion: the reader may hold its objects as a set of member values.
+    if (!member || (change.before && change.after)) return true;
+    // A function that reads options answers per option set: not shared through the memo.
+    const key = member.length < 3 || reader.options === undefined ? member : undefined;
+    const known = key ? sharedMemo.get(key) : undefined;
+    if (known !== undefined) return !known;
+    const covered = memberShared(member, change, inventory, reader.options);
+    if (key) sharedMemo.set(key, covered);
+    return !covered;
+  };
+  if (reader.analyses.some(({ analysis, reads }) => matters(reads, analysis.significant, analysis.member))) return reader.scope;
+  return matters(reader.direct, reader.significant, reader.member) ? reader.lookups : 'none';
 }
+
 
 /**
  * A planner for these checks (the plan's): what each reads and applies to is computed once.
@@ -89,6 +103,7 @@ export function createPlanner(checks: readonly AnyCheck[], optionsOf?: (checkId:
       kinds: new Set(needs.reads),
       direct: new Set(check.reads?.kinds ?? []),
       significant: check.reads?.significant,
+      member: check.reads?.member,
       analyses: [...needs.analyses].map((analysis) => ({ analysis, reads: new Set(analysis.reads) })),
       scope,
       lookups: check.reads?.lookups ?? scope,
@@ -127,8 +142,9 @@ export function createPlanner(checks: readonly AnyCheck[], optionsOf?: (checkId:
       // what it was (an addition, or a caller that does not know), the change may matter to anything.
       const versions: ObjectVersions = { kind: change.kind, before, after: inventory.find(change.kind, change.namespace, change.name) };
       const memo = new Map<unknown, boolean>();
+      const sharedMemo = new Map<Member, boolean>();
       for (const reader of readersOf(change.kind)) {
-        const reach = reachOf(reader, versions, memo);
+        const reach = reachOf(reader, versions, memo, sharedMemo, inventory);
         if (reach === 'none') continue;
         only = reader.id;
         const kinds = reader.needs.appliesTo;
