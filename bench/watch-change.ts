@@ -89,7 +89,7 @@ const percentile = (list: number[], p: number) => {
 /** A change of each kind: returns the object after the change, alternating between two states. */
 const pick = (kind: string) => items.filter((item) => item.kind === kind).slice(0, 50);
 /** A change: the object after it, or with `deleted` the object removed. */
-const scenarios: { name: string; setup?: () => void; change: (i: number) => KubeObject; deleted?: (i: number) => boolean }[] = [];
+const scenarios: { name: string; setup?: () => void; before?: (i: number) => void; change: (i: number) => KubeObject; deleted?: (i: number) => boolean }[] = [];
 const addScenario = (kind: string, mutate: (object: KubeObject, on: boolean) => void) => {
   const pool = pick(kind);
   if (pool.length === 0) return;
@@ -169,6 +169,22 @@ scenarios.push({
   deleted: (i) => i % 2 === 1,
 });
 
+// The price left after pod churn: a Pod created (untimed) drops the network and RBAC models,
+// and the next change that needs them (a Deployment's `privileged`, timed) rebuilds them.
+{
+  const podScenario = scenarios[scenarios.length - 1]!;
+  const privileged = scenarios.find((scenario) => scenario.name === 'Deployment: privileged')!;
+  scenarios.push({
+    name: 'Deployment: privileged, each after a Pod created (models rebuilt)',
+    before: (i) => {
+      const pod = podScenario.change(2 * i + 10_000);
+      const before = upsert(pod);
+      watcher.evaluateChange({ type: before ? 'modified' : 'added', kind: 'Pod', namespace: pod.metadata.namespace!, name: pod.metadata.name }, now, before);
+    },
+    change: privileged.change,
+  });
+}
+
 if (gc) {
   console.log('| heap stage | heap used | added per object |\n|---|---:|---:|');
   for (let index = 1; index < heapStages.length; index++) {
@@ -183,6 +199,7 @@ for (const scenario of scenarios) {
   const planned: number[] = [];
   scenario.setup?.();
   for (let i = 0; i < changes; i++) {
+    scenario.before?.(i);
     const object = scenario.change(i);
     const t0 = performance.now();
     const deleted = scenario.deleted?.(i) === true;
