@@ -172,7 +172,7 @@ scenarios.push({
 // The price left after pod churn: a Pod created (untimed) drops the network and RBAC models,
 // and the next change that needs them (a Deployment's `privileged`, timed) rebuilds them.
 {
-  const podScenario = scenarios[scenarios.length - 1]!;
+  const podScenario = scenarios.find((scenario) => scenario.name.startsWith('Pod of a ReplicaSet'))!;
   const privileged = scenarios.find((scenario) => scenario.name === 'Deployment: privileged')!;
   scenarios.push({
     name: 'Deployment: privileged, each after a Pod created (models rebuilt)',

@@ -42,11 +42,11 @@ function backupReads(resource: Resource): unknown {
  * control plane, snapshot workloads and Schedules count by identity (they are named); any other
  * object, that its namespace is in use and, of a backup operator's kind, that one exists.
  */
-function backupMember(resource: Resource, _inventory: Inventory, options?: Readonly<Record<string, unknown>>): unknown {
+function backupMember(resource: Resource, inventory: Inventory, options?: Readonly<Record<string, unknown>>): unknown {
   const { kind } = resource.ref;
   if (kind === 'Schedule' || kind === 'Namespace') return undefined;
   if (isWorkloadKind(kind)) {
-    const workload = extractWorkload(resource.object);
+    const workload = inventory.workloadOf(resource);
     if (workload) {
       const components = componentsOf(workload);
       if (components.has('etcd') || components.has('kube-apiserver') || etcdSnapshotWorkload(resource, workload)) return undefined;

@@ -61,9 +61,9 @@ const noPolicyAnchor = defineAnalysis({
   // Which workloads run pods of their own: the pod spec's presence and kind, and a controller owner.
   significant: (resource) => (resource.ref.kind === 'Namespace' ? null : { workload: extractWorkload(resource.object)?.kind ?? null, owned: hasControllerOwner(resource.object) }),
   // Open workloads are named in the finding; the others (controller-owned, PodTemplates) add nothing.
-  member: (resource) => {
+  member: (resource, inventory) => {
     if (resource.ref.kind === 'Namespace') return undefined;
-    const workload = extractWorkload(resource.object);
+    const workload = inventory.workloadOf(resource);
     return !workload || workload.kind === 'PodTemplate' || hasControllerOwner(resource.object) ? NO_CONTRIBUTION : undefined;
   },
   build: (inventory) => keyed((useWorkloads: boolean) => anchorOf(inventory, useWorkloads)),

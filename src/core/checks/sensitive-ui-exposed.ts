@@ -101,12 +101,20 @@ function uiReads(resource: Resource, options?: Readonly<Record<string, unknown>>
  * UI counts by identity (the message names it), any other workload adds nothing. Services count
  * by identity.
  */
-function uiMember(resource: Resource, _inventory: Inventory, options?: Readonly<Record<string, unknown>>): unknown {
+function uiMember(resource: Resource, inventory: Inventory, options?: Readonly<Record<string, unknown>>): unknown {
   if (resource.ref.kind === 'Service' || !options || !Array.isArray(options.images)) return undefined;
-  const workload = extractWorkload(resource.object);
+  const workload = inventory.workloadOf(resource);
   if (!workload || workload.kind === 'PodTemplate') return NO_CONTRIBUTION;
   const ui = options as unknown as UiOptions;
-  return scannedPods(resource, workload, ui, ui.images.map(patternSegments)).ui === undefined ? NO_CONTRIBUTION : undefined;
+  return scannedPods(resource, workload, ui, patternsOf(ui)).ui === undefined ? NO_CONTRIBUTION : undefined;
+}
+
+/** The image patterns of an option set, split once per set rather than per object compared. */
+const patternCache = new WeakMap<UiOptions, string[][]>();
+function patternsOf(options: UiOptions): string[][] {
+  let patterns = patternCache.get(options);
+  if (!patterns) patternCache.set(options, (patterns = options.images.map(patternSegments)));
+  return patterns;
 }
 
 const podsCache = defineAnalysis({

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Resource } from '../model/resource.js';
 import type { Inventory } from './inventory.js';
+import { controllerReference } from '../engine/ownership.js';
 
 /** Every kind: an analysis or check that looks at whatever objects there are (custom resources included). */
 export const ANY_KIND = '*';
@@ -143,10 +144,18 @@ export function changeMatters(
 }
 
 /**
+ * How many other objects of the namespace memberShared compares before it gives up (and the
+ * change counts): a new object in a namespace of thousands must not cost a pass over all of them
+ * for every reader. The controller and same-kind siblings come first, where a match usually is.
+ */
+const MEMBER_CANDIDATES = 64;
+
+/**
  * Whether an addition or deletion leaves what `member` derives for other objects as it was:
  * the object contributes nothing, or another object of its namespace contributes the same
  * value. The object's controller is tried first, then its kind's objects, then the rest of
- * the namespace. `inventory` is after the change (an added object is in it, a deleted one not).
+ * the namespace, at most MEMBER_CANDIDATES of them. `inventory` is after the change (an added
+ * object is in it, a deleted one not).
  */
 export function memberShared(member: Member, change: ObjectVersions, inventory: Inventory, options?: Readonly<Record<string, unknown>>): boolean {
   const object = change.after ?? change.before;
@@ -155,8 +164,10 @@ export function memberShared(member: Member, change: ObjectVersions, inventory: 
   if (value === NO_CONTRIBUTION) return true;
   const namespace = object.ref.namespace;
   if (value === undefined || namespace === undefined) return false;
+  let budget = MEMBER_CANDIDATES;
   const same = (other: Resource): boolean => {
     if (other === object || (other.ref.kind === object.ref.kind && other.ref.name === object.ref.name)) return false;
+    budget--;
     const candidate = member(other, inventory, options);
     return candidate !== undefined && candidate !== NO_CONTRIBUTION && isDeepStrictEqual(candidate, value);
   };
@@ -165,35 +176,15 @@ export function memberShared(member: Member, change: ObjectVersions, inventory: 
     const owner = inventory.find(controller.kind, namespace, controller.name);
     if (owner && same(owner)) return true;
   }
-  for (const other of inventory.ofKindIn(object.ref.kind, namespace)) if (same(other)) return true;
-  for (const other of inventory.inNamespace(namespace)) if (other.ref.kind !== object.ref.kind && same(other)) return true;
+  for (const other of inventory.ofKindIn(object.ref.kind, namespace)) {
+    if (same(other)) return true;
+    if (budget <= 0) return false;
+  }
+  for (const other of inventory.inNamespace(namespace)) {
+    if (other.ref.kind !== object.ref.kind && same(other)) return true;
+    if (budget <= 0) return false;
+  }
   return false;
-}
-
-/** The kind and name of an object's controller (the ownerReference with controller: true), if any. */
-export function controllerReference(resource: Resource): { kind: string; name: string } | undefined {
-  const references = (resource.object as { metadata?: { ownerReferences?: unknown } }).metadata?.ownerReferences;
-  if (!Array.isArray(references)) return undefined;
-  for (const reference of references) {
-    const record = reference as { controller?: unknown; kind?: unknown; name?: unknown } | null;
-    if (record && record.controller === true && typeof record.kind === 'string' && typeof record.name === 'string') return { kind: record.kind, name: record.name };
-  }
-  return undefined;
-}
-
-/**
- * The object that stands for this one in findings: its controller's controller... as far as
- * they are in the inventory (a Pod of a ReplicaSet of a Deployment: the Deployment), else itself.
- */
-export function topController(resource: Resource, inventory: Inventory): Resource {
-  let current = resource;
-  for (let depth = 0; depth < 8; depth++) {
-    const reference = controllerReference(current);
-    const owner = reference ? inventory.find(reference.kind, current.ref.namespace, reference.name) : undefined;
-    if (!owner || owner === resource) return current;
-    current = owner;
-  }
-  return current;
 }
 
 const ownReads = new WeakMap<AnyAnalysis, ReadonlySet<string>>();

@@ -18,7 +18,7 @@ export const networkAnalysis = defineAnalysis<NetworkAnalysis>({
   reads: [...NETWORK_MODEL_KINDS, ANY_KIND],
   scope: 'cluster',
   significant: networkModelReads,
-  member: networkModelMember,
+  member: (resource, inventory) => networkModelMember(resource, (item) => inventory.workloadOf(item)),
   build: (inventory) => analyzeNetwork(buildNetworkModel(inventory.resources)),
 });
 
@@ -29,8 +29,8 @@ export const podLabelsByNamespace = defineAnalysis<(namespace: string) => Array<
   scope: 'namespace',
   significant: (resource) => extractWorkload(resource.object)?.podMetadata.labels ?? null,
   // Its consumers ask whether any label set of the namespace matches a selector.
-  member: (resource) => {
-    const workload = extractWorkload(resource.object);
+  member: (resource, inventory) => {
+    const workload = inventory.workloadOf(resource);
     return !workload || workload.kind === 'PodTemplate' ? NO_CONTRIBUTION : asStringRecord(workload.podMetadata.labels);
   },
   build: (inventory) =>
@@ -54,7 +54,7 @@ export const operatorPodsByNamespace = defineAnalysis<(namespace: string) => boo
   reads: [ANY_KIND],
   scope: 'namespace',
   significant: (resource) => ({ apiVersion: resource.ref.apiVersion, workload: extractWorkload(resource.object) !== undefined }),
-  member: (resource) => (mayRunOperatorPods(resource, extractWorkload(resource.object) !== undefined) ? 'operator resource' : NO_CONTRIBUTION),
+  member: (resource, inventory) => (mayRunOperatorPods(resource, inventory.workloadOf(resource) !== undefined) ? 'operator resource' : NO_CONTRIBUTION),
   build: (inventory) => keyed((namespace: string) => inventory.inNamespace(namespace).some((resource) => mayRunOperatorPods(resource, inventory.workloadOf(resource) !== undefined))),
 });
 

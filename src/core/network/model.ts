@@ -1,5 +1,5 @@
 import { IN_NAMESPACE } from '../inventory/analysis.js';
-import { extractWorkload } from '../kinds/pod-spec.js';
+import { extractWorkload, type Workload } from '../kinds/pod-spec.js';
 import type { Path } from '../model/location.js';
 import { metadataOf, type Resource } from '../model/resource.js';
 import { compileLabelSelector } from '../model/selectors.js';
@@ -337,11 +337,11 @@ export function networkModelReads(resource: Resource): unknown {
  * that its namespace is in use. Namespaces and NetworkPolicies count by identity. No check
  * reads a workload's own selector or which objects a model workload gathers.
  */
-export function networkModelMember(resource: Resource): unknown {
+export function networkModelMember(resource: Resource, workloadOf: (resource: Resource) => Workload | undefined): unknown {
   const { kind } = resource.ref;
   if (kind === 'Namespace' || kind === 'NetworkPolicy') return undefined;
   if (POD_KINDS_SKIPPED.has(kind)) return IN_NAMESPACE;
-  const workload = extractWorkload(resource.object);
+  const workload = workloadOf(resource);
   if (!workload) return IN_NAMESPACE;
   const labels = asStringRecord(workload.podMetadata.labels);
   const owner = owningWorkload(resource, labels);

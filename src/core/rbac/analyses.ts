@@ -2,7 +2,8 @@
  * The RBAC model of an inventory and what is derived from it, as analyses: built once,
  * shared by the RBAC checks, rebuilt when an object they read changes.
  */
-import { ANY_KIND, defineAnalysis, topController } from '../inventory/analysis.js';
+import { ANY_KIND, defineAnalysis } from '../inventory/analysis.js';
+import { topController } from '../engine/ownership.js';
 import { WORKLOAD_KINDS } from '../kinds/pod-spec.js';
 import { findEscalations, type EscalationPath } from './escalation.js';
 import { buildRbacModel, rbacModelMember, rbacModelReads, type BindingInfo, type RbacModel } from './model.js';
@@ -16,7 +17,7 @@ export const rbacModel = defineAnalysis<RbacModel>({
   reads: [...RBAC_MODEL_KINDS, ANY_KIND],
   scope: 'cluster',
   significant: rbacModelReads,
-  member: (resource, inventory) => rbacModelMember(resource, (workload) => topController(workload, inventory)),
+  member: (resource, inventory) => rbacModelMember(resource, (workload) => topController(workload, inventory), (item) => inventory.workloadOf(item)),
   build: (inventory) => buildRbacModel(inventory.resources, { workloadOf: (resource) => inventory.workloadOf(resource), standsFor: (resource) => topController(resource, inventory) }),
 });
 

@@ -446,12 +446,12 @@ export function buildRbacModel(resources: readonly Resource[], options: ModelOpt
  * Secret that is no service account token, and of any other object the model does not read,
  * that its namespace is in use. Roles, bindings, service accounts and token Secrets count by identity.
  */
-export function rbacModelMember(resource: Resource, standsFor: (resource: Resource) => Resource): unknown {
+export function rbacModelMember(resource: Resource, standsFor: (resource: Resource) => Resource, workloadOf: NonNullable<ModelOptions['workloadOf']>): unknown {
   const { kind } = resource.ref;
   if (kind === 'Role' || kind === 'ClusterRole' || kind === 'RoleBinding' || kind === 'ClusterRoleBinding' || kind === 'ServiceAccount' || kind === 'Namespace') return undefined;
   if (kind === 'Secret') return resource.object.type === 'kubernetes.io/service-account-token' ? undefined : IN_NAMESPACE;
   if (!isWorkloadKind(kind)) return IN_NAMESPACE;
-  const account = podServiceAccountName(resource, (item) => extractWorkload(item.object));
+  const account = podServiceAccountName(resource, workloadOf);
   if (account === undefined) return IN_NAMESPACE;
   const shown = standsFor(resource).ref;
   return { account, shown: `${shown.kind}/${shown.name}` };

@@ -2,8 +2,8 @@ import type { AnyCheck } from '../model/check.js';
 import type { Inventory, ObjectIdentity } from '../inventory/inventory.js';
 import { ANY_KIND, changeMatters, memberShared, type AnyAnalysis, type Member, type ObjectVersions, type ReadScope, type Significant } from '../inventory/analysis.js';
 import { checkNeeds, type CheckNeeds } from '../inventory/reads.js';
-import { metadataOf, type Resource } from '../model/resource.js';
-import { asArray, asRecord, asString } from '../model/values.js';
+import { controllerReference } from '../engine/ownership.js';
+import type { Resource } from '../model/resource.js';
 
 /**
  * Which objects a watcher re-evaluates when one object changes (added, replaced or deleted):
@@ -166,11 +166,8 @@ export function createPlanner(checks: readonly AnyCheck[], optionsOf?: (checkId:
       // Objects this one controls: their findings move between them and it as it comes and goes.
       if (change.namespace !== undefined) {
         for (const resource of inventory.inNamespace(change.namespace)) {
-          const controlled = asArray(metadataOf(resource.object).ownerReferences).some((item) => {
-            const owner = asRecord(item);
-            return owner?.controller === true && asString(owner.kind) === change.kind && asString(owner.name) === change.name;
-          });
-          if (controlled) add(resource.ref);
+          const controller = controllerReference(resource);
+          if (controller?.kind === change.kind && controller.name === change.name) add(resource.ref);
         }
       }
       return { objects: [...planned.values()] };
